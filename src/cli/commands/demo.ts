@@ -1,0 +1,51 @@
+// `link-sync demo`: the quick-start. Starts three simulated printers (MK4S, XL, MK3S on a Pi), syncs the
+// bundled example master folder onto them for real, then runs again to show that nothing is left to do.
+
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { startFarm } from '../../simulator/index.js';
+import { sync } from '../../sync.js';
+import type { FarmConfig } from '../../config/types.js';
+import type { CliIo } from '../io.js';
+import { plainReporter } from '../../report/plain.js';
+import { exitCodeForSummary } from '../exit-codes.js';
+
+/** The example master folder shipped with the package. */
+export function exampleMasterFolder(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // dist/src/cli/commands → repository root
+  return path.resolve(here, '../../../../examples/master');
+}
+
+export async function runDemo(_argv: string[], io: CliIo): Promise<number> {
+  const farm = await startFarm([
+    { name: 'mk4s-1', model: 'MK4S', rateBytesPerSec: 100_000 },
+    { name: 'xl-2', model: 'XL', rateBytesPerSec: 150_000 },
+    { name: 'mk3s-3', model: 'MK3S', rateBytesPerSec: 300_000 },
+  ]);
+  try {
+    const config: FarmConfig = {
+      path: '(demo)',
+      warnings: [],
+      printers: farm.printers.map((p) => ({
+        name: p.name,
+        printerType: p.model,
+        baseUrl: p.url,
+        auth: { kind: 'digest' as const, username: p.credentials.username, password: p.credentials.password },
+      })),
+    };
+    const out = (line: string) => io.stdout.write(`${line}\n`);
+    const reporter = plainReporter({ out, err: (line) => io.stderr.write(`${line}\n`) });
+    out('Demo: three simulated printers on 127.0.0.1 (nothing leaves this machine):');
+    for (const p of farm.printers) out(`  ${p.name.padEnd(8)} ${p.model.padEnd(5)} ${p.url}`);
+    const source = exampleMasterFolder();
+    out(`\n$ link-sync -s ${path.relative(io.cwd, source) || '.'} --go`);
+    const first = await sync({ config, source, go: true, onEvent: reporter, signal: io.signal });
+    out(`\n$ link-sync -s ${path.relative(io.cwd, source) || '.'}   # again, dry run: nothing left to do`);
+    const second = await sync({ config, source, onEvent: reporter, signal: io.signal });
+    out('\nTry it against your own printers: write printers.yml (see README) and run link-sync -s FOLDER.');
+    return Math.max(exitCodeForSummary(first), exitCodeForSummary(second));
+  } finally {
+    await farm.close();
+  }
+}

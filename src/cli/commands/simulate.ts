@@ -1,0 +1,166 @@
+// `link-sync simulate`: starts a farm of simulated PrusaLink printers on 127.0.0.1, prints how to
+// reach each one, optionally writes a printers.yml for them, and runs until Ctrl-C.
+
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { LinkSyncError, UsageError } from '../../errors.js';
+import { configPrinterType, farmPrinterName, parseModelList, parseRate } from '../../simulator/cli-args.js';
+import { startFarm } from '../../simulator/farm.js';
+import type { SimModel, SimPrinter, SimPrinterOptions } from '../../simulator/types.js';
+import { ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+
+interface SimulateOptions {
+  printers: number;
+  model?: string;
+  models?: string;
+  port?: number;
+  rate?: number;
+  clockSkew?: number;
+  clockUnset?: boolean;
+  storageDir?: string;
+  writeConfig?: string;
+  password?: string;
+  apiKey?: string;
+}
+
+function intArg(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function buildCommand(io: CliIo): Command {
+  return new Command('link-sync simulate')
+    .description('Run simulated PrusaLink printers on 127.0.0.1 until Ctrl-C.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .helpOption('-h, --help', 'show this help')
+    .option('-n, --printers <N>', 'number of printers', intArg('--printers', 1, 1000), 1)
+    .option('--model <MODEL>', 'one model for every printer (default MK4)')
+    .option('--models <LIST>', 'comma-separated models, used in turn (e.g. MK4,XL,MK3)')
+    .option('--port <BASE>', 'first port; printer i listens on BASE+i-1 (default: any free port)', intArg('--port', 1, 65535))
+    .option('--rate <RATE>', 'upload rate limit per printer, e.g. 200k, 1.5M, 50000 (bytes/s)', (v: string) => {
+      const rate = parseRate(v);
+      if (rate === undefined) throw new InvalidArgumentError('give bytes per second, e.g. 200k, 1.5M or 50000');
+      return rate;
+    })
+    .option('--clock-skew <SECONDS>', "offset of the printers' clocks from this machine's", (v: string) => {
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new InvalidArgumentError('--clock-skew takes seconds, e.g. -3600');
+      return n;
+    })
+    .option('--clock-unset', 'the printers never got the time (Buddy writes 1980-01-01 dates)')
+    .option('--storage-dir <DIR>', 'keep each printer\'s files on disk under DIR/<name>/')
+    .option('--write-config <FILE>', 'write a printers.yml for these printers')
+    .option('--password <PASSWORD>', 'one password for every printer (default: random per printer)')
+    .option('--api-key <KEY>', 'API key for the Pi printers (Buddy uses the password)');
+}
+
+function printerOptions(opts: SimulateOptions, models: SimModel[], io: CliIo): SimPrinterOptions[] {
+  const list: SimPrinterOptions[] = [];
+  for (let i = 0; i < opts.printers; i++) {
+    const model = models[i % models.length] as SimModel;
+    const name = farmPrinterName(model, i);
+    const o: SimPrinterOptions = { model, name };
+    if (opts.port !== undefined) {
+      if (opts.port + i > 65535) throw new UsageError(`--port ${opts.port} leaves no port for printer ${i + 1}`, { hint: 'use a lower --port or fewer --printers' });
+      o.port = opts.port + i;
+    }
+    if (opts.rate !== undefined) o.rateBytesPerSec = opts.rate;
+    if (opts.clockSkew !== undefined || opts.clockUnset) o.clock = { skewSec: opts.clockSkew ?? 0, unset: opts.clockUnset === true };
+    if (opts.storageDir !== undefined) o.storageDir = join(resolve(io.cwd, opts.storageDir), name);
+    if (opts.password !== undefined) o.password = opts.password;
+    if (opts.apiKey !== undefined) o.apiKey = opts.apiKey;
+    list.push(o);
+  }
+  return list;
+}
+
+/** printers.yml content: name → printer_type, host, username, password. */
+export function farmConfigYaml(printers: readonly SimPrinter[]): string {
+  const doc: Record<string, Record<string, string>> = {};
+  for (const p of printers) {
+    doc[p.name] = { printer_type: configPrinterType(p.model), host: p.url, username: p.credentials.username, password: p.credentials.password };
+  }
+  return '# Simulated printers started by `link-sync simulate`; valid while it runs.\n' + stringify(doc);
+}
+
+function describe(p: SimPrinter): string {
+  const c = p.credentials;
+  const key = c.apiKey !== undefined ? `  api key ${c.apiKey}` : '';
+  return `  ${p.name.padEnd(12)} ${p.model.padEnd(7)} ${p.url}  user ${c.username}  password ${c.password}${key}`;
+}
+
+function parse(argv: string[], io: CliIo): SimulateOptions | 'help' {
+  const command = buildCommand(io);
+  try {
+    command.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') return 'help';
+    if (error instanceof CommanderError) throw new UsageError(error.message.replace(/^error: /, ''), { hint: 'see link-sync simulate --help' });
+    throw error;
+  }
+  if (command.args.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(command.args[0])}`, { hint: 'see link-sync simulate --help' });
+  const opts = command.opts<SimulateOptions>();
+  if (opts.model !== undefined && opts.models !== undefined) throw new UsageError('--model and --models cannot be used together', { hint: 'use --models MK4 for one model' });
+  return opts;
+}
+
+export async function runSimulate(argv: string[], io: CliIo): Promise<number> {
+  let opts: SimulateOptions | 'help';
+  let models: SimModel[];
+  try {
+    opts = parse(argv, io);
+    if (opts === 'help') return ExitCode.OK;
+    try {
+      models = parseModelList(opts.models ?? opts.model ?? 'MK4');
+    } catch (err) {
+      throw new UsageError((err as Error).message, { hint: 'see link-sync simulate --help' });
+    }
+  } catch (err) {
+    if (err instanceof LinkSyncError) {
+      io.stderr.write(`link-sync simulate: ${err.toLine()}\n`);
+      return ExitCode.USAGE;
+    }
+    throw err;
+  }
+  let farm;
+  try {
+    const list = printerOptions(opts, models, io);
+    farm = await startFarm(list);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const line = err instanceof LinkSyncError ? err.toLine() : e.code === 'EADDRINUSE' ? `a port is already in use (${e.message}) (choose another --port)` : e.message;
+    io.stderr.write(`link-sync simulate: ${line}\n`);
+    return err instanceof LinkSyncError || e.code === 'EADDRINUSE' || e.code === 'EACCES' ? ExitCode.USAGE : ExitCode.INTERNAL;
+  }
+  try {
+    io.stdout.write(`Simulated printers on 127.0.0.1 (${farm.printers.length}):\n`);
+    for (const p of farm.printers) io.stdout.write(describe(p) + '\n');
+    if (opts.writeConfig !== undefined) {
+      const path = resolve(io.cwd, opts.writeConfig);
+      try {
+        mkdirSync(resolve(path, '..'), { recursive: true });
+        writeFileSync(path, farmConfigYaml(farm.printers), { mode: 0o600 });
+      } catch (err) {
+        io.stderr.write(`link-sync simulate: cannot write ${path}: ${(err as Error).message} (check the folder exists and is writable)\n`);
+        return ExitCode.USAGE;
+      }
+      io.stdout.write(`Config written to ${path}\n`);
+    }
+    io.stdout.write('Test controls: GET <url>/_sim/requests, /_sim/files; POST /_sim/state, /_sim/faults. Press Ctrl-C to stop.\n');
+    await new Promise<void>((done) => {
+      if (io.signal.aborted) return done();
+      io.signal.addEventListener('abort', () => done(), { once: true });
+    });
+    io.stdout.write('Stopping the simulated printers.\n');
+    return ExitCode.OK;
+  } finally {
+    await farm.close();
+  }
+}

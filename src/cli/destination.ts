@@ -1,0 +1,71 @@
+// Pure checks of the two path options: -d (where on the printer) and -r (what the source paths are relative to).
+
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { UsageError } from '../errors.js';
+
+/** Storages a PrusaLink printer can be written to: Buddy has "usb", a Pi has "local". */
+export type WritableStorage = 'usb' | 'local';
+
+export interface Destination {
+  /** Named in -d (`/usb/farm`); undefined means "the printer's writable storage". */
+  storage?: WritableStorage;
+  /** Folder inside the storage, '/'-separated, no leading or trailing slash; '' is the storage root. */
+  path: string;
+}
+
+const HELP = 'see link-sync --help';
+
+/**
+ * Reads -d. The first segment is the storage when it is a storage name (usb, local, sdcard, any
+ * case), so `/usb/`, `usb`, `usb/farm` and `/usb/farm/` all name storage usb; any other first
+ * segment starts a folder path (`farm`, `/farm`). To sync into a folder really called "usb", write
+ * `usb/usb`. Backslashes are read as separators: Windows users type them, and the USB stick's FAT
+ * file system cannot store them in a name anyway. `..` is refused anywhere: it could leave the storage.
+ */
+export function parseDestination(raw: string | undefined): Destination {
+  if (raw === undefined) return { path: '' };
+  const segments = raw
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
+  if (segments.includes('..')) {
+    throw new UsageError(`-d ${JSON.stringify(raw)}: ".." is not allowed`, { hint: `give a folder inside the printer storage, e.g. -d /usb/farm; ${HELP}` });
+  }
+  const first = segments[0]?.toLowerCase();
+  if (first === 'sdcard') {
+    throw new UsageError(`-d ${JSON.stringify(raw)}: the sdcard storage is read-only over PrusaLink`, { hint: `use /local (PrusaLink on a Pi) or /usb; ${HELP}` });
+  }
+  if (first === 'usb' || first === 'local') return { storage: first, path: segments.slice(1).join('/') };
+  return { path: segments.join('/') };
+}
+
+/** Replaces a leading `~` with the home folder, as the original tool did for quoted paths. */
+export function expandHome(path: string, home: string | undefined): string {
+  if (home === undefined || home === '') return path;
+  if (path === '~') return home;
+  if (path.startsWith('~/')) return home + path.slice(1);
+  return path;
+}
+
+/**
+ * Resolves -s and -r against `cwd`. -r defaults to the source and must be the source itself or one
+ * of its parents: the source files' printer paths are their paths relative to it.
+ */
+export function resolveSourcePaths(
+  source: string,
+  relativeTo: string | undefined,
+  cwd: string,
+  home?: string,
+): { source: string; relativeTo: string } {
+  const src = resolve(cwd, expandHome(source, home));
+  if (relativeTo === undefined) return { source: src, relativeTo: src };
+  const rel = resolve(cwd, expandHome(relativeTo, home));
+  const between = relative(rel, src);
+  const inside = between === '' || (!isAbsolute(between) && between !== '..' && !between.startsWith(`..${sep}`));
+  if (!inside) {
+    throw new UsageError(`-r ${JSON.stringify(relativeTo)} is not the source folder or one of its parents`, {
+      hint: `-r must contain -s (${src}); ${HELP}`,
+    });
+  }
+  return { source: src, relativeTo: rel };
+}

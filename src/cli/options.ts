@@ -1,0 +1,177 @@
+// Parses the sync command line (the original link-sync interface plus newer flags) into typed
+// options. Never exits and never prints except help and version, which go to io.stdout.
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { CliIo } from './io.js';
+import { expandHome, parseDestination, resolveSourcePaths, type Destination } from './destination.js';
+import { ExitCode } from './exit-codes.js';
+
+export { parseDestination, resolveSourcePaths, type Destination, type WritableStorage } from './destination.js';
+
+export interface SyncCliOptions {
+  /** -c as the user wrote it (for messages); "printers.yml" by default. */
+  config: string;
+  /** -c resolved against the working folder. */
+  configPath: string;
+  /** -p names, in the order given (empty: every printer). */
+  printers: string[];
+  /** -x names (ignored when printers is not empty). */
+  exclude: string[];
+  /** -s, absolute. */
+  source: string;
+  /** -r, absolute; the source itself when not given. */
+  relativeTo: string;
+  /** -d, split into storage and folder. */
+  destination: Destination;
+  /** -g/--go/--execute: make the changes; otherwise a dry run. */
+  execute: boolean;
+  ignoreState: boolean;
+  /** False with --no-delete: never plan deletions. */
+  delete: boolean;
+  modifyWindowSec: number;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  allowSelfSigned: boolean;
+}
+
+export type SyncArgsResult = { kind: 'run'; options: SyncCliOptions } | { kind: 'exit'; code: typeof ExitCode.OK };
+
+const USAGE = '[-c CONFIG] [-p NAME ...] [-x NAME ...] -s SOURCE [-d DESTINATION] [-r RELATIVE_TO] [-g|--go|--execute] [--ignore-state] [options]';
+const HELP_HINT = 'see link-sync --help';
+
+/** Parses the arguments after the program name. Throws UsageError for anything it cannot accept. */
+export function parseSyncArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' | 'env' | 'cwd'>, version: string): SyncArgsResult {
+  const program = buildCommand(io, version);
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return { kind: 'exit', code: ExitCode.OK };
+      throw usageFromCommander(error);
+    }
+    throw error;
+  }
+  if (program.args.length > 0) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(program.args[0])}`, {
+      hint: `every value belongs to an option (e.g. -s FOLDER); quote paths with spaces; ${HELP_HINT}`,
+    });
+  }
+  return { kind: 'run', options: toOptions(program.opts<RawOptions>(), io) };
+}
+
+interface RawOptions {
+  config: string;
+  printer?: string[];
+  exclude?: string[];
+  source: string;
+  destination?: string;
+  relativeTo?: string;
+  go?: boolean;
+  execute?: boolean;
+  ignoreState?: boolean;
+  delete: boolean;
+  modifyWindow: number;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  allowSelfSigned?: boolean;
+}
+
+function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOptions {
+  if (raw.quiet && raw.verbose) throw new UsageError('contradictory flags: --quiet and --verbose', { hint: `use one of them; ${HELP_HINT}` });
+  if (raw.source.trim() === '') throw new UsageError('-s/--source is empty', { hint: `give the local folder to sync; ${HELP_HINT}` });
+  if (raw.config.trim() === '') throw new UsageError('-c/--config is empty', { hint: `give the printers file, e.g. -c printers.yml; ${HELP_HINT}` });
+  const home = io.env['HOME'] ?? io.env['USERPROFILE'];
+  const paths = resolveSourcePaths(raw.source, raw.relativeTo, io.cwd, home);
+  return {
+    config: raw.config,
+    configPath: resolve(io.cwd, expandHome(raw.config, home)),
+    printers: nonEmptyNames(raw.printer ?? [], '-p'),
+    exclude: nonEmptyNames(raw.exclude ?? [], '-x'),
+    source: paths.source,
+    relativeTo: paths.relativeTo,
+    destination: parseDestination(raw.destination),
+    execute: Boolean(raw.go || raw.execute),
+    ignoreState: Boolean(raw.ignoreState),
+    delete: raw.delete,
+    modifyWindowSec: raw.modifyWindow,
+    json: Boolean(raw.json),
+    quiet: Boolean(raw.quiet),
+    verbose: Boolean(raw.verbose),
+    allowSelfSigned: Boolean(raw.allowSelfSigned),
+  };
+}
+
+function nonEmptyNames(names: string[], flag: string): string[] {
+  if (names.some((n) => n.trim() === '')) throw new UsageError(`${flag}: a printer name is empty`, { hint: HELP_HINT });
+  return names;
+}
+
+function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
+  return new Command('link-sync')
+    .usage(USAGE)
+    .description('Mirror a local folder of print files (.gcode, .bgcode) onto Prusa printers over PrusaLink.\nDry run unless -g is given.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      // Errors become a UsageError; the caller prints them once, with the hint.
+      writeErr: () => undefined,
+      outputError: () => undefined,
+      getOutHelpWidth: () => io.stdout.columns ?? 80,
+      getErrHelpWidth: () => 80,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .allowExcessArguments(true)
+    .helpOption('-h, --help', 'show this help')
+    .option('-c, --config <CONFIG>', 'printers file, YAML or JSON', 'printers.yml')
+    .option('-p, --printer <NAME...>', 'sync only these printers (repeatable; names ignore case)')
+    .option('-x, --exclude <NAME...>', 'skip these printers (repeatable; ignored with -p)')
+    .requiredOption('-s, --source <SOURCE>', 'local folder to mirror')
+    .option('-d, --destination <DESTINATION>', 'folder on the printers, e.g. farm or /usb/farm (default: storage root)')
+    .option('-r, --relative-to <RELATIVE_TO>', 'printer paths are source paths relative to this folder (default: SOURCE)')
+    .option('-g, --go', 'make the changes (also --execute); without it, only show them')
+    .addOption(new Option('--execute', 'same as -g').hideHelp())
+    .option('--ignore-state', 'also sync printers that are not idle (the printed file is never touched)')
+    .option('--no-delete', 'never delete files on the printers')
+    .option('--modify-window <SECONDS>', 'local copy counts as newer only beyond this many seconds', parseSeconds, 60)
+    .option('--json', 'print events as JSON lines')
+    .option('--quiet', 'print only problems and the summary')
+    .option('--verbose', 'print every request and decision')
+    .option('--allow-self-signed', 'accept self-signed HTTPS certificates')
+    .version(version, '--version', 'print the version')
+    .addHelpText('after', HELP_FOOTER);
+}
+
+function parseSeconds(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError('must be a non-negative number of seconds');
+  return Number(value);
+}
+
+/** Commander's text, minus its "error: " prefix, on one line, with our hint. */
+function usageFromCommander(error: CommanderError): UsageError {
+  if (error.code === 'commander.missingMandatoryOptionValue') {
+    return new UsageError('missing -s/--source SOURCE: the local folder to mirror', { hint: HELP_HINT, cause: error });
+  }
+  const text = error.message
+    .replace(/^error:\s*/i, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => line.replace(/^\((Did you mean .*)\)$/, (_, s: string) => `(${s.charAt(0).toLowerCase()}${s.slice(1)})`))
+    .join(' ');
+  return new UsageError(text, { hint: HELP_HINT, cause: error });
+}
+
+const HELP_FOOTER = `
+Examples:
+  link-sync -s ~/gcode                      show what would change on every printer
+  link-sync -s ~/gcode -d /usb/farm -g      mirror into the folder "farm" on each USB stick
+  link-sync -s ~/gcode -p mk4-1 mk4-2 -g    only two printers
+
+Exit codes: 0 in sync (or clean dry run), 1 some actions failed, 2 usage/config/source error,
+3 a printer unreachable or refused the credentials, 70 internal error, 130 interrupted.
+`;

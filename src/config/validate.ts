@@ -1,0 +1,173 @@
+// Validates printer entries: schema (shape and types) → normalise (model, host) → rules, every
+// problem collected with its printer, key and line.
+
+import type { z } from 'zod';
+import { findModel, acceptedModelNames, modelKeys, modelKey } from './models.js';
+import { normaliseHost } from './host.js';
+import { printerEntrySchema, PRINTER_KEYS } from './schema.js';
+import { closest } from './suggest.js';
+import { credentialsRule, uniqueHostsRule, uniqueNamesRule, type CredentialFields } from './rules.js';
+import type { ConfigProblem } from './problems.js';
+import type { PrinterConfig } from './types.js';
+
+/** One top-level `name: settings` pair, in file order (duplicates kept). */
+export interface RawEntry {
+  name: string;
+  value: unknown;
+  /** Line of the key at `keys` inside this entry, or of the name for []; undefined when unknown. */
+  lineOf?: (keys: readonly string[]) => number | undefined;
+}
+
+export interface ValidationResult {
+  printers: PrinterConfig[];
+  problems: ConfigProblem[];
+  /** A password or API key is written in the file itself rather than read from the environment. */
+  clearSecrets: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+const SECRET_KEYS = new Set(['password', 'api_key']);
+
+// Keys people reach for by habit, mapped to the one link-sync reads.
+const SYNONYMS: Record<string, string> = {
+  type: 'printer_type', model: 'printer_type', printer: 'printer_type', printertype: 'printer_type',
+  url: 'host', address: 'host', ip: 'host', hostname: 'host', base_url: 'host',
+  user: 'username', login: 'username', pass: 'password', passwd: 'password', pw: 'password',
+  apikey: 'api_key', key: 'api_key', token: 'api_key', 'api-key': 'api_key', x_api_key: 'api_key',
+};
+
+/** Validates every entry and the names across entries; returns printers only for clean entries. */
+export function validateEntries(entries: readonly RawEntry[], env: Env): ValidationResult {
+  const printers: PrinterConfig[] = [];
+  const problems: ConfigProblem[] = [];
+  let clearSecrets = false;
+  for (const entry of entries) {
+    const found = validateEntry(entry, env);
+    problems.push(...found.problems);
+    if (found.printer) printers.push(found.printer);
+    clearSecrets ||= found.clearSecret;
+  }
+  problems.push(...uniqueNamesRule(entries.map((e) => withLine(e, { name: e.name }, []))));
+  const lineOfHost = new Map(entries.map((e) => [e.name, e.lineOf?.(['host'])] as const));
+  problems.push(...uniqueHostsRule(printers.map((p) => ({ name: p.name, baseUrl: p.baseUrl, line: lineOfHost.get(p.name) }))));
+  return { printers, problems, clearSecrets };
+}
+
+function validateEntry(entry: RawEntry, env: Env): { printer?: PrinterConfig; problems: ConfigProblem[]; clearSecret: boolean } {
+  const problems: ConfigProblem[] = [];
+  const at = (keys: string[], message: string, hint?: string): void => {
+    problems.push(withLine(entry, { printer: entry.name, message, ...(hint === undefined ? {} : { hint }) }, keys));
+  };
+  if (entry.name.trim() === '') at([], 'printer name is empty', 'give the printer a name, e.g. mk4-1:');
+
+  const value = entry.value;
+  if (!isPlainObject(value)) {
+    at([], `settings must be a mapping of printer_type, host, ... (got ${describeValue(value)})`,
+      'indent printer_type, host, username and password under the printer name');
+    return { problems, clearSecret: false };
+  }
+
+  const parsed = printerEntrySchema.safeParse(value);
+  const meant = new Set<string>();
+  if (!parsed.success) for (const issue of parsed.error.issues) shapeProblem(issue, value, at, meant);
+
+  const text = (key: string): string | undefined => (typeof value[key] === 'string' ? (value[key] as string) : undefined);
+  const typeText = text('printer_type');
+  const model = typeText === undefined || typeText.trim() === '' ? undefined : findModel(typeText);
+  if (typeText !== undefined && typeText.trim() !== '' && model === undefined) {
+    const near = closest(modelKey(typeText), modelKeys());
+    const nearName = near === undefined ? undefined : findModel(near)?.canonical;
+    at(['printer_type'], `printer_type "${typeText}" is not a known model`,
+      `${nearName === undefined ? '' : `did you mean "${nearName}"? `}accepted: ${acceptedModelNames().join(', ')}`);
+  }
+
+  const hostText = text('host');
+  const host = hostText === undefined || hostText === '' ? undefined : normaliseHost(hostText);
+  if (host && !host.ok) at(['host'], host.message, host.hint);
+
+  // The credential rule runs only when every credential key passed the schema: a bad one is
+  // already reported, a misspelt key was probably meant as one ("no credentials" would be noise),
+  // and an invalid *_env value may be the secret itself, which the rule would quote as a name.
+  const credentialKeys = ['username', 'password', 'password_env', 'api_key', 'api_key_env'] as const;
+  const fields: CredentialFields = {};
+  for (const key of credentialKeys) {
+    const v = text(key);
+    if (v !== undefined) fields[key] = v;
+  }
+  const clearSecret = fields.password !== undefined || fields.api_key !== undefined;
+  let auth: PrinterConfig['auth'] | undefined;
+  if (!credentialKeys.some((k) => meant.has(k))) {
+    const outcome = credentialsRule(fields, env);
+    for (const p of outcome.problems) at(p.key === undefined ? [] : [p.key], p.message, p.hint);
+    auth = outcome.auth;
+  }
+
+  if (problems.length > 0 || !model || !host?.ok || !auth) return { problems, clearSecret };
+  return { printer: { name: entry.name, printerType: model.canonical, baseUrl: host.baseUrl, auth }, problems, clearSecret };
+}
+
+/** Turns one zod issue into a problem naming the key; values are never quoted (they may be secrets). */
+function shapeProblem(
+  issue: z.core.$ZodIssue,
+  value: Record<string, unknown>,
+  at: (keys: string[], message: string, hint?: string) => void,
+  /** Keys found broken or meant (the suggestion for an unknown key). */
+  meant: Set<string>,
+): void {
+  const key = issue.path.length > 0 ? String(issue.path[0]) : undefined;
+  if (key !== undefined) meant.add(key);
+  if (issue.code === 'unrecognized_keys') {
+    for (const unknown of issue.keys) {
+      const guess = SYNONYMS[unknown.toLowerCase()] ?? closest(unknown, PRINTER_KEYS);
+      if (guess !== undefined) meant.add(guess);
+      at([unknown], `unknown key "${unknown}"`, guess ? `did you mean "${guess}"?` : `known keys: ${PRINTER_KEYS.join(', ')}`);
+    }
+    return;
+  }
+  if (key === undefined) {
+    at([], 'settings are not valid', `see schema/printers.schema.json`);
+    return;
+  }
+  const actual = value[key];
+  if (issue.code === 'invalid_type' && actual === undefined) {
+    at([], `missing ${key}`, MISSING_HINTS[key] ?? `add ${key}:`);
+  } else if (issue.code === 'invalid_type') {
+    at([key], `${key} must be text (got ${describeValue(actual)})`,
+      SECRET_KEYS.has(key) ? `put the value in quotes: ${key}: "..."` : `write it as text, in quotes if needed`);
+  } else if (issue.code === 'too_small') {
+    at([key], `${key} is empty`, `give ${key} a value or remove the line`);
+  } else if (issue.code === 'invalid_format' && key.endsWith('_env')) {
+    at([key], `${key} is not an environment variable name`, 'use letters, digits and _, not starting with a digit, e.g. FARM_PASSWORD');
+  } else {
+    at([key], `${key} is not valid`, 'see schema/printers.schema.json');
+  }
+}
+
+const MISSING_HINTS: Record<string, string> = {
+  printer_type: `add printer_type: one of ${acceptedModelNames().join(', ')}`,
+  host: 'add host: http://192.168.0.10, the address shown in the printer network menu',
+  username: 'add username: maker, the PrusaLink default user',
+  password: 'put the password in quotes, or use password_env: VARIABLE',
+  api_key: 'put the API key in quotes, or use api_key_env: VARIABLE',
+};
+
+/** Plain words for what a value is, for "must be ... (got ...)" messages. */
+export function describeValue(value: unknown): string {
+  if (value === undefined || value === null) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return 'text';
+  if (typeof value === 'number' || typeof value === 'bigint') return 'a number';
+  if (typeof value === 'boolean') return 'true/false';
+  if (value instanceof Date) return 'a date';
+  return 'a mapping';
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function withLine<T extends object>(entry: RawEntry, problem: T, keys: readonly string[]): T & { line?: number } {
+  const line = entry.lineOf?.(keys);
+  return line === undefined ? problem : { ...problem, line };
+}

@@ -1,0 +1,126 @@
+// Runs one printer's plan, strictly one request at a time: uploads and replacements first, then
+// deletions, then folder removals. Emits events; decides nothing the plan did not decide, except to
+// stop early: after a failed upload no deletion runs, and a printer that becomes busy gets no more.
+
+import type { PrinterApi } from '../printer/api.js';
+import type { Action, PrinterPlan } from '../types.js';
+import { PrinterError } from '../errors.js';
+import { fileBody } from './upload-body.js';
+import { emptyCounts, type ActionCounts, type ActionInfo, type ErrorInfo, type EventSink } from '../report/events.js';
+import { toErrorInfo } from '../report/error-info.js';
+
+export interface ExecuteContext {
+  printer: string;
+  api: PrinterApi;
+  storage: string;
+  emit: EventSink;
+  signal?: AbortSignal;
+  /** Asked before each action: a reason to stop (the printer is no longer safe to touch), or undefined. */
+  recheck: () => Promise<string | undefined>;
+}
+
+export interface ExecuteResult {
+  done: ActionCounts;
+  failed: number;
+  notRun: number;
+  bytesSent: number;
+  /** Why the run stopped before the end of the plan. */
+  stoppedReason?: string;
+  interrupted: boolean;
+  firstError?: ErrorInfo;
+}
+
+/** Progress events at most this often per printer. */
+const PROGRESS_INTERVAL_MS = 250;
+
+/** Errors after which nothing more is tried on this printer. */
+const FATAL_KINDS = new Set(['unreachable', 'auth', 'storage', 'aborted']);
+
+export function describeAction(action: Action): ActionInfo {
+  return action.kind === 'upload' || action.kind === 'replace'
+    ? { kind: action.kind, path: action.path, size: action.source.size, reason: action.reason }
+    : { kind: action.kind, path: action.path, reason: action.reason };
+}
+
+export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promise<ExecuteResult> {
+  const result: ExecuteResult = { done: emptyCounts(), failed: 0, notRun: 0, bytesSent: 0, interrupted: false };
+  let uploadFailed = false;
+  const actions = plan.actions;
+  for (let i = 0; i < actions.length; i++) {
+    const action = actions[i]!;
+    const remaining = actions.length - i;
+    if (ctx.signal?.aborted) {
+      result.interrupted = true;
+      result.notRun += remaining;
+      result.stoppedReason = 'interrupted';
+      break;
+    }
+    if (uploadFailed && (action.kind === 'delete' || action.kind === 'rmdir')) {
+      // A failed upload means the printer does not hold what the source holds: deleting now could
+      // leave it with neither the old nor the new file.
+      result.notRun += remaining;
+      result.stoppedReason = 'deletions withheld because an upload failed';
+      break;
+    }
+    const stop = await ctx.recheck().catch((error: unknown) => `state check failed: ${toErrorInfo(error).message}`);
+    if (stop !== undefined) {
+      result.notRun += remaining;
+      result.stoppedReason = stop;
+      break;
+    }
+    const info = describeAction(action);
+    ctx.emit({ type: 'action-start', printer: ctx.printer, action: info });
+    const started = Date.now();
+    try {
+      const sent = await runAction(action, ctx);
+      result.bytesSent += sent;
+      result.done[action.kind]++;
+      ctx.emit({ type: 'action-done', printer: ctx.printer, action: info, durationMs: Date.now() - started, bytes: sent });
+    } catch (error) {
+      if (action.kind === 'rmdir' && isNotEmptyRefusal(error)) {
+        // The folder holds files the printer does not list (non-print files, hidden entries):
+        // keeping it is right, and nothing was lost.
+        ctx.emit({ type: 'warning', printer: ctx.printer, message: `kept folder ${action.path}: the printer says it is not empty (it holds files the printer does not list)` });
+        continue;
+      }
+      const err = toErrorInfo(error);
+      result.failed++;
+      result.firstError ??= err;
+      ctx.emit({ type: 'action-failed', printer: ctx.printer, action: info, error: err });
+      if (action.kind === 'upload' || action.kind === 'replace') uploadFailed = true;
+      if (ctx.signal?.aborted || (error instanceof PrinterError && FATAL_KINDS.has(error.kind))) {
+        result.interrupted = ctx.signal?.aborted ?? false;
+        result.notRun += remaining - 1;
+        result.stoppedReason = result.interrupted ? 'interrupted' : err.message;
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+/** Buddy answers 404 and a Pi 409 to removing a folder that is not empty. */
+function isNotEmptyRefusal(error: unknown): boolean {
+  return error instanceof PrinterError && (error.kind === 'not-found' || error.kind === 'file-in-use');
+}
+
+/** Performs one action; resolves the number of body bytes sent. */
+async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
+  if (action.kind === 'delete' || action.kind === 'rmdir') {
+    await ctx.api.remove(ctx.storage, action.targetUrl);
+    return 0;
+  }
+  const total = action.source.size;
+  let last = 0;
+  await ctx.api.upload(ctx.storage, action.targetUrl, fileBody(action.source), {
+    overwrite: action.kind === 'replace',
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    onBytes: (bytes) => {
+      const now = Date.now();
+      if (now - last < PROGRESS_INTERVAL_MS && bytes < total) return;
+      last = now;
+      ctx.emit({ type: 'action-progress', printer: ctx.printer, path: action.path, bytes, total });
+    },
+  });
+  return total;
+}

@@ -1,0 +1,86 @@
+// The pure planner: source tree × remote tree × printed file × policy → one printer's plan.
+
+import type { Action, NameRules, PlanHold, PlanProblem, PrintedFile, PrinterPlan, RemoteTree, SourceTree, SyncPolicy } from '../types.js';
+import { checkRemotePath, compareCodeUnits } from '../source/paths.js';
+import { decideFile } from './decide.js';
+import { matchFiles } from './match.js';
+import { printedFileTest } from './printed.js';
+import { planRemovals } from './remove.js';
+import { uploadTarget } from './target.js';
+
+export interface PlanInput {
+  source: SourceTree;
+  remote: RemoteTree;
+  rules: NameRules;
+  /** Present while the printer has a job, even with --ignore-state. */
+  printing?: PrintedFile;
+  policy: SyncPolicy;
+}
+
+/**
+ * Uploads what the printer lacks, replaces what is stale, and (with deleteExtraneous) deletes what
+ * the source lacks. Files the printer cannot store become problems; files it must not touch become
+ * holds. No I/O and no clock: the same input always gives the same plan.
+ */
+export function planPrinter(input: PlanInput): PrinterPlan {
+  const { source, remote, rules, policy } = input;
+  const match = matchFiles(source, remote, rules);
+  const isPrinted = printedFileTest(input.printing, remote, rules);
+  const problems: PlanProblem[] = [...match.problems];
+  const holds: PlanHold[] = [];
+  const transfers: Action[] = [];
+  let unchanged = 0;
+
+  const pathProblems = (path: string, targetUrl: string): boolean => {
+    const found = checkRemotePath(targetUrl, remote.storage, rules);
+    for (const problem of found) problems.push({ path, ...problem });
+    return found.length > 0;
+  };
+
+  for (const { source: file, remote: copy } of match.pairs) {
+    if (!copy) {
+      const targetUrl = uploadTarget(file.relPath, remote, match.foldersByKey, rules);
+      if (pathProblems(file.relPath, targetUrl)) continue;
+      transfers.push({ kind: 'upload', path: file.relPath, targetUrl, source: file, reason: 'missing on printer' });
+      continue;
+    }
+    if (copy.partial) {
+      // Someone is downloading this name onto the printer; what it will hold is not ours to judge.
+      holds.push({ path: copy.path, reason: 'partial-download', wouldHave: 'replace' });
+      continue;
+    }
+    const decision = decideFile(file, copy, policy);
+    if (decision.verdict === 'same') {
+      unchanged++;
+      continue;
+    }
+    if (isPrinted(copy)) {
+      holds.push({ path: copy.path, reason: 'being-printed', wouldHave: 'replace' });
+      continue;
+    }
+    if (copy.readOnly) {
+      holds.push({ path: copy.path, reason: 'read-only', wouldHave: 'replace' });
+      continue;
+    }
+    // The existing file's own urlPath: short names on Buddy, so it fits where its long path may not.
+    if (pathProblems(file.relPath, copy.urlPath)) continue;
+    transfers.push({ kind: 'replace', path: file.relPath, targetUrl: copy.urlPath, source: file, reason: decision.reason });
+  }
+
+  transfers.sort((a, b) => compareCodeUnits(a.path, b.path));
+  const removals = policy.deleteExtraneous
+    ? planRemovals(match.unmatched, remote, source, rules, isPrinted)
+    : { deletes: [], rmdirs: [], holds: [] };
+  holds.push(...removals.holds);
+
+  let uploadBytes = 0;
+  for (const action of transfers) if (action.kind === 'upload' || action.kind === 'replace') uploadBytes += action.source.size;
+
+  return {
+    actions: [...transfers, ...removals.deletes, ...removals.rmdirs],
+    problems: problems.sort((a, b) => compareCodeUnits(a.path, b.path)),
+    holds: holds.sort((a, b) => compareCodeUnits(a.path, b.path)),
+    unchanged,
+    uploadBytes,
+  };
+}

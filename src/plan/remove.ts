@@ -1,0 +1,75 @@
+// What to delete from the printer: extraneous files it lists, then the folders they leave empty.
+
+import type { Action, NameRules, PlanHold, RemoteFile, RemoteTree, SourceTree } from '../types.js';
+import { ancestorsOf, compareCodeUnits, foldName, splitPath } from '../source/paths.js';
+import { extensionOf } from '../source/filter.js';
+import type { PrintedTest } from './printed.js';
+
+export interface Removals {
+  deletes: Action[];
+  rmdirs: Action[];
+  holds: PlanHold[];
+}
+
+/**
+ * Deletes only files the printer listed and that no source file names, sorted by path. Partial
+ * downloads, the printed file, read-only files and files of other kinds (a Pi lists notes.txt, which
+ * the source never holds) are held instead. A folder goes when it is not a source folder and nothing
+ * is left in it, deepest first; the printer is never asked to delete recursively.
+ */
+export function planRemovals(
+  unmatched: readonly RemoteFile[],
+  remote: RemoteTree,
+  source: SourceTree,
+  rules: NameRules,
+  isPrinted: PrintedTest,
+): Removals {
+  const fold = (path: string): string => foldName(path, rules);
+  const deletes: Action[] = [];
+  const holds: PlanHold[] = [];
+  const deleted = new Set<RemoteFile>();
+
+  for (const file of [...unmatched].sort((a, b) => compareCodeUnits(a.path, b.path))) {
+    const reason = holdReason(file, rules, isPrinted);
+    if (reason) {
+      holds.push({ path: file.path, reason, wouldHave: 'delete' });
+      continue;
+    }
+    deleted.add(file);
+    deletes.push({ kind: 'delete', path: file.path, targetUrl: file.urlPath, reason: 'not in source folder' });
+  }
+
+  const occupied = new Set<string>();
+  for (const file of remote.files) {
+    if (deleted.has(file)) continue;
+    for (const folder of ancestorsOf(file.path)) occupied.add(fold(folder));
+  }
+  const sourceFolders = new Set(source.folders.map(fold));
+  const rmdirs: Action[] = remote.folders
+    .filter((folder) => {
+      const key = fold(folder.path);
+      return key !== '' && !sourceFolders.has(key) && !occupied.has(key);
+    })
+    .sort((a, b) => depth(b.path) - depth(a.path) || compareCodeUnits(a.path, b.path))
+    .map((folder) => ({
+      kind: 'rmdir' as const,
+      path: folder.path,
+      targetUrl: folder.urlPath,
+      reason: 'empty and not in source folder',
+    }));
+
+  return { deletes, rmdirs, holds };
+}
+
+function holdReason(file: RemoteFile, rules: NameRules, isPrinted: PrintedTest): PlanHold['reason'] | undefined {
+  if (file.partial) return 'partial-download';
+  if (isPrinted(file)) return 'being-printed';
+  if (file.readOnly) return 'read-only';
+  const last = splitPath(file.path).at(-1) ?? '';
+  if (!rules.printExtensions.includes(extensionOf(last))) return 'not-a-print-file';
+  return undefined;
+}
+
+function depth(path: string): number {
+  return splitPath(path).length;
+}

@@ -1,0 +1,72 @@
+// The PrinterApi seam: the only way the rest of link-sync touches a printer.
+// One implementation per dialect (PrusaLink v1 today); every one passes the same contract suite.
+
+import type { Readable } from 'node:stream';
+import type { NameRules, PrinterKind, PrinterStatus, StorageInfo } from '../types.js';
+
+/** Who the printer is. */
+export interface PrinterIdentity {
+  kind: PrinterKind;
+  /** Stable identity from /api/v1/info; undefined when the printer does not tell. */
+  serial?: string;
+  hostname?: string;
+  /** What names and paths this printer can store. */
+  rules: NameRules;
+}
+
+/** One entry of a folder listing. */
+export interface RemoteEntry {
+  type: 'file' | 'folder';
+  /** Long, case-preserved name (display_name). */
+  name: string;
+  /** The name to build URLs with: the 8.3 short name on Buddy, the real name on Pi. */
+  urlName: string;
+  size?: number;
+  mTimestamp?: number;
+  readOnly: boolean;
+  /** A partial Prusa Connect download (Buddy: ro and no download ref). */
+  partial?: boolean;
+}
+
+/** A file body that can be read again from the start (for retries and auth challenges). */
+export interface UploadBody {
+  size: number;
+  open(): Readable;
+}
+
+export interface UploadOptions {
+  /** Send `Overwrite: ?1`. */
+  overwrite: boolean;
+  signal?: AbortSignal;
+  /** Called as body bytes are handed to the socket, with the running total. */
+  onBytes?: (sent: number) => void;
+}
+
+/** What the printer reports for one file (single-file GET). */
+export interface RemoteFileInfo {
+  size?: number;
+  mTimestamp?: number;
+  readOnly: boolean;
+}
+
+export interface PrinterApi {
+  /** The printer's name in the config, used in every error. */
+  readonly name: string;
+  /** /api/version and /api/v1/info. */
+  identify(): Promise<PrinterIdentity>;
+  /** /api/v1/status (and /api/v1/job while a job exists). */
+  status(): Promise<PrinterStatus>;
+  /** /api/v1/storage. */
+  storages(): Promise<StorageInfo[]>;
+  /** One folder level. `dirUrl` is storage-relative ('' for the storage root), built from urlNames.
+   * Resolves undefined when the folder does not exist (404). */
+  list(storage: string, dirUrl: string): Promise<RemoteEntry[] | undefined>;
+  /** Single-file GET; undefined on 404. */
+  stat(storage: string, fileUrl: string): Promise<RemoteFileInfo | undefined>;
+  /** PUT the body to the storage-relative path; parents are created by the printer. */
+  upload(storage: string, fileUrl: string, body: UploadBody, options: UploadOptions): Promise<RemoteFileInfo | undefined>;
+  /** DELETE a file or an empty folder. */
+  remove(storage: string, url: string): Promise<void>;
+  /** Free sockets. */
+  close(): void;
+}

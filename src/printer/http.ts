@@ -1,0 +1,199 @@
+// The request layer for one printer: one request at a time over a keep-alive socket, a constant
+// User-Agent, and auth that costs one 401 per run (the Digest nonce is reused until it goes stale).
+
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { PrinterError, SourceError } from '../errors.js';
+import type { PrinterAuth } from '../config/types.js';
+import type { UploadBody } from './api.js';
+import { DigestSigner, findDigestChallenge, parseWwwAuthenticate } from './digest.js';
+import { errorText, hintFor, socketError, statusError } from './http-errors.js';
+import { BodyLengthMismatch, BodyReadFailure, TransportFailure, exchange, type TransportSettings } from './transport.js';
+
+export interface HttpClientOptions {
+  /** The printer's name in the config, for errors. */
+  printer: string;
+  /** "http://host:port" or "https://host:port". */
+  baseUrl: string;
+  auth: PrinterAuth;
+  /** Must not change during a run: Pi binds nonces to it. */
+  userAgent: string;
+  connectTimeoutMs?: number;
+  /** Longest silence while a request or its answer is under way. */
+  responseTimeoutMs?: number;
+  /** Accept a self-signed https certificate. */
+  allowSelfSigned?: boolean;
+  /** Check a nonce older than this with a cheap GET before an upload (Pi's nonces live ≥ 60 s). */
+  nonceMaxAgeMs?: number;
+  now?: () => number;
+}
+
+export interface RequestSpec {
+  method: 'GET' | 'HEAD' | 'PUT' | 'DELETE';
+  /** Raw request target, percent-encoded: exactly what goes on the request line and into the digest. */
+  target: string;
+  /** What this request does, for errors: "upload of parts/a.gcode". */
+  what: string;
+  headers?: Record<string, string>;
+  body?: UploadBody;
+  onBytes?: (sent: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface HttpResult {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+const VERSION_TARGET = '/api/version';
+
+export class PrinterHttp {
+  readonly printer: string;
+  private readonly settings: TransportSettings;
+  private readonly agent: HttpAgent;
+  private readonly now: () => number;
+  private readonly nonceMaxAgeMs: number;
+  private signer: DigestSigner | undefined;
+  private nonceSince = 0;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.printer = options.printer;
+    const origin = new URL(options.baseUrl);
+    // One socket per printer: the printers have few connection slots and one transfer at a time.
+    const agentOptions = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1 };
+    this.agent =
+      origin.protocol === 'https:'
+        ? new HttpsAgent({ ...agentOptions, rejectUnauthorized: !options.allowSelfSigned })
+        : new HttpAgent(agentOptions);
+    this.settings = {
+      origin,
+      agent: this.agent,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+      responseTimeoutMs: options.responseTimeoutMs ?? 30_000,
+      maxResponseBytes: 8 * 1024 * 1024,
+    };
+    this.now = options.now ?? Date.now;
+    this.nonceMaxAgeMs = options.nonceMaxAgeMs ?? 45_000;
+  }
+
+  /**
+   * Sends one request, queued behind any other request to this printer. Resolves with any status
+   * except auth failures, which throw PrinterError kind 'auth'; socket failures throw too.
+   */
+  request(spec: RequestSpec): Promise<HttpResult> {
+    const run = async (): Promise<HttpResult> => {
+      if (spec.body && this.options.auth.kind === 'digest' && this.nonceNeedsCheck()) {
+        // A 401 to a PUT comes before the body is read and kills the socket, so make sure the
+        // upload goes out with a nonce the printer accepts.
+        await this.authorised({ method: 'GET', target: VERSION_TARGET, what: 'authentication', signal: spec.signal });
+      }
+      return this.authorised(spec);
+    };
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private nonceNeedsCheck(): boolean {
+    return this.signer === undefined || this.now() - this.nonceSince > this.nonceMaxAgeMs;
+  }
+
+  private async authorised(spec: RequestSpec): Promise<HttpResult> {
+    const auth = this.options.auth;
+    let renewed = false;
+    for (;;) {
+      const headers: Record<string, string> = {
+        'User-Agent': this.options.userAgent,
+        Accept: 'application/json',
+        ...spec.headers,
+      };
+      const signedWith = this.signer?.challenge.nonce;
+      if (auth.kind === 'api-key') headers['X-Api-Key'] = auth.apiKey;
+      else if (this.signer) headers['Authorization'] = this.signer.authorize(spec.method, spec.target);
+
+      const res = await this.once(spec, headers);
+      if (res.status !== 401 && res.status !== 403) return res;
+      if (res.status === 403 || auth.kind === 'api-key') throw this.authError(spec, res);
+
+      const header = res.headers['www-authenticate'];
+      const challenge = findDigestChallenge(parseWwwAuthenticate(Array.isArray(header) ? header.join(', ') : header ?? ''));
+      if (!challenge) throw this.authError(spec, res, 'the printer did not offer Digest auth; configure its API key instead');
+      const fresh = signedWith === undefined || challenge.stale || challenge.nonce !== signedWith;
+      if (renewed || !fresh) throw this.authError(spec, res, this.buddyUserHint(challenge.realm, auth.username));
+      this.signer = new DigestSigner(challenge, auth.username, auth.password);
+      this.nonceSince = this.now();
+      renewed = true;
+    }
+  }
+
+  /** One exchange, retried once when a pooled keep-alive socket turned out to be closed. */
+  private async once(spec: RequestSpec, headers: Record<string, string>): Promise<HttpResult> {
+    const idempotent = spec.method === 'GET' || spec.method === 'HEAD';
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (spec.body) headers['Content-Length'] = String(spec.body.size);
+        return await exchange(this.settings, {
+          method: spec.method,
+          target: spec.target,
+          headers,
+          ...(spec.body ? { body: spec.body } : {}),
+          ...(spec.onBytes ? { onBytes: spec.onBytes } : {}),
+          ...(spec.signal ? { signal: spec.signal } : {}),
+        });
+      } catch (err) {
+        const staleSocket =
+          err instanceof TransportFailure && err.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+        if (idempotent && staleSocket && attempt === 0) continue;
+        throw this.failure(spec, err);
+      }
+    }
+  }
+
+  private failure(spec: RequestSpec, err: unknown): Error {
+    const name = this.printer;
+    if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure) {
+      return new SourceError(`${spec.what} for printer ${name}: ${err.message}`, {
+        hint: 'leave the source folder alone while a sync runs, then run it again',
+        cause: err,
+      });
+    }
+    if (err instanceof TransportFailure && err.code === 'ABORT_ERR') {
+      return new PrinterError(name, 'aborted', `printer ${name}: ${spec.what} interrupted`, { hint: hintFor('aborted') });
+    }
+    if (spec.body && err instanceof TransportFailure && err.connected) {
+      return new PrinterError(
+        name,
+        'unknown-outcome',
+        `printer ${name}: connection lost during ${spec.what} after ${err.bodyBytesSent} of ${spec.body.size} bytes (${err.code})`,
+        { hint: hintFor('unknown-outcome'), cause: err },
+      );
+    }
+    return socketError(name, spec.what, this.settings.origin.origin, err);
+  }
+
+  private authError(spec: RequestSpec, res: HttpResult, hint?: string): PrinterError {
+    const text = errorText(res.body, headerText(res.headers['content-type']));
+    const err = statusError(this.printer, spec.what, res.status, text);
+    if (!hint) return err;
+    return new PrinterError(this.printer, 'auth', err.message, { hint, status: res.status });
+  }
+
+  private buddyUserHint(realm: string, username: string): string | undefined {
+    // Buddy firmware hashes the fixed user "maker" whatever name the client sends.
+    if (realm === 'Printer API' && username !== 'maker') {
+      return 'Prusa printers with built-in PrusaLink use the user "maker" and the password shown in the printer\'s network settings';
+    }
+    return undefined;
+  }
+}
+
+export function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}

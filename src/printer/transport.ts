@@ -1,0 +1,212 @@
+// One HTTP exchange with a printer over node:http/https: timeouts, abort, a streamed upload body,
+// and early answers (a printer may refuse a PUT before reading its body and close the socket).
+
+import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import type { UploadBody } from './api.js';
+
+export interface Exchange {
+  method: string;
+  /** Raw request target, already percent-encoded. */
+  target: string;
+  headers: Record<string, string>;
+  body?: UploadBody;
+  onBytes?: (sent: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface TransportSettings {
+  origin: URL;
+  agent: HttpAgent;
+  connectTimeoutMs: number;
+  /** Longest silence on the socket (no bytes either way) before giving up. */
+  responseTimeoutMs: number;
+  maxResponseBytes: number;
+}
+
+/** Why an exchange got no usable response. */
+export class TransportFailure extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    /** The socket was connected, so the request (or part of it) may have reached the printer. */
+    readonly connected: boolean,
+    /** The socket came from the keep-alive pool (a stale pooled socket fails like this). */
+    readonly reusedSocket: boolean,
+    readonly bodyBytesSent: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TransportFailure';
+  }
+}
+
+/** The upload source produced more or fewer bytes than announced. */
+export class BodyLengthMismatch extends Error {
+  constructor(readonly expected: number, readonly actual: number) {
+    super(`the file changed while it was being sent (${actual} bytes instead of ${expected})`);
+    this.name = 'BodyLengthMismatch';
+  }
+}
+
+/** The upload source could not be read (a local problem, not the printer's). */
+export class BodyReadFailure extends Error {
+  constructor(cause: unknown) {
+    super(`the file could not be read: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'BodyReadFailure';
+  }
+}
+
+function codeOf(err: unknown): string {
+  if (err !== null && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
+  return 'EUNKNOWN';
+}
+
+export function exchange(settings: TransportSettings, ex: Exchange): Promise<RawResponse> {
+  const { origin } = settings;
+  const send = origin.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<RawResponse>((resolve, reject) => {
+    let settled = false;
+    let connected = false;
+    let sent = 0;
+    let requestDone = false;
+    let response: IncomingMessage | undefined;
+    let source: Readable | undefined;
+    let connectTimer: NodeJS.Timeout | undefined;
+    const chunks: Buffer[] = [];
+    let received = 0;
+
+    const cleanup = (): void => {
+      if (connectTimer) clearTimeout(connectTimer);
+      ex.signal?.removeEventListener('abort', onAbort);
+      source?.destroy();
+    };
+    const fail = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      req.destroy();
+      if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure || err instanceof TransportFailure) {
+        reject(err);
+      }
+      else {
+        const code = codeOf(err);
+        reject(
+          new TransportFailure(
+            err instanceof Error ? err.message : String(err),
+            code,
+            connected,
+            req.reusedSocket,
+            sent,
+            { cause: err },
+          ),
+        );
+      }
+    };
+    const finish = (): void => {
+      if (settled || !response) return;
+      settled = true;
+      cleanup();
+      // A request whose body was cut short by an early answer cannot share its socket again.
+      if (!requestDone) req.destroy();
+      resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) });
+    };
+    function onAbort(): void {
+      fail(new TransportFailure('aborted', 'ABORT_ERR', connected, req.reusedSocket, sent));
+    }
+
+    const hostname = origin.hostname.replace(/^\[(.*)\]$/, '$1');
+    const req: ClientRequest = send({
+      protocol: origin.protocol,
+      hostname,
+      port: origin.port === '' ? undefined : Number(origin.port),
+      method: ex.method,
+      path: ex.target,
+      headers: ex.headers,
+      agent: settings.agent,
+    });
+
+    if (ex.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    ex.signal?.addEventListener('abort', onAbort, { once: true });
+
+    req.on('socket', (socket) => {
+      if (!socket.connecting) {
+        connected = true;
+        return;
+      }
+      connectTimer = setTimeout(() => {
+        fail(new TransportFailure('connect timeout', 'ETIMEDOUT', false, false, sent));
+      }, settings.connectTimeoutMs);
+      socket.once('connect', () => {
+        connected = true;
+        if (connectTimer) clearTimeout(connectTimer);
+      });
+    });
+    req.setTimeout(settings.responseTimeoutMs, () => {
+      fail(new TransportFailure('no answer in time', 'ETIMEDOUT', connected, req.reusedSocket, sent));
+    });
+    req.on('error', (err) => {
+      // Writing the body may fail after the printer already answered and closed: keep the answer.
+      if (response) return;
+      fail(err);
+    });
+    req.on('finish', () => {
+      requestDone = true;
+    });
+    req.on('response', (res) => {
+      response = res;
+      // The printer has decided; sending the rest of the body would only hit a closing socket.
+      if (!requestDone) source?.destroy();
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > settings.maxResponseBytes) {
+          fail(new TransportFailure('response too large', 'ERESPONSETOOLARGE', connected, req.reusedSocket, sent));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', finish);
+      res.on('close', finish);
+      res.on('error', () => finish());
+    });
+
+    if (!ex.body) {
+      req.end();
+      return;
+    }
+    const body = ex.body;
+    const stream = body.open();
+    source = stream;
+    stream.on('data', (chunk: Buffer | string) => {
+      if (settled || response) return;
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      sent += buf.length;
+      if (sent > body.size) return fail(new BodyLengthMismatch(body.size, sent));
+      ex.onBytes?.(sent);
+      if (!req.write(buf)) {
+        stream.pause();
+        req.once('drain', () => stream.resume());
+      }
+    });
+    stream.on('end', () => {
+      if (settled || response) return;
+      if (sent !== body.size) return fail(new BodyLengthMismatch(body.size, sent));
+      req.end();
+    });
+    stream.on('error', (err) => {
+      if (settled || response) return;
+      fail(new BodyReadFailure(err));
+    });
+  });
+}

@@ -1,0 +1,85 @@
+// Reads a printer's files under the sync root into a RemoteTree: one folder per request, one
+// request at a time, descending by the names the printer resolves best (8.3 short names on Buddy).
+
+import { PrinterError } from '../errors.js';
+import type { NameRules, RemoteFile, RemoteFolder, RemoteTree } from '../types.js';
+import type { PrinterApi, RemoteEntry } from './api.js';
+import { hintFor } from './http-errors.js';
+
+const join = (a: string, b: string): string => (a === '' ? b : `${a}/${b}`);
+
+function sameName(rules: NameRules, a: string, b: string): boolean {
+  return rules.caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b;
+}
+
+/** The entry a long name refers to: folders first (by long, then URL name, as Buddy accepts either). */
+function findEntry(entries: RemoteEntry[], name: string, rules: NameRules): RemoteEntry | undefined {
+  const match = (e: RemoteEntry): boolean => sameName(rules, e.name, name) || sameName(rules, e.urlName, name);
+  return entries.find((e) => e.type === 'folder' && match(e)) ?? entries.find(match);
+}
+
+/**
+ * Lists everything under `rootPath` (long names, storage-relative, '' for the storage root).
+ * A listing error propagates: a partial tree must never be used to plan deletions.
+ */
+export async function walkRemote(api: PrinterApi, storage: string, rootPath: string, rules: NameRules): Promise<RemoteTree> {
+  const rootSegs = rootPath.split('/').filter((s) => s !== '');
+  const root = rootSegs.join('/');
+  const missing = (what: string): PrinterError =>
+    new PrinterError(api.name, 'not-found', `printer ${api.name}: ${what} vanished while it was being listed`, {
+      hint: hintFor('not-found'),
+    });
+
+  let entries = await api.list(storage, '');
+  if (entries === undefined) {
+    throw new PrinterError(api.name, 'not-found', `printer ${api.name}: storage ${storage} not found`, {
+      hint: 'check the storage name; Buddy printers use "usb", PrusaLink on a Pi uses "local"',
+    });
+  }
+  let rootUrl = '';
+  for (let i = 0; i < rootSegs.length; i++) {
+    const seg = rootSegs[i] as string;
+    const found = findEntry(entries, seg, rules);
+    if (found === undefined || found.type !== 'folder') {
+      if (found !== undefined) {
+        throw new PrinterError(api.name, 'rejected', `printer ${api.name}: ${join(storage, rootSegs.slice(0, i + 1).join('/'))} is a file, not a folder`, {
+          hint: 'rename or remove that file on the printer, or sync into another folder',
+        });
+      }
+      const rest = rootSegs.slice(i).join('/');
+      return { storage, root, rootUrl: join(rootUrl, rest), rootExists: false, files: [], folders: [] };
+    }
+    rootUrl = join(rootUrl, found.urlName);
+    const next = await api.list(storage, rootUrl);
+    if (next === undefined) throw missing(join(storage, rootUrl));
+    entries = next;
+  }
+
+  const files: RemoteFile[] = [];
+  const folders: RemoteFolder[] = [];
+  // Depth-first with an explicit stack; each folder is listed exactly once.
+  const stack: Array<{ path: string; urlPath: string; entries: RemoteEntry[] }> = [{ path: '', urlPath: rootUrl, entries }];
+  while (stack.length > 0) {
+    const dir = stack.pop() as { path: string; urlPath: string; entries: RemoteEntry[] };
+    for (const e of dir.entries) {
+      const path = join(dir.path, e.name);
+      const urlPath = join(dir.urlPath, e.urlName);
+      if (e.type === 'folder') {
+        folders.push({ path, urlPath, ...(e.mTimestamp !== undefined ? { mTimestamp: e.mTimestamp } : {}) });
+        const children = await api.list(storage, urlPath);
+        if (children === undefined) throw missing(join(storage, urlPath));
+        stack.push({ path, urlPath, entries: children });
+      } else {
+        const file: RemoteFile = { path, urlPath, readOnly: e.readOnly };
+        if (e.size !== undefined) file.size = e.size;
+        if (e.mTimestamp !== undefined) file.mTimestamp = e.mTimestamp;
+        if (e.partial) file.partial = true;
+        files.push(file);
+      }
+    }
+  }
+  const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  files.sort(byPath);
+  folders.sort(byPath);
+  return { storage, root, rootUrl, rootExists: true, files, folders };
+}

@@ -1,0 +1,90 @@
+// The typed events a sync emits. Reporters (plain, tty, json) render them; the core never prints.
+
+import type { ActionKind, PlanHold, PlanProblem } from '../types.js';
+
+/** An error as it travels in events: what happened and how to fix it, never a secret. */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+/** One action as events describe it. */
+export interface ActionInfo {
+  kind: ActionKind;
+  path: string;
+  /** Bytes to send, for uploads and replacements. */
+  size?: number;
+  reason: string;
+}
+
+/** How one printer ended. */
+export type PrinterOutcome =
+  | 'in-sync' // --go: every planned action done (or nothing to do)
+  | 'planned' // dry run: plan made, nothing changed
+  | 'skipped' // busy printer, left alone on purpose
+  | 'failed' // some action or the listing failed
+  | 'unreachable' // no answer, or it refused our credentials
+  | 'interrupted'; // Ctrl-C / SIGTERM before it finished
+
+export interface ActionCounts {
+  upload: number;
+  replace: number;
+  delete: number;
+  rmdir: number;
+}
+
+export interface PrinterResult {
+  printer: string;
+  outcome: PrinterOutcome;
+  /** Why it was skipped or failed. */
+  reason?: string;
+  error?: ErrorInfo;
+  /** What the plan held (counts of planned actions). */
+  planned: ActionCounts;
+  /** Actions done (all zero in a dry run). */
+  done: ActionCounts;
+  failed: number;
+  /** Planned actions not attempted (after an error, a state change or an interruption). */
+  notRun: number;
+  problems: number;
+  held: number;
+  unchanged: number;
+  bytesSent: number;
+  durationMs: number;
+}
+
+export interface RunSummary {
+  dryRun: boolean;
+  printers: PrinterResult[];
+  durationMs: number;
+  interrupted: boolean;
+}
+
+export type SyncEvent =
+  | { type: 'run-start'; dryRun: boolean; printers: string[]; source: string; files: number; bytes: number }
+  | { type: 'printer-start'; printer: string }
+  | {
+      type: 'plan';
+      printer: string;
+      storage: string;
+      root: string;
+      actions: ActionInfo[];
+      problems: PlanProblem[];
+      holds: PlanHold[];
+      unchanged: number;
+      uploadBytes: number;
+    }
+  | { type: 'action-start'; printer: string; action: ActionInfo }
+  | { type: 'action-progress'; printer: string; path: string; bytes: number; total: number }
+  | { type: 'action-done'; printer: string; action: ActionInfo; durationMs: number; bytes: number }
+  | { type: 'action-failed'; printer: string; action: ActionInfo; error: ErrorInfo }
+  | { type: 'warning'; printer?: string; message: string }
+  | { type: 'printer-done'; result: PrinterResult }
+  | { type: 'run-done'; summary: RunSummary };
+
+export type EventSink = (event: SyncEvent) => void;
+
+export function emptyCounts(): ActionCounts {
+  return { upload: 0, replace: 0, delete: 0, rmdir: 0 };
+}

@@ -1,0 +1,264 @@
+// One simulated printer: an HTTP server on 127.0.0.1 with a Buddy or Pi personality, and the
+// programmatic handle tests use to seed files, change state and inject faults.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BuddyPersonality } from './buddy/router.js';
+import { handleControl } from './control.js';
+import { SimClock } from './model/clock.js';
+import { loadFromDisk } from './model/disk-load.js';
+import { isPrinterState } from './model/printer-state.js';
+import type { StoredContent, Volume } from './model/volume.js';
+import { modelInfo } from './models.js';
+import { PiPersonality } from './pi/router.js';
+import { SimContext, type ResolvedOptions } from './server/context.js';
+import { Exchange } from './server/exchange.js';
+import { validateFault } from './server/faults.js';
+import type { Personality } from './server/personality.js';
+import type {
+  SimClockOptions,
+  SimFault,
+  SimFileSnapshot,
+  SimForeignTransferOptions,
+  SimModel,
+  SimPersonality,
+  SimPrinter,
+  SimPrinterOptions,
+  SimRequestLogEntry,
+  SimStateOptions,
+} from './types.js';
+
+function stableSerial(seed: string): string {
+  const digits = BigInt('0x' + createHash('sha256').update(seed).digest('hex').slice(0, 15)).toString().padStart(12, '0');
+  return `CZPX${digits.slice(0, 4)}X${digits.slice(4, 7)}XC${digits.slice(7, 12)}`;
+}
+
+export class SimPrinterImpl implements SimPrinter {
+  readonly ctx: SimContext;
+  private readonly personalityImpl: Personality;
+  private server: Server | undefined;
+  private boundPort = 0;
+
+  constructor(opts: ResolvedOptions, clock: SimClock, logLimit: number) {
+    this.ctx = new SimContext(opts, clock, logLimit);
+    this.personalityImpl = opts.personality === 'buddy' ? new BuddyPersonality(this.ctx) : new PiPersonality(this.ctx);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.boundPort}`;
+  }
+  get port(): number {
+    return this.boundPort;
+  }
+  get name(): string {
+    return this.ctx.opts.name;
+  }
+  get model(): SimModel {
+    return this.ctx.opts.model;
+  }
+  get personality(): SimPersonality {
+    return this.ctx.opts.personality;
+  }
+  get storage(): string {
+    return this.ctx.main.name;
+  }
+  get serial(): string {
+    return this.ctx.opts.serial;
+  }
+  get credentials(): { username: string; password: string; apiKey?: string } {
+    const o = this.ctx.opts;
+    return o.apiKey === undefined ? { username: o.username, password: o.password } : { username: o.username, password: o.password, apiKey: o.apiKey };
+  }
+
+  async listen(): Promise<void> {
+    const server = createServer({ requestTimeout: 0, keepAliveTimeout: 60_000 });
+    // Neither firmware answers Expect: 100-continue; handle such requests without sending 100.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => server.emit('request', req, res));
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onRequest(req, res));
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.ctx.opts.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.boundPort = (server.address() as AddressInfo).port;
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ctx = this.ctx;
+    const entry = ctx.log.begin(req);
+    const ex = new Exchange(req, res, entry, ctx.personality, ctx.faults);
+    const control = ex.rawPath === '/_sim' || ex.rawPath.startsWith('/_sim/');
+    if (!control) {
+      res.once('close', () => {
+        entry.status = res.headersSent ? res.statusCode : 0;
+        entry.durationMs = Date.now() - entry.startedAt;
+        ctx.log.add(entry);
+      });
+    }
+    try {
+      if (control) return await handleControl(this, ex);
+      if (!ctx.faults.empty) {
+        const delay = ctx.faults.delay(ex.method, ex.rawPath);
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+        const status = ctx.faults.status(ex.method, ex.rawPath);
+        if (status !== undefined) return this.personalityImpl.error(ex, status, STATUS_CODES[status] ?? 'Injected fault');
+      }
+      await this.personalityImpl.handle(ex);
+    } catch {
+      // A bug in the simulator must not take the server down; the client sees a 500.
+      if (!res.headersSent) ex.send(500, 'Internal simulator error\n', { 'Content-Type': 'text/plain' }, { close: true });
+      else res.destroy();
+    }
+  }
+
+  private volume(storage?: string): Volume {
+    const volume = storage === undefined ? this.ctx.main : this.ctx.volumes.get(storage);
+    if (!volume) throw new Error(`printer ${this.name} has no storage "${storage}" (it has ${[...this.ctx.volumes.keys()].join(', ')})`);
+    return volume;
+  }
+
+  setState(state: string, opts: SimStateOptions = {}): void {
+    let file = opts.file;
+    if (file !== undefined) {
+      const node = this.ctx.main.resolve(SimContext.parts(file));
+      if (node?.kind !== 'file') throw new Error(`printer ${this.name} has no file "${file}" in ${this.storage} to print`);
+      file = this.ctx.main.pathOf(node);
+    }
+    const upper = state.toUpperCase();
+    if (!isPrinterState(upper)) throw new Error(`unknown printer state "${state}"`);
+    this.ctx.state.set(upper, { ...opts, ...(file === undefined ? {} : { file }) });
+  }
+
+  setForeignTransfer(running: boolean, opts: SimForeignTransferOptions = {}): void {
+    const state = this.ctx.state;
+    if (!running) {
+      if (state.transfer?.foreign) state.endTransfer(state.transfer);
+      return;
+    }
+    if (state.transfer) throw new Error(`printer ${this.name} already has a transfer running`);
+    state.beginTransfer({ path: (opts.path ?? '').replace(/^\/+/, ''), storage: this.storage, size: opts.size ?? 0, foreign: true, toPrint: false });
+  }
+
+  setUsbPresent(present: boolean): void {
+    if (this.personality !== 'buddy') throw new Error(`printer ${this.name} is a Pi: it has no USB stick to remove`);
+    if (present !== this.ctx.usbPresent) this.ctx.main.changes++;
+    this.ctx.usbPresent = present;
+  }
+
+  setClock(clock: SimClockOptions): void {
+    this.ctx.clock.set(clock);
+  }
+
+  inject(fault: SimFault): void {
+    this.ctx.faults.add(validateFault(fault));
+  }
+
+  clearFaults(): void {
+    this.ctx.faults.clear();
+  }
+
+  seed(path: string, content: Buffer | string, opts: { storage?: string; mTimestamp?: number } = {}): void {
+    const volume = this.volume(opts.storage);
+    const parts = SimContext.parts(path);
+    const name = parts.pop();
+    if (name === undefined) throw new Error('seed needs a file path');
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    const stored: StoredContent = { size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+    if (this.ctx.opts.keepContent) stored.data = data;
+    const mTimestamp = opts.mTimestamp ?? this.ctx.clock.fileTimestamp();
+    const parent = volume.ensureFolder(parts, mTimestamp);
+    volume.putFile(parent, name, stored, mTimestamp);
+  }
+
+  seedFolder(path: string, opts: { storage?: string } = {}): void {
+    this.volume(opts.storage).ensureFolder(SimContext.parts(path), this.ctx.clock.fileTimestamp());
+  }
+
+  files(): SimFileSnapshot[] {
+    const out: SimFileSnapshot[] = [];
+    for (const volume of this.ctx.volumes.values()) {
+      for (const node of volume.walk()) {
+        if (node.kind === 'file') out.push({ storage: volume.name, path: volume.pathOf(node), size: node.size, sha256: node.sha256, mTimestamp: node.mTimestamp });
+      }
+    }
+    return out;
+  }
+
+  folders(storage?: string): string[] {
+    const volume = this.volume(storage);
+    const out: string[] = [];
+    for (const node of volume.walk()) if (node.kind === 'folder') out.push(volume.pathOf(node));
+    return out;
+  }
+
+  readFile(path: string, storage?: string): Buffer | undefined {
+    const volume = this.volume(storage);
+    const node = volume.resolve(SimContext.parts(path));
+    return node?.kind === 'file' ? volume.read(node) : undefined;
+  }
+
+  requests(): SimRequestLogEntry[] {
+    return this.ctx.log.list();
+  }
+
+  clearRequests(): void {
+    this.ctx.log.clear();
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+}
+
+/** Fills in defaults; the name and serial may depend on the port, so they are fixed after listen. */
+function resolveOptions(options: SimPrinterOptions): ResolvedOptions {
+  const model = options.model ?? 'MK4';
+  const info = modelInfo(model);
+  const personality = info.personality;
+  const name = options.name ?? '';
+  return {
+    name,
+    model,
+    personality,
+    port: options.port ?? 0,
+    hostname: '',
+    password: options.password ?? randomBytes(9).toString('base64url'),
+    username: personality === 'buddy' ? 'maker' : (options.username ?? 'maker'),
+    apiKey: personality === 'pi' ? options.apiKey : undefined,
+    serial: options.serial ?? '',
+    rateBytesPerSec: options.rateBytesPerSec,
+    keepContent: options.keepContent ?? true,
+    storageDir: options.storageDir,
+    nonceLifetimeSec: options.nonceLifetimeSec ?? (personality === 'buddy' ? 300 : 60),
+    uploadIdleTimeoutMs: options.uploadIdleTimeoutMs ?? 10_000,
+    totalSpace: options.totalSpace ?? 15_000_000_000,
+  };
+}
+
+export async function startPrinter(options: SimPrinterOptions = {}): Promise<SimPrinter> {
+  const opts = resolveOptions(options);
+  const clock = new SimClock(opts.personality, options.clock);
+  const printer = new SimPrinterImpl(opts, clock, options.requestLogLimit ?? 100_000);
+  await printer.listen();
+  const slug = modelInfo(opts.model).slug;
+  if (!opts.name) opts.name = `${slug}-${printer.port}`;
+  opts.hostname = opts.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+  if (!opts.serial) opts.serial = stableSerial(`${opts.model}:${options.name ?? printer.port}`);
+  if (opts.storageDir && opts.keepContent) {
+    for (const volume of printer.ctx.volumes.values()) loadFromDisk(volume);
+  }
+  return printer;
+}

@@ -1,0 +1,94 @@
+// Everything one simulated printer knows: resolved options, storages, clock, state, faults, log.
+
+import { join } from 'node:path';
+import { SimClock } from '../model/clock.js';
+import { BUDDY_PRINT_EXTENSIONS, PI_PRINT_EXTENSIONS } from '../model/fat-names.js';
+import { PrinterState } from '../model/printer-state.js';
+import { UploadSink } from '../model/upload-sink.js';
+import { Volume, type FileNode } from '../model/volume.js';
+import type { SimModel, SimPersonality } from '../types.js';
+import { FaultSet } from './faults.js';
+import { RequestLog } from './request-log.js';
+
+export interface ResolvedOptions {
+  name: string;
+  model: SimModel;
+  personality: SimPersonality;
+  port: number;
+  hostname: string;
+  password: string;
+  username: string;
+  apiKey: string | undefined;
+  serial: string;
+  rateBytesPerSec: number | undefined;
+  keepContent: boolean;
+  storageDir: string | undefined;
+  nonceLifetimeSec: number;
+  uploadIdleTimeoutMs: number;
+  totalSpace: number;
+}
+
+export class SimContext {
+  readonly volumes = new Map<string, Volume>();
+  readonly main: Volume;
+  readonly state = new PrinterState();
+  readonly faults = new FaultSet();
+  readonly log: RequestLog;
+  readonly clock: SimClock;
+  usbPresent = true;
+  private tempSeq = 0;
+
+  constructor(
+    readonly opts: ResolvedOptions,
+    clock: SimClock,
+    logLimit: number,
+  ) {
+    this.clock = clock;
+    this.log = new RequestLog(logLimit);
+    const disk = (storage: string): string | undefined =>
+      opts.keepContent && opts.storageDir ? join(opts.storageDir, storage) : undefined;
+    if (opts.personality === 'buddy') {
+      this.main = new Volume({ name: 'usb', fat: true, readOnly: false, diskRoot: disk('usb'), touchFolderOnChange: false, rootTimestamp: undefined, printExtensions: BUDDY_PRINT_EXTENSIONS });
+      this.volumes.set('usb', this.main);
+    } else {
+      const now = clock.fileTimestamp();
+      this.main = new Volume({ name: 'local', fat: false, readOnly: false, diskRoot: disk('local'), touchFolderOnChange: true, rootTimestamp: now, printExtensions: PI_PRINT_EXTENSIONS });
+      this.volumes.set('local', this.main);
+      this.volumes.set('sdcard', new Volume({ name: 'sdcard', fat: false, readOnly: true, diskRoot: disk('sdcard'), touchFolderOnChange: true, rootTimestamp: now, printExtensions: PI_PRINT_EXTENSIONS }));
+    }
+  }
+
+  get personality(): SimPersonality {
+    return this.opts.personality;
+  }
+
+  /** Splits a storage-relative long path into names. */
+  static parts(path: string): string[] {
+    return path.split('/').filter((p) => p !== '' && p !== '.');
+  }
+
+  /** The file of the current job, when it still exists. */
+  jobNode(): FileNode | undefined {
+    const job = this.state.job;
+    if (!job) return undefined;
+    const node = this.main.resolve(SimContext.parts(job.file));
+    return node?.kind === 'file' ? node : undefined;
+  }
+
+  /** True when `node` is the file a running job holds open. */
+  isBusy(node: FileNode): boolean {
+    return this.state.busyFile() !== undefined && this.jobNode() === node;
+  }
+
+  /** A sink for an upload body, matching how this printer keeps content. */
+  newSink(volume: Volume, tempName: string): UploadSink {
+    if (!this.opts.keepContent) return new UploadSink({ kind: 'hash' });
+    if (volume.diskRoot) return new UploadSink({ kind: 'disk', tempPath: join(volume.diskRoot, tempName) });
+    return new UploadSink({ kind: 'memory' });
+  }
+
+  /** Buddy's numbered temp file in the storage root. */
+  nextTempName(): string {
+    return `${++this.tempSeq}.tmp`;
+  }
+}

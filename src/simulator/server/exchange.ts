@@ -1,0 +1,101 @@
+// One request and its answer, with the connection policy of the personality applied to every reply:
+// Pi closes after each response (HTTP/1.0 style); Buddy keeps GETs alive and closes after PUT and
+// after error pages for requests that carry a body, without reading that body.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimAuthOutcome, SimPersonality, SimRequestLogEntry } from '../types.js';
+import type { FaultSet } from './faults.js';
+
+export type HeaderMap = Record<string, string | number>;
+
+export class Exchange {
+  readonly method: string;
+  /** Raw request target, as received. */
+  readonly target: string;
+  /** The target up to the first '?'. */
+  readonly rawPath: string;
+  readonly hasBody: boolean;
+  /** Set once the whole body was read, so a close need not cut it short. */
+  bodyConsumed = false;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly entry: SimRequestLogEntry,
+    private readonly personality: SimPersonality,
+    private readonly faults: FaultSet,
+  ) {
+    this.method = (req.method ?? 'GET').toUpperCase();
+    this.target = req.url ?? '/';
+    const q = this.target.indexOf('?');
+    this.rawPath = q < 0 ? this.target : this.target.slice(0, q);
+    const length = Number(req.headers['content-length'] ?? 0);
+    this.hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
+  }
+
+  header(name: string): string | undefined {
+    const v = this.req.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  }
+
+  set auth(outcome: SimAuthOutcome) {
+    this.entry.auth = outcome;
+  }
+
+  /** `application/json` as the first Accept type (Buddy's rule). */
+  acceptsJsonFirst(): boolean {
+    const first = (this.header('accept') ?? '').split(',')[0] ?? '';
+    return first.split(';')[0]?.trim().toLowerCase() === 'application/json';
+  }
+
+  acceptsJson(): boolean {
+    return /application\/json/i.test(this.header('accept') ?? '');
+  }
+
+  /** Sends a complete answer. `chunked` streams it without Content-Length, as Buddy's listings come. */
+  send(status: number, body: string | Buffer | undefined, headers: HeaderMap = {}, opts: { chunked?: boolean; close?: boolean } = {}): void {
+    const res = this.res;
+    if (res.headersSent || res.destroyed) return;
+    const close = opts.close === true || this.closesAfter(status);
+    res.statusCode = status;
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    if (close) {
+      res.setHeader('Connection', 'close');
+      if (this.hasBody && !this.bodyConsumed) this.cutAfterAnswer();
+    }
+    if (body === undefined || status === 204 || status === 304) {
+      if (!opts.chunked && status !== 204 && status !== 304 && this.method !== 'HEAD') res.setHeader('Content-Length', 0);
+      res.end();
+      return;
+    }
+    const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    if (!opts.chunked) res.setHeader('Content-Length', buf.length);
+    res.end(buf);
+  }
+
+  /** JSON answer; the malformed-json fault cuts it in half. */
+  sendJson(status: number, value: unknown, headers: HeaderMap = {}, opts: { chunked?: boolean; close?: boolean } = {}): void {
+    let text = JSON.stringify(value);
+    if (this.faults.malformedJson(this.rawPath)) text = text.slice(0, Math.floor(text.length / 2));
+    const chunked = opts.chunked ?? this.personality === 'buddy';
+    this.send(status, text, { 'Content-Type': 'application/json', ...headers }, { ...opts, chunked });
+  }
+
+  /** Pi answers one request per connection. */
+  get closesAfterEvery(): boolean {
+    return this.personality === 'pi';
+  }
+
+  private closesAfter(status: number): boolean {
+    if (this.personality === 'pi') return true;
+    return this.method === 'PUT' || (status >= 300 && this.hasBody);
+  }
+
+  /** Answer, then drop the connection instead of draining a body nobody will read. */
+  private cutAfterAnswer(): void {
+    const socket = this.req.socket;
+    this.res.once('finish', () => {
+      setTimeout(() => socket.destroy(), 50).unref();
+    });
+  }
+}

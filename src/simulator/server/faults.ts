@@ -1,0 +1,97 @@
+// Injected faults: each matches some requests and is used up after `times` matches (forever without).
+
+import type { SimFault } from '../types.js';
+
+interface Armed {
+  fault: SimFault;
+  left: number;
+}
+
+export type BodyFault = Extract<SimFault, { kind: 'reset-after-bytes' } | { kind: 'stall' }>;
+
+const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json']);
+
+/** Checks a fault from outside (the HTTP control path) and throws with a readable message. */
+export function validateFault(value: unknown): SimFault {
+  if (typeof value !== 'object' || value === null) throw new Error('a fault is an object with a "kind"');
+  const f = value as Record<string, unknown>;
+  if (typeof f['kind'] !== 'string' || !KINDS.has(f['kind'])) {
+    throw new Error(`unknown fault kind ${JSON.stringify(f['kind'])} (one of ${[...KINDS].join(', ')})`);
+  }
+  const needNumber = (key: string): void => {
+    if (typeof f[key] !== 'number' || !Number.isFinite(f[key]) || (f[key] as number) < 0) {
+      throw new Error(`fault "${f['kind']}" needs a non-negative number "${key}"`);
+    }
+  };
+  if (f['kind'] === 'reset-after-bytes') needNumber('bytes');
+  if (f['kind'] === 'status') needNumber('status');
+  if (f['kind'] === 'delay') needNumber('ms');
+  if (f['times'] !== undefined) needNumber('times');
+  return f as unknown as SimFault;
+}
+
+export class FaultSet {
+  private armed: Armed[] = [];
+
+  add(fault: SimFault): void {
+    const times = 'times' in fault && fault.times !== undefined ? fault.times : Infinity;
+    if (times > 0) this.armed.push({ fault, left: times });
+  }
+
+  clear(): void {
+    this.armed = [];
+  }
+
+  list(): SimFault[] {
+    return this.armed.map((a) => a.fault);
+  }
+
+  get empty(): boolean {
+    return this.armed.length === 0;
+  }
+
+  /** A status fault for this request, used up. */
+  status(method: string, path: string): number | undefined {
+    const f = this.take((x) => x.kind === 'status' && matches(x, method, path));
+    return f?.kind === 'status' ? f.status : undefined;
+  }
+
+  /** Total delay for this request in ms; every matching delay fault is used once. */
+  delay(method: string, path: string): number {
+    let ms = 0;
+    for (const a of this.armed) {
+      if (a.fault.kind === 'delay' && matches(a.fault, method, path)) {
+        ms += a.fault.ms;
+        a.left--;
+      }
+    }
+    this.armed = this.armed.filter((a) => a.left > 0);
+    return ms;
+  }
+
+  /** The body fault for the next upload, used up. */
+  body(): BodyFault | undefined {
+    const f = this.take((x) => x.kind === 'reset-after-bytes' || x.kind === 'stall');
+    return f?.kind === 'reset-after-bytes' || f?.kind === 'stall' ? f : undefined;
+  }
+
+  storageFull(): boolean {
+    return this.armed.some((a) => a.fault.kind === 'storage-full');
+  }
+
+  malformedJson(path: string): boolean {
+    return this.take((x) => x.kind === 'malformed-json' && (x.pathPrefix === undefined || path.startsWith(x.pathPrefix))) !== undefined;
+  }
+
+  private take(pred: (f: SimFault) => boolean): SimFault | undefined {
+    const hit = this.armed.find((a) => pred(a.fault));
+    if (!hit) return undefined;
+    hit.left--;
+    if (hit.left <= 0) this.armed = this.armed.filter((a) => a !== hit);
+    return hit.fault;
+  }
+}
+
+function matches(f: { method?: string; pathPrefix?: string }, method: string, path: string): boolean {
+  return (f.method === undefined || f.method.toUpperCase() === method) && (f.pathPrefix === undefined || path.startsWith(f.pathPrefix));
+}

@@ -1,0 +1,191 @@
+// Scans the master folder: every print file with its size and mtime, and what was left out and why.
+
+import { promises as fsp, type Dirent, type Stats, type BigIntStats } from 'node:fs';
+import path from 'node:path';
+import { SourceError } from '../errors.js';
+import type { IgnoredEntry, SourceFile, SourceTree } from '../types.js';
+import { DEFAULT_PRINT_EXTENSIONS, hasPrintExtension, isHiddenName, normalizeExtensions } from './filter.js';
+import { createLimiter, type Limiter } from './limit.js';
+import { ancestorsOf, compareCodeUnits } from './paths.js';
+
+export interface ScanOptions {
+  /** Extensions to keep, any case, with or without the dot; default DEFAULT_PRINT_EXTENSIONS. */
+  extensions?: readonly string[];
+}
+
+/** File system calls in flight at once: enough to hide latency on network shares, few enough for ulimit. */
+const CONCURRENCY = 32;
+
+interface ScanState {
+  readonly extensions: ReadonlySet<string>;
+  readonly limit: Limiter;
+  readonly files: SourceFile[];
+  readonly ignored: IgnoredEntry[];
+  /** Set once the scan has failed, so the branches still running stop descending. */
+  failed: boolean;
+}
+
+/**
+ * Walks `root` recursively, following symbolic links. Hidden names, non-print files, special files and
+ * entries that cannot be read are listed in `ignored`; nothing but a bad root or a link loop throws.
+ */
+export async function scanSource(root: string, options: ScanOptions = {}): Promise<SourceTree> {
+  const absRoot = path.resolve(root);
+  const rootStat = await statRoot(absRoot);
+  const state: ScanState = {
+    extensions: normalizeExtensions(options.extensions ?? DEFAULT_PRINT_EXTENSIONS),
+    limit: createLimiter(CONCURRENCY),
+    files: [],
+    ignored: [],
+    failed: false,
+  };
+  try {
+    await walkFolder(state, absRoot, '', [folderKey(rootStat)]);
+  } catch (error) {
+    state.failed = true;
+    throw error;
+  }
+  const files = state.files.sort((a, b) => compareCodeUnits(a.relPath, b.relPath));
+  const folders = new Set<string>();
+  for (const file of files) for (const folder of ancestorsOf(file.relPath)) folders.add(folder);
+  return {
+    root: absRoot,
+    files,
+    folders: [...folders].sort(compareCodeUnits),
+    ignored: state.ignored.sort((a, b) => compareCodeUnits(a.relPath, b.relPath)),
+  };
+}
+
+async function statRoot(absRoot: string): Promise<BigIntStats> {
+  let stats: BigIntStats;
+  try {
+    stats = await fsp.stat(absRoot, { bigint: true });
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new SourceError(`source folder ${absRoot} does not exist`, {
+        hint: 'check the path given as the source folder, or create it',
+        cause: error,
+      });
+    }
+    throw unreadableRoot(absRoot, error);
+  }
+  if (!stats.isDirectory()) {
+    throw new SourceError(`source folder ${absRoot} is not a folder`, {
+      hint: 'give the folder that holds the print files, not a file in it',
+    });
+  }
+  return stats;
+}
+
+function unreadableRoot(absRoot: string, error: unknown): SourceError {
+  return new SourceError(`cannot read source folder ${absRoot}: ${describeFsError(error)}`, {
+    hint: 'check that this user may read and list the folder',
+    cause: error,
+  });
+}
+
+/** `ancestors` holds the device and inode of every folder from the root down to this one. */
+async function walkFolder(state: ScanState, absDir: string, relDir: string, ancestors: string[]): Promise<void> {
+  if (state.failed) return;
+  let entries: Dirent[];
+  try {
+    entries = await state.limit(() => fsp.readdir(absDir, { withFileTypes: true }));
+  } catch (error) {
+    if (relDir === '') throw unreadableRoot(absDir, error);
+    state.ignored.push({ relPath: relDir, reason: 'unreadable', detail: describeFsError(error) });
+    return;
+  }
+  await Promise.all(entries.map((entry) => visit(state, entry, absDir, relDir, ancestors)));
+}
+
+async function visit(state: ScanState, entry: Dirent, absDir: string, relDir: string, ancestors: string[]): Promise<void> {
+  const name = entry.name;
+  const relPath = relDir === '' ? name : `${relDir}/${name}`;
+  const absPath = path.join(absDir, name);
+  if (isHiddenName(name)) {
+    state.ignored.push({ relPath, reason: 'hidden' });
+    return;
+  }
+  if (entry.isFile()) {
+    if (!hasPrintExtension(name, state.extensions)) {
+      state.ignored.push({ relPath, reason: 'not-a-print-file' });
+      return;
+    }
+    const stats = await statOrIgnore(state, relPath, () => fsp.stat(absPath));
+    if (stats) keepFile(state, relPath, absPath, stats);
+    return;
+  }
+  if (!entry.isDirectory() && !entry.isSymbolicLink()) {
+    state.ignored.push({ relPath, reason: 'not-a-regular-file' });
+    return;
+  }
+  // Folders and links: stat (through the link) with bigint inode numbers, which stay exact on Windows.
+  const stats = await statOrIgnore(state, relPath, () => fsp.stat(absPath, { bigint: true }));
+  if (!stats) return;
+  if (stats.isDirectory()) {
+    const key = folderKey(stats);
+    if (ancestors.includes(key)) {
+      throw new SourceError(`symbolic link loop in the source folder: ${absPath} leads back to a folder that contains it`, {
+        hint: 'remove the link or point it outside the source folder',
+      });
+    }
+    await walkFolder(state, absPath, relPath, [...ancestors, key]);
+  } else if (stats.isFile()) {
+    if (hasPrintExtension(name, state.extensions)) keepFile(state, relPath, absPath, stats);
+    else state.ignored.push({ relPath, reason: 'not-a-print-file' });
+  } else {
+    state.ignored.push({ relPath, reason: 'not-a-regular-file' });
+  }
+}
+
+function keepFile(state: ScanState, relPath: string, absPath: string, stats: Stats | BigIntStats): void {
+  if (!stats.isFile()) {
+    state.ignored.push({ relPath, reason: 'not-a-regular-file' });
+    return;
+  }
+  const size = Number(stats.size);
+  const mtimeMs = typeof stats.mtimeMs === 'bigint' ? Number((stats as BigIntStats).mtimeNs) / 1e6 : stats.mtimeMs;
+  state.files.push({ relPath, absPath, size, mtimeMs });
+}
+
+/** Stats through the limiter; a failure is recorded as 'unreadable' and gives undefined. */
+async function statOrIgnore<S>(state: ScanState, relPath: string, stat: () => Promise<S>): Promise<S | undefined> {
+  try {
+    return await state.limit(stat);
+  } catch (error) {
+    // Vanished since the listing, a dangling link, no permission: leave it out, say why, go on.
+    state.ignored.push({ relPath, reason: 'unreadable', detail: describeFsError(error) });
+    return undefined;
+  }
+}
+
+function folderKey(stats: BigIntStats): string {
+  return `${stats.dev}:${stats.ino}`;
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+function describeFsError(error: unknown): string {
+  switch (errorCode(error)) {
+    case 'ENOENT':
+      return 'vanished while scanning, or a link to nothing';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'ENOTDIR':
+      return 'no longer a folder';
+    default: {
+      const code = errorCode(error);
+      return code ?? (error instanceof Error ? error.message : String(error));
+    }
+  }
+}

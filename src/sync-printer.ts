@@ -1,0 +1,182 @@
+// One printer's sync: identify, state gate, walk, plan, then (with --go) execute; resolves its result.
+
+import type { PrinterApi } from './printer/api.js';
+import type { PrintedFile, PrinterStatus, SourceTree, StorageInfo, SyncPolicy } from './types.js';
+import { PrinterError } from './errors.js';
+import { gatePrinter } from './plan/gate.js';
+import { planPrinter } from './plan/plan.js';
+import { joinPath } from './source/paths.js';
+import { walkRemote } from './printer/walk.js';
+import { executePlan, describeAction } from './execute/executor.js';
+import { emptyCounts, type EventSink, type PrinterResult } from './report/events.js';
+import { toErrorInfo } from './report/error-info.js';
+import type { Destination } from './cli/options.js';
+
+export interface PrinterJob {
+  printer: string;
+  api: PrinterApi;
+  source: SourceTree;
+  destination: Destination;
+  prefix: string;
+  go: boolean;
+  ignoreState: boolean;
+  policy: SyncPolicy;
+  emit: EventSink;
+  signal?: AbortSignal;
+}
+
+/** Deletions are quick; re-reading the state before each one would double their requests. */
+const DELETE_RECHECK_MS = 1000;
+
+export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
+  const started = Date.now();
+  const result: PrinterResult = {
+    printer: job.printer,
+    outcome: 'failed',
+    planned: emptyCounts(),
+    done: emptyCounts(),
+    failed: 0,
+    notRun: 0,
+    problems: 0,
+    held: 0,
+    unchanged: 0,
+    bytesSent: 0,
+    durationMs: 0,
+  };
+  const finish = (): PrinterResult => ({ ...result, durationMs: Date.now() - started });
+  job.emit({ type: 'printer-start', printer: job.printer });
+  try {
+    const identity = await job.api.identify();
+    const status = await job.api.status();
+    const storage = chooseStorage(job.printer, await job.api.storages(), job.destination.storage);
+    const gate = gatePrinter(status, storage, job.ignoreState);
+    if (!gate.ok) {
+      result.outcome = gate.kind === 'busy' ? 'skipped' : 'failed';
+      result.reason = gate.reason;
+      return finish();
+    }
+    const root = joinPath(job.destination.path, job.prefix);
+    const remote = await walkRemote(job.api, storage.name, root, identity.rules);
+    const plan = planPrinter({
+      source: job.source,
+      remote,
+      rules: identity.rules,
+      ...(status.printing ? { printing: status.printing } : {}),
+      policy: job.policy,
+    });
+    for (const action of plan.actions) result.planned[action.kind]++;
+    result.problems = plan.problems.length;
+    result.held = plan.holds.length;
+    result.unchanged = plan.unchanged;
+    job.emit({
+      type: 'plan',
+      printer: job.printer,
+      storage: storage.name,
+      root,
+      actions: plan.actions.map(describeAction),
+      problems: plan.problems,
+      holds: plan.holds,
+      unchanged: plan.unchanged,
+      uploadBytes: plan.uploadBytes,
+    });
+    if (!job.go) {
+      result.outcome = 'planned';
+      return finish();
+    }
+    const executed = await executePlan(plan, {
+      printer: job.printer,
+      api: job.api,
+      storage: storage.name,
+      emit: job.emit,
+      ...(job.signal ? { signal: job.signal } : {}),
+      recheck: makeRecheck(job, status, storage, plan.actions.map((a) => a.kind)),
+    });
+    result.done = executed.done;
+    result.failed = executed.failed;
+    result.notRun = executed.notRun;
+    result.bytesSent = executed.bytesSent;
+    if (executed.firstError) result.error = executed.firstError;
+    if (executed.stoppedReason) result.reason = executed.stoppedReason;
+    result.outcome = executed.interrupted
+      ? 'interrupted'
+      : executed.failed > 0 || executed.notRun > 0 || plan.problems.length > 0
+        ? 'failed'
+        : 'in-sync';
+    if (result.outcome === 'failed' && !result.reason && plan.problems.length > 0) {
+      result.reason = `${plan.problems.length} file(s) cannot be stored on this printer`;
+    }
+    return finish();
+  } catch (error) {
+    const info = toErrorInfo(error);
+    result.error = info;
+    result.reason = info.message;
+    result.outcome = job.signal?.aborted
+      ? 'interrupted'
+      : error instanceof PrinterError && (error.kind === 'unreachable' || error.kind === 'auth')
+        ? 'unreachable'
+        : 'failed';
+    return finish();
+  }
+}
+
+/** Picks the storage to sync: the one named in -d, else the printer's writable one (usb or local). */
+export function chooseStorage(printer: string, storages: StorageInfo[], wanted: string | undefined): StorageInfo {
+  const names = storages.map((s) => s.name).join(', ') || 'none';
+  if (wanted !== undefined) {
+    const found = storages.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
+    if (!found) {
+      throw new PrinterError(printer, 'storage', `${printer}: has no storage "${wanted}" (it has: ${names})`, {
+        hint: `use -d with one of: ${names}`,
+      });
+    }
+    return checkUsable(printer, found);
+  }
+  const writable = storages.filter((s) => !s.readOnly);
+  const chosen = writable.find((s) => s.available) ?? writable[0];
+  if (!chosen) {
+    throw new PrinterError(printer, 'storage', `${printer}: no writable storage (it has: ${names})`, {
+      hint: 'insert a USB stick, or check the printer',
+    });
+  }
+  return checkUsable(printer, chosen);
+}
+
+function checkUsable(printer: string, storage: StorageInfo): StorageInfo {
+  if (!storage.available) {
+    const what = storage.name === 'usb' ? 'no USB stick is inserted' : `storage "${storage.name}" is not available`;
+    throw new PrinterError(printer, 'storage', `${printer}: ${what}`, {
+      hint: 'insert the storage and run again; nothing was changed on this printer',
+    });
+  }
+  if (storage.readOnly) {
+    throw new PrinterError(printer, 'storage', `${printer}: storage "${storage.name}" is read-only`, {
+      hint: 'choose a writable storage with -d',
+    });
+  }
+  return storage;
+}
+
+/** Before each action: is the printer still safe to touch? */
+function makeRecheck(job: PrinterJob, initial: PrinterStatus, storage: StorageInfo, kinds: string[]) {
+  let index = 0;
+  let lastCheck = Date.now();
+  return async (): Promise<string | undefined> => {
+    const kind = kinds[index++];
+    const isUpload = kind === 'upload' || kind === 'replace';
+    if (index === 1 || (!isUpload && Date.now() - lastCheck < DELETE_RECHECK_MS)) return undefined;
+    const now = await job.api.status();
+    lastCheck = Date.now();
+    if (job.ignoreState) {
+      return samePrintedFile(initial.printing, now.printing)
+        ? undefined
+        : 'a print started during the sync; no further changes made';
+    }
+    const gate = gatePrinter(now, storage, false);
+    return gate.ok ? undefined : `printer became busy during the sync (${gate.reason}); no further changes made`;
+  };
+}
+
+function samePrintedFile(a: PrintedFile | undefined, b: PrintedFile | undefined): boolean {
+  if (!a || !b) return !a && !b ? true : !b;
+  return [...a.paths].sort().join('\n') === [...b.paths].sort().join('\n');
+}

@@ -1,0 +1,187 @@
+// Shared domain types: what the scanner, the walker, the planner and the executor exchange.
+// Paths are POSIX strings without leading or trailing slash; '' is the root they are relative to.
+
+/** A print file in the master folder. */
+export interface SourceFile {
+  /** Path relative to the source folder, e.g. "parts/benchy.gcode". */
+  relPath: string;
+  /** Absolute path on this machine, for reading. */
+  absPath: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** An entry of the master folder that is not synced, and why. */
+export interface IgnoredEntry {
+  relPath: string;
+  reason: 'hidden' | 'not-a-print-file' | 'not-a-regular-file' | 'unreadable';
+  /** Why, in words, when the reason alone does not say it ('unreadable': "vanished while scanning"). */
+  detail?: string;
+}
+
+/** The result of scanning the master folder. */
+export interface SourceTree {
+  /** Absolute path of the scanned folder. */
+  root: string;
+  /** Every print file, sorted by relPath. */
+  files: SourceFile[];
+  /** Every folder that holds a print file at any depth, as relPath, sorted; '' is not listed. */
+  folders: string[];
+  ignored: IgnoredEntry[];
+}
+
+/** A file the printer lists under the sync root. */
+export interface RemoteFile {
+  /** Long (display) path relative to the sync root, e.g. "parts/Benchy.gcode". */
+  path: string;
+  /** Storage-relative path built from the names the printer resolves best (8.3 short names on
+   * Buddy), e.g. "FARM/PARTS/BENCHY~1.GCO". Use it for every request about this file. */
+  urlPath: string;
+  /** Bytes, when the listing says (Pi does, Buddy does not). */
+  size?: number;
+  /** Printer clock seconds, when the listing says. */
+  mTimestamp?: number;
+  readOnly: boolean;
+  /** A partial Prusa Connect download shown as a file: never touch it. */
+  partial?: boolean;
+}
+
+/** A folder the printer lists under the sync root. */
+export interface RemoteFolder {
+  path: string;
+  urlPath: string;
+  mTimestamp?: number;
+}
+
+/** The printer's files under the sync root, read one folder per request. */
+export interface RemoteTree {
+  /** Storage segment used in URLs: "usb", "local". */
+  storage: string;
+  /** Long path of the sync root within the storage ('' for the storage root). */
+  root: string;
+  /** urlPath of the sync root, or the longest existing ancestor's urlPath joined with the missing long names. */
+  rootUrl: string;
+  /** False when the sync root folder does not exist on the printer yet. */
+  rootExists: boolean;
+  files: RemoteFile[];
+  folders: RemoteFolder[];
+}
+
+/** The file a printer is printing, as far as the printer tells. */
+export interface PrintedFile {
+  /** Candidate storage-relative paths (long and/or short), any of which names the printed file. */
+  paths: string[];
+}
+
+/** What the printer says about itself right now. */
+export interface PrinterStatus {
+  /** Upper-case state: IDLE, READY, PRINTING, PAUSED, BUSY, FINISHED, STOPPED, ERROR, ATTENTION, UNKNOWN. */
+  state: string;
+  /** A transfer (ours, another client's or Prusa Connect's) is running. */
+  transferRunning: boolean;
+  /** Present while a job exists; paths empty when the printer did not say which file. */
+  printing?: PrintedFile;
+}
+
+/** One storage of a printer. */
+export interface StorageInfo {
+  /** URL segment: "usb", "local", "sdcard". */
+  name: string;
+  available: boolean;
+  readOnly: boolean;
+}
+
+/** Which PrusaLink implementation a printer runs. */
+export type PrinterKind = 'buddy' | 'pi';
+
+/** What names and paths a printer can store. Violations are planned as per-file errors. */
+export interface NameRules {
+  /** FAT: names differing only in case are one file. */
+  caseInsensitive: boolean;
+  /** Characters the file system refuses in a name. */
+  forbiddenChars: string;
+  /** Bytes of the decoded PUT path including "/<storage>/" (Buddy: 103). */
+  maxPutPathBytes?: number;
+  /** Bytes of the raw request target including "/api/v1/files/<storage>/" (Buddy: 168). */
+  maxUrlBytes?: number;
+  /** Bytes of one name (Pi: 248 for a file, 255 for a folder). */
+  maxNameBytes?: number;
+  /** UTF-16 units of one name (FAT LFN: 167 as the firmware sets it). */
+  maxNameUtf16?: number;
+  /** FAT silently strips trailing spaces and dots from names. */
+  stripsTrailingDotsAndSpaces: boolean;
+  /** Lower-case extensions, with dot, that the printer lists and accepts. */
+  printExtensions: string[];
+}
+
+/** One decision of the planner. Names are used verbatim in output, JSON events and tests. */
+export type Action =
+  | {
+      kind: 'upload' | 'replace';
+      /** Long path relative to the sync root. */
+      path: string;
+      /** Storage-relative path to PUT to: existing parents by their urlPath, new parts by long name. */
+      targetUrl: string;
+      source: SourceFile;
+      /** Why: "missing on printer", "local copy newer by 3 h", ... */
+      reason: string;
+    }
+  | {
+      kind: 'delete';
+      path: string;
+      /** Storage-relative path to DELETE. */
+      targetUrl: string;
+      reason: string;
+    }
+  | {
+      /** Remove a folder left empty that is not in the source; planned deepest first. */
+      kind: 'rmdir';
+      path: string;
+      targetUrl: string;
+      reason: string;
+    };
+
+export type ActionKind = Action['kind'];
+
+/** A file that cannot be synced to this printer, found while planning (shown in the dry run). */
+export interface PlanProblem {
+  path: string;
+  code:
+    | 'PATH_TOO_LONG' // decoded PUT path over the printer's limit
+    | 'URL_TOO_LONG' // raw request target over the printer's limit
+    | 'NAME_TOO_LONG' // one name over the file system's limit
+    | 'FORBIDDEN_CHARACTER'
+    | 'TRAILING_DOT_OR_SPACE'
+    | 'CASE_COLLISION' // two local names that are one name on the printer
+    | 'NOT_PRINTABLE' // extension the printer does not accept
+    | 'FOLDER_IS_FILE'; // a local folder where the printer has a file, or the reverse
+  message: string;
+}
+
+/** A remote file left alone on purpose, and why. */
+export interface PlanHold {
+  path: string;
+  reason: 'being-printed' | 'read-only' | 'partial-download' | 'not-listed-by-printer' | 'not-a-print-file';
+  /** What the plan would otherwise have done to it. */
+  wouldHave: ActionKind;
+}
+
+/** Everything the planner decided for one printer. */
+export interface PrinterPlan {
+  /** Uploads and replacements first, then deletions, then folder removals deepest first. */
+  actions: Action[];
+  problems: PlanProblem[];
+  holds: PlanHold[];
+  /** Files already in sync. */
+  unchanged: number;
+  /** Total bytes the uploads and replacements will send. */
+  uploadBytes: number;
+}
+
+/** How the planner decides. */
+export interface SyncPolicy {
+  /** Seconds by which the local mtime must be newer than the printer's m_timestamp to count as stale. */
+  modifyWindowSec: number;
+  /** Plan deletions of remote files and folders that are not in the source. */
+  deleteExtraneous: boolean;
+}

@@ -1,0 +1,204 @@
+// The sync command line: every flag spelling, repeats, defaults, help/version, and usage errors.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { UsageError } from '../../src/errors.js';
+import { parseDestination, parseSyncArgs, resolveSourcePaths, type SyncCliOptions } from '../../src/cli/options.js';
+
+const VERSION = '9.8.7';
+
+function makeIo() {
+  let out = '';
+  return {
+    io: { stdout: { write: (s: string) => (out += s), columns: 100 }, env: { HOME: '/home/fred' }, cwd: '/work/farm' },
+    out: () => out,
+  };
+}
+
+function parse(...argv: string[]): SyncCliOptions {
+  const result = parseSyncArgs(argv, makeIo().io, VERSION);
+  assert.equal(result.kind, 'run');
+  if (result.kind !== 'run') throw new Error('unreachable');
+  return result.options;
+}
+
+function usageError(argv: string[]): UsageError {
+  try {
+    parseSyncArgs(argv, makeIo().io, VERSION);
+  } catch (error) {
+    assert.ok(error instanceof UsageError, `expected UsageError, got ${String(error)}`);
+    assert.ok(!error.message.includes('\n'), 'a usage error is one line');
+    return error;
+  }
+  assert.fail(`expected a UsageError for ${argv.join(' ')}`);
+}
+
+describe('sync options: spellings and defaults', { timeout: 5000 }, () => {
+  it('defaults everything but the source', () => {
+    assert.deepEqual(parse('-s', 'gcode'), {
+      config: 'printers.yml',
+      configPath: '/work/farm/printers.yml',
+      printers: [],
+      exclude: [],
+      source: '/work/farm/gcode',
+      relativeTo: '/work/farm/gcode',
+      destination: { path: '' },
+      execute: false,
+      ignoreState: false,
+      delete: true,
+      modifyWindowSec: 60,
+      json: false,
+      quiet: false,
+      verbose: false,
+      allowSelfSigned: false,
+    } satisfies SyncCliOptions);
+  });
+
+  const table: Array<[argv: string[], expected: Partial<SyncCliOptions>]> = [
+    [['-s', 'g', '-c', 'farm.json'], { config: 'farm.json', configPath: '/work/farm/farm.json' }],
+    [['-s', 'g', '--config', '/etc/p.yml'], { config: '/etc/p.yml', configPath: '/etc/p.yml' }],
+    [['-s', 'g', '--config=~/p.yml'], { configPath: '/home/fred/p.yml' }],
+    [['--source', 'g'], { source: '/work/farm/g' }],
+    [['--source=/abs/g'], { source: '/abs/g' }],
+    [['-s/abs/g'], { source: '/abs/g' }],
+    [['-s', '~/gcode'], { source: '/home/fred/gcode' }],
+    [['-s', 'g', '-p', 'mk4-1'], { printers: ['mk4-1'] }],
+    [['-s', 'g', '-p', 'a', 'b', 'c'], { printers: ['a', 'b', 'c'] }],
+    [['-s', 'g', '-p', 'a', '-p', 'b', 'c', '--printer', 'd', '--printer=e'], { printers: ['a', 'b', 'c', 'd', 'e'] }],
+    [['-p', 'a', 'b', '-s', 'g'], { printers: ['a', 'b'], source: '/work/farm/g' }],
+    [['-s', 'g', '-x', 'a'], { exclude: ['a'] }],
+    [['-s', 'g', '-x', 'a', 'b', '-x', 'c', '--exclude', 'd'], { exclude: ['a', 'b', 'c', 'd'] }],
+    [['-s', 'g', '-d', 'farm'], { destination: { path: 'farm' } }],
+    [['-s', 'g', '--destination', '/usb/farm/'], { destination: { storage: 'usb', path: 'farm' } }],
+    [['-s', '/a/b/c', '-r', '/a'], { source: '/a/b/c', relativeTo: '/a' }],
+    [['-s', '/a/b/c', '--relative-to', '/a/b'], { relativeTo: '/a/b' }],
+    [['-s', 'g', '-g'], { execute: true }],
+    [['-s', 'g', '--go'], { execute: true }],
+    [['-s', 'g', '--execute'], { execute: true }],
+    [['-gs', 'g'], { execute: true, source: '/work/farm/g' }],
+    [['-s', 'g', '--ignore-state'], { ignoreState: true }],
+    [['-s', 'g', '--no-delete'], { delete: false }],
+    [['-s', 'g', '--modify-window', '0'], { modifyWindowSec: 0 }],
+    [['-s', 'g', '--modify-window=2.5'], { modifyWindowSec: 2.5 }],
+    [['-s', 'g', '--modify-window', '3600'], { modifyWindowSec: 3600 }],
+    [['-s', 'g', '--json'], { json: true }],
+    [['-s', 'g', '--quiet'], { quiet: true }],
+    [['-s', 'g', '--verbose'], { verbose: true }],
+    [['-s', 'g', '--allow-self-signed'], { allowSelfSigned: true }],
+    [['-s', 'g', '-s', 'h'], { source: '/work/farm/h' }],
+  ];
+  for (const [argv, expected] of table) {
+    it(`reads ${argv.join(' ')}`, () => {
+      const options = parse(...argv);
+      for (const [key, value] of Object.entries(expected)) assert.deepEqual(options[key as keyof SyncCliOptions], value, key);
+    });
+  }
+});
+
+describe('sync options: help and version', { timeout: 5000 }, () => {
+  for (const flag of ['--help', '-h']) {
+    it(`prints help to stdout for ${flag} and asks for exit 0`, () => {
+      const { io, out } = makeIo();
+      assert.deepEqual(parseSyncArgs([flag], io, VERSION), { kind: 'exit', code: 0 });
+      assert.ok(
+        out().includes('Usage: link-sync [-c CONFIG] [-p NAME ...] [-x NAME ...] -s SOURCE [-d DESTINATION] [-r RELATIVE_TO] [-g|--go|--execute] [--ignore-state]'),
+        out(),
+      );
+      for (const word of ['--ignore-state', '--no-delete', '--modify-window', '--allow-self-signed', 'Exit codes']) assert.ok(out().includes(word), word);
+    });
+  }
+
+  it('prints the version to stdout and asks for exit 0, even without -s', () => {
+    const { io, out } = makeIo();
+    assert.deepEqual(parseSyncArgs(['--version'], io, VERSION), { kind: 'exit', code: 0 });
+    assert.equal(out().trim(), VERSION);
+  });
+});
+
+describe('sync options: usage errors', { timeout: 5000 }, () => {
+  const table: Array<[argv: string[], says: RegExp]> = [
+    [[], /missing -s\/--source SOURCE/],
+    [['-g'], /missing -s\/--source/],
+    [['-s'], /option '-s, --source <SOURCE>' argument missing/],
+    [['-s', 'g', '--gp'], /unknown option '--gp' \(did you mean --go\?\)/],
+    [['-s', 'g', '--delete'], /unknown option '--delete'/],
+    [['-s', 'g', '-z'], /unknown option '-z'/],
+    [['-s', 'g', 'extra'], /unexpected argument "extra"/],
+    [['-s', 'g', '-p'], /argument missing/],
+    [['-s', 'g', '--modify-window', 'soon'], /'soon' is invalid.*non-negative number/],
+    [['-s', 'g', '--modify-window', '-1'], /'-1' is invalid/],
+    [['-s', 'g', '--modify-window', ''], /'' is invalid/],
+    [['-s', 'g', '--modify-window', 'Infinity'], /is invalid/],
+    [['-s', 'g', '--quiet', '--verbose'], /contradictory flags: --quiet and --verbose/],
+    [['-s', '/a/b', '-r', '/a/c'], /-r "\/a\/c" is not the source folder or one of its parents/],
+    [['-s', 'g', '-d', 'farm/../..'], /-d "farm\/\.\.\/\.\.": "\.\." is not allowed/],
+    [['-s', 'g', '-d', '/sdcard/farm'], /sdcard storage is read-only/],
+    [['-s', ''], /-s\/--source is empty/],
+    [['-s', 'g', '-c', ''], /-c\/--config is empty/],
+    [['-s', 'g', '-p', ''], /-p: a printer name is empty/],
+  ];
+  for (const [argv, says] of table) {
+    it(`refuses ${argv.length === 0 ? 'no arguments' : argv.map((a) => (a === '' ? "''" : a)).join(' ')}`, () => {
+      const error = usageError(argv);
+      assert.match(error.message, says);
+      assert.match(error.hint ?? '', /see link-sync --help/);
+      assert.equal(error.code, 'USAGE');
+    });
+  }
+});
+
+describe('destination normalisation', { timeout: 5000 }, () => {
+  const table: Array<[raw: string | undefined, expected: ReturnType<typeof parseDestination>]> = [
+    [undefined, { path: '' }],
+    ['', { path: '' }],
+    ['/', { path: '' }],
+    ['/usb/', { storage: 'usb', path: '' }],
+    ['/usb', { storage: 'usb', path: '' }],
+    ['usb', { storage: 'usb', path: '' }],
+    ['USB/Farm', { storage: 'usb', path: 'Farm' }],
+    ['usb/farm', { storage: 'usb', path: 'farm' }],
+    ['/usb/farm/', { storage: 'usb', path: 'farm' }],
+    ['/usb//farm/./parts/', { storage: 'usb', path: 'farm/parts' }],
+    ['/local/farm', { storage: 'local', path: 'farm' }],
+    ['local', { storage: 'local', path: '' }],
+    ['farm', { path: 'farm' }],
+    ['/farm', { path: 'farm' }],
+    ['farm/usb', { path: 'farm/usb' }],
+    ['usb/usb', { storage: 'usb', path: 'usb' }],
+    ['usb\\farm\\parts', { storage: 'usb', path: 'farm/parts' }],
+    ['My Prints/2025', { path: 'My Prints/2025' }],
+  ];
+  for (const [raw, expected] of table) {
+    it(`reads -d ${JSON.stringify(raw)}`, () => assert.deepEqual(parseDestination(raw), expected));
+  }
+
+  for (const raw of ['..', '/usb/..', 'farm/../x', '..\\x', '/sdcard', 'sdcard/farm']) {
+    it(`refuses -d ${JSON.stringify(raw)}`, () => assert.throws(() => parseDestination(raw), UsageError));
+  }
+});
+
+describe('relative-to check', { timeout: 5000 }, () => {
+  const ok: Array<[source: string, relativeTo: string | undefined, expected: { source: string; relativeTo: string }]> = [
+    ['g', undefined, { source: '/cwd/g', relativeTo: '/cwd/g' }],
+    ['/a/b', '/a/b', { source: '/a/b', relativeTo: '/a/b' }],
+    ['/a/b/', '/a/b', { source: '/a/b', relativeTo: '/a/b' }],
+    ['/a/b/c', '/a', { source: '/a/b/c', relativeTo: '/a' }],
+    ['/a/b/c', '/', { source: '/a/b/c', relativeTo: '/' }],
+    ['b/c', '.', { source: '/cwd/b/c', relativeTo: '/cwd' }],
+    ['/a/b/../c', '/a', { source: '/a/c', relativeTo: '/a' }],
+    ['/a/..b/c', '/a', { source: '/a/..b/c', relativeTo: '/a' }],
+  ];
+  for (const [source, relativeTo, expected] of ok) {
+    it(`accepts -s ${source} -r ${relativeTo ?? '(none)'}`, () => assert.deepEqual(resolveSourcePaths(source, relativeTo, '/cwd'), expected));
+  }
+
+  const bad: Array<[source: string, relativeTo: string]> = [
+    ['/a/b', '/a/b/c'],
+    ['/a/b', '/a/c'],
+    ['/a/bc', '/a/b'],
+    ['g', '/elsewhere'],
+  ];
+  for (const [source, relativeTo] of bad) {
+    it(`refuses -s ${source} -r ${relativeTo}`, () => assert.throws(() => resolveSourcePaths(source, relativeTo, '/cwd'), UsageError));
+  }
+});

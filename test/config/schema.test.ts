@@ -1,0 +1,51 @@
+// The JSON Schema shipped in schema/ is the one generated from the zod schema, and it agrees with
+// the loader on what a valid file looks like. Set UPDATE_SCHEMA=1 to rewrite the file.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { configJsonSchema } from '../../src/config/schema.js';
+import { parseConfigText } from '../../src/config/load.js';
+
+// Compiled to dist/test/config/, three levels below the repository root.
+const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/printers.schema.json', import.meta.url));
+
+describe('config JSON Schema', { timeout: 10000 }, () => {
+  it('matches schema/printers.schema.json in the repository', async () => {
+    const generated = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+    if (process.env['UPDATE_SCHEMA'] === '1') await writeFile(SCHEMA_FILE, generated);
+    const stored = await readFile(SCHEMA_FILE, 'utf8');
+    assert.equal(stored, generated, 'schema/printers.schema.json is stale: run UPDATE_SCHEMA=1 npm test');
+  });
+
+  const validate = new Ajv2020({ strict: false }).compile(configJsonSchema());
+  const cases: Array<[name: string, config: unknown, valid: boolean]> = [
+    ['digest login', { 'mk4-1': { printer_type: 'MK4S', host: '192.168.0.10', username: 'maker', password: 'p' } }, true],
+    ['password from the environment', { xl: { printer_type: 'XL', host: 'xl.local', username: 'maker', password_env: 'FARM_PW' } }, true],
+    ['API key', { mk3: { printer_type: 'MK3S', host: 'pi.local', api_key: 'k' } }, true],
+    ['an unknown key', { mk3: { printer_type: 'MK3S', host: 'pi.local', api_key: 'k', pasword: 'x' } }, false],
+    ['a missing host', { mk3: { printer_type: 'MK3S', api_key: 'k' } }, false],
+    ['a numeric host', { mk3: { printer_type: 'MK3S', host: 42, api_key: 'k' } }, false],
+    ['no credentials', { mk3: { printer_type: 'MK3S', host: 'pi.local' } }, false],
+    ['a password and an API key', { mk3: { printer_type: 'MK3S', host: 'pi', username: 'maker', password: 'p', api_key: 'k' } }, false],
+    ['a password without a username', { mk3: { printer_type: 'MK3S', host: 'pi', password: 'p' } }, false],
+    ['a bad variable name', { mk3: { printer_type: 'MK3S', host: 'pi', api_key_env: '1X' } }, false],
+    ['a list at the top', [{ printer_type: 'MK3S', host: 'pi', api_key: 'k' }], false],
+  ];
+  for (const [name, config, valid] of cases) {
+    it(`${valid ? 'accepts' : 'refuses'} ${name}, as the loader does`, () => {
+      assert.equal(validate(config), valid);
+      const loaderAccepts = (() => {
+        try {
+          parseConfigText(JSON.stringify(config), 'printers.json', { FARM_PW: 'x' });
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      assert.equal(loaderAccepts, valid);
+    });
+  }
+});

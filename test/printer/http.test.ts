@@ -1,0 +1,249 @@
+// The request layer over real sockets: early answers to uploads, broken connections, timeouts,
+// aborts, one socket per printer, stale pooled sockets. Small purpose-built servers on 127.0.0.1.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { PrinterError, SourceError } from '../../src/errors.js';
+import { PrinterHttp } from '../../src/printer/http.js';
+import type { UploadBody } from '../../src/printer/api.js';
+
+const T = { timeout: 15_000 };
+
+async function withServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  run: (baseUrl: string, server: Server) => Promise<void>,
+): Promise<void> {
+  const server = createServer(handler);
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  try {
+    await run(`http://127.0.0.1:${port}`, server);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
+function client(baseUrl: string, extra: Partial<ConstructorParameters<typeof PrinterHttp>[0]> = {}): PrinterHttp {
+  return new PrinterHttp({
+    printer: 'p1',
+    baseUrl,
+    auth: { kind: 'api-key', apiKey: 'key-123456' },
+    userAgent: 'link-sync/test',
+    connectTimeoutMs: 2_000,
+    responseTimeoutMs: 2_000,
+    ...extra,
+  });
+}
+
+/** A body of `size` bytes produced in 64 KiB chunks, never held whole. */
+function bodyOf(size: number, opened: { count: number } = { count: 0 }): UploadBody {
+  return {
+    size,
+    open(): Readable {
+      opened.count++;
+      let left = size;
+      return new Readable({
+        read() {
+          if (left === 0) return void this.push(null);
+          const n = Math.min(left, 65536);
+          left -= n;
+          this.push(Buffer.alloc(n, 0x47));
+        },
+      });
+    },
+  };
+}
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  assert.fail('expected a rejection');
+}
+
+test('uses an answer that arrives before the upload body is read, even if the socket then breaks', T, async () => {
+  await withServer(
+    (req, res) => {
+      res.writeHead(409, { 'Content-Type': 'application/json', Connection: 'close' });
+      res.end(JSON.stringify({ title: '409: Conflict', message: 'File already exists' }));
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      let sent = 0;
+      const res = await http.request({
+        method: 'PUT',
+        target: '/api/v1/files/usb/a.gcode',
+        what: 'upload of a.gcode',
+        body: bodyOf(64 * 1024 * 1024),
+        onBytes: (n) => (sent = n),
+      });
+      http.close();
+      assert.equal(res.status, 409);
+      assert.equal(JSON.parse(res.body.toString()).message, 'File already exists');
+      assert.ok(sent < 64 * 1024 * 1024, 'the rest of the body was not sent');
+    },
+  );
+});
+
+test('reports an upload cut off without an answer as an unknown outcome', T, async () => {
+  await withServer(
+    (req) => {
+      let got = 0;
+      req.on('data', (c: Buffer) => {
+        got += c.length;
+        if (got > 100_000) req.socket.destroy();
+      });
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const err = await rejection(
+        http.request({ method: 'PUT', target: '/api/v1/files/usb/b.gcode', what: 'upload of b.gcode', body: bodyOf(8 * 1024 * 1024) }),
+      );
+      http.close();
+      assert.ok(err instanceof PrinterError);
+      assert.equal(err.kind, 'unknown-outcome');
+      assert.match(err.message, /^printer p1: connection lost during upload of b\.gcode after \d+ of 8388608 bytes/);
+    },
+  );
+});
+
+test('refuses a body that does not match its announced size and says it is the file', T, async () => {
+  await withServer(
+    (req, res) => {
+      req.resume();
+      req.on('end', () => res.end('{}'));
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const short: UploadBody = { size: 100, open: () => Readable.from([Buffer.alloc(40)]) };
+      const err = await rejection(http.request({ method: 'PUT', target: '/x.gcode', what: 'upload of x.gcode', body: short }));
+      http.close();
+      assert.ok(err instanceof SourceError);
+      assert.match(err.message, /40 bytes instead of 100/);
+    },
+  );
+});
+
+test('gives up on a printer that does not answer in time', T, async () => {
+  await withServer(
+    () => {
+      /* never answers */
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl, { responseTimeoutMs: 300 });
+      const err = await rejection(http.request({ method: 'GET', target: '/api/version', what: 'reading /api/version' }));
+      http.close();
+      assert.ok(err instanceof PrinterError);
+      assert.equal(err.kind, 'unreachable');
+      assert.match(err.message, /ETIMEDOUT/);
+    },
+  );
+});
+
+test('stops a request when the signal aborts', T, async () => {
+  await withServer(
+    () => {
+      /* never answers */
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const ac = new AbortController();
+      const pending = http.request({ method: 'GET', target: '/slow', what: 'reading /slow', signal: ac.signal });
+      setTimeout(() => ac.abort(), 50);
+      const err = await rejection(pending);
+      http.close();
+      assert.ok(err instanceof PrinterError);
+      assert.equal(err.kind, 'aborted');
+    },
+  );
+});
+
+test('sends one request at a time over one kept-alive socket', T, async () => {
+  let active = 0;
+  let maxActive = 0;
+  const ports = new Set<number>();
+  await withServer(
+    (req, res) => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      ports.add(req.socket.remotePort ?? 0);
+      setTimeout(() => {
+        active--;
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ ua: req.headers['user-agent'], key: req.headers['x-api-key'] }));
+      }, 10);
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => http.request({ method: 'GET', target: `/r${i}`, what: `reading /r${i}` })),
+      );
+      http.close();
+      assert.equal(maxActive, 1);
+      assert.equal(ports.size, 1, 'every request used the same connection');
+      for (const r of results) assert.deepEqual(JSON.parse(r.body.toString()), { ua: 'link-sync/test', key: 'key-123456' });
+    },
+  );
+});
+
+test('retries a read once when the kept-alive socket was closed by the printer', T, async () => {
+  let n = 0;
+  await withServer(
+    (req, res) => {
+      n++;
+      if (n === 2) return void req.socket.destroy(); // the printer dropped the idle connection
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(`{"n":${n}}`);
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const first = await http.request({ method: 'GET', target: '/a', what: 'reading /a' });
+      const second = await http.request({ method: 'GET', target: '/b', what: 'reading /b' });
+      http.close();
+      assert.equal(first.status, 200);
+      assert.deepEqual(JSON.parse(second.body.toString()), { n: 3 });
+    },
+  );
+});
+
+test('reports a wrong API key as an auth error without the key in the message', T, async () => {
+  await withServer(
+    (req, res) => {
+      res.writeHead(403, { 'Content-Type': 'text/plain' });
+      res.end('Bad X-Api-Key.');
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const err = await rejection(http.request({ method: 'GET', target: '/api/version', what: 'reading /api/version' }));
+      http.close();
+      assert.ok(err instanceof PrinterError);
+      assert.equal(err.kind, 'auth');
+      assert.equal(err.message, 'printer p1: reading /api/version not allowed: 403 Bad X-Api-Key.');
+      assert.ok(!JSON.stringify({ m: err.message, h: err.hint }).includes('key-123456'));
+    },
+  );
+});
+
+test('reports a closed port as unreachable', T, async () => {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  const http = client(`http://127.0.0.1:${port}`);
+  const err = await rejection(http.request({ method: 'GET', target: '/api/version', what: 'reading /api/version' }));
+  http.close();
+  assert.ok(err instanceof PrinterError);
+  assert.equal(err.kind, 'unreachable');
+  assert.match(err.message, /ECONNREFUSED/);
+});

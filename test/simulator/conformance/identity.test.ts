@@ -1,0 +1,161 @@
+// Who the printer says it is and what state it is in: /api/version, /api/v1/info, /api/v1/status, /api/v1/storage, /api/v1/job.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { startFarm, startPrinter } from '../../../src/simulator/index.js';
+import { SpecValidator } from './openapi.js';
+import { PERSONALITIES, asRecord, clientFor, optionsFor, withPrinter } from './fixtures.js';
+
+const T = { timeout: 20_000 };
+const spec = SpecValidator.load();
+
+function assertValid(verdict: { ok: boolean; errors: string[] }, what: string): void {
+  assert.deepEqual(verdict.errors, [], `${what} does not match the spec (after the listed deviations)`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+test('Buddy /api/version: bare "PrusaLink", upload-by-put, no firmware field', T, () =>
+  withPrinter(optionsFor('buddy'), async (_p, client) => {
+    const v = asRecord(await client.getJson('/api/version'));
+    assert.equal(v.text, 'PrusaLink');
+    assert.equal(v.api, '2.0.0');
+    assert.deepEqual(v.capabilities, { 'upload-by-put': true });
+    assert.equal(v.firmware, undefined);
+    assert.equal(v.original, undefined);
+    assertValid(spec.validate('GET /api/version', 'buddy', v), 'Buddy /api/version');
+  }));
+
+test('Pi /api/version: "PrusaLink <ver>", original, firmware and sdk, upload-by-put', T, () =>
+  withPrinter(optionsFor('pi'), async (_p, client) => {
+    const v = asRecord(await client.getJson('/api/version'));
+    assert.match(String(v.text), /^PrusaLink \d+\.\d+\.\d+/);
+    assert.equal(v.original, 'PrusaLink I3MK3S');
+    assert.equal(typeof v.firmware, 'string');
+    assert.equal(typeof v.sdk, 'string');
+    assert.equal(asRecord(v.capabilities)['upload-by-put'], true);
+    assertValid(spec.validate('GET /api/version', 'pi', v), 'Pi /api/version');
+  }));
+
+for (const { personality } of PERSONALITIES) {
+  test(`/api/v1/info has a serial that survives a restart with the same options (${personality})`, T, async () => {
+    const port = await freePort();
+    const options = optionsFor(personality, { name: 'bay-7', port });
+    const first = await startPrinter(options);
+    let serial1: unknown;
+    try {
+      const info = asRecord(await clientFor(first).getJson('/api/v1/info'));
+      serial1 = info.serial;
+      assert.equal(typeof serial1, 'string');
+      assert.ok(String(serial1).length > 0);
+      assert.equal(serial1, first.serial);
+      assertValid(spec.validate('GET /api/v1/info', personality, info), `${personality} /api/v1/info`);
+    } finally {
+      await first.close();
+    }
+    const second = await startPrinter(options);
+    try {
+      const info = asRecord(await clientFor(second).getJson('/api/v1/info'));
+      assert.equal(info.serial, serial1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test(`/api/v1/status: printer.state IDLE, no job and no transfer when idle (${personality})`, T, () =>
+    withPrinter(optionsFor(personality), async (_p, client) => {
+      const s = asRecord(await client.getJson('/api/v1/status'));
+      assert.equal(asRecord(s.printer).state, 'IDLE');
+      assert.equal(s.job, undefined);
+      assert.equal(s.transfer, undefined);
+      assertValid(spec.validate('GET /api/v1/status', personality, s), `${personality} /api/v1/status`);
+      const job = await client.get('/api/v1/job');
+      assert.equal(job.status, 204);
+    }));
+
+  test(`/api/v1/status and /api/v1/job show the job only while printing (${personality})`, T, () =>
+    withPrinter(optionsFor(personality), async (printer, client) => {
+      printer.seed('prints/cube.gcode', 'G28\n');
+      printer.setState('PRINTING', { file: 'prints/cube.gcode', progress: 42 });
+      const s = asRecord(await client.getJson('/api/v1/status'));
+      assert.equal(asRecord(s.printer).state, 'PRINTING');
+      assert.ok(s.job !== undefined, 'status has a job while printing');
+      assertValid(spec.validate('GET /api/v1/status', personality, s), `${personality} /api/v1/status while printing`);
+      const job = asRecord(await client.getJson('/api/v1/job'));
+      assertValid(spec.validate('GET /api/v1/job', personality, job), `${personality} /api/v1/job`);
+      assert.equal(job.state, 'PRINTING');
+      const file = asRecord(job.file);
+      assert.equal(file.display_name, 'cube.gcode');
+      printer.setState('IDLE');
+      const after = asRecord(await client.getJson('/api/v1/status'));
+      assert.equal(after.job, undefined);
+    }));
+}
+
+test('Buddy status storage is one object {path:"/usb/", name:"usb", read_only:false}', T, () =>
+  withPrinter(optionsFor('buddy'), async (_p, client) => {
+    const s = asRecord(await client.getJson('/api/v1/status'));
+    const storage = asRecord(s.storage);
+    assert.equal(storage.path, '/usb/');
+    assert.equal(storage.name, 'usb');
+    assert.equal(storage.read_only, false);
+  }));
+
+test('Pi status storage is an array naming the local storage', T, () =>
+  withPrinter(optionsFor('pi'), async (_p, client) => {
+    const s = asRecord(await client.getJson('/api/v1/status'));
+    assert.ok(Array.isArray(s.storage), `storage is ${JSON.stringify(s.storage)}`);
+    const paths = (s.storage as unknown[]).map((x) => asRecord(x).path);
+    assert.ok(paths.includes('/local'), JSON.stringify(paths));
+  }));
+
+test('Buddy /api/v1/storage: one USB entry at "/usb/" without free_space', T, () =>
+  withPrinter(optionsFor('buddy'), async (_p, client) => {
+    const body = asRecord(await client.getJson('/api/v1/storage'));
+    assertValid(spec.validate('GET /api/v1/storage', 'buddy', body), 'Buddy /api/v1/storage');
+    assert.deepEqual(body.storage_list, [{ path: '/usb/', name: 'usb', type: 'USB', read_only: false, available: true }]);
+  }));
+
+test('Pi /api/v1/storage: writable LOCAL with space figures, and SDCARD', T, () =>
+  withPrinter(optionsFor('pi'), async (_p, client) => {
+    const body = asRecord(await client.getJson('/api/v1/storage'));
+    assertValid(spec.validate('GET /api/v1/storage', 'pi', body), 'Pi /api/v1/storage');
+    const list = (body.storage_list as unknown[]).map(asRecord);
+    const local = list.find((s) => s.path === '/local');
+    assert.ok(local !== undefined, JSON.stringify(list));
+    assert.equal(local.type, 'LOCAL');
+    assert.equal(local.available, true);
+    assert.equal(local.read_only, false);
+    assert.equal(typeof local.free_space, 'number');
+    assert.equal(typeof local.total_space, 'number');
+    const sd = list.find((s) => s.path === '/sdcard');
+    assert.ok(sd !== undefined, 'an SDCARD entry is listed');
+    assert.equal(sd.type, 'SDCARD');
+  }));
+
+test('a farm gives every printer its own port and serial, and close() stops them all', T, async () => {
+  const farm = await startFarm([optionsFor('buddy'), optionsFor('pi'), optionsFor('buddy', { model: 'XL' })]);
+  const urls = farm.printers.map((p) => p.url);
+  try {
+    assert.equal(new Set(farm.printers.map((p) => p.port)).size, 3);
+    assert.equal(new Set(farm.printers.map((p) => p.serial)).size, 3);
+    assert.deepEqual(farm.printers.map((p) => p.personality), ['buddy', 'pi', 'buddy']);
+    for (const p of farm.printers) assert.equal(asRecord(await clientFor(p).getJson('/api/v1/info')).serial, p.serial);
+  } finally {
+    await farm.close();
+  }
+  for (const url of urls) {
+    await assert.rejects(fetch(`${url}/api/version`, { signal: AbortSignal.timeout(3000) }));
+  }
+});
