@@ -62,9 +62,11 @@ export function planPrinter(input: PlanInput): PrinterPlan {
       holds.push({ path: copy.path, reason: 'read-only', wouldHave: 'replace' });
       continue;
     }
-    // The existing file's own urlPath: short names on Buddy, so it fits where its long path may not.
-    if (pathProblems(file.relPath, copy.urlPath)) continue;
-    transfers.push({ kind: 'replace', path: file.relPath, targetUrl: copy.urlPath, source: file, reason: decision.reason });
+    // Not the file's own urlPath: Buddy renames the upload to the last name of the PUT path, so a
+    // PUT to BENCHY~1.GCO would leave a file called BENCHY~1.GCO. Parents by short name, file by long.
+    const targetUrl = uploadTarget(file.relPath, remote, match.foldersByKey, rules);
+    if (pathProblems(file.relPath, targetUrl)) continue;
+    transfers.push({ kind: 'replace', path: file.relPath, targetUrl, source: file, reason: decision.reason });
   }
 
   transfers.sort((a, b) => compareCodeUnits(a.path, b.path));

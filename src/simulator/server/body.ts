@@ -30,6 +30,7 @@ export function readBody(req: IncomingMessage, opts: BodyReadOptions): Promise<B
     const resetAt = fault?.kind === 'reset-after-bytes' ? fault.bytes : undefined;
     const stallAt = fault?.kind === 'stall' ? (fault.afterBytes ?? 0) : undefined;
     let stalled = false;
+    let ended = false;
 
     const finish = (outcome: BodyOutcome): void => {
       if (settled) return;
@@ -56,10 +57,10 @@ export function readBody(req: IncomingMessage, opts: BodyReadOptions): Promise<B
       armIdle();
       void p.then(() => {
         waits--;
-        if (waits === 0 && !settled) {
-          req.resume();
-          armIdle();
-        }
+        if (waits !== 0 || settled) return;
+        if (ended) return finish('complete');
+        req.resume();
+        armIdle();
       });
     };
     const stall = (): void => {
@@ -99,8 +100,17 @@ export function readBody(req: IncomingMessage, opts: BodyReadOptions): Promise<B
       if (stallAt !== undefined && !stalled && total >= stallAt) stall();
       armIdle();
     };
-    const onEnd = (): void => finish('complete');
-    const onClose = (): void => finish(req.complete ? 'complete' : 'aborted');
+    // The last bytes may arrive with the end of the body; the rate limit still applies to them.
+    const onEnd = (): void => {
+      if (waits === 0) return finish('complete');
+      ended = true;
+      if (idleTimer) clearTimeout(idleTimer);
+    };
+    const onClose = (): void => {
+      if (!req.complete) finish('aborted');
+      else if (waits === 0) finish('complete');
+      else ended = true;
+    };
 
     req.on('data', onData);
     req.on('end', onEnd);

@@ -159,3 +159,23 @@ test('a farm gives every printer its own port and serial, and close() stops them
     await assert.rejects(fetch(`${url}/api/version`, { signal: AbortSignal.timeout(3000) }));
   }
 });
+
+test('Buddy may report state UNKNOWN, which the spec does not list (deviation buddy-state-unknown)', T, () =>
+  withPrinter(optionsFor('buddy'), async (printer, client) => {
+    printer.setState('UNKNOWN');
+    const s = asRecord(await client.getJson('/api/v1/status'));
+    assert.equal(asRecord(s.printer).state, 'UNKNOWN');
+    assertValid(spec.validate('GET /api/v1/status', 'buddy', s), 'Buddy status in UNKNOWN');
+  }));
+
+for (const { personality } of PERSONALITIES) {
+  test(`status shows every non-idle state the printer is put in (${personality})`, T, () =>
+    withPrinter(optionsFor(personality), async (printer, client) => {
+      for (const state of ['BUSY', 'ATTENTION', 'ERROR', 'FINISHED', 'STOPPED', 'IDLE']) {
+        printer.setState(state);
+        const s = asRecord(await client.getJson('/api/v1/status'));
+        assert.equal(asRecord(s.printer).state, state);
+        assertValid(spec.validate('GET /api/v1/status', personality, s), `${personality} status in ${state}`);
+      }
+    }));
+}

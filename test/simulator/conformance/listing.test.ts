@@ -44,10 +44,12 @@ test('Buddy root listing: 8.3 names with ~N, long display_name, ro, no size, hid
     const shorts = ['benchy_0.4n_0.2mm_PLA_MK4S_45m.bgcode', 'benchy_0.4n_0.2mm_PETG_MK4S_45m.bgcode'].map((n) => String(byDisplay.get(n)?.name));
     for (const s of shorts) assert.match(s, /^BENCHY~\d\.BGC$/);
     assert.notEqual(shorts[0], shorts[1]);
-    assert.equal(byDisplay.get('Cube.gcode')?.name, 'CUBE.GCO');
+    // A 5-letter extension loses information, so even a short body gets a numeric tail.
+    assert.equal(byDisplay.get('Cube.gcode')?.name, 'CUBE~1.GCO');
     assert.equal(byDisplay.get('Parts')?.type, 'FOLDER');
     const refs = asRecord(byDisplay.get('Cube.gcode')?.refs);
-    assert.equal(refs.download, '/usb/CUBE.GCO');
+    assert.equal(refs.download, '/usb/CUBE~1.GCO');
+    assert.equal(byDisplay.get('Parts')?.name, 'PARTS');
   }));
 
 test('Pi root listing: real names, sizes, read_only, dot-files hidden, other files typed FILE', T, () =>

@@ -4,10 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filesTarget } from './http-client.js';
 import { rawExchange, statusOf } from './raw-socket.js';
-import { PERSONALITIES, clientFor, gcode, optionsFor, withPrinter } from './fixtures.js';
+import { SpecValidator } from './openapi.js';
+import { PERSONALITIES, asRecord, clientFor, gcode, optionsFor, withPrinter } from './fixtures.js';
 import type { SimClient } from './http-client.js';
 
 const T = { timeout: 20_000 };
+const spec = SpecValidator.load();
 
 /** A request head signed for this client, for requests node:http would not send (no Content-Length). */
 async function signedHead(client: SimClient, method: string, target: string, headers: string[]): Promise<string> {
@@ -40,14 +42,21 @@ for (const { personality } of PERSONALITIES) {
   test(`one transfer at a time: a second PUT during an upload is refused (${personality})`, { timeout: 30_000 }, () =>
     withPrinter(optionsFor(personality, { rateBytesPerSec: 20_000 }), async (printer, client) => {
       const first = client.put(filesTarget(printer.storage, 'slow.gcode'), gcode(60_000));
-      let sawTransfer = false;
+      let status: Record<string, unknown> = {};
       const start = Date.now();
-      while (!sawTransfer && Date.now() - start < 2500) {
-        const s = (await client.getJson('/api/v1/status')) as Record<string, unknown>;
-        sawTransfer = s.transfer !== undefined;
-        if (!sawTransfer) await new Promise((r) => setTimeout(r, 25));
+      while (status.transfer === undefined && Date.now() - start < 2500) {
+        status = asRecord(await client.getJson('/api/v1/status'));
+        if (status.transfer === undefined) await new Promise((r) => setTimeout(r, 25));
       }
-      assert.ok(sawTransfer, 'status shows a transfer while the upload runs');
+      assert.ok(status.transfer !== undefined, 'status shows a transfer while the upload runs');
+      assert.deepEqual(spec.validate('GET /api/v1/status', personality, status).errors, []);
+      // Buddy names the byte count `transferred`, the spec and Pi `data_transferred` (deviation buddy-status-transferred).
+      const transfer = asRecord(status.transfer);
+      assert.equal(typeof transfer[personality === 'buddy' ? 'transferred' : 'data_transferred'], 'number', JSON.stringify(transfer));
+      assert.equal(transfer[personality === 'buddy' ? 'data_transferred' : 'transferred'], undefined);
+      const current = await client.get('/api/v1/transfer');
+      assert.equal(current.status, 200);
+      assert.equal(typeof asRecord(current.json()).transferred, 'number');
       const second = await clientFor(printer).put(filesTarget(printer.storage, 'other.gcode'), gcode(100));
       // Buddy: 409 from the transfer slot. Pi: the SDK raises outside HTTP handling, which becomes 500.
       if (personality === 'buddy') {
@@ -58,6 +67,7 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(printer.files().some((f) => f.path === 'other.gcode'), false);
       const after = (await client.getJson('/api/v1/status')) as Record<string, unknown>;
       assert.equal(after.transfer, undefined, 'the transfer is gone once the upload ended');
+      assert.equal((await client.get('/api/v1/transfer')).status, 204);
     }));
 
   test(`a Prusa Connect download blocks uploads and shows as a transfer (${personality})`, T, () =>

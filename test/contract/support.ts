@@ -1,0 +1,59 @@
+// Helpers for the contract suite: re-readable bodies, an API for a simulated printer, error capture.
+
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { Readable } from 'node:stream';
+import { PrinterError } from '../../src/errors.js';
+import type { PrinterAuth } from '../../src/config/types.js';
+import type { PrinterApi, UploadBody } from '../../src/printer/api.js';
+import { createPrinterApi } from '../../src/printer/create.js';
+import type { SimPrinter } from '../../src/simulator/index.js';
+
+/** Uploads from memory in small chunks, re-readable like a file on disk. */
+export function body(content: string | Buffer): UploadBody & { opened: number } {
+  const buf = Buffer.from(content);
+  const b = {
+    size: buf.length,
+    opened: 0,
+    open(): Readable {
+      b.opened++;
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < buf.length; i += 1000) chunks.push(buf.subarray(i, i + 1000));
+      return Readable.from(chunks);
+    },
+  };
+  return b;
+}
+
+export function apiFor(sim: SimPrinter, auth?: PrinterAuth, name = 'printer-under-test'): PrinterApi {
+  return createPrinterApi(
+    {
+      name,
+      printerType: sim.model,
+      baseUrl: sim.url,
+      auth: auth ?? { kind: 'digest', username: sim.credentials.username, password: sim.credentials.password },
+    },
+    { timeouts: { connectMs: 2_000, responseMs: 5_000 } },
+  );
+}
+
+export async function rejection(p: Promise<unknown>): Promise<PrinterError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof PrinterError) return err;
+    throw err;
+  }
+  assert.fail('expected a PrinterError');
+}
+
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

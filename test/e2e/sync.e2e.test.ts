@@ -1,0 +1,175 @@
+// End to end: the built CLI against a simulated farm of three models (Buddy MK4S, Buddy XL, Pi MK3S).
+
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { startFarm, type SimFarm, type SimPrinter } from '../../src/simulator/index.js';
+import { runCli } from '../helpers/cli.js';
+import { gcode, remoteTree, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
+
+const MASTER = {
+  'benchy.gcode': gcode('benchy', 3000),
+  'parts/bracket.bgcode': gcode('bracket', 2500),
+  'parts/clips/cable clip ×8.gcode': gcode('clip', 1200),
+  'calibration/temp tower.gcode': gcode('tower', 4000),
+  'calibration/Ω+plus & more.gcode': gcode('unicode', 900),
+};
+const MASTER_PATHS = Object.keys(MASTER).sort();
+const MUTATING = new Set(['PUT', 'POST', 'DELETE']);
+
+describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
+  let farm: SimFarm;
+  let work: { dir: string; cleanup: () => void };
+  let master: string;
+  let config: string;
+  const printer = (name: string): SimPrinter => farm.printers.find((p) => p.name === name)!;
+  const sync = (...args: string[]) => runCli(['-c', config, '-s', master, ...args], { cwd: work.dir });
+
+  // A fresh farm and master folder for every test: each starts from empty printers.
+  beforeEach(async () => {
+    farm = await startFarm([
+      { name: 'mk4s-1', model: 'MK4S' },
+      { name: 'xl-2', model: 'XL' },
+      { name: 'mk3s-3', model: 'MK3S' },
+    ]);
+    work = tempDir();
+    master = path.join(work.dir, 'master');
+    writeTree(master, MASTER);
+    config = writeConfig(work.dir, farm.printers);
+  });
+  afterEach(async () => {
+    await farm.close();
+    work.cleanup();
+  });
+
+  test('a dry run plans every upload and sends no mutating request', async () => {
+    const run = await sync();
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Dry run/);
+    for (const p of farm.printers) {
+      assert.match(run.stdout, new RegExp(`${p.name}: 0 files to delete, 5 missing to upload`));
+      assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], `${p.name} got a mutating request`);
+      assert.deepEqual(remoteTree(p), []);
+    }
+    assert.match(run.stdout, /mk4s-1: upload calibration\/Ω\+plus & more\.gcode/);
+  });
+
+  test('first sync fills empty printers with nested, unicode and spaced names, byte for byte', async () => {
+    const run = await sync('--go');
+    assert.equal(run.code, 0, run.stderr);
+    for (const p of farm.printers) {
+      assert.deepEqual(remoteTree(p), MASTER_PATHS, p.name);
+      for (const [rel, content] of Object.entries(MASTER)) {
+        assert.equal(p.readFile(rel)?.toString(), content, `${p.name}: ${rel}`);
+      }
+      assert.match(run.stdout, new RegExp(`${p.name}: uploaded parts/clips/cable clip ×8\\.gcode .* in .*\\(.*/s\\)`));
+      assert.match(run.stdout, new RegExp(`${p.name}: in sync: 5 uploaded`));
+    }
+    assert.match(run.stdout, /Summary/);
+  });
+
+  test('a second run over an unchanged tree uploads nothing', async () => {
+    assert.equal((await sync('--go')).code, 0);
+    for (const p of farm.printers) p.clearRequests();
+    const run = await sync('--go');
+    assert.equal(run.code, 0, run.stderr);
+    for (const p of farm.printers) {
+      assert.match(run.stdout, new RegExp(`${p.name}: 0 files to delete, 0 missing to upload, 0 stale files`));
+      assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], p.name);
+    }
+  });
+
+  test('a locally modified file is replaced in place', async () => {
+    assert.equal((await sync('--go')).code, 0);
+    const changed = gcode('benchy v2', 3500);
+    writeFileSync(path.join(master, 'benchy.gcode'), changed);
+    const later = Date.now() / 1000 + 3600;
+    utimesSync(path.join(master, 'benchy.gcode'), later, later);
+    for (const p of farm.printers) p.clearRequests();
+    const run = await sync('--go');
+    assert.equal(run.code, 0, run.stderr);
+    for (const p of farm.printers) {
+      assert.equal(p.readFile('benchy.gcode')?.toString(), changed, p.name);
+      assert.match(run.stdout, new RegExp(`${p.name}: replaced benchy\\.gcode`));
+      const puts = p.requests().filter((r) => r.method === 'PUT');
+      assert.equal(puts.length, 1, `${p.name}: one PUT`);
+      assert.equal(puts[0]!.headers['overwrite'], '?1');
+      assert.equal(p.requests().filter((r) => r.method === 'DELETE').length, 0, `${p.name}: replaced without a delete`);
+    }
+  });
+
+  test('a locally deleted file is deleted on the printers and its emptied folder removed', async () => {
+    assert.equal((await sync('--go')).code, 0);
+    rmSync(path.join(master, 'parts/clips'), { recursive: true });
+    const run = await sync('--go');
+    assert.equal(run.code, 0, run.stderr);
+    for (const p of farm.printers) {
+      assert.deepEqual(remoteTree(p), MASTER_PATHS.filter((f) => !f.startsWith('parts/clips/')), p.name);
+      assert.ok(!p.folders().some((f) => f.toLowerCase() === 'parts/clips'), `${p.name} kept parts/clips: ${p.folders()}`);
+      assert.ok(p.folders().some((f) => f.toLowerCase() === 'parts'), `${p.name} lost parts`);
+      assert.match(run.stdout, new RegExp(`${p.name}: deleted parts/clips/cable clip ×8\\.gcode`));
+    }
+  });
+
+  test('a printing printer is skipped; with --ignore-state it is synced except the printed file', async () => {
+    assert.equal((await sync('--go')).code, 0);
+    const xl = printer('xl-2');
+    xl.setState('PRINTING', { file: 'benchy.gcode' });
+    rmSync(path.join(master, 'benchy.gcode'));
+    writeTree(master, { 'new part.gcode': gcode('new', 800) });
+
+    const skipped = await sync('--go');
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.match(skipped.stdout, /xl-2: skipped: .*PRINTING/);
+    assert.ok(remoteTree(xl).includes('benchy.gcode'));
+    assert.ok(!remoteTree(xl).includes('new part.gcode'));
+    assert.ok(!remoteTree(printer('mk4s-1')).includes('benchy.gcode'), 'idle printers are synced');
+
+    const forced = await sync('--go', '--ignore-state');
+    assert.match(forced.stdout, /xl-2: leaving benchy\.gcode alone \(being-printed/);
+    assert.ok(remoteTree(xl).includes('benchy.gcode'), 'the printed file is never deleted');
+    assert.ok(remoteTree(xl).includes('new part.gcode'), 'the rest is synced');
+  });
+
+  test('-p and -x select printers case-insensitively; unknown names are an error', async () => {
+    const only = await sync('--go', '-p', 'MK4S-1', '-p', 'xl-2');
+    assert.equal(only.code, 0, only.stderr);
+    assert.deepEqual(remoteTree(printer('mk3s-3')), []);
+    assert.deepEqual(remoteTree(printer('xl-2')), MASTER_PATHS);
+
+    const unknown = await sync('-p', 'mk5');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /mk5.*mk4s-1.*xl-2.*mk3s-3/s);
+
+    const excluded = await sync('--go', '-x', 'XL-2', 'mk4s-1');
+    assert.equal(excluded.code, 0, excluded.stderr);
+    assert.deepEqual(remoteTree(printer('mk3s-3')), MASTER_PATHS);
+  });
+
+  test('-d puts files in a folder of the storage and -r keeps the source folder name', async () => {
+    const run = await runCli(['-c', config, '-s', path.join(master, 'parts'), '-r', master, '-d', '/usb/farm', '-p', 'mk4s-1', '--go'], { cwd: work.dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(remoteTree(printer('mk4s-1')), ['farm/parts/bracket.bgcode', 'farm/parts/clips/cable clip ×8.gcode']);
+
+    const pi = await runCli(['-c', config, '-s', master, '-d', 'farm', '-p', 'mk3s-3', '--go'], { cwd: work.dir });
+    assert.equal(pi.code, 0, pi.stderr);
+    assert.deepEqual(remoteTree(printer('mk3s-3')), MASTER_PATHS.map((f) => `farm/${f}`));
+  });
+
+  test('a name too long for Buddy is reported in the dry run and the rest is still synced', async () => {
+    const longName = `${'very-long-name-'.repeat(6)}.gcode`;
+    mkdirSync(path.join(master, 'deep'), { recursive: true });
+    writeTree(master, { [`deep/${longName}`]: gcode('long', 500) });
+    const dry = await sync();
+    assert.equal(dry.code, 1);
+    assert.match(dry.stderr, new RegExp(`mk4s-1: cannot sync deep/${longName}: .*103`));
+    assert.doesNotMatch(dry.stderr, /mk3s-3: cannot sync/, 'the Pi can store it');
+
+    const run = await sync('--go');
+    assert.equal(run.code, 1);
+    assert.deepEqual(remoteTree(printer('mk4s-1')), MASTER_PATHS);
+    assert.ok(remoteTree(printer('mk3s-3')).includes(`deep/${longName}`));
+    assert.match(run.stderr, /mk4s-1: FAILED: 1 file\(s\) cannot be stored/);
+  });
+});
