@@ -63,7 +63,7 @@ export function combineExitCodes(codes: Iterable<ExitCode>): ExitCode {
 }
 
 /** One printer's part of the exit code: 0 only when it is in sync (or a clean dry run). */
-export function exitCodeForPrinter(result: PrinterResult): ExitCode {
+export function exitCodeForPrinter(result: PrinterResult, options: ExitCodeOptions = {}): ExitCode {
   switch (result.outcome) {
     case 'unreachable':
       return ExitCode.PRINTERS_UNREACHABLE;
@@ -75,7 +75,7 @@ export function exitCodeForPrinter(result: PrinterResult): ExitCode {
         : ExitCode.ACTIONS_FAILED;
     case 'skipped':
       // A busy printer left alone is the tool doing its job; the summary reports it.
-      return ExitCode.OK;
+      return options.failOnBusy ? ExitCode.ACTIONS_FAILED : ExitCode.OK;
     case 'in-sync':
     case 'planned':
       // Files the printer cannot store (plan problems) leave it out of sync, dry run or not.
@@ -83,9 +83,14 @@ export function exitCodeForPrinter(result: PrinterResult): ExitCode {
   }
 }
 
+export interface ExitCodeOptions {
+  /** --fail-on-busy: a printer skipped because it was busy counts as not in sync. */
+  failOnBusy?: boolean;
+}
+
 /** The exit code of a whole run. */
-export function exitCodeForSummary(summary: RunSummary): ExitCode {
-  const codes = summary.printers.map(exitCodeForPrinter);
+export function exitCodeForSummary(summary: RunSummary, options: ExitCodeOptions = {}): ExitCode {
+  const codes = summary.printers.map((result) => exitCodeForPrinter(result, options));
   if (summary.interrupted) codes.push(ExitCode.INTERRUPTED);
   return combineExitCodes(codes);
 }

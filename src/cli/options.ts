@@ -35,6 +35,10 @@ export interface SyncCliOptions {
   quiet: boolean;
   verbose: boolean;
   allowSelfSigned: boolean;
+  /** --log-file: append plain lines here (absolute). */
+  logFile?: string;
+  /** --fail-on-busy: a busy printer left alone makes the run fail. */
+  failOnBusy: boolean;
 }
 
 export type SyncArgsResult = { kind: 'run'; options: SyncCliOptions } | { kind: 'exit'; code: typeof ExitCode.OK };
@@ -78,6 +82,8 @@ interface RawOptions {
   quiet?: boolean;
   verbose?: boolean;
   allowSelfSigned?: boolean;
+  logFile?: string;
+  failOnBusy?: boolean;
 }
 
 function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOptions {
@@ -102,6 +108,8 @@ function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOpti
     quiet: Boolean(raw.quiet),
     verbose: Boolean(raw.verbose),
     allowSelfSigned: Boolean(raw.allowSelfSigned),
+    ...(raw.logFile !== undefined ? { logFile: resolve(io.cwd, expandHome(raw.logFile, home)) } : {}),
+    failOnBusy: Boolean(raw.failOnBusy),
   };
 }
 
@@ -142,6 +150,8 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
     .option('--quiet', 'print only problems and the summary')
     .option('--verbose', 'print every request and decision')
     .option('--allow-self-signed', 'accept self-signed HTTPS certificates')
+    .option('--log-file <PATH>', 'append plain, time-stamped lines to this file (for cron)')
+    .option('--fail-on-busy', 'exit 1 when a busy printer was left alone')
     .version(version, '--version', 'print the version')
     .addHelpText('after', HELP_FOOTER);
 }

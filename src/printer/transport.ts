@@ -96,20 +96,10 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
       req.destroy();
       if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure || err instanceof TransportFailure) {
         reject(err);
+        return;
       }
-      else {
-        const code = codeOf(err);
-        reject(
-          new TransportFailure(
-            err instanceof Error ? err.message : String(err),
-            code,
-            connected,
-            req.reusedSocket,
-            sent,
-            { cause: err },
-          ),
-        );
-      }
+      const message = err instanceof Error ? err.message : String(err);
+      reject(new TransportFailure(message, codeOf(err), connected, req.reusedSocket, sent, { cause: err }));
     };
     const finish = (): void => {
       if (settled || !response) return;
@@ -186,7 +176,13 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
       return;
     }
     const body = ex.body;
-    const stream = body.open();
+    let stream: Readable;
+    try {
+      stream = body.open();
+    } catch (err) {
+      fail(new BodyReadFailure(err));
+      return;
+    }
     source = stream;
     stream.on('data', (chunk: Buffer | string) => {
       if (settled || response) return;

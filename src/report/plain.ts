@@ -25,6 +25,8 @@ export function plainReporter(options: PlainReporterOptions): EventSink {
 interface Line {
   text: string;
   error?: boolean;
+  /** One planned action: a live view under --go shows its result instead. */
+  planned?: boolean;
 }
 
 export function linesFor(event: SyncEvent): Line[] {
@@ -49,7 +51,7 @@ export function linesFor(event: SyncEvent): Line[] {
       ];
       for (const action of event.actions) {
         const size = action.size === undefined ? '' : ` (${formatBytes(action.size)})`;
-        lines.push({ text: `${event.printer}: ${VERB[action.kind]} ${action.path}${size}: ${action.reason}` });
+        lines.push({ text: `${event.printer}: ${VERB[action.kind]} ${action.path}${size}: ${action.reason}`, planned: true });
       }
       for (const problem of event.problems) {
         lines.push({ text: `${event.printer}: cannot sync ${problem.path}: ${problem.message}`, error: true });

@@ -72,7 +72,7 @@ export class SimPrinterImpl implements SimPrinter {
   }
 
   async listen(): Promise<void> {
-    const server = createServer({ requestTimeout: 0, keepAliveTimeout: 60_000 });
+    const server = createServer({ requestTimeout: 0, keepAliveTimeout: 60_000, requireHostHeader: false });
     // Neither firmware answers Expect: 100-continue; handle such requests without sending 100.
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => server.emit('request', req, res));
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onRequest(req, res));

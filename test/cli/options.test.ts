@@ -51,11 +51,14 @@ describe('sync options: spellings and defaults', { timeout: 5000 }, () => {
       quiet: false,
       verbose: false,
       allowSelfSigned: false,
+      failOnBusy: false,
     } satisfies SyncCliOptions);
   });
 
   const table: Array<[argv: string[], expected: Partial<SyncCliOptions>]> = [
     [['-s', 'g', '-c', 'farm.json'], { config: 'farm.json', configPath: '/work/farm/farm.json' }],
+    [['-s', 'g', '--log-file', 'sync.log'], { logFile: '/work/farm/sync.log' }],
+    [['-s', 'g', '--fail-on-busy'], { failOnBusy: true }],
     [['-s', 'g', '--config', '/etc/p.yml'], { config: '/etc/p.yml', configPath: '/etc/p.yml' }],
     [['-s', 'g', '--config=~/p.yml'], { configPath: '/home/fred/p.yml' }],
     [['--source', 'g'], { source: '/work/farm/g' }],

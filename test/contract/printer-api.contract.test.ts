@@ -275,10 +275,17 @@ for (const flavour of FLAVOURS) {
     });
 
     test('refuses an upload while someone else transfers a file', T, async () => {
+      sim.seedFolder('foreign');
       sim.setForeignTransfer(true, { path: 'foreign/download.gcode', size: 100_000 });
       try {
         const status = await api.status();
         assert.equal(status.transferRunning, true);
+        if (flavour.kind === 'buddy') {
+          // Buddy shows the download in progress as a read-only file without a download link.
+          const listed = await api.list(sim.storage, 'foreign');
+          const partial = listed?.find((e) => e.name === 'download.gcode');
+          assert.deepEqual([partial?.readOnly, partial?.partial], [true, true]);
+        }
         const err = await rejection(api.upload(sim.storage, 'foreign/mine.gcode', body('G1\n'), { overwrite: true }));
         if (flavour.kind === 'buddy') assert.equal(err.kind, 'transfer-busy');
         else assert.deepEqual([err.kind, err.status], ['http', 500], 'Pi fails a second transfer with a plain 500');

@@ -1,7 +1,7 @@
 // Buddy personality over real HTTP: auth, listings with 8.3 names, uploads and their refusals, deletes.
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { startPrinter, type SimPrinter } from '../../src/simulator/index.js';
 import { authed, json, send } from './client.js';
 
@@ -10,15 +10,11 @@ const GCODE = { 'Content-Type': 'text/x.gcode' };
 
 describe('simulated Buddy printer', () => {
   let p: SimPrinter;
-  before(async () => {
-    p = await startPrinter({ model: 'MK4S', name: 'mk4s-test', password: 'Secret-1' });
-  });
-  after(async () => {
-    await p.close();
-  });
   beforeEach(async () => {
-    await p.close();
     p = await startPrinter({ model: 'MK4S', name: 'mk4s-test', password: 'Secret-1' });
+  });
+  afterEach(async () => {
+    await p.close();
   });
 
   it('challenges with the Printer API digest realm, no qop, a 16-hex nonce', T, async () => {
@@ -214,5 +210,50 @@ describe('simulated Buddy printer', () => {
     p.setClock({ unset: true });
     await authed(p, 'PUT', '/api/v1/files/usb/t.gcode', { body: 'x' });
     assert.equal(p.files()[0]?.mTimestamp, 315532800);
+  });
+
+  it('tags folder listings with an ETag that answers 304 until something changes', T, async () => {
+    p.seed('a.gcode', '1');
+    const first = await authed(p, 'GET', '/api/v1/files/usb');
+    const etag = String(first.headers.etag);
+    assert.match(etag, /^"\d+"$/);
+    assert.equal((await authed(p, 'GET', '/api/v1/files/usb', { headers: { 'If-None-Match': etag } })).status, 304);
+    await authed(p, 'PUT', '/api/v1/files/usb/b.gcode', { body: 'x' });
+    assert.equal((await authed(p, 'GET', '/api/v1/files/usb', { headers: { 'If-None-Match': etag } })).status, 200);
+  });
+
+  it('shows a foreign download as a read-only entry without a download link, and refuses to delete it', T, async () => {
+    p.setForeignTransfer(true, { path: 'connect_job.gcode', size: 1000 });
+    const entry = json(await authed(p, 'GET', '/api/v1/files/usb')).children[0];
+    assert.equal(entry.ro, true);
+    assert.equal(entry.refs, undefined);
+    assert.equal((await authed(p, 'DELETE', '/api/v1/files/usb/connect_job.gcode')).status, 409);
+  });
+
+  it('starts a print with Print-After-Upload, and keeps the file when it cannot', T, async () => {
+    const first = await authed(p, 'PUT', '/api/v1/files/usb/one.gcode', { body: 'x', headers: { 'Print-After-Upload': '?1' } });
+    assert.equal(first.status, 201);
+    assert.equal(json(await authed(p, 'GET', '/api/v1/job')).file.display_name, 'one.gcode');
+    const second = await authed(p, 'PUT', '/api/v1/files/usb/two.gcode', { body: 'y', headers: { 'Print-After-Upload': '?1' } });
+    assert.equal(second.status, 409);
+    assert.deepEqual(p.files().map((f) => f.path).sort(), ['one.gcode', 'two.gcode']);
+  });
+
+  it('expires nonces: an old nonce with a right answer gets stale=true', { timeout: 20_000 }, async () => {
+    const short = await startPrinter({ model: 'MK4', password: 'pw', nonceLifetimeSec: 1 });
+    try {
+      const { digestHeader } = await import('./client.js');
+      const probe = await send(short, 'GET', '/api/version');
+      const h = digestHeader(String(probe.headers['www-authenticate']), 'GET', '/api/v1/info', 'maker', 'pw');
+      assert.equal((await send(short, 'GET', '/api/v1/info', { headers: { Authorization: h } })).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 2600));
+      const old = await send(short, 'GET', '/api/v1/info', { headers: { Authorization: h } });
+      assert.equal(old.status, 401);
+      assert.match(String(old.headers['www-authenticate']), /stale=true$/);
+      const wrong = digestHeader(String(probe.headers['www-authenticate']), 'GET', '/api/v1/info', 'maker', 'nope');
+      assert.match(String((await send(short, 'GET', '/api/v1/info', { headers: { Authorization: wrong } })).headers['www-authenticate']), /stale=false$/);
+    } finally {
+      await short.close();
+    }
   });
 });

@@ -69,7 +69,13 @@ export class Exchange {
       return;
     }
     const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    if (!opts.chunked) res.setHeader('Content-Length', buf.length);
+    if (opts.chunked && this.method !== 'HEAD') {
+      // Writing before end() keeps Node from computing a Content-Length: the body goes chunked.
+      res.write(buf);
+      res.end();
+      return;
+    }
+    res.setHeader('Content-Length', buf.length);
     res.end(buf);
   }
 

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buddyAuthorization, parseChallenge, piAuthorization } from './digest.js';
+import { buddyAuthorization, buddyResponse, parseChallenge, piAuthorization } from './digest.js';
 import { firstHeader, send } from './http-client.js';
 import { PERSONALITIES, clientFor, optionsFor, withPrinter } from './fixtures.js';
 import { SpecValidator } from './openapi.js';
@@ -94,11 +94,11 @@ for (const { personality } of PERSONALITIES) {
     }));
 
   test(`an expired nonce gets 401 stale=true and the new nonce works (${personality})`, { timeout: 30_000 }, () =>
-    withPrinter(optionsFor(personality, { nonceLifetimeSec: 1 }), async (_p, client) => {
+    withPrinter(optionsFor(personality, { nonceLifetimeSec: 2 }), async (_p, client) => {
       const old = await client.fetchChallenge();
       assert.equal((await client.get('/api/v1/status', { retryStale: false })).status, 200);
       // Pi nonces live one to two buckets; wait past both.
-      await new Promise((r) => setTimeout(r, personality === 'pi' ? 2600 : 1600));
+      await new Promise((r) => setTimeout(r, personality === 'pi' ? 4300 : 2300));
       const res = await client.get('/api/v1/status', { retryStale: false });
       assert.equal(res.status, 401);
       const fresh = parseChallenge(firstHeader(res.headers['www-authenticate']) ?? '');
@@ -112,7 +112,7 @@ test('Buddy marks an expired nonce stale only when the digest was otherwise righ
   withPrinter(optionsFor('buddy', { nonceLifetimeSec: 1 }), async (p) => {
     const wrong = clientFor(p, { password: 'wrong-one' });
     const ch = await wrong.fetchChallenge();
-    await new Promise((r) => setTimeout(r, 1600));
+    await new Promise((r) => setTimeout(r, 1300));
     wrong.useChallenge(ch);
     const res = await wrong.get('/api/v1/status', { retryStale: false });
     assert.equal(res.status, 401);
@@ -204,4 +204,23 @@ test('the Buddy digest formula is what a hand-built header carries', T, () =>
     assert.equal(res.status, 200);
     const wrongUri = await send(p.url, { method: 'GET', target: '/api/v1/status', headers: { Authorization: header } });
     assert.equal(wrongUri.status, 401, 'HA2 covers the request-target');
+  }));
+
+test('Buddy parses only nonce and response: uri, realm, qop and cnonce in the header are ignored', T, () =>
+  withPrinter(optionsFor('buddy'), async (p, client) => {
+    const ch = await client.fetchChallenge();
+    const response = buddyResponse({ password: p.credentials.password, nonce: ch.params.nonce ?? '', method: 'GET', uri: '/api/v1/info' });
+    const header = `Digest username="x", realm="Other", nonce="${ch.params.nonce ?? ''}", uri="/elsewhere", qop=auth, nc=00000009, cnonce="zz", response="${response}"`;
+    assert.equal((await send(p.url, { method: 'GET', target: '/api/v1/info', headers: { Authorization: header } })).status, 200);
+  }));
+
+test('Pi wants the digest uri to match the request target', T, () =>
+  withPrinter(optionsFor('pi'), async (p, client) => {
+    const ch = await client.fetchChallenge();
+    const header = piAuthorization({
+      username: 'maker', password: p.credentials.password, realm: ch.params.realm ?? '', nonce: ch.params.nonce ?? '',
+      opaque: ch.params.opaque, method: 'GET', uri: '/api/v1/storage',
+    });
+    const res = await send(p.url, { method: 'GET', target: '/api/v1/info', headers: { Authorization: header, 'User-Agent': client.userAgent } });
+    assert.equal(res.status, 401);
   }));

@@ -94,7 +94,11 @@ test('Buddy aborts a stalled upload with 408 after the idle timeout', T, () =>
   withPrinter(optionsFor('buddy', { uploadIdleTimeoutMs: 500 }), async (printer, client) => {
     printer.inject({ kind: 'stall', afterBytes: 1000, times: 1 });
     const res = await client.put(filesTarget('usb', 'stall.gcode'), gcode(20_000), {}, { timeoutMs: 10_000 }).catch((e: Error) => e);
-    if (!(res instanceof Error)) assert.equal(res.status, 408);
+    if (!(res instanceof Error)) {
+      assert.equal(res.status, 408);
+      // Errors raised while the body streams are text/plain whatever Accept says.
+      assert.match(String(res.headers['content-type']), /text\/plain/);
+    }
     assert.deepEqual(printer.files(), []);
     const log = printer.requests().find((r) => r.method === 'PUT');
     assert.equal(log?.status, 408);

@@ -183,3 +183,20 @@ test('Buddy shows a Prusa Connect download as a read-only entry without a downlo
     assert.equal(partial.ro, true);
     assert.equal(asRecord(partial.refs ?? {}).download, undefined);
   }));
+
+test('Buddy: a long folder is descended by its short name, and refs use short paths', T, () =>
+  withPrinter(optionsFor('buddy'), async (printer, client) => {
+    printer.seed('Functional Parts/Long bracket file.gcode', 'G28\n');
+    const folder = childrenOf(await client.getJson('/api/v1/files/usb'))[0];
+    assert.equal(folder?.display_name, 'Functional Parts');
+    const folderShort = String(folder?.name);
+    assert.match(folderShort, /^FUNCTI~\d$/);
+    const inner = childrenOf(await client.getJson(`/api/v1/files/usb/${encodeURIComponent(folderShort)}`));
+    const file = inner[0];
+    assert.equal(file?.display_name, 'Long bracket file.gcode');
+    const fileShort = String(file?.name);
+    assert.equal(asRecord(file?.refs).download, `/usb/${folderShort}/${fileShort}`);
+    for (const p of [`${folderShort}/Long bracket file.gcode`, `Functional Parts/${fileShort}`, `functional parts/LONG BRACKET FILE.GCODE`]) {
+      assert.equal((await client.get(filesTarget('usb', p))).status, 200, p);
+    }
+  }));

@@ -19,6 +19,7 @@ test('Buddy without USB: storage unavailable, root lists 200 empty, uploads 507;
     assert.deepEqual(childrenOf(root.json()), []);
     const up = await client.put(filesTarget('usb', 'b.gcode'), 'Y');
     assert.equal(up.status, 507);
+    assert.match(up.text(), /Failed to write to location/);
     printer.setUsbPresent(true);
     assert.equal(asRecord((asRecord(await client.getJson('/api/v1/storage')).storage_list as unknown[])[0]).available, true);
     assert.deepEqual(childrenOf(await client.getJson('/api/v1/files/usb')).map((c) => c.display_name), ['a.gcode']);
@@ -74,3 +75,18 @@ test('Pi with an unset clock writes dates far from the real time', T, () =>
     assert.ok(Number.isInteger(ts));
     assert.ok(Math.abs(ts - Date.now() / 1000) > 86_400, `m_timestamp ${ts} is within a day of now`);
   }));
+
+test('m_timestamp is taken at upload start on Buddy and at upload end on Pi', { timeout: 30_000 }, async () => {
+  for (const { personality } of PERSONALITIES) {
+    await withPrinter(optionsFor(personality, { rateBytesPerSec: 20_000 }), async (printer, client) => {
+      await client.fetchChallenge();
+      const startSec = Date.now() / 1000;
+      const res = await client.put(filesTarget(printer.storage, 'slow.gcode'), Buffer.alloc(60_000, 0x47));
+      const endSec = Date.now() / 1000;
+      assert.equal(res.status, 201);
+      const ts = printer.files().find((f) => f.path === 'slow.gcode')?.mTimestamp ?? -1;
+      if (personality === 'buddy') assert.ok(ts <= startSec + 1, `Buddy m_timestamp ${ts} is after the upload start ${startSec.toFixed(1)}`);
+      else assert.ok(ts >= Math.floor(endSec) - 1, `Pi m_timestamp ${ts} is before the upload end ${endSec.toFixed(1)}`);
+    });
+  }
+});

@@ -1,0 +1,21 @@
+// link-sync as a library: the same flow as the CLI, returning a summary object. Re-exports only.
+
+export { sync, prepareRun, type SyncOptions, type RunInputs } from './sync.js';
+export { loadConfig, parseConfigText } from './config/load.js';
+export type { FarmConfig, PrinterConfig, PrinterAuth } from './config/types.js';
+export type { PrinterApi, PrinterIdentity, RemoteEntry, UploadBody, UploadOptions } from './printer/api.js';
+export { createPrinterApi } from './printer/create.js';
+export { scanSource } from './source/scan.js';
+export { planPrinter } from './plan/plan.js';
+export type * from './types.js';
+export type * from './report/events.js';
+export { ExitCode, exitCodeForSummary } from './cli/exit-codes.js';
+export {
+  LinkSyncError,
+  UsageError,
+  ConfigError,
+  SourceError,
+  PrinterError,
+  InternalError,
+  type PrinterErrorKind,
+} from './errors.js';

@@ -1,0 +1,74 @@
+// `link-sync simulate`: starts the farm, prints URLs and credentials, writes a usable config, stops on abort.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { runSimulate } from '../../src/cli/commands/simulate.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { parseRate } from '../../src/simulator/cli-args.js';
+import { digestHeader } from './client.js';
+
+const T = { timeout: 20_000 };
+
+function fakeIo(cwd: string): { io: CliIo; out: () => string; err: () => string; stop: () => void } {
+  let out = '';
+  let err = '';
+  const ac = new AbortController();
+  const io: CliIo = {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    env: {},
+    cwd,
+    signal: ac.signal,
+  };
+  return { io, out: () => out, err: () => err, stop: () => ac.abort() };
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(check(), 'condition not reached');
+}
+
+describe('link-sync simulate', () => {
+  it('parses rates with k, M and plain bytes', () => {
+    assert.deepEqual(['200k', '1.5M', '5000', '64Ki', 'fast', '0'].map(parseRate), [200_000, 1_500_000, 5000, 65_536, undefined, undefined]);
+  });
+
+  it('starts N printers with cycled models, writes printers.yml, and stops on Ctrl-C', T, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cmd-'));
+    const { io, out, stop } = fakeIo(dir);
+    try {
+      const run = runSimulate(['--printers', '3', '--models', 'MK4,XL,MK3', '--rate', '200k', '--write-config', 'printers.yml'], io);
+      await until(() => out().includes('Config written'));
+      const config = parse(readFileSync(join(dir, 'printers.yml'), 'utf8')) as Record<string, Record<string, string>>;
+      assert.deepEqual(Object.keys(config), ['mk4-1', 'xl-2', 'mk3-3']);
+      assert.deepEqual(Object.values(config).map((c) => c['printer_type']), ['MK4', 'XL', 'MK3']);
+      const mk3 = config['mk3-3'] ?? {};
+      assert.match(mk3['host'] ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.ok(out().includes(mk3['host'] ?? '?'), 'the URL is printed');
+      // The written credentials work against the running printer.
+      const url = new URL(mk3['host'] ?? '');
+      const probe = await fetch(new URL('/api/version', url));
+      const auth = digestHeader(probe.headers.get('www-authenticate') ?? '', 'GET', '/api/v1/info', mk3['username'] ?? '', mk3['password'] ?? '');
+      const info = await fetch(new URL('/api/v1/info', url), { headers: { Authorization: auth } });
+      assert.equal(info.status, 200);
+      stop();
+      assert.equal(await run, 0);
+      await assert.rejects(fetch(new URL('/api/version', url)));
+    } finally {
+      stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses unknown models and conflicting flags with exit code 2', T, async () => {
+    const { io, err } = fakeIo(tmpdir());
+    assert.equal(await runSimulate(['--models', 'MK4,Ender3'], io), 2);
+    assert.match(err(), /unknown model "Ender3"/);
+    assert.equal(await runSimulate(['--model', 'MK4', '--models', 'XL'], io), 2);
+    assert.equal(await runSimulate(['--rate', 'fast'], io), 2);
+  });
+});
