@@ -48,6 +48,13 @@ export class SourceError extends LinkSyncError {
   }
 }
 
+/** The state folder that holds the sync records cannot be used: another run holds it, or it cannot be written. */
+export class StateError extends LinkSyncError {
+  constructor(code: 'STATE_LOCKED' | 'STATE_UNWRITABLE', message: string, details: ErrorDetails = {}) {
+    super(code, message, details);
+  }
+}
+
 /** What the caller should do about a printer error. */
 export type PrinterErrorKind =
   | 'unreachable' // connection refused, timeout, DNS: the printer is not there

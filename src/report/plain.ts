@@ -15,9 +15,10 @@ const VERB: Record<string, string> = { upload: 'upload', replace: 'replace', del
 const DONE: Record<string, string> = { upload: 'uploaded', replace: 'replaced', delete: 'deleted', rmdir: 'removed folder' };
 
 export function plainReporter(options: PlainReporterOptions): EventSink {
-  const out = options.quiet ? () => {} : options.out;
   const err = options.err;
   return (event: SyncEvent) => {
+    // --quiet keeps problems and the closing summary only.
+    const out = options.quiet && event.type !== 'run-done' ? () => {} : options.out;
     for (const line of linesFor(event)) (line.error ? err : out)(line.text);
   };
 }

@@ -1,7 +1,7 @@
 // One simulated printer: an HTTP server on 127.0.0.1 with a Buddy or Pi personality, and the
 // programmatic handle tests use to seed files, change state and inject faults.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BuddyPersonality } from './buddy/router.js';
@@ -12,6 +12,7 @@ import { isPrinterState } from './model/printer-state.js';
 import type { StoredContent, Volume } from './model/volume.js';
 import { modelInfo } from './models.js';
 import { PiPersonality } from './pi/router.js';
+import { resolveOptions, stableSerial } from './options.js';
 import { SimContext, type ResolvedOptions } from './server/context.js';
 import { Exchange } from './server/exchange.js';
 import { validateFault } from './server/faults.js';
@@ -28,11 +29,6 @@ import type {
   SimRequestLogEntry,
   SimStateOptions,
 } from './types.js';
-
-function stableSerial(seed: string): string {
-  const digits = BigInt('0x' + createHash('sha256').update(seed).digest('hex').slice(0, 15)).toString().padStart(12, '0');
-  return `CZPX${digits.slice(0, 4)}X${digits.slice(4, 7)}XC${digits.slice(7, 12)}`;
-}
 
 export class SimPrinterImpl implements SimPrinter {
   readonly ctx: SimContext;
@@ -221,31 +217,6 @@ export class SimPrinterImpl implements SimPrinter {
     server.closeAllConnections();
     await closed;
   }
-}
-
-/** Fills in defaults; the name and serial may depend on the port, so they are fixed after listen. */
-function resolveOptions(options: SimPrinterOptions): ResolvedOptions {
-  const model = options.model ?? 'MK4';
-  const info = modelInfo(model);
-  const personality = info.personality;
-  const name = options.name ?? '';
-  return {
-    name,
-    model,
-    personality,
-    port: options.port ?? 0,
-    hostname: '',
-    password: options.password ?? randomBytes(9).toString('base64url'),
-    username: personality === 'buddy' ? 'maker' : (options.username ?? 'maker'),
-    apiKey: personality === 'pi' ? options.apiKey : undefined,
-    serial: options.serial ?? '',
-    rateBytesPerSec: options.rateBytesPerSec,
-    keepContent: options.keepContent ?? true,
-    storageDir: options.storageDir,
-    nonceLifetimeSec: options.nonceLifetimeSec ?? (personality === 'buddy' ? 300 : 60),
-    uploadIdleTimeoutMs: options.uploadIdleTimeoutMs ?? 10_000,
-    totalSpace: options.totalSpace ?? 15_000_000_000,
-  };
 }
 
 export async function startPrinter(options: SimPrinterOptions = {}): Promise<SimPrinter> {

@@ -256,4 +256,20 @@ describe('simulated Buddy printer', () => {
       await short.close();
     }
   });
+
+  it("reads '+' in a path as a space, so a literal plus needs %2B", T, async () => {
+    assert.equal((await authed(p, 'PUT', '/api/v1/files/usb/a+b.gcode', { body: '1' })).status, 201);
+    assert.equal((await authed(p, 'PUT', '/api/v1/files/usb/c%2Bd.gcode', { body: '2' })).status, 201);
+    assert.deepEqual(p.files().map((f) => f.path).sort(), ['a b.gcode', 'c+d.gcode']);
+  });
+
+  it('lets the auth header that comes last decide when both are sent', T, async () => {
+    const probe = await send(p, 'GET', '/api/version');
+    const { digestHeader } = await import('./client.js');
+    const good = digestHeader(String(probe.headers['www-authenticate']), 'GET', '/api/v1/info', 'maker', 'Secret-1');
+    const keyLast = await send(p, 'GET', '/api/v1/info', { headers: { Authorization: good, 'X-Api-Key': 'wrong' } });
+    assert.equal(keyLast.status, 401);
+    const digestLast = await send(p, 'GET', '/api/v1/info', { headers: { 'X-Api-Key': 'wrong', Authorization: good } });
+    assert.equal(digestLast.status, 200);
+  });
 });

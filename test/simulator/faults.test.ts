@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { startPrinter, type SimPrinter } from '../../src/simulator/index.js';
-import { authed, json, send } from './client.js';
+import { authed, json } from './client.js';
 
 const T = { timeout: 20_000 };
 

@@ -1,0 +1,125 @@
+// One run at a time per state folder: an exclusive lock file holding the owner's pid, host and start
+// time. A lock left by a process that died on this host is taken over; any other lock is an error.
+
+import { promises as fsp } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { hostname as osHostname } from 'node:os';
+import path from 'node:path';
+import { StateError } from '../errors.js';
+
+export const LOCK_NAME = 'link-sync.lock';
+
+/** A lock file nobody finished writing is taken as abandoned after this long (writing it takes microseconds). */
+const UNREADABLE_LOCK_GRACE_MS = 30_000;
+
+export interface StateLock {
+  /** Absolute path of the lock file. */
+  readonly file: string;
+  release(): Promise<void>;
+}
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+export interface LockOptions {
+  /** Is a process with this pid running on this host? (default: signal 0) */
+  isAlive?: (pid: number) => boolean;
+  host?: string;
+}
+
+export async function acquireStateLock(dir: string, options: LockOptions = {}): Promise<StateLock> {
+  const isAlive = options.isAlive ?? processIsAlive;
+  const host = options.host ?? osHostname();
+  const file = path.join(dir, LOCK_NAME);
+  try {
+    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (cause) {
+    throw unwritable(dir, cause);
+  }
+  const mine: LockOwner = { pid: process.pid, host, started: new Date().toISOString() };
+  const text = `${JSON.stringify(mine)}\n`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await fsp.writeFile(file, text, { flag: 'wx', mode: 0o600 });
+      return { file, release: () => releaseLock(file, text) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritable(dir, error);
+    }
+    const held = await readLock(file);
+    if (held === undefined) continue; // released between our two calls: try again
+    const owner = parseOwner(held.text);
+    const abandoned = owner
+      ? owner.host === host && owner.pid !== process.pid && !isAlive(owner.pid)
+      : Date.now() - held.mtimeMs > UNREADABLE_LOCK_GRACE_MS;
+    if (!abandoned) throw locked(dir, file, owner);
+    await takeOver(file, held.text);
+  }
+  throw locked(dir, file, undefined);
+}
+
+/** Moves an abandoned lock aside; if another run replaced it meanwhile, puts that one back. */
+async function takeOver(file: string, staleText: string): Promise<void> {
+  const aside = `${file}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await fsp.rename(file, aside);
+  } catch {
+    return; // gone already: the next attempt creates ours
+  }
+  const moved = await fsp.readFile(aside, 'utf8').catch(() => staleText);
+  if (moved !== staleText) await fsp.link(aside, file).catch(() => undefined);
+  await fsp.rm(aside, { force: true });
+}
+
+async function releaseLock(file: string, text: string): Promise<void> {
+  const current = await fsp.readFile(file, 'utf8').catch(() => undefined);
+  if (current === text) await fsp.rm(file, { force: true });
+}
+
+async function readLock(file: string): Promise<{ text: string; mtimeMs: number } | undefined> {
+  try {
+    const [text, stat] = await Promise.all([fsp.readFile(file, 'utf8'), fsp.stat(file)]);
+    return { text, mtimeMs: stat.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+function parseOwner(text: string): LockOwner | undefined {
+  try {
+    const doc = JSON.parse(text) as Partial<LockOwner>;
+    if (typeof doc.pid === 'number' && Number.isSafeInteger(doc.pid) && doc.pid > 0 && typeof doc.host === 'string') {
+      return { pid: doc.pid, host: doc.host, started: typeof doc.started === 'string' ? doc.started : 'an unknown time' };
+    }
+  } catch {
+    // fall through: an unreadable lock
+  }
+  return undefined;
+}
+
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function locked(dir: string, file: string, owner: LockOwner | undefined): StateError {
+  const who = owner ? ` (pid ${owner.pid} on ${owner.host}, since ${owner.started})` : '';
+  return new StateError('STATE_LOCKED', `another link-sync run is using the state folder ${dir}${who}`, {
+    hint: `wait for it to finish; if no link-sync is running, delete ${file}`,
+  });
+}
+
+function unwritable(dir: string, cause: unknown): StateError {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return new StateError('STATE_UNWRITABLE', `cannot write the sync record folder ${dir}${code ? ` (${code})` : ''}`, {
+    hint: 'make it writable, or choose another folder with --state-dir',
+    cause,
+  });
+}

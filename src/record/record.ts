@@ -1,0 +1,109 @@
+// One printer's sync record in memory, and its file format: versioned JSON naming the printer inside.
+
+import type { RecordChanges, RecordEntries, RecordEntry } from './types.js';
+
+export const RECORD_FORMAT = 'link-sync-record';
+export const RECORD_VERSION = 1;
+
+export class PrinterRecord {
+  /** True once something changed since it was loaded or saved. */
+  dirty = false;
+  private readonly storages: Map<string, Map<string, RecordEntry>>;
+
+  constructor(
+    readonly key: string,
+    storages: Map<string, Map<string, RecordEntry>> = new Map(),
+  ) {
+    this.storages = storages;
+  }
+
+  entries(storage: string): RecordEntries {
+    return this.storages.get(storage) ?? new Map();
+  }
+
+  get size(): number {
+    let count = 0;
+    for (const entries of this.storages.values()) count += entries.size;
+    return count;
+  }
+
+  set(storage: string, key: string, entry: RecordEntry): void {
+    let entries = this.storages.get(storage);
+    if (!entries) this.storages.set(storage, (entries = new Map()));
+    entries.set(key, { ...entry });
+    this.dirty = true;
+  }
+
+  delete(storage: string, key: string): void {
+    if (this.storages.get(storage)?.delete(key)) this.dirty = true;
+  }
+
+  apply(storage: string, changes: RecordChanges): void {
+    for (const key of changes.drop) this.delete(storage, key);
+    for (const { key, entry } of changes.set) this.set(storage, key, entry);
+  }
+
+  /** The file's text: keys sorted, so a record that did not change is written byte for byte the same. */
+  serialize(savedAt: Date): string {
+    const storages: Record<string, Record<string, RecordEntry>> = {};
+    for (const storage of [...this.storages.keys()].sort()) {
+      const entries = this.storages.get(storage)!;
+      if (entries.size === 0) continue;
+      const out: Record<string, RecordEntry> = {};
+      for (const key of [...entries.keys()].sort()) {
+        const e = entries.get(key)!;
+        out[key] = { size: e.size, sha256: e.sha256, mtimeMs: e.mtimeMs, ...(e.mTimestamp !== undefined ? { mTimestamp: e.mTimestamp } : {}) };
+      }
+      storages[storage] = out;
+    }
+    const doc = { format: RECORD_FORMAT, version: RECORD_VERSION, printer: this.key, saved: savedAt.toISOString(), storages };
+    return `${JSON.stringify(doc, null, 1)}\n`;
+  }
+}
+
+export type ParseResult = { ok: true; record: PrinterRecord } | { ok: false; problem: string };
+
+/** Reads a record file's text; anything unexpected makes the whole record unusable, with the reason. */
+export function parseRecord(text: string, expectedKey: string): ParseResult {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: 'it is not valid JSON (cut short or damaged)' };
+  }
+  if (!isObject(doc) || doc['format'] !== RECORD_FORMAT) return { ok: false, problem: 'it is not a link-sync record' };
+  if (doc['version'] !== RECORD_VERSION) {
+    return { ok: false, problem: `it has format version ${JSON.stringify(doc['version'])}, this link-sync reads version ${RECORD_VERSION}` };
+  }
+  if (doc['printer'] !== expectedKey) {
+    return { ok: false, problem: `it belongs to another printer (${JSON.stringify(doc['printer'])})` };
+  }
+  const rawStorages = doc['storages'];
+  if (!isObject(rawStorages)) return { ok: false, problem: 'its "storages" is missing or not an object' };
+  const storages = new Map<string, Map<string, RecordEntry>>();
+  for (const [storage, rawEntries] of Object.entries(rawStorages)) {
+    if (!isObject(rawEntries)) return { ok: false, problem: `storage "${storage}" is not an object` };
+    const entries = new Map<string, RecordEntry>();
+    for (const [key, raw] of Object.entries(rawEntries)) {
+      const entry = toEntry(raw);
+      if (!entry) return { ok: false, problem: `the entry for "${storage}/${key}" is malformed` };
+      entries.set(key, entry);
+    }
+    storages.set(storage, entries);
+  }
+  return { ok: true, record: new PrinterRecord(expectedKey, storages) };
+}
+
+function toEntry(raw: unknown): RecordEntry | undefined {
+  if (!isObject(raw)) return undefined;
+  const { size, sha256, mtimeMs, mTimestamp } = raw;
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return undefined;
+  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return undefined;
+  if (typeof mtimeMs !== 'number' || !Number.isFinite(mtimeMs)) return undefined;
+  if (mTimestamp !== undefined && (typeof mTimestamp !== 'number' || !Number.isFinite(mTimestamp))) return undefined;
+  return mTimestamp === undefined ? { size, sha256, mtimeMs } : { size, sha256, mtimeMs, mTimestamp };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,77 @@
+// Reads and writes record files: a damaged or foreign file is reported and ignored, and every write
+// goes to a temporary file that is renamed over the old one, so a crash never leaves half a record.
+
+import { promises as fsp } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { recordFileName } from './keys.js';
+import { PrinterRecord, parseRecord } from './record.js';
+
+export interface LoadedRecord {
+  record: PrinterRecord;
+  /** Absolute path of the record file. */
+  file: string;
+  /** Why an existing file was not used (it is replaced by the next save). */
+  warning?: string;
+}
+
+export function recordPath(dir: string, key: string): string {
+  return path.join(dir, recordFileName(key));
+}
+
+/** Loads a printer's record; a missing file is an empty record, never an error. */
+export async function loadRecord(dir: string, key: string): Promise<LoadedRecord> {
+  const file = recordPath(dir, key);
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { record: new PrinterRecord(key), file };
+    return { record: new PrinterRecord(key), file, warning: ignored(file, `it cannot be read (${code ?? String(error)})`) };
+  }
+  const parsed = parseRecord(text, key);
+  if (!parsed.ok) return { record: new PrinterRecord(key), file, warning: ignored(file, parsed.problem) };
+  return { record: parsed.record, file };
+}
+
+function ignored(file: string, problem: string): string {
+  return `sync record ${file} ignored: ${problem}; changes are judged by the time rule and the record is rewritten after the next sync with --go`;
+}
+
+/** Writes the record atomically: temporary file in the same folder, flushed, then renamed into place. */
+export async function saveRecord(dir: string, record: PrinterRecord, now = new Date()): Promise<string> {
+  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = recordPath(dir, record.key);
+  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const handle = await fsp.open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(record.serialize(now), 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsp.rename(temp, file);
+  } catch (error) {
+    await fsp.rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  await syncFolder(dir);
+  record.dirty = false;
+  return file;
+}
+
+/** Makes the rename itself durable where the platform allows opening a folder (not on Windows). */
+async function syncFolder(dir: string): Promise<void> {
+  try {
+    const handle = await fsp.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Best effort: the data is already flushed; only the rename's durability is at stake.
+  }
+}
