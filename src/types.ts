@@ -1,6 +1,8 @@
 // Shared domain types: what the scanner, the walker, the planner and the executor exchange.
 // Paths are POSIX strings without leading or trailing slash; '' is the root they are relative to.
 
+import type { RecordChanges } from './record/types.js';
+
 /** A print file in the master folder. */
 export interface SourceFile {
   /** Path relative to the source folder, e.g. "parts/benchy.gcode". */
@@ -176,6 +178,8 @@ export interface PrinterPlan {
   unchanged: number;
   /** Total bytes the uploads and replacements will send. */
   uploadBytes: number;
+  /** Sync record changes that need no upload (adopted, refreshed, dropped entries); with a record only. */
+  recordChanges?: RecordChanges;
 }
 
 /** How the planner decides. */
@@ -184,4 +188,8 @@ export interface SyncPolicy {
   modifyWindowSec: number;
   /** Plan deletions of remote files and folders that are not in the source. */
   deleteExtraneous: boolean;
+  /** Compare every local file's content with the sync record, whatever its mtime says (--checksum). */
+  checksum?: boolean;
+  /** Replace every file the printer already has (--force). */
+  force?: boolean;
 }

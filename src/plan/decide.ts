@@ -62,7 +62,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Two sizes that round to the same text are shown in bytes, so the reason never reads "1.2 MB vs 1.2 MB". */
-function formatSizePair(a: number, b: number): [string, string] {
+export function formatSizePair(a: number, b: number): [string, string] {
   const [x, y] = [formatBytes(a), formatBytes(b)];
   return x === y ? [`${a} B`, `${b} B`] : [x, y];
 }

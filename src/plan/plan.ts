@@ -1,8 +1,11 @@
-// The pure planner: source tree × remote tree × printed file × policy → one printer's plan.
+// The pure planner: source tree × remote tree × printed file × policy (× sync record) → one printer's plan.
 
-import type { Action, NameRules, PlanHold, PlanProblem, PrintedFile, PrinterPlan, RemoteTree, SourceTree, SyncPolicy } from '../types.js';
+import type { Action, NameRules, PlanHold, PlanProblem, PrintedFile, PrinterPlan, RemoteFile, RemoteTree, SourceFile, SourceTree, SyncPolicy } from '../types.js';
 import { checkRemotePath, compareCodeUnits } from '../source/paths.js';
-import { decideFile } from './decide.js';
+import { decideFile, type Decision } from './decide.js';
+import { decideChange } from './decide-record.js';
+import { isUnderRoot, recordKey } from '../record/keys.js';
+import type { RecordChanges, RecordEntries } from '../record/types.js';
 import { matchFiles } from './match.js';
 import { printedFileTest } from './printed.js';
 import { planRemovals } from './remove.js';
@@ -15,6 +18,15 @@ export interface PlanInput {
   /** Present while the printer has a job, even with --ignore-state. */
   printing?: PrintedFile;
   policy: SyncPolicy;
+  /** The sync record for this printer's storage; without it, every file is judged by the time rule. */
+  record?: PlanRecord;
+}
+
+export interface PlanRecord {
+  /** The record's entries for the storage synced (keys: see recordKey). */
+  entries: RecordEntries;
+  /** SHA-256 of local files the pre-pass read, by source relPath. */
+  hashes: ReadonlyMap<string, string>;
 }
 
 /**
@@ -37,6 +49,18 @@ export function planPrinter(input: PlanInput): PrinterPlan {
     return found.length > 0;
   };
 
+  const recordChanges: RecordChanges | undefined = input.record ? { set: [], drop: droppedEntries(input.record.entries, remote, rules) } : undefined;
+  const decide = (file: SourceFile, copy: RemoteFile): Decision => {
+    if (!input.record) return policy.force ? { verdict: 'stale', reason: 'forced by --force' } : decideFile(file, copy, policy);
+    const key = recordKey(remote.root, file.relPath, rules);
+    const decision = decideChange(
+      { local: file, remote: copy, recorded: input.record.entries.get(key), localHash: input.record.hashes.get(file.relPath) },
+      policy,
+    );
+    if (decision.update) recordChanges?.set.push({ key, entry: decision.update });
+    return decision;
+  };
+
   for (const { source: file, remote: copy } of match.pairs) {
     if (!copy) {
       const targetUrl = uploadTarget(file.relPath, remote, match.foldersByKey, rules);
@@ -49,7 +73,7 @@ export function planPrinter(input: PlanInput): PrinterPlan {
       holds.push({ path: copy.path, reason: 'partial-download', wouldHave: 'replace' });
       continue;
     }
-    const decision = decideFile(file, copy, policy);
+    const decision = decide(file, copy);
     if (decision.verdict === 'same') {
       unchanged++;
       continue;
@@ -84,5 +108,16 @@ export function planPrinter(input: PlanInput): PrinterPlan {
     holds: holds.sort((a, b) => compareCodeUnits(a.path, b.path)),
     unchanged,
     uploadBytes,
+    ...(recordChanges ? { recordChanges } : {}),
   };
+}
+
+/** Entries under the sync root for files the printer no longer lists: someone removed them. */
+function droppedEntries(entries: RecordEntries, remote: RemoteTree, rules: NameRules): string[] {
+  const listed = new Set(remote.files.map((file) => recordKey(remote.root, file.path, rules)));
+  const dropped: string[] = [];
+  for (const key of entries.keys()) {
+    if (isUnderRoot(key, remote.root, rules) && !listed.has(key)) dropped.push(key);
+  }
+  return dropped.sort(compareCodeUnits);
 }

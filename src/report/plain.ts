@@ -45,9 +45,11 @@ export function linesFor(event: SyncEvent): Line[] {
       return [];
     case 'plan': {
       const count = (kind: string) => event.actions.filter((a) => a.kind === kind).length;
+      const folders = count('rmdir') > 0 ? `, ${plural(count('rmdir'), 'empty folder')} to remove` : '';
+      const send = event.uploadBytes > 0 ? `; ${formatBytes(event.uploadBytes)} to send` : '';
       const lines: Line[] = [
         {
-          text: `${event.printer}: ${plural(count('delete'), 'file')} to delete, ${count('upload')} missing to upload, ${plural(count('replace'), 'stale file')} to refresh, ${count('rmdir')} empty ${count('rmdir') === 1 ? 'folder' : 'folders'} to remove; ${event.unchanged} unchanged (${formatBytes(event.uploadBytes)} to send to /${event.storage}/${event.root}).`,
+          text: `${event.printer}: ${count('upload')} missing to upload, ${count('replace')} stale to refresh, ${plural(count('delete'), 'file')} to delete${folders}, ${event.unchanged} unchanged (/${event.storage}/${event.root})${send}`,
         },
       ];
       for (const action of event.actions) {

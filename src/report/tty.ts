@@ -207,7 +207,7 @@ function describe(v: PrinterView): string {
       return `${v.actionsDone + 1}/${v.actions} ${v.note ?? ''} ${v.file ?? ''}${progress}${speed}${eta}`;
     }
     case 'in-sync':
-      return styleText('green', `in sync: ${v.actionsDone} done, ${formatBytes(v.doneBytes)} sent`);
+      return styleText('green', v.actionsDone === 0 ? 'in sync: nothing to do' : `in sync: ${v.actionsDone} done, ${formatBytes(v.doneBytes)} sent`);
     case 'skipped':
       return styleText('yellow', `skipped: ${v.note ?? 'busy'}`);
     default:

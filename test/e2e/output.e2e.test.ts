@@ -84,7 +84,7 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
     const out = await run();
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, /^Dry run: nothing will be changed/m);
-    assert.match(out.stdout, /^mk4-1: 0 files to delete, 3 missing to upload, 0 stale files to refresh/m);
+    assert.match(out.stdout, /^mk4-1: 3 missing to upload, 0 stale to refresh, 0 files to delete, 0 unchanged \(\/usb\/\); 6\.0 kB to send$/m);
     assert.match(out.stdout, /^mini-2: upload sub\/b\.gcode \(2\.0 kB\): missing on printer$/m);
     assert.match(out.stdout, /^printer +result +uploaded +replaced +deleted +skipped +failed +bytes +time$/m);
     assert.match(out.stdout, /^mk3s-3 +planned +3 +0 +0 +0 +0 /m);

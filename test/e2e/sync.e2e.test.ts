@@ -48,7 +48,7 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Dry run/);
     for (const p of farm.printers) {
-      assert.match(run.stdout, new RegExp(`${p.name}: 0 files to delete, 5 missing to upload`));
+      assert.match(run.stdout, new RegExp(`${p.name}: 5 missing to upload, 0 stale to refresh, 0 files to delete`));
       assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], `${p.name} got a mutating request`);
       assert.deepEqual(remoteTree(p), []);
     }
@@ -75,7 +75,7 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
     for (const p of farm.printers) {
-      assert.match(run.stdout, new RegExp(`${p.name}: 0 files to delete, 0 missing to upload, 0 stale files`));
+      assert.match(run.stdout, new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, 5 unchanged`));
       assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], p.name);
     }
   });

@@ -7,7 +7,7 @@ import { startFarm } from '../../simulator/index.js';
 import { sync } from '../../sync.js';
 import type { FarmConfig } from '../../config/types.js';
 import type { CliIo } from '../io.js';
-import { plainReporter } from '../../report/plain.js';
+import { pickReporters } from './sync.js';
 import { exitCodeForSummary } from '../exit-codes.js';
 
 /** The example master folder shipped with the package. */
@@ -35,14 +35,22 @@ export async function runDemo(_argv: string[], io: CliIo): Promise<number> {
       })),
     };
     const out = (line: string) => io.stdout.write(`${line}\n`);
-    const reporter = plainReporter({ out, err: (line) => io.stderr.write(`${line}\n`) });
+    // The same view a real run gets: live on a terminal, plain lines in a pipe.
+    const run = async (go: boolean) => {
+      const reporters = pickReporters({ json: false, quiet: false }, io);
+      try {
+        return await sync({ config, source, go, onEvent: reporters.sink, signal: io.signal });
+      } finally {
+        reporters.close();
+      }
+    };
     out('Demo: three simulated printers on 127.0.0.1 (nothing leaves this machine):');
     for (const p of farm.printers) out(`  ${p.name.padEnd(8)} ${p.model.padEnd(5)} ${p.url}`);
     const source = exampleMasterFolder();
     out(`\n$ link-sync -s ${path.relative(io.cwd, source) || '.'} --go`);
-    const first = await sync({ config, source, go: true, onEvent: reporter, signal: io.signal });
+    const first = await run(true);
     out(`\n$ link-sync -s ${path.relative(io.cwd, source) || '.'}   # again, dry run: nothing left to do`);
-    const second = await sync({ config, source, onEvent: reporter, signal: io.signal });
+    const second = await run(false);
     out('\nTry it against your own printers: write printers.yml (see README) and run link-sync -s FOLDER.');
     return Math.max(exitCodeForSummary(first), exitCodeForSummary(second));
   } finally {

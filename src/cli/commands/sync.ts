@@ -46,7 +46,7 @@ export function wantsLiveView(stream: OutputStream, env: Record<string, string |
   return Boolean(stream.isTTY) && !env['CI'] && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb';
 }
 
-function pickReporters(o: SyncCliOptions, io: CliIo): { sink: EventSink; close: () => void } {
+export function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFile'>, io: CliIo): { sink: EventSink; close: () => void } {
   const sinks: EventSink[] = [];
   const closers: Array<() => void> = [];
   if (o.json) {
