@@ -8,7 +8,7 @@ let signals = 0;
 const onSignal = (signal: NodeJS.Signals) => {
   signals++;
   if (signals === 1) {
-    process.stderr.write(`\nlink-sync: ${signal} received: starting nothing new, stopping uploads in flight (press Ctrl-C again to quit at once)\n`);
+    process.stderr.write(`\nlink-sync: ${signal} received: stopping cleanly (press Ctrl-C again to quit at once)\n`);
     controller.abort();
   } else {
     process.exit(130);

@@ -2,10 +2,11 @@
 // deletions, then folder removals. Emits events; decides nothing the plan did not decide, except to
 // stop early: after a failed upload no deletion runs, and a printer that becomes busy gets no more.
 
-import type { PrinterApi } from '../printer/api.js';
+import type { PrinterApi, RemoteFileInfo } from '../printer/api.js';
 import type { Action, PrinterPlan } from '../types.js';
 import { PrinterError } from '../errors.js';
 import { fileBody } from './upload-body.js';
+import { hashingBody } from '../record/hash.js';
 import { emptyCounts, type ActionCounts, type ActionInfo, type ErrorInfo, type EventSink } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
 
@@ -17,6 +18,16 @@ export interface ExecuteContext {
   signal?: AbortSignal;
   /** Asked before each action: a reason to stop (the printer is no longer safe to touch), or undefined. */
   recheck: () => Promise<string | undefined>;
+  /** Told about every change the printer confirmed (for the sync record); uploads are then hashed as sent. */
+  confirmed?: ConfirmedChanges;
+}
+
+export type TransferAction = Extract<Action, { kind: 'upload' | 'replace' }>;
+
+export interface ConfirmedChanges {
+  /** `sha256` of the bytes sent; `remote` as the printer reported the new file (undefined if it did not say). */
+  uploaded(action: TransferAction, facts: { sha256: string | undefined; remote: RemoteFileInfo | undefined }): void;
+  deleted(action: Extract<Action, { kind: 'delete' }>): void;
 }
 
 export interface ExecuteResult {
@@ -108,11 +119,13 @@ function isNotEmptyRefusal(error: unknown): boolean {
 async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
   if (action.kind === 'delete' || action.kind === 'rmdir') {
     await ctx.api.remove(ctx.storage, action.targetUrl);
+    if (action.kind === 'delete') ctx.confirmed?.deleted(action);
     return 0;
   }
   const total = action.source.size;
   let last = 0;
-  await ctx.api.upload(ctx.storage, action.targetUrl, fileBody(action.source), {
+  const hashing = ctx.confirmed ? hashingBody(fileBody(action.source)) : undefined;
+  let info = await ctx.api.upload(ctx.storage, action.targetUrl, hashing ?? fileBody(action.source), {
     overwrite: action.kind === 'replace',
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     onBytes: (bytes) => {
@@ -122,5 +135,10 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
       ctx.emit({ type: 'action-progress', printer: ctx.printer, path: action.path, bytes, total });
     },
   });
+  if (ctx.confirmed) {
+    // A Pi answers 201 with no body: ask for the timestamp the file got. A failed look is no failed upload.
+    if (info?.mTimestamp === undefined) info = (await ctx.api.stat(ctx.storage, action.targetUrl).catch(() => undefined)) ?? info;
+    ctx.confirmed.uploaded(action, { sha256: hashing?.sha256(), remote: info });
+  }
   return total;
 }
