@@ -2,10 +2,13 @@
 
 export { sync, prepareRun, type SyncOptions, type RunInputs } from './sync.js';
 export { loadConfig, parseConfigText } from './config/load.js';
-export type { FarmConfig, PrinterConfig, PrinterAuth } from './config/types.js';
+export type { FarmConfig, PrinterConfig, PrinterAuth, PrinterDestination } from './config/types.js';
 export type { PrinterApi, PrinterIdentity, RemoteEntry, UploadBody, UploadOptions } from './printer/api.js';
 export { createPrinterApi } from './printer/create.js';
 export { scanSource } from './source/scan.js';
+export { readFileModel, readFileModels, type FileModel } from './source/model-read.js';
+export { modelMatches, modelGroupOf, foldModelCode, MODEL_GROUPS, type ModelGroup } from './source/model-match.js';
+export { routeSource, type Route, type RouteRequest } from './plan/route.js';
 export { planPrinter } from './plan/plan.js';
 export type * from './types.js';
 export type * from './report/events.js';

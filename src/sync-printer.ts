@@ -1,16 +1,20 @@
-// One printer's sync: identify, state gate, walk, plan, then (with --go) execute; resolves its result.
+// One printer's sync: identify, state gate, walk, (sync record) plan, then (with --go) execute; resolves its result.
 
 import type { PrinterApi } from './printer/api.js';
-import type { PrintedFile, PrinterStatus, SourceTree, StorageInfo, SyncPolicy } from './types.js';
+import type { NameRules, PrintedFile, PrinterStatus, RemoteTree, SourceSkip, SourceTree, StorageInfo, SyncPolicy } from './types.js';
 import { PrinterError } from './errors.js';
 import { gatePrinter } from './plan/gate.js';
 import { planPrinter } from './plan/plan.js';
-import { joinPath } from './source/paths.js';
+import { guardDeletions } from './plan/safety.js';
+import { foldName, joinPath } from './source/paths.js';
 import { walkRemote } from './printer/walk.js';
-import { executePlan, describeAction } from './execute/executor.js';
+import { executePlan, describeAction, type TransferAction } from './execute/executor.js';
+import type { PreviousCopy } from './execute/upload-outcome.js';
 import { emptyCounts, type EventSink, type PrinterResult } from './report/events.js';
 import { toErrorInfo } from './report/error-info.js';
 import type { Destination } from './cli/options.js';
+import { printerKey } from './record/keys.js';
+import { RecordSession, type RecordRun } from './record/session.js';
 
 export interface PrinterJob {
   printer: string;
@@ -23,6 +27,16 @@ export interface PrinterJob {
   policy: SyncPolicy;
   emit: EventSink;
   signal?: AbortSignal;
+  /** Refuse every deletion on this printer when the plan deletes more files than this. */
+  maxDelete?: number;
+  /** Re-sends of an upload whose connection broke and that the printer does not have (default 0). */
+  uploadResends?: number;
+  /** The configured host: the record's key when the printer reports no serial. */
+  host: string;
+  /** The sync record shared by the run; without it, every file is judged by the time rule. */
+  record?: RecordRun;
+  /** Source files routed away from this printer (another model's), shown with its plan. */
+  skipped?: SourceSkip[];
 }
 
 /** Deletions are quick; re-reading the state before each one would double their requests. */
@@ -45,6 +59,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
   };
   const finish = (): PrinterResult => ({ ...result, durationMs: Date.now() - started });
   job.emit({ type: 'printer-start', printer: job.printer });
+  let session: RecordSession | undefined;
   try {
     const identity = await job.api.identify();
     const status = await job.api.status();
@@ -56,14 +71,22 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       return finish();
     }
     const root = joinPath(job.destination.path, job.prefix);
-    const remote = await walkRemote(job.api, storage.name, root, identity.rules);
-    const plan = planPrinter({
+    let remote = await walkRemote(job.api, storage.name, root, identity.rules);
+    if (job.record) session = await RecordSession.open(job.record, printerKey(identity.serial, job.host), job.printer, job.emit);
+    const prepared = session ? await session.prepare(job.api, storage.name, remote, job.source, identity.rules) : undefined;
+    if (prepared) remote = prepared.remote;
+    let plan = planPrinter({
       source: job.source,
       remote,
       rules: identity.rules,
       ...(status.printing ? { printing: status.printing } : {}),
       policy: job.policy,
+      ...(prepared ? { record: prepared.record } : {}),
     });
+    session?.applyPlan(storage.name, plan.recordChanges);
+    const guarded = guardDeletions(plan, job.maxDelete === undefined ? {} : { maxDelete: job.maxDelete });
+    plan = guarded.plan;
+    const refusal = guarded.refusal;
     for (const action of plan.actions) result.planned[action.kind]++;
     result.problems = plan.problems.length;
     result.held = plan.holds.length;
@@ -78,7 +101,15 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       holds: plan.holds,
       unchanged: plan.unchanged,
       uploadBytes: plan.uploadBytes,
+      ...(job.skipped && job.skipped.length > 0 ? { skipped: job.skipped } : {}),
     });
+    if (refusal) {
+      job.emit({ type: 'warning', printer: job.printer, message: refusal.message });
+      result.held += refusal.files;
+      // Refused deletions leave the printer out of sync, in a dry run too.
+      if (refusal.code === 'MAX_DELETE') result.problems++;
+      result.reason = refusal.message;
+    }
     if (!job.go) {
       result.outcome = 'planned';
       return finish();
@@ -90,6 +121,9 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       emit: job.emit,
       ...(job.signal ? { signal: job.signal } : {}),
       recheck: makeRecheck(job, status, storage, plan.actions.map((a) => a.kind)),
+      previousCopy: previousCopies(remote, identity.rules),
+      uploadResends: job.uploadResends ?? 0,
+      ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules) } : {}),
     });
     result.done = executed.done;
     result.failed = executed.failed;
@@ -99,7 +133,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
     if (executed.stoppedReason) result.reason = executed.stoppedReason;
     result.outcome = executed.interrupted
       ? 'interrupted'
-      : executed.failed > 0 || executed.notRun > 0 || plan.problems.length > 0
+      : executed.failed > 0 || executed.notRun > 0 || result.problems > 0
         ? 'failed'
         : 'in-sync';
     if (result.outcome === 'failed' && !result.reason && plan.problems.length > 0) {
@@ -116,7 +150,23 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
         ? 'unreachable'
         : 'failed';
     return finish();
+  } finally {
+    // Whatever happened, keep what the printer confirmed (a dry run saves nothing).
+    await session?.close();
   }
+}
+
+/** What the listing showed under each name, to judge a replacement whose connection broke. */
+function previousCopies(remote: RemoteTree, rules: NameRules): (action: TransferAction) => PreviousCopy | undefined {
+  const byPath = new Map(remote.files.map((f) => [foldName(f.path, rules), f]));
+  return (action) => {
+    const file = byPath.get(foldName(action.path, rules));
+    if (!file) return undefined;
+    return {
+      ...(file.size !== undefined ? { size: file.size } : {}),
+      ...(file.mTimestamp !== undefined ? { mTimestamp: file.mTimestamp } : {}),
+    };
+  };
 }
 
 /** Picks the storage to sync: the one named in -d, else the printer's writable one (usb or local). */

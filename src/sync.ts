@@ -8,9 +8,16 @@ import { scanSource } from './source/scan.js';
 import type { SourceTree } from './types.js';
 import type { EventSink, RunSummary } from './report/events.js';
 import { syncPrinter, type PrinterJob } from './sync-printer.js';
-import { createPrinterApi } from './printer/create.js';
+import { createPrinterApi, type PrinterApiOptions } from './printer/create.js';
+import { DEFAULT_RETRY_POLICY } from './printer/retry.js';
+import { SourceError } from './errors.js';
 import type { PrinterApi } from './printer/api.js';
 import { parseDestination, resolveSourcePaths, type Destination } from './cli/options.js';
+import { defaultStateDir } from './record/paths.js';
+import { acquireStateLock } from './record/lock.js';
+import { HashCache } from './record/hash.js';
+import type { RecordRun } from './record/session.js';
+import { routePrinters, type PrinterRoute } from './source/routes.js';
 
 export interface SyncOptions {
   /** A config file path, or an already loaded config. */
@@ -23,8 +30,12 @@ export interface SyncOptions {
   exclude?: string[];
   /** The master folder. */
   source: string;
-  /** Folder within the printer's storage: "/usb/farm", "usb/farm", "farm"; default the storage root. */
+  /** Folder within the printer's storage: "/usb/farm", "usb/farm", "farm". When given it wins over each
+   * printer's `destination` in the config; otherwise that, else the storage root. */
   destination?: string | Destination;
+  /** Send each printer only the files sliced for its model (and files naming none), whatever the
+   * config's match_model says. */
+  matchModel?: boolean;
   /** Source paths are taken relative to this ancestor of `source` (default `source` itself). */
   relativeTo?: string;
   /** Apply the plan; without it the run only reads from printers. */
@@ -33,10 +44,25 @@ export interface SyncOptions {
   ignoreState?: boolean;
   /** Delete printer files that are not in the source (default true). */
   delete?: boolean;
-  /** Seconds of tolerance for the time rule (default 60). */
+  /** Seconds of tolerance for the time rule, used for files the sync record does not know (default 60). */
   modifyWindowSec?: number;
+  /** Folder of the sync records (default $XDG_STATE_HOME/link-sync or ~/.local/state/link-sync);
+   * false: keep no record and judge every file by the time rule. */
+  stateDir?: string | false;
+  /** Compare every local file's content with the record, whatever its mtime says. */
+  checksum?: boolean;
+  /** Replace every file the printers already have. */
+  force?: boolean;
   /** Accept self-signed certificates on https:// printers. */
   allowSelfSigned?: boolean;
+  /** Refuse every deletion on a printer whose plan deletes more files than this (default: no limit). */
+  maxDelete?: number;
+  /** Further attempts of a failed request (default 3); see docs/reliability.md for which are retried. */
+  retries?: number;
+  /** First backoff ceiling in ms, doubled on each retry (default 1000). */
+  retryDelayMs?: number;
+  /** Connect, answer and upload-stall limits (defaults 10 s, 30 s, 30 s). */
+  timeouts?: PrinterApiOptions['timeouts'];
   /** Where environment variables named by the config are read (default process.env). */
   env?: Record<string, string | undefined>;
   onEvent?: EventSink;
@@ -52,6 +78,9 @@ export interface RunInputs {
   destination: Destination;
   /** Path of the source folder below `relativeTo`, joined under the destination. */
   prefix: string;
+  /** Per printer (same order as `printers`): its files, destination and prefix, after its
+   * config's source, include/exclude and model matching, and -d. */
+  routes: PrinterRoute[];
   warnings: string[];
 }
 
@@ -69,13 +98,44 @@ export async function prepareRun(options: SyncOptions): Promise<RunInputs> {
   const sourceRoot = paths.source;
   const prefixNative = path.relative(paths.relativeTo, sourceRoot);
   const source = await scanSource(sourceRoot);
+  checkSourceComplete(source);
+  const prefix = prefixNative.split(path.sep).filter(Boolean).join('/');
+  const home = env['HOME'] ?? env['USERPROFILE'];
+  const routed = await routePrinters(printers, {
+    master: source,
+    masterPrefix: prefix,
+    ...(options.destination === undefined ? {} : { cliDestination: destination }),
+    matchModel: options.matchModel ?? false,
+    ...(home ? { home } : {}),
+  });
   return {
     printers,
     source,
     destination,
-    prefix: prefixNative.split(path.sep).filter(Boolean).join('/'),
-    warnings: [...(config.warnings ?? []), ...warnings],
+    prefix,
+    routes: routed.routes,
+    warnings: [...(config.warnings ?? []), ...warnings, ...routed.warnings],
   };
+}
+
+/**
+ * A source that could not be read whole, or that holds nothing, is refused before any printer is
+ * contacted: syncing it would delete from the printers the files it failed to show.
+ */
+function checkSourceComplete(source: SourceTree): void {
+  const unreadable = source.ignored.filter((entry) => entry.reason === 'unreadable');
+  const first = unreadable[0];
+  if (first) {
+    const more = unreadable.length > 1 ? ` (and ${unreadable.length - 1} more)` : '';
+    throw new SourceError(`cannot read ${first.relPath} in source folder ${source.root}: ${first.detail ?? 'unreadable'}${more}`, {
+      hint: 'fix or remove it, then run again; nothing was sent to any printer, since files missing from the scan would be deleted from them',
+    });
+  }
+  if (source.files.length === 0) {
+    throw new SourceError(`source folder ${source.root} holds no print files (.gcode, .bgcode)`, {
+      hint: 'check -s: an unmounted share or a wrong folder looks empty, and syncing it would delete every file on the printers',
+    });
+  }
 }
 
 /** Runs a whole sync and resolves its summary; never throws for a printer's failure, only for bad input. */
@@ -83,8 +143,30 @@ export async function sync(options: SyncOptions): Promise<RunSummary> {
   const started = Date.now();
   const emit: EventSink = options.onEvent ?? (() => {});
   const inputs = await prepareRun(options);
+  const dryRun = !options.go;
+  const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? defaultStateDir({ env: options.env ?? process.env }));
+  // Only a run that writes the record takes the lock; a dry run reads it, and saves are atomic renames.
+  const lock = stateDir !== undefined && !dryRun ? await acquireStateLock(stateDir) : undefined;
+  try {
+    return await runPrinters(options, inputs, stateDir, started, emit);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function runPrinters(
+  options: SyncOptions,
+  inputs: RunInputs,
+  stateDir: string | undefined,
+  started: number,
+  emit: EventSink,
+): Promise<RunSummary> {
   for (const message of inputs.warnings) emit({ type: 'warning', message });
   const dryRun = !options.go;
+  const record: RecordRun | undefined =
+    stateDir === undefined
+      ? undefined
+      : { dir: stateDir, go: !dryRun, checksum: options.checksum ?? false, force: options.force ?? false, hashes: new HashCache(), claimed: new Set() };
   emit({
     type: 'run-start',
     dryRun,
@@ -93,21 +175,44 @@ export async function sync(options: SyncOptions): Promise<RunSummary> {
     files: inputs.source.files.length,
     bytes: inputs.source.files.reduce((sum, f) => sum + f.size, 0),
   });
+  const retries = options.retries ?? DEFAULT_RETRY_POLICY.retries;
   const connect = options.connect ?? ((printer: PrinterConfig) =>
-    createPrinterApi(printer, { allowSelfSigned: options.allowSelfSigned ?? false }));
+    createPrinterApi(printer, {
+      allowSelfSigned: options.allowSelfSigned ?? false,
+      retry: { ...DEFAULT_RETRY_POLICY, retries, baseDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs },
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onRetry: (n) =>
+        emit({
+          type: 'warning',
+          printer: n.printer,
+          message: `${n.what}: ${n.reason}; retry ${n.retry} of ${n.retries} in ${(n.delayMs / 1000).toFixed(1)} s`,
+        }),
+    }));
   const results = await Promise.all(
-    inputs.printers.map(async (printer) => {
+    inputs.printers.map(async (printer, index) => {
+      const route = inputs.routes[index];
       const job: PrinterJob = {
         printer: printer.name,
         api: connect(printer),
-        source: inputs.source,
-        destination: inputs.destination,
-        prefix: inputs.prefix,
+        source: route?.source ?? inputs.source,
+        destination: route?.destination ?? inputs.destination,
+        prefix: route?.prefix ?? inputs.prefix,
+        ...(route && route.skipped.length > 0 ? { skipped: route.skipped } : {}),
         go: !dryRun,
         ignoreState: options.ignoreState ?? false,
-        policy: { modifyWindowSec: options.modifyWindowSec ?? 60, deleteExtraneous: options.delete ?? true },
+        policy: {
+          modifyWindowSec: options.modifyWindowSec ?? 60,
+          deleteExtraneous: options.delete ?? true,
+          checksum: options.checksum ?? false,
+          force: options.force ?? false,
+        },
         emit,
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.maxDelete !== undefined ? { maxDelete: options.maxDelete } : {}),
+        uploadResends: retries,
+        host: printer.baseUrl,
+        ...(record ? { record } : {}),
       };
       try {
         const result = await syncPrinter(job);

@@ -168,6 +168,15 @@ export interface PlanHold {
   wouldHave: ActionKind;
 }
 
+/** A source file a printer does not get, on purpose: it was sliced for another model (dry run shows it). */
+export interface SourceSkip {
+  /** Path relative to the printer's source folder. */
+  path: string;
+  reason: 'other-model';
+  /** The model the file names, as written in it, e.g. "XL5IS". */
+  model: string;
+}
+
 /** Everything the planner decided for one printer. */
 export interface PrinterPlan {
   /** Uploads and replacements first, then deletions, then folder removals deepest first. */

@@ -28,9 +28,12 @@ export async function runLinkSync(ctx: BenchContext, label: string, args: string
   const started = process.hrtime.bigint();
   let exitCode: number | null;
   try {
-    const child = spawn(process.execPath, ['--import', pathToFileURL(ctx.usagePreload).href, ctx.binPath, ...args, '--json'], {
+    // LINK_SYNC_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the link-sync process.
+    const nodeArgs = (process.env['LINK_SYNC_BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+    const child = spawn(process.execPath, [...nodeArgs, '--import', pathToFileURL(ctx.usagePreload).href, ctx.binPath, ...args, '--json'], {
       stdio: ['ignore', out, err],
-      env: { ...process.env, LINK_SYNC_BENCH_USAGE: usageFile },
+      // Sync records go to the scenario's folder, never to the user's state folder.
+      env: { ...process.env, LINK_SYNC_BENCH_USAGE: usageFile, XDG_STATE_HOME: join(ctx.workDir, 'state') },
     });
     exitCode = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);

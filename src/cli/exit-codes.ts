@@ -9,7 +9,8 @@ export const ExitCode = {
   OK: 0,
   /** Some actions failed, or a printer could not be brought in sync (full, refused a file). */
   ACTIONS_FAILED: 1,
-  /** Bad command line, bad config file or unusable source folder: nothing was sent to any printer. */
+  /** Bad command line, bad config file, unusable source folder, or the sync record folder locked by
+   * another run or not writable: nothing was sent to any printer. */
   USAGE: 2,
   /** A printer could not be reached or refused the credentials. */
   PRINTERS_UNREACHABLE: 3,
@@ -33,6 +34,8 @@ export function exitCodeFor(error: unknown): ExitCode {
       case 'USAGE':
       case 'CONFIG':
       case 'SOURCE':
+      case 'STATE_LOCKED':
+      case 'STATE_UNWRITABLE':
         return ExitCode.USAGE;
       case 'INTERNAL':
         return ExitCode.INTERNAL;

@@ -25,6 +25,10 @@ export interface SyncCliOptions {
   relativeTo: string;
   /** -d, split into storage and folder. */
   destination: Destination;
+  /** -d was given: it then wins over every printer's `destination` in the config. */
+  destinationGiven: boolean;
+  /** --match-model: send each printer only the files sliced for its model. */
+  matchModel: boolean;
   /** -g/--go/--execute: make the changes; otherwise a dry run. */
   execute: boolean;
   ignoreState: boolean;
@@ -39,6 +43,20 @@ export interface SyncCliOptions {
   logFile?: string;
   /** --fail-on-busy: a busy printer left alone makes the run fail. */
   failOnBusy: boolean;
+  /** --max-delete: refuse all deletions on a printer that would delete more files. */
+  maxDelete?: number;
+  /** --retries: further attempts of a failed request. */
+  retries: number;
+  /** --retry-delay (hidden): the first backoff ceiling, in ms. */
+  retryDelayMs?: number;
+  /** --timeout: connect, answer and upload-stall limit, in ms. */
+  timeoutMs?: number;
+  /** --state-dir: folder of the sync records (absolute); the XDG default when not given. */
+  stateDir?: string;
+  /** --checksum: compare every file's content with the record, ignoring mtimes. */
+  checksum: boolean;
+  /** --force: replace every file the printers already have. */
+  force: boolean;
 }
 
 export type SyncArgsResult = { kind: 'run'; options: SyncCliOptions } | { kind: 'exit'; code: typeof ExitCode.OK };
@@ -84,10 +102,21 @@ interface RawOptions {
   allowSelfSigned?: boolean;
   logFile?: string;
   failOnBusy?: boolean;
+  maxDelete?: number;
+  retries: number;
+  retryDelay?: number;
+  timeout?: number;
+  stateDir?: string;
+  checksum?: boolean;
+  force?: boolean;
+  matchModel?: boolean;
 }
 
 function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOptions {
   if (raw.quiet && raw.verbose) throw new UsageError('contradictory flags: --quiet and --verbose', { hint: `use one of them; ${HELP_HINT}` });
+  if (!raw.delete && raw.maxDelete !== undefined) {
+    throw new UsageError('contradictory flags: --no-delete and --max-delete', { hint: `--no-delete deletes nothing, so use one of them; ${HELP_HINT}` });
+  }
   if (raw.source.trim() === '') throw new UsageError('-s/--source is empty', { hint: `give the local folder to sync; ${HELP_HINT}` });
   if (raw.config.trim() === '') throw new UsageError('-c/--config is empty', { hint: `give the printers file, e.g. -c printers.yml; ${HELP_HINT}` });
   const home = io.env['HOME'] ?? io.env['USERPROFILE'];
@@ -100,6 +129,8 @@ function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOpti
     source: paths.source,
     relativeTo: paths.relativeTo,
     destination: parseDestination(raw.destination),
+    destinationGiven: raw.destination !== undefined,
+    matchModel: Boolean(raw.matchModel),
     execute: Boolean(raw.go || raw.execute),
     ignoreState: Boolean(raw.ignoreState),
     delete: raw.delete,
@@ -110,7 +141,19 @@ function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOpti
     allowSelfSigned: Boolean(raw.allowSelfSigned),
     ...(raw.logFile !== undefined ? { logFile: resolve(io.cwd, expandHome(raw.logFile, home)) } : {}),
     failOnBusy: Boolean(raw.failOnBusy),
+    ...(raw.maxDelete !== undefined ? { maxDelete: raw.maxDelete } : {}),
+    retries: raw.retries,
+    ...(raw.retryDelay !== undefined ? { retryDelayMs: Math.round(raw.retryDelay * 1000) } : {}),
+    ...(raw.timeout !== undefined ? { timeoutMs: Math.round(raw.timeout * 1000) } : {}),
+    ...(raw.stateDir !== undefined ? { stateDir: nonEmptyPath(raw.stateDir, '--state-dir', io.cwd, home) } : {}),
+    checksum: Boolean(raw.checksum),
+    force: Boolean(raw.force),
   };
+}
+
+function nonEmptyPath(value: string, flag: string, cwd: string, home: string | undefined): string {
+  if (value.trim() === '') throw new UsageError(`${flag} is empty`, { hint: `give a folder; ${HELP_HINT}` });
+  return resolve(cwd, expandHome(value, home));
 }
 
 function nonEmptyNames(names: string[], flag: string): string[] {
@@ -139,13 +182,21 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
     .option('-p, --printer <NAME...>', 'sync only these printers (repeatable; names ignore case)')
     .option('-x, --exclude <NAME...>', 'skip these printers (repeatable; ignored with -p)')
     .requiredOption('-s, --source <SOURCE>', 'local folder to mirror')
-    .option('-d, --destination <DESTINATION>', 'folder on the printers, e.g. farm or /usb/farm (default: storage root)')
+    .option('-d, --destination <DESTINATION>', 'folder on the printers, e.g. farm or /usb/farm (default: each printer\'s destination in the config, else the storage root)')
+    .option('--match-model', 'send each printer only the files sliced for its model (files naming no model go to all)')
     .option('-r, --relative-to <RELATIVE_TO>', 'printer paths are source paths relative to this folder (default: SOURCE)')
     .option('-g, --go', 'make the changes (also --execute); without it, only show them')
     .addOption(new Option('--execute', 'same as -g').hideHelp())
     .option('--ignore-state', 'also sync printers that are not idle (the printed file is never touched)')
     .option('--no-delete', 'never delete files on the printers')
-    .option('--modify-window <SECONDS>', 'local copy counts as newer only beyond this many seconds', parseSeconds, 60)
+    .option('--modify-window <SECONDS>', 'for files without a sync record: local copy counts as newer only beyond this many seconds', parseSeconds, 60)
+    .option('--checksum', 'compare the content of every file with the sync record, whatever its modified time')
+    .option('--force', 'replace every file the printers already have')
+    .option('--state-dir <DIR>', 'folder of the sync records (default: $XDG_STATE_HOME/link-sync or ~/.local/state/link-sync)')
+    .option('--max-delete <N>', 'delete nothing on a printer that would lose more than N files', parseCount)
+    .option('--retries <N>', 'attempts after a failed request (connection errors, timeouts, 5xx, busy)', parseCount, 3)
+    .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry, doubled each time').argParser(parseSeconds).hideHelp())
+    .option('--timeout <SECONDS>', 'wait this long for a printer to connect, answer, or take upload data (default 30)', parsePositiveSeconds)
     .option('--json', 'print events as JSON lines')
     .option('--quiet', 'print only problems and the summary')
     .option('--verbose', 'print every request and decision')
@@ -154,6 +205,17 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
     .option('--fail-on-busy', 'exit 1 when a busy printer was left alone')
     .version(version, '--version', 'print the version')
     .addHelpText('after', HELP_FOOTER);
+}
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number, 0 or more');
+  return Number(value);
+}
+
+function parsePositiveSeconds(value: string): number {
+  const seconds = parseSeconds(value);
+  if (seconds <= 0) throw new InvalidArgumentError('must be more than 0 seconds');
+  return seconds;
 }
 
 function parseSeconds(value: string): number {

@@ -2,7 +2,7 @@
 
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLError } from 'yaml';
 import type { ConfigProblem } from './problems.js';
-import { describeValue, type RawEntry } from './validate.js';
+import { describeValue, type RawEntry } from './values.js';
 
 export interface ReadDocument {
   /** Present when the text is a mapping, even if some entries have problems. */

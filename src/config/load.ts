@@ -9,7 +9,8 @@ import { readYamlEntries } from './document.js';
 import { findJsonSyntaxError } from './json-syntax.js';
 import { configErrorFor, type ConfigProblem } from './problems.js';
 import type { FarmConfig } from './types.js';
-import { describeValue, isPlainObject, validateEntries, type RawEntry } from './validate.js';
+import { validateEntries } from './validate.js';
+import { describeValue, isPlainObject, type RawEntry } from './values.js';
 
 export interface ConfigSourceOptions {
   /** How to name the file in messages; defaults to the path as given (e.g. "printers.yml"). */
@@ -67,7 +68,8 @@ export function parseConfigText(text: string, path: string, env: Env, options: C
 
   const result = validateEntries(read.entries, env);
   const problems = [...read.problems, ...result.problems];
-  if (read.entries.length === 0 && problems.length === 0) {
+  // Only `defaults`, or nothing at all: there is no printer to sync.
+  if (result.printers.length === 0 && problems.length === 0) {
     problems.push({ message: 'no printers are configured', hint: 'add one: NAME: then printer_type, host, username, password indented below' });
   }
   if (problems.length > 0) throw configErrorFor(display, problems);

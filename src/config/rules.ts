@@ -1,4 +1,4 @@
-// Named rules that look at several keys or several printers at once: credentials, unique names, unique hosts.
+// Named rules that look at several keys or several printers at once: credentials, unique names, unique hosts, group names.
 
 import type { PrinterAuth } from './types.js';
 import type { ConfigProblem } from './problems.js';
@@ -146,6 +146,28 @@ export function uniqueHostsRule(printers: ReadonlyArray<{ name: string; baseUrl:
       message: `host ${printer.baseUrl} is also the host of printer "${earlier.name}"${earlier.line === undefined ? '' : ` on line ${earlier.line}`}`,
       hint: 'list each printer once; a printer takes one transfer at a time',
     });
+  }
+  return problems;
+}
+
+/**
+ * Rule "a group is not a printer": -p/-x take both names, so a group spelt like a printer
+ * (case-insensitively) would make `-p NAME` mean two things.
+ */
+export function groupNamesRule(printers: ReadonlyArray<{ name: string; groups?: readonly string[]; line?: number }>): ConfigProblem[] {
+  const printerNames = new Map(printers.map((p) => [p.name.toLowerCase(), p.name] as const));
+  const problems: ConfigProblem[] = [];
+  for (const printer of printers) {
+    for (const group of printer.groups ?? []) {
+      const clash = printerNames.get(group.toLowerCase());
+      if (clash === undefined) continue;
+      problems.push({
+        printer: printer.name,
+        ...(printer.line === undefined ? {} : { line: printer.line }),
+        message: `group "${group}" has the name of printer "${clash}"`,
+        hint: 'rename the group: -p and -x accept both printer and group names',
+      });
+    }
   }
   return problems;
 }

@@ -12,6 +12,25 @@ export interface PrinterConfig {
   /** "http://host:port" or "https://host:port", no trailing slash, no credentials. */
   baseUrl: string;
   auth: PrinterAuth;
+  /** Folder on the printer from `destination` (the printer's own, else defaults'); -d wins over it. */
+  destination?: PrinterDestination;
+  /** `source` as written: a sub-folder of the run's source, or an absolute (or ~/) folder. */
+  source?: string;
+  /** Glob patterns (validated); a file is sent when it matches an include (or there are none) and no exclude. */
+  include?: string[];
+  exclude?: string[];
+  /** Group names, as written; -p/-x accept them. */
+  groups?: string[];
+  /** Send only files sliced for this printer's model (plus files naming none). */
+  matchModel?: boolean;
+}
+
+/** A folder within a printer storage; the same shape as the parsed -d option. */
+export interface PrinterDestination {
+  /** "usb" or "local" when named; undefined means the printer's writable storage. */
+  storage?: 'usb' | 'local';
+  /** '/'-separated, no leading or trailing slash; '' is the storage root. */
+  path: string;
 }
 
 export interface FarmConfig {

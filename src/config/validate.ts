@@ -1,22 +1,19 @@
-// Validates printer entries: schema (shape and types) → normalise (model, host) → rules, every
-// problem collected with its printer, key and line.
+// Validates printer entries: defaults merged in → schema (shape and types) → normalise (model,
+// host, routing keys) → rules, every problem collected with its printer, key and line.
 
 import type { z } from 'zod';
 import { findModel, acceptedModelNames, modelKeys, modelKey } from './models.js';
 import { normaliseHost } from './host.js';
 import { printerEntrySchema, PRINTER_KEYS } from './schema.js';
 import { closest } from './suggest.js';
-import { credentialsRule, uniqueHostsRule, uniqueNamesRule, type CredentialFields } from './rules.js';
+import { credentialsRule, groupNamesRule, uniqueHostsRule, uniqueNamesRule, type CredentialFields } from './rules.js';
 import type { ConfigProblem } from './problems.js';
 import type { PrinterConfig } from './types.js';
+import { isDefaultsEntry, readDefaults, withDefaults } from './defaults.js';
+import { routingFields } from './routing.js';
+import { describeValue, isPlainObject, type RawEntry } from './values.js';
 
-/** One top-level `name: settings` pair, in file order (duplicates kept). */
-export interface RawEntry {
-  name: string;
-  value: unknown;
-  /** Line of the key at `keys` inside this entry, or of the name for []; undefined when unknown. */
-  lineOf?: (keys: readonly string[]) => number | undefined;
-}
+export { describeValue, isPlainObject, type RawEntry } from './values.js';
 
 export interface ValidationResult {
   printers: PrinterConfig[];
@@ -28,6 +25,7 @@ export interface ValidationResult {
 type Env = Record<string, string | undefined>;
 
 const SECRET_KEYS = new Set(['password', 'api_key']);
+const LIST_KEYS = new Set(['include', 'exclude', 'groups']);
 
 // Keys people reach for by habit, mapped to the one link-sync reads.
 const SYNONYMS: Record<string, string> = {
@@ -35,38 +33,73 @@ const SYNONYMS: Record<string, string> = {
   url: 'host', address: 'host', ip: 'host', hostname: 'host', base_url: 'host',
   user: 'username', login: 'username', pass: 'password', passwd: 'password', pw: 'password',
   apikey: 'api_key', key: 'api_key', token: 'api_key', 'api-key': 'api_key', x_api_key: 'api_key',
+  dest: 'destination', folder: 'destination', path: 'destination', target: 'destination', src: 'source',
+  group: 'groups', includes: 'include', excludes: 'exclude', ignore: 'exclude',
+  matchmodel: 'match_model', 'match-model': 'match_model', match_models: 'match_model',
 };
 
-/** Validates every entry and the names across entries; returns printers only for clean entries. */
+/**
+ * Validates every entry and the names across entries; returns printers only for clean entries.
+ * The entry named `defaults` is not a printer: its settings are merged under each printer.
+ */
 export function validateEntries(entries: readonly RawEntry[], env: Env): ValidationResult {
   const printers: PrinterConfig[] = [];
-  const problems: ConfigProblem[] = [];
+  const defaults = readDefaults(entries);
+  const problems: ConfigProblem[] = [...defaults.problems];
   let clearSecrets = false;
-  for (const entry of entries) {
-    const found = validateEntry(entry, env);
+  const printerEntries = entries.filter((e) => !isDefaultsEntry(e));
+  for (const entry of printerEntries) {
+    const found = validateEntry(entry, env, defaults.values, defaults.entry);
     problems.push(...found.problems);
     if (found.printer) printers.push(found.printer);
     clearSecrets ||= found.clearSecret;
   }
   problems.push(...uniqueNamesRule(entries.map((e) => withLine(e, { name: e.name }, []))));
-  const lineOfHost = new Map(entries.map((e) => [e.name, e.lineOf?.(['host'])] as const));
-  problems.push(...uniqueHostsRule(printers.map((p) => ({ name: p.name, baseUrl: p.baseUrl, line: lineOfHost.get(p.name) }))));
-  return { printers, problems, clearSecrets };
+  const entryOf = new Map(printerEntries.map((e) => [e.name, e] as const));
+  const lineOf = (name: string, key: string): number | undefined => entryOf.get(name)?.lineOf?.([key]);
+  problems.push(...uniqueHostsRule(printers.map((p) => ({ name: p.name, baseUrl: p.baseUrl, line: lineOf(p.name, 'host') }))));
+  problems.push(...groupNamesRule(printers.map((p) => ({ name: p.name, ...(p.groups ? { groups: p.groups } : {}), line: lineOf(p.name, 'groups') }))));
+  return { printers, problems: dedupe(problems), clearSecrets };
 }
 
-function validateEntry(entry: RawEntry, env: Env): { printer?: PrinterConfig; problems: ConfigProblem[]; clearSecret: boolean } {
+/** A problem with a default shows once, not once per printer that took it. */
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    if (p.printer !== undefined) return true;
+    const key = `${p.line}|${p.message}|${p.hint}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function validateEntry(
+  entry: RawEntry,
+  env: Env,
+  defaults: Record<string, unknown>,
+  defaultsEntry: RawEntry | undefined,
+): { printer?: PrinterConfig; problems: ConfigProblem[]; clearSecret: boolean } {
   const problems: ConfigProblem[] = [];
+  const own = isPlainObject(entry.value) ? entry.value : {};
+  // A key the printer does not set itself came from defaults: the problem is reported there.
   const at = (keys: string[], message: string, hint?: string): void => {
-    problems.push(withLine(entry, { printer: entry.name, message, ...(hint === undefined ? {} : { hint }) }, keys));
+    const fix = hint === undefined ? {} : { hint };
+    const key = keys[0];
+    if (key !== undefined && !(key in own) && key in defaults && defaultsEntry) {
+      problems.push(withLine(defaultsEntry, { message: `defaults: ${message}`, ...fix }, keys));
+    } else {
+      problems.push(withLine(entry, { printer: entry.name, message, ...fix }, keys));
+    }
   };
   if (entry.name.trim() === '') at([], 'printer name is empty', 'give the printer a name, e.g. mk4-1:');
 
-  const value = entry.value;
-  if (!isPlainObject(value)) {
-    at([], `settings must be a mapping of printer_type, host, ... (got ${describeValue(value)})`,
+  if (!isPlainObject(entry.value)) {
+    at([], `settings must be a mapping of printer_type, host, ... (got ${describeValue(entry.value)})`,
       'indent printer_type, host, username and password under the printer name');
     return { problems, clearSecret: false };
   }
+  const value = withDefaults(entry.value, defaults);
 
   const parsed = printerEntrySchema.safeParse(value);
   const meant = new Set<string>();
@@ -103,8 +136,12 @@ function validateEntry(entry: RawEntry, env: Env): { printer?: PrinterConfig; pr
     auth = outcome.auth;
   }
 
+  const routing = routingFields(value);
+  for (const p of routing.problems) at([p.key], p.message, p.hint);
+
   if (problems.length > 0 || !model || !host?.ok || !auth) return { problems, clearSecret };
-  return { printer: { name: entry.name, printerType: model.canonical, baseUrl: host.baseUrl, auth }, problems, clearSecret };
+  const printer: PrinterConfig = { name: entry.name, printerType: model.canonical, baseUrl: host.baseUrl, auth, ...routing.fields };
+  return { printer, problems, clearSecret };
 }
 
 /** Turns one zod issue into a problem naming the key; values are never quoted (they may be secrets). */
@@ -132,11 +169,17 @@ function shapeProblem(
   const actual = value[key];
   if (issue.code === 'invalid_type' && actual === undefined) {
     at([], `missing ${key}`, MISSING_HINTS[key] ?? `add ${key}:`);
+  } else if (issue.code === 'invalid_type' && LIST_KEYS.has(key)) {
+    const inList = issue.path.length > 1;
+    at([key], inList ? `${key} must be a list of text` : `${key} must be a list (got ${describeValue(actual)})`,
+      `write it as ${key}: ["...", "..."] or one "- ..." line per item`);
+  } else if (issue.code === 'invalid_type' && key === 'match_model') {
+    at([key], `match_model must be true or false (got ${describeValue(actual)})`, 'write match_model: true');
   } else if (issue.code === 'invalid_type') {
     at([key], `${key} must be text (got ${describeValue(actual)})`,
       SECRET_KEYS.has(key) ? `put the value in quotes: ${key}: "..."` : `write it as text, in quotes if needed`);
   } else if (issue.code === 'too_small') {
-    at([key], `${key} is empty`, `give ${key} a value or remove the line`);
+    at([key], LIST_KEYS.has(key) ? `${key} has an empty item` : `${key} is empty`, `give ${key} a value or remove the line`);
   } else if (issue.code === 'invalid_format' && key.endsWith('_env')) {
     at([key], `${key} is not an environment variable name`, 'use letters, digits and _, not starting with a digit, e.g. FARM_PASSWORD');
   } else {
@@ -151,21 +194,6 @@ const MISSING_HINTS: Record<string, string> = {
   password: 'put the password in quotes, or use password_env: VARIABLE',
   api_key: 'put the API key in quotes, or use api_key_env: VARIABLE',
 };
-
-/** Plain words for what a value is, for "must be ... (got ...)" messages. */
-export function describeValue(value: unknown): string {
-  if (value === undefined || value === null) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return 'text';
-  if (typeof value === 'number' || typeof value === 'bigint') return 'a number';
-  if (typeof value === 'boolean') return 'true/false';
-  if (value instanceof Date) return 'a date';
-  return 'a mapping';
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
 
 function withLine<T extends object>(entry: RawEntry, problem: T, keys: readonly string[]): T & { line?: number } {
   const line = entry.lineOf?.(keys);

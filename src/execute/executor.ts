@@ -1,11 +1,12 @@
 // Runs one printer's plan, strictly one request at a time: uploads and replacements first, then
 // deletions, then folder removals. Emits events; decides nothing the plan did not decide, except to
-// stop early: after a failed upload no deletion runs, and a printer that becomes busy gets no more.
+// stop early: after any failed action no deletion runs, and a printer that becomes busy gets no more.
 
 import type { PrinterApi, RemoteFileInfo } from '../printer/api.js';
 import type { Action, PrinterPlan } from '../types.js';
 import { PrinterError } from '../errors.js';
 import { fileBody } from './upload-body.js';
+import { uploadChecked, type PreviousCopy } from './upload-outcome.js';
 import { hashingBody } from '../record/hash.js';
 import { emptyCounts, type ActionCounts, type ActionInfo, type ErrorInfo, type EventSink } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
@@ -20,6 +21,10 @@ export interface ExecuteContext {
   recheck: () => Promise<string | undefined>;
   /** Told about every change the printer confirmed (for the sync record); uploads are then hashed as sent. */
   confirmed?: ConfirmedChanges;
+  /** What the printer held under a replacement's name when it was listed (to judge a broken upload). */
+  previousCopy?: (action: TransferAction) => PreviousCopy | undefined;
+  /** Re-sends of an upload whose connection broke and that the printer shows it does not have. */
+  uploadResends?: number;
 }
 
 export type TransferAction = Extract<Action, { kind: 'upload' | 'replace' }>;
@@ -55,7 +60,7 @@ export function describeAction(action: Action): ActionInfo {
 
 export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promise<ExecuteResult> {
   const result: ExecuteResult = { done: emptyCounts(), failed: 0, notRun: 0, bytesSent: 0, interrupted: false };
-  let uploadFailed = false;
+  let anyFailed = false;
   const actions = plan.actions;
   for (let i = 0; i < actions.length; i++) {
     const action = actions[i]!;
@@ -66,11 +71,11 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
       result.stoppedReason = 'interrupted';
       break;
     }
-    if (uploadFailed && (action.kind === 'delete' || action.kind === 'rmdir')) {
-      // A failed upload means the printer does not hold what the source holds: deleting now could
-      // leave it with neither the old nor the new file.
+    if (anyFailed && (action.kind === 'delete' || action.kind === 'rmdir')) {
+      // After a failure the printer does not hold what the source holds, and what else is wrong is
+      // unknown: deleting now could leave it with neither the old nor the new file.
       result.notRun += remaining;
-      result.stoppedReason = 'deletions withheld because an upload failed';
+      result.stoppedReason = 'deletions withheld because an action failed on this printer';
       break;
     }
     const stop = await ctx.recheck().catch((error: unknown) => `state check failed: ${toErrorInfo(error).message}`);
@@ -98,7 +103,7 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
       result.failed++;
       result.firstError ??= err;
       ctx.emit({ type: 'action-failed', printer: ctx.printer, action: info, error: err });
-      if (action.kind === 'upload' || action.kind === 'replace') uploadFailed = true;
+      anyFailed = true;
       if (ctx.signal?.aborted || (error instanceof PrinterError && FATAL_KINDS.has(error.kind))) {
         result.interrupted = ctx.signal?.aborted ?? false;
         result.notRun += remaining - 1;
@@ -107,7 +112,19 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
       }
     }
   }
+  if (result.notRun > 0) reportNotRun(ctx, actions.slice(actions.length - result.notRun), result.stoppedReason);
   return result;
+}
+
+/** Names what was left undone, so a half-done printer is never a silent one. */
+function reportNotRun(ctx: ExecuteContext, skipped: readonly Action[], why: string | undefined): void {
+  const shown = skipped.slice(0, 10).map((a) => `${a.kind} ${a.path}`);
+  const more = skipped.length > shown.length ? `, and ${skipped.length - shown.length} more` : '';
+  ctx.emit({
+    type: 'warning',
+    printer: ctx.printer,
+    message: `not done (${why ?? 'stopped'}): ${shown.join(', ')}${more}`,
+  });
 }
 
 /** Buddy answers 404 and a Pi 409 to removing a folder that is not empty. */
@@ -125,14 +142,25 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
   const total = action.source.size;
   let last = 0;
   const hashing = ctx.confirmed ? hashingBody(fileBody(action.source)) : undefined;
-  let info = await ctx.api.upload(ctx.storage, action.targetUrl, hashing ?? fileBody(action.source), {
-    overwrite: action.kind === 'replace',
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-    onBytes: (bytes) => {
-      const now = Date.now();
-      if (now - last < PROGRESS_INTERVAL_MS && bytes < total) return;
-      last = now;
-      ctx.emit({ type: 'action-progress', printer: ctx.printer, path: action.path, bytes, total });
+  const previous = action.kind === 'replace' ? (ctx.previousCopy?.(action) ?? {}) : undefined;
+  let info = await uploadChecked({
+    api: ctx.api,
+    storage: ctx.storage,
+    targetUrl: action.targetUrl,
+    path: action.path,
+    body: hashing ?? fileBody(action.source),
+    previous,
+    resends: ctx.uploadResends ?? 0,
+    onNote: (message) => ctx.emit({ type: 'warning', printer: ctx.printer, message }),
+    options: {
+      overwrite: action.kind === 'replace',
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      onBytes: (bytes) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_INTERVAL_MS && bytes < total) return;
+        last = now;
+        ctx.emit({ type: 'action-progress', printer: ctx.printer, path: action.path, bytes, total });
+      },
     },
   });
   if (ctx.confirmed) {

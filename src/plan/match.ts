@@ -1,7 +1,8 @@
 // Pairs source files with the printer's files by path, and finds the names the printer would confuse.
 
 import type { NameRules, PlanProblem, RemoteFile, RemoteFolder, RemoteTree, SourceFile, SourceTree } from '../types.js';
-import { ancestorsOf, foldName } from '../source/paths.js';
+import { foldName } from '../source/paths.js';
+import { ancestorPaths } from './path-keys.js';
 
 export interface FilePair {
   source: SourceFile;
@@ -71,12 +72,14 @@ function findConflict(
   remoteFolders: ReadonlyMap<string, RemoteFolder>,
   fold: (path: string) => string,
 ): Omit<PlanProblem, 'path'> | undefined {
-  const twins = (localFiles.get(key) ?? []).filter((other) => other !== file);
+  // The group always holds the file itself; only a larger one can hold a twin.
+  const group = localFiles.get(key);
+  const twins = group !== undefined && group.length > 1 ? group.filter((other) => other !== file) : [];
   if (twins.length > 0) {
     const names = twins.map((other) => `"${other.relPath}"`).join(', ');
     return {
       code: 'CASE_COLLISION',
-      message: `"${file.relPath}" and ${names} are one name on this printer, which ignores case; none of them is synced`,
+      message: `"${file.relPath}" and ${names} are one name on this printer, which ignores case; none of them is synced: rename all but one`,
     };
   }
   if (localFolders.has(key)) {
@@ -85,13 +88,14 @@ function findConflict(
       message: `"${file.relPath}" has the same name as a local folder on this printer, which ignores case`,
     };
   }
-  const ancestors = ancestorsOf(file.relPath);
-  for (const ancestor of ancestors) {
-    const clash = localFiles.get(fold(ancestor));
+  const ancestors = ancestorPaths(file.relPath);
+  const ancestorKeys = ancestors.map(fold);
+  for (let i = 0; i < ancestors.length; i++) {
+    const clash = localFiles.get(ancestorKeys[i]!);
     if (clash && clash[0]) {
       return {
         code: 'CASE_COLLISION',
-        message: `folder "${ancestor}" has the same name as the local file "${clash[0].relPath}" on this printer, which ignores case`,
+        message: `folder "${ancestors[i]}" has the same name as the local file "${clash[0].relPath}" on this printer, which ignores case`,
       };
     }
   }
@@ -102,8 +106,8 @@ function findConflict(
       message: `the printer has a folder "${folder.path}" where this file goes; the file is synced once that folder is gone`,
     };
   }
-  for (const ancestor of ancestors) {
-    const blocking = remoteFiles.get(fold(ancestor))?.[0];
+  for (const ancestorKey of ancestorKeys) {
+    const blocking = remoteFiles.get(ancestorKey)?.[0];
     if (blocking) {
       return {
         code: 'FOLDER_IS_FILE',

@@ -4,9 +4,10 @@ import type { Action, NameRules, PlanHold, PlanProblem, PrintedFile, PrinterPlan
 import { checkRemotePath, compareCodeUnits } from '../source/paths.js';
 import { decideFile, type Decision } from './decide.js';
 import { decideChange } from './decide-record.js';
-import { isUnderRoot, recordKey } from '../record/keys.js';
+import { isUnderRoot } from '../record/keys.js';
 import type { RecordChanges, RecordEntries } from '../record/types.js';
 import { matchFiles } from './match.js';
+import { recordKeyer } from './path-keys.js';
 import { printedFileTest } from './printed.js';
 import { planRemovals } from './remove.js';
 import { uploadTarget } from './target.js';
@@ -49,10 +50,11 @@ export function planPrinter(input: PlanInput): PrinterPlan {
     return found.length > 0;
   };
 
-  const recordChanges: RecordChanges | undefined = input.record ? { set: [], drop: droppedEntries(input.record.entries, remote, rules) } : undefined;
+  const keyOf = recordKeyer(remote.root, rules);
+  const recordChanges: RecordChanges | undefined = input.record ? { set: [], drop: droppedEntries(input.record.entries, remote, rules, keyOf) } : undefined;
   const decide = (file: SourceFile, copy: RemoteFile): Decision => {
     if (!input.record) return policy.force ? { verdict: 'stale', reason: 'forced by --force' } : decideFile(file, copy, policy);
-    const key = recordKey(remote.root, file.relPath, rules);
+    const key = keyOf(file.relPath);
     const decision = decideChange(
       { local: file, remote: copy, recorded: input.record.entries.get(key), localHash: input.record.hashes.get(file.relPath) },
       policy,
@@ -113,8 +115,8 @@ export function planPrinter(input: PlanInput): PrinterPlan {
 }
 
 /** Entries under the sync root for files the printer no longer lists: someone removed them. */
-function droppedEntries(entries: RecordEntries, remote: RemoteTree, rules: NameRules): string[] {
-  const listed = new Set(remote.files.map((file) => recordKey(remote.root, file.path, rules)));
+function droppedEntries(entries: RecordEntries, remote: RemoteTree, rules: NameRules, keyOf: (path: string) => string): string[] {
+  const listed = new Set(remote.files.map((file) => keyOf(file.path)));
   const dropped: string[] = [];
   for (const key of entries.keys()) {
     if (isUnderRoot(key, remote.root, rules) && !listed.has(key)) dropped.push(key);

@@ -1,7 +1,8 @@
 // What to delete from the printer: extraneous files it lists, then the folders they leave empty.
 
 import type { Action, NameRules, PlanHold, RemoteFile, RemoteTree, SourceTree } from '../types.js';
-import { ancestorsOf, compareCodeUnits, foldName, splitPath } from '../source/paths.js';
+import { compareCodeUnits, foldName, splitPath } from '../source/paths.js';
+import { ancestorPaths } from './path-keys.js';
 import { extensionOf } from '../source/filter.js';
 import type { PrintedTest } from './printed.js';
 
@@ -42,7 +43,7 @@ export function planRemovals(
   const occupied = new Set<string>();
   for (const file of remote.files) {
     if (deleted.has(file)) continue;
-    for (const folder of ancestorsOf(file.path)) occupied.add(fold(folder));
+    for (const folder of ancestorPaths(file.path)) occupied.add(fold(folder));
   }
   const sourceFolders = new Set(source.folders.map(fold));
   const rmdirs: Action[] = remote.folders

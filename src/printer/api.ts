@@ -1,5 +1,5 @@
 // The PrinterApi seam: the only way the rest of link-sync touches a printer.
-// One implementation per dialect (PrusaLink v1 today); every one passes the same contract suite.
+// One implementation per dialect (PrusaLink v1 and legacy); every one passes the same contract suite.
 
 import type { Readable } from 'node:stream';
 import type { NameRules, PrinterKind, PrinterStatus, StorageInfo } from '../types.js';
@@ -59,7 +59,8 @@ export interface PrinterApi {
   /** /api/v1/storage. */
   storages(): Promise<StorageInfo[]>;
   /** One folder level. `dirUrl` is storage-relative ('' for the storage root), built from urlNames.
-   * Resolves undefined when the folder does not exist (404). */
+   * Resolves undefined when the folder does not exist (404). The legacy dialect reads the whole
+   * tree when the root is listed and answers deeper levels from it, so a walk starts at ''. */
   list(storage: string, dirUrl: string): Promise<RemoteEntry[] | undefined>;
   /** Single-file GET; undefined on 404. */
   stat(storage: string, fileUrl: string): Promise<RemoteFileInfo | undefined>;

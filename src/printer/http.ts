@@ -10,6 +10,7 @@ import type { UploadBody } from './api.js';
 import { DigestSigner, findDigestChallenge, parseWwwAuthenticate } from './digest.js';
 import { errorText, hintFor, socketError, statusError } from './http-errors.js';
 import { BodyLengthMismatch, BodyReadFailure, TransportFailure, exchange, type TransportSettings } from './transport.js';
+import { NO_RETRIES, parseRetryAfter, retryDelayMs, retryReason, sleep, type AttemptFailure, type RetryPolicy } from './retry.js';
 
 export interface HttpClientOptions {
   /** The printer's name in the config, for errors. */
@@ -22,6 +23,19 @@ export interface HttpClientOptions {
   connectTimeoutMs?: number;
   /** Longest silence while a request or its answer is under way. */
   responseTimeoutMs?: number;
+  /** Longest time an upload may go without the printer taking any byte (default 30 s). */
+  stallTimeoutMs?: number;
+  /** An upload must average at least this rate: its time limit is size / rate + uploadGraceMs. */
+  uploadMinBytesPerSec?: number;
+  uploadGraceMs?: number;
+  /** When and how often to try again (default: never). */
+  retry?: RetryPolicy;
+  /** Told before each wait for a retry. */
+  onRetry?: (notice: RetryNotice) => void;
+  /** Aborts every request of this client, and any wait between attempts (Ctrl-C). */
+  signal?: AbortSignal;
+  /** For the backoff jitter; tests pin it. */
+  random?: () => number;
   /** Accept a self-signed https certificate. */
   allowSelfSigned?: boolean;
   /** Check a nonce older than this with a cheap GET before an upload (Pi's nonces live ≥ 60 s). */
@@ -30,7 +44,7 @@ export interface HttpClientOptions {
 }
 
 export interface RequestSpec {
-  method: 'GET' | 'HEAD' | 'PUT' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
   /** Raw request target, percent-encoded: exactly what goes on the request line and into the digest. */
   target: string;
   /** What this request does, for errors: "upload of parts/a.gcode". */
@@ -45,6 +59,21 @@ export interface HttpResult {
   status: number;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** Attempts made, retries included. */
+  attempts: number;
+  /** An earlier attempt lost its connection after it was sent: the printer may have acted on it. */
+  earlierAttemptMayHaveArrived: boolean;
+}
+
+/** One retry about to happen, for the run's output. */
+export interface RetryNotice {
+  printer: string;
+  what: string;
+  /** 1 for the first retry. */
+  retry: number;
+  retries: number;
+  delayMs: number;
+  reason: string;
 }
 
 const VERSION_TARGET = '/api/version';
@@ -71,8 +100,9 @@ export class PrinterHttp {
     this.settings = {
       origin,
       agent: this.agent,
-      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       responseTimeoutMs: options.responseTimeoutMs ?? 30_000,
+      stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
       maxResponseBytes: 8 * 1024 * 1024,
     };
     this.now = options.now ?? Date.now;
@@ -80,17 +110,18 @@ export class PrinterHttp {
   }
 
   /**
-   * Sends one request, queued behind any other request to this printer. Resolves with any status
-   * except auth failures, which throw PrinterError kind 'auth'; socket failures throw too.
+   * Sends one request, queued behind any other request to this printer, retried as the policy
+   * allows. Resolves with any status except auth failures, which throw PrinterError kind 'auth';
+   * socket failures throw too. A status still worth retrying when the retries run out resolves.
    */
   request(spec: RequestSpec): Promise<HttpResult> {
     const run = async (): Promise<HttpResult> => {
-      if (spec.body && this.options.auth.kind === 'digest' && this.nonceNeedsCheck()) {
-        // A 401 to a PUT comes before the body is read and kills the socket, so make sure the
-        // upload goes out with a nonce the printer accepts.
-        await this.authorised({ method: 'GET', target: VERSION_TARGET, what: 'authentication', signal: spec.signal });
+      const link = linkSignals(spec.signal, this.options.signal);
+      try {
+        return await this.withRetries({ ...spec, ...(link.signal ? { signal: link.signal } : {}) });
+      } finally {
+        link.dispose();
       }
-      return this.authorised(spec);
     };
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);
@@ -99,6 +130,59 @@ export class PrinterHttp {
 
   close(): void {
     this.agent.destroy();
+  }
+
+  private async withRetries(spec: RequestSpec): Promise<HttpResult> {
+    const policy = this.options.retry ?? NO_RETRIES;
+    const traits = { method: spec.method, hasBody: spec.body !== undefined };
+    let mayHaveArrived = false;
+    for (let attempt = 1; ; attempt++) {
+      let failure: AttemptFailure;
+      let retryAfterMs: number | undefined;
+      let error: unknown;
+      let res: HttpResult | undefined;
+      try {
+        res = await this.attempt(spec);
+        res.attempts = attempt;
+        res.earlierAttemptMayHaveArrived = mayHaveArrived;
+        if (res.status < 400) return res;
+        failure = { kind: 'status', status: res.status, text: errorText(res.body, headerText(res.headers['content-type'])) };
+        retryAfterMs = parseRetryAfter(headerText(res.headers['retry-after']), this.now());
+      } catch (err) {
+        const network = networkFailure(err);
+        if (!network) throw err;
+        failure = network;
+        error = err;
+      }
+      const reason = retryReason(failure, traits);
+      const delay = reason === undefined ? undefined : retryDelayMs(attempt, policy, retryAfterMs, this.options.random);
+      if (reason === undefined || delay === undefined) {
+        if (res) return res;
+        throw attempt > 1 ? withAttempts(error, attempt) : error;
+      }
+      if (failure.kind === 'network' && failure.connected) mayHaveArrived = true;
+      this.options.onRetry?.({ printer: this.printer, what: spec.what, retry: attempt, retries: policy.retries, delayMs: delay, reason });
+      try {
+        await sleep(delay, spec.signal);
+      } catch {
+        throw new PrinterError(this.printer, 'aborted', `printer ${this.printer}: ${spec.what} interrupted`, { hint: hintFor('aborted') });
+      }
+    }
+  }
+
+  private async attempt(spec: RequestSpec): Promise<HttpResult> {
+    if (spec.body && this.options.auth.kind === 'digest' && this.nonceNeedsCheck()) {
+      // A 401 to a PUT comes before the body is read and kills the socket, so make sure the
+      // upload goes out with a nonce the printer accepts.
+      await this.authorised({ method: 'GET', target: VERSION_TARGET, what: 'authentication', ...(spec.signal ? { signal: spec.signal } : {}) });
+    }
+    return this.authorised(spec);
+  }
+
+  /** Slow links get time in proportion to the size; a stalled one is caught by the stall timeout. */
+  private uploadDeadlineMs(size: number): number {
+    const rate = this.options.uploadMinBytesPerSec ?? 20_000;
+    return Math.ceil((size / rate) * 1000) + (this.options.uploadGraceMs ?? 60_000);
   }
 
   private nonceNeedsCheck(): boolean {
@@ -139,14 +223,15 @@ export class PrinterHttp {
     for (let attempt = 0; ; attempt++) {
       try {
         if (spec.body) headers['Content-Length'] = String(spec.body.size);
-        return await exchange(this.settings, {
+        const raw = await exchange(this.settings, {
           method: spec.method,
           target: spec.target,
           headers,
-          ...(spec.body ? { body: spec.body } : {}),
+          ...(spec.body ? { body: spec.body, deadlineMs: this.uploadDeadlineMs(spec.body.size) } : {}),
           ...(spec.onBytes ? { onBytes: spec.onBytes } : {}),
           ...(spec.signal ? { signal: spec.signal } : {}),
         });
+        return { ...raw, attempts: 1, earlierAttemptMayHaveArrived: false };
       } catch (err) {
         const staleSocket =
           err instanceof TransportFailure && err.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
@@ -168,10 +253,11 @@ export class PrinterHttp {
       return new PrinterError(name, 'aborted', `printer ${name}: ${spec.what} interrupted`, { hint: hintFor('aborted') });
     }
     if (spec.body && err instanceof TransportFailure && err.connected) {
+      const lost = `during ${spec.what} after ${err.bodyBytesSent} of ${spec.body.size} bytes`;
       return new PrinterError(
         name,
         'unknown-outcome',
-        `printer ${name}: connection lost during ${spec.what} after ${err.bodyBytesSent} of ${spec.body.size} bytes (${err.code})`,
+        err.code === 'ETIMEDOUT' ? `printer ${name}: ${err.message} ${lost}` : `printer ${name}: connection lost ${lost} (${err.code})`,
         { hint: hintFor('unknown-outcome'), cause: err },
       );
     }
@@ -196,4 +282,38 @@ export class PrinterHttp {
 
 export function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The socket-level facts of a failed attempt, or undefined when it is not a network failure. */
+function networkFailure(err: unknown): AttemptFailure | undefined {
+  if (!(err instanceof PrinterError) || !(err.cause instanceof TransportFailure)) return undefined;
+  if (err.kind !== 'unreachable' && err.kind !== 'protocol') return undefined;
+  return { kind: 'network', code: err.cause.code, connected: err.cause.connected };
+}
+
+/** The same error, saying how many attempts it took to give up. */
+function withAttempts(error: unknown, attempts: number): unknown {
+  if (!(error instanceof PrinterError)) return error;
+  return new PrinterError(error.printer, error.kind, `${error.message}, after ${attempts} attempts`, {
+    ...(error.hint !== undefined ? { hint: error.hint } : {}),
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    cause: error.cause,
+  });
+}
+
+/** One signal that fires when either does; `dispose` drops the listeners (the run signal is long-lived). */
+function linkSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): { signal: AbortSignal | undefined; dispose: () => void } {
+  if (!a || !b) return { signal: a ?? b, dispose: () => undefined };
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  if (a.aborted || b.aborted) controller.abort();
+  a.addEventListener('abort', abort, { once: true });
+  b.addEventListener('abort', abort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      a.removeEventListener('abort', abort);
+      b.removeEventListener('abort', abort);
+    },
+  };
 }

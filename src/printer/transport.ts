@@ -15,6 +15,8 @@ export interface Exchange {
   body?: UploadBody;
   onBytes?: (sent: number) => void;
   signal?: AbortSignal;
+  /** Give up on the whole exchange after this long (uploads: derived from the size). */
+  deadlineMs?: number;
 }
 
 export interface RawResponse {
@@ -29,6 +31,8 @@ export interface TransportSettings {
   connectTimeoutMs: number;
   /** Longest silence on the socket (no bytes either way) before giving up. */
   responseTimeoutMs: number;
+  /** While an upload body is being sent: longest time without the printer taking any of it. */
+  stallTimeoutMs: number;
   maxResponseBytes: number;
 }
 
@@ -65,6 +69,10 @@ export class BodyReadFailure extends Error {
   }
 }
 
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 function codeOf(err: unknown): string {
   if (err !== null && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
   return 'EUNKNOWN';
@@ -81,11 +89,13 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
     let response: IncomingMessage | undefined;
     let source: Readable | undefined;
     let connectTimer: NodeJS.Timeout | undefined;
+    let deadlineTimer: NodeJS.Timeout | undefined;
     const chunks: Buffer[] = [];
     let received = 0;
 
     const cleanup = (): void => {
       if (connectTimer) clearTimeout(connectTimer);
+      if (deadlineTimer) clearTimeout(deadlineTimer);
       ex.signal?.removeEventListener('abort', onAbort);
       source?.destroy();
     };
@@ -143,9 +153,22 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
         if (connectTimer) clearTimeout(connectTimer);
       });
     });
-    req.setTimeout(settings.responseTimeoutMs, () => {
-      fail(new TransportFailure('no answer in time', 'ETIMEDOUT', connected, req.reusedSocket, sent));
+    // While the body goes out, silence means the printer stopped taking it (a stall); afterwards,
+    // that it is slow to answer. Both are socket inactivity, with their own limits.
+    const sendingBody = (): boolean => ex.body !== undefined && !requestDone && !response;
+    req.setTimeout(ex.body ? settings.stallTimeoutMs : settings.responseTimeoutMs);
+    req.on('timeout', () => {
+      const message = sendingBody()
+        ? `no upload progress for ${seconds(settings.stallTimeoutMs)}`
+        : `no answer within ${seconds(settings.responseTimeoutMs)}`;
+      fail(new TransportFailure(message, 'ETIMEDOUT', connected, req.reusedSocket, sent));
     });
+    if (ex.deadlineMs !== undefined) {
+      const limit = ex.deadlineMs;
+      deadlineTimer = setTimeout(() => {
+        fail(new TransportFailure(`not finished within ${seconds(limit)}`, 'ETIMEDOUT', connected, req.reusedSocket, sent));
+      }, limit);
+    }
     req.on('error', (err) => {
       // Writing the body may fail after the printer already answered and closed: keep the answer.
       if (response) return;
@@ -153,6 +176,7 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
     });
     req.on('finish', () => {
       requestDone = true;
+      if (ex.body && !settled) req.setTimeout(settings.responseTimeoutMs);
     });
     req.on('response', (res) => {
       response = res;

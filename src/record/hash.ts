@@ -82,7 +82,11 @@ export interface HashingBody extends UploadBody {
   sha256(): string | undefined;
 }
 
-/** Wraps an upload body so that each opening hashes the bytes as they are sent. */
+/**
+ * Wraps an upload body so that each opening hashes the bytes as they are sent. The hash is complete
+ * as soon as the last of `size` bytes passes, not at the stream's end: the printer may confirm the
+ * upload before the file's end-of-data is even read.
+ */
 export function hashingBody(body: UploadBody): HashingBody {
   let digest: string | undefined;
   return {
@@ -91,13 +95,23 @@ export function hashingBody(body: UploadBody): HashingBody {
       digest = undefined;
       const source = body.open();
       const hash = createHash('sha256');
+      let seen = 0;
+      let spoiled = false;
       const tap = new Transform({
         transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
+          if (!spoiled) {
+            seen += chunk.length;
+            // More bytes than announced: the upload fails on its length, and no hash may claim it.
+            if (seen > body.size) [spoiled, digest] = [true, undefined];
+            else {
+              hash.update(chunk);
+              if (seen === body.size) digest = hash.digest('hex');
+            }
+          }
           done(null, chunk);
         },
         flush(done) {
-          digest = hash.digest('hex');
+          if (!spoiled && seen === 0 && body.size === 0) digest = hash.digest('hex');
           done();
         },
       });

@@ -23,7 +23,7 @@ export function defaultStateDir({ env, home, platform = process.platform }: Stat
   if (platform === 'win32' && localAppData && pathApi.isAbsolute(localAppData)) {
     return pathApi.join(localAppData, 'link-sync', 'state');
   }
-  const userHome = env['HOME'] || home || safeHomedir();
+  const userHome = env['HOME'] || (home !== undefined ? home : safeHomedir());
   if (!userHome) {
     throw new StateError('STATE_UNWRITABLE', 'cannot tell where to keep the sync record: neither XDG_STATE_HOME nor HOME is set', {
       hint: 'pass --state-dir DIR, or set XDG_STATE_HOME',

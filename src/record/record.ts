@@ -6,8 +6,8 @@ export const RECORD_FORMAT = 'link-sync-record';
 export const RECORD_VERSION = 1;
 
 export class PrinterRecord {
-  /** True once something changed since it was loaded or saved. */
-  dirty = false;
+  /** Counts changes since loading, so a saver can tell whether what it wrote is still current. */
+  revision = 0;
   private readonly storages: Map<string, Map<string, RecordEntry>>;
 
   constructor(
@@ -31,11 +31,11 @@ export class PrinterRecord {
     let entries = this.storages.get(storage);
     if (!entries) this.storages.set(storage, (entries = new Map()));
     entries.set(key, { ...entry });
-    this.dirty = true;
+    this.revision++;
   }
 
   delete(storage: string, key: string): void {
-    if (this.storages.get(storage)?.delete(key)) this.dirty = true;
+    if (this.storages.get(storage)?.delete(key)) this.revision++;
   }
 
   apply(storage: string, changes: RecordChanges): void {

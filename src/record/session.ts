@@ -1,13 +1,144 @@
 // One printer's use of the sync record during a run: load it, prepare the planner's inputs (hashes,
 // sizes), follow the changes the printer confirms, and save it atomically. Warnings, never crashes.
 
-import type { PrinterApi, RemoteFileInfo } from '../printer/api.js';
-import type { ConfirmedChanges, TransferAction } from '../execute/executor.js';
+import type { PrinterApi } from '../printer/api.js';
+import type { ConfirmedChanges } from '../execute/executor.js';
 import type { PlanRecord } from '../plan/plan.js';
 import type { EventSink } from '../report/events.js';
-import type { NameRules, RecordChangesHolder, RemoteFile, RemoteTree, SourceTree } from './session-types.js';
-import { HashCache } from './hash.js';
+import type { NameRules, RemoteFile, RemoteTree, SourceTree } from '../types.js';
+import type { HashCache } from './hash.js';
 import { recordKey } from './keys.js';
 import { selectPrepass, withSizes } from './prepass.js';
 import type { PrinterRecord } from './record.js';
 import { loadRecord, saveRecord } from './store.js';
+import type { RecordChanges } from './types.js';
+
+/** What every printer of one run shares about the record. */
+export interface RecordRun {
+  /** The state folder holding one record file per printer. */
+  dir: string;
+  /** Only a run with --go changes the record. */
+  go: boolean;
+  checksum: boolean;
+  force: boolean;
+  hashes: HashCache;
+  /** Printer keys already used in this run: two config entries for one printer must not share a record. */
+  claimed: Set<string>;
+}
+
+/** While uploads are confirmed, save at most this often, so a killed run keeps most of what it did. */
+const SAVE_INTERVAL_MS = 10_000;
+
+export class RecordSession {
+  private savedRevision: number;
+  private lastSave = Date.now();
+  private saving: Promise<void> = Promise.resolve();
+  private saveWarned = false;
+
+  private constructor(
+    private readonly run: RecordRun,
+    private readonly record: PrinterRecord,
+    /** Absolute path of the record file. */
+    readonly file: string,
+    private readonly printer: string,
+    private readonly emit: EventSink,
+  ) {
+    this.savedRevision = record.revision;
+  }
+
+  /** Resolves undefined (after a warning) when another printer of this run already uses this key. */
+  static async open(run: RecordRun, key: string, printer: string, emit: EventSink): Promise<RecordSession | undefined> {
+    if (run.claimed.has(key)) {
+      emit({
+        type: 'warning',
+        printer,
+        message: `another printer in the config is the same printer (${key}); this one is judged by the time rule and not recorded`,
+      });
+      return undefined;
+    }
+    run.claimed.add(key);
+    const loaded = await loadRecord(run.dir, key);
+    if (loaded.warning) emit({ type: 'warning', printer, message: loaded.warning });
+    return new RecordSession(run, loaded.record, loaded.file, printer, emit);
+  }
+
+  /** Reads what the decisions need: hashes of local files and sizes the listing lacks. */
+  async prepare(
+    api: PrinterApi,
+    storage: string,
+    remote: RemoteTree,
+    source: SourceTree,
+    rules: NameRules,
+  ): Promise<{ remote: RemoteTree; record: PlanRecord }> {
+    const entries = this.record.entries(storage);
+    const needs = selectPrepass(source, remote, entries, rules, { checksum: this.run.checksum, force: this.run.force, adopt: this.run.go });
+    const sizes = new Map<RemoteFile, number>();
+    for (const file of needs.statSize) {
+      const info = await api.stat(storage, file.urlPath);
+      if (info?.size !== undefined) sizes.set(file, info.size);
+    }
+    const hashes = await this.run.hashes.getAll(needs.hash);
+    return { remote: withSizes(remote, sizes), record: { entries, hashes } };
+  }
+
+  /** Adoptions, refreshes and drops the planner found; only a run with --go keeps them. */
+  applyPlan(storage: string, changes: RecordChanges | undefined): void {
+    if (this.run.go && changes) this.record.apply(storage, changes);
+  }
+
+  /** What the executor reports back: each confirmed upload and deletion updates the record. */
+  confirmations(storage: string, root: string, rules: NameRules): ConfirmedChanges {
+    return {
+      uploaded: (action, { sha256, remote }) => {
+        const key = recordKey(root, action.path, rules);
+        const size = action.source.size;
+        if (sha256 === undefined || (remote?.size !== undefined && remote.size !== size)) {
+          // What the printer holds is not known for sure: let the next run judge it without an entry.
+          this.record.delete(storage, key);
+          if (remote?.size !== undefined && remote.size !== size) {
+            this.emit({ type: 'warning', printer: this.printer, message: `${action.path}: the printer reports ${remote.size} bytes after the upload of ${size}; not recorded as synced` });
+          }
+        } else {
+          this.record.set(storage, key, {
+            size,
+            sha256,
+            mtimeMs: action.source.mtimeMs,
+            ...(remote?.mTimestamp !== undefined ? { mTimestamp: remote.mTimestamp } : {}),
+          });
+        }
+        if (Date.now() - this.lastSave >= SAVE_INTERVAL_MS) this.queueSave();
+      },
+      deleted: (action) => this.record.delete(storage, recordKey(root, action.path, rules)),
+    };
+  }
+
+  /** Saves what changed (with --go only); waits for any save in progress first. */
+  async close(): Promise<void> {
+    this.queueSave();
+    await this.saving;
+  }
+
+  private queueSave(): void {
+    if (!this.run.go) return;
+    this.lastSave = Date.now();
+    this.saving = this.saving.then(() => this.saveNow());
+  }
+
+  private async saveNow(): Promise<void> {
+    const revision = this.record.revision;
+    if (revision === this.savedRevision) return;
+    try {
+      await saveRecord(this.run.dir, this.record);
+      this.savedRevision = revision;
+    } catch (error) {
+      if (this.saveWarned) return;
+      this.saveWarned = true;
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      this.emit({
+        type: 'warning',
+        printer: this.printer,
+        message: `could not save the sync record ${this.file} (${code}); the next run judges this printer's files by the time rule where the record is behind`,
+      });
+    }
+  }
+}

@@ -39,15 +39,20 @@ function ignored(file: string, problem: string): string {
   return `sync record ${file} ignored: ${problem}; changes are judged by the time rule and the record is rewritten after the next sync with --go`;
 }
 
-/** Writes the record atomically: temporary file in the same folder, flushed, then renamed into place. */
+/**
+ * Writes the record atomically: temporary file in the same folder, flushed, then renamed into place.
+ * Callers must not run two saves of one record at once (the later rename must carry the later state).
+ */
 export async function saveRecord(dir: string, record: PrinterRecord, now = new Date()): Promise<string> {
+  // Taken before the first await: changes made while the file is written belong to the next save.
+  const text = record.serialize(now);
   await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   const file = recordPath(dir, record.key);
   const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
     const handle = await fsp.open(temp, 'wx', 0o600);
     try {
-      await handle.writeFile(record.serialize(now), 'utf8');
+      await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
@@ -58,7 +63,6 @@ export async function saveRecord(dir: string, record: PrinterRecord, now = new D
     throw error;
   }
   await syncFolder(dir);
-  record.dirty = false;
   return file;
 }
 

@@ -1,6 +1,6 @@
 // The typed events a sync emits. Reporters (plain, tty, json) render them; the core never prints.
 
-import type { ActionKind, PlanHold, PlanProblem } from '../types.js';
+import type { ActionKind, PlanHold, PlanProblem, SourceSkip } from '../types.js';
 
 /** An error as it travels in events: what happened and how to fix it, never a secret. */
 export interface ErrorInfo {
@@ -74,6 +74,8 @@ export type SyncEvent =
       holds: PlanHold[];
       unchanged: number;
       uploadBytes: number;
+      /** Source files this printer does not get: sliced for another model (--match-model). */
+      skipped?: SourceSkip[];
     }
   | { type: 'action-start'; printer: string; action: ActionInfo }
   | { type: 'action-progress'; printer: string; path: string; bytes: number; total: number }

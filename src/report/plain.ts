@@ -62,6 +62,9 @@ export function linesFor(event: SyncEvent): Line[] {
       for (const hold of event.holds) {
         lines.push({ text: `${event.printer}: leaving ${hold.path} alone (${hold.reason}; would ${VERB[hold.wouldHave]})` });
       }
+      for (const skip of event.skipped ?? []) {
+        lines.push({ text: `${event.printer}: not for this model: ${skip.path} (sliced for ${skip.model})`, planned: true });
+      }
       return lines;
     }
     case 'action-start':

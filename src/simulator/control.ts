@@ -1,6 +1,6 @@
 // The test-control HTTP path, which a real printer does not have. No auth; JSON in and out.
 //
-//   GET    /_sim                      printer summary: name, model, personality, storage, serial, url
+//   GET    /_sim                      printer summary: name, model, personality, firmware, storage, serial, url
 //   GET    /_sim/requests             the request log (see SimRequestLogEntry); DELETE clears it
 //   GET    /_sim/files                every stored file (SimFileSnapshot[]), hidden leftovers included
 //   GET    /_sim/folders?storage=S    folder paths of a storage (default: the main one)
@@ -73,7 +73,7 @@ export async function handleControl(printer: SimPrinterImpl, ex: Exchange): Prom
   try {
     switch (route) {
       case 'GET /_sim':
-        return ok({ name: printer.name, model: printer.model, personality: printer.personality, storage: printer.storage, serial: printer.serial, url: printer.url });
+        return ok({ name: printer.name, model: printer.model, personality: printer.personality, firmware: printer.firmware, storage: printer.storage, serial: printer.serial, url: printer.url });
       case 'GET /_sim/requests':
         return ok(printer.requests());
       case 'DELETE /_sim/requests':

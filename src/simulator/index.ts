@@ -6,6 +6,7 @@ export type {
   SimFarm,
   SimFault,
   SimFileSnapshot,
+  SimFirmware,
   SimForeignTransferOptions,
   SimModel,
   SimPersonality,

@@ -21,6 +21,7 @@ export function resolveOptions(options: SimPrinterOptions): ResolvedOptions {
     name,
     model,
     personality,
+    firmware: options.firmware ?? 'current',
     port: options.port ?? 0,
     hostname: '',
     password: options.password ?? randomBytes(9).toString('base64url'),

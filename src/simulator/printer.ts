@@ -12,6 +12,7 @@ import { isPrinterState } from './model/printer-state.js';
 import type { StoredContent, Volume } from './model/volume.js';
 import { modelInfo } from './models.js';
 import { PiPersonality } from './pi/router.js';
+import { checkLegacyModel, legacyPersonality } from './legacy/index.js';
 import { resolveOptions, stableSerial } from './options.js';
 import { SimContext, type ResolvedOptions } from './server/context.js';
 import { Exchange } from './server/exchange.js';
@@ -21,6 +22,7 @@ import type {
   SimClockOptions,
   SimFault,
   SimFileSnapshot,
+  SimFirmware,
   SimForeignTransferOptions,
   SimModel,
   SimPersonality,
@@ -38,7 +40,12 @@ export class SimPrinterImpl implements SimPrinter {
 
   constructor(opts: ResolvedOptions, clock: SimClock, logLimit: number) {
     this.ctx = new SimContext(opts, clock, logLimit);
-    this.personalityImpl = opts.personality === 'buddy' ? new BuddyPersonality(this.ctx) : new PiPersonality(this.ctx);
+    if (opts.firmware === 'legacy') {
+      checkLegacyModel(opts.model);
+      this.personalityImpl = legacyPersonality(this.ctx);
+    } else {
+      this.personalityImpl = opts.personality === 'buddy' ? new BuddyPersonality(this.ctx) : new PiPersonality(this.ctx);
+    }
   }
 
   get url(): string {
@@ -55,6 +62,9 @@ export class SimPrinterImpl implements SimPrinter {
   }
   get personality(): SimPersonality {
     return this.ctx.opts.personality;
+  }
+  get firmware(): SimFirmware {
+    return this.ctx.opts.firmware;
   }
   get storage(): string {
     return this.ctx.main.name;

@@ -17,6 +17,9 @@ export type SimModel =
 
 export type SimPersonality = 'buddy' | 'pi';
 
+/** 'legacy': only the OctoPrint-style API, as Buddy 4.4 (MINI) and PrusaLink 0.6 (Pi models) had. */
+export type SimFirmware = 'current' | 'legacy';
+
 export interface SimClockOptions {
   /** Seconds added to the host clock (negative: the printer is behind). */
   skewSec?: number;
@@ -27,6 +30,8 @@ export interface SimClockOptions {
 export interface SimPrinterOptions {
   /** Default 'MK4'. MK3*, MK2.5* are the Pi personality, the rest Buddy. */
   model?: SimModel;
+  /** Default 'current'. 'legacy' exists for MINI (Buddy 4.4) and the Pi models (PrusaLink 0.6). */
+  firmware?: SimFirmware;
   name?: string;
   /** Default 0 (any free port). */
   port?: number;
@@ -118,6 +123,7 @@ export interface SimPrinter {
   readonly name: string;
   readonly model: SimModel;
   readonly personality: SimPersonality;
+  readonly firmware: SimFirmware;
   /** Main writable storage: 'usb' or 'local'. */
   readonly storage: string;
   readonly credentials: { username: string; password: string; apiKey?: string };

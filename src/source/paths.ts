@@ -73,7 +73,7 @@ export function checkRemotePath(
     if (bad !== undefined) {
       problems.push({
         code: 'FORBIDDEN_CHARACTER',
-        message: `"${segment}" contains ${describeChar(bad)}, which the printer does not allow in names`,
+        message: `"${segment}" contains ${describeChar(bad)}, which the printer does not allow in names: rename it`,
       });
     }
     if (rules.stripsTrailingDotsAndSpaces && /[. ]$/.test(segment)) {

@@ -43,6 +43,8 @@ describe('sync options: spellings and defaults', { timeout: 5000 }, () => {
       source: '/work/farm/gcode',
       relativeTo: '/work/farm/gcode',
       destination: { path: '' },
+      destinationGiven: false,
+      matchModel: false,
       execute: false,
       ignoreState: false,
       delete: true,
@@ -52,6 +54,9 @@ describe('sync options: spellings and defaults', { timeout: 5000 }, () => {
       verbose: false,
       allowSelfSigned: false,
       failOnBusy: false,
+      checksum: false,
+      force: false,
+      retries: 3,
     } satisfies SyncCliOptions);
   });
 
@@ -59,6 +64,11 @@ describe('sync options: spellings and defaults', { timeout: 5000 }, () => {
     [['-s', 'g', '-c', 'farm.json'], { config: 'farm.json', configPath: '/work/farm/farm.json' }],
     [['-s', 'g', '--log-file', 'sync.log'], { logFile: '/work/farm/sync.log' }],
     [['-s', 'g', '--fail-on-busy'], { failOnBusy: true }],
+    [['-s', 'g', '--state-dir', 'state'], { stateDir: '/work/farm/state' }],
+    [['-s', 'g', '--state-dir=~/st'], { stateDir: '/home/fred/st' }],
+    [['-s', 'g', '--checksum', '--force'], { checksum: true, force: true }],
+    [['-s', 'g', '--max-delete', '20', '--retries', '0'], { maxDelete: 20, retries: 0 }],
+    [['-s', 'g', '--timeout', '2.5', '--retry-delay', '0.1'], { timeoutMs: 2500, retryDelayMs: 100 }],
     [['-s', 'g', '--config', '/etc/p.yml'], { config: '/etc/p.yml', configPath: '/etc/p.yml' }],
     [['-s', 'g', '--config=~/p.yml'], { configPath: '/home/fred/p.yml' }],
     [['--source', 'g'], { source: '/work/farm/g' }],
@@ -71,7 +81,9 @@ describe('sync options: spellings and defaults', { timeout: 5000 }, () => {
     [['-p', 'a', 'b', '-s', 'g'], { printers: ['a', 'b'], source: '/work/farm/g' }],
     [['-s', 'g', '-x', 'a'], { exclude: ['a'] }],
     [['-s', 'g', '-x', 'a', 'b', '-x', 'c', '--exclude', 'd'], { exclude: ['a', 'b', 'c', 'd'] }],
-    [['-s', 'g', '-d', 'farm'], { destination: { path: 'farm' } }],
+    [['-s', 'g', '-d', 'farm'], { destination: { path: 'farm' }, destinationGiven: true }],
+    [['-s', 'g', '-d', '/'], { destination: { path: '' }, destinationGiven: true }],
+    [['-s', 'g', '--match-model'], { matchModel: true }],
     [['-s', 'g', '--destination', '/usb/farm/'], { destination: { storage: 'usb', path: 'farm' } }],
     [['-s', '/a/b/c', '-r', '/a'], { source: '/a/b/c', relativeTo: '/a' }],
     [['-s', '/a/b/c', '--relative-to', '/a/b'], { relativeTo: '/a/b' }],
@@ -139,6 +151,7 @@ describe('sync options: usage errors', { timeout: 5000 }, () => {
     [['-s', ''], /-s\/--source is empty/],
     [['-s', 'g', '-c', ''], /-c\/--config is empty/],
     [['-s', 'g', '-p', ''], /-p: a printer name is empty/],
+    [['-s', 'g', '--state-dir', ''], /--state-dir is empty/],
   ];
   for (const [argv, says] of table) {
     it(`refuses ${argv.length === 0 ? 'no arguments' : argv.map((a) => (a === '' ? "''" : a)).join(' ')}`, () => {

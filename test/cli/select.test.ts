@@ -1,4 +1,4 @@
-// Choosing printers with -p and -x.
+// Choosing printers with -p and -x, by printer or group name.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,4 +51,32 @@ describe('printer selection', { timeout: 5000 }, () => {
       );
     });
   }
+
+  describe('with groups', () => {
+    const grouped = (name: string, groups: string[]): PrinterConfig => ({ ...printer(name), groups });
+    const GROUPED = [grouped('mk4-1', ['bay1', 'MK4']), grouped('mk4-2', ['bay2', 'mk4']), grouped('xl-1', ['bay1']), printer('mini-1')];
+    const table: Array<[include: string[], exclude: string[], names: string[]]> = [
+      [['bay1'], [], ['mk4-1', 'xl-1']],
+      [['BAY1', 'mini-1'], [], ['mk4-1', 'xl-1', 'mini-1']],
+      [['mk4'], [], ['mk4-1', 'mk4-2']],
+      [['bay1', 'bay2'], [], ['mk4-1', 'mk4-2', 'xl-1']],
+      [[], ['bay1'], ['mk4-2', 'mini-1']],
+      [[], ['mk4', 'xl-1'], ['mini-1']],
+    ];
+    for (const [include, exclude, names] of table) {
+      it(`-p [${include.join(' ')}] -x [${exclude.join(' ')}] selects ${names.join(', ')}`, () => {
+        assert.deepEqual(selectPrinters(GROUPED, include, exclude).printers.map((p) => p.name), names);
+      });
+    }
+
+    it('names printers and groups when a name is neither', () => {
+      assert.throws(
+        () => selectPrinters(GROUPED, ['bay3'], []),
+        (error: unknown) =>
+          error instanceof UsageError &&
+          /^-p: unknown printer or group "bay3"$/.test(error.message) &&
+          /did you mean "bay1"\? configured printers: mk4-1, mk4-2, xl-1, mini-1; groups: bay1, MK4, bay2$/.test(error.hint ?? ''),
+      );
+    });
+  });
 });

@@ -33,6 +33,13 @@ describe('config JSON Schema', { timeout: 10000 }, () => {
     ['a password without a username', { mk3: { printer_type: 'MK3S', host: 'pi', password: 'p' } }, false],
     ['a bad variable name', { mk3: { printer_type: 'MK3S', host: 'pi', api_key_env: '1X' } }, false],
     ['a list at the top', [{ printer_type: 'MK3S', host: 'pi', api_key: 'k' }], false],
+    ['per-printer routing keys', { xl: { printer_type: 'XL', host: 'xl', api_key: 'k', destination: '/usb/farm', source: 'xl', include: ['*.bgcode'], exclude: ['old/'], groups: ['bay1'], match_model: true } }, true],
+    ['credentials and model from defaults', { defaults: { printer_type: 'MK4S', username: 'maker', password_env: 'FARM_PW', match_model: true }, a: { host: 'a' }, b: { host: 'b', printer_type: 'XL' } }, true],
+    ['a printer without host despite defaults', { defaults: { api_key: 'k', printer_type: 'MK4' }, a: { printer_type: 'MK4' } }, false],
+    ['a host in defaults', { defaults: { host: 'h', api_key: 'k' }, a: { printer_type: 'MK4', host: 'a' } }, false],
+    ['an unknown key in defaults', { defaults: { colour: 'red' }, a: { printer_type: 'MK4', host: 'a', api_key: 'k' } }, false],
+    ['include written as text', { a: { printer_type: 'MK4', host: 'a', api_key: 'k', include: '*.bgcode' } }, false],
+    ['match_model written as text', { a: { printer_type: 'MK4', host: 'a', api_key: 'k', match_model: 'yes' } }, false],
   ];
   for (const [name, config, valid] of cases) {
     it(`${valid ? 'accepts' : 'refuses'} ${name}, as the loader does`, () => {

@@ -1,50 +1,50 @@
-// The PrinterApi contract: one suite, run over real HTTP against a simulated Buddy and a simulated Pi.
+// The PrinterApi contract: one suite, run over real HTTP against simulated printers of both dialects
+// (v1: Buddy, Pi; legacy: PrusaLink 0.6 on a Pi, Buddy 4.4). Rows a dialect cannot support are
+// skipped with the reason in their name. Nonce expiry is in nonces.contract.test.ts.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PrinterApi } from '../../src/printer/api.js';
 import { createPrinterApi } from '../../src/printer/create.js';
-import { BUDDY_RULES, PI_RULES } from '../../src/printer/rules.js';
 import { walkRemote } from '../../src/printer/walk.js';
 import { startPrinter } from '../../src/simulator/index.js';
-import type { SimModel, SimPrinter, SimPrinterOptions } from '../../src/simulator/index.js';
-import { apiFor, body, closedPort, rejection, sleep } from './support.js';
+import type { SimPrinter } from '../../src/simulator/index.js';
+import { defaultAuth, escapeRegExp, FLAVOURS, placed } from './flavours.js';
+import { apiFor, body, closedPort, rejection } from './support.js';
 
 const T = { timeout: 20_000 };
 
-interface Flavour {
-  label: string;
-  model: SimModel;
-  kind: 'buddy' | 'pi';
-  /** Extra simulator options for the printer every test shares. */
-  options?: SimPrinterOptions;
+/** A row this flavour cannot run: skipped, with the reason in its name. */
+function row(name: string, unsupported: string | undefined, fn: () => Promise<void>): void {
+  if (unsupported === undefined) test(name, T, fn);
+  else test(`${name} (skipped: ${unsupported})`, { ...T, skip: unsupported }, fn);
 }
 
-const FLAVOURS: Flavour[] = [
-  { label: 'Buddy (MK4)', model: 'MK4', kind: 'buddy' },
-  { label: 'Pi (MK3S)', model: 'MK3S', kind: 'pi', options: { apiKey: 'pi-api-key-1234' } },
-];
+const extensionOf = (name: string): string => name.slice(name.lastIndexOf('.')).toLowerCase();
 
 for (const flavour of FLAVOURS) {
+  const at = (path: string): string => placed(flavour, path);
+
   describe(`PrinterApi contract: ${flavour.label}`, () => {
     let sim: SimPrinter;
     let api: PrinterApi;
-    const rules = flavour.kind === 'buddy' ? BUDDY_RULES : PI_RULES;
+    const rules = flavour.rules;
     const same = (a: string, b: string): boolean => (rules.caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b);
+    const fresh = (): PrinterApi => apiFor(sim, defaultAuth(flavour, sim));
 
     before(async () => {
-      sim = await startPrinter({ model: flavour.model, password: 'correct-horse-7', ...flavour.options });
-      api = apiFor(sim);
+      sim = await startPrinter({ ...flavour.options, password: 'correct-horse-7' });
+      api = fresh();
     });
     after(async () => {
       api.close();
       await sim.close();
     });
 
-    test('identifies the printer kind, serial and name rules', T, async () => {
+    test(flavour.serial ? 'identifies the printer kind, serial and name rules' : 'identifies the printer kind and name rules; the legacy API has no serial', T, async () => {
       const id = await api.identify();
       assert.equal(id.kind, flavour.kind);
-      assert.equal(id.serial, sim.serial);
+      assert.equal(id.serial, flavour.serial ? sim.serial : undefined);
       assert.deepEqual(id.rules, rules);
     });
 
@@ -54,6 +54,24 @@ for (const flavour of FLAVOURS) {
       assert.deepEqual(main, { name: sim.storage, available: true, readOnly: false });
     });
 
+    if (flavour.kind === 'pi') {
+      test('offers no writable storage but local: the SD card is read-only', T, async () => {
+        const storages = await api.storages();
+        assert.deepEqual(storages.filter((s) => !s.readOnly).map((s) => s.name), ['local']);
+        for (const s of storages.filter((x) => x.name === 'sdcard')) assert.equal(s.readOnly, true);
+      });
+    } else {
+      test('reports the USB storage unavailable while no stick is inserted', T, async () => {
+        sim.setUsbPresent(false);
+        try {
+          const usb = (await api.storages()).find((s) => s.name === 'usb');
+          assert.equal(usb?.available, false);
+        } finally {
+          sim.setUsbPresent(true);
+        }
+      });
+    }
+
     test('reports an idle printer with no job and no transfer', T, async () => {
       sim.setState('IDLE');
       const status = await api.status();
@@ -62,30 +80,59 @@ for (const flavour of FLAVOURS) {
       assert.equal(status.printing, undefined);
     });
 
-    test('names the file being printed among the printing paths', T, async () => {
-      sim.seed('Printing Folder/Print Me Now.gcode', 'G28\n');
-      const tree = await walkRemote(api, sim.storage, 'Printing Folder', rules);
-      const urlPath = tree.files.find((f) => f.path === 'Print Me Now.gcode')?.urlPath;
-      assert.ok(urlPath);
-      sim.setState('PRINTING', { file: 'Printing Folder/Print Me Now.gcode' });
-      try {
-        const status = await api.status();
-        assert.equal(status.state, 'PRINTING');
-        assert.ok(status.printing, 'a job is reported');
-        // Buddy names the job by short folder names, so a candidate matches the long path or the URL path.
-        assert.ok(
-          status.printing.paths.some((p) => same(p, 'Printing Folder/Print Me Now.gcode') || same(p, urlPath)),
-          `paths ${JSON.stringify(status.printing.paths)} name the printed file`,
-        );
-        assert.ok(status.printing.paths.every((p) => !p.startsWith('/') && !p.startsWith(`${sim.storage}/`)));
-      } finally {
-        sim.setState('IDLE');
-      }
+    if (flavour.namesPrintedFile) {
+      test('names the file being printed among the printing paths', T, async () => {
+        sim.seed('Printing Folder/Print Me Now.gcode', 'G28\n');
+        const tree = await walkRemote(api, sim.storage, 'Printing Folder', rules);
+        const urlPath = tree.files.find((f) => f.path === 'Print Me Now.gcode')?.urlPath;
+        assert.ok(urlPath);
+        sim.setState('PRINTING', { file: 'Printing Folder/Print Me Now.gcode' });
+        try {
+          const status = await api.status();
+          assert.equal(status.state, 'PRINTING');
+          assert.ok(status.printing, 'a job is reported');
+          // Buddy names the job by short folder names, so a candidate matches the long path or the URL path.
+          assert.ok(
+            status.printing.paths.some((p) => same(p, 'Printing Folder/Print Me Now.gcode') || same(p, urlPath)),
+            `paths ${JSON.stringify(status.printing.paths)} name the printed file`,
+          );
+          assert.ok(status.printing.paths.every((p) => !p.startsWith('/') && !p.startsWith(`${sim.storage}/`)));
+        } finally {
+          sim.setState('IDLE');
+        }
+      });
+    } else {
+      test('reports a job without naming its file (the legacy API cannot), so every file is held', T, async () => {
+        sim.seed(at('Printing Folder/Print Me Now.gcode'), 'G28\n');
+        try {
+          for (const state of ['PRINTING', 'PAUSED']) {
+            sim.setState(state, { file: at('Printing Folder/Print Me Now.gcode') });
+            const status = await api.status();
+            assert.equal(status.state, state);
+            assert.deepEqual(status.printing, { paths: [] });
+          }
+        } finally {
+          sim.setState('IDLE');
+        }
+        assert.equal((await api.status()).printing, undefined);
+      });
+    }
+
+    test('lists the storage root with long names and names to build URLs with', T, async () => {
+      sim.seed('A Rather Long Root File Name.gcode', 'G1\n');
+      const root = await api.list(sim.storage, '');
+      const file = root?.find((e) => e.name === 'A Rather Long Root File Name.gcode');
+      assert.ok(file, 'the file is listed under its long name');
+      assert.equal(file.type, 'file');
+      if (flavour.kind === 'buddy') assert.match(file.urlName, /^[A-Z0-9_]{1,6}~\d+\.[A-Z0-9]{1,3}$/, 'Buddy gives an 8.3 short name');
+      else assert.equal(file.urlName, file.name);
     });
 
-    test('lists one folder level with long names and names to build URLs with', T, async () => {
+    row('lists one folder level with long names and names to build URLs with', flavour.noFolders, async () => {
       sim.seed('listing/A Rather Long Folder Name/Some Long File Name.gcode', 'G1 X1\n');
       sim.seed('listing/short.gcode', 'G1\n');
+      // A walk starts at the root; the legacy dialect reads the whole tree there.
+      assert.ok((await api.list(sim.storage, ''))?.some((e) => e.name === 'listing'));
       const top = await api.list(sim.storage, 'listing');
       assert.ok(top);
       const folder = top.find((e) => e.name === 'A Rather Long Folder Name');
@@ -98,16 +145,17 @@ for (const flavour of FLAVOURS) {
       assert.equal(await api.list(sim.storage, 'listing/no such folder'), undefined);
     });
 
-    test('reads one file with its size and time, and nothing for a missing file', T, async () => {
-      sim.seed('stat/one.gcode', 'x'.repeat(1234), { mTimestamp: 1_700_000_000 });
-      const info = await api.stat(sim.storage, 'stat/one.gcode');
+    const statName = 'reads one file with its size and time, and nothing for a missing file';
+    test(flavour.noFileTime ? `reads one file with its size, and nothing for a missing file (${flavour.noFileTime})` : statName, T, async () => {
+      sim.seed(at('stat/one.gcode'), 'x'.repeat(1234), { mTimestamp: 1_700_000_000 });
+      const info = await api.stat(sim.storage, at('stat/one.gcode'));
       assert.equal(info?.size, 1234);
-      assert.equal(typeof info?.mTimestamp, 'number');
+      if (!flavour.noFileTime) assert.equal(typeof info?.mTimestamp, 'number');
       assert.equal(info?.readOnly, false);
-      assert.equal(await api.stat(sim.storage, 'stat/missing.gcode'), undefined);
+      assert.equal(await api.stat(sim.storage, at('stat/missing.gcode')), undefined);
     });
 
-    test('uploads a new file, creating its parent folders, and counts the bytes sent', T, async () => {
+    row('uploads a new file, creating its parent folders, and counts the bytes sent', flavour.noFolders, async () => {
       const content = 'G28\n'.repeat(5000);
       let last = 0;
       await api.upload(sim.storage, 'up/new/deeper/first file.gcode', body(content), {
@@ -119,50 +167,64 @@ for (const flavour of FLAVOURS) {
       assert.ok(sim.folders().some((f) => same(f, 'up/new/deeper')), 'parents created');
     });
 
+    test('uploads a new file to the storage root and counts only its own bytes', T, async () => {
+      const content = 'G1 X2\n'.repeat(4000);
+      const seen: number[] = [];
+      await api.upload(sim.storage, 'root upload.gcode', body(content), { overwrite: false, onBytes: (n) => seen.push(n) });
+      assert.equal(sim.readFile('root upload.gcode')?.toString(), content);
+      assert.equal(seen[seen.length - 1], content.length);
+      assert.ok(seen.every((n, i) => n <= content.length && (i === 0 || n >= (seen[i - 1] ?? 0))), 'progress only grows, up to the file size');
+    });
+
     test('replaces an existing file when asked to overwrite', T, async () => {
-      sim.seed('up/replace.gcode', 'old content\n');
-      await api.upload(sim.storage, 'up/replace.gcode', body('new content, longer\n'), { overwrite: true });
-      assert.equal(sim.readFile('up/replace.gcode')?.toString(), 'new content, longer\n');
+      sim.seed(at('up/replace.gcode'), 'old content\n');
+      await api.upload(sim.storage, at('up/replace.gcode'), body('new content, longer\n'), { overwrite: true });
+      assert.equal(sim.readFile(at('up/replace.gcode'))?.toString(), 'new content, longer\n');
     });
 
     test('refuses to upload over an existing file without overwrite', T, async () => {
-      sim.seed('up/keep.gcode', 'keep me\n');
-      const err = await rejection(api.upload(sim.storage, 'up/keep.gcode', body('intruder\n'), { overwrite: false }));
+      sim.seed(at('up/keep.gcode'), 'keep me\n');
+      const err = await rejection(api.upload(sim.storage, at('up/keep.gcode'), body('intruder\n'), { overwrite: false }));
       assert.equal(err.kind, 'file-in-use');
       assert.equal(err.status, 409);
-      assert.match(err.message, /^printer printer-under-test: upload of up\/keep\.gcode refused: 409 \S/);
-      assert.equal(sim.readFile('up/keep.gcode')?.toString(), 'keep me\n');
+      assert.match(err.message, new RegExp(`^printer printer-under-test: upload of ${escapeRegExp(at('up/keep.gcode'))} refused: 409 \\S`));
+      assert.equal(sim.readFile(at('up/keep.gcode'))?.toString(), 'keep me\n');
     });
 
-    test('removes a file and an empty folder, and says not-found for a missing one', T, async () => {
-      sim.seed('rm/gone.gcode', 'bye\n');
-      sim.seedFolder('rm/empty');
-      await api.remove(sim.storage, 'rm/gone.gcode');
-      assert.equal(sim.readFile('rm/gone.gcode'), undefined);
-      await api.remove(sim.storage, 'rm/empty');
-      assert.ok(!sim.folders().some((f) => same(f, 'rm/empty')));
-      const err = await rejection(api.remove(sim.storage, 'rm/never.gcode'));
+    const removeName = flavour.noFolders
+      ? `removes a file and says not-found for a missing one (folders skipped: ${flavour.noFolders})`
+      : 'removes a file and an empty folder, and says not-found for a missing one';
+    test(removeName, T, async () => {
+      sim.seed(at('rm/gone.gcode'), 'bye\n');
+      await api.remove(sim.storage, at('rm/gone.gcode'));
+      assert.equal(sim.readFile(at('rm/gone.gcode')), undefined);
+      if (!flavour.noFolders) {
+        sim.seedFolder('rm/empty');
+        await api.remove(sim.storage, 'rm/empty');
+        assert.ok(!sim.folders().some((f) => same(f, 'rm/empty')));
+      }
+      const err = await rejection(api.remove(sim.storage, at('rm/never.gcode')));
       assert.equal(err.kind, 'not-found');
     });
 
-    test('walks a nested tree with spaces, unicode and plus signs in names', T, async () => {
+    row('walks a nested tree with spaces, unicode and plus signs in names', flavour.noFolders, async () => {
       const names = [
         'walk root/a b.gcode',
         'walk root/ünï cödé/x+y.gcode',
         'walk root/ünï cödé/deeper still/z z.gcode',
         'walk root/plus+folder/p.gcode',
         'walk root/ünï cödé/binary one.bgcode',
+        // Buddy lists only print files; Pi v1 lists everything, and the planner decides.
+        'walk root/notes.txt',
       ];
       for (const n of names) sim.seed(n, `; ${n}\n`);
       sim.seedFolder('walk root/empty one');
-      // Buddy lists only print files; Pi lists everything, and the planner decides.
-      sim.seed('walk root/notes.txt', '; walk root/notes.txt\n');
-      if (flavour.kind === 'pi') names.push('walk root/notes.txt');
+      const listed = names.filter((n) => flavour.listsEveryFile || rules.printExtensions.includes(extensionOf(n)));
       const tree = await walkRemote(api, sim.storage, 'walk root', rules);
       assert.equal(tree.rootExists, true);
       assert.deepEqual(
         tree.files.map((f) => f.path).sort(),
-        names.map((n) => n.slice('walk root/'.length)).sort(),
+        listed.map((n) => n.slice('walk root/'.length)).sort(),
       );
       assert.deepEqual(
         tree.folders.map((f) => f.path).sort(),
@@ -180,63 +242,72 @@ for (const flavour of FLAVOURS) {
     });
 
     test('stores a plus sign as a plus, not as a space', T, async () => {
-      await api.upload(sim.storage, 'plus/a+b c.gcode', body('G1\n'), { overwrite: false });
-      assert.equal(sim.readFile('plus/a+b c.gcode')?.toString(), 'G1\n');
-      assert.equal(sim.readFile('plus/a b c.gcode'), undefined);
+      await api.upload(sim.storage, at('plus/a+b c.gcode'), body('G1\n'), { overwrite: false });
+      assert.equal(sim.readFile(at('plus/a+b c.gcode'))?.toString(), 'G1\n');
+      assert.equal(sim.readFile(at('plus/a b c.gcode')), undefined);
     });
 
-    test('authenticates once per run: one 401 across many requests, a constant User-Agent', T, async () => {
-      const fresh = apiFor(sim);
+    const onceName =
+      flavour.auth === 'digest'
+        ? 'authenticates once per run: one 401 across many requests, a constant User-Agent'
+        : 'authenticates every request with the API key and a constant User-Agent (Buddy 4.4 has no digest)';
+    test(onceName, T, async () => {
+      const other = fresh();
       sim.clearRequests();
+      const payload = '; 0\n'.repeat(100);
       try {
-        await fresh.identify();
-        await fresh.status();
-        await fresh.storages();
+        await other.identify();
+        await other.status();
+        await other.storages();
         for (let i = 0; i < 4; i++) {
-          await fresh.upload(sim.storage, `once/file ${i}.gcode`, body(`; ${i}\n`.repeat(100)), { overwrite: true });
+          await other.upload(sim.storage, at(`once/file ${i}.gcode`), body(`; ${i}\n`.repeat(100)), { overwrite: true });
         }
-        await fresh.list(sim.storage, 'once');
-        await fresh.stat(sim.storage, 'once/file 0.gcode');
-        await fresh.remove(sim.storage, 'once/file 3.gcode');
+        await other.list(sim.storage, flavour.noFolders ? '' : 'once');
+        await other.stat(sim.storage, at('once/file 0.gcode'));
+        await other.remove(sim.storage, at('once/file 3.gcode'));
       } finally {
-        fresh.close();
+        other.close();
       }
       const log = sim.requests();
-      assert.ok(log.length >= 10);
-      assert.equal(log.filter((r) => r.status === 401).length, 1, 'exactly one challenge');
-      const puts = log.filter((r) => r.method === 'PUT');
-      assert.equal(puts.length, 4);
-      for (const put of puts) {
-        assert.equal(put.status, 201);
-        assert.equal(put.auth, 'digest');
-        assert.equal(put.headers['content-type'], 'text/x.gcode');
-        assert.equal(put.headers['overwrite'], '?1');
-        assert.equal(put.headers['accept'], 'application/json');
-        assert.equal(put.headers['content-length'], String(Buffer.byteLength('; 0\n'.repeat(100))));
+      assert.ok(log.length >= 8);
+      assert.equal(log.filter((r) => r.status === 401).length, flavour.auth === 'digest' ? 1 : 0, 'challenges');
+      const uploads = log.filter((r) => r.method === flavour.uploadMethod);
+      assert.equal(uploads.length, 4);
+      for (const up of uploads) {
+        assert.equal(up.status, 201);
+        assert.equal(up.auth, flavour.auth);
+        assert.equal(up.headers['accept'], 'application/json');
+        if (flavour.dialect === 'v1') {
+          assert.equal(up.headers['content-type'], 'text/x.gcode');
+          assert.equal(up.headers['overwrite'], '?1');
+          assert.equal(up.headers['content-length'], String(Buffer.byteLength(payload)));
+        } else {
+          // The multipart envelope is counted up front: the printer reads exactly what was announced.
+          assert.match(up.headers['content-type'] ?? '', /^multipart\/form-data; boundary=\S+$/);
+          assert.equal(up.headers['content-length'], String(up.bytesIn));
+          assert.ok(up.bytesIn > Buffer.byteLength(payload));
+        }
       }
       assert.equal(new Set(log.map((r) => r.headers['user-agent'])).size, 1);
       assert.match(log[0]?.headers['user-agent'] ?? '', /^link-sync\/\d/);
     });
 
-    test('sends the first upload of a run pre-authorised so its body goes once', T, async () => {
-      const fresh = apiFor(sim);
+    test(flavour.auth === 'digest' ? 'sends the first upload of a run pre-authorised so its body goes once' : 'sends the first upload of a run with its key so its body goes once', T, async () => {
+      const other = fresh();
       sim.clearRequests();
       const b = body('G28\n'.repeat(2000));
       try {
-        await fresh.upload(sim.storage, 'preauth/first.gcode', b, { overwrite: true });
+        await other.upload(sim.storage, at('preauth/first.gcode'), b, { overwrite: true });
       } finally {
-        fresh.close();
+        other.close();
       }
-      const log = sim.requests();
       assert.equal(b.opened, 1, 'the body was read once');
-      assert.deepEqual(
-        log.map((r) => [r.method, r.status]),
-        [
-          ['GET', 401],
-          ['GET', 200],
-          ['PUT', 201],
-        ],
-      );
+      // Buddy 4.4 cannot overwrite, so it looks for an old file that must go first.
+      const expected =
+        flavour.auth === 'digest'
+          ? [['GET', 401], ['GET', 200], [flavour.uploadMethod, 201]]
+          : [['GET', 200], ['GET', 404], [flavour.uploadMethod, 201]];
+      assert.deepEqual(sim.requests().map((r) => [r.method, r.status]), expected);
     });
 
     test('reports a wrong password as an auth error without the password', T, async () => {
@@ -258,12 +329,15 @@ for (const flavour of FLAVOURS) {
       try {
         const id = await keyed.identify();
         assert.equal(id.kind, flavour.kind);
-        await keyed.upload(sim.storage, 'key/k.gcode', body('G1\n'), { overwrite: true });
+        await keyed.upload(sim.storage, at('key/k.gcode'), body('G1\n'), { overwrite: true });
       } finally {
         keyed.close();
       }
       const log = sim.requests();
-      assert.ok(log.every((r) => r.auth === 'api-key' && r.status < 400), JSON.stringify(log.map((r) => [r.status, r.auth])));
+      assert.ok(log.length >= 2);
+      // A 404 is fine here (the legacy dialect looks for an old file first); no request may be refused.
+      assert.ok(log.every((r) => r.auth === 'api-key' && r.status !== 401 && r.status !== 403), JSON.stringify(log.map((r) => [r.status, r.auth])));
+      assert.equal(sim.readFile(at('key/k.gcode'))?.toString(), 'G1\n');
       const bad = apiFor(sim, { kind: 'api-key', apiKey: 'wrong-key-000' });
       try {
         const err = await rejection(bad.storages());
@@ -274,30 +348,34 @@ for (const flavour of FLAVOURS) {
       }
     });
 
-    test('refuses an upload while someone else transfers a file', T, async () => {
+    const busyName = flavour.noTransferStatus
+      ? `refuses an upload while someone else transfers a file (status check skipped: ${flavour.noTransferStatus})`
+      : 'refuses an upload while someone else transfers a file';
+    test(busyName, T, async () => {
       sim.seedFolder('foreign');
       sim.setForeignTransfer(true, { path: 'foreign/download.gcode', size: 100_000 });
       try {
         const status = await api.status();
-        assert.equal(status.transferRunning, true);
-        if (flavour.kind === 'buddy') {
+        if (!flavour.noTransferStatus) assert.equal(status.transferRunning, true);
+        if (flavour.kind === 'buddy' && flavour.dialect === 'v1') {
           // Buddy shows the download in progress as a read-only file without a download link.
           const listed = await api.list(sim.storage, 'foreign');
           const partial = listed?.find((e) => e.name === 'download.gcode');
           assert.deepEqual([partial?.readOnly, partial?.partial], [true, true]);
         }
-        const err = await rejection(api.upload(sim.storage, 'foreign/mine.gcode', body('G1\n'), { overwrite: true }));
-        if (flavour.kind === 'buddy') assert.equal(err.kind, 'transfer-busy');
-        else assert.deepEqual([err.kind, err.status], ['http', 500], 'Pi fails a second transfer with a plain 500');
+        const err = await rejection(api.upload(sim.storage, at('foreign/mine.gcode'), body('G1\n'), { overwrite: true }));
+        assert.deepEqual([err.kind, err.status], [flavour.busyUpload.kind, flavour.busyUpload.status]);
       } finally {
         sim.setForeignTransfer(false);
       }
     });
 
     test('reports an unreadable answer as a protocol error', T, async () => {
-      sim.inject({ kind: 'malformed-json', times: 1, pathPrefix: '/api/v1/storage' });
+      const [prefix, call] =
+        flavour.dialect === 'v1' ? ['/api/v1/storage', () => api.storages()] : ['/api/printer', () => api.status()];
+      sim.inject({ kind: 'malformed-json', times: 1, pathPrefix: prefix });
       try {
-        const err = await rejection(api.storages());
+        const err = await rejection(call());
         assert.equal(err.kind, 'protocol');
       } finally {
         sim.clearFaults();
@@ -307,40 +385,12 @@ for (const flavour of FLAVOURS) {
     test('reports an upload whose connection breaks mid-body as an unknown outcome', T, async () => {
       sim.inject({ kind: 'reset-after-bytes', bytes: 20_000, times: 1 });
       try {
-        const err = await rejection(api.upload(sim.storage, 'broken/cut.gcode', body('G1 X1\n'.repeat(50_000)), { overwrite: true }));
+        const err = await rejection(api.upload(sim.storage, at('broken/cut.gcode'), body('G1 X1\n'.repeat(50_000)), { overwrite: true }));
         assert.equal(err.kind, 'unknown-outcome');
-        assert.equal(sim.readFile('broken/cut.gcode'), undefined, 'the printer kept nothing');
+        assert.equal(sim.readFile(at('broken/cut.gcode')), undefined, 'the printer kept nothing');
       } finally {
         sim.clearFaults();
       }
-    });
-  });
-
-  describe(`PrinterApi contract: ${flavour.label} with short-lived nonces`, () => {
-    let sim: SimPrinter;
-    before(async () => {
-      sim = await startPrinter({ model: flavour.model, password: 'correct-horse-7', nonceLifetimeSec: 1 });
-    });
-    after(async () => {
-      await sim.close();
-    });
-
-    test('renews a stale nonce once and carries on, re-sending an upload body', T, async () => {
-      const api = apiFor(sim);
-      try {
-        await api.storages();
-        await sleep(2_300); // long enough for the nonce to die on both personalities
-        await api.list(sim.storage, '');
-        await sleep(2_300);
-        const b = body('G28\n'.repeat(500));
-        await api.upload(sim.storage, 'stale/after-expiry.gcode', b, { overwrite: false });
-        assert.equal(sim.readFile('stale/after-expiry.gcode')?.toString(), 'G28\n'.repeat(500));
-        assert.equal(b.opened, 2, 'the body was opened again for the renewed nonce');
-      } finally {
-        api.close();
-      }
-      const log = sim.requests().map((r) => `${r.method} ${r.status}`);
-      assert.deepEqual(log, ['GET 401', 'GET 200', 'GET 401', 'GET 200', 'PUT 401', 'PUT 201']);
     });
   });
 }

@@ -25,12 +25,12 @@ export function body(content: string | Buffer): UploadBody & { opened: number } 
   return b;
 }
 
-export function apiFor(sim: SimPrinter, auth?: PrinterAuth, name = 'printer-under-test'): PrinterApi {
+export function apiFor(sim: SimPrinter, auth?: PrinterAuth, name = 'printer-under-test', baseUrl = sim.url): PrinterApi {
   return createPrinterApi(
     {
       name,
       printerType: sim.model,
-      baseUrl: sim.url,
+      baseUrl,
       auth: auth ?? { kind: 'digest', username: sim.credentials.username, password: sim.credentials.password },
     },
     { timeouts: { connectMs: 2_000, responseMs: 5_000 } },

@@ -24,7 +24,9 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
   let master: string;
   let config: string;
   const printer = (name: string): SimPrinter => farm.printers.find((p) => p.name === name)!;
-  const sync = (...args: string[]) => runCli(['-c', config, '-s', master, ...args], { cwd: work.dir });
+  // One state folder per test, as a user's would be: runs within a test share their sync record.
+  const sync = (...args: string[]) =>
+    runCli(['-c', config, '-s', master, ...args], { cwd: work.dir, env: { XDG_STATE_HOME: path.join(work.dir, 'state') } });
 
   // A fresh farm and master folder for every test: each starts from empty printers.
   beforeEach(async () => {

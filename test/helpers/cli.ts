@@ -1,6 +1,8 @@
 // Spawns the built CLI (dist/src/bin.js) as a user would, with a time limit, and captures its output.
 
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -22,11 +24,16 @@ export interface CliRunOptions {
   killAfter?: { ms: number; signal: NodeJS.Signals };
 }
 
+/**
+ * Unless the test names a state folder (XDG_STATE_HOME in env, or --state-dir), each run gets an empty
+ * one of its own: sync records never land in the real home, and parallel test files never share a lock.
+ */
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
+  const ownState = options.env && 'XDG_STATE_HOME' in options.env ? undefined : mkdtempSync(path.join(tmpdir(), 'link-sync-state-'));
+  const run = new Promise<CliRun>((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], {
       cwd: options.cwd ?? repoRoot,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...(ownState ? { XDG_STATE_HOME: ownState } : {}), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -47,4 +54,5 @@ export function runCli(args: string[], options: CliRunOptions = {}): Promise<Cli
       resolve({ code, signal, stdout, stderr });
     });
   });
+  return ownState ? run.finally(() => rmSync(ownState, { recursive: true, force: true })) : run;
 }

@@ -2,6 +2,8 @@
 // bundled example master folder onto them for real, then runs again to show that nothing is left to do.
 
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFarm } from '../../simulator/index.js';
 import { sync } from '../../sync.js';
@@ -23,6 +25,8 @@ export async function runDemo(_argv: string[], io: CliIo): Promise<number> {
     { name: 'xl-2', model: 'XL', rateBytesPerSec: 150_000 },
     { name: 'mk3s-3', model: 'MK3S', rateBytesPerSec: 300_000 },
   ]);
+  // The simulated printers are gone after the demo: keep their sync records out of the user's state folder.
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'link-sync-demo-'));
   try {
     const config: FarmConfig = {
       path: '(demo)',
@@ -39,7 +43,7 @@ export async function runDemo(_argv: string[], io: CliIo): Promise<number> {
     const run = async (go: boolean) => {
       const reporters = pickReporters({ json: false, quiet: false }, io);
       try {
-        return await sync({ config, source, go, onEvent: reporters.sink, signal: io.signal });
+        return await sync({ config, source, go, stateDir, onEvent: reporters.sink, signal: io.signal });
       } finally {
         reporters.close();
       }
@@ -55,5 +59,6 @@ export async function runDemo(_argv: string[], io: CliIo): Promise<number> {
     return Math.max(exitCodeForSummary(first), exitCodeForSummary(second));
   } finally {
     await farm.close();
+    rmSync(stateDir, { recursive: true, force: true });
   }
 }

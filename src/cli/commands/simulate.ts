@@ -8,7 +8,8 @@ import { stringify } from 'yaml';
 import { LinkSyncError, UsageError } from '../../errors.js';
 import { configPrinterType, farmPrinterName, parseModelList, parseRate } from '../../simulator/cli-args.js';
 import { startFarm } from '../../simulator/farm.js';
-import type { SimModel, SimPrinter, SimPrinterOptions } from '../../simulator/types.js';
+import { hasLegacyFirmware } from '../../simulator/legacy/index.js';
+import type { SimFirmware, SimModel, SimPrinter, SimPrinterOptions } from '../../simulator/types.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
@@ -24,6 +25,7 @@ interface SimulateOptions {
   writeConfig?: string;
   password?: string;
   apiKey?: string;
+  firmware?: SimFirmware;
 }
 
 function intArg(name: string, min: number, max: number) {
@@ -58,7 +60,11 @@ function buildCommand(io: CliIo): Command {
     .option('--storage-dir <DIR>', 'keep each printer\'s files on disk under DIR/<name>/')
     .option('--write-config <FILE>', 'write a printers.yml for these printers')
     .option('--password <PASSWORD>', 'one password for every printer (default: random per printer)')
-    .option('--api-key <KEY>', 'API key for the Pi printers (Buddy uses the password)');
+    .option('--api-key <KEY>', 'API key for the Pi printers (Buddy uses the password)')
+    .option('--firmware <current|legacy>', 'legacy: only the old API (MINI: Buddy 4.4; MK3*/MK2.5*: PrusaLink 0.6)', (v: string) => {
+      if (v !== 'current' && v !== 'legacy') throw new InvalidArgumentError('give current or legacy');
+      return v;
+    });
 }
 
 function printerOptions(opts: SimulateOptions, models: SimModel[], io: CliIo): SimPrinterOptions[] {
@@ -76,6 +82,10 @@ function printerOptions(opts: SimulateOptions, models: SimModel[], io: CliIo): S
     if (opts.storageDir !== undefined) o.storageDir = join(resolve(io.cwd, opts.storageDir), name);
     if (opts.password !== undefined) o.password = opts.password;
     if (opts.apiKey !== undefined) o.apiKey = opts.apiKey;
+    if (opts.firmware === 'legacy') {
+      if (!hasLegacyFirmware(model)) throw new UsageError(`--firmware legacy: ${model} never had a legacy-only firmware`, { hint: 'use --models with MINI, MK3, MK3S, MK2.5 or MK2.5S' });
+      o.firmware = 'legacy';
+    }
     list.push(o);
   }
   return list;
@@ -85,7 +95,11 @@ function printerOptions(opts: SimulateOptions, models: SimModel[], io: CliIo): S
 export function farmConfigYaml(printers: readonly SimPrinter[]): string {
   const doc: Record<string, Record<string, string>> = {};
   for (const p of printers) {
-    doc[p.name] = { printer_type: configPrinterType(p.model), host: p.url, username: p.credentials.username, password: p.credentials.password };
+    // Buddy 4.4 has no digest login: its API key is the password.
+    doc[p.name] =
+      p.firmware === 'legacy' && p.personality === 'buddy'
+        ? { printer_type: configPrinterType(p.model), host: p.url, api_key: p.credentials.password }
+        : { printer_type: configPrinterType(p.model), host: p.url, username: p.credentials.username, password: p.credentials.password };
   }
   return '# Simulated printers started by `link-sync simulate`; valid while it runs.\n' + stringify(doc);
 }
@@ -93,7 +107,8 @@ export function farmConfigYaml(printers: readonly SimPrinter[]): string {
 function describe(p: SimPrinter): string {
   const c = p.credentials;
   const key = c.apiKey !== undefined ? `  api key ${c.apiKey}` : '';
-  return `  ${p.name.padEnd(12)} ${p.model.padEnd(7)} ${p.url}  user ${c.username}  password ${c.password}${key}`;
+  const legacy = p.firmware === 'legacy' ? ' (legacy API)' : '';
+  return `  ${p.name.padEnd(12)} ${p.model.padEnd(7)} ${p.url}  user ${c.username}  password ${c.password}${key}${legacy}`;
 }
 
 function parse(argv: string[], io: CliIo): SimulateOptions | 'help' {

@@ -11,12 +11,15 @@ import { openLogFile } from '../../report/log-file.js';
 import { fanOut } from '../../report/fan-out.js';
 import type { EventSink } from '../../report/events.js';
 import { exitCodeForSummary } from '../exit-codes.js';
+import { defaultStateDir } from '../../record/paths.js';
 
 export async function runSync(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseSyncArgs(argv, io, VERSION);
   if (parsed.kind === 'exit') return parsed.code;
   const o = parsed.options;
   const reporters = pickReporters(o, io);
+  const stateDir = o.stateDir ?? defaultStateDir({ env: io.env });
+  if (o.verbose && !o.json) io.stdout.write(`Sync record: ${stateDir} (one file per printer)\n`);
   try {
     const summary = await sync({
       config: o.configPath,
@@ -25,12 +28,20 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
       exclude: o.exclude,
       source: o.source,
       relativeTo: o.relativeTo,
-      destination: o.destination,
+      ...(o.destinationGiven ? { destination: o.destination } : {}),
+      matchModel: o.matchModel,
       go: o.execute,
       ignoreState: o.ignoreState,
       delete: o.delete,
       modifyWindowSec: o.modifyWindowSec,
+      stateDir,
+      checksum: o.checksum,
+      force: o.force,
       allowSelfSigned: o.allowSelfSigned,
+      ...(o.maxDelete !== undefined ? { maxDelete: o.maxDelete } : {}),
+      retries: o.retries,
+      ...(o.retryDelayMs !== undefined ? { retryDelayMs: o.retryDelayMs } : {}),
+      ...(o.timeoutMs !== undefined ? { timeouts: timeoutsFor(o.timeoutMs) } : {}),
       env: io.env,
       onEvent: reporters.sink,
       signal: io.signal,
@@ -39,6 +50,11 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
   } finally {
     reporters.close();
   }
+}
+
+/** --timeout sets the answer and stall limits; connecting never needs longer than 10 s on a LAN. */
+function timeoutsFor(ms: number): { connectMs: number; responseMs: number; stallMs: number } {
+  return { connectMs: Math.min(ms, 10_000), responseMs: ms, stallMs: ms };
 }
 
 /** The live view only on an interactive terminal that wants it; plain lines everywhere else. */

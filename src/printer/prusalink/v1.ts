@@ -16,6 +16,7 @@ import {
   parseStorageList,
   parseVersion,
   printedPaths,
+  type VersionInfo,
 } from './wire.js';
 
 /** Storage URL segments both implementations use; a job path starts with one of them. */
@@ -40,12 +41,15 @@ export class PrusaLinkV1 implements PrinterApi {
   constructor(
     private readonly http: PrinterHttp,
     private readonly printerType?: string,
+    /** /api/version as already read by dialect detection, so identify() need not ask again. */
+    private readonly knownVersion?: VersionInfo,
   ) {
     this.name = http.printer;
   }
 
   async identify(): Promise<PrinterIdentity> {
-    const version = parseWith(this.name, 'reading /api/version', parseVersion, await this.getJson('/api/version', 'reading /api/version'));
+    const version =
+      this.knownVersion ?? parseWith(this.name, 'reading /api/version', parseVersion, await this.getJson('/api/version', 'reading /api/version'));
     if (!version.uploadByPut) {
       throw new PrinterError(this.name, 'rejected', `printer ${this.name}: its PrusaLink has only the legacy API (no upload by PUT)`, {
         hint: 'update the printer firmware or PrusaLink to a version with the v1 API',
@@ -134,6 +138,8 @@ export class PrusaLinkV1 implements PrinterApi {
   async remove(storage: string, url: string): Promise<void> {
     const what = `deletion of ${url}`;
     const res = await this.http.request({ method: 'DELETE', target: filesTarget(storage, url), what });
+    // The first attempt lost its connection after going out, and now the file is gone: it was that one.
+    if (res.status === 404 && res.earlierAttemptMayHaveArrived) return;
     if (res.status < 200 || res.status >= 300) throw this.refusal(what, res);
   }
 
@@ -167,7 +173,8 @@ export class PrusaLinkV1 implements PrinterApi {
   }
 
   private refusal(what: string, res: HttpResult): PrinterError {
-    return statusError(this.name, what, res.status, errorText(res.body, headerText(res.headers['content-type'])));
+    const text = errorText(res.body, headerText(res.headers['content-type']));
+    return statusError(this.name, what, res.status, res.attempts > 1 ? `${text}, after ${res.attempts} attempts`.replace(/^, /, '') : text);
   }
 }
 

@@ -6,7 +6,7 @@ import { BUDDY_PRINT_EXTENSIONS, PI_PRINT_EXTENSIONS } from '../model/fat-names.
 import { PrinterState } from '../model/printer-state.js';
 import { UploadSink } from '../model/upload-sink.js';
 import { Volume, type FileNode } from '../model/volume.js';
-import type { SimModel, SimPersonality } from '../types.js';
+import type { SimFirmware, SimModel, SimPersonality } from '../types.js';
 import { FaultSet } from './faults.js';
 import { RequestLog } from './request-log.js';
 
@@ -14,6 +14,7 @@ export interface ResolvedOptions {
   name: string;
   model: SimModel;
   personality: SimPersonality;
+  firmware: SimFirmware;
   port: number;
   hostname: string;
   password: string;

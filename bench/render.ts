@@ -1,0 +1,72 @@
+// Renders benchmark results as Markdown: the machine, a summary of every target, then one table per
+// scenario, and a closing note that names each target missed. The same text goes to stdout and docs/.
+
+import os from 'node:os';
+import type { Row, ScenarioResult } from './scenario.js';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  node: string;
+  os: string;
+}
+
+export function describeMachine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+  };
+}
+
+/** A Markdown table; pipes inside cells are escaped. */
+export function table(columns: string[], rows: Row[]): string {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  const lines = [`| ${columns.map(cell).join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`];
+  for (const row of rows) lines.push(`| ${columns.map((c) => cell(row[c] ?? '')).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+export function renderReport(results: ScenarioResult[], machine: Machine, date: Date): string {
+  const out: string[] = [];
+  out.push('# Performance', '');
+  out.push(
+    'Produced by `npm run bench` (`bench/run.ts`), which generates its master folders in a temporary folder, ' +
+      'runs link-sync as a separate process against simulated PrusaLink printers (Buddy personality) on 127.0.0.1, ' +
+      'and deletes everything afterwards. The simulated printers run in the benchmark process; link-sync\'s CPU time ' +
+      'and peak RSS are its own process\'s.',
+    '',
+  );
+  out.push(
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GiB memory, ${machine.os}, Node ${machine.node}. ` +
+      `Date: ${date.toISOString().replace(/\.\d+Z$/, 'Z')}.`,
+    '',
+  );
+  const targets = results.flatMap((r) => r.targets);
+  out.push('## Targets', '');
+  out.push(
+    table(
+      ['Target', 'Measured', 'Met'],
+      targets.map((t) => ({ Target: t.target, Measured: t.measured, Met: t.met ? 'yes' : '**no**' })),
+    ),
+    '',
+  );
+  for (const result of results) {
+    out.push(`## ${result.title}`, '', result.setup, '', table(result.columns, result.rows), '');
+    for (const note of result.notes) out.push(`- ${note}`);
+    if (result.notes.length > 0) out.push('');
+  }
+  const missed = targets.filter((t) => !t.met);
+  out.push('## Closing note', '');
+  if (missed.length === 0) out.push('Every target is met.');
+  else {
+    out.push(`${missed.length} of ${targets.length} targets missed (the reasons are in the notes of each scenario above):`, '');
+    for (const t of missed) out.push(`- ${t.target}: ${t.measured}.`);
+  }
+  out.push('');
+  return out.join('\n');
+}

@@ -1,0 +1,103 @@
+// Hashing local files for the record: streamed, shared between printers, and refused when the file moved.
+
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import path from 'node:path';
+import { HashCache, hashSourceFile, hashingBody } from '../../src/record/hash.js';
+import type { SourceFile } from '../../src/types.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+const sha = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+async function drain(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('hashing local files', { timeout: 10000 }, () => {
+  let tmp: { dir: string; cleanup: () => void };
+  const sourceFile = (name: string, content: string | Buffer): SourceFile => {
+    const absPath = path.join(tmp.dir, name);
+    writeFileSync(absPath, content);
+    const stat = statSync(absPath);
+    return { relPath: name, absPath, size: stat.size, mtimeMs: stat.mtimeMs };
+  };
+  beforeEach(() => (tmp = tempDir('link-sync-hash-')));
+  afterEach(() => tmp.cleanup());
+
+  it('hashes a file larger than one read chunk', async () => {
+    const content = Buffer.alloc(700 * 1024, 7);
+    assert.equal(await hashSourceFile(sourceFile('big.gcode', content)), sha(content));
+  });
+
+  it('hashes an empty file', async () => {
+    assert.equal(await hashSourceFile(sourceFile('empty.gcode', '')), sha(''));
+  });
+
+  it('gives no hash for a file that changed since the scan or vanished', async () => {
+    const file = sourceFile('a.gcode', 'G28\n');
+    writeFileSync(file.absPath, 'G28\nG1\n');
+    assert.equal(await hashSourceFile(file), undefined);
+    const touched = sourceFile('b.gcode', 'G28\n');
+    utimesSync(touched.absPath, 1000, 1000);
+    assert.equal(await hashSourceFile(touched), undefined);
+    assert.equal(await hashSourceFile({ ...touched, absPath: path.join(tmp.dir, 'missing.gcode') }), undefined);
+  });
+
+  it('reads each file once however many printers ask', async () => {
+    const cache = new HashCache();
+    const a = sourceFile('a.gcode', 'A');
+    const b = sourceFile('b.gcode', 'B');
+    const [first, second] = await Promise.all([cache.getAll([a, b]), cache.getAll([a, b])]);
+    assert.deepEqual(first, new Map([['a.gcode', sha('A')], ['b.gcode', sha('B')]]));
+    assert.deepEqual(second, first);
+    assert.equal(cache.filesRead, 2);
+  });
+
+  it('hashes an upload body as it is read, again on each reopening', async () => {
+    let opened = 0;
+    const body = hashingBody({
+      size: 6,
+      open: () => {
+        opened++;
+        return Readable.from([Buffer.from('abc'), Buffer.from(opened === 1 ? 'def' : 'xyz')]);
+      },
+    });
+    assert.equal(body.sha256(), undefined);
+    assert.equal((await drain(body.open())).toString(), 'abcdef');
+    assert.equal(body.sha256(), sha('abcdef'));
+    assert.equal((await drain(body.open())).toString(), 'abcxyz');
+    assert.equal(body.sha256(), sha('abcxyz'));
+  });
+
+  it('has the hash once the announced bytes went through, before the stream ends', async () => {
+    const body = hashingBody({ size: 3, open: () => Readable.from([Buffer.from('abc')]) });
+    const stream = body.open();
+    await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+    assert.equal(body.sha256(), sha('abc'));
+  });
+
+  it('claims no hash for a body longer than announced', async () => {
+    const body = hashingBody({ size: 2, open: () => Readable.from([Buffer.from('ab'), Buffer.from('c')]) });
+    await drain(body.open());
+    assert.equal(body.sha256(), undefined);
+  });
+
+  it('passes a read error on and keeps no hash', async () => {
+    const body = hashingBody({
+      size: 3,
+      open: () =>
+        new Readable({
+          read() {
+            this.destroy(new Error('disk gone'));
+          },
+        }),
+    });
+    await assert.rejects(drain(body.open()), /disk gone/);
+    assert.equal(body.sha256(), undefined);
+  });
+});

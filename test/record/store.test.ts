@@ -1,0 +1,112 @@
+// Record files: round trip, atomic replacement, and damaged or foreign files reported and ignored.
+
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PrinterRecord, parseRecord } from '../../src/record/record.js';
+import { loadRecord, recordPath, saveRecord } from '../../src/record/store.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+const KEY = 'serial:CZPX0001';
+const HASH = 'c'.repeat(64);
+
+describe('record store', { timeout: 10000 }, () => {
+  let tmp: { dir: string; cleanup: () => void };
+  let dir: string;
+  beforeEach(() => {
+    tmp = tempDir('link-sync-record-');
+    dir = path.join(tmp.dir, 'state', 'link-sync');
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('starts empty when the printer has no record yet', async () => {
+    const loaded = await loadRecord(dir, KEY);
+    assert.equal(loaded.record.size, 0);
+    assert.equal(loaded.warning, undefined);
+  });
+
+  it('saves and loads entries per storage, creating the folder, leaving no temporary file', async () => {
+    const record = new PrinterRecord(KEY);
+    record.set('usb', 'farm/a.gcode', { size: 12, sha256: HASH, mtimeMs: 1700000000123.4567, mTimestamp: 1700000010 });
+    record.set('usb', 'farm/b.gcode', { size: 0, sha256: HASH, mtimeMs: 1 });
+    record.set('local', 'x.gcode', { size: 3, sha256: HASH, mtimeMs: 2, mTimestamp: 4 });
+    const file = await saveRecord(dir, record);
+    assert.equal(file, recordPath(dir, KEY));
+    assert.deepEqual(readdirSync(dir), [path.basename(file)]);
+    const loaded = await loadRecord(dir, KEY);
+    assert.equal(loaded.warning, undefined);
+    assert.deepEqual([...loaded.record.entries('usb')], [...record.entries('usb')]);
+    assert.deepEqual(loaded.record.entries('local').get('x.gcode'), { size: 3, sha256: HASH, mtimeMs: 2, mTimestamp: 4 });
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    assert.equal(doc['printer'], KEY);
+    assert.equal(doc['version'], 1);
+  });
+
+  it('replaces the previous file whole', async () => {
+    const record = new PrinterRecord(KEY);
+    record.set('usb', 'a.gcode', { size: 1, sha256: HASH, mtimeMs: 1 });
+    await saveRecord(dir, record);
+    record.delete('usb', 'a.gcode');
+    record.set('usb', 'b.gcode', { size: 2, sha256: HASH, mtimeMs: 2 });
+    await saveRecord(dir, record);
+    const loaded = await loadRecord(dir, KEY);
+    assert.deepEqual([...loaded.record.entries('usb').keys()], ['b.gcode']);
+  });
+
+  const damaged: Array<[string, string, RegExp]> = [
+    ['cut short', '{"format":"link-sync-record","vers', /not valid JSON/],
+    ['empty', '', /not valid JSON/],
+    ['not a record', '{"hello":1}', /not a link-sync record/],
+    ['from a newer version', JSON.stringify({ format: 'link-sync-record', version: 9, printer: KEY, storages: {} }), /format version 9/],
+    ['foreign', JSON.stringify({ format: 'link-sync-record', version: 1, printer: 'serial:OTHER', storages: {} }), /another printer .*serial:OTHER/],
+    [
+      'with a malformed entry',
+      JSON.stringify({ format: 'link-sync-record', version: 1, printer: KEY, storages: { usb: { 'a.gcode': { size: -1, sha256: HASH, mtimeMs: 1 } } } }),
+      /entry for "usb\/a.gcode" is malformed/,
+    ],
+    [
+      'with a bad hash',
+      JSON.stringify({ format: 'link-sync-record', version: 1, printer: KEY, storages: { usb: { 'a.gcode': { size: 1, sha256: 'xyz', mtimeMs: 1 } } } }),
+      /malformed/,
+    ],
+  ];
+  for (const [name, text, says] of damaged) {
+    it(`reports and ignores a record file that is ${name}`, async () => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(recordPath(dir, KEY), text);
+      const loaded = await loadRecord(dir, KEY);
+      assert.equal(loaded.record.size, 0);
+      assert.match(loaded.warning ?? '', says);
+      assert.match(loaded.warning ?? '', /ignored/);
+      assert.ok(loaded.warning?.includes(recordPath(dir, KEY)), 'the warning names the file');
+    });
+  }
+
+  it('reports a record path that cannot be read as a file', async () => {
+    mkdirSync(recordPath(dir, KEY), { recursive: true });
+    const loaded = await loadRecord(dir, KEY);
+    assert.match(loaded.warning ?? '', /cannot be read \(EISDIR\)/);
+  });
+
+  it('fails to save into a folder it cannot create, without leaving anything behind', async () => {
+    writeFileSync(path.join(tmp.dir, 'blocker'), 'a file where the folder should be');
+    const record = new PrinterRecord(KEY);
+    record.set('usb', 'a.gcode', { size: 1, sha256: HASH, mtimeMs: 1 });
+    await assert.rejects(saveRecord(path.join(tmp.dir, 'blocker', 'state'), record));
+  });
+
+  it('writes the same bytes for the same entries, whatever order they were added in', () => {
+    const a = new PrinterRecord(KEY);
+    const b = new PrinterRecord(KEY);
+    const e = { size: 1, sha256: HASH, mtimeMs: 1 };
+    a.set('usb', 'x', e);
+    a.set('usb', 'y', e);
+    b.set('usb', 'y', e);
+    b.set('usb', 'x', e);
+    const when = new Date(0);
+    assert.equal(a.serialize(when), b.serialize(when));
+    const parsed = parseRecord(a.serialize(when), KEY);
+    assert.ok(parsed.ok);
+  });
+});
