@@ -303,7 +303,7 @@ function withAttempts(error: unknown, attempts: number): unknown {
 
 /** One signal that fires when either does; `dispose` drops the listeners (the run signal is long-lived). */
 function linkSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): { signal: AbortSignal | undefined; dispose: () => void } {
-  if (!a || !b) return { signal: a ?? b, dispose: () => undefined };
+  if (!a || !b || a === b) return { signal: a ?? b, dispose: () => undefined };
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   if (a.aborted || b.aborted) controller.abort();

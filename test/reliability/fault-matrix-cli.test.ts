@@ -3,7 +3,7 @@
 
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFarm, type SimFarm, type SimPrinter } from '../../src/simulator/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -72,6 +72,15 @@ describe('fault matrix through the CLI', { timeout: 180_000 }, () => {
       assertNoSecrets(text, secrets(farm!), 'the output');
     });
   }
+
+  test('a config holding passwords that other users can read gives a warning, not a failure', ROW, async () => {
+    const { master, config, env } = await setUp();
+    chmodSync(config, 0o644);
+    const out = await runCli(['-c', config, '-s', master], { cwd: work!.dir, env });
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stderr, /^warning: .*printers\.yml holds a password or API key and other users can read it \(mode 644\): run chmod 600 .*, or use password_env \/ api_key_env$/m);
+    assertNoSecrets(out.stdout + out.stderr, secrets(farm!), 'the output');
+  });
 
   test('F21 a faulty run (wrong password, reset upload) leaks no password into stdout, stderr, JSON or the log', ROW, async () => {
     const { master, env } = await setUp();
