@@ -175,7 +175,7 @@ export function chooseStorage(printer: string, storages: StorageInfo[], wanted: 
   if (wanted !== undefined) {
     const found = storages.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
     if (!found) {
-      throw new PrinterError(printer, 'storage', `${printer}: has no storage "${wanted}" (it has: ${names})`, {
+      throw new PrinterError(printer, 'storage', `printer ${printer}: has no storage "${wanted}" (it has: ${names})`, {
         hint: `use -d with one of: ${names}`,
       });
     }
@@ -184,7 +184,7 @@ export function chooseStorage(printer: string, storages: StorageInfo[], wanted: 
   const writable = storages.filter((s) => !s.readOnly);
   const chosen = writable.find((s) => s.available) ?? writable[0];
   if (!chosen) {
-    throw new PrinterError(printer, 'storage', `${printer}: no writable storage (it has: ${names})`, {
+    throw new PrinterError(printer, 'storage', `printer ${printer}: no writable storage (it has: ${names})`, {
       hint: 'insert a USB stick, or check the printer',
     });
   }
@@ -194,12 +194,12 @@ export function chooseStorage(printer: string, storages: StorageInfo[], wanted: 
 function checkUsable(printer: string, storage: StorageInfo): StorageInfo {
   if (!storage.available) {
     const what = storage.name === 'usb' ? 'no USB stick is inserted' : `storage "${storage.name}" is not available`;
-    throw new PrinterError(printer, 'storage', `${printer}: ${what}`, {
+    throw new PrinterError(printer, 'storage', `printer ${printer}: ${what}`, {
       hint: 'insert the storage and run again; nothing was changed on this printer',
     });
   }
   if (storage.readOnly) {
-    throw new PrinterError(printer, 'storage', `${printer}: storage "${storage.name}" is read-only`, {
+    throw new PrinterError(printer, 'storage', `printer ${printer}: storage "${storage.name}" is read-only`, {
       hint: 'choose a writable storage with -d',
     });
   }

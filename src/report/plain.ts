@@ -77,7 +77,7 @@ export function linesFor(event: SyncEvent): Line[] {
     case 'action-failed':
       return [
         {
-          text: `${event.printer}: FAILED to ${VERB[event.action.kind]} ${event.action.path}: ${event.error.message}${event.error.hint ? ` (${event.error.hint})` : ''}`,
+          text: `${event.printer}: FAILED to ${VERB[event.action.kind]} ${event.action.path}: ${about(event.printer, event.error.message)}${event.error.hint ? ` (${event.error.hint})` : ''}`,
           error: true,
         },
       ];
@@ -98,17 +98,25 @@ function printerLine(r: PrinterResult): Line {
     case 'in-sync':
       return { text: `${r.printer}: in sync: ${doneText(r)} in ${time}` };
     case 'skipped':
-      return { text: `${r.printer}: skipped: ${r.reason ?? 'busy'}` };
+      return { text: `${r.printer}: skipped: ${about(r.printer, r.reason ?? 'busy')}` };
     case 'unreachable':
-      return { text: `${r.printer}: UNREACHABLE: ${r.reason ?? 'no answer'}${r.error?.hint ? ` (${r.error.hint})` : ''}`, error: true };
+      return { text: `${r.printer}: UNREACHABLE: ${about(r.printer, r.reason ?? 'no answer')}${r.error?.hint ? ` (${r.error.hint})` : ''}`, error: true };
     case 'interrupted':
       return { text: `${r.printer}: INTERRUPTED: ${doneText(r)}, ${r.notRun} not run`, error: true };
     case 'failed':
       return {
-        text: `${r.printer}: FAILED: ${r.reason ?? 'see above'}${r.error?.hint && r.reason === r.error.message ? ` (${r.error.hint})` : ''}; ${doneText(r)}, ${r.failed} failed, ${r.notRun} not run`,
+        text: `${r.printer}: FAILED: ${about(r.printer, r.reason ?? 'see above')}${r.error?.hint && r.reason === r.error.message ? ` (${r.error.hint})` : ''}; ${doneText(r)}, ${r.failed} failed, ${r.notRun} not run`,
         error: true,
       };
   }
+}
+
+/** Errors name their printer so they stand alone; a line that starts with the name already drops it. */
+function about(printer: string, message: string): string {
+  for (const prefix of [`printer ${printer}: `, `${printer}: `]) {
+    if (message.startsWith(prefix)) return message.slice(prefix.length);
+  }
+  return message;
 }
 
 function doneText(r: PrinterResult): string {
