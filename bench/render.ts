@@ -56,7 +56,12 @@ export function renderReport(results: ScenarioResult[], machine: Machine, date: 
     '',
   );
   for (const result of results) {
-    out.push(`## ${result.title}`, '', result.setup, '', table(result.columns, result.rows), '');
+    out.push(`## ${result.title}`, '', result.setup, '');
+    if (result.loadAtStart !== undefined) {
+      const busy = result.loadAtStart > machine.cores * 0.5 ? ': other processes were running, so times are longer than on an idle machine' : '';
+      out.push(`Load average when it started: ${result.loadAtStart.toFixed(1)} on ${machine.cores} cores${busy}.`, '');
+    }
+    out.push(table(result.columns, result.rows), '');
     for (const note of result.notes) out.push(`- ${note}`);
     if (result.notes.length > 0) out.push('');
   }

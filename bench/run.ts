@@ -55,6 +55,7 @@ async function main(): Promise<number> {
   for (const scenario of chosen) {
     workDir = mkdtempSync(join(os.tmpdir(), `link-sync-bench-${scenario.name}-`));
     const started = Date.now();
+    const loadAtStart = os.loadavg()[0] ?? 0;
     try {
       const result = await scenario.run({
         binPath: join(repoRoot, 'dist/src/bin.js'),
@@ -62,7 +63,7 @@ async function main(): Promise<number> {
         workDir,
         log,
       });
-      results.push({ order: scenario.order, result });
+      results.push({ order: scenario.order, result: { ...result, loadAtStart } });
       log(`${scenario.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } catch (error) {
       failed = true;

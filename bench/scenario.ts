@@ -21,6 +21,8 @@ export interface ScenarioResult {
   targets: TargetCheck[];
   /** Observations worth keeping beside the numbers (what bounded the time, what was checked). */
   notes: string[];
+  /** The machine's 1-minute load average when the scenario started (set by the runner). */
+  loadAtStart?: number;
 }
 
 export interface BenchContext {

@@ -20,5 +20,6 @@ export {
   SourceError,
   PrinterError,
   InternalError,
+  StateError,
   type PrinterErrorKind,
 } from './errors.js';

@@ -14,6 +14,19 @@ const RSS_LIMIT = 100_000_000;
 
 async function run(ctx: BenchContext): Promise<ScenarioResult> {
   const source = join(ctx.workDir, 'master');
+  const small = join(ctx.workDir, 'small');
+  await writeRandomFile(join(small, 'large/XL_full-plate_5-toolheads.bgcode'), 1000);
+  await writeRandomFile(join(source, 'large/XL_full-plate_5-toolheads.bgcode'), FILE_SIZE);
+  // The same run with a 1 kB file: what link-sync needs whatever it sends (Node, modules, 16 printers).
+  ctx.log(`memory: baseline, a 1 kB file to ${PRINTERS} printers`);
+  const baseFarm = await startBenchFarm(ctx.workDir, PRINTERS);
+  let baseline;
+  try {
+    baseline = await runLinkSync(ctx, 'memory-baseline', ['-c', baseFarm.configPath, '-s', small, '--go']);
+    expectOutcome(baseline, 'in-sync', 'memory baseline');
+  } finally {
+    await baseFarm.close();
+  }
   ctx.log('memory: writing a 1 GB file');
   await writeRandomFile(join(source, 'large/XL_full-plate_5-toolheads.bgcode'), FILE_SIZE);
   const bench = await startBenchFarm(ctx.workDir, PRINTERS);
@@ -34,6 +47,7 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
       'Throughput (all printers)': rate(total / (result.wallMs / 1000)),
       'link-sync CPU': seconds(result.cpuMs),
       'link-sync peak RSS': megabytes(result.maxRssBytes),
+      'Baseline peak RSS (a 1 kB file)': megabytes(baseline.maxRssBytes),
       'Simulator CPU': percent(load.cpuShare),
     };
     return {
@@ -49,12 +63,22 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
         },
       ],
       notes: [
+        ...(result.maxRssBytes > RSS_LIMIT ? [whyOver(result.maxRssBytes, baseline.maxRssBytes)] : []),
         'Peak RSS is the link-sync process\'s own (getrusage maxrss, read at its exit), Node itself included; the simulated printers run in another process and keep only a running hash of what they receive.',
       ],
     };
   } finally {
     await bench.close();
   }
+}
+
+function whyOver(peak: number, base: number): string {
+  return (
+    `Why the target is missed: sending adds ${megabytes(peak - base)} to the ${megabytes(base)} link-sync needs anyway, though only 16 × 64 kB are being read at any moment. ` +
+    'The rest is spent read buffers: every chunk a file read stream hands out is a new 64 kB Buffer outside the JS heap, and V8 collects those only after ' +
+    'tens of MB of them have piled up. Reading each upload into two buffers it reuses (one filling while the socket still holds the other, released by the ' +
+    'write callback) makes no garbage and keeps the peak near the baseline.'
+  );
 }
 
 export const memory: Scenario = { name: 'memory', order: 3, run };

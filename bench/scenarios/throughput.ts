@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expectOutcome, runLinkSync } from '../support/child.js';
 import { requestStats, startBenchFarm, watchSimulatorLoad } from '../support/farm.js';
 import { megabytes, percent, rate, seconds } from '../support/format.js';
+import { slowestTimeline } from '../support/timeline.js';
 import { writeRandomFile } from '../support/master.js';
 import type { BenchContext, Row, Scenario, ScenarioResult, TargetCheck } from '../scenario.js';
 
@@ -48,7 +49,8 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
       const allowedMs = limitMs * SLACK_RATIO + FIXED_MS;
       const ratio = result.wallMs / limitMs;
       const met = result.wallMs <= allowedMs;
-      const slowest = Math.max(...result.summary.printers.map((p) => p.durationMs));
+      const t = slowestTimeline(bench.farm.printers.map((p) => p.requests()), result.startedAtMs, result.startedAtMs + result.wallMs, RATE);
+      const split = `${seconds(t.beforeFirstMs)} / ${seconds(t.betweenMs)} / ${seconds(t.excessMs)} / ${seconds(t.afterLastMs)}`;
       rows.push({
         Printers: String(count),
         'Sent per printer': megabytes(masterBytes),
@@ -56,7 +58,7 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
         Wall: seconds(result.wallMs),
         Ratio: ratio.toFixed(3),
         'Allowed (1.05 × limit + 1 s)': seconds(allowedMs),
-        'Slowest printer': seconds(slowest),
+        'Time not sending (before first / between / in uploads / after last)': split,
         'link-sync CPU': seconds(result.cpuMs),
         'link-sync peak RSS': megabytes(result.maxRssBytes),
         'Simulator CPU': percent(load.cpuShare),
@@ -67,6 +69,14 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
         measured: `${seconds(result.wallMs)} for a ${seconds(limitMs)} limit (ratio ${ratio.toFixed(3)}; ≤ ${seconds(allowedMs)} allowed)`,
         met,
       });
+      if (!met) {
+        notes.push(
+          `${count} printers: ${seconds(result.wallMs - limitMs)} over the limit. On the printer that finished last, ${seconds(t.beforeFirstMs)} passed before its first upload began ` +
+            `(process start, config, scan, then identify, status, listing and planning for all ${count} printers at once), ${seconds(t.betweenMs)} between its ${t.uploads} uploads ` +
+            `(per file: the state re-check and a new connection, since Buddy closes it after each upload, with all ${count} printers changing files at the same moment), ` +
+            `${seconds(t.excessMs)} inside uploads beyond bytes ÷ rate, and ${seconds(t.afterLastMs)} after its last upload until link-sync exited.`,
+        );
+      }
       if (load.cpuShare > 0.8 || load.loopP99Ms > 100) {
         notes.push(`${count} printers: the simulator was busy (${percent(load.cpuShare)} of a core, loop delay p99 ${load.loopP99Ms.toFixed(0)} ms); part of any excess may be its own.`);
       }

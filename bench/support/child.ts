@@ -11,6 +11,8 @@ import type { BenchContext } from '../scenario.js';
 
 export interface ChildRun {
   exitCode: number | null;
+  /** Epoch ms when the process was started, to line up with the printers' request logs. */
+  startedAtMs: number;
   wallMs: number;
   /** User + system CPU time of the link-sync process. */
   cpuMs: number;
@@ -26,6 +28,7 @@ export async function runLinkSync(ctx: BenchContext, label: string, args: string
   const out = openSync(eventsFile, 'w');
   const err = openSync(stderrFile, 'w');
   const started = process.hrtime.bigint();
+  const startedAtMs = Date.now();
   let exitCode: number | null;
   try {
     // LINK_SYNC_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the link-sync process.
@@ -51,6 +54,7 @@ export async function runLinkSync(ctx: BenchContext, label: string, args: string
   const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as UsageReport;
   return {
     exitCode,
+    startedAtMs,
     wallMs,
     cpuMs: (usage.userCpuUs + usage.systemCpuUs) / 1000,
     maxRssBytes: usage.maxRssKb * 1024,

@@ -1,4 +1,4 @@
-// Is the printer's copy of a file stale? The time-and-size rule, kept apart so a sync record can replace it.
+// Is the printer's copy of a file stale by the time-and-size rule? The fallback for files the sync record does not know.
 
 import type { RemoteFile, SourceFile, SyncPolicy } from '../types.js';
 

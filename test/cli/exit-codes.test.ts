@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, InternalError, LinkSyncError, PrinterError, SourceError, UsageError, type PrinterErrorKind } from '../../src/errors.js';
+import { ConfigError, InternalError, LinkSyncError, PrinterError, SourceError, StateError, UsageError, type PrinterErrorKind } from '../../src/errors.js';
 import { ExitCode, combineExitCodes, exitCodeFor, exitCodeForSummary } from '../../src/cli/exit-codes.js';
 import { emptyCounts, type PrinterResult, type RunSummary } from '../../src/report/events.js';
 
@@ -33,6 +33,8 @@ describe('exit codes', { timeout: 5000 }, () => {
     ['a usage error', new UsageError('x'), 2],
     ['a config error', new ConfigError('x'), 2],
     ['a source error', new SourceError('x'), 2],
+    ['a sync record folder locked by another run', new StateError('STATE_LOCKED', 'x'), 2],
+    ['a sync record folder that cannot be written', new StateError('STATE_UNWRITABLE', 'x'), 2],
     ['an internal error', new InternalError('x'), 70],
     ['an unreachable printer', new PrinterError('p', 'unreachable', 'x'), 3],
     ['refused credentials', new PrinterError('p', 'auth', 'x'), 3],

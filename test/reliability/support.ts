@@ -190,6 +190,25 @@ export async function waitFor(what: string, test: () => boolean | Promise<boolea
   }
 }
 
+/**
+ * A port on 127.0.0.1 that refuses connections and stays that way: below 1024, where no test server
+ * (they all take ephemeral ports) can start listening in the meantime, as a freed port could.
+ */
+export async function refusedPort(): Promise<number> {
+  for (const port of [1, 3, 9, 13, 17, 19, 37, 79, 113, 119]) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const s = new Socket();
+      s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+      s.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(false);
+      });
+    });
+    if (refused) return port;
+  }
+  assert.fail('no port on 127.0.0.1 refuses connections');
+}
+
 /** A TCP server that accepts connections and never answers: a printer that hangs. */
 export async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
