@@ -34,19 +34,19 @@ export function matchFiles(source: SourceTree, remote: RemoteTree, rules: NameRu
     const key = fold(folder.path);
     if (!foldersByKey.has(key)) foldersByKey.set(key, folder);
   }
-  const localFiles = groupBy(source.files, (file) => fold(file.relPath));
-  const localFolders = new Set(source.folders.map(fold));
+  const local = sourceIndex(source, rules);
 
   const pairs: FilePair[] = [];
   const problems: PlanProblem[] = [];
   const claimed = new Set<RemoteFile>();
 
-  for (const file of source.files) {
-    const key = fold(file.relPath);
+  for (let i = 0; i < source.files.length; i++) {
+    const file = source.files[i]!;
+    const key = local.keys[i]!;
     const candidates = remoteFiles.get(key) ?? [];
     // A remote file named by any local file is never extraneous, even when that local file has a problem.
     for (const candidate of candidates) claimed.add(candidate);
-    const conflict = findConflict(file, key, localFiles, localFolders, remoteFiles, foldersByKey, fold);
+    const conflict = local.conflicts[i] ?? remoteConflict(key, local.ancestorKeys[i]!, remoteFiles, foldersByKey);
     if (conflict) {
       problems.push({ path: file.relPath, ...conflict });
       continue;
@@ -63,18 +63,89 @@ export function matchFiles(source: SourceTree, remote: RemoteTree, rules: NameRu
   };
 }
 
-function findConflict(
+type Conflict = Omit<PlanProblem, 'path'>;
+
+/** What matching needs from the source alone: the same for every printer with the same case rule. */
+interface SourceIndex {
+  /** Folded relPath of each file, in source order. */
+  keys: string[];
+  /** Folded ancestor folders of each file, nearest last. */
+  ancestorKeys: string[][];
+  /** Each file's clash with other local names (undefined: none). */
+  conflicts: Array<Conflict | undefined>;
+}
+
+/**
+ * One index per source tree and case rule, built by the first printer and reused by the others: a
+ * farm plans the same source many times. A source tree is a value once scanned; the index is built
+ * again should its file or folder list be replaced or change length.
+ */
+interface CachedIndex {
+  files: readonly SourceFile[];
+  folders: readonly string[];
+  fileCount: number;
+  folderCount: number;
+  caseInsensitive: boolean;
+  index: SourceIndex;
+}
+
+const sourceIndexes = new WeakMap<SourceTree, CachedIndex[]>();
+
+function sourceIndex(source: SourceTree, rules: NameRules): SourceIndex {
+  const cached = sourceIndexes.get(source) ?? [];
+  const current = (c: CachedIndex): boolean =>
+    c.caseInsensitive === rules.caseInsensitive &&
+    c.files === source.files &&
+    c.folders === source.folders &&
+    c.fileCount === source.files.length &&
+    c.folderCount === source.folders.length;
+  const hit = cached.find(current);
+  if (hit) return hit.index;
+  const index = buildSourceIndex(source, rules);
+  const fresh = cached.filter((c) => c.caseInsensitive !== rules.caseInsensitive && c.files === source.files && c.folders === source.folders);
+  fresh.push({
+    files: source.files,
+    folders: source.folders,
+    fileCount: source.files.length,
+    folderCount: source.folders.length,
+    caseInsensitive: rules.caseInsensitive,
+    index,
+  });
+  sourceIndexes.set(source, fresh);
+  return index;
+}
+
+function buildSourceIndex(source: SourceTree, rules: NameRules): SourceIndex {
+  const fold = (path: string): string => foldName(path, rules);
+  const keys = source.files.map((file) => fold(file.relPath));
+  const localFiles = new Map<string, SourceFile[]>();
+  source.files.forEach((file, i) => {
+    const group = localFiles.get(keys[i]!);
+    if (group) group.push(file);
+    else localFiles.set(keys[i]!, [file]);
+  });
+  const localFolders = new Set(source.folders.map(fold));
+  const ancestorKeys: string[][] = [];
+  const conflicts: Array<Conflict | undefined> = [];
+  source.files.forEach((file, i) => {
+    const ancestors = ancestorPaths(file.relPath);
+    const folded = ancestors.map(fold);
+    ancestorKeys.push(folded);
+    conflicts.push(localConflict(file, keys[i]!, ancestors, folded, localFiles, localFolders));
+  });
+  return { keys, ancestorKeys, conflicts };
+}
+
+/** Clashes among local names: checked before anything on the printer. */
+function localConflict(
   file: SourceFile,
   key: string,
+  ancestors: readonly string[],
+  ancestorKeys: readonly string[],
   localFiles: ReadonlyMap<string, SourceFile[]>,
   localFolders: ReadonlySet<string>,
-  remoteFiles: ReadonlyMap<string, RemoteFile[]>,
-  remoteFolders: ReadonlyMap<string, RemoteFolder>,
-  fold: (path: string) => string,
-): Omit<PlanProblem, 'path'> | undefined {
-  // The group always holds the file itself; only a larger one can hold a twin.
-  const group = localFiles.get(key);
-  const twins = group !== undefined && group.length > 1 ? group.filter((other) => other !== file) : [];
+): Conflict | undefined {
+  const twins = (localFiles.get(key) ?? []).filter((other) => other !== file);
   if (twins.length > 0) {
     const names = twins.map((other) => `"${other.relPath}"`).join(', ');
     return {
@@ -88,8 +159,6 @@ function findConflict(
       message: `"${file.relPath}" has the same name as a local folder on this printer, which ignores case`,
     };
   }
-  const ancestors = ancestorPaths(file.relPath);
-  const ancestorKeys = ancestors.map(fold);
   for (let i = 0; i < ancestors.length; i++) {
     const clash = localFiles.get(ancestorKeys[i]!);
     if (clash && clash[0]) {
@@ -99,6 +168,16 @@ function findConflict(
       };
     }
   }
+  return undefined;
+}
+
+/** Clashes with what the printer holds: a folder where the file goes, a file where a folder goes. */
+function remoteConflict(
+  key: string,
+  ancestorKeys: readonly string[],
+  remoteFiles: ReadonlyMap<string, RemoteFile[]>,
+  remoteFolders: ReadonlyMap<string, RemoteFolder>,
+): Conflict | undefined {
   const folder = remoteFolders.get(key);
   if (folder) {
     return {

@@ -93,7 +93,7 @@ export function socketError(printer: string, what: string, origin: string, err: 
   const code = errorCode(err) ?? 'error';
   if (code.startsWith('ERR_TLS') || /CERT|SELF_SIGNED/.test(code)) {
     return new PrinterError(printer, 'unreachable', `printer ${printer}: TLS failed for ${origin} (${code})`, {
-      hint: 'the printer uses a certificate this machine does not trust; allow self-signed certificates for it',
+      hint: 'the printer uses a certificate this machine does not trust; if it is a self-signed certificate you trust, run with --allow-self-signed',
       cause: err,
     });
   }
