@@ -23,6 +23,8 @@ export interface PrinterJob {
   destination: Destination;
   prefix: string;
   go: boolean;
+  /** Emit each file judged in sync with its reason. */
+  verbose?: boolean;
   ignoreState: boolean;
   policy: SyncPolicy;
   emit: EventSink;
@@ -100,6 +102,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       problems: plan.problems,
       holds: plan.holds,
       unchanged: plan.unchanged,
+      ...(job.verbose && plan.same ? { same: plan.same } : {}),
       uploadBytes: plan.uploadBytes,
       ...(job.skipped && job.skipped.length > 0 ? { skipped: job.skipped } : {}),
     });

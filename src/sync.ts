@@ -9,6 +9,7 @@ import type { SourceTree } from './types.js';
 import type { EventSink, RunSummary } from './report/events.js';
 import { syncPrinter, type PrinterJob } from './sync-printer.js';
 import { createPrinterApi, type PrinterApiOptions } from './printer/create.js';
+import type { ExchangeNotice } from './printer/http.js';
 import { DEFAULT_RETRY_POLICY } from './printer/retry.js';
 import { SourceError } from './errors.js';
 import type { PrinterApi } from './printer/api.js';
@@ -66,6 +67,8 @@ export interface SyncOptions {
   /** Where environment variables named by the config are read (default process.env). */
   env?: Record<string, string | undefined>;
   onEvent?: EventSink;
+  /** Also emit every request on the wire and every "in sync" decision with its reason. */
+  verbose?: boolean;
   signal?: AbortSignal;
   /** Builds the PrinterApi for a printer (default: PrusaLink over HTTP). */
   connect?: (printer: PrinterConfig) => PrinterApi;
@@ -182,6 +185,9 @@ async function runPrinters(
       retry: { ...DEFAULT_RETRY_POLICY, retries, baseDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs },
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.verbose
+        ? { onExchange: (n: ExchangeNotice) => emit({ type: 'request', ...n }) }
+        : {}),
       onRetry: (n) =>
         emit({
           type: 'warning',
@@ -200,6 +206,7 @@ async function runPrinters(
         prefix: route?.prefix ?? inputs.prefix,
         ...(route && route.skipped.length > 0 ? { skipped: route.skipped } : {}),
         go: !dryRun,
+        verbose: options.verbose ?? false,
         ignoreState: options.ignoreState ?? false,
         policy: {
           modifyWindowSec: options.modifyWindowSec ?? 60,

@@ -185,6 +185,8 @@ export interface PrinterPlan {
   holds: PlanHold[];
   /** Files already in sync. */
   unchanged: number;
+  /** Each file judged in sync, and why (its length is `unchanged`). */
+  same?: Array<{ path: string; reason: string }>;
   /** Total bytes the uploads and replacements will send. */
   uploadBytes: number;
   /** Sync record changes that need no upload (adopted, refreshed, dropped entries); with a record only. */

@@ -43,6 +43,7 @@ export function planPrinter(input: PlanInput): PrinterPlan {
   const holds: PlanHold[] = [];
   const transfers: Action[] = [];
   let unchanged = 0;
+  const same: Array<{ path: string; reason: string }> = [];
 
   const pathProblems = (path: string, targetUrl: string): boolean => {
     const found = checkRemotePath(targetUrl, remote.storage, rules);
@@ -78,6 +79,7 @@ export function planPrinter(input: PlanInput): PrinterPlan {
     const decision = decide(file, copy);
     if (decision.verdict === 'same') {
       unchanged++;
+      same.push({ path: file.relPath, reason: decision.reason });
       continue;
     }
     if (isPrinted(copy)) {
@@ -109,6 +111,7 @@ export function planPrinter(input: PlanInput): PrinterPlan {
     problems: problems.sort((a, b) => compareCodeUnits(a.path, b.path)),
     holds: holds.sort((a, b) => compareCodeUnits(a.path, b.path)),
     unchanged,
+    same,
     uploadBytes,
     ...(recordChanges ? { recordChanges } : {}),
   };

@@ -2,7 +2,7 @@
 
 import type { PrinterConfig } from '../config/types.js';
 import type { PrinterApi } from './api.js';
-import { PrinterHttp, type RetryNotice } from './http.js';
+import { PrinterHttp, type ExchangeNotice, type RetryNotice } from './http.js';
 import type { RetryPolicy } from './retry.js';
 import { DetectingPrinterApi } from './prusalink/detect.js';
 import { defaultUserAgent } from './user-agent.js';
@@ -22,6 +22,8 @@ export interface PrinterApiOptions {
   /** Retries of failed requests (default none; sync() uses DEFAULT_RETRY_POLICY). */
   retry?: RetryPolicy;
   onRetry?: (notice: RetryNotice) => void;
+  /** Told after each request on the wire (method, target, status, time): for --verbose. */
+  onExchange?: (notice: ExchangeNotice) => void;
   /** Aborts every request to the printer (Ctrl-C). */
   signal?: AbortSignal;
   /** Accept a self-signed https certificate. */
@@ -43,6 +45,7 @@ export function createPrinterApi(config: PrinterConfig, options: PrinterApiOptio
     ...(options.timeouts?.uploadGraceMs !== undefined ? { uploadGraceMs: options.timeouts.uploadGraceMs } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    ...(options.onExchange ? { onExchange: options.onExchange } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.allowSelfSigned !== undefined ? { allowSelfSigned: options.allowSelfSigned } : {}),
   });

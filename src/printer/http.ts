@@ -32,6 +32,8 @@ export interface HttpClientOptions {
   retry?: RetryPolicy;
   /** Told before each wait for a retry. */
   onRetry?: (notice: RetryNotice) => void;
+  /** Told after each exchange on the wire (for --verbose); never given headers, so never a secret. */
+  onExchange?: (exchange: ExchangeNotice) => void;
   /** Aborts every request of this client, and any wait between attempts (Ctrl-C). */
   signal?: AbortSignal;
   /** For the backoff jitter; tests pin it. */
@@ -66,6 +68,16 @@ export interface HttpResult {
 }
 
 /** One retry about to happen, for the run's output. */
+export interface ExchangeNotice {
+  printer: string;
+  method: string;
+  /** The raw request target, e.g. /api/v1/files/usb/PARTS. */
+  target: string;
+  /** The status, or the socket error code when there was no answer. */
+  status: number | string;
+  durationMs: number;
+}
+
 export interface RetryNotice {
   printer: string;
   what: string;
@@ -221,6 +233,9 @@ export class PrinterHttp {
   private async once(spec: RequestSpec, headers: Record<string, string>): Promise<HttpResult> {
     const idempotent = spec.method === 'GET' || spec.method === 'HEAD';
     for (let attempt = 0; ; attempt++) {
+      const started = Date.now();
+      const notify = (status: number | string) =>
+        this.options.onExchange?.({ printer: this.printer, method: spec.method, target: spec.target, status, durationMs: Date.now() - started });
       try {
         if (spec.body) headers['Content-Length'] = String(spec.body.size);
         const raw = await exchange(this.settings, {
@@ -231,8 +246,10 @@ export class PrinterHttp {
           ...(spec.onBytes ? { onBytes: spec.onBytes } : {}),
           ...(spec.signal ? { signal: spec.signal } : {}),
         });
+        notify(raw.status);
         return { ...raw, attempts: 1, earlierAttemptMayHaveArrived: false };
       } catch (err) {
+        notify(err instanceof TransportFailure ? err.code : 'error');
         const staleSocket =
           err instanceof TransportFailure && err.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
         if (idempotent && staleSocket && attempt === 0) continue;

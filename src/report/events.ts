@@ -73,6 +73,8 @@ export type SyncEvent =
       problems: PlanProblem[];
       holds: PlanHold[];
       unchanged: number;
+      /** --verbose only: each file judged in sync, and why. */
+      same?: Array<{ path: string; reason: string }>;
       uploadBytes: number;
       /** Source files this printer does not get: sliced for another model (--match-model). */
       skipped?: SourceSkip[];
@@ -82,6 +84,8 @@ export type SyncEvent =
   | { type: 'action-done'; printer: string; action: ActionInfo; durationMs: number; bytes: number }
   | { type: 'action-failed'; printer: string; action: ActionInfo; error: ErrorInfo }
   | { type: 'warning'; printer?: string; message: string }
+  /** --verbose only: one request on the wire. */
+  | { type: 'request'; printer: string; method: string; target: string; status: number | string; durationMs: number }
   | { type: 'printer-done'; result: PrinterResult }
   | { type: 'run-done'; summary: RunSummary };
 

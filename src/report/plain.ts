@@ -43,6 +43,8 @@ export function linesFor(event: SyncEvent): Line[] {
     case 'printer-start':
     case 'action-progress':
       return [];
+    case 'request':
+      return [{ text: `${event.printer}: ${event.method} ${event.target} → ${event.status} (${formatDuration(event.durationMs)})` }];
     case 'plan': {
       const count = (kind: string) => event.actions.filter((a) => a.kind === kind).length;
       const folders = count('rmdir') > 0 ? `, ${plural(count('rmdir'), 'empty folder')} to remove` : '';
@@ -55,6 +57,9 @@ export function linesFor(event: SyncEvent): Line[] {
       for (const action of event.actions) {
         const size = action.size === undefined ? '' : ` (${formatBytes(action.size)})`;
         lines.push({ text: `${event.printer}: ${VERB[action.kind]} ${action.path}${size}: ${action.reason}`, planned: true });
+      }
+      for (const file of event.same ?? []) {
+        lines.push({ text: `${event.printer}: same ${file.path}: ${file.reason}`, planned: true });
       }
       for (const problem of event.problems) {
         lines.push({ text: `${event.printer}: cannot sync ${problem.path}: ${problem.message}`, error: true });

@@ -159,6 +159,9 @@ export function ttyReporter(stream: OutputStream & NodeJS.WritableStream, option
       case 'warning':
         persist(linesFor(event)[0]!.text, 'yellow');
         break;
+      case 'request':
+        persist(linesFor(event)[0]!.text, 'dim');
+        break;
       case 'printer-done': {
         const v = view(event.result.printer);
         v.phase = event.result.outcome;

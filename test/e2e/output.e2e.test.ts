@@ -166,6 +166,22 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
     assert.ok(!farm.printers[0]!.files().some((f) => f.path === 'big.gcode'), 'no partial file under the real name');
   });
 
+  test('--verbose shows every request and why each unchanged file is left alone, in plain and JSON output', async () => {
+    assert.equal((await run('--go')).code, 0);
+    const plain = await run('--verbose', '-p', 'mk4-1');
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stdout, /^mk4-1: GET \/api\/v1\/status → 200 \(\d+ ms\)$/m);
+    assert.match(plain.stdout, /^mk4-1: GET \/api\/v1\/files\/usb\/SUB → 200/m);
+    assert.match(plain.stdout, /^mk4-1: same sub\/b\.gcode: .+/m);
+    const json = parseEvents((await run('--verbose', '--json', '-p', 'mk4-1')).stdout);
+    const requests = json.filter((e) => e.type === 'request');
+    assert.ok(requests.some((e) => e['method'] === 'GET' && e['target'] === '/api/v1/files/usb'), 'the root listing is logged');
+    const plan = json.find((e) => e.type === 'plan')!;
+    assert.deepEqual((plan['same'] as Array<{ path: string }>).map((f) => f.path).sort(), ['a.gcode', 'sub/b.gcode', 'sub/c.bgcode']);
+    const quiet = parseEvents((await run('--json', '-p', 'mk4-1')).stdout);
+    assert.ok(!quiet.some((e) => e.type === 'request'), 'requests only with --verbose');
+  });
+
   test('a config for these printers never leaks its passwords into any output', async () => {
     const out = await run('--go', '--json');
     const plain = await run('--verbose');

@@ -44,6 +44,7 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
       ...(o.timeoutMs !== undefined ? { timeouts: timeoutsFor(o.timeoutMs) } : {}),
       env: io.env,
       onEvent: reporters.sink,
+      verbose: o.verbose,
       signal: io.signal,
     });
     return exitCodeForSummary(summary, { failOnBusy: o.failOnBusy });
