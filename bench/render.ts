@@ -3,6 +3,7 @@
 
 import os from 'node:os';
 import type { Row, ScenarioResult } from './scenario.js';
+import type { MachineLoad } from './support/machine-load.js';
 
 export interface Machine {
   cpu: string;
@@ -21,6 +22,15 @@ export function describeMachine(): Machine {
     node: process.version,
     os: `${os.type()} ${os.release()} (${os.arch()})`,
   };
+}
+
+/** One line on how busy the machine was, and whether other processes may have slowed the scenario. */
+function describeLoad(load: MachineLoad, cores: number): string {
+  const all = `${load.allCores.toFixed(2)} of ${cores} cores busy on average`;
+  if (load.otherCores === undefined) return `Machine while it ran: ${all}.`;
+  const others = `${load.otherCores.toFixed(2)} of them used by other processes`;
+  const warning = load.otherCores > 0.25 ? ', so its times are longer than on an idle machine' : '';
+  return `Machine while it ran: ${all}, ${others}${warning}.`;
 }
 
 /** A Markdown table; pipes inside cells are escaped. */
@@ -57,10 +67,7 @@ export function renderReport(results: ScenarioResult[], machine: Machine, date: 
   );
   for (const result of results) {
     out.push(`## ${result.title}`, '', result.setup, '');
-    if (result.loadAtStart !== undefined) {
-      const busy = result.loadAtStart > machine.cores * 0.5 ? ': other processes were running, so times are longer than on an idle machine' : '';
-      out.push(`Load average when it started: ${result.loadAtStart.toFixed(1)} on ${machine.cores} cores${busy}.`, '');
-    }
+    if (result.load) out.push(describeLoad(result.load, machine.cores), '');
     out.push(table(result.columns, result.rows), '');
     for (const note of result.notes) out.push(`- ${note}`);
     if (result.notes.length > 0) out.push('');

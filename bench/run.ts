@@ -8,6 +8,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeMachine, renderReport } from './render.js';
+import { watchMachineLoad } from './support/machine-load.js';
 import type { Scenario, ScenarioResult } from './scenario.js';
 import { memory } from './scenarios/memory.js';
 import { noChange } from './scenarios/no-change.js';
@@ -55,7 +56,7 @@ async function main(): Promise<number> {
   for (const scenario of chosen) {
     workDir = mkdtempSync(join(os.tmpdir(), `link-sync-bench-${scenario.name}-`));
     const started = Date.now();
-    const loadAtStart = os.loadavg()[0] ?? 0;
+    const stopLoad = watchMachineLoad();
     try {
       const result = await scenario.run({
         binPath: join(repoRoot, 'dist/src/bin.js'),
@@ -63,7 +64,7 @@ async function main(): Promise<number> {
         workDir,
         log,
       });
-      results.push({ order: scenario.order, result: { ...result, loadAtStart } });
+      results.push({ order: scenario.order, result: { ...result, load: stopLoad() } });
       log(`${scenario.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } catch (error) {
       failed = true;

@@ -1,5 +1,7 @@
 // What a benchmark scenario is and what it hands back: table rows, target checks and notes.
 
+import type { MachineLoad } from './support/machine-load.js';
+
 /** One cell per column, already formatted for the table. */
 export type Row = Record<string, string>;
 
@@ -21,8 +23,8 @@ export interface ScenarioResult {
   targets: TargetCheck[];
   /** Observations worth keeping beside the numbers (what bounded the time, what was checked). */
   notes: string[];
-  /** The machine's 1-minute load average when the scenario started (set by the runner). */
-  loadAtStart?: number;
+  /** How busy the machine was while the scenario ran (set by the runner). */
+  load?: MachineLoad;
 }
 
 export interface BenchContext {

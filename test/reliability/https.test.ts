@@ -85,7 +85,7 @@ describe('https printers', { timeout: 60_000, skip }, () => {
     const out = await run();
     assert.equal(out.code, 3, out.stderr);
     assert.match(out.stderr, /secure-mk4: UNREACHABLE: (printer secure-mk4: )?TLS failed for https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
-    assert.match(out.stderr, /allow self-signed certificates/);
+    assert.match(out.stderr, /run with --allow-self-signed/);
     assert.deepEqual(printer.requests(), [], 'nothing reached the printer');
   });
 
