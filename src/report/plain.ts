@@ -117,7 +117,7 @@ function printerLine(r: PrinterResult): Line {
 }
 
 /** Errors name their printer so they stand alone; a line that starts with the name already drops it. */
-function about(printer: string, message: string): string {
+export function about(printer: string, message: string): string {
   for (const prefix of [`printer ${printer}: `, `${printer}: `]) {
     if (message.startsWith(prefix)) return message.slice(prefix.length);
   }

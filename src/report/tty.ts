@@ -5,7 +5,7 @@ import { createLogUpdate } from 'log-update';
 import { styleText } from 'node:util';
 import type { OutputStream } from '../cli/io.js';
 import type { EventSink, PrinterResult, SyncEvent } from './events.js';
-import { linesFor, summaryLines } from './plain.js';
+import { about, linesFor, summaryLines } from './plain.js';
 import { formatBytes, formatDuration } from './format.js';
 
 interface PrinterView {
@@ -75,13 +75,12 @@ export function ttyReporter(stream: OutputStream & NodeJS.WritableStream, option
   function overall(): string {
     const all = [...views.values()];
     const plan = all.reduce((s, v) => s + v.planBytes, 0);
-    const sent = all.reduce((s, v) => s + v.doneBytes + v.fileBytes, 0);
+    const sent = all.reduce((s, v) => s + v.doneBytes + fileProgress(v), 0);
     const active = all.filter((v) => v.phase === 'syncing' || v.phase === 'connecting').length;
     const elapsed = Date.now() - runStarted;
     // Printers run in parallel: the farm finishes when its slowest printer does.
-    const etas = all.map((v) => (v.uploadMs > 0 && v.doneBytes > 0 ? (v.planBytes - v.doneBytes - v.fileBytes) / (v.doneBytes / (v.uploadMs / 1000)) : 0));
-    const longest = Math.max(0, ...etas);
-    const eta = longest > 0 && active > 0 ? ` · ETA ${clock(longest)}` : '';
+    const longest = Math.max(0, ...all.filter((v) => v.phase === 'syncing').map((v) => secondsLeft(v) ?? 0));
+    const eta = longest > 0 ? ` · ETA ${clock(longest)}` : '';
     const text = `${'overall'.padEnd(nameWidth())}  ${all.length} printers · ${active} active · ${formatBytes(sent)} / ${formatBytes(plan)} · ${formatDuration(elapsed)}${eta}`;
     return styleText('bold', text);
   }
@@ -165,7 +164,7 @@ export function ttyReporter(stream: OutputStream & NodeJS.WritableStream, option
       case 'printer-done': {
         const v = view(event.result.printer);
         v.phase = event.result.outcome;
-        v.note = event.result.reason;
+        v.note = event.result.reason === undefined ? undefined : about(event.result.printer, event.result.reason);
         v.file = undefined;
         const line = linesFor(event)[0]!;
         if (line.error) persist(line.text, 'red');
@@ -202,11 +201,12 @@ function describe(v: PrinterView): string {
     case 'planned':
       return v.actions === 0 ? styleText('green', 'nothing to do') : `planned: ${v.actions} actions, ${formatBytes(v.planBytes)} to send`;
     case 'syncing': {
-      const rate = v.uploadMs > 0 ? v.doneBytes / (v.uploadMs / 1000) : 0;
-      const left = v.planBytes - v.doneBytes - v.fileBytes;
+      const rate = printerRate(v);
+      const inFile = fileProgress(v);
+      const left = secondsLeft(v);
       const speed = rate > 0 ? ` ${formatBytes(rate)}/s` : '';
-      const eta = rate > 0 && left > 0 ? ` ETA ${clock(left / rate)}` : '';
-      const progress = v.fileTotal > 0 ? ` ${bar(v.fileBytes / v.fileTotal)} ${formatBytes(v.fileBytes)}/${formatBytes(v.fileTotal)}` : '';
+      const eta = left !== undefined && left > 0 ? ` ETA ${clock(left)}` : '';
+      const progress = v.fileTotal > 0 ? ` ${bar(inFile / v.fileTotal)} ${formatBytes(inFile)}/${formatBytes(v.fileTotal)}` : '';
       return `${v.actionsDone + 1}/${v.actions} ${v.note ?? ''} ${v.file ?? ''}${progress}${speed}${eta}`;
     }
     case 'in-sync':
@@ -216,6 +216,25 @@ function describe(v: PrinterView): string {
     default:
       return styleText('red', `${v.phase}: ${v.note ?? ''}`);
   }
+}
+
+/** The rate the printer really took, from finished uploads (0 until one finishes). */
+function printerRate(v: PrinterView): number {
+  return v.uploadMs > 0 ? v.doneBytes / (v.uploadMs / 1000) : 0;
+}
+
+/**
+ * Bytes of the current file the printer has taken. The socket accepts bytes ahead of the printer by
+ * the size of the network buffers (megabytes on a fast link), so once a rate is known, follow it.
+ */
+function fileProgress(v: PrinterView): number {
+  const rate = printerRate(v);
+  return rate > 0 ? Math.min(v.fileBytes, ((Date.now() - v.fileStarted) / 1000) * rate) : v.fileBytes;
+}
+
+function secondsLeft(v: PrinterView): number | undefined {
+  const rate = printerRate(v);
+  return rate > 0 ? Math.max(0, v.planBytes - v.doneBytes - fileProgress(v)) / rate : undefined;
 }
 
 function bar(fraction: number, cells = 12): string {
