@@ -28,8 +28,8 @@ export function describeMachine(): Machine {
 function describeLoad(load: MachineLoad, cores: number): string {
   const all = `${load.allCores.toFixed(2)} of ${cores} cores busy on average`;
   if (load.otherCores === undefined) return `Machine while it ran: ${all}.`;
-  const others = `${load.otherCores.toFixed(2)} of them used by other processes`;
-  const warning = load.otherCores > 0.25 ? ', so its times are longer than on an idle machine' : '';
+  const others = `${load.otherCores.toFixed(2)} of them not charged to the benchmark or link-sync (other processes, and kernel work such as loopback networking)`;
+  const warning = load.otherCores > 0.25 ? '; where that was other processes, they may have slowed it' : '';
   return `Machine while it ran: ${all}, ${others}${warning}.`;
 }
 

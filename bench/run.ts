@@ -39,7 +39,13 @@ function parseArgs(argv: string[]): { only: string[]; write: boolean } {
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  let args: { only: string[]; write: boolean };
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    return 2;
+  }
   const chosen = SCENARIOS.filter((s) => args.only.length === 0 || args.only.includes(s.name));
   const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
   const results: Array<{ order: number; result: ScenarioResult }> = [];

@@ -47,13 +47,7 @@ export async function rejection(p: Promise<unknown>): Promise<PrinterError> {
   assert.fail('expected a PrinterError');
 }
 
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export { closedPort } from '../helpers/ports.js';

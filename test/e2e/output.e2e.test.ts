@@ -1,14 +1,14 @@
 // What people and cron see: the --json stream (checked against schema/events.schema.json), the plain
 // lines, --log-file, --quiet, and the exit code each kind of outcome produces.
 
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { startFarm, type SimFarm } from '../../src/simulator/index.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
-import { configYaml, gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
+import { configYaml, gcode } from '../helpers/fixtures.js';
+import { useWorkspace } from '../helpers/workspace.js';
 import { closedPort } from '../helpers/ports.js';
 
 const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/events.schema.json'), 'utf8')) as object;
@@ -42,28 +42,15 @@ const results = (events: Event[]): Map<string, Result> => {
 const MASTER = { 'a.gcode': gcode('a', 3000), 'sub/b.gcode': gcode('b', 2000), 'sub/c.bgcode': gcode('c', 1000) };
 
 describe('run output and exit codes', { timeout: 120_000 }, () => {
-  let farm: SimFarm;
-  let work: { dir: string; cleanup: () => void };
-  let master: string;
-  let config: string;
-
-  beforeEach(async () => {
-    farm = await startFarm([
+  const ws = useWorkspace({
+    printers: [
       { name: 'mk4-1', model: 'MK4' },
       { name: 'mini-2', model: 'MINI' },
       { name: 'mk3s-3', model: 'MK3S' },
-    ]);
-    work = tempDir();
-    master = path.join(work.dir, 'master');
-    writeTree(master, MASTER);
-    config = writeConfig(work.dir, farm.printers);
+    ],
+    master: MASTER,
   });
-  afterEach(async () => {
-    await farm.close();
-    work.cleanup();
-  });
-
-  const run = (...args: string[]) => runCli(['-c', config, '-s', master, ...args], { cwd: work.dir });
+  const run = ws.sync;
 
   test('success: the JSON stream is valid, counts every upload, and the exit code is 0', async () => {
     const out = await run('--go', '--json');
@@ -92,7 +79,7 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
   });
 
   test('a failed upload: action-failed event, printer failed, others in sync, exit code 1', async () => {
-    farm.printers[1]!.inject({ kind: 'storage-full' });
+    ws.farm.printers[1]!.inject({ kind: 'storage-full' });
     const out = await run('--go', '--json');
     assert.equal(out.code, 1, out.stderr);
     const events = parseEvents(out.stdout);
@@ -107,7 +94,7 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
 
   test('an unreachable printer: reported, the others synced, exit code 3', async () => {
     const port = await closedPort();
-    appendFileSync(config, `ghost-4:\n  printer_type: MK4\n  host: 127.0.0.1:${port}\n  username: maker\n  password: nothing-here\n`);
+    appendFileSync(ws.config, `ghost-4:\n  printer_type: MK4\n  host: 127.0.0.1:${port}\n  username: maker\n  password: nothing-here\n`);
     const out = await run('--go', '--json', '--retries', '0');
     assert.equal(out.code, 3, out.stderr);
     const byPrinter = results(parseEvents(out.stdout));
@@ -116,7 +103,7 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
   });
 
   test('a busy printer is skipped without failing the run, unless --fail-on-busy', async () => {
-    const mini = farm.printers[1]!;
+    const mini = ws.farm.printers[1]!;
     mini.seed('job.gcode', gcode('job'));
     mini.setState('PRINTING', { file: 'job.gcode' });
     const out = await run('--go', '--json');
@@ -131,17 +118,17 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
   });
 
   test('a usage error is one line on stderr with exit code 2, and nothing reaches the printers', async () => {
-    const out = await runCli(['-c', config, '-s', path.join(work.dir, 'no-such-folder')], { cwd: work.dir });
+    const out = await runCli(['-c', ws.config, '-s', path.join(ws.dir, 'no-such-folder')], { cwd: ws.dir });
     assert.equal(out.code, 2);
     assert.equal(out.stdout, '');
     assert.equal(out.stderr.trimEnd().split('\n').length, 1, out.stderr);
     assert.match(out.stderr, /^link-sync: error: .*no-such-folder/);
-    for (const p of farm.printers) assert.deepEqual(p.requests(), []);
+    for (const p of ws.farm.printers) assert.deepEqual(p.requests(), []);
   });
 
   test('--log-file appends time-stamped plain lines and --quiet keeps only problems and the summary', async () => {
-    const log = path.join(work.dir, 'sync.log');
-    farm.printers[1]!.inject({ kind: 'storage-full' });
+    const log = path.join(ws.dir, 'sync.log');
+    ws.farm.printers[1]!.inject({ kind: 'storage-full' });
     const out = await run('--go', '--quiet', '--log-file', log);
     assert.equal(out.code, 1);
     assert.doesNotMatch(out.stdout, /uploaded a\.gcode/, '--quiet drops per-file successes');
@@ -153,17 +140,6 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
     await run('--quiet', '--log-file', log);
     const second = readFileSync(log, 'utf8');
     assert.ok(second.startsWith(first) && second.length > first.length, 'the log is appended to');
-  });
-
-  test('Ctrl-C mid-upload stops, reports what was not done, and exits 130', async () => {
-    await farm.close();
-    farm = await startFarm([{ name: 'slow-1', model: 'MK4', rateBytesPerSec: 20_000 }]);
-    writeTree(master, { 'big.gcode': gcode('big', 200_000) });
-    config = writeConfig(work.dir, farm.printers);
-    const out = await runCli(['-c', config, '-s', master, '--go'], { cwd: work.dir, killAfter: { ms: 1500, signal: 'SIGINT' } });
-    assert.equal(out.code, 130, out.stderr);
-    assert.match(out.stderr, /slow-1: INTERRUPTED/);
-    assert.ok(!farm.printers[0]!.files().some((f) => f.path === 'big.gcode'), 'no partial file under the real name');
   });
 
   test('--verbose shows every request and why each unchanged file is left alone, in plain and JSON output', async () => {
@@ -182,14 +158,28 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
     assert.ok(!quiet.some((e) => e.type === 'request'), 'requests only with --verbose');
   });
 
-  test('a config for these printers never leaks its passwords into any output', async () => {
+  test('a ws.config for these printers never leaks its passwords into any output', async () => {
     const out = await run('--go', '--json');
     const plain = await run('--verbose');
-    for (const p of farm.printers) {
+    for (const p of ws.farm.printers) {
       for (const text of [out.stdout, out.stderr, plain.stdout, plain.stderr]) {
         assert.ok(!text.includes(p.credentials.password), `password of ${p.name} leaked`);
       }
     }
-    assert.ok(configYaml(farm.printers).includes(farm.printers[0]!.credentials.password), 'the check looks for the real secret');
+    assert.ok(configYaml(ws.farm.printers).includes(ws.farm.printers[0]!.credentials.password), 'the check looks for the real secret');
+  });
+});
+
+describe('interrupting a run', { timeout: 60_000 }, () => {
+  const ws = useWorkspace({
+    printers: [{ name: 'slow-1', model: 'MK4', rateBytesPerSec: 20_000 }],
+    master: { 'big.gcode': gcode('big', 200_000) },
+  });
+
+  test('Ctrl-C mid-upload stops, reports what was not done, and exits 130', async () => {
+    const out = await runCli(['-c', ws.config, '-s', ws.master, '--go'], { cwd: ws.dir, killAfter: { ms: 1500, signal: 'SIGINT' } });
+    assert.equal(out.code, 130, out.stderr);
+    assert.match(out.stderr, /slow-1: INTERRUPTED/);
+    assert.ok(!ws.farm.printers[0]!.files().some((f) => f.path === 'big.gcode'), 'no partial file under the real name');
   });
 });

@@ -1,12 +1,12 @@
 // End to end: the built CLI against a simulated farm of three models (Buddy MK4S, Buddy XL, Pi MK3S).
 
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startFarm, type SimFarm, type SimPrinter } from '../../src/simulator/index.js';
 import { runCli } from '../helpers/cli.js';
-import { gcode, remoteTree, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
+import { gcode, remoteTree, writeTree } from '../helpers/fixtures.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
 const MASTER = {
   'benchy.gcode': gcode('benchy', 3000),
@@ -19,37 +19,24 @@ const MASTER_PATHS = Object.keys(MASTER).sort();
 const MUTATING = new Set(['PUT', 'POST', 'DELETE']);
 
 describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
-  let farm: SimFarm;
-  let work: { dir: string; cleanup: () => void };
-  let master: string;
-  let config: string;
-  const printer = (name: string): SimPrinter => farm.printers.find((p) => p.name === name)!;
-  // One state folder per test, as a user's would be: runs within a test share their sync record.
-  const sync = (...args: string[]) =>
-    runCli(['-c', config, '-s', master, ...args], { cwd: work.dir, env: { XDG_STATE_HOME: path.join(work.dir, 'state') } });
-
-  // A fresh farm and master folder for every test: each starts from empty printers.
-  beforeEach(async () => {
-    farm = await startFarm([
+  // A fresh farm and master folder for every test: each starts from empty printers. One state
+  // folder per test, as a user's would be: runs within a test share their sync record.
+  const ws = useWorkspace({
+    printers: [
       { name: 'mk4s-1', model: 'MK4S' },
       { name: 'xl-2', model: 'XL' },
       { name: 'mk3s-3', model: 'MK3S' },
-    ]);
-    work = tempDir();
-    master = path.join(work.dir, 'master');
-    writeTree(master, MASTER);
-    config = writeConfig(work.dir, farm.printers);
+    ],
+    master: MASTER,
+    env: (dir) => ({ XDG_STATE_HOME: path.join(dir, 'state') }),
   });
-  afterEach(async () => {
-    await farm.close();
-    work.cleanup();
-  });
+  const { printer, sync } = ws;
 
   test('a dry run plans every upload and sends no mutating request', async () => {
     const run = await sync();
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Dry run/);
-    for (const p of farm.printers) {
+    for (const p of ws.farm.printers) {
       assert.match(run.stdout, new RegExp(`${p.name}: 5 missing to upload, 0 stale to refresh, 0 files to delete`));
       assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], `${p.name} got a mutating request`);
       assert.deepEqual(remoteTree(p), []);
@@ -60,7 +47,7 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
   test('first sync fills empty printers with nested, unicode and spaced names, byte for byte', async () => {
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
-    for (const p of farm.printers) {
+    for (const p of ws.farm.printers) {
       assert.deepEqual(remoteTree(p), MASTER_PATHS, p.name);
       for (const [rel, content] of Object.entries(MASTER)) {
         assert.equal(p.readFile(rel)?.toString(), content, `${p.name}: ${rel}`);
@@ -73,10 +60,10 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
 
   test('a second run over an unchanged tree uploads nothing', async () => {
     assert.equal((await sync('--go')).code, 0);
-    for (const p of farm.printers) p.clearRequests();
+    for (const p of ws.farm.printers) p.clearRequests();
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
-    for (const p of farm.printers) {
+    for (const p of ws.farm.printers) {
       assert.match(run.stdout, new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, 5 unchanged`));
       assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], p.name);
     }
@@ -85,13 +72,13 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
   test('a locally modified file is replaced in place', async () => {
     assert.equal((await sync('--go')).code, 0);
     const changed = gcode('benchy v2', 3500);
-    writeFileSync(path.join(master, 'benchy.gcode'), changed);
+    writeFileSync(path.join(ws.master, 'benchy.gcode'), changed);
     const later = Date.now() / 1000 + 3600;
-    utimesSync(path.join(master, 'benchy.gcode'), later, later);
-    for (const p of farm.printers) p.clearRequests();
+    utimesSync(path.join(ws.master, 'benchy.gcode'), later, later);
+    for (const p of ws.farm.printers) p.clearRequests();
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
-    for (const p of farm.printers) {
+    for (const p of ws.farm.printers) {
       assert.equal(p.readFile('benchy.gcode')?.toString(), changed, p.name);
       assert.match(run.stdout, new RegExp(`${p.name}: replaced benchy\\.gcode`));
       const puts = p.requests().filter((r) => r.method === 'PUT');
@@ -103,10 +90,10 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
 
   test('a locally deleted file is deleted on the printers and its emptied folder removed', async () => {
     assert.equal((await sync('--go')).code, 0);
-    rmSync(path.join(master, 'parts/clips'), { recursive: true });
+    rmSync(path.join(ws.master, 'parts/clips'), { recursive: true });
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
-    for (const p of farm.printers) {
+    for (const p of ws.farm.printers) {
       assert.deepEqual(remoteTree(p), MASTER_PATHS.filter((f) => !f.startsWith('parts/clips/')), p.name);
       assert.ok(!p.folders().some((f) => f.toLowerCase() === 'parts/clips'), `${p.name} kept parts/clips: ${p.folders()}`);
       assert.ok(p.folders().some((f) => f.toLowerCase() === 'parts'), `${p.name} lost parts`);
@@ -118,8 +105,8 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
     assert.equal((await sync('--go')).code, 0);
     const xl = printer('xl-2');
     xl.setState('PRINTING', { file: 'benchy.gcode' });
-    rmSync(path.join(master, 'benchy.gcode'));
-    writeTree(master, { 'new part.gcode': gcode('new', 800) });
+    rmSync(path.join(ws.master, 'benchy.gcode'));
+    writeTree(ws.master, { 'new part.gcode': gcode('new', 800) });
 
     const skipped = await sync('--go');
     assert.equal(skipped.code, 0, skipped.stderr);
@@ -150,19 +137,19 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
   });
 
   test('-d puts files in a folder of the storage and -r keeps the source folder name', async () => {
-    const run = await runCli(['-c', config, '-s', path.join(master, 'parts'), '-r', master, '-d', '/usb/farm', '-p', 'mk4s-1', '--go'], { cwd: work.dir });
+    const run = await runCli(['-c', ws.config, '-s', path.join(ws.master, 'parts'), '-r', ws.master, '-d', '/usb/farm', '-p', 'mk4s-1', '--go'], { cwd: ws.dir });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(remoteTree(printer('mk4s-1')), ['farm/parts/bracket.bgcode', 'farm/parts/clips/cable clip ×8.gcode']);
 
-    const pi = await runCli(['-c', config, '-s', master, '-d', 'farm', '-p', 'mk3s-3', '--go'], { cwd: work.dir });
+    const pi = await runCli(['-c', ws.config, '-s', ws.master, '-d', 'farm', '-p', 'mk3s-3', '--go'], { cwd: ws.dir });
     assert.equal(pi.code, 0, pi.stderr);
     assert.deepEqual(remoteTree(printer('mk3s-3')), MASTER_PATHS.map((f) => `farm/${f}`));
   });
 
   test('a name too long for Buddy is reported in the dry run and the rest is still synced', async () => {
     const longName = `${'very-long-name-'.repeat(6)}.gcode`;
-    mkdirSync(path.join(master, 'deep'), { recursive: true });
-    writeTree(master, { [`deep/${longName}`]: gcode('long', 500) });
+    mkdirSync(path.join(ws.master, 'deep'), { recursive: true });
+    writeTree(ws.master, { [`deep/${longName}`]: gcode('long', 500) });
     const dry = await sync();
     assert.equal(dry.code, 1);
     assert.match(dry.stderr, new RegExp(`mk4s-1: cannot sync deep/${longName}: .*103`));
