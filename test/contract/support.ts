@@ -1,7 +1,6 @@
 // Helpers for the contract suite: re-readable bodies, an API for a simulated printer, error capture.
 
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { PrinterError } from '../../src/errors.js';
 import type { PrinterAuth } from '../../src/config/types.js';
