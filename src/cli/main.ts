@@ -3,16 +3,14 @@
 import type { CliIo } from './io.js';
 import { LinkSyncError } from '../errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
-import { runSync } from './commands/sync.js';
-import { runSimulate } from './commands/simulate.js';
-import { runDemo } from './commands/demo.js';
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'simulate') return await runSimulate(rest, io);
-    if (command === 'demo') return await runDemo(rest, io);
-    return await runSync(argv, io);
+    // Each command loads only what it needs: a cron run never loads the simulator.
+    if (command === 'simulate') return await (await import('./commands/simulate.js')).runSimulate(rest, io);
+    if (command === 'demo') return await (await import('./commands/demo.js')).runDemo(rest, io);
+    return await (await import('./commands/sync.js')).runSync(argv, io);
   } catch (error) {
     const code = exitCodeFor(error);
     if (error instanceof LinkSyncError && code !== ExitCode.INTERNAL) {
