@@ -84,6 +84,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       ...(status.printing ? { printing: status.printing } : {}),
       policy: job.policy,
       ...(prepared ? { record: prepared.record } : {}),
+      ...(job.verbose ? { explainSame: true } : {}),
     });
     session?.applyPlan(storage.name, plan.recordChanges);
     const guarded = guardDeletions(plan, job.maxDelete === undefined ? {} : { maxDelete: job.maxDelete });

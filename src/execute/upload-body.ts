@@ -1,7 +1,7 @@
 // Upload bodies read from disk: re-openable (a retry or an auth challenge reads the file again),
 // never buffered whole, and refused when the file changed since the scan (the length would lie).
 
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, read, statSync } from 'node:fs';
 import type { UploadBody } from '../printer/api.js';
 import type { SourceFile } from '../types.js';
 import { SourceError } from '../errors.js';
@@ -12,6 +12,38 @@ export function fileBody(file: SourceFile): UploadBody {
     open() {
       assertUnchanged(file);
       return createReadStream(file.absPath, { highWaterMark: 64 * 1024 });
+    },
+    openReader() {
+      assertUnchanged(file);
+      const fd = openSync(file.absPath, 'r');
+      let position = 0;
+      let reading = false;
+      let closing = false;
+      let closed = false;
+      // The descriptor is closed only once no read is using it: a number reused mid-read would be read.
+      const closeNow = (): void => {
+        if (closed) return;
+        closed = true;
+        closeSync(fd);
+      };
+      return {
+        read: (into) =>
+          new Promise<number>((resolve, reject) => {
+            if (closing) return resolve(0);
+            reading = true;
+            read(fd, into, 0, into.length, position, (err, n) => {
+              reading = false;
+              if (closing) closeNow();
+              if (err) return reject(err);
+              position += n;
+              resolve(n);
+            });
+          }),
+        close: () => {
+          closing = true;
+          if (!reading) closeNow();
+        },
+      };
     },
   };
 }

@@ -21,6 +21,8 @@ export interface PlanInput {
   policy: SyncPolicy;
   /** The sync record for this printer's storage; without it, every file is judged by the time rule. */
   record?: PlanRecord;
+  /** Also list every unchanged file with its reason (for --verbose); costly on large trees, so off by default. */
+  explainSame?: boolean;
 }
 
 export interface PlanRecord {
@@ -43,7 +45,7 @@ export function planPrinter(input: PlanInput): PrinterPlan {
   const holds: PlanHold[] = [];
   const transfers: Action[] = [];
   let unchanged = 0;
-  const same: Array<{ path: string; reason: string }> = [];
+  const same: Array<{ path: string; reason: string }> | undefined = input.explainSame ? [] : undefined;
 
   const pathProblems = (path: string, targetUrl: string): boolean => {
     const found = checkRemotePath(targetUrl, remote.storage, rules);
@@ -79,7 +81,7 @@ export function planPrinter(input: PlanInput): PrinterPlan {
     const decision = decide(file, copy);
     if (decision.verdict === 'same') {
       unchanged++;
-      same.push({ path: file.relPath, reason: decision.reason });
+      same?.push({ path: file.relPath, reason: decision.reason });
       continue;
     }
     if (isPrinted(copy)) {
@@ -111,7 +113,7 @@ export function planPrinter(input: PlanInput): PrinterPlan {
     problems: problems.sort((a, b) => compareCodeUnits(a.path, b.path)),
     holds: holds.sort((a, b) => compareCodeUnits(a.path, b.path)),
     unchanged,
-    same,
+    ...(same ? { same } : {}),
     uploadBytes,
     ...(recordChanges ? { recordChanges } : {}),
   };

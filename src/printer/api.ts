@@ -32,6 +32,14 @@ export interface RemoteEntry {
 export interface UploadBody {
   size: number;
   open(): Readable;
+  /** The same bytes read into buffers the caller owns and reuses, so sending makes no garbage. */
+  openReader?(): BodyReader;
+}
+
+export interface BodyReader {
+  /** Fills `into` from where the last read stopped; resolves the bytes read, 0 at the end. */
+  read(into: Buffer): Promise<number>;
+  close(): void;
 }
 
 export interface UploadOptions {

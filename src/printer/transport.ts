@@ -5,7 +5,7 @@ import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders, IncomingMe
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
-import type { UploadBody } from './api.js';
+import type { BodyReader, UploadBody } from './api.js';
 
 export interface Exchange {
   method: string;
@@ -93,7 +93,12 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
     const chunks: Buffer[] = [];
     let received = 0;
 
+    let readerClose: (() => void) | undefined;
+    /** Per pump buffer, the waiter for the socket to let go of it. */
+    const releasers: Array<(() => void) | undefined> = [];
     const cleanup = (): void => {
+      readerClose?.();
+      for (const release of releasers.splice(0)) release?.();
       if (connectTimer) clearTimeout(connectTimer);
       if (deadlineTimer) clearTimeout(deadlineTimer);
       ex.signal?.removeEventListener('abort', onAbort);
@@ -200,6 +205,10 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
       return;
     }
     const body = ex.body;
+    if (body.openReader) {
+      pumpReader(body.openReader.bind(body));
+      return;
+    }
     let stream: Readable;
     try {
       stream = body.open();
@@ -228,5 +237,50 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
       if (settled || response) return;
       fail(new BodyReadFailure(err));
     });
+
+    /** Two buffers taken in turn: one is read into while the socket still holds the other. */
+    function pumpReader(openReader: () => BodyReader): void {
+      let reader: BodyReader;
+      try {
+        reader = openReader();
+      } catch (err) {
+        fail(new BodyReadFailure(err));
+        return;
+      }
+      readerClose = () => reader.close();
+      const buffers = [Buffer.allocUnsafe(PUMP_CHUNK), Buffer.allocUnsafe(PUMP_CHUNK)];
+      const flushed: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
+      const stop = (): boolean => settled || response !== undefined;
+      void (async () => {
+        for (let i = 0; !stop(); i ^= 1) {
+          await flushed[i];
+          if (stop()) return;
+          let n: number;
+          try {
+            n = await reader.read(buffers[i]!);
+          } catch (err) {
+            if (!stop()) fail(new BodyReadFailure(err));
+            return;
+          }
+          if (stop()) return;
+          if (n === 0) {
+            if (sent !== body.size) return fail(new BodyLengthMismatch(body.size, sent));
+            req.end();
+            return;
+          }
+          sent += n;
+          if (sent > body.size) return fail(new BodyLengthMismatch(body.size, sent));
+          ex.onBytes?.(sent);
+          // The socket may keep the buffer until this callback; settling releases every waiter too.
+          const slot = i;
+          flushed[slot] = new Promise<void>((release) => {
+            releasers[slot] = release;
+            req.write(buffers[slot]!.subarray(0, n), () => release());
+          });
+        }
+      })();
+    }
   });
 }
+
+const PUMP_CHUNK = 64 * 1024;

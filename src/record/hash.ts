@@ -89,6 +89,7 @@ export interface HashingBody extends UploadBody {
  */
 export function hashingBody(body: UploadBody): HashingBody {
   let digest: string | undefined;
+  const openInner = body.openReader?.bind(body);
   return {
     size: body.size,
     open() {
@@ -119,6 +120,36 @@ export function hashingBody(body: UploadBody): HashingBody {
       tap.on('close', () => source.destroy());
       return source.pipe(tap);
     },
+    ...(openInner
+      ? {
+          openReader() {
+            digest = undefined;
+            const reader = openInner();
+            const hash = createHash('sha256');
+            let seen = 0;
+            let spoiled = false;
+            return {
+              // Hashes the bytes as they are read, before the caller reuses the buffer.
+              async read(into: Buffer) {
+                const n = await reader.read(into);
+                if (spoiled) return n;
+                if (n === 0) {
+                  if (seen === 0 && body.size === 0 && digest === undefined) digest = hash.digest('hex');
+                  return n;
+                }
+                seen += n;
+                if (seen > body.size) [spoiled, digest] = [true, undefined];
+                else {
+                  hash.update(into.subarray(0, n));
+                  if (seen === body.size) digest = hash.digest('hex');
+                }
+                return n;
+              },
+              close: () => reader.close(),
+            };
+          },
+        }
+      : {}),
     sha256: () => digest,
   };
 }

@@ -1,4 +1,5 @@
-// What only the dialect layer does: choose v1 or legacy from /api/version, move to v1 on a 410, and
+// What only the dialect layer does: choose v1 or legacy from /api/v1/storage (a 404 there, then
+// /api/version), move to v1 on a 410, and
 // the legacy dialect's own ways (one tree request per walk, root-only Buddy 4.4, state from flags).
 
 import { after, before, describe, test } from 'node:test';
@@ -28,7 +29,8 @@ describe('dialect detection', () => {
     { options: { model: 'MINI', firmware: 'legacy' }, dialect: 'legacy' },
   ];
   for (const c of cases) {
-    test(`uses the ${c.dialect} API for ${c.options.model} with ${c.options.firmware ?? 'current'} firmware, asking /api/version once`, T, async () => {
+    const versionReads = c.dialect === 'v1' ? 0 : 1;
+    test(`uses the ${c.dialect} API for ${c.options.model} with ${c.options.firmware ?? 'current'} firmware, asking /api/v1/storage once and /api/version ${versionReads === 0 ? 'never' : 'once'}`, T, async () => {
       // A Buddy's API key is its password; a Pi has a separate one.
       const sim = await startPrinter({ ...c.options, password: PASSWORD, apiKey: PASSWORD });
       const api = apiFor(sim, { kind: 'api-key', apiKey: PASSWORD });
@@ -36,7 +38,8 @@ describe('dialect detection', () => {
         assert.equal(await dialectOf(api), c.dialect);
         await api.identify();
         await api.status();
-        assert.equal(sim.requests().filter((r) => r.target === '/api/version').length, 1);
+        assert.equal(sim.requests().filter((r) => r.target === '/api/v1/storage').length, 1);
+        assert.equal(sim.requests().filter((r) => r.target === '/api/version').length, versionReads);
       } finally {
         api.close();
         await sim.close();

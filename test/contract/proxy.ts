@@ -1,5 +1,6 @@
 // An HTTP proxy on 127.0.0.1 in front of a simulated printer that hides the `capabilities` of
-// /api/version, so a printer with the v1 API looks legacy-only until it answers a legacy call.
+// /api/version and answers 404 for /api/v1/storage, so a printer with the v1 API looks legacy-only
+// until it answers a legacy call with 410 Gone.
 
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,10 +10,17 @@ export interface CapabilityHidingProxy {
   close(): Promise<void>;
 }
 
-function forward(target: URL, req: IncomingMessage, res: ServerResponse): void {
+function forward(target: URL, req: IncomingMessage, res: ServerResponse, seen: { gone: boolean }): void {
+  if (!seen.gone && req.url === '/api/v1/storage') {
+    req.resume();
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ title: 'Not Found', message: 'Not Found' }));
+    return;
+  }
   const upstream = request(
     { hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
     (answer) => {
+      if (answer.statusCode === 410) seen.gone = true;
       const hide = req.url === '/api/version' && answer.statusCode === 200;
       if (!hide) {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -38,7 +46,8 @@ function forward(target: URL, req: IncomingMessage, res: ServerResponse): void {
 
 export async function hideCapabilities(printerUrl: string): Promise<CapabilityHidingProxy> {
   const target = new URL(printerUrl);
-  const server: Server = createServer((req, res) => forward(target, req, res));
+  const seen = { gone: false };
+  const server: Server = createServer((req, res) => forward(target, req, res, seen));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {

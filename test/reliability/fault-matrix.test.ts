@@ -284,7 +284,7 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       const r = run.result('ghost');
       assert.equal(run.exitCode, ExitCode.PRINTERS_UNREACHABLE);
       assert.equal(r.outcome, 'unreachable');
-      assert.match(r.reason ?? '', /cannot reach http:\/\/127\.0\.0\.1:\d+ for reading \/api\/version \(ECONNREFUSED\), after 4 attempts/);
+      assert.match(r.reason ?? '', /cannot reach http:\/\/127\.0\.0\.1:\d+ for reading the storage list \(ECONNREFUSED\), after 4 attempts/);
       return { run, faulty: ['ghost'] };
     }));
 

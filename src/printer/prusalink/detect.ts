@@ -1,5 +1,6 @@
-// Dialect detection: reads /api/version once, then hands every call to the v1 API (when the printer
-// offers upload by PUT) or to the legacy API. A legacy call answered 410 Gone (Buddy ≥ 6.1 removed the
+// Dialect detection: asks /api/v1/storage once (only printers with upload by PUT answer it; its list
+// is kept for the first storages() call), else reads /api/version, then hands every call to the v1 API
+// or to the legacy API. A legacy call answered 410 Gone (Buddy ≥ 6.1 removed the
 // legacy upload) switches to v1 for good and is tried again there.
 
 import { PrinterError } from '../../errors.js';
@@ -10,7 +11,7 @@ import { headerText, type PrinterHttp } from '../http.js';
 import { PrusaLinkLegacy } from './legacy.js';
 import { jsonOf, parsed } from './legacy-wire.js';
 import { PrusaLinkV1 } from './v1.js';
-import { parseVersion } from './wire.js';
+import { parseStorageList, parseVersion } from './wire.js';
 
 export type Dialect = 'v1' | 'legacy';
 
@@ -88,6 +89,14 @@ export class DetectingPrinterApi implements PrinterApi {
   }
 
   private async probe(): Promise<PrinterApi> {
+    // GET /api/v1/storage answers exactly where upload by PUT exists, and sync needs the list anyway.
+    const storageWhat = 'reading the storage list';
+    const first = await this.http.request({ method: 'GET', target: '/api/v1/storage', what: storageWhat });
+    if (first.status === 200) {
+      const list = parsed(this.name, storageWhat, parseStorageList, jsonOf(this.name, storageWhat, first));
+      return new PrusaLinkV1(this.http, this.printerType, undefined, list);
+    }
+    if (first.status !== 404) throw statusError(this.name, storageWhat, first.status, errorText(first.body, headerText(first.headers['content-type'])));
     const what = 'reading /api/version';
     const res = await this.http.request({ method: 'GET', target: '/api/version', what });
     if (res.status !== 200) throw statusError(this.name, what, res.status, errorText(res.body, headerText(res.headers['content-type'])));

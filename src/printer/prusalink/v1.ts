@@ -43,27 +43,32 @@ export class PrusaLinkV1 implements PrinterApi {
     private readonly printerType?: string,
     /** /api/version as already read by dialect detection, so identify() need not ask again. */
     private readonly knownVersion?: VersionInfo,
+    /** /api/v1/storage as read by dialect detection: answers the first storages() call. */
+    private firstStorages?: StorageInfo[],
   ) {
     this.name = http.printer;
+    if (firstStorages) this.learnKind(firstStorages);
   }
 
   async identify(): Promise<PrinterIdentity> {
+    // A storage list from detection already proves the v1 API with upload by PUT.
     const version =
-      this.knownVersion ?? parseWith(this.name, 'reading /api/version', parseVersion, await this.getJson('/api/version', 'reading /api/version'));
-    if (!version.uploadByPut) {
+      this.knownVersion ??
+      (this.storageKind !== undefined ? undefined : parseWith(this.name, 'reading /api/version', parseVersion, await this.getJson('/api/version', 'reading /api/version')));
+    if (version && !version.uploadByPut) {
       throw new PrinterError(this.name, 'rejected', `printer ${this.name}: its PrusaLink has only the legacy API (no upload by PUT)`, {
         hint: 'update the printer firmware or PrusaLink to a version with the v1 API',
       });
     }
     const info = parseWith(this.name, 'reading /api/v1/info', parseInfo, await this.getJson('/api/v1/info', 'reading /api/v1/info'));
-    let kind = this.storageKind ?? version.kind;
+    let kind = this.storageKind ?? version?.kind;
     if (kind === undefined) {
       await this.storages(); // storage names tell: "local" only on Pi, "usb" only on Buddy
       kind = this.storageKind;
     }
     // Unknown builds: assume Buddy, whose name rules are the stricter ones.
     kind ??= kindFromModel(this.printerType) ?? 'buddy';
-    const hostname = info.hostname ?? version.hostname;
+    const hostname = info.hostname ?? version?.hostname;
     return {
       kind,
       ...(info.serial !== undefined ? { serial: info.serial } : {}),
@@ -89,12 +94,21 @@ export class PrusaLinkV1 implements PrinterApi {
   }
 
   async storages(): Promise<StorageInfo[]> {
+    const first = this.firstStorages;
+    if (first) {
+      this.firstStorages = undefined;
+      return first;
+    }
     const what = 'reading the storage list';
     const list = parseWith(this.name, what, parseStorageList, await this.getJson('/api/v1/storage', what));
+    this.learnKind(list);
+    return list;
+  }
+
+  private learnKind(list: StorageInfo[]): void {
     const names = list.map((s) => s.name);
     if (names.includes('local')) this.storageKind = 'pi';
     else if (names.includes('usb')) this.storageKind = 'buddy';
-    return list;
   }
 
   async list(storage: string, dirUrl: string): Promise<RemoteEntry[] | undefined> {
