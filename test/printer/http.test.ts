@@ -247,3 +247,123 @@ test('reports a closed port as unreachable', T, async () => {
   assert.equal(err.kind, 'unreachable');
   assert.match(err.message, /ECONNREFUSED/);
 });
+
+/** A body read into the caller's buffers: byte i is i % 251; counts opens, closes and reads. */
+function readerBodyOf(size: number, actual = size): UploadBody & { stats: { opened: number; closed: number; reads: number } } {
+  const stats = { opened: 0, closed: 0, reads: 0 };
+  return {
+    size,
+    stats,
+    open(): Readable {
+      throw new Error('the stream is not used when a reader is offered');
+    },
+    openReader() {
+      stats.opened++;
+      let at = 0;
+      return {
+        read: async (into: Buffer) => {
+          stats.reads++;
+          await new Promise<void>((r) => setImmediate(r));
+          const n = Math.min(into.length, actual - at);
+          for (let i = 0; i < n; i++) into[i] = (at + i) % 251;
+          at += n;
+          return n;
+        },
+        close: () => void stats.closed++,
+      };
+    },
+  };
+}
+
+test('sends a reader body whole and in order through reused buffers, then closes the reader', T, async () => {
+  const size = 3 * 65536 + 1234;
+  await withServer(
+    (req, res) => {
+      let at = 0;
+      let wrong = 0;
+      req.on('data', (c: Buffer) => {
+        for (const b of c) if (b !== at++ % 251) wrong++;
+      });
+      req.on('end', () => res.end(JSON.stringify({ at, wrong })));
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const body = readerBodyOf(size);
+      const progress: number[] = [];
+      const res = await http.request({ method: 'PUT', target: '/r.gcode', what: 'upload of r.gcode', body, onBytes: (n) => progress.push(n) });
+      http.close();
+      assert.deepEqual(JSON.parse(res.body.toString()), { at: size, wrong: 0 });
+      assert.equal(progress.at(-1), size);
+      assert.deepEqual(body.stats, { opened: 1, closed: 1, reads: 5 });
+    },
+  );
+});
+
+test('stops reading a reader body at an early answer and closes it', T, async () => {
+  await withServer(
+    (req, res) => {
+      res.writeHead(409, { 'Content-Type': 'application/json', Connection: 'close' });
+      res.end(JSON.stringify({ title: '409: Conflict', message: 'File already exists' }));
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const body = readerBodyOf(64 * 1024 * 1024);
+      const res = await http.request({ method: 'PUT', target: '/e.gcode', what: 'upload of e.gcode', body });
+      http.close();
+      assert.equal(res.status, 409);
+      assert.ok(body.stats.reads < 1024, `reads: ${body.stats.reads}`);
+      assert.equal(body.stats.closed, 1);
+    },
+  );
+});
+
+test('refuses a reader body shorter than announced and says it is the file', T, async () => {
+  await withServer(
+    (req, res) => {
+      req.resume();
+      req.on('end', () => res.end('{}'));
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const body = readerBodyOf(100_000, 40_000);
+      const err = await rejection(http.request({ method: 'PUT', target: '/s.gcode', what: 'upload of s.gcode', body }));
+      http.close();
+      assert.ok(err instanceof SourceError);
+      assert.match(err.message, /40000 bytes instead of 100000/);
+      assert.equal(body.stats.closed, 1);
+    },
+  );
+});
+
+test('gives up on a printer that stops taking a reader body, and closes the reader', T, async () => {
+  await withServer(
+    (req) => req.pause(),
+    async (baseUrl) => {
+      const http = client(baseUrl, { stallTimeoutMs: 300 });
+      const body = readerBodyOf(256 * 1024 * 1024);
+      const err = await rejection(http.request({ method: 'PUT', target: '/t.gcode', what: 'upload of t.gcode', body }));
+      http.close();
+      assert.ok(err instanceof PrinterError);
+      assert.match(err.message, /no upload progress/);
+      assert.equal(body.stats.closed, 1);
+    },
+  );
+});
+
+test('stops a reader upload when the signal aborts, and closes the reader', T, async () => {
+  await withServer(
+    (req) => req.pause(),
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const ac = new AbortController();
+      const body = readerBodyOf(256 * 1024 * 1024);
+      const pending = http.request({ method: 'PUT', target: '/a.gcode', what: 'upload of a.gcode', body, signal: ac.signal });
+      setTimeout(() => ac.abort(), 100);
+      const err = await rejection(pending);
+      http.close();
+      assert.ok(err instanceof PrinterError);
+      assert.equal(err.kind, 'aborted');
+      assert.equal(body.stats.closed, 1);
+    },
+  );
+});

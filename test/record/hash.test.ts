@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import path from 'node:path';
+import { fileBody } from '../../src/execute/upload-body.js';
+import type { BodyReader } from '../../src/printer/api.js';
 import { HashCache, hashSourceFile, hashingBody } from '../../src/record/hash.js';
 import type { SourceFile } from '../../src/types.js';
 import { tempDir } from '../helpers/fixtures.js';
@@ -16,6 +18,18 @@ async function drain(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** Reads everything through one small reused buffer, as the transport does with its own two. */
+async function drainReader(reader: BodyReader, chunk = 5): Promise<Buffer> {
+  const into = Buffer.alloc(chunk);
+  const parts: Buffer[] = [];
+  try {
+    for (let n = await reader.read(into); n > 0; n = await reader.read(into)) parts.push(Buffer.from(into.subarray(0, n)));
+  } finally {
+    reader.close();
+  }
+  return Buffer.concat(parts);
 }
 
 describe('hashing local files', { timeout: 10000 }, () => {
@@ -99,5 +113,36 @@ describe('hashing local files', { timeout: 10000 }, () => {
     });
     await assert.rejects(drain(body.open()), /disk gone/);
     assert.equal(body.sha256(), undefined);
+  });
+
+  it('hashes a file body read into reused buffers, again on each reopening', async () => {
+    const file = sourceFile('reader.gcode', 'G28\nG1 X10\nM84\n');
+    const body = hashingBody(fileBody(file));
+    assert.ok(body.openReader, 'a file body offers a reader, and the hashing body keeps it');
+    assert.equal((await drainReader(body.openReader())).toString(), 'G28\nG1 X10\nM84\n');
+    assert.equal(body.sha256(), sha('G28\nG1 X10\nM84\n'));
+    assert.equal((await drainReader(body.openReader(), 3)).toString(), 'G28\nG1 X10\nM84\n');
+    assert.equal(body.sha256(), sha('G28\nG1 X10\nM84\n'));
+  });
+
+  it('hashes an empty file body read through a reader', async () => {
+    const body = hashingBody(fileBody(sourceFile('empty-reader.gcode', '')));
+    assert.equal((await drainReader(body.openReader!())).length, 0);
+    assert.equal(body.sha256(), sha(''));
+  });
+
+  it('claims no hash when the file grew past its announced size while read', async () => {
+    const file = sourceFile('grow.gcode', 'abcdef');
+    const body = hashingBody(fileBody(file));
+    const reader = body.openReader!();
+    writeFileSync(file.absPath, 'abcdefghijkl');
+    await drainReader(reader);
+    assert.equal(body.sha256(), undefined);
+  });
+
+  it('refuses to open a reader on a file that changed since the scan', () => {
+    const file = sourceFile('changed.gcode', 'abc');
+    writeFileSync(file.absPath, 'abcd');
+    assert.throws(() => fileBody(file).openReader!(), /changed\.gcode changed in the source folder/);
   });
 });
