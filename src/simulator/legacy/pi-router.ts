@@ -2,14 +2,12 @@
 // /api/printer, /api/files (the whole tree), multipart upload, DELETE by tree path, /api/transfer.
 // Auth as the current Pi (digest MD5-sess or X-Api-Key). Every /api/v1 path is 404.
 
-import { PiDigest } from '../auth/digest-server.js';
 import { modelInfo } from '../models.js';
-import { piAuthenticate } from '../pi/auth.js';
+import { PiPersonalityBase } from '../pi/base.js';
 import { piError } from '../pi/errors.js';
-import { PI_MAX_REQUEST_LINE, splitPiPath } from '../pi/paths.js';
+import { splitPiPath } from '../pi/paths.js';
 import type { SimContext } from '../server/context.js';
 import type { Exchange } from '../server/exchange.js';
-import type { Personality } from '../server/personality.js';
 import { legacyPrinter } from './printer.js';
 import { legacyPiUpload } from './pi-upload.js';
 import { LEGACY_PI_ROOTS, legacyPiFile, legacyPiTree } from './render.js';
@@ -89,21 +87,10 @@ function remove(ctx: SimContext, ex: Exchange, rest: string): void {
   ex.send(204, undefined);
 }
 
-export class LegacyPiPersonality implements Personality {
-  private readonly digest: PiDigest;
-
-  constructor(private readonly ctx: SimContext) {
-    this.digest = new PiDigest(ctx.opts.username, ctx.opts.password, ctx.opts.nonceLifetimeSec);
-  }
-
-  error(ex: Exchange, status: number, message: string): void {
-    piError(ex, status, message, message);
-  }
-
+export class LegacyPiPersonality extends PiPersonalityBase {
   async handle(ex: Exchange): Promise<void> {
     const ctx = this.ctx;
-    if (ex.method.length + ex.target.length + 10 > PI_MAX_REQUEST_LINE) return piError(ex, 414, 'URI Too Long', 'Request line too long.');
-    if (!piAuthenticate(ex, this.digest, ctx.opts.apiKey)) return;
+    if (!this.admit(ex)) return;
     const path = ex.rawPath;
     const get = ex.method === 'GET';
     if (path === '/api/version' && get) return version(ctx, ex);

@@ -1,14 +1,12 @@
 // Pi PrusaLink's request routing: request-line limit, auth (except HEAD on files), the endpoint.
 
-import { PiDigest } from '../auth/digest-server.js';
 import type { SimContext } from '../server/context.js';
 import type { Exchange } from '../server/exchange.js';
-import type { Personality } from '../server/personality.js';
-import { piAuthenticate } from './auth.js';
+import { PiPersonalityBase } from './base.js';
 import { piError } from './errors.js';
 import { piDeleteFile, piDownload, piGetFile, piHeadFile, piStartPrint } from './files.js';
 import { piInfo, piJob, piStatus, piStorage, piTransfer, piVersion } from './info.js';
-import { PI_MAX_REQUEST_LINE, splitPiPath } from './paths.js';
+import { splitPiPath } from './paths.js';
 import { piUpload } from './upload.js';
 
 const GETS: Record<string, (ctx: SimContext, ex: Exchange) => void> = {
@@ -20,23 +18,13 @@ const GETS: Record<string, (ctx: SimContext, ex: Exchange) => void> = {
   '/api/v1/transfer': piTransfer,
 };
 
-export class PiPersonality implements Personality {
-  private readonly digest: PiDigest;
-
-  constructor(private readonly ctx: SimContext) {
-    this.digest = new PiDigest(ctx.opts.username, ctx.opts.password, ctx.opts.nonceLifetimeSec);
-  }
-
-  error(ex: Exchange, status: number, message: string): void {
-    piError(ex, status, message, message);
-  }
-
+export class PiPersonality extends PiPersonalityBase {
   async handle(ex: Exchange): Promise<void> {
     const ctx = this.ctx;
-    if (ex.method.length + ex.target.length + 10 > PI_MAX_REQUEST_LINE) return piError(ex, 414, 'URI Too Long', 'Request line too long.');
     const path = ex.rawPath;
     const filesPath = path === '/api/v1/files' || path.startsWith('/api/v1/files/');
-    if (!(filesPath && ex.method === 'HEAD') && !piAuthenticate(ex, this.digest, ctx.opts.apiKey)) return;
+    // HEAD on files has no auth on a Pi.
+    if (!this.admit(ex, filesPath && ex.method === 'HEAD')) return;
 
     const get = GETS[path];
     if (get) return ex.method === 'GET' ? get(ctx, ex) : piError(ex, 405, 'Method Not Allowed', 'Method not allowed.');
