@@ -1,8 +1,6 @@
 // Helpers for the contract suite: re-readable bodies, an API for a simulated printer, error capture.
 
-import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { PrinterError } from '../../src/errors.js';
 import type { PrinterAuth } from '../../src/config/types.js';
 import type { PrinterApi, UploadBody } from '../../src/printer/api.js';
 import { createPrinterApi } from '../../src/printer/create.js';
@@ -36,15 +34,7 @@ export function apiFor(sim: SimPrinter, auth?: PrinterAuth, name = 'printer-unde
   );
 }
 
-export async function rejection(p: Promise<unknown>): Promise<PrinterError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof PrinterError) return err;
-    throw err;
-  }
-  assert.fail('expected a PrinterError');
-}
+export { printerRejection as rejection } from '../helpers/bodies.js';
 
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

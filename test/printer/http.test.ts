@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { PrinterError, SourceError } from '../../src/errors.js';
 import { PrinterHttp } from '../../src/printer/http.js';
 import type { UploadBody } from '../../src/printer/api.js';
+import { generatedBody } from '../helpers/bodies.js';
 
 const T = { timeout: 15_000 };
 
@@ -44,24 +45,7 @@ function client(baseUrl: string, extra: Partial<ConstructorParameters<typeof Pri
   });
 }
 
-/** A body of `size` bytes produced in 64 KiB chunks, never held whole. */
-function bodyOf(size: number, opened: { count: number } = { count: 0 }): UploadBody {
-  return {
-    size,
-    open(): Readable {
-      opened.count++;
-      let left = size;
-      return new Readable({
-        read() {
-          if (left === 0) return void this.push(null);
-          const n = Math.min(left, 65536);
-          left -= n;
-          this.push(Buffer.alloc(n, 0x47));
-        },
-      });
-    },
-  };
-}
+const bodyOf = generatedBody;
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {

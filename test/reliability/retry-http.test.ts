@@ -4,13 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Readable } from 'node:stream';
-import { PrinterError } from '../../src/errors.js';
 import { PrinterHttp, type HttpClientOptions, type RetryNotice } from '../../src/printer/http.js';
 import { PrusaLinkV1 } from '../../src/printer/prusalink/v1.js';
-import type { UploadBody } from '../../src/printer/api.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/printer/retry.js';
 import { closedPort } from '../helpers/ports.js';
+import { generatedBody, printerRejection } from '../helpers/bodies.js';
 
 const T = { timeout: 15_000 };
 const FAST = { ...DEFAULT_RETRY_POLICY, retries: 3, baseDelayMs: 10, maxDelayMs: 40 };
@@ -45,33 +43,8 @@ function client(baseUrl: string, extra: Partial<HttpClientOptions> = {}): Printe
   });
 }
 
-function bodyOf(size: number, opened = { count: 0 }): UploadBody {
-  return {
-    size,
-    open(): Readable {
-      opened.count++;
-      let left = size;
-      return new Readable({
-        read() {
-          if (left === 0) return void this.push(null);
-          const n = Math.min(left, 65536);
-          left -= n;
-          this.push(Buffer.alloc(n, 0x47));
-        },
-      });
-    },
-  };
-}
-
-async function rejection(p: Promise<unknown>): Promise<PrinterError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof PrinterError) return err;
-    throw err;
-  }
-  assert.fail('expected a PrinterError');
-}
+const bodyOf = generatedBody;
+const rejection = printerRejection;
 
 test('retries a burst of 503s, honouring Retry-After, and tells about each retry', T, async () => {
   await withServer(
