@@ -114,6 +114,8 @@ export interface NameRules {
   stripsTrailingDotsAndSpaces: boolean;
   /** Lower-case extensions, with dot, that the printer lists and accepts. */
   printExtensions: string[];
+  /** Files can only be stored in the storage root (Buddy firmware 4.4's legacy upload). */
+  rootOnly?: boolean;
 }
 
 /** One decision of the planner. Names are used verbatim in output, JSON events and tests. */
@@ -156,6 +158,7 @@ export interface PlanProblem {
     | 'TRAILING_DOT_OR_SPACE'
     | 'CASE_COLLISION' // two local names that are one name on the printer
     | 'NOT_PRINTABLE' // extension the printer does not accept
+    | 'FOLDERS_NOT_SUPPORTED' // a file in a folder, on a printer that stores files in its root only
     | 'FOLDER_IS_FILE'; // a local folder where the printer has a file, or the reverse
   message: string;
 }

@@ -67,6 +67,12 @@ export function checkRemotePath(
   const problems: PathProblem[] = [];
   const segments = splitPath(relPathFromStorage);
   const forbidden = new Set(rules.forbiddenChars);
+  if (rules.rootOnly && segments.length > 1) {
+    problems.push({
+      code: 'FOLDERS_NOT_SUPPORTED',
+      message: 'this printer (firmware 4.4) stores files only in the root of the USB drive: update its firmware, or sync it a flat folder',
+    });
+  }
 
   for (const segment of segments) {
     const bad = firstForbidden(segment, forbidden);

@@ -123,9 +123,14 @@ describe('storages and -d', { timeout: 120_000 }, () => {
     }
   });
 
-  test('a Buddy 4.4 gets the root files and a clear per-file error for each file in a folder', T, async () => {
+  test('a Buddy 4.4 gets the root files and a clear per-file error for each file in a folder, in the dry run already', T, async () => {
     const { sync, printer } = await setUp([{ name: 'mini-old', model: 'MINI', firmware: 'legacy' }]);
+    const dry = await sync();
+    assert.equal(dry.code, 1);
+    assert.match(dry.stderr, /mini-old: cannot sync parts\/bracket\.gcode: .*only in the root of the USB drive/);
     const run = await sync('--go');
+    const posts = printer('mini-old').requests().filter((r) => r.method === 'POST');
+    assert.equal(posts.length, 1, 'only the root file is sent; nested files are not even tried');
     assert.notEqual(run.code, 0);
     assert.deepEqual(remoteTree(printer('mini-old')), ['benchy.gcode']);
     const out = run.stdout + run.stderr;

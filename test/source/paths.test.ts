@@ -108,4 +108,11 @@ describe('checkRemotePath', { timeout: 5000 }, () => {
     assert.deepEqual(codes('a.bgcode', PI, 'local'), ['NOT_PRINTABLE']);
     assert.deepEqual(codes('A.BGCODE'), []);
   });
+
+  it('refuses a file in a folder on a printer that stores files in its root only (Buddy 4.4)', () => {
+    const rootOnly = { ...BUDDY, rootOnly: true };
+    assert.deepEqual(codes('benchy.gcode', rootOnly), []);
+    assert.deepEqual(codes('parts/benchy.gcode', rootOnly), ['FOLDERS_NOT_SUPPORTED']);
+    assert.deepEqual(codes('parts/benchy.gcode'), [], 'current Buddy firmware takes folders');
+  });
 });

@@ -24,7 +24,7 @@ import type { VersionInfo } from './wire.js';
 /** PrusaLink 0.6 lists and accepts G-code only: binary G-code came with 0.7. */
 export const LEGACY_PI_RULES: NameRules = Object.freeze({ ...PI_RULES, printExtensions: ['.gcode', '.gc', '.g', '.gco'] });
 /** Buddy 4.4 predates binary G-code too. */
-export const LEGACY_BUDDY_RULES: NameRules = Object.freeze({ ...BUDDY_RULES, printExtensions: ['.g', '.gc', '.gco', '.gcode'] });
+export const LEGACY_BUDDY_RULES: NameRules = Object.freeze({ ...BUDDY_RULES, printExtensions: ['.g', '.gc', '.gco', '.gcode'], rootOnly: true });
 
 const split = (path: string): string[] => path.split('/').filter((s) => s !== '');
 const encode = (segs: readonly string[]): string => segs.map(encodeURIComponent).join('/');
