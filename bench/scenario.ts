@@ -41,7 +41,7 @@ export interface BenchContext {
 export interface Scenario {
   /** Name for --only. */
   name: string;
-  /** Position in the table (the order the issue lists them). */
+  /** Position in the table (the order of the targets in docs/performance.md). */
   order: number;
   run(ctx: BenchContext): Promise<ScenarioResult>;
 }
