@@ -3,47 +3,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { PrinterError, SourceError } from '../../src/errors.js';
-import { PrinterHttp } from '../../src/printer/http.js';
 import type { UploadBody } from '../../src/printer/api.js';
 import { generatedBody } from '../helpers/bodies.js';
+import { testClient, withServer } from '../helpers/test-server.js';
 
 const T = { timeout: 15_000 };
 
-async function withServer(
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-  run: (baseUrl: string, server: Server) => Promise<void>,
-): Promise<void> {
-  const server = createServer(handler);
-  const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  try {
-    await run(`http://127.0.0.1:${port}`, server);
-  } finally {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  }
-}
-
-function client(baseUrl: string, extra: Partial<ConstructorParameters<typeof PrinterHttp>[0]> = {}): PrinterHttp {
-  return new PrinterHttp({
-    printer: 'p1',
-    baseUrl,
-    auth: { kind: 'api-key', apiKey: 'key-123456' },
-    userAgent: 'link-sync/test',
-    connectTimeoutMs: 2_000,
-    responseTimeoutMs: 2_000,
-    ...extra,
-  });
-}
+const client = testClient;
 
 const bodyOf = generatedBody;
 

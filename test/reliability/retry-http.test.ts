@@ -2,46 +2,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { PrinterHttp, type HttpClientOptions, type RetryNotice } from '../../src/printer/http.js';
 import { PrusaLinkV1 } from '../../src/printer/prusalink/v1.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/printer/retry.js';
 import { closedPort } from '../helpers/ports.js';
 import { generatedBody, printerRejection } from '../helpers/bodies.js';
+import { testClient, withServer } from '../helpers/test-server.js';
 
 const T = { timeout: 15_000 };
 const FAST = { ...DEFAULT_RETRY_POLICY, retries: 3, baseDelayMs: 10, maxDelayMs: 40 };
 
-async function withServer(handler: (req: IncomingMessage, res: ServerResponse, n: number) => void, run: (url: string) => Promise<void>): Promise<void> {
-  let n = 0;
-  const server = createServer((req, res) => handler(req, res, ++n));
-  const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  try {
-    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  } finally {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  }
-}
-
-function client(baseUrl: string, extra: Partial<HttpClientOptions> = {}): PrinterHttp {
-  return new PrinterHttp({
-    printer: 'p1',
-    baseUrl,
-    auth: { kind: 'api-key', apiKey: 'key-123456' },
-    userAgent: 'link-sync/test',
-    connectTimeoutMs: 2_000,
-    responseTimeoutMs: 2_000,
-    retry: FAST,
-    ...extra,
-  });
-}
+const client = (baseUrl: string, extra: Partial<HttpClientOptions> = {}): PrinterHttp => testClient(baseUrl, { retry: FAST, ...extra });
 
 const bodyOf = generatedBody;
 const rejection = printerRejection;
