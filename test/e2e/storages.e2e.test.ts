@@ -4,11 +4,10 @@
 
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFarm, type SimFarm, type SimPrinter, type SimPrinterOptions } from '../../src/simulator/index.js';
 import { runCli } from '../helpers/cli.js';
-import { gcode, remoteTree, tempDir, writeTree } from '../helpers/fixtures.js';
+import { gcode, remoteTree, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
 
 const MASTER = {
   'benchy.gcode': gcode('benchy', 3000),
@@ -18,19 +17,6 @@ const MASTER = {
 const MASTER_PATHS = Object.keys(MASTER).sort();
 const MUTATING = new Set(['PUT', 'POST', 'DELETE']);
 const T = { timeout: 90_000 };
-
-/** printers.yml; a Buddy 4.4 takes only an API key (its password), the others a login. */
-function writeConfig(dir: string, printers: SimPrinter[]): string {
-  const lines: string[] = [];
-  for (const p of printers) {
-    lines.push(`${p.name}:`, `  printer_type: ${p.model}`, `  host: ${p.url}`);
-    if (p.firmware === 'legacy' && p.personality === 'buddy') lines.push(`  api_key: ${JSON.stringify(p.credentials.password)}`);
-    else lines.push(`  username: ${p.credentials.username}`, `  password: ${JSON.stringify(p.credentials.password)}`);
-  }
-  const file = path.join(dir, 'printers.yml');
-  writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
-  return file;
-}
 
 describe('storages and -d', { timeout: 120_000 }, () => {
   let farm: SimFarm | undefined;

@@ -20,19 +20,16 @@ export function writeTree(root: string, files: Record<string, string | Buffer>, 
   }
 }
 
-/** A printers.yml for these simulated printers, as a user would write it. */
+/** A printers.yml for these simulated printers, as a user would write it: a Buddy on firmware 4.4
+ * takes only an API key (its password), every other printer a login. */
 export function configYaml(printers: SimPrinter[]): string {
-  return printers
-    .map((p) =>
-      [
-        `${p.name}:`,
-        `  printer_type: ${p.model}`,
-        `  host: ${p.url}`,
-        `  username: ${p.credentials.username}`,
-        `  password: ${JSON.stringify(p.credentials.password)}`,
-      ].join('\n'),
-    )
-    .join('\n') + '\n';
+  const lines: string[] = [];
+  for (const p of printers) {
+    lines.push(`${p.name}:`, `  printer_type: ${p.model}`, `  host: ${p.url}`);
+    if (p.firmware === 'legacy' && p.personality === 'buddy') lines.push(`  api_key: ${JSON.stringify(p.credentials.password)}`);
+    else lines.push(`  username: ${p.credentials.username}`, `  password: ${JSON.stringify(p.credentials.password)}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 export function writeConfig(dir: string, printers: SimPrinter[]): string {
