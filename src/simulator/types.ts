@@ -83,7 +83,11 @@ export type SimFault =
   /** 507 (Buddy) or 500 after the body (Pi) on uploads until cleared. */
   | { kind: 'storage-full' }
   /** Truncated, invalid JSON bodies. */
-  | { kind: 'malformed-json'; times?: number; pathPrefix?: string };
+  | { kind: 'malformed-json'; times?: number; pathPrefix?: string }
+  /** Send matching answers' headers at once, then the body one byte every `intervalMs` (default 1000). */
+  | { kind: 'trickle'; intervalMs?: number; times?: number; method?: string; pathPrefix?: string }
+  /** Every folder listed holds one more folder ("deeper"), created as it is listed: a walk never ends. */
+  | { kind: 'endless-listing' };
 
 export type SimAuthOutcome = 'digest' | 'api-key' | 'none' | 'invalid';
 

@@ -76,7 +76,24 @@ export class Exchange {
       return;
     }
     res.setHeader('Content-Length', buf.length);
+    const interval = this.faults.empty ? undefined : this.faults.trickle(this.method, this.rawPath);
+    if (interval !== undefined && this.method !== 'HEAD') return this.trickle(buf, interval);
     res.end(buf);
+  }
+
+  /** The trickle fault: headers now, then one byte per interval until the body is out or the client leaves. */
+  private trickle(buf: Buffer, intervalMs: number): void {
+    const res = this.res;
+    res.flushHeaders();
+    let at = 0;
+    const next = (): void => {
+      if (res.destroyed) return;
+      if (at >= buf.length) return void res.end();
+      res.write(buf.subarray(at, at + 1));
+      at++;
+      setTimeout(next, intervalMs).unref();
+    };
+    next();
   }
 
   /** JSON answer; the malformed-json fault cuts it in half. */
