@@ -25,10 +25,12 @@ export function prePlanDeadlineMs(timing: DeadlineTiming): number {
 /**
  * How long executing a plan may take: every upload its own deadline once per attempt, plus per
  * action the requests around it (state re-check, a look after a broken upload, a wait for the
- * printer's transfer to end), and per deletion its request and re-check. Pure.
+ * printer's transfer to end), per deletion its request and re-check, and two requests' room at
+ * the end. Pure.
  */
 export function planDeadlineMs(actions: readonly Action[], timing: DeadlineTiming): number {
-  let total = 0;
+  // Room for the requests after the last action (a final status look, the record's own reads).
+  let total = 2 * timing.requestMs;
   for (const action of actions) {
     if (action.kind === 'upload' || action.kind === 'replace') {
       total += (1 + timing.resends) * (timing.uploadMs(action.source.size) + 3 * timing.requestMs);

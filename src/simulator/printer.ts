@@ -214,6 +214,11 @@ export class SimPrinterImpl implements SimPrinter {
     return node?.kind === 'file' ? volume.read(node) : undefined;
   }
 
+  transfer(): { path: string; size: number; transferred: number } | undefined {
+    const t = this.ctx.state.transfer;
+    return t ? { path: t.path, size: t.size, transferred: t.transferred } : undefined;
+  }
+
   requests(): SimRequestLogEntry[] {
     return this.ctx.log.list();
   }

@@ -146,6 +146,8 @@ export interface SimPrinter {
   files(): SimFileSnapshot[];
   folders(storage?: string): string[];
   readFile(path: string, storage?: string): Buffer | undefined;
+  /** The running transfer as the printer counts it (bytes taken, not bytes the kernel holds). */
+  transfer(): { path: string; size: number; transferred: number } | undefined;
   requests(): SimRequestLogEntry[];
   clearRequests(): void;
   close(): Promise<void>;

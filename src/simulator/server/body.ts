@@ -24,6 +24,8 @@ export interface BodyReadOptions {
 /** With a rate, bytes are taken in pieces this many times a second, so progress moves smoothly. */
 const PIECES_PER_SEC = 20;
 const MAX_PIECE = 16 * 1024;
+const RESET_PROBE_MS = 100;
+const EMPTY = Buffer.alloc(0);
 
 export function readBody(req: IncomingMessage, opts: BodyReadOptions): Promise<BodyOutcome> {
   return new Promise((resolve) => {
@@ -37,17 +39,26 @@ export function readBody(req: IncomingMessage, opts: BodyReadOptions): Promise<B
     const stallAt = fault?.kind === 'stall' ? (fault.afterBytes ?? 0) : undefined;
     let stalled = false;
     let ended = false;
-    /** Chunks received from the socket and not yet taken. */
-    const queue: Buffer[] = [];
+    /** A piece is being taken (or the printer waits): nothing else is read meanwhile. */
     let consuming = false;
     /** When the printer may take its next byte (the rate's clock). */
     let clock = Date.now();
 
+    // A paused socket is not read, so it would not see a TCP reset until reading resumed: a printer's
+    // TCP stack sees one at once. A zero-byte write asks the kernel, which reports the reset.
+    const probe = setInterval(() => {
+      const socket = req.socket;
+      if (!socket.destroyed && socket.writable) socket.write(EMPTY);
+    }, RESET_PROBE_MS);
+    probe.unref();
+
     const finish = (outcome: BodyOutcome): void => {
       if (settled) return;
       settled = true;
+      clearInterval(probe);
       if (idleTimer) clearTimeout(idleTimer);
-      req.off('data', onData);
+      req.off('readable', onReadable);
+      req.socket.off('close', onSocketClose);
       req.off('end', onEnd);
       req.off('close', onClose);
       req.off('error', onClose);
@@ -95,58 +106,61 @@ export function readBody(req: IncomingMessage, opts: BodyReadOptions): Promise<B
       return !settled;
     };
 
-    /** Consumes queued chunks one piece at a time at the rate, the request paused meanwhile. */
+    /**
+     * Reads one piece at a time from the request's buffer, at the rate. Reading little keeps the
+     * socket paused (a full buffer stops it), yet it is read again soon enough to notice a reset.
+     */
     const consume = async (): Promise<void> => {
+      if (consuming || settled) return;
       consuming = true;
       armIdle();
-      while (queue.length > 0 && !settled) {
-        const chunk = queue.shift()!;
-        for (let at = 0; at < chunk.length && !settled; at += piece) {
-          const part = chunk.subarray(at, Math.min(chunk.length, at + piece));
-          if (rate) {
-            clock = Math.max(clock, Date.now()) + (part.length / rate) * 1000;
-            const wait = clock - Date.now();
-            if (wait > 1) await sleep(wait);
-            if (settled) return;
-          }
-          if (!(await take(part))) return;
+      for (;;) {
+        // A stall fault stops at its exact byte, whatever size the pieces have.
+        const toStall = stallAt !== undefined && !stalled && stallAt > total ? stallAt - total : Infinity;
+        const n = Math.min(piece, req.readableLength, toStall);
+        const part = n > 0 ? (req.read(n) as Buffer | null) : null;
+        if (!part || settled) break;
+        if (rate) {
+          clock = Math.max(clock, Date.now()) + (part.length / rate) * 1000;
+          const wait = clock - Date.now();
+          if (wait > 1) await sleep(wait);
+          if (settled) break;
         }
+        if (!(await take(part))) break;
       }
       consuming = false;
       if (settled) return;
       if (ended) return finish('complete');
-      req.resume();
+      req.read(0); // lets the stream fetch more, or notice its end
       armIdle();
     };
 
-    const onData = (raw: Buffer): void => {
-      if (settled) return;
-      queue.push(raw);
-      if (consuming) return;
-      req.pause();
-      void consume();
-    };
+    const onReadable = (): void => void consume();
     const onEnd = (): void => {
       ended = true;
       if (!consuming) finish('complete');
     };
-    // A reset (or any close before the last byte) ends the upload at once, queued bytes or not.
+    // A reset (or any close before the last byte) ends the upload at once, buffered bytes or not.
     const onClose = (): void => {
       if (!req.complete) finish('aborted');
-      else onEnd();
     };
+    // The socket closes under a request only when the connection died (a reset, an error): a clean
+    // close (FIN) after the body leaves it open for the answer. Bytes not yet taken are lost then.
+    const onSocketClose = (): void => finish('aborted');
 
-    req.on('data', onData);
     req.on('end', onEnd);
+    req.socket.once('close', onSocketClose);
     req.on('close', onClose);
     req.on('error', onClose);
     if (stallAt === 0) {
       consuming = true;
-      req.pause();
       void stall().then(() => {
         consuming = false;
-        if (!settled) void consume();
+        req.on('readable', onReadable);
+        void consume();
       });
+    } else {
+      req.on('readable', onReadable);
     }
     armIdle();
   });

@@ -69,6 +69,11 @@ export class Exchange {
       return;
     }
     const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    const interval = this.faults.empty || this.method === 'HEAD' ? undefined : this.faults.trickle(this.method, this.rawPath);
+    if (interval !== undefined) {
+      if (!opts.chunked) res.setHeader('Content-Length', buf.length);
+      return this.trickle(buf, interval);
+    }
     if (opts.chunked && this.method !== 'HEAD') {
       // Writing before end() keeps Node from computing a Content-Length: the body goes chunked.
       res.write(buf);
@@ -76,8 +81,6 @@ export class Exchange {
       return;
     }
     res.setHeader('Content-Length', buf.length);
-    const interval = this.faults.empty ? undefined : this.faults.trickle(this.method, this.rawPath);
-    if (interval !== undefined && this.method !== 'HEAD') return this.trickle(buf, interval);
     res.end(buf);
   }
 
