@@ -36,7 +36,7 @@ export async function loadConfig(path: string, env: Env, options: ConfigSourceOp
   // and a device such as /dev/urandom never ends.
   const checkKind = (info: Stats): void => {
     if (info.isDirectory()) throw fail('is a folder, not a file', 'pass -c with the path of the printers file');
-    if (!info.isFile()) throw fail(`is ${kindOf(info)}, not a regular file`, 'pass -c with the path of the printers file (a regular file of at most 1 MB)');
+    if (!info.isFile()) throw fail(`is ${kindOf(info)}, not a regular file`, 'pass -c with the path of the printers file, a regular file of at most 1 MB');
     if (info.size > MAX_BYTES) throw fail(`is ${info.size} bytes; a printer config is far smaller`, 'check that -c names the printers file');
   };
   try {
