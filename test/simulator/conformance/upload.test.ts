@@ -4,28 +4,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { filesTarget } from './http-client.js';
-import { SpecValidator } from './openapi.js';
+import { conformsToSpec } from './openapi.js';
 import { PERSONALITIES, asRecord, childrenOf, gcode, optionsFor, withPrinter } from './fixtures.js';
 
 const T = { timeout: 20_000 };
-const spec = SpecValidator.load();
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
-test('Buddy answers 201 with the file info JSON and Connection: close (deviation buddy-put-201-body)', T, () =>
+test('Buddy answers 201 with the file info JSON and Connection: close (deviation buddy-put-201-body)', T, (t) =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     const body = gcode(3000);
     const res = await client.put(filesTarget('usb', 'parts/Benchy Model.gcode'), body);
     assert.equal(res.status, 201, res.text());
     assert.equal(String(res.headers.connection).toLowerCase(), 'close');
     const info = asRecord(res.json());
-    assert.deepEqual(spec.validate('GET /api/v1/files/{storage}/{path}', 'buddy', info).errors, []);
+    await conformsToSpec(t, 'buddy GET /api/v1/files/{storage}/{path}', (oas) => oas.validate('GET /api/v1/files/{storage}/{path}', 'buddy', info));
     assert.equal(info.display_name, 'Benchy Model.gcode');
     assert.equal(info.size, 3000);
     assert.equal(info.type, 'PRINT_FILE');
     assert.deepEqual(printer.readFile('parts/Benchy Model.gcode'), body);
   }));
 
-test('Pi answers 201 with an empty body', T, () =>
+test('Pi answers 201 with an empty body', T, (t) =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     const body = gcode(3000);
     const res = await client.put(filesTarget('local', 'parts/Benchy Model.gcode'), body);
@@ -35,7 +34,7 @@ test('Pi answers 201 with an empty body', T, () =>
   }));
 
 for (const { personality } of PERSONALITIES) {
-  test(`an upload creates missing parent folders and is visible in files() and the listing (${personality})`, T, () =>
+  test(`an upload creates missing parent folders and is visible in files() and the listing (${personality})`, T, (t) =>
     withPrinter(optionsFor(personality), async (printer, client) => {
       const body = gcode(1234);
       const res = await client.put(filesTarget(printer.storage, 'a/b/c/deep.gcode'), body);
@@ -51,7 +50,7 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(single.size, 1234);
     }));
 
-  test(`an existing file is replaced only with Overwrite: ?1 (${personality})`, T, () =>
+  test(`an existing file is replaced only with Overwrite: ?1 (${personality})`, T, (t) =>
     withPrinter(optionsFor(personality), async (printer, client) => {
       printer.seed('keep.gcode', 'OLD\n');
       const target = filesTarget(printer.storage, 'keep.gcode');
@@ -68,7 +67,7 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(printer.files().filter((f) => f.path.toLowerCase() === 'keep.gcode').length, 1);
     }));
 
-  test(`a failed overwrite leaves the old file intact (${personality})`, T, () =>
+  test(`a failed overwrite leaves the old file intact (${personality})`, T, (t) =>
     withPrinter(optionsFor(personality), async (printer, client) => {
       printer.seed('sub/keep.gcode', 'OLD CONTENT\n');
       printer.inject({ kind: 'reset-after-bytes', bytes: 1000, times: 1 });
@@ -84,7 +83,7 @@ for (const { personality } of PERSONALITIES) {
     }));
 }
 
-test('Buddy refuses to overwrite the file being printed with 409 "File is busy"', T, () =>
+test('Buddy refuses to overwrite the file being printed with 409 "File is busy"', T, (t) =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.seed('job.gcode', 'PRINTING\n');
     printer.setState('PRINTING', { file: 'job.gcode' });
@@ -94,7 +93,7 @@ test('Buddy refuses to overwrite the file being printed with 409 "File is busy"'
     assert.equal(printer.readFile('job.gcode')?.toString(), 'PRINTING\n');
   }));
 
-test('Pi replaces the file being printed without any check', T, () =>
+test('Pi replaces the file being printed without any check', T, (t) =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     printer.seed('job.gcode', 'PRINTING\n');
     printer.setState('PRINTING', { file: 'job.gcode' });
@@ -103,7 +102,7 @@ test('Pi replaces the file being printed without any check', T, () =>
     assert.equal(printer.readFile('job.gcode')?.toString(), 'REPLACEMENT\n');
   }));
 
-test('Buddy keeps no temp file after a dropped upload', T, () =>
+test('Buddy keeps no temp file after a dropped upload', T, (t) =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.inject({ kind: 'reset-after-bytes', bytes: 500 });
     await client.put(filesTarget('usb', 'drop.gcode'), gcode(10_000)).catch(() => undefined);
@@ -111,7 +110,7 @@ test('Buddy keeps no temp file after a dropped upload', T, () =>
     assert.deepEqual(childrenOf(await client.getJson('/api/v1/files/usb')), []);
   }));
 
-test('Pi leaves a hidden .name.part after a dropped upload, not shown in listings', T, () =>
+test('Pi leaves a hidden .name.part after a dropped upload, not shown in listings', T, (t) =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     printer.inject({ kind: 'reset-after-bytes', bytes: 500 });
     await client.put(filesTarget('local', 'dir/drop.gcode'), gcode(10_000)).catch(() => undefined);
@@ -122,7 +121,7 @@ test('Pi leaves a hidden .name.part after a dropped upload, not shown in listing
     assert.equal(root.some((c) => String(c.name).endsWith('.part')), false, JSON.stringify(root));
   }));
 
-test('Buddy resolves other case and 8.3 short names for GET, PUT and DELETE', T, () =>
+test('Buddy resolves other case and 8.3 short names for GET, PUT and DELETE', T, (t) =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.seed('Parts/Benchy_long_name_v2.gcode', 'ONE\n');
     const listing = childrenOf(await client.getJson('/api/v1/files/usb/PARTS'));
@@ -145,14 +144,14 @@ test('Buddy resolves other case and 8.3 short names for GET, PUT and DELETE', T,
     assert.equal(printer.files().length, 0);
   }));
 
-test('Buddy reads a raw + in the path as a space', T, () =>
+test('Buddy reads a raw + in the path as a space', T, (t) =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     const res = await client.put('/api/v1/files/usb/a+b.gcode', 'X\n');
     assert.equal(res.status, 201, res.text());
     assert.ok(printer.files().some((f) => f.path === 'a b.gcode'), JSON.stringify(printer.files()));
   }));
 
-test('Pi is case-sensitive: other case is another file', T, () =>
+test('Pi is case-sensitive: other case is another file', T, (t) =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     printer.seed('Benchy.gcode', 'ONE\n');
     assert.equal((await client.get(filesTarget('local', 'benchy.gcode'))).status, 404);
