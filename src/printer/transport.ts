@@ -128,6 +128,14 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
       fail(new TransportFailure('aborted', 'ABORT_ERR', connected, req.reusedSocket, sent));
     }
 
+    // Aborted already (Ctrl-C between two requests): start nothing. A request destroyed before its
+    // 'error' listener is attached would throw its "socket hang up" out of the process.
+    if (ex.signal?.aborted) {
+      settled = true;
+      reject(new TransportFailure('aborted', 'ABORT_ERR', false, false, 0));
+      return;
+    }
+
     const hostname = origin.hostname.replace(/^\[(.*)\]$/, '$1');
     const req: ClientRequest = send({
       protocol: origin.protocol,
@@ -139,10 +147,6 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
       agent: settings.agent,
     });
 
-    if (ex.signal?.aborted) {
-      onAbort();
-      return;
-    }
     ex.signal?.addEventListener('abort', onAbort, { once: true });
 
     req.on('socket', (socket) => {

@@ -123,6 +123,27 @@ test('stops a request when the signal aborts', T, async () => {
   );
 });
 
+test('a signal aborted before the request starts rejects as aborted, sends nothing, and keeps the process alive', T, async () => {
+  let requests = 0;
+  await withServer(
+    () => {
+      requests += 1;
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const ac = new AbortController();
+      ac.abort();
+      const err = await rejection(http.request({ method: 'GET', target: '/never', what: 'reading /never', signal: ac.signal }));
+      // An unhandled 'error' from the destroyed request would end the test process here, before this line.
+      await new Promise((r) => setTimeout(r, 50));
+      http.close();
+      assert.ok(err instanceof PrinterError);
+      assert.equal(err.kind, 'aborted');
+      assert.equal(requests, 0);
+    },
+  );
+});
+
 test('sends one request at a time over one kept-alive socket', T, async () => {
   let active = 0;
   let maxActive = 0;
