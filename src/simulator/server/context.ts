@@ -25,6 +25,8 @@ export interface ResolvedOptions {
   keepContent: boolean;
   storageDir: string | undefined;
   nonceLifetimeSec: number;
+  /** Host time in epoch ms. */
+  now: () => number;
   uploadIdleTimeoutMs: number;
   totalSpace: number;
 }
