@@ -53,7 +53,8 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
   const run = ws.sync;
 
   test('success: the JSON stream is valid, counts every upload, and the exit code is 0', async () => {
-    const out = await run('--go', '--json');
+    // The built CLI as cron starts it: the exit code and streams cross a real process boundary.
+    const out = await runCli(['-c', ws.config, '-s', ws.master, '--go', '--json'], { cwd: ws.dir, process: true });
     assert.equal(out.code, 0, out.stderr);
     assert.equal(out.stderr, '', 'human output is off with --json');
     const events = parseEvents(out.stdout);
@@ -118,7 +119,7 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
   });
 
   test('a usage error is one line on stderr with exit code 2, and nothing reaches the printers', async () => {
-    const out = await runCli(['-c', ws.config, '-s', path.join(ws.dir, 'no-such-folder')], { cwd: ws.dir });
+    const out = await runCli(['-c', ws.config, '-s', path.join(ws.dir, 'no-such-folder')], { cwd: ws.dir, process: true });
     assert.equal(out.code, 2);
     assert.equal(out.stdout, '');
     assert.equal(out.stderr.trimEnd().split('\n').length, 1, out.stderr);
