@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFarm, type SimFarm } from '../../src/simulator/index.js';
-import { ExitCode } from '../../src/cli/exit-codes.js';
+import { ExitCode } from '../../src/report/exit-codes.js';
 import { gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
 import { startCli } from './cli-process.js';
 import { runCli } from '../helpers/cli.js';
