@@ -76,6 +76,7 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
     assert.match(out.stdout, /^mini-2: upload sub\/b\.gcode \(2\.0 kB\): missing on printer$/m);
     assert.match(out.stdout, /^printer +result +uploaded +replaced +deleted +skipped +failed +bytes +time$/m);
     assert.match(out.stdout, /^mk3s-3 +planned +3 +0 +0 +0 +0 /m);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for the ESC of a terminal escape code.
     assert.doesNotMatch(out.stdout + out.stderr, /\u001b\[/, 'no escape codes when not a terminal');
   });
 

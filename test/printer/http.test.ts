@@ -28,7 +28,7 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 
 test('uses an answer that arrives before the upload body is read, even if the socket then breaks', T, async () => {
   await withServer(
-    (req, res) => {
+    (_req, res) => {
       res.writeHead(409, { 'Content-Type': 'application/json', Connection: 'close' });
       res.end(JSON.stringify({ title: '409: Conflict', message: 'File already exists' }));
     },
@@ -194,7 +194,7 @@ test('retries a read once when the kept-alive socket was closed by the printer',
 
 test('reports a wrong API key as an auth error without the key in the message', T, async () => {
   await withServer(
-    (req, res) => {
+    (_req, res) => {
       res.writeHead(403, { 'Content-Type': 'text/plain' });
       res.end('Bad X-Api-Key.');
     },
@@ -276,7 +276,7 @@ test('sends a reader body whole and in order through reused buffers, then closes
 
 test('stops reading a reader body at an early answer and closes it', T, async () => {
   await withServer(
-    (req, res) => {
+    (_req, res) => {
       res.writeHead(409, { 'Content-Type': 'application/json', Connection: 'close' });
       res.end(JSON.stringify({ title: '409: Conflict', message: 'File already exists' }));
     },

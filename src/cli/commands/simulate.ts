@@ -144,7 +144,7 @@ export async function runSimulate(argv: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
-  let farm;
+  let farm: Awaited<ReturnType<typeof startFarm>>;
   try {
     const list = printerOptions(opts, models, io);
     farm = await startFarm(list);

@@ -87,5 +87,7 @@ export function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFil
     sinks.push(log.sink);
     closers.push(() => log.close());
   }
-  return { sink: fanOut(...sinks), close: () => closers.forEach((close) => close()) };
+  return { sink: fanOut(...sinks), close: () => {
+      for (const close of closers) close();
+    } };
 }

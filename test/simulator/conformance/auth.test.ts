@@ -10,7 +10,7 @@ import { manualClock } from '../../../src/simulator/index.js';
 
 const T = { timeout: 20_000 };
 
-test('Buddy challenges with realm "Printer API", a 16-hex nonce, stale=false and no qop or opaque', T, (t) =>
+test('Buddy challenges with realm "Printer API", a 16-hex nonce, stale=false and no qop or opaque', T, () =>
   withPrinter(optionsFor('buddy'), async (_p, client) => {
     const res = await send(_p.url, { method: 'GET', target: '/api/version' });
     assert.equal(res.status, 401);
@@ -25,7 +25,7 @@ test('Buddy challenges with realm "Printer API", a 16-hex nonce, stale=false and
     assert.equal((await client.get('/api/version')).status, 200);
   }));
 
-test('Pi challenges with realm "Administrator", qop=auth, MD5-sess and an opaque', T, (t) =>
+test('Pi challenges with realm "Administrator", qop=auth, MD5-sess and an opaque', T, () =>
   withPrinter(optionsFor('pi'), async (p) => {
     const res = await send(p.url, { method: 'GET', target: '/api/version' });
     assert.equal(res.status, 401);
@@ -38,13 +38,13 @@ test('Pi challenges with realm "Administrator", qop=auth, MD5-sess and an opaque
     assert.match(ch.params.nonce ?? '', /^[0-9a-f]+$/);
   }));
 
-test('Buddy ignores the digest username: the hash always uses maker', T, (t) =>
+test('Buddy ignores the digest username: the hash always uses maker', T, () =>
   withPrinter(optionsFor('buddy'), async (p) => {
     const client = clientFor(p, { username: 'somebody-else' });
     assert.equal((await client.get('/api/v1/status')).status, 200);
   }));
 
-test('Pi accepts MD5-sess with the opaque echoed, and refuses it without the opaque', T, (t) =>
+test('Pi accepts MD5-sess with the opaque echoed, and refuses it without the opaque', T, () =>
   withPrinter(optionsFor('pi'), async (p, client) => {
     assert.equal((await client.get('/api/v1/status')).status, 200);
     const ch = client.lastChallenge;
@@ -57,7 +57,7 @@ test('Pi accepts MD5-sess with the opaque echoed, and refuses it without the opa
     assert.equal(res.status, 401);
   }));
 
-test('each dialect refuses the other one\'s formula', T, async (t) => {
+test('each dialect refuses the other one\'s formula', T, async () => {
   await withPrinter(optionsFor('buddy'), async (p) => {
     assert.equal((await clientFor(p, { formula: 'pi' }).get('/api/version')).status, 401);
   });
@@ -67,7 +67,7 @@ test('each dialect refuses the other one\'s formula', T, async (t) => {
 });
 
 for (const { personality } of PERSONALITIES) {
-  test(`a wrong password gets 401 with a fresh, non-stale challenge (${personality})`, T, (t) =>
+  test(`a wrong password gets 401 with a fresh, non-stale challenge (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (p) => {
       const client = clientFor(p, { password: 'not-the-password' });
       const res = await client.get('/api/v1/status');
@@ -77,14 +77,14 @@ for (const { personality } of PERSONALITIES) {
       assert.notEqual(ch.params.stale, 'true');
     }));
 
-  test(`every /api endpoint needs credentials (${personality})`, T, (t) =>
+  test(`every /api endpoint needs credentials (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (p, client) => {
       for (const target of ['/api/version', '/api/v1/info', '/api/v1/status', '/api/v1/storage', `/api/v1/files/${p.storage}`]) {
         assert.equal((await client.get(target, { auth: 'none' })).status, 401, target);
       }
     }));
 
-  test(`a nonce can be reused for many requests (${personality})`, T, (t) =>
+  test(`a nonce can be reused for many requests (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (_p, client) => {
       const ch = await client.fetchChallenge();
       for (let i = 0; i < 4; i += 1) {
@@ -124,7 +124,7 @@ test('Buddy marks an expired nonce stale only when the digest was otherwise righ
   });
 });
 
-test('Pi binds the nonce to the User-Agent', T, (t) =>
+test('Pi binds the nonce to the User-Agent', T, () =>
   withPrinter(optionsFor('pi'), async (p) => {
     const a = clientFor(p, { userAgent: 'agent-a' });
     const ch = await a.fetchChallenge();
@@ -134,7 +134,7 @@ test('Pi binds the nonce to the User-Agent', T, (t) =>
     assert.equal((await b.get('/api/v1/status', { retryStale: false })).status, 401);
   }));
 
-test('Buddy takes the password as X-Api-Key; a wrong key gets 401 with an ApiKey challenge', T, (t) =>
+test('Buddy takes the password as X-Api-Key; a wrong key gets 401 with an ApiKey challenge', T, () =>
   withPrinter(optionsFor('buddy'), async (p) => {
     assert.equal((await clientFor(p, { apiKey: p.credentials.password }).get('/api/v1/status', { auth: 'apikey' })).status, 200);
     const res = await clientFor(p, { apiKey: 'wrong-key' }).get('/api/v1/status', { auth: 'apikey' });
@@ -144,7 +144,7 @@ test('Buddy takes the password as X-Api-Key; a wrong key gets 401 with an ApiKey
     assert.equal(ch.params.realm, 'Printer API');
   }));
 
-test('Pi takes its own API key; a wrong key gets 403 "Bad X-Api-Key."', T, (t) =>
+test('Pi takes its own API key; a wrong key gets 403 "Bad X-Api-Key."', T, () =>
   withPrinter(optionsFor('pi'), async (p, client) => {
     assert.equal((await client.get('/api/v1/status', { auth: 'apikey' })).status, 200);
     const res = await clientFor(p, { apiKey: 'wrong-key-123' }).get('/api/v1/status', { auth: 'apikey' });
@@ -154,13 +154,13 @@ test('Pi takes its own API key; a wrong key gets 403 "Bad X-Api-Key."', T, (t) =
     assert.equal(digestKey.status, 403, 'the digest password is not an API key on Pi');
   }));
 
-test('Pi without a configured API key refuses every key with 403', T, (t) =>
+test('Pi without a configured API key refuses every key with 403', T, () =>
   withPrinter(optionsFor('pi', { apiKey: undefined }), async (p) => {
     const res = await clientFor(p, { apiKey: 'anything-long' }).get('/api/v1/status', { auth: 'apikey' });
     assert.equal(res.status, 403);
   }));
 
-test('Pi does not check the digest when X-Api-Key is present', T, (t) =>
+test('Pi does not check the digest when X-Api-Key is present', T, () =>
   withPrinter(optionsFor('pi'), async (p, client) => {
     const ch = await client.fetchChallenge();
     const res = await send(p.url, {
@@ -173,7 +173,7 @@ test('Pi does not check the digest when X-Api-Key is present', T, (t) =>
     assert.equal(res.status, 403);
   }));
 
-test('Pi answers HEAD without credentials; Buddy wants them (deviation pi-head-no-auth)', T, async (t) => {
+test('Pi answers HEAD without credentials; Buddy wants them (deviation pi-head-no-auth)', T, async () => {
   await withPrinter(optionsFor('pi'), async (p, client) => {
     p.seed('a.gcode', 'G28\n');
     assert.equal((await client.head('/api/v1/files/local/a.gcode', { auth: 'none' })).status, 200);
@@ -184,7 +184,7 @@ test('Pi answers HEAD without credentials; Buddy wants them (deviation pi-head-n
   });
 });
 
-test('Pi answers 401 with an HTML body (deviation pi-401-html)', T, (t) =>
+test('Pi answers 401 with an HTML body (deviation pi-401-html)', T, () =>
   withPrinter(optionsFor('pi'), async (p) => {
     const res = await send(p.url, { method: 'GET', target: '/api/version' });
     assert.equal(res.status, 401);
@@ -201,7 +201,7 @@ for (const { personality } of PERSONALITIES) {
     }));
 }
 
-test('the Buddy digest formula is what a hand-built header carries', T, (t) =>
+test('the Buddy digest formula is what a hand-built header carries', T, () =>
   withPrinter(optionsFor('buddy'), async (p, client) => {
     const ch = await client.fetchChallenge();
     const header = buddyAuthorization({ password: p.credentials.password, nonce: ch.params.nonce ?? '', method: 'GET', uri: '/api/v1/info' });
@@ -211,7 +211,7 @@ test('the Buddy digest formula is what a hand-built header carries', T, (t) =>
     assert.equal(wrongUri.status, 401, 'HA2 covers the request-target');
   }));
 
-test('Buddy parses only nonce and response: uri, realm, qop and cnonce in the header are ignored', T, (t) =>
+test('Buddy parses only nonce and response: uri, realm, qop and cnonce in the header are ignored', T, () =>
   withPrinter(optionsFor('buddy'), async (p, client) => {
     const ch = await client.fetchChallenge();
     const response = buddyResponse({ password: p.credentials.password, nonce: ch.params.nonce ?? '', method: 'GET', uri: '/api/v1/info' });
@@ -219,7 +219,7 @@ test('Buddy parses only nonce and response: uri, realm, qop and cnonce in the he
     assert.equal((await send(p.url, { method: 'GET', target: '/api/v1/info', headers: { Authorization: header } })).status, 200);
   }));
 
-test('Pi wants the digest uri to match the request target', T, (t) =>
+test('Pi wants the digest uri to match the request target', T, () =>
   withPrinter(optionsFor('pi'), async (p, client) => {
     const ch = await client.fetchChallenge();
     const header = piAuthorization({

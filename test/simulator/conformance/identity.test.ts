@@ -98,7 +98,7 @@ for (const { personality } of PERSONALITIES) {
     }));
 }
 
-test('Buddy status storage is one object {path:"/usb/", name:"usb", read_only:false}', T, (t) =>
+test('Buddy status storage is one object {path:"/usb/", name:"usb", read_only:false}', T, () =>
   withPrinter(optionsFor('buddy'), async (_p, client) => {
     const s = asRecord(await client.getJson('/api/v1/status'));
     const storage = asRecord(s.storage);
@@ -107,7 +107,7 @@ test('Buddy status storage is one object {path:"/usb/", name:"usb", read_only:fa
     assert.equal(storage.read_only, false);
   }));
 
-test('Pi status storage is an array naming the local storage', T, (t) =>
+test('Pi status storage is an array naming the local storage', T, () =>
   withPrinter(optionsFor('pi'), async (_p, client) => {
     const s = asRecord(await client.getJson('/api/v1/status'));
     assert.ok(Array.isArray(s.storage), `storage is ${JSON.stringify(s.storage)}`);
@@ -139,7 +139,7 @@ test('Pi /api/v1/storage: writable LOCAL with space figures, and SDCARD', T, (t)
     assert.equal(sd.type, 'SDCARD');
   }));
 
-test('a farm gives every printer its own port and serial, and close() stops them all', T, async (t) => {
+test('a farm gives every printer its own port and serial, and close() stops them all', T, async () => {
   const farm = await startFarm([optionsFor('buddy'), optionsFor('pi'), optionsFor('buddy', { model: 'XL' })]);
   const urls = farm.printers.map((p) => p.url);
   try {

@@ -121,7 +121,7 @@ for (const { personality } of PERSONALITIES) {
     }));
 }
 
-test('Buddy HEAD sends no Content-Length', T, (t) =>
+test('Buddy HEAD sends no Content-Length', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.seed('a.gcode', 'G28\n');
     const res = await client.head('/api/v1/files/usb/a.gcode');
@@ -129,7 +129,7 @@ test('Buddy HEAD sends no Content-Length', T, (t) =>
     assert.equal(res.headers['read-only'], 'false');
   }));
 
-test('Buddy serves raw bytes at GET /usb/<path>, by long or short name, with auth', T, (t) =>
+test('Buddy serves raw bytes at GET /usb/<path>, by long or short name, with auth', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     const body = Buffer.from('G28\nG1 X1\n'.repeat(100));
     printer.seed('Parts/Long File Name.gcode', body);
@@ -142,14 +142,14 @@ test('Buddy serves raw bytes at GET /usb/<path>, by long or short name, with aut
     assert.equal((await client.request('GET', '/usb/Parts/Long%20File%20Name.gcode', { auth: 'none' })).status, 401);
   }));
 
-test('Buddy collapses // and refuses ../ with 404', T, (t) =>
+test('Buddy collapses // and refuses ../ with 404', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.seed('Parts/a.gcode', 'X');
     assert.equal((await client.get('/api/v1/files/usb//Parts//a.gcode')).status, 200);
     assert.equal((await client.get('/api/v1/files/usb/Parts/../Parts/a.gcode')).status, 404);
   }));
 
-test('Buddy folder ETag gives 304 on If-None-Match and changes after an upload', T, (t) =>
+test('Buddy folder ETag gives 304 on If-None-Match and changes after an upload', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.seed('a.gcode', 'X');
     const first = await client.get('/api/v1/files/usb');
@@ -163,7 +163,7 @@ test('Buddy folder ETag gives 304 on If-None-Match and changes after an upload',
     assert.notEqual(firstHeader(changed.headers.etag), etag);
   }));
 
-test('Pi listing carries a weak ETag and Last-Modified and honours If-None-Match', T, (t) =>
+test('Pi listing carries a weak ETag and Last-Modified and honours If-None-Match', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     printer.seed('a.gcode', 'X');
     const first = await client.get('/api/v1/files/local');
@@ -173,7 +173,7 @@ test('Pi listing carries a weak ETag and Last-Modified and honours If-None-Match
     assert.equal((await client.get('/api/v1/files/local', { headers: { 'If-None-Match': etag } })).status, 304);
   }));
 
-test('Buddy shows a Prusa Connect download as a read-only entry without a download ref', T, (t) =>
+test('Buddy shows a Prusa Connect download as a read-only entry without a download ref', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.setForeignTransfer(true, { path: 'incoming.gcode', size: 5000 });
     const kids = childrenOf(await client.getJson('/api/v1/files/usb'));
@@ -183,7 +183,7 @@ test('Buddy shows a Prusa Connect download as a read-only entry without a downlo
     assert.equal(asRecord(partial.refs ?? {}).download, undefined);
   }));
 
-test('Buddy: a long folder is descended by its short name, and refs use short paths', T, (t) =>
+test('Buddy: a long folder is descended by its short name, and refs use short paths', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.seed('Functional Parts/Long bracket file.gcode', 'G28\n');
     const folder = childrenOf(await client.getJson('/api/v1/files/usb'))[0];

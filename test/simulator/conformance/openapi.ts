@@ -275,6 +275,7 @@ function discriminatedUnion(branches: Json[]): { anyOf: Json[]; conditions: Json
     if (!isObj(b)) continue;
     const name = typeof b.$ref === 'string' ? refName(b.$ref) : b[COMPONENT_MARK];
     const when = typeof name === 'string' ? DISCRIMINATORS[name] : undefined;
+    // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's if/then keyword, not a promise.
     if (when !== undefined) conditions.push({ if: when, then: toJsonSchema(b) });
   }
   return { anyOf: branches.map(toJsonSchema), conditions };

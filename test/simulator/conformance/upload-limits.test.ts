@@ -18,7 +18,7 @@ async function signedHead(client: SimClient, method: string, target: string, hea
 }
 
 for (const { personality } of PERSONALITIES) {
-  test(`a PUT without Content-Length gets 411 (${personality})`, T, (t) =>
+  test(`a PUT without Content-Length gets 411 (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
       const target = filesTarget(printer.storage, 'nolength.gcode');
       const head = await signedHead(client, 'PUT', target, ['Content-Type: text/x.gcode', 'Connection: close']);
@@ -27,7 +27,7 @@ for (const { personality } of PERSONALITIES) {
       assert.deepEqual(printer.files(), []);
     }));
 
-  test(`a PUT whose auth fails is answered 401 before the body and the connection is closed (${personality})`, T, (t) =>
+  test(`a PUT whose auth fails is answered 401 before the body and the connection is closed (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer) => {
       const wrong = clientFor(printer, { password: 'wrong-password' });
       const target = filesTarget(printer.storage, 'big.gcode');
@@ -71,7 +71,7 @@ for (const { personality } of PERSONALITIES) {
       assert.equal((await client.get('/api/v1/transfer')).status, 204);
     }));
 
-  test(`a Prusa Connect download blocks uploads and shows as a transfer (${personality})`, T, (t) =>
+  test(`a Prusa Connect download blocks uploads and shows as a transfer (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
       printer.setForeignTransfer(true, { path: 'connect/incoming.gcode', size: 5000 });
       const s = (await client.getJson('/api/v1/status')) as Record<string, unknown>;
@@ -83,7 +83,7 @@ for (const { personality } of PERSONALITIES) {
     }));
 }
 
-test('Buddy: Content-Length 0 gets 501; Pi: 411', T, async (t) => {
+test('Buddy: Content-Length 0 gets 501; Pi: 411', T, async () => {
   for (const { personality } of PERSONALITIES) {
     await withPrinter(optionsFor(personality), async (printer, client) => {
       const res = await client.put(filesTarget(printer.storage, 'empty.gcode'), Buffer.alloc(0));
@@ -93,7 +93,7 @@ test('Buddy: Content-Length 0 gets 501; Pi: 411', T, async (t) => {
   }
 });
 
-test('Buddy refuses a request-target longer than 168 bytes with 414', T, (t) =>
+test('Buddy refuses a request-target longer than 168 bytes with 414', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     const prefix = '/api/v1/files/usb/';
     const at = (len: number): string => `${prefix}${'d'.repeat(len - prefix.length - '.gcode'.length)}.gcode`;
@@ -107,7 +107,7 @@ test('Buddy refuses a request-target longer than 168 bytes with 414', T, (t) =>
     assert.deepEqual(printer.files(), []);
   }));
 
-test('Pi takes a request-target far longer than 168 bytes', T, (t) =>
+test('Pi takes a request-target far longer than 168 bytes', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     const name = `${'p'.repeat(200)}.gcode`;
     const res = await client.put(filesTarget('local', name), 'X\n');
@@ -115,7 +115,7 @@ test('Pi takes a request-target far longer than 168 bytes', T, (t) =>
     assert.ok(printer.files().some((f) => f.path === name));
   }));
 
-test('Buddy: a decoded PUT path over 103 bytes is refused with 415 or stored under a truncated name', T, (t) =>
+test('Buddy: a decoded PUT path over 103 bytes is refused with 415 or stored under a truncated name', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     // "/usb/" + 99 bytes = 104 bytes: one too many; the URL stays under 168.
     const rel = `${'f'.repeat(93)}.gcode`;
@@ -131,7 +131,7 @@ test('Buddy: a decoded PUT path over 103 bytes is refused with 415 or stored und
   }));
 
 for (const ch of ['"', '*', ':', '<', '>', '|']) {
-  test(`Buddy rejects the FatFS-invalid character ${ch} in a name`, T, (t) =>
+  test(`Buddy rejects the FatFS-invalid character ${ch} in a name`, T, () =>
     withPrinter(optionsFor('buddy'), async (printer, client) => {
       const res = await client.put(filesTarget('usb', `bad${ch}name.gcode`), 'X\n');
       assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`);
@@ -141,7 +141,7 @@ for (const ch of ['"', '*', ':', '<', '>', '|']) {
 }
 
 for (const ch of ['%', '#', '\\', '"', '?']) {
-  test(`Pi rejects the character ${ch} in a name with 400`, T, (t) =>
+  test(`Pi rejects the character ${ch} in a name with 400`, T, () =>
     withPrinter(optionsFor('pi'), async (printer, client) => {
       const res = await client.put(filesTarget('local', `bad${ch}name.gcode`), 'X\n');
       assert.equal(res.status, 400, res.text());
@@ -149,7 +149,7 @@ for (const ch of ['%', '#', '\\', '"', '?']) {
     }));
 }
 
-test('Buddy refuses non-print extensions with 415 "Not a GCODE"', T, (t) =>
+test('Buddy refuses non-print extensions with 415 "Not a GCODE"', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     for (const name of ['notes.txt', 'part.stl', 'noext']) {
       const res = await client.put(filesTarget('usb', name), 'X\n');
@@ -162,7 +162,7 @@ test('Buddy refuses non-print extensions with 415 "Not a GCODE"', T, (t) =>
     assert.equal(printer.files().length, 6);
   }));
 
-test('Pi stores any extension and refuses an unknown Content-Type with 415', T, (t) =>
+test('Pi stores any extension and refuses an unknown Content-Type with 415', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     assert.equal((await client.put(filesTarget('local', 'notes.txt'), 'X\n')).status, 201);
     const bad = await client.put(filesTarget('local', 'x.gcode'), 'X\n', { 'Content-Type': 'image/png' });
@@ -170,7 +170,7 @@ test('Pi stores any extension and refuses an unknown Content-Type with 415', T, 
     assert.deepEqual(printer.files().map((f) => f.path), ['notes.txt']);
   }));
 
-test('Pi: sdcard is read-only (409) and an unknown storage is 404', T, (t) =>
+test('Pi: sdcard is read-only (409) and an unknown storage is 404', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     assert.equal((await client.put(filesTarget('sdcard', 'x.gcode'), 'X\n')).status, 409);
     assert.equal((await client.delete(filesTarget('sdcard', 'x.gcode'))).status, 409);
@@ -178,13 +178,13 @@ test('Pi: sdcard is read-only (409) and an unknown storage is 404', T, (t) =>
     assert.deepEqual(printer.files(), []);
   }));
 
-test('Buddy: any storage other than usb is 403', T, (t) =>
+test('Buddy: any storage other than usb is 403', T, () =>
   withPrinter(optionsFor('buddy'), async (_p, client) => {
     assert.equal((await client.get('/api/v1/files/local')).status, 403);
     assert.equal((await client.put(filesTarget('local', 'x.gcode'), 'X\n')).status, 403);
   }));
 
-test('Buddy: a parent path part that is a file gives 409', T, (t) =>
+test('Buddy: a parent path part that is a file gives 409', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.seed('a.gcode', 'X\n');
     const res = await client.put(filesTarget('usb', 'a.gcode/b.gcode'), 'Y\n');

@@ -24,7 +24,7 @@ test('Buddy answers 201 with the file info JSON and Connection: close (deviation
     assert.deepEqual(printer.readFile('parts/Benchy Model.gcode'), body);
   }));
 
-test('Pi answers 201 with an empty body', T, (t) =>
+test('Pi answers 201 with an empty body', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     const body = gcode(3000);
     const res = await client.put(filesTarget('local', 'parts/Benchy Model.gcode'), body);
@@ -34,7 +34,7 @@ test('Pi answers 201 with an empty body', T, (t) =>
   }));
 
 for (const { personality } of PERSONALITIES) {
-  test(`an upload creates missing parent folders and is visible in files() and the listing (${personality})`, T, (t) =>
+  test(`an upload creates missing parent folders and is visible in files() and the listing (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
       const body = gcode(1234);
       const res = await client.put(filesTarget(printer.storage, 'a/b/c/deep.gcode'), body);
@@ -50,7 +50,7 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(single.size, 1234);
     }));
 
-  test(`an existing file is replaced only with Overwrite: ?1 (${personality})`, T, (t) =>
+  test(`an existing file is replaced only with Overwrite: ?1 (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
       printer.seed('keep.gcode', 'OLD\n');
       const target = filesTarget(printer.storage, 'keep.gcode');
@@ -67,7 +67,7 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(printer.files().filter((f) => f.path.toLowerCase() === 'keep.gcode').length, 1);
     }));
 
-  test(`a failed overwrite leaves the old file intact (${personality})`, T, (t) =>
+  test(`a failed overwrite leaves the old file intact (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
       printer.seed('sub/keep.gcode', 'OLD CONTENT\n');
       printer.inject({ kind: 'reset-after-bytes', bytes: 1000, times: 1 });
@@ -83,7 +83,7 @@ for (const { personality } of PERSONALITIES) {
     }));
 }
 
-test('Buddy refuses to overwrite the file being printed with 409 "File is busy"', T, (t) =>
+test('Buddy refuses to overwrite the file being printed with 409 "File is busy"', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.seed('job.gcode', 'PRINTING\n');
     printer.setState('PRINTING', { file: 'job.gcode' });
@@ -93,7 +93,7 @@ test('Buddy refuses to overwrite the file being printed with 409 "File is busy"'
     assert.equal(printer.readFile('job.gcode')?.toString(), 'PRINTING\n');
   }));
 
-test('Pi replaces the file being printed without any check', T, (t) =>
+test('Pi replaces the file being printed without any check', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     printer.seed('job.gcode', 'PRINTING\n');
     printer.setState('PRINTING', { file: 'job.gcode' });
@@ -102,7 +102,7 @@ test('Pi replaces the file being printed without any check', T, (t) =>
     assert.equal(printer.readFile('job.gcode')?.toString(), 'REPLACEMENT\n');
   }));
 
-test('Buddy keeps no temp file after a dropped upload', T, (t) =>
+test('Buddy keeps no temp file after a dropped upload', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.inject({ kind: 'reset-after-bytes', bytes: 500 });
     await client.put(filesTarget('usb', 'drop.gcode'), gcode(10_000)).catch(() => undefined);
@@ -110,7 +110,7 @@ test('Buddy keeps no temp file after a dropped upload', T, (t) =>
     assert.deepEqual(childrenOf(await client.getJson('/api/v1/files/usb')), []);
   }));
 
-test('Pi leaves a hidden .name.part after a dropped upload, not shown in listings', T, (t) =>
+test('Pi leaves a hidden .name.part after a dropped upload, not shown in listings', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     printer.inject({ kind: 'reset-after-bytes', bytes: 500 });
     await client.put(filesTarget('local', 'dir/drop.gcode'), gcode(10_000)).catch(() => undefined);
@@ -121,7 +121,7 @@ test('Pi leaves a hidden .name.part after a dropped upload, not shown in listing
     assert.equal(root.some((c) => String(c.name).endsWith('.part')), false, JSON.stringify(root));
   }));
 
-test('Buddy resolves other case and 8.3 short names for GET, PUT and DELETE', T, (t) =>
+test('Buddy resolves other case and 8.3 short names for GET, PUT and DELETE', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.seed('Parts/Benchy_long_name_v2.gcode', 'ONE\n');
     const listing = childrenOf(await client.getJson('/api/v1/files/usb/PARTS'));
@@ -144,14 +144,14 @@ test('Buddy resolves other case and 8.3 short names for GET, PUT and DELETE', T,
     assert.equal(printer.files().length, 0);
   }));
 
-test('Buddy reads a raw + in the path as a space', T, (t) =>
+test('Buddy reads a raw + in the path as a space', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     const res = await client.put('/api/v1/files/usb/a+b.gcode', 'X\n');
     assert.equal(res.status, 201, res.text());
     assert.ok(printer.files().some((f) => f.path === 'a b.gcode'), JSON.stringify(printer.files()));
   }));
 
-test('Pi is case-sensitive: other case is another file', T, (t) =>
+test('Pi is case-sensitive: other case is another file', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     printer.seed('Benchy.gcode', 'ONE\n');
     assert.equal((await client.get(filesTarget('local', 'benchy.gcode'))).status, 404);
