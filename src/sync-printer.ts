@@ -12,7 +12,7 @@ import { executePlan, describeAction, type TransferAction } from './execute/exec
 import type { PreviousCopy } from './execute/upload-outcome.js';
 import { emptyCounts, type EventSink, type PrinterResult } from './report/events.js';
 import { toErrorInfo } from './report/error-info.js';
-import type { Destination } from './cli/options.js';
+import type { Destination } from './config/destination.js';
 import { printerKey } from './record/keys.js';
 import { RecordSession, type RecordRun } from './record/session.js';
 import { planDeadlineMs, prePlanDeadlineMs, type PrinterDeadline } from './execute/printer-deadline.js';

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { FarmConfig, PrinterConfig } from './config/types.js';
 import { loadConfig } from './config/load.js';
-import { selectPrinters } from './cli/select.js';
+import { selectPrinters } from './config/select.js';
 import { scanSource } from './source/scan.js';
 import type { SourceTree } from './types.js';
 import type { EventSink, RunSummary } from './report/events.js';
@@ -13,7 +13,7 @@ import type { ExchangeNotice } from './printer/http.js';
 import { DEFAULT_RETRY_POLICY } from './printer/retry.js';
 import { SourceError } from './errors.js';
 import type { PrinterApi } from './printer/api.js';
-import { parseDestination, resolveSourcePaths, type Destination } from './cli/options.js';
+import { parseDestination, resolveSourcePaths, type Destination } from './config/destination.js';
 import { defaultStateDir } from './record/paths.js';
 import { acquireStateLock } from './record/lock.js';
 import { HashCache } from './record/hash.js';

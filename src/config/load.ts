@@ -125,7 +125,7 @@ function readJson(text: string): { entries?: RawEntry[]; problems: ConfigProblem
 
 function jsonSyntaxProblem(text: string): ConfigProblem {
   const hint = 'check commas, quotes and brackets; JSON allows no comments and no trailing commas';
-  let found;
+  let found: ReturnType<typeof findJsonSyntaxError>;
   try {
     found = findJsonSyntaxError(text);
   } catch {

@@ -3,7 +3,7 @@
 
 import { createLogUpdate } from 'log-update';
 import { styleText } from 'node:util';
-import type { OutputStream } from '../cli/io.js';
+import type { OutputStream } from './output-stream.js';
 import type { EventSink, PrinterResult, SyncEvent } from './events.js';
 import { about, linesFor, summaryLines } from './plain.js';
 import { formatBytes, formatDuration } from './format.js';

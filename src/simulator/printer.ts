@@ -239,7 +239,7 @@ export class SimPrinterImpl implements SimPrinter {
 
 export async function startPrinter(options: SimPrinterOptions = {}): Promise<SimPrinter> {
   const opts = resolveOptions(options);
-  const clock = new SimClock(opts.personality, options.clock);
+  const clock = new SimClock(opts.personality, options.clock, opts.now);
   const printer = new SimPrinterImpl(opts, clock, options.requestLogLimit ?? 100_000);
   await printer.listen();
   const slug = modelInfo(opts.model).slug;

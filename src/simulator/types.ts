@@ -50,6 +50,9 @@ export interface SimPrinterOptions {
   storageDir?: string;
   /** Default true; false keeps only size and sha256 (benchmarks with huge files). */
   keepContent?: boolean;
+  /** The host time in epoch ms behind the printer clock and nonce ages. Default `Date.now`; tests pass a
+   * `manualClock()` to expire nonces or step file stamps without waiting. */
+  now?: () => number;
   /** Buddy default 300 s; Pi: the bucket length, default 60 s (a nonce lives one to two buckets). */
   nonceLifetimeSec?: number;
   /** Buddy aborts an upload with 408 after this long without body bytes; also ends a stall fault

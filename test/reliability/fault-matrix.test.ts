@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimPrinter, SimPrinterOptions } from '../../src/simulator/index.js';
-import { ExitCode } from '../../src/cli/exit-codes.js';
+import { ExitCode } from '../../src/report/exit-codes.js';
 import {
   FARM,
   MASTER,

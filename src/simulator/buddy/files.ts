@@ -94,7 +94,7 @@ export function buddyDeleteFile(ctx: SimContext, ex: Exchange, parts: string[]):
 /** POST on a file starts printing it when the printer can. */
 export function buddyStartPrint(ctx: SimContext, ex: Exchange, parts: string[]): void {
   const node = ctx.usbPresent ? lookupBuddy(ctx, parts) : undefined;
-  if (!node || node.kind !== 'file') return buddyError(ex, 404, 'File not found');
+  if (node?.kind !== 'file') return buddyError(ex, 404, 'File not found');
   if (!ctx.state.canPrint()) return buddyError(ex, 409, "Can't print right now");
   ctx.state.startPrint(ctx.main.pathOf(node));
   ex.send(204, undefined);
@@ -103,6 +103,6 @@ export function buddyStartPrint(ctx: SimContext, ex: Exchange, parts: string[]):
 /** GET /usb/<path>: the file's bytes. */
 export function buddyDownload(ctx: SimContext, ex: Exchange, parts: string[]): void {
   const node = ctx.usbPresent ? lookupBuddy(ctx, parts) : undefined;
-  if (!node || node.kind !== 'file') return buddyError(ex, 404, 'File not found');
+  if (node?.kind !== 'file') return buddyError(ex, 404, 'File not found');
   sendContent(ex, ctx.main, node);
 }

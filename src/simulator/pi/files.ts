@@ -68,7 +68,7 @@ export function piDeleteFile(ctx: SimContext, ex: Exchange, volume: Volume, part
 
 export function piStartPrint(ctx: SimContext, ex: Exchange, volume: Volume, parts: string[]): void {
   const node = volume.resolve(parts);
-  if (!node || node.kind !== 'file' || volume !== ctx.main) return notFound(ex);
+  if (node?.kind !== 'file' || volume !== ctx.main) return notFound(ex);
   if (!ctx.state.canPrint()) return piError(ex, 409, 'Not Ready', 'Printer is not ready to print.');
   ctx.state.startPrint(volume.pathOf(node));
   ex.send(204, undefined);
@@ -76,6 +76,6 @@ export function piStartPrint(ctx: SimContext, ex: Exchange, volume: Volume, part
 
 export function piDownload(ex: Exchange, volume: Volume, parts: string[]): void {
   const node = volume.resolve(parts);
-  if (!node || node.kind !== 'file') return notFound(ex);
+  if (node?.kind !== 'file') return notFound(ex);
   sendContent(ex, volume, node);
 }
