@@ -79,6 +79,9 @@ export class SimPrinterImpl implements SimPrinter {
 
   async listen(): Promise<void> {
     const server = createServer({ requestTimeout: 0, keepAliveTimeout: 60_000, requireHostHeader: false });
+    // A client that sends the whole body and then closes its side (FIN) still gets its upload
+    // completed, as on the printer; Node would otherwise drop a request whose socket ended.
+    (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
     // Neither firmware answers Expect: 100-continue; handle such requests without sending 100.
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => server.emit('request', req, res));
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onRequest(req, res));
@@ -209,6 +212,11 @@ export class SimPrinterImpl implements SimPrinter {
     const volume = this.volume(storage);
     const node = volume.resolve(SimContext.parts(path));
     return node?.kind === 'file' ? volume.read(node) : undefined;
+  }
+
+  transfer(): { path: string; size: number; transferred: number } | undefined {
+    const t = this.ctx.state.transfer;
+    return t ? { path: t.path, size: t.size, transferred: t.transferred } : undefined;
   }
 
   requests(): SimRequestLogEntry[] {

@@ -86,7 +86,11 @@ export type SimFault =
   /** 507 (Buddy) or 500 after the body (Pi) on uploads until cleared. */
   | { kind: 'storage-full' }
   /** Truncated, invalid JSON bodies. */
-  | { kind: 'malformed-json'; times?: number; pathPrefix?: string };
+  | { kind: 'malformed-json'; times?: number; pathPrefix?: string }
+  /** Send matching answers' headers at once, then the body one byte every `intervalMs` (default 1000). */
+  | { kind: 'trickle'; intervalMs?: number; times?: number; method?: string; pathPrefix?: string }
+  /** Every folder listed holds one more folder ("deeper"), created as it is listed: a walk never ends. */
+  | { kind: 'endless-listing' };
 
 export type SimAuthOutcome = 'digest' | 'api-key' | 'none' | 'invalid';
 
@@ -145,6 +149,8 @@ export interface SimPrinter {
   files(): SimFileSnapshot[];
   folders(storage?: string): string[];
   readFile(path: string, storage?: string): Buffer | undefined;
+  /** The running transfer as the printer counts it (bytes taken, not bytes the kernel holds). */
+  transfer(): { path: string; size: number; transferred: number } | undefined;
   requests(): SimRequestLogEntry[];
   clearRequests(): void;
   close(): Promise<void>;
