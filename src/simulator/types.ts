@@ -83,7 +83,12 @@ export type SimFault =
   /** 507 (Buddy) or 500 after the body (Pi) on uploads until cleared. */
   | { kind: 'storage-full' }
   /** Truncated, invalid JSON bodies. */
-  | { kind: 'malformed-json'; times?: number; pathPrefix?: string };
+  | { kind: 'malformed-json'; times?: number; pathPrefix?: string }
+  /** Extra raw entries in the listing answered for this exact request path (e.g.
+   * "/api/v1/files/usb/farm", or "/api/files" for the legacy tree, where they join the storage's
+   * root folder): `entries` as JSON objects, `raw` as base64 of bytes spliced in as they are (for
+   * names that are not valid UTF-8). The volume itself is not changed: only its listing lies. */
+  | { kind: 'listing-entries'; path: string; entries?: Array<Record<string, unknown>>; raw?: string[]; times?: number };
 
 export type SimAuthOutcome = 'digest' | 'api-key' | 'none' | 'invalid';
 

@@ -5,6 +5,7 @@ import { PrinterError } from '../../errors.js';
 import { hintFor } from '../http-errors.js';
 import type { HttpResult } from '../http.js';
 import { WireError, isObj } from './wire.js';
+import { listingNameProblem } from '../remote-name.js';
 
 type Obj = Record<string, unknown>;
 
@@ -33,7 +34,9 @@ const segments = (path: string): string[] => path.split('/').filter((s) => s !==
 
 function entryOf(o: Obj): LegacyEntry | undefined {
   const urlName = str(o['name']);
-  if (urlName === undefined || urlName === '') return undefined;
+  if (urlName === undefined) return undefined;
+  const problem = listingNameProblem([urlName, str(o['display']) || undefined]);
+  if (problem) throw new WireError(problem);
   const children = o['children'];
   const folder = str(o['type'])?.toLowerCase() === 'folder' || Array.isArray(children);
   const entry: LegacyEntry = { type: folder ? 'folder' : 'file', name: str(o['display']) || urlName, urlName, children: [] };

@@ -9,7 +9,9 @@ interface Armed {
 
 export type BodyFault = Extract<SimFault, { kind: 'reset-after-bytes' } | { kind: 'stall' }>;
 
-const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json']);
+const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json', 'listing-entries']);
+
+export type ListingFault = Extract<SimFault, { kind: 'listing-entries' }>;
 
 /** Checks a fault from outside (the HTTP control path) and throws with a readable message. */
 export function validateFault(value: unknown): SimFault {
@@ -27,6 +29,17 @@ export function validateFault(value: unknown): SimFault {
   if (f['kind'] === 'status') needNumber('status');
   if (f['kind'] === 'delay') needNumber('ms');
   if (f['times'] !== undefined) needNumber('times');
+  if (f['kind'] === 'listing-entries') {
+    if (typeof f['path'] !== 'string' || !f['path'].startsWith('/')) throw new Error('fault "listing-entries" needs a request "path" starting with "/"');
+    const entries = f['entries'];
+    if (entries !== undefined && (!Array.isArray(entries) || !entries.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e)))) {
+      throw new Error('fault "listing-entries": "entries" must be an array of objects');
+    }
+    const raw = f['raw'];
+    if (raw !== undefined && (!Array.isArray(raw) || !raw.every((r) => typeof r === 'string'))) {
+      throw new Error('fault "listing-entries": "raw" must be an array of base64 strings');
+    }
+  }
   return f as unknown as SimFault;
 }
 
@@ -83,6 +96,13 @@ export class FaultSet {
     return this.take((x) => x.kind === 'malformed-json' && (x.pathPrefix === undefined || path.startsWith(x.pathPrefix))) !== undefined;
   }
 
+  /** The extra entries for this request path, used up. */
+  listingEntries(path: string): ListingFault | undefined {
+    const want = samePath(path);
+    const f = this.take((x) => x.kind === 'listing-entries' && samePath(x.path) === want);
+    return f?.kind === 'listing-entries' ? f : undefined;
+  }
+
   private take(pred: (f: SimFault) => boolean): SimFault | undefined {
     const hit = this.armed.find((a) => pred(a.fault));
     if (!hit) return undefined;
@@ -94,4 +114,15 @@ export class FaultSet {
 
 function matches(f: { method?: string; pathPrefix?: string }, method: string, path: string): boolean {
   return (f.method === undefined || f.method.toUpperCase() === method) && (f.pathPrefix === undefined || path.startsWith(f.pathPrefix));
+}
+
+/** Request paths compared decoded, without a trailing slash and ignoring case (Buddy's short names are upper case). */
+function samePath(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // keep it raw
+  }
+  return decoded.replace(/\/+$/, '').toLowerCase();
 }
