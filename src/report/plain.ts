@@ -56,7 +56,7 @@ export function linesFor(event: SyncEvent): Line[] {
       ];
       for (const action of event.actions) {
         const size = action.size === undefined ? '' : ` (${formatBytes(action.size)})`;
-        lines.push({ text: `${event.printer}: ${VERB[action.kind]} ${action.path}${size}${onPrinter(action)}: ${action.reason}`, planned: true });
+        lines.push({ text: `${event.printer}: ${VERB[action.kind]} ${action.path}${size}: ${action.reason}${onPrinter(action)}`, planned: true });
       }
       for (const file of event.same ?? []) {
         lines.push({ text: `${event.printer}: same ${file.path}: ${file.reason}`, planned: true });
@@ -98,7 +98,7 @@ export function linesFor(event: SyncEvent): Line[] {
 /** The exact printer path a replacement or deletion acts on, and its short name where that differs. */
 function onPrinter(action: { target?: string; targetShort?: string }): string {
   if (action.target === undefined) return '';
-  return action.targetShort === undefined ? ` [${action.target}]` : ` [${action.target}, short name ${action.targetShort}]`;
+  return action.targetShort === undefined ? ` (on the printer: ${action.target})` : ` (on the printer: ${action.target}, short name ${action.targetShort})`;
 }
 
 function printerLine(r: PrinterResult): Line {
