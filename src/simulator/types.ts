@@ -76,8 +76,8 @@ export type SimFault =
   /** Stop reading a PUT body after N bytes (the client sees no progress) for `ms`; without `ms`, until
    * `uploadIdleTimeoutMs` ends the upload (Buddy: 408; Pi: 400, .part kept) and closes the connection. */
   | { kind: 'stall'; afterBytes?: number; ms?: number; times?: number }
-  /** Answer N matching requests with this status. */
-  | { kind: 'status'; status: number; times?: number; method?: string; pathPrefix?: string }
+  /** Answer N matching requests with this status (and `message` as the printer's error text, if given). */
+  | { kind: 'status'; status: number; times?: number; method?: string; pathPrefix?: string; message?: string }
   /** Delay matching responses. */
   | { kind: 'delay'; ms: number; times?: number; method?: string; pathPrefix?: string }
   /** 507 (Buddy) or 500 after the body (Pi) on uploads until cleared. */

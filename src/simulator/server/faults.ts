@@ -64,9 +64,9 @@ export class FaultSet {
   }
 
   /** A status fault for this request, used up. */
-  status(method: string, path: string): number | undefined {
+  status(method: string, path: string): { status: number; message?: string } | undefined {
     const f = this.take((x) => x.kind === 'status' && matches(x, method, path));
-    return f?.kind === 'status' ? f.status : undefined;
+    return f?.kind === 'status' ? { status: f.status, ...(f.message !== undefined ? { message: f.message } : {}) } : undefined;
   }
 
   /** Total delay for this request in ms; every matching delay fault is used once. */
