@@ -45,11 +45,11 @@ export function guardScope(api: PrinterApi, scope: RunScope): PrinterApi {
     storages: () => api.storages(),
     list: (storage, dirUrl) => api.list(storage, dirUrl),
     stat: (storage, fileUrl) => api.stat(storage, fileUrl),
-    upload: (storage, fileUrl, body, options) => {
+    upload: async (storage, fileUrl, body, options) => {
       check('upload to', storage, fileUrl);
       return api.upload(storage, fileUrl, body, options);
     },
-    remove: (storage, url) => {
+    remove: async (storage, url) => {
       check('delete', storage, url);
       return api.remove(storage, url);
     },
