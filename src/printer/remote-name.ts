@@ -28,6 +28,9 @@ export function remoteNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** The fix for a listing refused by the gate. */
+export const REMOTE_NAME_HINT = 'remove or rename that entry on the printer (from its screen or storage), and check who can reach the printer on the network';
+
 /** JSON-quoted with control characters escaped, so a hostile name is shown, never obeyed. */
 export function quoteRemoteName(name: string): string {
   const shown = name.length > 80 ? `${name.slice(0, 77)}...` : name;
@@ -42,7 +45,10 @@ export function listingNameProblem(names: ReadonlyArray<string | undefined>): st
   for (const name of names) {
     if (name === undefined) continue;
     const problem = remoteNameProblem(name);
-    if (problem) return `lists an entry with ${problem} (${quoteRemoteName(name)}); nothing is changed on this printer while its listing holds such a name`;
+    if (!problem) continue;
+    // "." and ".." name themselves already.
+    const shown = name === '.' || name === '..' ? '' : ` (${quoteRemoteName(name)})`;
+    return `lists an entry with ${problem}${shown}; nothing is changed on this printer while its listing holds such a name`;
   }
   return undefined;
 }
