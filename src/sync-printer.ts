@@ -244,16 +244,16 @@ function samePrintedFile(a: PrintedFile | undefined, b: PrintedFile | undefined)
   return [...a.paths].sort().join('\n') === [...b.paths].sort().join('\n');
 }
 
-/** Holds that leave the printer short of the source: the printed file kept old, another destination's files. */
+/** Holds that leave the printer short of the source: the printed file kept as it was, another destination's files. */
 function heldOnPurpose(holds: readonly PlanHold[]): boolean {
-  return holds.some((h) => (h.reason === 'being-printed' && h.wouldHave !== 'delete') || h.reason === 'other-destination');
+  return holds.some((h) => h.reason === 'being-printed' || h.reason === 'other-destination');
 }
 
 function heldReason(holds: readonly PlanHold[]): string {
-  const printed = holds.filter((h) => h.reason === 'being-printed' && h.wouldHave !== 'delete');
+  const printed = holds.filter((h) => h.reason === 'being-printed');
   const elsewhere = holds.filter((h) => h.reason === 'other-destination').length;
   const parts: string[] = [];
-  if (printed.length > 0) parts.push(`${printed.map((h) => h.path).join(', ')} is being printed and keeps its old copy`);
+  for (const h of printed) parts.push(`${h.path} is being printed and ${h.wouldHave === 'delete' ? 'is not deleted' : 'keeps its old copy'}`);
   if (elsewhere > 0) parts.push(`${elsewhere} ${elsewhere === 1 ? 'deletion' : 'deletions'} held for another destination`);
   return parts.join('; ');
 }
