@@ -4,6 +4,7 @@
 
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFarm, type SimFarm, type SimPrinter, type SimPrinterOptions } from '../../src/simulator/index.js';
@@ -116,6 +117,19 @@ describe('output is inert', { timeout: 120_000 }, () => {
     assert.ok(events.some((e) => e['type'] === 'plan' && e['problems'].some((p: { path: string }) => p.path === EVIL)), 'JSON keeps the exact name');
     const failed = events.find((e) => e['type'] === 'action-failed' && e['printer'] === 'mk4');
     assert.match(failed?.['error'].message, /File busy \u001b\]0;owned\u0007 \u0000 X-Api-Key: \*\*\* password=\*\*\*/);
+  });
+});
+
+describe('an error line naming a hostile local name', { timeout: 60_000 }, () => {
+  const ctx = useFarm([{ name: 'mk4', model: 'MK4' }], { 'good.gcode': gcode('good', 300) });
+
+  test('a FIFO named with ESC and LF stops the run with exit 2, the name escaped', { timeout: 30_000, skip: process.platform === 'win32' ? 'no FIFOs on Windows' : undefined }, async () => {
+    execFileSync('mkfifo', [path.join(ctx.master, 'pipe\u001b]0;x\u0007\n.gcode')]);
+    const run = await ctx.sync('--go');
+    assert.equal(run.code, 2, show(run));
+    assert.doesNotMatch(run.stderr, RAW_CONTROL);
+    assert.match(run.stderr, /^link-sync: error: cannot sync pipe\\x1b\]0;x\\x07\\n\.gcode in source folder .*: it is a FIFO \(named pipe\), not a regular file/);
+    assert.deepEqual(ctx.printer('mk4').requests(), []);
   });
 });
 
