@@ -98,7 +98,7 @@ export function linesFor(event: SyncEvent): Line[] {
 /** The exact printer path a replacement or deletion acts on, and its short name where that differs. */
 function onPrinter(action: { target?: string; targetShort?: string }): string {
   if (action.target === undefined) return '';
-  return action.targetShort === undefined ? ` (on the printer: ${action.target})` : ` (on the printer: ${action.target}, short name ${action.targetShort})`;
+  return action.targetShort === undefined ? ` (on the printer: ${action.target})` : ` (on the printer: ${action.target}, requested as ${action.targetShort})`;
 }
 
 function printerLine(r: PrinterResult): Line {

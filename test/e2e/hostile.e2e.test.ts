@@ -73,7 +73,7 @@ describe('a listing entry climbing out of the mirrored folder (Buddy)', { timeou
     assert.equal(dry.code, 1, show(dry));
     assert.match(dry.stderr, /^mk4: FAILED: listing of usb\/FARM: lists an entry with a name holding "\\" \("\.\.\\\\victim2\.gcode"\); nothing is changed on this printer while its listing holds such a name/m);
     assert.doesNotMatch(dry.stdout, /^mk4: delete/m);
-    assert.match(dry.stdout, /^core: delete old-part\.gcode: not in source folder \(on the printer: \/usb\/farm\/old-part\.gcode, short name \/usb\/FARM\/OLD-PA~1\.GCO\)$/m);
+    assert.match(dry.stdout, /^core: delete old-part\.gcode: not in source folder \(on the printer: \/usb\/farm\/old-part\.gcode, requested as \/usb\/FARM\/OLD-PA~1\.GCO\)$/m);
 
     const run = await ctx.sync('-d', 'farm', '--go');
     assert.equal(run.code, 1, show(run));
