@@ -114,7 +114,8 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
       }
       const err = toErrorInfo(error);
       result.failed++;
-      result.firstError ??= err;
+      // A change refused by the scope check is what the printer's result must show (exit 70).
+      if (result.firstError === undefined || err.code === 'INTERNAL') result.firstError = err;
       ctx.emit({ type: 'action-failed', printer: ctx.printer, action: info, error: err });
       anyFailed = true;
       if (ctx.signal?.aborted || error instanceof InternalError || (error instanceof PrinterError && FATAL_KINDS.has(error.kind))) {

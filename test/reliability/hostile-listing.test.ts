@@ -7,6 +7,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import type { SimFault, SimPrinter, SimPrinterOptions } from '../../src/simulator/index.js';
+import { createPrinterApi } from '../../src/printer/create.js';
+import type { PrinterApi } from '../../src/printer/api.js';
 import { gcode } from '../helpers/fixtures.js';
 import { FARM, MASTER, MUTATING, masterHashes, runSync, startBench, type Bench } from './support.js';
 
@@ -168,4 +170,46 @@ describe('hostile listings on the legacy API', { timeout: 120_000 }, () => {
       }
     });
   }
+});
+
+describe('the scope check behind the gate', { timeout: 60_000 }, () => {
+  test('H15 a listing that slips past the gate (an API that lies about a URL name): the DELETE outside is never sent; exit 70 naming the path', T, async () => {
+    current = await startBench(FARM.slice(0, 2));
+    try {
+      seedVictims(bench());
+      // Stands for a bug in the gate: the real API, whose farm listing gains an entry the wire never sent.
+      const connect = (printer: Parameters<typeof createPrinterApi>[0]): PrinterApi => {
+        const api = createPrinterApi(printer, { allowSelfSigned: false });
+        if (printer.name !== 'mk4-a') return api;
+        return {
+          name: api.name,
+          identify: () => api.identify(),
+          status: () => api.status(),
+          storages: () => api.storages(),
+          stat: (storage, url) => api.stat(storage, url),
+          upload: (storage, url, body, options) => api.upload(storage, url, body, options),
+          remove: (storage, url) => api.remove(storage, url),
+          close: () => api.close(),
+          list: async (storage, dirUrl) => {
+            const entries = await api.list(storage, dirUrl);
+            if (entries && dirUrl.toLowerCase() === 'farm') entries.push({ type: 'file', name: 'ghost.gcode', urlName: '..\\VICTIM2.GCO', readOnly: false });
+            return entries;
+          },
+        };
+      };
+      const run = await runSync(bench(), { destination: 'farm', connect });
+      const mk4 = bench().printer('mk4-a');
+      const result = run.result('mk4-a');
+      assert.equal(result.outcome, 'failed');
+      assert.equal(result.error?.code, 'INTERNAL');
+      assert.match(result.error?.message ?? '', /^refused to delete "\/usb\/FARM\/\.\.\\\\VICTIM2\.GCO" on printer mk4-a: its path holds a name holding "\\"; the request was not sent$/);
+      assert.equal(run.exitCode, ExitCode.INTERNAL);
+      assert.ok(mk4.readFile('victim2.gcode'), 'the victim survives');
+      assert.ok(!mk4.requests().some((r) => r.method === 'DELETE' && /victim/i.test(decodeURIComponent(r.target))), 'no DELETE of the victim was sent');
+      for (const p of bench().farm.printers) assertInScope(p);
+      assert.equal(run.result('xl-b').outcome, 'in-sync');
+    } finally {
+      await current.close();
+    }
+  });
 });
