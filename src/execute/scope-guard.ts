@@ -43,6 +43,7 @@ export function guardScope(api: PrinterApi, scope: RunScope): PrinterApi {
     identify: () => api.identify(),
     status: () => api.status(),
     storages: () => api.storages(),
+    transfer: () => api.transfer(),
     list: (storage, dirUrl) => api.list(storage, dirUrl),
     stat: (storage, fileUrl) => api.stat(storage, fileUrl),
     upload: async (storage, fileUrl, body, options) => {

@@ -8,7 +8,7 @@ import { guardScope, scopeProblem, type RunScope } from '../../src/execute/scope
 import { InternalError } from '../../src/errors.js';
 import { createPrinterApi } from '../../src/printer/create.js';
 import { startFarm } from '../../src/simulator/index.js';
-import { ExitCode, exitCodeForPrinter } from '../../src/cli/exit-codes.js';
+import { ExitCode, exitCodeForPrinter } from '../../src/report/exit-codes.js';
 import { emptyCounts } from '../../src/report/events.js';
 
 const BUDDY_FARM: RunScope = { storage: 'usb', rootUrl: 'FARM', caseInsensitive: true };

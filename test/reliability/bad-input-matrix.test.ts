@@ -9,9 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFarm, type SimFarm } from '../../src/simulator/index.js';
-import { ExitCode } from '../../src/cli/exit-codes.js';
+import { ExitCode } from '../../src/report/exit-codes.js';
 import { gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
 import { startCli } from './cli-process.js';
+import { runCli } from '../helpers/cli.js';
 import { MUTATING } from './support.js';
 
 interface Ctx {
@@ -124,25 +125,25 @@ const ROWS: Row[] = [
   },
   // Local files the run cannot send
   {
-    id: 'B35', name: 'an empty (0-byte) print file', kind: 'per-file', printers: ALL,
+    id: 'B37', name: 'an empty (0-byte) print file', kind: 'per-file', printers: ALL,
     setup: (c) => writeTree(c.master, { 'empty.gcode': '' }),
     args: (c) => ['-c', c.config, '-s', c.master, '--go'],
     says: /^(mk4-a|xl-b|mk3s-c): cannot sync empty\.gcode: the file is empty \(0 bytes\) and printers refuse empty files: export it again, or remove it from the source folder$/,
   },
   {
-    id: 'B36', name: 'a FIFO named like a print file', kind: 'error', skip: process.platform === 'win32' ? 'no FIFOs on Windows' : undefined,
+    id: 'B38', name: 'a FIFO named like a print file', kind: 'error', skip: process.platform === 'win32' ? 'no FIFOs on Windows' : undefined,
     setup: (c) => execFileSync('mkfifo', [path.join(c.master, 'pipe.gcode')]),
     args: (c) => ['-c', c.config, '-s', c.master, '--go'],
     says: /^cannot sync pipe\.gcode in source folder .*master: it is a FIFO \(named pipe\), not a regular file \(replace it with the print file or remove it, then run again; nothing was sent to any printer, since skipping it would delete the printers' copy\)$/,
   },
   {
-    id: 'B37', name: 'a link to a device named like a print file', kind: 'error', skip: process.platform === 'win32' ? 'no /dev/null on Windows' : undefined,
+    id: 'B39', name: 'a link to a device named like a print file', kind: 'error', skip: process.platform === 'win32' ? 'no /dev/null on Windows' : undefined,
     setup: (c) => symlinkSync('/dev/null', path.join(c.master, 'null.gcode')),
     args: (c) => ['-c', c.config, '-s', c.master, '--go'],
     says: /^cannot sync null\.gcode in source folder .*master: it is a link to a character device, not a regular file \(replace it .*\)$/,
   },
   {
-    id: 'B38', name: 'a print file the user cannot read (mode 000; run as another user when the tests run as root)', kind: 'error', unprivileged: true,
+    id: 'B40', name: 'a print file the user cannot read (mode 000; run as another user when the tests run as root)', kind: 'error', unprivileged: true,
     setup: (c) => {
       // An unprivileged user must reach the folders and the config; only the print file is closed to it.
       chmodSync(path.dirname(c.dir), 0o755);
@@ -197,12 +198,11 @@ describe('bad-input matrix', { timeout: 300_000 }, () => {
       row.setup?.(ctx);
       for (const p of farm.printers) p.clearRequests();
       const user = row.unprivileged && runAsRoot ? { uid: 65534, gid: 65534 } : undefined;
-      const out = await startCli(row.args(ctx), {
-        cwd: dir,
-        env: { XDG_STATE_HOME: path.join(dir, 'state'), ...row.env },
-        timeoutMs: 25_000,
-        ...(user ? { user } : {}),
-      }).done;
+      const env = { XDG_STATE_HOME: path.join(dir, 'state'), ...row.env };
+      // Only a row that must run as another user needs its own process; the rest call main() here.
+      const out = user
+        ? await startCli(row.args(ctx), { cwd: dir, env, timeoutMs: 25_000, user }).done
+        : await runCli(row.args(ctx), { cwd: dir, env, timeoutMs: 25_000 });
       const lines = out.stderr.trimEnd().split('\n');
       if (row.kind === 'error') {
         assert.equal(out.code, ExitCode.USAGE, out.stderr);

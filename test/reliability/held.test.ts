@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExitCode, exitCodeForSummary } from '../../src/cli/exit-codes.js';
+import { ExitCode, exitCodeForSummary } from '../../src/report/exit-codes.js';
 import { gcode } from '../helpers/fixtures.js';
 import { FARM, masterHashes, runSync, startBench, assertMirrors } from './support.js';
 

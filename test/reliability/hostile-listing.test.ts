@@ -5,7 +5,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExitCode } from '../../src/cli/exit-codes.js';
+import { ExitCode } from '../../src/report/exit-codes.js';
 import type { SimFault, SimPrinter, SimPrinterOptions } from '../../src/simulator/index.js';
 import { createPrinterApi } from '../../src/printer/create.js';
 import type { PrinterApi } from '../../src/printer/api.js';
@@ -186,6 +186,7 @@ describe('the scope check behind the gate', { timeout: 60_000 }, () => {
           identify: () => api.identify(),
           status: () => api.status(),
           storages: () => api.storages(),
+          transfer: () => api.transfer(),
           stat: (storage, url) => api.stat(storage, url),
           upload: (storage, url, body, options) => api.upload(storage, url, body, options),
           remove: (storage, url) => api.remove(storage, url),

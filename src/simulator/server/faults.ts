@@ -9,7 +9,7 @@ interface Armed {
 
 export type BodyFault = Extract<SimFault, { kind: 'reset-after-bytes' } | { kind: 'stall' }>;
 
-const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json', 'listing-entries']);
+const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json', 'trickle', 'endless-listing', 'listing-entries']);
 
 export type ListingFault = Extract<SimFault, { kind: 'listing-entries' }>;
 
@@ -28,6 +28,7 @@ export function validateFault(value: unknown): SimFault {
   if (f['kind'] === 'reset-after-bytes') needNumber('bytes');
   if (f['kind'] === 'status') needNumber('status');
   if (f['kind'] === 'delay') needNumber('ms');
+  if (f['kind'] === 'trickle' && f['intervalMs'] !== undefined) needNumber('intervalMs');
   if (f['times'] !== undefined) needNumber('times');
   if (f['kind'] === 'listing-entries') {
     if (typeof f['path'] !== 'string' || !f['path'].startsWith('/')) throw new Error('fault "listing-entries" needs a request "path" starting with "/"');
@@ -101,6 +102,16 @@ export class FaultSet {
     const want = samePath(path);
     const f = this.take((x) => x.kind === 'listing-entries' && samePath(x.path) === want);
     return f?.kind === 'listing-entries' ? f : undefined;
+  }
+
+  /** The byte interval of a trickle fault for this answer, used up; undefined: answer normally. */
+  trickle(method: string, path: string): number | undefined {
+    const f = this.take((x) => x.kind === 'trickle' && matches(x, method, path));
+    return f?.kind === 'trickle' ? (f.intervalMs ?? 1000) : undefined;
+  }
+
+  endlessListing(): boolean {
+    return this.armed.some((a) => a.fault.kind === 'endless-listing');
   }
 
   private take(pred: (f: SimFault) => boolean): SimFault | undefined {
