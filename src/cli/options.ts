@@ -57,6 +57,8 @@ export interface SyncCliOptions {
   checksum: boolean;
   /** --force: replace every file the printers already have. */
   force: boolean;
+  /** --delete-other-destinations: also delete files a sync to another -d placed. */
+  deleteOtherDestinations: boolean;
 }
 
 export type SyncArgsResult = { kind: 'run'; options: SyncCliOptions } | { kind: 'exit'; code: typeof ExitCode.OK };
@@ -110,6 +112,7 @@ interface RawOptions {
   checksum?: boolean;
   force?: boolean;
   matchModel?: boolean;
+  deleteOtherDestinations?: boolean;
 }
 
 function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOptions {
@@ -148,6 +151,7 @@ function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOpti
     ...(raw.stateDir !== undefined ? { stateDir: nonEmptyPath(raw.stateDir, '--state-dir', io.cwd, home) } : {}),
     checksum: Boolean(raw.checksum),
     force: Boolean(raw.force),
+    deleteOtherDestinations: Boolean(raw.deleteOtherDestinations),
   };
 }
 
@@ -194,6 +198,7 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
     .option('--force', 'replace every file the printers already have')
     .option('--state-dir <DIR>', 'folder of the sync records (default: $XDG_STATE_HOME/link-sync or ~/.local/state/link-sync)')
     .option('--max-delete <N>', 'delete nothing on a printer that would lose more than N files', parseCount)
+    .option('--delete-other-destinations', 'also delete files that a sync to another -d folder placed (held otherwise)')
     .option('--retries <N>', 'attempts after a failed request (connection errors, timeouts, 5xx, busy)', parseCount, 3)
     .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry, doubled each time').argParser(parseSeconds).hideHelp())
     .option('--timeout <SECONDS>', 'wait this long for a printer to connect, answer, or take upload data (default 30)', parsePositiveSeconds)

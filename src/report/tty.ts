@@ -224,6 +224,8 @@ function describe(v: PrinterView): string {
       return styleText('green', v.actionsDone === 0 ? 'in sync: nothing to do' : `in sync: ${v.actionsDone} done, ${formatBytes(v.doneBytes)} sent`);
     case 'skipped':
       return styleText('yellow', `skipped: ${v.note ?? 'busy'}`);
+    case 'held':
+      return styleText('yellow', `held: ${v.note ?? 'files left as they were on purpose'}`);
     default:
       return styleText('red', `${v.phase}: ${v.note ?? ''}`);
   }
