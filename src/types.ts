@@ -166,7 +166,15 @@ export interface PlanProblem {
 /** A remote file left alone on purpose, and why. */
 export interface PlanHold {
   path: string;
-  reason: 'being-printed' | 'read-only' | 'partial-download' | 'not-listed-by-printer' | 'not-a-print-file';
+  reason:
+    | 'being-printed'
+    | 'read-only'
+    | 'partial-download'
+    | 'not-listed-by-printer'
+    | 'not-a-print-file'
+    // Deletions taken out of the plan by the delete safety (src/plan/safety.ts):
+    | 'max-delete'
+    | 'deletions-withheld';
   /** What the plan would otherwise have done to it. */
   wouldHave: ActionKind;
 }

@@ -195,8 +195,8 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
     .option('--state-dir <DIR>', 'folder of the sync records (default: $XDG_STATE_HOME/link-sync or ~/.local/state/link-sync)')
     .option('--max-delete <N>', 'delete nothing on a printer that would lose more than N files', parseCount)
     .option('--retries <N>', 'attempts after a failed request (connection errors, timeouts, 5xx, busy)', parseCount, 3)
-    .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry, doubled each time').argParser(parseSeconds).hideHelp())
-    .option('--timeout <SECONDS>', 'wait this long for a printer to connect, answer, or take upload data (default 30)', parsePositiveSeconds)
+    .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry, doubled each time').argParser(parseRetryDelay).hideHelp())
+    .option('--timeout <SECONDS>', 'wait this long for a printer to answer, or for an upload to make progress (default 30; connecting waits at most 10)', parseTimeout)
     .option('--json', 'print events as JSON lines')
     .option('--quiet', 'print only problems and the summary')
     .option('--verbose', 'print every request and decision')
@@ -212,9 +212,19 @@ function parseCount(value: string): number {
   return Number(value);
 }
 
-function parsePositiveSeconds(value: string): number {
+/** An hour: longer than any printer takes to answer, and far below what a timer can hold. */
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+function parseTimeout(value: string): number {
   const seconds = parseSeconds(value);
   if (seconds <= 0) throw new InvalidArgumentError('must be more than 0 seconds');
+  if (seconds > MAX_TIMEOUT_SECONDS) throw new InvalidArgumentError(`must be at most ${MAX_TIMEOUT_SECONDS} seconds (1 hour)`);
+  return seconds;
+}
+
+function parseRetryDelay(value: string): number {
+  const seconds = parseSeconds(value);
+  if (seconds > MAX_TIMEOUT_SECONDS) throw new InvalidArgumentError(`must be at most ${MAX_TIMEOUT_SECONDS} seconds (1 hour)`);
   return seconds;
 }
 
@@ -244,6 +254,13 @@ Examples:
   link-sync -s ~/gcode -d /usb/farm -g      mirror into the folder "farm" on each USB stick
   link-sync -s ~/gcode -p mk4-1 mk4-2 -g    only two printers
 
+Commands:
+  link-sync [options]             sync a folder onto the printers (this help)
+  link-sync simulate [options]    run simulated PrusaLink printers on this machine
+  link-sync demo                  sync an example folder onto three simulated printers
+  link-sync help [command]        show the help of a command
+
 Exit codes: 0 in sync (or clean dry run), 1 some actions failed, 2 usage/config/source error,
-3 a printer unreachable or refused the credentials, 70 internal error, 130 interrupted.
+3 a printer unreachable, offline, not PrusaLink or refused the credentials, 70 internal error,
+130 interrupted (Ctrl-C, SIGTERM, or stdout closed).
 `;

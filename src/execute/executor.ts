@@ -78,7 +78,11 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
       result.stoppedReason = 'deletions withheld because an action failed on this printer';
       break;
     }
-    const stop = await ctx.recheck().catch((error: unknown) => `state check failed: ${toErrorInfo(error).message}`);
+    const stop = await ctx.recheck().catch((error: unknown) => {
+      // The printer's state could not be read: an unreachable printer went offline mid-sync.
+      result.firstError ??= toErrorInfo(error);
+      return `state check failed: ${toErrorInfo(error).message}`;
+    });
     if (stop !== undefined) {
       result.notRun += remaining;
       result.stoppedReason = stop;

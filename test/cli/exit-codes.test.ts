@@ -17,6 +17,8 @@ const result = (outcome: PrinterResult['outcome'], extra: Partial<PrinterResult>
   notRun: 0,
   problems: 0,
   held: 0,
+  otherModel: 0,
+  plannedBytes: 0,
   unchanged: 0,
   bytesSent: 0,
   durationMs: 1,
