@@ -143,7 +143,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
     if (executed.stoppedReason) result.reason = executed.stoppedReason;
     result.outcome = executed.interrupted
       ? 'interrupted'
-      : executed.firstError?.code === 'PRINTER_UNREACHABLE'
+      : executed.offline
         ? 'went-offline'
         : executed.failed > 0 || executed.notRun > 0 || result.problems > 0 || refusal?.code === 'MAX_DELETE'
           ? 'failed'

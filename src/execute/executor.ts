@@ -44,6 +44,8 @@ export interface ExecuteResult {
   stoppedReason?: string;
   interrupted: boolean;
   firstError?: ErrorInfo;
+  /** The printer stopped answering (an action or a state check could not reach it). */
+  offline?: boolean;
 }
 
 /** Progress events at most this often per printer. */
@@ -79,8 +81,7 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
       break;
     }
     const stop = await ctx.recheck().catch((error: unknown) => {
-      // The printer's state could not be read: an unreachable printer went offline mid-sync.
-      result.firstError ??= toErrorInfo(error);
+      if (isUnreachable(error)) result.offline = true;
       return `state check failed: ${toErrorInfo(error).message}`;
     });
     if (stop !== undefined) {
@@ -104,6 +105,7 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
         continue;
       }
       const err = toErrorInfo(error);
+      if (isUnreachable(error)) result.offline = true;
       result.failed++;
       result.firstError ??= err;
       ctx.emit({ type: 'action-failed', printer: ctx.printer, action: info, error: err });
@@ -118,6 +120,10 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
   }
   if (result.notRun > 0) reportNotRun(ctx, actions.slice(actions.length - result.notRun), result.stoppedReason);
   return result;
+}
+
+function isUnreachable(error: unknown): boolean {
+  return error instanceof PrinterError && error.kind === 'unreachable';
 }
 
 /** Names what was left undone, so a half-done printer is never a silent one. */

@@ -75,7 +75,7 @@ export function statusError(printer: string, what: string, status: number, text:
   const kind = kindForStatus(status, text);
   const detail = statusDetail(status, text);
   const message =
-    kind === 'auth' ? `printer ${printer}: credentials refused (${detail}) when ${what}` : `printer ${printer}: ${what} ${kind === 'not-found' ? 'failed' : 'refused'}: ${detail}`;
+    kind === 'auth' ? `printer ${printer}: credentials refused when ${what} (${detail})` : `printer ${printer}: ${what} ${kind === 'not-found' ? 'failed' : 'refused'}: ${detail}`;
   return new PrinterError(printer, kind, message, {
     hint: hintFor(kind),
     status,

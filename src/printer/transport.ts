@@ -140,6 +140,8 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
     });
 
     if (ex.signal?.aborted) {
+      // Destroying the request emits 'error' ("socket hang up"): it must have a listener.
+      req.on('error', () => undefined);
       onAbort();
       return;
     }

@@ -48,14 +48,14 @@ export function countLine(p: PlanEvent): string {
 }
 
 /** One printer's (or one group's) plan: count line, actions, files for other models. */
-export function planLines(label: string, p: PlanEvent, verbose: boolean, detail = `${label}: `): PlanLine[] {
+export function planLines(label: string, p: PlanEvent, verbose: boolean, detail = `${label}: `, firstActions = FIRST_ACTIONS): PlanLine[] {
   const lines: PlanLine[] = [{ text: `${label}: ${countLine(p)}` }];
-  const shown = verbose ? p.actions : p.actions.slice(0, FIRST_ACTIONS);
+  const shown = verbose ? p.actions : p.actions.slice(0, firstActions);
   for (const action of shown) {
     const size = action.size === undefined ? '' : ` (${formatBytes(action.size)})`;
     lines.push({ text: `${detail}${VERB[action.kind]} ${action.path}${size}: ${action.reason}`, planned: true });
   }
-  if (shown.length < p.actions.length) {
+  if (shown.length < p.actions.length && shown.length > 0) {
     lines.push({ text: `${detail}… and ${plural(p.actions.length - shown.length, 'more action')} (--verbose lists every action)`, planned: true });
   }
   for (const file of p.same ?? []) lines.push({ text: `${detail}same ${file.path}: ${file.reason}`, planned: true });

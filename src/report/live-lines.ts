@@ -79,7 +79,8 @@ function describe(r: PrinterRow, room: number): [string, Color | undefined] {
 
 /**
  * "3/12 upload parts/long…name.gcode [####--------] 1.2/3.4 MB 50 kB/s ETA 1:05". The path takes
- * what the rest leaves; when too little is left, the bar goes first, then the verb, then the rate.
+ * what the rest leaves; when too little is left, the verb goes first (the bar says it is a
+ * transfer), then the bar, then the rate: bytes and ETA stay.
  */
 export function syncingText(r: PrinterRow, room: number): string {
   const step = `${r.actionIndex}/${r.actions}`;
@@ -89,11 +90,11 @@ export function syncingText(r: PrinterRow, room: number): string {
   const eta = r.etaSeconds !== undefined && r.etaSeconds > 0 ? `ETA ${clock(r.etaSeconds)}` : '';
   const layouts: Array<{ verb: boolean; bar: boolean; rate: boolean }> = [
     { verb: true, bar: true, rate: true },
-    { verb: true, bar: false, rate: true },
+    { verb: false, bar: true, rate: true },
     { verb: false, bar: false, rate: true },
     { verb: false, bar: false, rate: false },
   ];
-  const MIN_PATH = 12;
+  const MIN_PATH = 16;
   for (const layout of layouts) {
     const head = [step, layout.verb ? (r.verb ?? '') : ''].filter(Boolean).join(' ');
     const tail = [layout.bar && transfer ? bar(r.fileBytes / r.fileTotal) : '', bytes, layout.rate ? rate : '', eta].filter(Boolean).join(' ');
@@ -122,13 +123,14 @@ export function bytesPair(done: number, total: number): string {
   return unitA === unitB ? `${a.split(' ')[0]}/${b}` : `${a}/${b}`;
 }
 
-/** "parts/very-long-na…/benchy.gcode": the start and the end kept, the middle replaced by "…". */
+/** "parts/ve…long-name/benchy.gcode": a third of the room for the start, the rest for the end, the middle replaced by "…". */
 export function shortenMiddle(text: string, max: number): string {
   const chars = [...text];
   if (chars.length <= max) return text;
   if (max <= 1) return chars.slice(0, max).join('');
-  const tail = Math.ceil((max - 1) / 2);
-  const head = max - 1 - tail;
+  // The end holds the file name: keep two thirds of it.
+  const head = Math.floor((max - 1) / 3);
+  const tail = max - 1 - head;
   return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
 }
 

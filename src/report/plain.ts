@@ -3,7 +3,7 @@
 
 import type { EventSink, PrinterResult, SyncEvent } from './events.js';
 import { formatBytes, formatDuration, formatSpeed, plural } from './format.js';
-import { countLine, dryRunLines, planLines, type PlanEvent } from './dry-run.js';
+import { dryRunLines, planLines, type PlanEvent } from './dry-run.js';
 import { summaryLines } from './summary.js';
 import { about, closingReason, DONE, holdWords, labelled, OUTCOME_WORDS, ownReason, VERB } from './words.js';
 
@@ -48,11 +48,13 @@ export interface Line {
  */
 export function lineMaker(options: { verbose: boolean }): (event: SyncEvent) => Line[] {
   let dryRun = false;
+  let order = new Map<string, number>();
   const plans: PlanEvent[] = [];
   return (event) => {
     switch (event.type) {
       case 'run-start':
         dryRun = event.dryRun;
+        order = new Map(event.printers.map((name, i) => [name, i]));
         return [...linesFor(event), ...(options.verbose && event.stateDir ? [{ text: `Sync record: ${event.stateDir} (one file per printer)` }] : [])];
       case 'plan': {
         const own = perFileLines(event);
@@ -60,10 +62,12 @@ export function lineMaker(options: { verbose: boolean }): (event: SyncEvent) => 
           plans.push(event);
           return own;
         }
-        const details = options.verbose ? planLines(event.printer, event, true) : [{ text: `${event.printer}: ${countLine(event)}` }];
-        return [...details, ...own];
+        // With --go each action reports its result as it ends: the plan lists them only with --verbose.
+        return [...planLines(event.printer, event, options.verbose, `${event.printer}: `, 0), ...own];
       }
       case 'run-done': {
+        // Printers plan in parallel; show them in the config's order, whichever answered first.
+        plans.sort((a, b) => (order.get(a.printer) ?? 0) - (order.get(b.printer) ?? 0));
         const plan = dryRun ? dryRunLines(plans, options.verbose) : [];
         plans.length = 0;
         return [...plan, ...linesFor(event)];
