@@ -108,9 +108,20 @@ export function syncingText(r: PrinterRow, room: number): string {
   return step;
 }
 
+/** "overall  6 printers · 6 active · 20.7/54.6 MB · 1 min 10 s · ETA 1:53"; narrower: the elapsed time goes, then "active". */
 function overallLine(o: OverallRow, nameWidth: number, width: number, paint: (c: Color, t: string) => string): string {
-  const eta = o.etaSeconds !== undefined && o.etaSeconds > 0 ? ` · ETA ${clock(o.etaSeconds)}` : '';
-  const text = `${'overall'.padEnd(nameWidth)}  ${o.printers} printers · ${o.active} active · ${bytesPair(o.sentBytes, o.planBytes)} · ${formatDuration(o.elapsedMs)}${eta}`;
+  const eta = o.etaSeconds !== undefined && o.etaSeconds > 0 ? `ETA ${clock(o.etaSeconds)}` : '';
+  const printers = `${o.printers} printers`;
+  const active = `${o.active} active`;
+  const bytes = bytesPair(o.sentBytes, o.planBytes);
+  const elapsed = formatDuration(o.elapsedMs);
+  const head = `${'overall'.padEnd(nameWidth)}  `;
+  const choices = [
+    [printers, active, bytes, elapsed, eta],
+    [printers, active, bytes, eta],
+    [printers, bytes, eta],
+  ].map((parts) => head + parts.filter(Boolean).join(' · '));
+  const text = choices.find((t) => [...t].length <= width) ?? choices.at(-1)!;
   return paint('bold', cut(text, width));
 }
 

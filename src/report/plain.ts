@@ -46,7 +46,7 @@ export interface Line {
  * Turns events into lines. Keeps a little state: a dry run's plans wait for the end of the run, so
  * printers with the same plan are shown once.
  */
-export function lineMaker(options: { verbose: boolean }): (event: SyncEvent) => Line[] {
+export function lineMaker(options: { verbose: boolean; width?: () => number }): (event: SyncEvent) => Line[] {
   let dryRun = false;
   let order = new Map<string, number>();
   const plans: PlanEvent[] = [];
@@ -70,7 +70,7 @@ export function lineMaker(options: { verbose: boolean }): (event: SyncEvent) => 
         plans.sort((a, b) => (order.get(a.printer) ?? 0) - (order.get(b.printer) ?? 0));
         const plan = dryRun ? dryRunLines(plans, options.verbose) : [];
         plans.length = 0;
-        return [...plan, ...linesFor(event)];
+        return [...plan, ...['', ...summaryLines(event.summary, options.width?.() ?? Infinity)].map((text) => ({ text, summary: true }))];
       }
       default:
         return linesFor(event);

@@ -35,12 +35,28 @@ function columns(dryRun: boolean): Column[] {
   ];
 }
 
-/** The title, the header and one row per printer; columns nobody needs are left out. */
-export function summaryLines(summary: RunSummary): string[] {
-  const shown = columns(summary.dryRun).filter((c) => !c.optional || summary.printers.some(c.optional));
-  const header = shown.map((c) => c.title);
-  const rows = summary.printers.map((r) => shown.map((c) => c.cell(r)));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+/** Dropped, in this order, when the table is wider than the terminal. */
+const DROP_FIRST = ['unchanged', 'time'];
+
+/**
+ * The title, the header and one row per printer; columns nobody needs are left out, and on a
+ * terminal narrower than the table, the unchanged and time columns too.
+ */
+export function summaryLines(summary: RunSummary, maxWidth = Infinity): string[] {
+  let shown = columns(summary.dryRun).filter((c) => !c.optional || summary.printers.some(c.optional));
+  const layout = () => {
+    const header = shown.map((c) => c.title);
+    const rows = summary.printers.map((r) => shown.map((c) => c.cell(r)));
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+    return { header, rows, widths, total: widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1) };
+  };
+  let table = layout();
+  for (const title of DROP_FIRST) {
+    if (table.total <= maxWidth) break;
+    shown = shown.filter((c) => c.title !== title);
+    table = layout();
+  }
+  const { header, rows, widths } = table;
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const n = summary.printers.length;
   const title = summary.dryRun

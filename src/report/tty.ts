@@ -30,7 +30,8 @@ export function ttyReporter(stream: TtyStream, options: TtyOptions = {}): TtyRep
   const now = options.now ?? Date.now;
   const state = new LiveState(now);
   const frame = new TerminalFrame(stream);
-  const lines = lineMaker({ verbose: options.verbose ?? false });
+  const width = () => Math.max(30, (stream.columns ?? 100) - 1);
+  const lines = lineMaker({ verbose: options.verbose ?? false, width });
   let dryRun = true;
   let finished = false;
   let dirty = false;
@@ -38,7 +39,6 @@ export function ttyReporter(stream: TtyStream, options: TtyOptions = {}): TtyRep
   /** Lines to scroll above the live area, written with the next frame so each redraw is one write. */
   const pending: string[] = [];
 
-  const width = () => Math.max(30, (stream.columns ?? 100) - 1);
   const render = (): void => {
     dirty = false;
     lastRender = now();

@@ -43,7 +43,8 @@ describe('live view lines', () => {
         assert.match(row, /50\.0 kB\/s/, 'the rate fits at 80');
       }
       assert.match(lines[1]!, /^printer-2  went offline during the sync: /, 'a finished line carries its reason');
-      assert.match(lines[2]!, /^overall    2 printers · 1 active · 8\.0\/40\.0 MB · 1 min 1 s/);
+      assert.match(lines[2]!, /^overall    2 printers · 1 active · 8\.0\/40\.0 MB · (1 min 1 s · )?ETA 1:05$/, 'the ETA stays; the elapsed time gives way');
+      if (columns >= 80) assert.match(lines[2]!, /1 min 1 s/);
     });
   }
 
@@ -89,5 +90,20 @@ describe('terminal frame', () => {
     // Each 79-column line now wraps to two rows of 40: four rows up, then erase to the end.
     assert.ok(written[1]!.includes('\r\u001b[4A\u001b[J'), JSON.stringify(written[1]));
     assert.ok(written[1]!.indexOf('a result line') < written[1]!.indexOf('x'.repeat(39)), 'scrolled lines go above the block');
+  });
+});
+
+describe('summary table on a narrow terminal', () => {
+  it('drops the unchanged column, then the time, to fit', async () => {
+    const { summaryLines } = await import('../../src/report/summary.js');
+    const r = { printer: 'mk4s-1', outcome: 'interrupted' as const, planned: emptyCounts(), done: { ...emptyCounts(), upload: 3 }, failed: 1, notRun: 4, problems: 0, held: 0, otherModel: 0, unchanged: 0, plannedBytes: 0, bytesSent: 4_200_000, durationMs: 85_000 };
+    const run = { dryRun: false, printers: [r], durationMs: 85_000, interrupted: true };
+    const wide = summaryLines(run);
+    assert.ok(wide[1]!.includes('unchanged') && wide[1]!.includes('time'));
+    const at80 = summaryLines(run, 79);
+    for (const line of at80.slice(1)) assert.ok(line.length <= 79, `${line.length} > 79: ${line}`);
+    assert.doesNotMatch(at80[1]!, /unchanged/);
+    // At 60 the counts cannot all fit: the two optional columns go, the counts stay.
+    assert.doesNotMatch(summaryLines(run, 59)[1]!, /unchanged|time/);
   });
 });
