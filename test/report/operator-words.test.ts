@@ -7,7 +7,7 @@ import { formatBytes, formatDuration, formatSpeed, plural } from '../../src/repo
 import { closingText, lineMaker, printerLines } from '../../src/report/plain.js';
 import { closingCountsLine, summaryLines } from '../../src/report/summary.js';
 import { emptyCounts, type PrinterResult, type RunSummary, type SyncEvent } from '../../src/report/events.js';
-import { statusDetail } from '../../src/printer/http-errors.js';
+import { socketError, statusDetail } from '../../src/printer/http-errors.js';
 
 const result = (outcome: PrinterResult['outcome'], extra: Partial<PrinterResult> = {}): PrinterResult => ({
   printer: 'mk4-1',
@@ -58,6 +58,16 @@ describe('numbers in words', () => {
 
   it('plurals', () => {
     assert.deepEqual([plural(1, 'folder'), plural(0, 'folder'), plural(2, 'folder')], ['1 folder', '0 folders', '2 folders']);
+  });
+
+  it('an answer over the size cap is a protocol error and EMFILE is this computer\'s, neither "unreachable"', () => {
+    const big = socketError('mk4-1', 'reading the file list', 'http://10.0.0.5', Object.assign(new Error('too large'), { code: 'ERESPONSETOOLARGE' }));
+    assert.equal(big.kind, 'protocol');
+    assert.match(big.message, /larger than link-sync accepts/);
+    const emfile = socketError('mk4-1', 'reading the status', 'http://10.0.0.5', Object.assign(new Error('EMFILE'), { code: 'EMFILE' }));
+    assert.equal(emfile.kind, 'local-limit');
+    assert.doesNotMatch(emfile.message + emfile.hint, /reach|printer is on/);
+    assert.equal(socketError('mk4-1', 'x', 'http://10.0.0.5', Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })).kind, 'unreachable');
   });
 
   it('a status the printer repeats in its text is written once', () => {
