@@ -5,10 +5,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
-import { expandHome, parseDestination, resolveSourcePaths, type Destination } from './destination.js';
-import { ExitCode } from './exit-codes.js';
+import { expandHome, parseDestination, resolveSourcePaths, type Destination } from '../config/destination.js';
+import { ExitCode } from '../report/exit-codes.js';
 
-export { parseDestination, resolveSourcePaths, type Destination, type WritableStorage } from './destination.js';
+export { parseDestination, resolveSourcePaths, type Destination, type WritableStorage } from '../config/destination.js';
 
 export interface SyncCliOptions {
   /** -c as the user wrote it (for messages); "printers.yml" by default. */
@@ -207,7 +207,7 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
     .option('--max-delete <N>', 'Delete nothing on a printer whose plan would delete more than N files; it is reported and counts as not in sync. No limit by default.', parseCount)
     .option('--retries <N>', 'Try a failed request again up to N times (default 3), with backoff: connection errors, timeouts, 5xx, 408 and "another transfer in progress". Never wrong credentials, missing files, refused names or a full stick.', parseCount)
     .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry, doubled each time').argParser(parseRetryDelay).hideHelp())
-    .option('--timeout <SECONDS>', 'Wait this long for a printer to answer, or for an upload to make progress (default 30; connecting waits at most 10). At most 3600.', parseTimeout)
+    .option('--timeout <SECONDS>', 'Wait this long for a printer to answer, or for an upload to make progress on the printer (its own transferred count; default 30; connecting waits at most 10). A whole answer must come within twice this; see docs/reliability.md for every deadline. At most 3600.', parseTimeout)
     .option('--json', 'Print the run as JSON lines on stdout (see Output); nothing else goes to stdout.')
     .option('--quiet', 'Print only problems and the closing summary.')
     .option('--verbose', 'Also print every request to every printer, every planned action and file for another model, and why each unchanged file is left alone.')

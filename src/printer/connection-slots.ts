@@ -65,9 +65,10 @@ export function openFileLimit(read: () => string = () => readFileSync('/proc/sel
   return 256;
 }
 
-/** Two descriptors per connection (its socket, and the file an upload reads), after the reserve. */
+/** Three descriptors per printer holding a slot (its socket, the second socket that reads an
+ * upload's progress, and the file the upload reads), after the reserve. */
 export function slotsForLimit(limit: number): number {
-  return Math.max(4, Math.floor((limit - RESERVED) / 2));
+  return Math.max(4, Math.floor((limit - RESERVED) / 3));
 }
 
 let shared: ConnectionSlots | undefined;

@@ -23,6 +23,8 @@ export interface PrinterRow {
   rate: number;
   /** Seconds until this printer is done (undefined: not known). */
   etaSeconds?: number;
+  /** A transfer the printer has not reported any bytes of yet: how long it has been sending. */
+  sendingMs?: number;
   /** Finished: what it did, or why not. */
   note?: string;
   doneActions: number;
@@ -84,8 +86,9 @@ function describe(r: PrinterRow, room: number): [string, Color | undefined] {
  */
 export function syncingText(r: PrinterRow, room: number): string {
   const step = `${r.actionIndex}/${r.actions}`;
-  const transfer = r.fileTotal > 0;
-  const bytes = transfer ? `${bytesPair(r.fileBytes, r.fileTotal)}` : '';
+  const sending = r.sendingMs !== undefined;
+  const transfer = r.fileTotal > 0 && !sending;
+  const bytes = sending ? `sending… ${clock(r.sendingMs! / 1000)}` : transfer ? `${bytesPair(r.fileBytes, r.fileTotal)}` : '';
   const rate = r.rate > 0 ? `${formatBytes(r.rate)}/s` : '';
   const eta = r.etaSeconds !== undefined && r.etaSeconds > 0 ? `ETA ${clock(r.etaSeconds)}` : '';
   const layouts: Array<{ verb: boolean; bar: boolean; rate: boolean }> = [

@@ -1,10 +1,10 @@
 // What the live view knows about each printer, updated from events, and the progress numbers it
-// derives (rate, bytes taken, time left) for the line renderer. A better source of progress (the
-// printer's own transfer report) replaces `progressRow` and nothing else.
+// derives for the line renderer: bytes the printer reports it took and its recent rate (UploadMeter).
 
 import type { PrinterResult, SyncEvent } from './events.js';
 import type { OverallRow, PrinterRow } from './live-lines.js';
 import { closingText } from './plain.js';
+import { UploadMeter } from './progress.js';
 
 export interface PrinterView {
   phase: PrinterRow['phase'];
@@ -18,9 +18,8 @@ export interface PrinterView {
   fileBytes: number;
   fileTotal: number;
   fileStarted: number;
-  /** Time spent in finished uploads: their bytes over this is the printer's real rate (bytes the
-   * socket accepted run ahead of what the printer took, by the size of the network buffers). */
-  uploadMs: number;
+  /** Bytes the printer reports it took (never socket bytes, which run megabytes ahead) and its rate. */
+  meter: UploadMeter;
   note?: string;
 }
 
@@ -35,7 +34,7 @@ export class LiveState {
   view(printer: string): PrinterView {
     let v = this.views.get(printer);
     if (!v) {
-      v = { phase: 'connecting', planBytes: 0, doneBytes: 0, actions: 0, actionsDone: 0, fileBytes: 0, fileTotal: 0, fileStarted: 0, uploadMs: 0 };
+      v = { phase: 'connecting', planBytes: 0, doneBytes: 0, actions: 0, actionsDone: 0, fileBytes: 0, fileTotal: 0, fileStarted: 0, meter: new UploadMeter() };
       this.views.set(printer, v);
     }
     return v;
@@ -61,18 +60,20 @@ export class LiveState {
         v.fileBytes = 0;
         v.fileTotal = event.action.size ?? 0;
         v.fileStarted = this.now();
+        if (v.fileTotal > 0) v.meter.start(v.fileStarted);
         return;
       }
-      case 'action-progress':
-        this.view(event.printer).fileBytes = event.bytes;
+      case 'action-progress': {
+        const v = this.view(event.printer);
+        v.fileBytes = event.bytes;
+        v.meter.taken(event.bytes, this.now());
         return;
+      }
       case 'action-done':
       case 'action-failed': {
         const v = this.view(event.printer);
-        if (event.type === 'action-done') {
-          v.doneBytes += event.bytes;
-          if (event.bytes > 0) v.uploadMs += event.durationMs;
-        }
+        if (event.type === 'action-done') v.doneBytes += event.bytes;
+        if (v.fileTotal > 0) v.meter.done(event.type === 'action-done' ? event.bytes : 0, this.now());
         v.fileBytes = 0;
         v.fileTotal = 0;
         v.actionsDone++;
@@ -104,7 +105,7 @@ export class LiveState {
     return {
       printers: views.length,
       active: views.filter((v) => v.phase === 'syncing' || v.phase === 'connecting').length,
-      sentBytes: rows.reduce((s, r) => s + r.doneBytes + r.fileBytes, 0),
+      sentBytes: views.reduce((s, v) => s + v.meter.totalBytes, 0),
       planBytes: views.reduce((s, v) => s + v.planBytes, 0),
       elapsedMs: this.now() - this.started,
       // Printers run in parallel: the farm finishes when its slowest printer does.
@@ -120,15 +121,12 @@ function finishedNote(r: PrinterResult): string | undefined {
   return closingText(r).replace(/^([A-Z][A-Z ]+)/, (label) => label.toLowerCase());
 }
 
-/**
- * The progress numbers of one printer. Bytes the socket accepted run ahead of what the printer took
- * by the size of the network buffers, so once a finished upload gives the printer's real rate, the
- * current file follows that rate.
- */
+/** The progress numbers of one printer: what the printer reports it took, at its recent rate. */
 export function progressRow(name: string, v: PrinterView, now: number): PrinterRow {
-  const rate = v.uploadMs > 0 ? v.doneBytes / (v.uploadMs / 1000) : 0;
-  const fileBytes = rate > 0 ? Math.min(v.fileBytes, ((now - v.fileStarted) / 1000) * rate) : v.fileBytes;
-  const left = Math.max(0, v.planBytes - v.doneBytes - fileBytes);
+  const rate = v.meter.rate(now);
+  const left = v.meter.secondsLeft(v.planBytes, now);
+  const fileBytes = v.meter.fileBytes;
+  const elapsed = v.meter.fileElapsedMs(now);
   return {
     name,
     phase: v.phase,
@@ -139,8 +137,10 @@ export function progressRow(name: string, v: PrinterView, now: number): PrinterR
     ...(v.file !== undefined ? { file: v.file } : {}),
     fileBytes,
     fileTotal: v.fileTotal,
-    rate,
-    ...(rate > 0 ? { etaSeconds: left / rate } : {}),
+    rate: rate ?? 0,
+    ...(left !== undefined ? { etaSeconds: left } : {}),
+    // Until the printer reports bytes, say what is known: it is sending, for this long.
+    ...(v.fileTotal > 0 && fileBytes === 0 && elapsed !== undefined ? { sendingMs: elapsed } : {}),
     ...(v.note !== undefined ? { note: v.note } : {}),
     doneActions: v.actionsDone,
     doneBytes: v.doneBytes,

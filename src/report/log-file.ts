@@ -1,7 +1,7 @@
 // --log-file: the plain lines, each stamped with the time, appended to a file for cron. A write error
 // (a full disk) never stops the sync: one warning, then logging stops.
 
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { EventSink, RunSummary } from './events.js';
 import { plainReporter } from './plain.js';
@@ -23,7 +23,8 @@ export function openLogFile(path: string, options: LogFileOptions = {}): LogFile
   const now = options.now ?? (() => new Date());
   let fd: number;
   try {
-    fd = openSync(path, 'a', 0o640);
+    // Non-blocking: a FIFO without a reader fails at once (ENXIO) instead of hanging the run.
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NONBLOCK ?? 0), 0o640);
   } catch (cause) {
     throw new UsageError(`--log-file ${path} cannot be opened for appending: ${(cause as NodeJS.ErrnoException).code ?? cause}`, {
       hint: 'give a writable file path, or create its folder first',

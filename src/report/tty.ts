@@ -3,7 +3,7 @@
 // live-lines.ts (pure), the numbers from live-state.ts; this file only times and writes them.
 
 import { styleText } from 'node:util';
-import type { OutputStream } from '../cli/io.js';
+import type { OutputStream } from './output-stream.js';
 import type { EventSink, SyncEvent } from './events.js';
 import { lineMaker, type Line } from './plain.js';
 import { LiveState } from './live-state.js';

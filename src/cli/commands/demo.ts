@@ -11,7 +11,7 @@ import type { FarmConfig } from '../../config/types.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../../errors.js';
 import { pickReporters } from './sync.js';
-import { ExitCode, exitCodeForSummary } from '../exit-codes.js';
+import { ExitCode, exitCodeForSummary } from '../../report/exit-codes.js';
 
 /** The example master folder shipped with the package. */
 export function exampleMasterFolder(): string {

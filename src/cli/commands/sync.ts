@@ -10,7 +10,7 @@ import { ttyReporter } from '../../report/tty.js';
 import { openLogFile } from '../../report/log-file.js';
 import { fanOut } from '../../report/fan-out.js';
 import type { EventSink } from '../../report/events.js';
-import { exitCodeFor, exitCodeForSummary } from '../exit-codes.js';
+import { exitCodeFor, exitCodeForSummary } from '../../report/exit-codes.js';
 import { LinkSyncError } from '../../errors.js';
 
 export async function runSync(argv: string[], io: CliIo): Promise<number> {
