@@ -13,9 +13,9 @@ export interface GuardedStream extends OutputStream {
 
 export interface RawStream {
   write(chunk: string): boolean;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Node's own listener type
+  // biome-ignore lint/suspicious/noExplicitAny: Node's own listener type
   on(event: string, listener: (...args: any[]) => void): unknown;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: Node's own listener type
   off(event: string, listener: (...args: any[]) => void): unknown;
   isTTY?: boolean;
   columns?: number;

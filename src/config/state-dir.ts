@@ -23,9 +23,15 @@ export function readStateDir(
   const entry = entries.filter(isStateDirEntry).at(-1);
   if (entry === undefined) return { problems: [] };
   const line = entry.lineOf?.([]);
-  const at = (message: string, hint: string): ConfigProblem => ({ ...(line === undefined ? {} : { line }), message: `state_dir: ${message}`, hint });
+  const at = (message: string, hint: string): ConfigProblem => ({
+    ...(line === undefined ? {} : { line }),
+    message: `state_dir: ${message}`,
+    hint,
+  });
   if (typeof entry.value !== 'string' || entry.value.trim() === '') {
-    return { problems: [at(`must be a folder path (got ${describeValue(entry.value)})`, 'write e.g. state_dir: ~/.local/state/link-sync')] };
+    return {
+      problems: [at(`must be a folder path (got ${describeValue(entry.value)})`, 'write e.g. state_dir: ~/.local/state/link-sync')],
+    };
   }
   const raw = entry.value.trim();
   if (raw === '~' || raw.startsWith('~/')) {

@@ -30,7 +30,11 @@ export class ConnectionSlots {
       const onAbort = (): void => {
         const at = this.waiting.indexOf(grant);
         if (at >= 0) this.waiting.splice(at, 1);
-        reject(new PrinterError(printer, 'aborted', `printer ${printer}: interrupted while waiting for a free connection`, { hint: 'the run was interrupted' }));
+        reject(
+          new PrinterError(printer, 'aborted', `printer ${printer}: interrupted while waiting for a free connection`, {
+            hint: 'the run was interrupted',
+          }),
+        );
       };
       const grant = (): void => {
         signal?.removeEventListener('abort', onAbort);

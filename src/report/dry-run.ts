@@ -56,7 +56,10 @@ export function planLines(label: string, p: PlanEvent, verbose: boolean, detail 
     lines.push({ text: `${detail}${VERB[action.kind]} ${action.path}${size}: ${action.reason}`, planned: true });
   }
   if (shown.length < p.actions.length && shown.length > 0) {
-    lines.push({ text: `${detail}… and ${plural(p.actions.length - shown.length, 'more action')} (--verbose lists every action)`, planned: true });
+    lines.push({
+      text: `${detail}… and ${plural(p.actions.length - shown.length, 'more action')} (--verbose lists every action)`,
+      planned: true,
+    });
   }
   for (const file of p.same ?? []) lines.push({ text: `${detail}same ${file.path}: ${file.reason}`, planned: true });
   const skipped = p.skipped ?? [];
@@ -65,7 +68,10 @@ export function planLines(label: string, p: PlanEvent, verbose: boolean, detail 
   } else if (skipped.length > 0) {
     const models = [...new Set(skipped.map((s) => s.model))];
     const named = models.slice(0, 3).join(', ') + (models.length > 3 ? ', …' : '');
-    lines.push({ text: `${detail}${plural(skipped.length, 'file')} not for this model (sliced for ${named}; --verbose lists them)`, planned: true });
+    lines.push({
+      text: `${detail}${plural(skipped.length, 'file')} not for this model (sliced for ${named}; --verbose lists them)`,
+      planned: true,
+    });
   }
   return lines;
 }

@@ -67,7 +67,9 @@ function describe(r: PrinterRow, room: number): [string, Color | undefined] {
     case 'connecting':
       return ['connecting…', 'dim'];
     case 'planned':
-      return r.actions === 0 ? ['nothing to do', 'green'] : [`planned: ${r.actions} actions, ${formatBytes(r.planBytes)} to send`, undefined];
+      return r.actions === 0
+        ? ['nothing to do', 'green']
+        : [`planned: ${r.actions} actions, ${formatBytes(r.planBytes)} to send`, undefined];
     case 'syncing':
       return [syncingText(r, room), undefined];
     case 'in-sync':
@@ -100,7 +102,9 @@ export function syncingText(r: PrinterRow, room: number): string {
   const MIN_PATH = 16;
   for (const layout of layouts) {
     const head = [step, layout.verb ? (r.verb ?? '') : ''].filter(Boolean).join(' ');
-    const tail = [layout.bar && transfer ? bar(r.fileBytes / r.fileTotal) : '', bytes, layout.rate ? rate : '', eta].filter(Boolean).join(' ');
+    const tail = [layout.bar && transfer ? bar(r.fileBytes / r.fileTotal) : '', bytes, layout.rate ? rate : '', eta]
+      .filter(Boolean)
+      .join(' ');
     const fixed = head.length + 1 + (tail === '' ? 0 : tail.length + 1);
     const pathRoom = room - fixed;
     if (pathRoom >= MIN_PATH || layout === layouts.at(-1)) {

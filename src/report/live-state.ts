@@ -34,7 +34,17 @@ export class LiveState {
   view(printer: string): PrinterView {
     let v = this.views.get(printer);
     if (!v) {
-      v = { phase: 'connecting', planBytes: 0, doneBytes: 0, actions: 0, actionsDone: 0, fileBytes: 0, fileTotal: 0, fileStarted: 0, meter: new UploadMeter() };
+      v = {
+        phase: 'connecting',
+        planBytes: 0,
+        doneBytes: 0,
+        actions: 0,
+        actionsDone: 0,
+        fileBytes: 0,
+        fileTotal: 0,
+        fileStarted: 0,
+        meter: new UploadMeter(),
+      };
       this.views.set(printer, v);
     }
     return v;

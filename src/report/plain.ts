@@ -55,7 +55,10 @@ export function lineMaker(options: { verbose: boolean; width?: () => number }): 
       case 'run-start':
         dryRun = event.dryRun;
         order = new Map(event.printers.map((name, i) => [name, i]));
-        return [...linesFor(event), ...(options.verbose && event.stateDir ? [{ text: `Sync record: ${event.stateDir} (one file per printer)` }] : [])];
+        return [
+          ...linesFor(event),
+          ...(options.verbose && event.stateDir ? [{ text: `Sync record: ${event.stateDir} (one file per printer)` }] : []),
+        ];
       case 'plan': {
         const own = perFileLines(event);
         if (dryRun) {
@@ -113,7 +116,9 @@ export function linesFor(event: SyncEvent): Line[] {
     case 'action-done': {
       const speed = event.bytes > 0 ? ` (${formatSpeed(event.bytes, event.durationMs)})` : '';
       const size = event.bytes > 0 ? ` ${formatBytes(event.bytes)}` : '';
-      return [{ text: `${event.printer}: ${DONE[event.action.kind]} ${event.action.path}${size} in ${formatDuration(event.durationMs)}${speed}` }];
+      return [
+        { text: `${event.printer}: ${DONE[event.action.kind]} ${event.action.path}${size} in ${formatDuration(event.durationMs)}${speed}` },
+      ];
     }
     case 'action-failed':
       return [

@@ -57,7 +57,11 @@ export function summaryLines(summary: RunSummary, maxWidth = Infinity): string[]
     table = layout();
   }
   const { header, rows, widths } = table;
-  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const n = summary.printers.length;
   const title = summary.dryRun
     ? `Summary (dry run of ${plural(n, 'printer')}: counts are planned actions, nothing was changed):`

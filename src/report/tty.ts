@@ -24,7 +24,10 @@ export interface TtyOptions {
   now?: () => number;
 }
 
-type TtyStream = OutputStream & { on?(event: 'resize', listener: () => void): unknown; off?(event: 'resize', listener: () => void): unknown };
+type TtyStream = OutputStream & {
+  on?(event: 'resize', listener: () => void): unknown;
+  off?(event: 'resize', listener: () => void): unknown;
+};
 
 export function ttyReporter(stream: TtyStream, options: TtyOptions = {}): TtyReporter {
   const now = options.now ?? Date.now;

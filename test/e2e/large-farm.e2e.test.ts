@@ -43,9 +43,14 @@ describe(`a farm of ${PRINTERS} printers under ulimit -n ${LIMIT}`, { timeout: 3
     try {
       writeTree(path.join(work.dir, 'master'), { 'a.gcode': gcode('a', 500) });
       const config = writeConfig(work.dir, farm.printers);
-      const out = await runWithFileLimit(LIMIT, ['-c', config, '-s', path.join(work.dir, 'master'), '--quiet', '--retries', '0'], work.dir, {
-        XDG_STATE_HOME: path.join(work.dir, 'state'),
-      });
+      const out = await runWithFileLimit(
+        LIMIT,
+        ['-c', config, '-s', path.join(work.dir, 'master'), '--quiet', '--retries', '0'],
+        work.dir,
+        {
+          XDG_STATE_HOME: path.join(work.dir, 'state'),
+        },
+      );
       assert.equal(out.stderr, '', 'nothing on stderr');
       assert.equal(out.code, 0);
       const rows = out.stdout.split('\n').filter((l) => /^p-\d+ /.test(l));

@@ -17,14 +17,18 @@ interface Event {
   type: string;
   [key: string]: unknown;
 }
-const events = (stdout: string): Event[] => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+const events = (stdout: string): Event[] =>
+  stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Event);
 type Result = { printer: string; outcome: string; problems: number; held: number; otherModel: number; plannedBytes: number };
 async function transferPath(p: SimPrinter): Promise<string | undefined> {
   const state = (await (await fetch(`${p.url}/_sim/state`)).json()) as { transfer: { path?: string } | null };
   return state.transfer?.path;
 }
 const resultsOf = (evs: Event[]): Map<string, Result> =>
-  new Map(((evs.find((e) => e.type === 'run-done')!['summary'] as { printers: Result[] }).printers).map((r) => [r.printer, r]));
+  new Map((evs.find((e) => e.type === 'run-done')!['summary'] as { printers: Result[] }).printers.map((r) => [r.printer, r]));
 
 describe('operator output through the CLI', { timeout: 300_000 }, () => {
   let farm: SimFarm | undefined;
@@ -68,25 +72,44 @@ describe('operator output through the CLI', { timeout: 300_000 }, () => {
     extra = createServer((_req, res) => res.writeHead(404, { 'Content-Type': 'text/html' }).end('<h1>Not Found</h1>'));
     await new Promise<void>((r) => extra!.listen(0, '127.0.0.1', r));
     const port = (extra.address() as { port: number }).port;
-    appendFileSync(path.join(dir, 'printers.yml'), `web-2:\n  printer_type: MK4\n  host: 127.0.0.1:${port}\n  username: maker\n  password: x\n`);
+    appendFileSync(
+      path.join(dir, 'printers.yml'),
+      `web-2:\n  printer_type: MK4\n  host: 127.0.0.1:${port}\n  username: maker\n  password: x\n`,
+    );
     const out = await run();
     assert.equal(out.code, 3, out.stderr);
-    assert.match(out.stderr, /^web-2: NOT A PRUSALINK PRINTER \(the address answers 404 to \/api\/v1\/storage and \/api\/version\) \(check the host in the config/m);
+    assert.match(
+      out.stderr,
+      /^web-2: NOT A PRUSALINK PRINTER \(the address answers 404 to \/api\/v1\/storage and \/api\/version\) \(check the host in the config/m,
+    );
     assert.match(out.stdout, /^web-2 +not PrusaLink /m);
   });
 
   test('a printer that goes offline during the sync is "went offline", counted with unreachable (exit 3)', async () => {
-    const { run } = await setUp([{ name: 'mk4-1', model: 'MK4', rateBytesPerSec: 40_000 }, { name: 'mk4-2', model: 'MK4' }], {
-      'a.gcode': gcode('a', 2_000),
-      'big.gcode': gcode('big', 200_000),
-      'z.gcode': gcode('z', 2_000),
-    });
+    const { run } = await setUp(
+      [
+        { name: 'mk4-1', model: 'MK4', rateBytesPerSec: 40_000 },
+        { name: 'mk4-2', model: 'MK4' },
+      ],
+      {
+        'a.gcode': gcode('a', 2_000),
+        'big.gcode': gcode('big', 200_000),
+        'z.gcode': gcode('z', 2_000),
+      },
+    );
     const [slow] = farm!.printers as [SimPrinter];
     const running = run('--go', '--json', '--retries', '0');
     await waitFor('the big upload under way', async () => (await transferPath(slow)) === 'big.gcode', 30_000);
     await slow.close();
     const out = await running;
-    assert.equal(out.code, 3, out.stdout.split('\n').filter((l) => /failed|printer-done|warning/.test(l)).join('\n'));
+    assert.equal(
+      out.code,
+      3,
+      out.stdout
+        .split('\n')
+        .filter((l) => /failed|printer-done|warning/.test(l))
+        .join('\n'),
+    );
     const results = resultsOf(events(out.stdout));
     assert.equal(results.get('mk4-1')!.outcome, 'went-offline');
     assert.equal(results.get('mk4-2')!.outcome, 'in-sync');
@@ -96,7 +119,10 @@ describe('operator output through the CLI', { timeout: 300_000 }, () => {
 
   test('one count per file: two problems are one file, held deletions are held, the same numbers everywhere', async () => {
     const longName = `${'a-long-descriptive-name-'.repeat(6)}.gcode`;
-    const { run } = await setUp([{ name: 'mk4-1', model: 'MK4' }], { 'a.gcode': gcode('a'), [`deep/${'x'.repeat(40)}/${longName}`]: gcode('long') });
+    const { run } = await setUp([{ name: 'mk4-1', model: 'MK4' }], {
+      'a.gcode': gcode('a'),
+      [`deep/${'x'.repeat(40)}/${longName}`]: gcode('long'),
+    });
     const p = farm!.printers[0]!;
     for (let i = 1; i <= 6; i++) p.seed(`old-${i}.gcode`, gcode(`old ${i}`, 100));
     const json = events((await run('--json', '--max-delete', '3')).stdout);
@@ -135,7 +161,12 @@ describe('operator output through the CLI', { timeout: 300_000 }, () => {
     const out = await run();
     assert.equal(out.code, 0, out.stderr);
     const lines = out.stdout.split('\n');
-    assert.ok(lines.includes('mk4-1, mk4-2, mk4-3 (same plan): 9 missing to upload, 0 stale to refresh, 0 files to delete, 0 unchanged (/usb/); 9.1 kB to send'), out.stdout);
+    assert.ok(
+      lines.includes(
+        'mk4-1, mk4-2, mk4-3 (same plan): 9 missing to upload, 0 stale to refresh, 0 files to delete, 0 unchanged (/usb/); 9.1 kB to send',
+      ),
+      out.stdout,
+    );
     assert.equal(lines.filter((l) => /^ {4}upload /.test(l)).length, 5, 'the first five actions of the shared plan');
     assert.ok(lines.includes('    … and 4 more actions (--verbose lists every action)'));
     assert.match(out.stdout, /^mk3s-4: 9 missing to upload/m);
@@ -156,7 +187,13 @@ describe('operator output through the CLI', { timeout: 300_000 }, () => {
   });
 
   test('--log-file on a full disk: one warning, logging stops, the sync goes on (exit 0)', async () => {
-    const { run, master } = await setUp([{ name: 'mk4-1', model: 'MK4' }, { name: 'mk3s-2', model: 'MK3S' }], { 'a.gcode': gcode('a'), 'b.gcode': gcode('b') });
+    const { run, master } = await setUp(
+      [
+        { name: 'mk4-1', model: 'MK4' },
+        { name: 'mk3s-2', model: 'MK3S' },
+      ],
+      { 'a.gcode': gcode('a'), 'b.gcode': gcode('b') },
+    );
     const out = await run('--go', '--log-file', '/dev/full');
     assert.equal(out.code, 0, out.stderr);
     assert.equal(out.stderr, 'link-sync: warning: cannot write to --log-file /dev/full (ENOSPC); logging stopped, the sync goes on\n');
@@ -169,7 +206,10 @@ describe('operator output through the CLI', { timeout: 300_000 }, () => {
     assert.equal((await run('--go', '--log-file', log)).code, 0);
     assert.equal((await run('-d', 'farm/../..', '--log-file', log)).code, 2);
     const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
-    assert.match(lines.find((l) => l.includes('run ended'))!, /Z run ended: exit 0; printers: 1 in sync; files: 1 uploaded, 0 replaced, 0 deleted, 0 failed, 0 problems, 0 held$/);
+    assert.match(
+      lines.find((l) => l.includes('run ended'))!,
+      /Z run ended: exit 0; printers: 1 in sync; files: 1 uploaded, 0 replaced, 0 deleted, 0 failed, 0 problems, 0 held$/,
+    );
     assert.equal(lines.filter((l) => l.includes('run ended')).length, 1, 'a usage error is refused before the log opens');
   });
 
@@ -207,20 +247,37 @@ describe('operator output through the CLI', { timeout: 300_000 }, () => {
     const { run } = await setUp([{ name: 'mk4-1', model: 'MK4' }], { 'a.gcode': gcode('a') });
     const out = await run('--timeout', '3000000');
     assert.equal(out.code, 2);
-    assert.equal(out.stderr, "link-sync: error: option '--timeout <SECONDS>' argument '3000000' is invalid. must be at most 3600 seconds (1 hour) (see link-sync --help)\n");
+    assert.equal(
+      out.stderr,
+      "link-sync: error: option '--timeout <SECONDS>' argument '3000000' is invalid. must be at most 3600 seconds (1 hour) (see link-sync --help)\n",
+    );
     assert.equal((await run('--timeout', '3600')).code, 0);
   });
 
   test('state_dir in the config is where the record goes; a printer with files but no record is said once', async () => {
-    const { run, dir, config } = await setUp([{ name: 'mk4-1', model: 'MK4' }, { name: 'mk4-2', model: 'MK4' }], { 'a.gcode': gcode('a') });
+    const { run, dir, config } = await setUp(
+      [
+        { name: 'mk4-1', model: 'MK4' },
+        { name: 'mk4-2', model: 'MK4' },
+      ],
+      { 'a.gcode': gcode('a') },
+    );
     writeFileSync(config, `state_dir: farm-state\n${readFileSync(config, 'utf8')}`);
     assert.equal((await run('--go')).code, 0);
-    assert.ok(readdirSync(path.join(dir, 'farm-state')).some((f) => f.endsWith('.json')), 'records in the config state_dir');
+    assert.ok(
+      readdirSync(path.join(dir, 'farm-state')).some((f) => f.endsWith('.json')),
+      'records in the config state_dir',
+    );
     const elsewhere = await run('--state-dir', path.join(dir, 'other'));
     assert.equal(elsewhere.code, 0);
     const said = elsewhere.stderr.split('\n').filter((l) => l.includes('no sync record for'));
     assert.equal(said.length, 1, elsewhere.stderr);
-    assert.match(said[0]!, new RegExp(`no sync record for mk4-[12] in ${path.join(dir, 'other').replace(/[/.]/g, '\\$&')}: judging by time; is this the state folder you meant\\?`));
+    assert.match(
+      said[0]!,
+      new RegExp(
+        `no sync record for mk4-[12] in ${path.join(dir, 'other').replace(/[/.]/g, '\\$&')}: judging by time; is this the state folder you meant\\?`,
+      ),
+    );
     assert.equal((await run()).stderr, '', 'the config state_dir knows the files');
     assert.ok(existsSync(path.join(dir, 'farm-state')));
   });

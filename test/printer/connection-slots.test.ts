@@ -33,10 +33,16 @@ describe('connection slots', { timeout: 5000 }, () => {
   });
 
   it('follows the open-file limit', () => {
-    const limits = (soft: string) => () => `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                20000                files\n`;
+    const limits = (soft: string) => () =>
+      `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                20000                files\n`;
     assert.equal(openFileLimit(limits('1024')), 1024);
     assert.equal(openFileLimit(limits('unlimited')), 1_000_000);
-    assert.equal(openFileLimit(() => { throw new Error('no /proc'); }), 256);
+    assert.equal(
+      openFileLimit(() => {
+        throw new Error('no /proc');
+      }),
+      256,
+    );
     assert.deepEqual([256, 1024, 20000].map(slotsForLimit), [42, 298, 6624]);
     assert.equal(slotsForLimit(100), 4, 'never fewer than 4');
   });

@@ -23,7 +23,12 @@ const syncing: PrinterRow = {
   doneActions: 2,
   doneBytes: 6_800_000,
 };
-const failed: PrinterRow = { ...syncing, name: 'printer-2', phase: 'went-offline', note: 'went offline during the sync: cannot reach http://127.0.0.1:8002 (ECONNREFUSED)' };
+const failed: PrinterRow = {
+  ...syncing,
+  name: 'printer-2',
+  phase: 'went-offline',
+  note: 'went offline during the sync: cannot reach http://127.0.0.1:8002 (ECONNREFUSED)',
+};
 const overall: OverallRow = { printers: 2, active: 1, sentBytes: 8_000_000, planBytes: 40_000_000, elapsedMs: 61_000, etaSeconds: 65 };
 
 describe('live view lines', () => {
@@ -33,7 +38,7 @@ describe('live view lines', () => {
       const lines = renderLiveLines([syncing, failed], overall, width, false);
       for (const line of lines) assert.ok(visibleWidth(line) <= width, `${visibleWidth(line)} > ${width}: ${line}`);
       const row = lines[0]!;
-      assert.match(row, /^printer-1  3\/12 /);
+      assert.match(row, /^printer-1 {2}3\/12 /);
       assert.match(row, /1\.2\/3\.4 MB/, 'bytes stay on the line');
       assert.match(row, /ETA 1:05$/, 'the ETA ends the line');
       assert.match(row, /…/, 'the path is shortened');
@@ -42,8 +47,12 @@ describe('live view lines', () => {
         assert.match(row, /\[####--------\]/, 'the bar fits at 80');
         assert.match(row, /50\.0 kB\/s/, 'the rate fits at 80');
       }
-      assert.match(lines[1]!, /^printer-2  went offline during the sync: /, 'a finished line carries its reason');
-      assert.match(lines[2]!, /^overall    2 printers · 1 active · 8\.0\/40\.0 MB · (1 min 1 s · )?ETA 1:05$/, 'the ETA stays; the elapsed time gives way');
+      assert.match(lines[1]!, /^printer-2 {2}went offline during the sync: /, 'a finished line carries its reason');
+      assert.match(
+        lines[2]!,
+        /^overall {4}2 printers · 1 active · 8\.0\/40\.0 MB · (1 min 1 s · )?ETA 1:05$/,
+        'the ETA stays; the elapsed time gives way',
+      );
       if (columns >= 80) assert.match(lines[2]!, /1 min 1 s/);
     });
   }
@@ -72,7 +81,21 @@ describe('live state', () => {
     now = 1000;
     state.apply({
       type: 'printer-done',
-      result: { printer: 'printer-1', outcome: 'failed', planned: emptyCounts(), done: emptyCounts(), failed: 1, notRun: 0, problems: 0, held: 0, otherModel: 0, unchanged: 0, plannedBytes: 0, bytesSent: 0, durationMs: 1000 },
+      result: {
+        printer: 'printer-1',
+        outcome: 'failed',
+        planned: emptyCounts(),
+        done: emptyCounts(),
+        failed: 1,
+        notRun: 0,
+        problems: 0,
+        held: 0,
+        otherModel: 0,
+        unchanged: 0,
+        plannedBytes: 0,
+        bytesSent: 0,
+        durationMs: 1000,
+      },
     });
     const line = renderLiveLines(state.rows(), state.overall(), 79, false)[0]!;
     assert.equal(line, 'printer-1  failed: nothing changed, 1 failed');
@@ -96,7 +119,21 @@ describe('terminal frame', () => {
 describe('summary table on a narrow terminal', () => {
   it('drops the unchanged column, then the time, to fit', async () => {
     const { summaryLines } = await import('../../src/report/summary.js');
-    const r = { printer: 'mk4s-1', outcome: 'interrupted' as const, planned: emptyCounts(), done: { ...emptyCounts(), upload: 3 }, failed: 1, notRun: 4, problems: 0, held: 0, otherModel: 0, unchanged: 0, plannedBytes: 0, bytesSent: 4_200_000, durationMs: 85_000 };
+    const r = {
+      printer: 'mk4s-1',
+      outcome: 'interrupted' as const,
+      planned: emptyCounts(),
+      done: { ...emptyCounts(), upload: 3 },
+      failed: 1,
+      notRun: 4,
+      problems: 0,
+      held: 0,
+      otherModel: 0,
+      unchanged: 0,
+      plannedBytes: 0,
+      bytesSent: 4_200_000,
+      durationMs: 85_000,
+    };
     const run = { dryRun: false, printers: [r], durationMs: 85_000, interrupted: true };
     const wide = summaryLines(run);
     assert.ok(wide[1]!.includes('unchanged') && wide[1]!.includes('time'));

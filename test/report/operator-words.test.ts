@@ -61,13 +61,21 @@ describe('numbers in words', () => {
   });
 
   it('an answer over the size cap is a protocol error and EMFILE is this computer\'s, neither "unreachable"', () => {
-    const big = socketError('mk4-1', 'reading the file list', 'http://10.0.0.5', Object.assign(new Error('too large'), { code: 'ERESPONSETOOLARGE' }));
+    const big = socketError(
+      'mk4-1',
+      'reading the file list',
+      'http://10.0.0.5',
+      Object.assign(new Error('too large'), { code: 'ERESPONSETOOLARGE' }),
+    );
     assert.equal(big.kind, 'protocol');
     assert.match(big.message, /larger than link-sync accepts/);
     const emfile = socketError('mk4-1', 'reading the status', 'http://10.0.0.5', Object.assign(new Error('EMFILE'), { code: 'EMFILE' }));
     assert.equal(emfile.kind, 'local-limit');
     assert.doesNotMatch(emfile.message + emfile.hint, /reach|printer is on/);
-    assert.equal(socketError('mk4-1', 'x', 'http://10.0.0.5', Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })).kind, 'unreachable');
+    assert.equal(
+      socketError('mk4-1', 'x', 'http://10.0.0.5', Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })).kind,
+      'unreachable',
+    );
   });
 
   it('a status the printer repeats in its text is written once', () => {
@@ -83,16 +91,32 @@ describe('closing lines carry their reason', () => {
       'credentials refused',
       result('credentials-refused', {
         reason: 'printer mk4-1: credentials refused when reading the storage list (401 Unauthorized)',
-        error: { code: 'PRINTER_AUTH', message: 'printer mk4-1: credentials refused when reading the storage list (401 Unauthorized)', hint: 'check the password' },
+        error: {
+          code: 'PRINTER_AUTH',
+          message: 'printer mk4-1: credentials refused when reading the storage list (401 Unauthorized)',
+          hint: 'check the password',
+        },
       }),
       /^CREDENTIALS REFUSED when reading the storage list \(401 Unauthorized\) \(check the password\)$/,
     ],
     [
       'went offline',
-      result('went-offline', { reason: 'printer mk4-1: cannot reach http://x for upload of a.gcode (ECONNREFUSED)', done: { ...emptyCounts(), upload: 2 }, bytesSent: 2000, failed: 1, notRun: 3 }),
+      result('went-offline', {
+        reason: 'printer mk4-1: cannot reach http://x for upload of a.gcode (ECONNREFUSED)',
+        done: { ...emptyCounts(), upload: 2 },
+        bytesSent: 2000,
+        failed: 1,
+        notRun: 3,
+      }),
       /^WENT OFFLINE DURING THE SYNC: cannot reach http:\/\/x for upload of a\.gcode \(ECONNREFUSED\); 2 uploaded, 2\.0 kB sent, 1 failed, 3 not run$/,
     ],
-    ['not PrusaLink', result('not-prusalink', { reason: 'printer mk4-1: not a PrusaLink printer (the address answers 404 to /api/v1/storage and /api/version)' }), /^NOT A PRUSALINK PRINTER \(the address answers 404/],
+    [
+      'not PrusaLink',
+      result('not-prusalink', {
+        reason: 'printer mk4-1: not a PrusaLink printer (the address answers 404 to /api/v1/storage and /api/version)',
+      }),
+      /^NOT A PRUSALINK PRINTER \(the address answers 404/,
+    ],
     ['failed without a reason', result('failed', { failed: 2 }), /^FAILED: nothing changed, 2 failed$/],
     ['interrupted', result('interrupted', { reason: 'interrupted', notRun: 4 }), /^INTERRUPTED: nothing changed, 4 not run$/],
   ];
@@ -116,7 +140,13 @@ describe('the summary counts each file once', () => {
     durationMs: 3000,
     interrupted: false,
     printers: [
-      result('planned', { planned: { upload: 3, replace: 0, delete: 0, rmdir: 0 }, plannedBytes: 23_400_000, problems: 1, held: 6, otherModel: 30 }),
+      result('planned', {
+        planned: { upload: 3, replace: 0, delete: 0, rmdir: 0 },
+        plannedBytes: 23_400_000,
+        problems: 1,
+        held: 6,
+        otherModel: 30,
+      }),
       result('credentials-refused', { printer: 'xl-2' }),
     ],
   };
@@ -124,7 +154,19 @@ describe('the summary counts each file once', () => {
   it('planned bytes, problems, held and other-model files each have their column', () => {
     const [title, header, first, second] = summaryLines(dry);
     assert.match(title!, /^Summary \(dry run of 2 printers: counts are planned actions/);
-    assert.deepEqual(header!.split(/\s{2,}/), ['printer', 'result', 'upload', 'replace', 'delete', 'unchanged', 'problems', 'held', 'other model', 'to send', 'time']);
+    assert.deepEqual(header!.split(/\s{2,}/), [
+      'printer',
+      'result',
+      'upload',
+      'replace',
+      'delete',
+      'unchanged',
+      'problems',
+      'held',
+      'other model',
+      'to send',
+      'time',
+    ]);
     assert.deepEqual(first!.split(/\s{2,}/), ['mk4-1', 'planned', '3', '0', '0', '0', '1', '6', '30', '23.4 MB', '1.2 s']);
     assert.match(second!, /^xl-2 +credentials refused +0 /);
   });
@@ -167,6 +209,10 @@ describe('plan lines', () => {
         holds: [{ path: 'job.gcode', reason: 'being-printed', wouldHave: 'replace' }],
       }),
     ).map((l) => l.text);
-    assert.deepEqual(out, ['mk4-1: 0 missing to upload, 0 stale to refresh, 0 files to delete, 0 unchanged (/usb/)', 'mk4-1: cannot sync x.gcode: the name is too long; the path is too long', 'mk4-1: leaving job.gcode alone (being printed; it would replace it)']);
+    assert.deepEqual(out, [
+      'mk4-1: 0 missing to upload, 0 stale to refresh, 0 files to delete, 0 unchanged (/usb/)',
+      'mk4-1: cannot sync x.gcode: the name is too long; the path is too long',
+      'mk4-1: leaving job.gcode alone (being printed; it would replace it)',
+    ]);
   });
 });
