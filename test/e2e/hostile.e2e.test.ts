@@ -15,6 +15,7 @@ import { gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
 
 const MUTATING = new Set(['PUT', 'POST', 'DELETE']);
 /** Any raw control byte but the line feeds that end lines. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters that must never reach a request or the output.
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 const show = (run: CliRun): string => `exit ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
 
@@ -116,6 +117,7 @@ describe('output is inert', { timeout: 120_000 }, () => {
     const events = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
     assert.ok(events.some((e) => e['type'] === 'plan' && e['problems'].some((p: { path: string }) => p.path === EVIL)), 'JSON keeps the exact name');
     const failed = events.find((e) => e['type'] === 'action-failed' && e['printer'] === 'mk4');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters that must never reach a request or the output.
     assert.match(failed?.['error'].message, /File busy \u001b\]0;owned\u0007 \u0000 X-Api-Key: \*\*\* password=\*\*\*/);
   });
 });
@@ -185,7 +187,7 @@ describe('deletions held for another destination', { timeout: 180_000 }, () => {
         second.stderr,
         new RegExp(`^warning: ${p.name}: 2 deletions held: 2 placed by a sync to -d /${p.storage}/farm, inside this run's destination the root of /${p.storage} \\(to sync that folder, run with -d /${p.storage}/farm; to delete them, run again with --delete-other-destinations\\)$`, 'm'),
       );
-      assert.match(second.stdout, new RegExp(`^${p.name}: HELD: 2 deletions held for another destination`, 'm'));
+      assert.match(second.stdout, new RegExp(`^${p.name}: held: 2 deletions held for another destination`, 'm'));
     }
     const busyFails = await ctx.sync('--go', '--fail-on-busy');
     assert.equal(busyFails.code, 1, 'held counts as busy with --fail-on-busy');

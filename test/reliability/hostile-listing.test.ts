@@ -20,6 +20,7 @@ function assertInScope(p: SimPrinter): void {
   for (const r of p.requests().filter((req) => MUTATING.has(req.method))) {
     const decoded = decodeURIComponent(r.target.split('?')[0]!);
     assert.ok(decoded.toLowerCase().startsWith(root), `${p.name}: ${r.method} ${r.target} is outside ${root}`);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters that must never reach a request.
     assert.ok(!/(^|\/)\.\.?(\/|$)|\\|[\u0000-\u001f]/.test(decoded.slice(root.length)), `${p.name}: ${r.method} ${r.target} leaves its folder`);
   }
 }
