@@ -16,7 +16,6 @@ import type { Destination } from './config/destination.js';
 import { printerKey } from './record/keys.js';
 import { RecordSession, type RecordRun } from './record/session.js';
 import { guardScope } from './execute/scope-guard.js';
-import type { PlanHold } from './types.js';
 import { planDeadlineMs, prePlanDeadlineMs, type PrinterDeadline } from './execute/printer-deadline.js';
 import { formatBytes } from './report/format.js';
 

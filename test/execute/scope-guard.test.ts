@@ -75,7 +75,7 @@ describe('guardScope around a real printer', { timeout: 30_000 }, () => {
   });
 
   it('a printer that failed on such a refusal exits 70', () => {
-    const result = { printer: 'mk4', outcome: 'failed' as const, planned: emptyCounts(), done: emptyCounts(), failed: 1, notRun: 0, problems: 0, held: 0, unchanged: 0, bytesSent: 0, durationMs: 0, error: { code: 'INTERNAL', message: 'refused to delete ...' } };
+    const result = { printer: 'mk4', outcome: 'failed' as const, planned: emptyCounts(), done: emptyCounts(), failed: 1, notRun: 0, problems: 0, held: 0, unchanged: 0, otherModel: 0, plannedBytes: 0, bytesSent: 0, durationMs: 0, error: { code: 'INTERNAL', message: 'refused to delete ...' } };
     assert.equal(exitCodeForPrinter(result), ExitCode.INTERNAL);
     assert.equal(exitCodeForPrinter({ ...result, outcome: 'held', failed: 0 }), ExitCode.OK);
     assert.equal(exitCodeForPrinter({ ...result, outcome: 'held', failed: 0 }, { failOnBusy: true }), ExitCode.ACTIONS_FAILED);
