@@ -1,7 +1,7 @@
 // One printer's sync: identify, state gate, walk, (sync record) plan, then (with --go) execute; resolves its result.
 
 import type { PrinterApi } from './printer/api.js';
-import type { NameRules, PrintedFile, PrinterStatus, RemoteTree, SourceSkip, SourceTree, StorageInfo, SyncPolicy } from './types.js';
+import type { NameRules, PlanHold, PrinterPlan, PrintedFile, PrinterStatus, RemoteTree, SourceSkip, SourceTree, StorageInfo, SyncPolicy } from './types.js';
 import { PrinterError } from './errors.js';
 import { gatePrinter } from './plan/gate.js';
 import { planPrinter } from './plan/plan.js';
@@ -78,15 +78,20 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     notRun: 0,
     problems: 0,
     held: 0,
+    otherModel: job.skipped?.length ?? 0,
     unchanged: 0,
+    plannedBytes: 0,
     bytesSent: 0,
     durationMs: 0,
   };
   const finish = (): PrinterResult => ({ ...result, durationMs: Date.now() - started });
   job.emit({ type: 'printer-start', printer: job.printer });
   let session: RecordSession | undefined;
+  // An unreachable printer that answered before is one that went offline during the sync.
+  let answered = false;
   try {
     const identity = await job.api.identify();
+    answered = true;
     const status = await job.api.status();
     const storage = chooseStorage(job.printer, await job.api.storages(), job.destination.storage);
     const gate = gatePrinter(status, storage, job.ignoreState);
@@ -112,12 +117,14 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     });
     session?.applyPlan(storage.name, plan.recordChanges);
     const guarded = guardDeletions(plan, job.maxDelete === undefined ? {} : { maxDelete: job.maxDelete });
-    plan = guarded.plan;
     const refusal = guarded.refusal;
+    // Refused deletions are held files like any other: listed, and counted once each.
+    plan = refusal ? { ...guarded.plan, holds: [...guarded.plan.holds, ...refusedHolds(plan, guarded.plan, refusal.code)] } : guarded.plan;
     for (const action of plan.actions) result.planned[action.kind]++;
-    result.problems = plan.problems.length;
-    result.held = plan.holds.length;
+    result.problems = countFiles(plan.problems);
+    result.held = countFiles(plan.holds);
     result.unchanged = plan.unchanged;
+    result.plannedBytes = plan.uploadBytes;
     job.emit({
       type: 'plan',
       printer: job.printer,
@@ -135,9 +142,8 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     if (elsewhere) job.emit({ type: 'warning', printer: job.printer, message: elsewhere });
     if (refusal) {
       job.emit({ type: 'warning', printer: job.printer, message: refusal.message });
-      result.held += refusal.files;
-      // Refused deletions leave the printer out of sync, in a dry run too.
-      if (refusal.code === 'MAX_DELETE') result.problems++;
+      // Refused deletions leave the printer out of sync, in a dry run too (see exitCodeForPrinter).
+      if (refusal.code === 'MAX_DELETE') result.error = { code: 'MAX_DELETE', message: refusal.message };
       result.reason = refusal.message;
     }
     if (!job.go) {
@@ -169,30 +175,50 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     if (executed.stoppedReason) result.reason = executed.stoppedReason;
     result.outcome = executed.interrupted
       ? 'interrupted'
-      : executed.failed > 0 || executed.notRun > 0 || result.problems > 0
-        ? 'failed'
-        : heldOnPurpose(plan.holds)
-          ? 'held'
-          : 'in-sync';
+      : executed.offline
+        ? 'went-offline'
+        : executed.failed > 0 || executed.notRun > 0 || result.problems > 0 || refusal?.code === 'MAX_DELETE'
+          ? 'failed'
+          : heldOnPurpose(plan.holds)
+            ? 'held'
+            : 'in-sync';
     if (result.outcome === 'held' && !result.reason) result.reason = heldReason(plan.holds);
-    if (result.outcome === 'failed' && !result.reason && plan.problems.length > 0) {
-      result.reason = `${plan.problems.length} file(s) cannot be stored on this printer`;
+    if (result.outcome === 'failed' && !result.reason && result.problems > 0) {
+      result.reason = `${result.problems === 1 ? '1 file cannot' : `${result.problems} files cannot`} be stored on this printer`;
     }
     return finish();
   } catch (error) {
     const info = toErrorInfo(error);
     result.error = info;
     result.reason = info.message;
-    result.outcome = job.signal?.aborted
-      ? 'interrupted'
-      : error instanceof PrinterError && (error.kind === 'unreachable' || error.kind === 'auth')
-        ? 'unreachable'
-        : 'failed';
+    result.outcome = job.signal?.aborted ? 'interrupted' : outcomeOfError(error, answered);
     return finish();
   } finally {
     // Whatever happened, keep what the printer confirmed (a dry run saves nothing).
     await session?.close();
   }
+}
+
+/** How a printer ended when an error stopped its sync. */
+function outcomeOfError(error: unknown, answeredBefore: boolean): PrinterResult['outcome'] {
+  if (!(error instanceof PrinterError)) return 'failed';
+  if (error.kind === 'auth') return 'credentials-refused';
+  if (error.kind === 'not-prusalink') return 'not-prusalink';
+  if (error.kind === 'unreachable') return answeredBefore ? 'went-offline' : 'unreachable';
+  return 'failed';
+}
+
+/** Each path once: a file with two problems is one file that cannot be synced. */
+function countFiles(entries: ReadonlyArray<{ path: string }>): number {
+  return new Set(entries.map((e) => e.path)).size;
+}
+
+/** The file deletions the delete safety took out of the plan, as holds. */
+function refusedHolds(before: PrinterPlan, after: PrinterPlan, code: 'MAX_DELETE' | 'FILES_NOT_STORABLE'): PlanHold[] {
+  const kept = new Set(after.actions.filter((a) => a.kind === 'delete').map((a) => a.path));
+  return before.actions
+    .filter((a) => a.kind === 'delete' && !kept.has(a.path))
+    .map((a) => ({ path: a.path, reason: code === 'MAX_DELETE' ? 'max-delete' : 'deletions-withheld', wouldHave: 'delete' }));
 }
 
 /** What the listing showed under each name, to judge a replacement whose connection broke. */
