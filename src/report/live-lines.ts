@@ -107,7 +107,7 @@ export function syncingText(r: PrinterRow, room: number): string {
       .join(' ');
     const fixed = head.length + 1 + (tail === '' ? 0 : tail.length + 1);
     const pathRoom = room - fixed;
-    if (pathRoom >= MIN_PATH || layout === layouts.at(-1)) {
+    if (pathRoom >= Math.min(MIN_PATH, [...(r.file ?? '')].length) || layout === layouts.at(-1)) {
       const path = shortenMiddle(r.file ?? '', Math.max(MIN_PATH, pathRoom));
       return [head, path, tail].filter(Boolean).join(' ');
     }
