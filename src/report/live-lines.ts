@@ -92,7 +92,9 @@ export function syncingText(r: PrinterRow, room: number): string {
   const step = `${r.actionIndex}/${r.actions}`;
   const sending = r.sendingMs !== undefined;
   const transfer = r.fileTotal > 0 && !sending;
-  const bytes = sending ? `sending… ${clock(r.sendingMs! / 1000)}` : transfer ? `${bytesPair(r.fileBytes, r.fileTotal)}` : '';
+  const bytes = sending ? `sending… ${clock(r.sendingMs! / 1000)}` : transfer ? bytesPair(r.fileBytes, r.fileTotal) : '';
+  // Room is judged with the bytes at their widest ("99.9/900 kB"), so a file keeps its layout while they count up.
+  const slack = transfer ? Math.max(0, [...bytesPair(r.fileTotal, r.fileTotal)].length + 1 - bytes.length) : 0;
   const rate = r.rate > 0 ? `${formatBytes(r.rate)}/s` : '';
   const eta = r.etaSeconds !== undefined && r.etaSeconds > 0 ? `ETA ${clock(r.etaSeconds)}` : '';
   const layouts: Array<{ verb: boolean; bar: boolean; rate: boolean }> = [
@@ -107,9 +109,9 @@ export function syncingText(r: PrinterRow, room: number): string {
     const tail = [layout.bar && transfer ? bar(r.fileBytes / r.fileTotal) : '', bytes, layout.rate ? rate : '', eta]
       .filter(Boolean)
       .join(' ');
-    const fixed = head.length + 1 + (tail === '' ? 0 : tail.length + 1);
+    const fixed = head.length + 1 + (tail === '' ? 0 : tail.length + 1) + slack;
     const pathRoom = room - fixed;
-    if (pathRoom >= MIN_PATH || layout === layouts.at(-1)) {
+    if (pathRoom >= Math.min(MIN_PATH, [...(r.file ?? '')].length) || layout === layouts.at(-1)) {
       const path = shortenMiddle(r.file ?? '', Math.max(MIN_PATH, pathRoom));
       return [head, path, tail].filter(Boolean).join(' ');
     }

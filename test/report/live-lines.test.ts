@@ -62,6 +62,16 @@ describe('live view lines', () => {
     assert.equal(row, 'printer-1  3/12 upload parts/bracket.bgcode [####--------] 1.2/3.4 MB 50.0 kB/s ETA 1:05');
   });
 
+  it('a short path keeps the verb at 80 columns', () => {
+    const row = renderLiveLines([{ ...syncing, file: 'cube.gcode' }], overall, 79, false)[0]!;
+    assert.equal(row, 'printer-1  3/12 upload cube.gcode [####--------] 1.2/3.4 MB 50.0 kB/s ETA 1:05');
+  });
+
+  it('an upload the printer has not reported yet says it is sending', () => {
+    const row = renderLiveLines([{ ...syncing, fileBytes: 0, rate: 0, sendingMs: 12_000, file: 'benchy.gcode' }], overall, 79, false)[0]!;
+    assert.match(row, /^printer-1 {2}3\/12 upload benchy\.gcode sending… 0:12 ETA 1:05$/);
+  });
+
   it('shortens in the middle', () => {
     assert.equal(shortenMiddle('abcdefghij', 7), 'ab…ghij');
     assert.equal(shortenMiddle('short', 7), 'short');
