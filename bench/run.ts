@@ -14,9 +14,11 @@ import { memory } from './scenarios/memory.js';
 import { noChange } from './scenarios/no-change.js';
 import { planning } from './scenarios/planning.js';
 import { throughput } from './scenarios/throughput.js';
+import { startup } from './scenarios/startup.js';
+import { clientCpu } from './scenarios/client-cpu.js';
 
-/** Run order: the cheap pure one first, while the process is fresh, then the farms. */
-const SCENARIOS: Scenario[] = [planning, noChange, throughput, memory];
+/** Run order: the cheap pure one first, while the process is fresh, then the short runs, then the farms. */
+const SCENARIOS: Scenario[] = [planning, startup, clientCpu, noChange, throughput, memory];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');

@@ -1,0 +1,79 @@
+// Scenario 5, start-up: from starting the link-sync process to its first request on the wire,
+// against a bare `node -e 0` started the same way. A cron run pays this on every printer's behalf.
+
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { expectOutcome, runLinkSync } from '../support/child.js';
+import { startBenchFarm } from '../support/farm.js';
+import { seconds } from '../support/format.js';
+import { writeRandomFile } from '../support/master.js';
+import { median, repeats, spread } from '../support/stats.js';
+import type { BenchContext, Scenario, ScenarioResult } from '../scenario.js';
+
+/** Allowed on top of bare Node: reading the config, scanning the source, the first connection. */
+const OVER_NODE_LIMIT_MS = 150;
+
+/** Spawn to exit of `node -e 0`, in ms. */
+async function bareNode(): Promise<number> {
+  const started = process.hrtime.bigint();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', () => resolve());
+  });
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function run(ctx: BenchContext): Promise<ScenarioResult> {
+  const source = join(ctx.workDir, 'master');
+  await writeRandomFile(join(source, 'cube-20mm.gcode'), 10_000);
+  const runs = repeats(7);
+  const bare: number[] = [];
+  const first: number[] = [];
+  const cpu: number[] = [];
+  const bench = await startBenchFarm(ctx.workDir, 1);
+  try {
+    const printer = bench.farm.printers[0]!;
+    for (let i = 0; i < runs; i++) {
+      ctx.log(`startup: run ${i + 1} of ${runs}`);
+      bare.push(await bareNode());
+      printer.clearRequests();
+      // A dry run: the same start as any run, and nothing changes between runs.
+      const result = await runLinkSync(ctx, `startup-${i}`, ['-c', bench.configPath, '-s', source]);
+      expectOutcome(result, 'planned', 'startup');
+      const firstRequest = printer.requests()[0];
+      if (!firstRequest) throw new Error('startup: the printer saw no request');
+      first.push(firstRequest.startedAt - result.startedAtMs);
+      cpu.push(result.cpuMs);
+    }
+  } finally {
+    await bench.close();
+  }
+  const over = median(first) - median(bare);
+  const row = {
+    'Bare node -e 0 (spawn to exit)': seconds(median(bare)),
+    'link-sync: spawn to first request': seconds(median(first)),
+    'Over bare node': seconds(over),
+    Ratio: (median(first) / median(bare)).toFixed(2),
+    'link-sync CPU (whole dry run)': seconds(median(cpu)),
+  };
+  return {
+    title: '5. Start-up',
+    setup: `link-sync started as a cron run would be (one printer, one file, dry run), timed from spawning the process to the first request the simulated printer receives; beside it \`node -e 0\` spawned the same way. Medians of ${runs} runs each.`,
+    columns: Object.keys(row),
+    rows: [row],
+    targets: [
+      {
+        target: 'process start to first request ≤ 0.15 s over bare `node -e 0`',
+        measured: `${seconds(over)} over (${seconds(median(first))} against ${seconds(median(bare))}, medians of ${runs})`,
+        met: over <= OVER_NODE_LIMIT_MS,
+      },
+    ],
+    notes: [
+      `Spawn to first request: ${spread(first, seconds)}; bare node: ${spread(bare, seconds)}.`,
+      'Epoch milliseconds on both sides (the benchmark starts the process, the simulated printer in the same process logs the request).',
+    ],
+  };
+}
+
+export const startup: Scenario = { name: 'startup', order: 5, run };
