@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { configJsonSchema } from '../../src/config/schema.js';
+import { configJsonSchema, defaultsSchema, printerEntrySchema, PRINTER_KEYS } from '../../src/config/schema.js';
+import { entryCheckers } from '../../src/config/entry-check.js';
 import { parseConfigText } from '../../src/config/load.js';
 
 // Compiled to dist/test/config/, three levels below the repository root.
@@ -55,4 +56,34 @@ describe('config JSON Schema', { timeout: 10000 }, () => {
       assert.equal(loaderAccepts, valid);
     });
   }
+});
+
+describe('entry checker (schema/printers.schema.json) against the zod schema', { timeout: 10000 }, () => {
+  const zodIssues = (schema: typeof printerEntrySchema | typeof defaultsSchema, value: unknown): unknown[] => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return [];
+    return parsed.error.issues.map((i) => (i.code === 'unrecognized_keys' ? { code: i.code, path: i.path, keys: i.keys } : { code: i.code, path: i.path }));
+  };
+  const entries: Array<[name: string, value: Record<string, unknown>]> = [
+    ['a complete entry', { printer_type: 'MK4S', host: 'h', username: 'maker', password: 'p' }],
+    ['every routing key', { printer_type: 'XL', host: 'xl', api_key: 'k', destination: '/usb/farm', source: 'xl', include: ['*.bgcode'], exclude: ['old/'], groups: ['bay1'], match_model: true }],
+    ['nothing', {}],
+    ['wrong types everywhere', { printer_type: 4, host: null, username: true, password: ['p'], include: 'x', groups: [1, ''], match_model: 'yes' }],
+    ['empty texts', { printer_type: '', host: '', password: '', api_key: '', destination: '', source: '', exclude: [''] }],
+    ['bad variable names', { printer_type: 'MK4', host: 'h', password_env: '1X', api_key_env: '' }],
+    ['unknown keys among known ones', { pasword: 'x', printer_type: 'MK4', colour: 'red', host: 'h', url: 'u' }],
+    ['a null list item', { printer_type: 'MK4', host: 'h', api_key: 'k', include: ['a', null, ''] }],
+  ];
+  const { printer, defaults } = entryCheckers();
+  for (const [name, value] of entries) {
+    it(`reports what zod reports for ${name}`, () => {
+      assert.deepEqual(printer.check(value), zodIssues(printerEntrySchema, value));
+      const { host: _host, ...rest } = value;
+      assert.deepEqual(defaults.check(rest), zodIssues(defaultsSchema, rest));
+    });
+  }
+  it('knows the keys in the schema order', () => {
+    assert.deepEqual(printer.keys, PRINTER_KEYS);
+    assert.deepEqual(defaults.keys, Object.keys(defaultsSchema.shape));
+  });
 });
