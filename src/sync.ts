@@ -169,7 +169,7 @@ async function runPrinters(
   const record: RecordRun | undefined =
     stateDir === undefined
       ? undefined
-      : { dir: stateDir, go: !dryRun, checksum: options.checksum ?? false, force: options.force ?? false, hashes: new HashCache(), claimed: new Set() };
+      : { dir: stateDir, go: !dryRun, checksum: options.checksum ?? false, force: options.force ?? false, hashes: new HashCache(), claimed: new Set(), strings: new Map() };
   emit({
     type: 'run-start',
     dryRun,

@@ -41,7 +41,7 @@ export async function runDemo(_argv: string[], io: CliIo): Promise<number> {
     const out = (line: string) => io.stdout.write(`${line}\n`);
     // The same view a real run gets: live on a terminal, plain lines in a pipe.
     const run = async (go: boolean) => {
-      const reporters = pickReporters({ json: false, quiet: false }, io);
+      const reporters = await pickReporters({ json: false, quiet: false }, io);
       try {
         return await sync({ config, source, go, stateDir, onEvent: reporters.sink, signal: io.signal });
       } finally {

@@ -6,7 +6,6 @@ import { sync } from '../../sync.js';
 import { VERSION } from '../../version.js';
 import { plainReporter } from '../../report/plain.js';
 import { jsonReporter } from '../../report/json.js';
-import { ttyReporter } from '../../report/tty.js';
 import { openLogFile } from '../../report/log-file.js';
 import { fanOut } from '../../report/fan-out.js';
 import type { EventSink } from '../../report/events.js';
@@ -17,7 +16,7 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseSyncArgs(argv, io, VERSION);
   if (parsed.kind === 'exit') return parsed.code;
   const o = parsed.options;
-  const reporters = pickReporters(o, io);
+  const reporters = await pickReporters(o, io);
   const stateDir = o.stateDir ?? defaultStateDir({ env: io.env });
   if (o.verbose && !o.json) io.stdout.write(`Sync record: ${stateDir} (one file per printer)\n`);
   try {
@@ -63,13 +62,15 @@ export function wantsLiveView(stream: OutputStream, env: Record<string, string |
   return Boolean(stream.isTTY) && !env['CI'] && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb';
 }
 
-export function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFile'>, io: CliIo): { sink: EventSink; close: () => void } {
+/** The live view (and log-update with it) is loaded only when it is shown. */
+export async function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFile'>, io: CliIo): Promise<{ sink: EventSink; close: () => void }> {
   const sinks: EventSink[] = [];
   const closers: Array<() => void> = [];
   if (o.json) {
     // stdout carries only the event stream; people read the log file or the exit code.
     sinks.push(jsonReporter((line) => io.stdout.write(line)));
   } else if (wantsLiveView(io.stdout, io.env)) {
+    const { ttyReporter } = await import('../../report/tty.js');
     const tty = ttyReporter(io.stdout as OutputStream & NodeJS.WritableStream, { quiet: o.quiet });
     sinks.push(tty.sink);
     closers.push(() => tty.stop());
