@@ -15,6 +15,7 @@ import { toErrorInfo } from './report/error-info.js';
 import type { Destination } from './cli/options.js';
 import { printerKey } from './record/keys.js';
 import { RecordSession, type RecordRun } from './record/session.js';
+import type { Slots } from './source/limit.js';
 
 export interface PrinterJob {
   printer: string;
@@ -39,6 +40,9 @@ export interface PrinterJob {
   record?: RecordRun;
   /** Source files routed away from this printer (another model's), shown with its plan. */
   skipped?: SourceSkip[];
+  /** Bounds how many printers read and plan at once (their listings and records are the run's
+   * memory); the slot is given back before the plan is executed, so uploads all run at once. */
+  planSlots?: Slots;
 }
 
 /** Deletions are quick; re-reading the state before each one would double their requests. */
@@ -62,6 +66,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
   const finish = (): PrinterResult => ({ ...result, durationMs: Date.now() - started });
   job.emit({ type: 'printer-start', printer: job.printer });
   let session: RecordSession | undefined;
+  const releaseSlot = job.planSlots ? await job.planSlots.take() : () => {};
   try {
     const identity = await job.api.identify();
     const status = await job.api.status();
@@ -73,7 +78,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       return finish();
     }
     const root = joinPath(job.destination.path, job.prefix);
-    let remote = await walkRemote(job.api, storage.name, root, identity.rules);
+    let remote = await walkRemote(job.api, storage.name, root, identity.rules, job.record?.strings);
     if (job.record) session = await RecordSession.open(job.record, printerKey(identity.serial, job.host), job.printer, job.emit);
     const prepared = session ? await session.prepare(job.api, storage.name, remote, job.source, identity.rules) : undefined;
     if (prepared) remote = prepared.remote;
@@ -118,6 +123,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       result.outcome = 'planned';
       return finish();
     }
+    releaseSlot();
     const executed = await executePlan(plan, {
       printer: job.printer,
       api: job.api,
@@ -155,6 +161,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
         : 'failed';
     return finish();
   } finally {
+    releaseSlot();
     // Whatever happened, keep what the printer confirmed (a dry run saves nothing).
     await session?.close();
   }

@@ -19,6 +19,12 @@ import { acquireStateLock } from './record/lock.js';
 import { HashCache } from './record/hash.js';
 import type { RecordRun } from './record/session.js';
 import { routePrinters, type PrinterRoute } from './source/routes.js';
+import { createSlots } from './source/limit.js';
+
+/** Files listed and planned at once across printers: a bound on the run's memory, not on small farms. */
+const PLANNING_BUDGET_FILES = 200_000;
+/** However large the source, this many printers still read and plan at once. */
+const MIN_PLANNING = 8;
 
 export interface SyncOptions {
   /** A config file path, or an already loaded config. */
@@ -195,6 +201,7 @@ async function runPrinters(
           message: `${n.what}: ${n.reason}; retry ${n.retry} of ${n.retries} in ${(n.delayMs / 1000).toFixed(1)} s`,
         }),
     }));
+  const planSlots = createSlots(Math.max(MIN_PLANNING, Math.floor(PLANNING_BUDGET_FILES / Math.max(1, inputs.source.files.length))));
   const results = await Promise.all(
     inputs.printers.map(async (printer, index) => {
       const route = inputs.routes[index];
@@ -220,6 +227,7 @@ async function runPrinters(
         uploadResends: retries,
         host: printer.baseUrl,
         ...(record ? { record } : {}),
+        planSlots,
       };
       try {
         const result = await syncPrinter(job);

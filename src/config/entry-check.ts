@@ -1,7 +1,7 @@
-// Checks a printer entry (or `defaults`) against schema/printers.schema.json, the JSON Schema generated
-// from the zod schema in schema.ts: the same issues zod reports, without loading zod on every run.
+// Checks a printer entry (or `defaults`) against the JSON Schema generated from the zod schema in
+// schema.ts (entry-schema.ts): the same issues zod reports, without loading zod on every run.
 
-import { readFileSync } from 'node:fs';
+import { DEFAULTS_SCHEMA, PRINTER_ENTRY_SCHEMA } from './entry-schema.js';
 
 /** One shape problem, in the terms validate.ts and defaults.ts turn into messages (zod's issue codes). */
 export type ShapeIssue =
@@ -9,7 +9,7 @@ export type ShapeIssue =
   | { code: 'invalid_type' | 'too_small' | 'invalid_format'; path: Array<string | number> };
 
 /** The part of JSON Schema the config schema uses; anything else (descriptions, oneOf) is not checked here. */
-interface Node {
+export interface Node {
   type?: 'object' | 'string' | 'array' | 'boolean';
   properties?: Record<string, Node>;
   required?: string[];
@@ -25,18 +25,30 @@ export interface EntryChecker {
   check(value: Record<string, unknown>): ShapeIssue[];
 }
 
-// Compiled to dist/src/config/, three levels below the repository root, beside the published schema/.
-const SCHEMA_URL = new URL('../../../schema/printers.schema.json', import.meta.url);
+let built: { printer: EntryChecker; defaults: EntryChecker } | undefined;
 
-let loaded: { printer: EntryChecker; defaults: EntryChecker } | undefined;
-
-/** The checkers for a complete printer entry and for `defaults`, read from the schema file once. */
+/** The checkers for a complete printer entry and for `defaults`. */
 export function entryCheckers(): { printer: EntryChecker; defaults: EntryChecker } {
-  if (!loaded) {
-    const file = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as { properties: { defaults: Node }; else: { additionalProperties: Node } };
-    loaded = { printer: checkerFor(file.else.additionalProperties), defaults: checkerFor(file.properties.defaults) };
+  built ??= { printer: checkerFor(PRINTER_ENTRY_SCHEMA as Node), defaults: checkerFor(DEFAULTS_SCHEMA as Node) };
+  return built;
+}
+
+/** The keywords checkerFor reads, and nothing else: what entry-schema.ts holds. */
+const CHECKED = ['type', 'properties', 'required', 'additionalProperties', 'items', 'minLength', 'pattern'];
+
+/** A JSON Schema node cut down to the checked keywords (entry-schema.ts is this, written out). */
+export function checkedPart(schema: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of CHECKED) {
+    const value = schema[key];
+    if (value === undefined) continue;
+    if (key === 'properties') {
+      out[key] = Object.fromEntries(Object.entries(value as Record<string, Record<string, unknown>>).map(([k, v]) => [k, checkedPart(v)]));
+    } else if ((key === 'items' || key === 'additionalProperties') && typeof value === 'object') {
+      out[key] = checkedPart(value as Record<string, unknown>);
+    } else out[key] = value;
   }
-  return loaded;
+  return out;
 }
 
 export function checkerFor(schema: Node): EntryChecker {

@@ -7,11 +7,27 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { configJsonSchema, defaultsSchema, printerEntrySchema, PRINTER_KEYS } from '../../src/config/schema.js';
-import { entryCheckers } from '../../src/config/entry-check.js';
+import { checkedPart, entryCheckers } from '../../src/config/entry-check.js';
 import { parseConfigText } from '../../src/config/load.js';
 
 // Compiled to dist/test/config/, three levels below the repository root.
 const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/printers.schema.json', import.meta.url));
+const ENTRY_SCHEMA_FILE = fileURLToPath(new URL('../../../src/config/entry-schema.ts', import.meta.url));
+
+/** src/config/entry-schema.ts: the parts of the JSON Schema the loader checks entries against. */
+function entrySchemaModule(): string {
+  const schema = configJsonSchema() as { properties: { defaults: Record<string, unknown> }; else: { additionalProperties: Record<string, unknown> } };
+  const data = (value: unknown): string => JSON.stringify(value, null, 2);
+  return [
+    '// Generated from schema.ts by `UPDATE_SCHEMA=1 npm test` (test/config/schema.test.ts fails while it is stale):',
+    '// the validation keywords of schema/printers.schema.json for a printer entry and for `defaults`, read by entry-check.ts.',
+    '',
+    `export const PRINTER_ENTRY_SCHEMA = ${data(checkedPart(schema.else.additionalProperties))};`,
+    '',
+    `export const DEFAULTS_SCHEMA = ${data(checkedPart(schema.properties.defaults))};`,
+    '',
+  ].join('\n');
+}
 
 describe('config JSON Schema', { timeout: 10000 }, () => {
   it('matches schema/printers.schema.json in the repository', async () => {
@@ -19,6 +35,13 @@ describe('config JSON Schema', { timeout: 10000 }, () => {
     if (process.env['UPDATE_SCHEMA'] === '1') await writeFile(SCHEMA_FILE, generated);
     const stored = await readFile(SCHEMA_FILE, 'utf8');
     assert.equal(stored, generated, 'schema/printers.schema.json is stale: run UPDATE_SCHEMA=1 npm test');
+  });
+
+  it('matches src/config/entry-schema.ts, which the loader checks entries with', async () => {
+    const generated = entrySchemaModule();
+    if (process.env['UPDATE_SCHEMA'] === '1') await writeFile(ENTRY_SCHEMA_FILE, generated);
+    const stored = await readFile(ENTRY_SCHEMA_FILE, 'utf8');
+    assert.equal(stored, generated, 'src/config/entry-schema.ts is stale: run UPDATE_SCHEMA=1 npm test');
   });
 
   const validate = new Ajv2020({ strict: false }).compile(configJsonSchema());
