@@ -1,0 +1,13 @@
+import { startBenchFarm } from './dist/bench/support/farm.js';
+import { writeRandomFile } from './dist/bench/support/master.js';
+import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+const workDir = mkdtempSync('/tmp/exit-');
+await writeRandomFile(workDir + '/m/a.gcode', 100000);
+const farm = await startBenchFarm(workDir, 2, { rateBytesPerSec: 1_000_000 });
+const child = spawn('strace', ['-f', '-tt', '-e', 'trace=fsync,fdatasync,rename,unlink,exit_group,write,shutdown,close', '-o', workDir + '/trace', process.execPath, './dist/src/bin.js', '-c', farm.configPath, '-s', workDir + '/m', '--go', '--state-dir', workDir + '/s', '--json'], { stdio: ['ignore', 'ignore', 'inherit'] });
+await new Promise((r) => child.once('exit', r));
+const ends = farm.farm.printers.flatMap((p) => p.requests().filter((e) => e.method === 'PUT').map((e) => e.startedAt + e.durationMs));
+console.log('last 201 at', new Date(Math.max(...ends)).toISOString());
+console.log(workDir + '/trace');
+await farm.close();
