@@ -67,7 +67,7 @@ async function main(): Promise<number> {
     const stopLoad = watchMachineLoad();
     try {
       const result = await scenario.run({
-        binPath: join(repoRoot, 'dist/src/bin.js'),
+        binPath: join(repoRoot, 'dist/cli/link-sync.mjs'),
         usagePreload: join(here, 'report-usage.js'),
         workDir,
         log,

@@ -22,6 +22,8 @@ export interface CliRunOptions {
   timeoutMs?: number;
   /** Send this signal after the delay (ms), e.g. to test Ctrl-C. */
   killAfter?: { ms: number; signal: NodeJS.Signals };
+  /** The entry to run instead of dist/src/bin.js (the bundled CLI). */
+  bin?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface CliRunOptions {
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
   const ownState = options.env && 'XDG_STATE_HOME' in options.env ? undefined : mkdtempSync(path.join(tmpdir(), 'link-sync-state-'));
   const run = new Promise<CliRun>((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? binPath, ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...(ownState ? { XDG_STATE_HOME: ownState } : {}), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

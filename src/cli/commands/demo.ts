@@ -2,7 +2,7 @@
 // bundled example master folder onto them for real, then runs again to show that nothing is left to do.
 
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFarm } from '../../simulator/index.js';
@@ -14,9 +14,15 @@ import { exitCodeForSummary } from '../exit-codes.js';
 
 /** The example master folder shipped with the package. */
 export function exampleMasterFolder(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  // dist/src/cli/commands → repository root
-  return path.resolve(here, '../../../../examples/master');
+  // The nearest examples/master above this module: dist/src/cli/commands, or dist/cli/chunks when bundled.
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'examples/master');
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../examples/master');
+    dir = parent;
+  }
 }
 
 export async function runDemo(_argv: string[], io: CliIo): Promise<number> {
