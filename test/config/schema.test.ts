@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { configJsonSchema, defaultsSchema, printerEntrySchema, PRINTER_KEYS } from '../../src/config/schema.js';
 import { checkedPart, entryCheckers } from '../../src/config/entry-check.js';
-import { parseConfigText } from '../../src/config/load.js';
+import { parseConfigText } from '../../src/config/parse.js';
 
 // Compiled to dist/test/config/, three levels below the repository root.
 const SCHEMA_FILE = fileURLToPath(new URL('../../../schema/printers.schema.json', import.meta.url));
