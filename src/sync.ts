@@ -22,9 +22,9 @@ import { routePrinters, type PrinterRoute } from './source/routes.js';
 import { createSlots } from './source/limit.js';
 
 /** Files listed and planned at once across printers: a bound on the run's memory, not on small farms. */
-const PLANNING_BUDGET_FILES = 200_000;
+const PLANNING_BUDGET_FILES = 80_000;
 /** However large the source, this many printers still read and plan at once. */
-const MIN_PLANNING = 8;
+const MIN_PLANNING = 4;
 
 export interface SyncOptions {
   /** A config file path, or an already loaded config. */
