@@ -169,8 +169,10 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
 
 /** What the listing showed under each name, to judge a replacement whose connection broke. */
 function previousCopies(remote: RemoteTree, rules: NameRules): (action: TransferAction) => PreviousCopy | undefined {
-  const byPath = new Map(remote.files.map((f) => [foldName(f.path, rules), f]));
+  // Built on first use: a run with nothing to transfer never needs it.
+  let byPath: Map<string, RemoteTree['files'][number]> | undefined;
   return (action) => {
+    byPath ??= new Map(remote.files.map((f) => [foldName(f.path, rules), f]));
     const file = byPath.get(foldName(action.path, rules));
     if (!file) return undefined;
     return {

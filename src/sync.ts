@@ -21,8 +21,8 @@ import type { RecordRun } from './record/session.js';
 import { routePrinters, type PrinterRoute } from './source/routes.js';
 import { createSlots } from './source/limit.js';
 
-/** Files listed and planned at once across printers: a bound on the run's memory, not on small farms. */
-const PLANNING_BUDGET_FILES = 80_000;
+/** Files listed and planned at once across printers: a bound on the run's memory, not on ordinary farms. */
+const PLANNING_BUDGET_FILES = 40_000;
 /** However large the source, this many printers still read and plan at once. */
 const MIN_PLANNING = 4;
 
