@@ -2,7 +2,10 @@
 // against a bare `node -e 0` started the same way. A cron run pays this on every printer's behalf.
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { UsageReport } from '../report-usage.js';
 import { expectOutcome, runLinkSync } from '../support/child.js';
 import { startBenchFarm } from '../support/farm.js';
 import { seconds } from '../support/format.js';
@@ -13,15 +16,21 @@ import type { BenchContext, Scenario, ScenarioResult } from '../scenario.js';
 /** Allowed on top of bare Node: reading the config, scanning the source, the first connection. */
 const OVER_NODE_LIMIT_MS = 150;
 
-/** Spawn to exit of `node -e 0`, in ms. */
-async function bareNode(): Promise<number> {
+/** Spawn to exit of `node -e 0` in ms, and its CPU time (with the same usage preload link-sync gets). */
+async function bareNode(ctx: BenchContext, label: string): Promise<{ wallMs: number; cpuMs: number }> {
+  const usageFile = join(ctx.workDir, `${label}.usage.json`);
   const started = process.hrtime.bigint();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', pathToFileURL(ctx.usagePreload).href, '-e', '0'], {
+      stdio: 'ignore',
+      env: { ...process.env, LINK_SYNC_BENCH_USAGE: usageFile },
+    });
     child.once('error', reject);
     child.once('exit', () => resolve());
   });
-  return Number(process.hrtime.bigint() - started) / 1e6;
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as UsageReport;
+  return { wallMs, cpuMs: (usage.userCpuUs + usage.systemCpuUs) / 1000 };
 }
 
 async function run(ctx: BenchContext): Promise<ScenarioResult> {
@@ -29,6 +38,7 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
   await writeRandomFile(join(source, 'cube-20mm.gcode'), 10_000);
   const runs = repeats(7);
   const bare: number[] = [];
+  const bareCpu: number[] = [];
   const first: number[] = [];
   const cpu: number[] = [];
   const bench = await startBenchFarm(ctx.workDir, 1);
@@ -36,7 +46,9 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
     const printer = bench.farm.printers[0]!;
     for (let i = 0; i < runs; i++) {
       ctx.log(`startup: run ${i + 1} of ${runs}`);
-      bare.push(await bareNode());
+      const node = await bareNode(ctx, `bare-${i}`);
+      bare.push(node.wallMs);
+      bareCpu.push(node.cpuMs);
       printer.clearRequests();
       // A dry run: the same start as any run, and nothing changes between runs.
       const result = await runLinkSync(ctx, `startup-${i}`, ['-c', bench.configPath, '-s', source]);
@@ -55,7 +67,7 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
     'link-sync: spawn to first request': seconds(median(first)),
     'Over bare node': seconds(over),
     Ratio: (median(first) / median(bare)).toFixed(2),
-    'link-sync CPU (whole dry run)': seconds(median(cpu)),
+    'CPU: bare node / link-sync whole dry run': `${seconds(median(bareCpu))} / ${seconds(median(cpu))}`,
   };
   return {
     title: '5. Start-up',
@@ -71,6 +83,7 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
     ],
     notes: [
       `Spawn to first request: ${spread(first, seconds)}; bare node: ${spread(bare, seconds)}.`,
+      `CPU time, less sensitive to a busy machine than wall time: the whole dry run (start, config, scan, the printer's answers, plan, output, exit) takes ${seconds(median(cpu) - median(bareCpu))} more than bare node (medians).`,
       'Epoch milliseconds on both sides (the benchmark starts the process, the simulated printer in the same process logs the request).',
     ],
   };
