@@ -16,9 +16,10 @@ import { planning } from './scenarios/planning.js';
 import { throughput } from './scenarios/throughput.js';
 import { startup } from './scenarios/startup.js';
 import { clientCpu } from './scenarios/client-cpu.js';
+import { slowLink } from './scenarios/slow-link.js';
 
 /** Run order: the cheap pure one first, while the process is fresh, then the short runs, then the farms. */
-const SCENARIOS: Scenario[] = [planning, startup, clientCpu, noChange, throughput, memory];
+const SCENARIOS: Scenario[] = [planning, startup, clientCpu, noChange, throughput, memory, slowLink];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');

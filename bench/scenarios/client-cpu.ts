@@ -1,4 +1,4 @@
-// Scenario 6, client CPU per printer: one small file synced with --go onto 1 and onto 64 empty
+// Scenario 7, client CPU per printer: one small file synced with --go onto 1 and onto 64 empty
 // printers with no rate limit; the difference in link-sync's CPU time, per extra printer, is what each
 // printer costs the client (identify, status, listing, plan, one upload, record).
 
@@ -46,7 +46,7 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
     'CPU per extra printer': `${per.toFixed(1)} ms`,
   };
   return {
-    title: '6. Client CPU per printer',
+    title: '7. Client CPU per printer',
     setup: `One 20 kB file synced with --go onto 1 and onto ${MANY} empty Buddy printers (MK4), no rate limit, a fresh sync record each time; medians of ${runs} pairs of runs.`,
     columns: Object.keys(row),
     rows: [row],
@@ -61,4 +61,4 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
   };
 }
 
-export const clientCpu: Scenario = { name: 'client-cpu', order: 6, run };
+export const clientCpu: Scenario = { name: 'client-cpu', order: 7, run };

@@ -1,4 +1,4 @@
-// Scenario 5, start-up: from starting the link-sync process to its first request on the wire,
+// Scenario 6, start-up: from starting the link-sync process to its first request on the wire,
 // against a bare `node -e 0` started the same way. A cron run pays this on every printer's behalf.
 
 import { spawn } from 'node:child_process';
@@ -70,7 +70,7 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
     'CPU: bare node / link-sync whole dry run': `${seconds(median(bareCpu))} / ${seconds(median(cpu))}`,
   };
   return {
-    title: '5. Start-up',
+    title: '6. Start-up',
     setup: `link-sync started as a cron run would be (one printer, one file, dry run), timed from spawning the process to the first request the simulated printer receives; beside it \`node -e 0\` spawned the same way. Medians of ${runs} runs each.`,
     columns: Object.keys(row),
     rows: [row],
@@ -89,4 +89,4 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
   };
 }
 
-export const startup: Scenario = { name: 'startup', order: 5, run };
+export const startup: Scenario = { name: 'startup', order: 6, run };

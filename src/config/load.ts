@@ -2,7 +2,8 @@
 // listing every problem with its line, or return the normalised FarmConfig. The YAML parser is loaded
 // only for a YAML file.
 
-import { open } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import { checkConfigEntries, configBody, isJsonPath, readJson, type ConfigSourceOptions, type Env } from './check.js';
 import { configErrorFor } from './problems.js';
@@ -20,14 +21,25 @@ export async function loadConfig(path: string, env: Env, options: ConfigSourceOp
     configErrorFor(display, [{ message, hint }], cause);
   let text: string;
   let mode: number;
+  // Only a regular file of bounded size: opening a FIFO would block until someone writes to it,
+  // and a device such as /dev/urandom never ends.
+  const checkKind = (info: Stats): void => {
+    if (info.isDirectory()) throw fail('is a folder, not a file', 'pass -c with the path of the printers file');
+    if (!info.isFile()) throw fail(`is ${kindOf(info)}, not a regular file`, 'pass -c with the path of the printers file, a regular file of at most 1 MB');
+    if (info.size > MAX_BYTES) throw fail(`is ${info.size} bytes; a printer config is far smaller`, 'check that -c names the printers file');
+  };
   try {
-    const handle = await open(path, 'r');
+    checkKind(await stat(path));
+    // Non-blocking, in case the path was swapped for a FIFO since: the open must never hang.
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      const stat = await handle.stat();
-      if (stat.isDirectory()) throw fail('is a folder, not a file', 'pass -c with the path of the printers file');
-      if (stat.size > MAX_BYTES) throw fail(`is ${stat.size} bytes; a printer config is far smaller`, 'check that -c names the printers file');
-      mode = stat.mode;
-      text = await handle.readFile('utf8');
+      const info = await handle.stat();
+      checkKind(info);
+      mode = info.mode;
+      const buffer = Buffer.alloc(MAX_BYTES + 1);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      if (bytesRead > MAX_BYTES) throw fail(`is over ${MAX_BYTES} bytes; a printer config is far smaller`, 'check that -c names the printers file');
+      text = buffer.subarray(0, bytesRead).toString('utf8');
     } finally {
       await handle.close();
     }
@@ -44,4 +56,12 @@ export async function loadConfig(path: string, env: Env, options: ConfigSourceOp
   const { body, empty } = configBody(text);
   const read = empty ?? (isJsonPath(path) ? readJson(body) : (await import('./document.js')).readYamlEntries(body));
   return checkConfigEntries(read, path, env, { displayName: display, mode: options.mode ?? mode });
+}
+
+function kindOf(info: Stats): string {
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a file';
 }

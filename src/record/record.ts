@@ -29,7 +29,10 @@ export class PrinterRecord {
 
   set(storage: string, key: string, entry: RecordEntry): void {
     let entries = this.storages.get(storage);
-    if (!entries) this.storages.set(storage, (entries = new Map()));
+    if (!entries) {
+      entries = new Map();
+      this.storages.set(storage, entries);
+    }
     entries.set(key, { ...entry });
     this.revision++;
   }
@@ -56,7 +59,9 @@ export class PrinterRecord {
       for (const key of [...entries.keys()].sort()) {
         const e = entries.get(key)!;
         const stamp = e.mTimestamp !== undefined ? `,"mTimestamp":${JSON.stringify(e.mTimestamp)}` : '';
-        lines.push(`${JSON.stringify(key)}:{"size":${JSON.stringify(e.size)},"sha256":${JSON.stringify(e.sha256)},"mtimeMs":${JSON.stringify(e.mtimeMs)}${stamp}}`);
+        const unverified = e.unverified ? ',"unverified":true' : '';
+        const placed = e.placedUnder !== undefined ? `,"placedUnder":${JSON.stringify(e.placedUnder)}` : '';
+        lines.push(`${JSON.stringify(key)}:{"size":${JSON.stringify(e.size)},"sha256":${JSON.stringify(e.sha256)},"mtimeMs":${JSON.stringify(e.mtimeMs)}${stamp}${unverified}${placed}}`);
       }
       parts.push(`${JSON.stringify(storage)}:{${lines.join(',')}}`);
     }
@@ -117,12 +122,18 @@ export function parseRecord(text: string, expectedKey: string, pool?: StringPool
 
 function toEntry(raw: unknown): RecordEntry | undefined {
   if (!isObject(raw)) return undefined;
-  const { size, sha256, mtimeMs, mTimestamp } = raw;
+  const { size, sha256, mtimeMs, mTimestamp, unverified, placedUnder } = raw;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return undefined;
   if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return undefined;
   if (typeof mtimeMs !== 'number' || !Number.isFinite(mtimeMs)) return undefined;
   if (mTimestamp !== undefined && (typeof mTimestamp !== 'number' || !Number.isFinite(mTimestamp))) return undefined;
-  return mTimestamp === undefined ? { size, sha256, mtimeMs } : { size, sha256, mtimeMs, mTimestamp };
+  if (unverified !== undefined && unverified !== true) return undefined;
+  if (placedUnder !== undefined && typeof placedUnder !== 'string') return undefined;
+  const entry: RecordEntry = { size, sha256, mtimeMs };
+  if (mTimestamp !== undefined) entry.mTimestamp = mTimestamp;
+  if (unverified) entry.unverified = true;
+  if (placedUnder !== undefined) entry.placedUnder = placedUnder;
+  return entry;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
