@@ -57,8 +57,10 @@ export function checkerFor(schema: Node): EntryChecker {
   const required = new Set(schema.required ?? []);
   const patterns = new Map<Node, RegExp>();
   const regexOf = (node: Node): RegExp => {
-    let re = patterns.get(node);
-    if (!re) patterns.set(node, (re = new RegExp(node.pattern ?? '')));
+    const known = patterns.get(node);
+    if (known) return known;
+    const re = new RegExp(node.pattern ?? '');
+    patterns.set(node, re);
     return re;
   };
   const checkValue = (node: Node, value: unknown, path: Array<string | number>, out: ShapeIssue[]): void => {
@@ -70,7 +72,8 @@ export function checkerFor(schema: Node): EntryChecker {
       if (typeof value !== 'boolean') out.push({ code: 'invalid_type', path });
     } else if (node.type === 'array') {
       if (!Array.isArray(value)) return void out.push({ code: 'invalid_type', path });
-      if (node.items) value.forEach((item, i) => checkValue(node.items!, item, [...path, i], out));
+      const items = node.items;
+      if (items) for (let i = 0; i < value.length; i++) checkValue(items, value[i], [...path, i], out);
     }
   };
   return {
