@@ -40,3 +40,8 @@ const code = await main(process.argv.slice(2), {
   signal: controller.signal,
 });
 process.exitCode = code;
+// Exit as soon as what was written to stdout and stderr is out, without waiting for anything the run
+// left behind (idle sockets, timers): an empty write calls back once every earlier write is flushed.
+const flushed = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => stream.write('', () => resolve()));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(code);

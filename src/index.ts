@@ -1,7 +1,8 @@
 // link-sync as a library: the same flow as the CLI, returning a summary object. Re-exports only.
 
 export { sync, prepareRun, type SyncOptions, type RunInputs } from './sync.js';
-export { loadConfig, parseConfigText } from './config/load.js';
+export { loadConfig } from './config/load.js';
+export { parseConfigText } from './config/parse.js';
 export type { FarmConfig, PrinterConfig, PrinterAuth, PrinterDestination } from './config/types.js';
 export type { PrinterApi, PrinterIdentity, RemoteEntry, UploadBody, UploadOptions } from './printer/api.js';
 export { createPrinterApi } from './printer/create.js';

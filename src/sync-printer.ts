@@ -15,6 +15,7 @@ import { toErrorInfo } from './report/error-info.js';
 import type { Destination } from './config/destination.js';
 import { printerKey } from './record/keys.js';
 import { RecordSession, type RecordRun } from './record/session.js';
+import type { Slots } from './source/limit.js';
 import { guardScope } from './execute/scope-guard.js';
 import { planDeadlineMs, prePlanDeadlineMs, type PrinterDeadline } from './execute/printer-deadline.js';
 import { formatBytes } from './report/format.js';
@@ -42,6 +43,9 @@ export interface PrinterJob {
   record?: RecordRun;
   /** Source files routed away from this printer (another model's), shown with its plan. */
   skipped?: SourceSkip[];
+  /** Bounds how many printers read and plan at once (their listings and records are the run's
+   * memory); the slot is given back before the plan is executed, so uploads all run at once. */
+  planSlots?: Slots;
   /** --timeout: how long an upload may stand still on the printer. */
   stallMs?: number;
   /** Stops this printer alone when it runs past the time its plan can take. */
@@ -52,21 +56,24 @@ export interface PrinterJob {
 const DELETE_RECHECK_MS = 1000;
 
 export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
+  // Waiting for a planning slot is not the printer's time: its deadline starts once it has one.
+  const releaseSlot = job.planSlots ? await job.planSlots.take() : () => {};
   const deadline = job.deadline;
   deadline?.arm(prePlanDeadlineMs(deadline.timing), 'for reading the printer before planning');
   try {
-    const result = await syncPrinterSteps(job);
+    const result = await syncPrinterSteps(job, releaseSlot);
     if (!deadline?.expired || job.signal?.aborted) return result;
     // Whatever step the deadline cut short, say it was the deadline.
     const message = `printer ${job.printer}: ${deadline.expired}`;
     const error = { code: 'PRINTER_DEADLINE', message, hint: 'the printer is far slower than planned or hangs; check it, then run again (see docs/reliability.md, deadlines)' };
     return { ...result, outcome: 'failed', reason: message, error };
   } finally {
+    releaseSlot();
     deadline?.clear();
   }
 }
 
-async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
+async function syncPrinterSteps(job: PrinterJob, releaseSlot: () => void): Promise<PrinterResult> {
   const started = Date.now();
   const result: PrinterResult = {
     printer: job.printer,
@@ -100,7 +107,7 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
       return finish();
     }
     const root = joinPath(job.destination.path, job.prefix);
-    let remote = await walkRemote(job.api, storage.name, root, identity.rules);
+    let remote = await walkRemote(job.api, storage.name, root, identity.rules, job.record?.strings);
     if (job.record) session = await RecordSession.open(job.record, printerKey(identity.serial, job.host), job.printer, job.emit);
     const prepared = session ? await session.prepare(job.api, storage.name, remote, job.source, identity.rules) : undefined;
     if (prepared) remote = prepared.remote;
@@ -149,6 +156,7 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
       result.outcome = 'planned';
       return finish();
     }
+    releaseSlot();
     if (job.deadline) {
       const limit = planDeadlineMs(plan.actions, job.deadline.timing);
       job.deadline.arm(limit, `from its plan: ${plan.actions.length} actions, ${formatBytes(plan.uploadBytes)} to send`);
@@ -193,6 +201,7 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     result.outcome = job.signal?.aborted ? 'interrupted' : outcomeOfError(error, answered);
     return finish();
   } finally {
+    releaseSlot();
     // Whatever happened, keep what the printer confirmed (a dry run saves nothing).
     await session?.close();
   }
@@ -222,8 +231,10 @@ function refusedHolds(before: PrinterPlan, after: PrinterPlan, code: 'MAX_DELETE
 
 /** What the listing showed under each name, to judge a replacement whose connection broke. */
 function previousCopies(remote: RemoteTree, rules: NameRules): (action: TransferAction) => PreviousCopy | undefined {
-  const byPath = new Map(remote.files.map((f) => [foldName(f.path, rules), f]));
+  // Built on first use: a run with nothing to transfer never needs it.
+  let byPath: Map<string, RemoteTree['files'][number]> | undefined;
   return (action) => {
+    byPath ??= new Map(remote.files.map((f) => [foldName(f.path, rules), f]));
     const file = byPath.get(foldName(action.path, rules));
     if (!file) return undefined;
     return {

@@ -21,6 +21,12 @@ import { acquireStateLock } from './record/lock.js';
 import { HashCache } from './record/hash.js';
 import type { RecordRun } from './record/session.js';
 import { routePrinters, type PrinterRoute } from './source/routes.js';
+import { createSlots } from './source/limit.js';
+
+/** Files listed and planned at once across printers: a bound on the run's memory, not on ordinary farms. */
+const PLANNING_BUDGET_FILES = 40_000;
+/** However large the source, this many printers still read and plan at once. */
+const MIN_PLANNING = 4;
 import { configuredSecrets, redactingSink } from './report/inert.js';
 import { linkSignals, uploadDeadlineMs } from './printer/http.js';
 import { PrinterDeadline, type DeadlineTiming } from './execute/printer-deadline.js';
@@ -220,7 +226,7 @@ async function runPrinters(
   const record: RecordRun | undefined =
     stateDir === undefined
       ? undefined
-      : { dir: stateDir, go: !dryRun, checksum: options.checksum ?? false, force: options.force ?? false, hashes: new HashCache(), claimed: new Set() };
+      : { dir: stateDir, go: !dryRun, checksum: options.checksum ?? false, force: options.force ?? false, hashes: new HashCache(), claimed: new Set(), strings: new Map() };
   emit({
     type: 'run-start',
     dryRun,
@@ -247,6 +253,7 @@ async function runPrinters(
           message: `${n.what}: ${n.reason}; retry ${n.retry} of ${n.retries} in ${(n.delayMs / 1000).toFixed(1)} s`,
         }),
     }));
+  const planSlots = createSlots(Math.max(MIN_PLANNING, Math.floor(PLANNING_BUDGET_FILES / Math.max(1, inputs.source.files.length))));
   const timing = deadlineTiming(options, retries);
   const results = await Promise.all(
     inputs.printers.map(async (printer, index) => {
@@ -279,6 +286,7 @@ async function runPrinters(
         uploadResends: retries,
         host: printer.baseUrl,
         ...(record ? { record } : {}),
+        planSlots,
       };
       try {
         const result = await syncPrinter(job);

@@ -1,4 +1,5 @@
-// The shape of printers.yml as a zod schema: the single source for validation and the JSON Schema.
+// The shape of printers.yml as a zod schema: the single source of schema/printers.schema.json, which
+// the loader checks entries against (entry-check.ts). Build and test time only: zod is not loaded on a run.
 
 import * as z from 'zod';
 import { acceptedModelNames } from './models.js';
@@ -101,7 +102,7 @@ export type PrinterEntry = z.infer<typeof printerEntrySchema>;
 /** Keys a printer entry may have, in the order the docs list them. */
 export const PRINTER_KEYS: readonly string[] = Object.keys(printerEntrySchema.shape);
 
-/** The reserved top-level name whose settings apply to every printer. */
+/** The reserved top-level name whose settings apply to every printer (defaults.ts has the same). */
 export const DEFAULTS_NAME = 'defaults';
 
 /** `defaults`: any printer key but host, all optional; a printer's own value wins. */

@@ -2,7 +2,7 @@
 // bundled example master folder onto them for real, then runs again to show that nothing is left to do.
 
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFarm } from '../../simulator/index.js';
@@ -15,9 +15,15 @@ import { ExitCode, exitCodeForSummary } from '../../report/exit-codes.js';
 
 /** The example master folder shipped with the package. */
 export function exampleMasterFolder(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  // dist/src/cli/commands → repository root
-  return path.resolve(here, '../../../../examples/master');
+  // The nearest examples/master above this module: dist/src/cli/commands, or dist/cli/chunks when bundled.
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'examples/master');
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../examples/master');
+    dir = parent;
+  }
 }
 
 const DEMO_HELP = `Usage: link-sync demo
@@ -56,7 +62,7 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
     const out = (line: string) => io.stdout.write(`${line}\n`);
     // The same view a real run gets: live on a terminal, plain lines in a pipe.
     const run = async (go: boolean) => {
-      const reporters = pickReporters({ json: false, quiet: false }, io);
+      const reporters = await pickReporters({ json: false, quiet: false }, io);
       let code = ExitCode.INTERNAL as number;
       try {
         const summary = await sync({ config, source, go, stateDir, onEvent: reporters.sink, signal: io.signal });

@@ -6,7 +6,6 @@ import { sync } from '../../sync.js';
 import { VERSION } from '../../version.js';
 import { plainReporter } from '../../report/plain.js';
 import { jsonReporter } from '../../report/json.js';
-import { ttyReporter } from '../../report/tty.js';
 import { openLogFile } from '../../report/log-file.js';
 import { fanOut } from '../../report/fan-out.js';
 import { inertSink } from '../../report/inert.js';
@@ -18,7 +17,7 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseSyncArgs(argv, io, VERSION);
   if (parsed.kind === 'exit') return parsed.code;
   const o = parsed.options;
-  const reporters = pickReporters(o, io);
+  const reporters = await pickReporters(o, io);
   let code: number | undefined;
 
   try {
@@ -75,13 +74,15 @@ export interface Reporters {
   close: (exitCode: number, error?: string) => void;
 }
 
-export function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFile'> & { verbose?: boolean }, io: CliIo): Reporters {
+/** The live view is loaded only when it is shown. */
+export async function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFile'> & { verbose?: boolean }, io: CliIo): Promise<Reporters> {
   const sinks: EventSink[] = [];
   const closers: Array<(exitCode: number, error?: string) => void> = [];
   if (o.json) {
     // stdout carries only the event stream; people read the log file or the exit code.
     sinks.push(jsonReporter((line) => io.stdout.write(line)));
   } else if (wantsLiveView(io.stdout, io.env)) {
+    const { ttyReporter } = await import('../../report/tty.js');
     const tty = ttyReporter(io.stdout, { quiet: o.quiet, verbose: o.verbose ?? false });
     sinks.push(inertSink(tty.sink));
     closers.push(() => tty.stop());
