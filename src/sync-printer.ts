@@ -15,6 +15,7 @@ import { toErrorInfo } from './report/error-info.js';
 import type { Destination } from './config/destination.js';
 import { printerKey } from './record/keys.js';
 import { RecordSession, type RecordRun } from './record/session.js';
+import { guardScope } from './execute/scope-guard.js';
 import { planDeadlineMs, prePlanDeadlineMs, type PrinterDeadline } from './execute/printer-deadline.js';
 import { formatBytes } from './report/format.js';
 
@@ -111,6 +112,7 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
       policy: job.policy,
       ...(prepared ? { record: prepared.record } : {}),
       ...(job.verbose ? { explainSame: true } : {}),
+      destination: job.destination.path,
     });
     session?.applyPlan(storage.name, plan.recordChanges);
     const guarded = guardDeletions(plan, job.maxDelete === undefined ? {} : { maxDelete: job.maxDelete });
@@ -127,7 +129,7 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
       printer: job.printer,
       storage: storage.name,
       root,
-      actions: plan.actions.map(describeAction),
+      actions: plan.actions.map((action) => describeAction(action, { storage: storage.name, root })),
       problems: plan.problems,
       holds: plan.holds,
       unchanged: plan.unchanged,
@@ -135,6 +137,8 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
       uploadBytes: plan.uploadBytes,
       ...(job.skipped && job.skipped.length > 0 ? { skipped: job.skipped } : {}),
     });
+    const elsewhere = otherDestinationWarning(plan.holds, storage.name, job.destination.path);
+    if (elsewhere) job.emit({ type: 'warning', printer: job.printer, message: elsewhere });
     if (refusal) {
       job.emit({ type: 'warning', printer: job.printer, message: refusal.message });
       // Refused deletions leave the printer out of sync, in a dry run too (see exitCodeForPrinter).
@@ -151,7 +155,8 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     }
     const executed = await executePlan(plan, {
       printer: job.printer,
-      api: job.api,
+      // Every change passes the scope check: nothing outside the mirrored folder is ever sent.
+      api: guardScope(job.api, { storage: storage.name, rootUrl: remote.rootUrl, caseInsensitive: identity.rules.caseInsensitive }),
       storage: storage.name,
       emit: job.emit,
       ...(job.signal ? { signal: job.signal } : {}),
@@ -159,7 +164,7 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
       previousCopy: previousCopies(remote, identity.rules),
       uploadResends: job.uploadResends ?? 0,
       ...(job.stallMs !== undefined ? { stallMs: job.stallMs } : {}),
-      ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules) } : {}),
+      ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules, job.destination.path) } : {}),
     });
     result.done = executed.done;
     result.failed = executed.failed;
@@ -173,7 +178,10 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
         ? 'went-offline'
         : executed.failed > 0 || executed.notRun > 0 || result.problems > 0 || refusal?.code === 'MAX_DELETE'
           ? 'failed'
-          : 'in-sync';
+          : heldOnPurpose(plan.holds)
+            ? 'held'
+            : 'in-sync';
+    if (result.outcome === 'held' && !result.reason) result.reason = heldReason(plan.holds);
     if (result.outcome === 'failed' && !result.reason && result.problems > 0) {
       result.reason = `${result.problems === 1 ? '1 file cannot' : `${result.problems} files cannot`} be stored on this printer`;
     }
@@ -285,4 +293,29 @@ function makeRecheck(job: PrinterJob, initial: PrinterStatus, storage: StorageIn
 function samePrintedFile(a: PrintedFile | undefined, b: PrintedFile | undefined): boolean {
   if (!a || !b) return !a && !b ? true : !b;
   return [...a.paths].sort().join('\n') === [...b.paths].sort().join('\n');
+}
+
+/** Holds that leave the printer short of the source: the printed file kept as it was, another destination's files. */
+function heldOnPurpose(holds: readonly PlanHold[]): boolean {
+  return holds.some((h) => h.reason === 'being-printed' || h.reason === 'other-destination');
+}
+
+function heldReason(holds: readonly PlanHold[]): string {
+  const printed = holds.filter((h) => h.reason === 'being-printed');
+  const elsewhere = holds.filter((h) => h.reason === 'other-destination').length;
+  const parts: string[] = [];
+  for (const h of printed) parts.push(`${h.path} is being printed and ${h.wouldHave === 'delete' ? 'is not deleted' : 'keeps its old copy'}`);
+  if (elsewhere > 0) parts.push(`${elsewhere} ${elsewhere === 1 ? 'deletion' : 'deletions'} held for another destination`);
+  return parts.join('; ');
+}
+
+/** One line per run saying which deletions wait for another destination's sync, and how to go on. */
+function otherDestinationWarning(holds: readonly PlanHold[], storage: string, destination: string): string | undefined {
+  const byDestination = new Map<string, number>();
+  for (const h of holds) if (h.reason === 'other-destination' && h.placedBy !== undefined) byDestination.set(h.placedBy, (byDestination.get(h.placedBy) ?? 0) + 1);
+  if (byDestination.size === 0) return undefined;
+  const here = destination === '' ? `the root of /${storage}` : `/${storage}/${destination}`;
+  const which = [...byDestination].map(([d, n]) => `${n} placed by a sync to -d /${storage}/${d}`).join(', ');
+  const first = [...byDestination.keys()][0] as string;
+  return `${[...byDestination.values()].reduce((a, b) => a + b, 0)} deletions held: ${which}, inside this run's destination ${here} (to sync that folder, run with -d /${storage}/${first}; to delete them, run again with --delete-other-destinations)`;
 }

@@ -6,6 +6,7 @@ import type { FarmConfig, PrinterConfig } from './config/types.js';
 import { loadConfig } from './config/load.js';
 import { selectPrinters } from './config/select.js';
 import { scanSource } from './source/scan.js';
+import { DEFAULT_PRINT_EXTENSIONS, hasPrintExtension, normalizeExtensions } from './source/filter.js';
 import type { SourceTree } from './types.js';
 import type { EventSink, RunSummary } from './report/events.js';
 import { syncPrinter, type PrinterJob } from './sync-printer.js';
@@ -20,6 +21,7 @@ import { acquireStateLock } from './record/lock.js';
 import { HashCache } from './record/hash.js';
 import type { RecordRun } from './record/session.js';
 import { routePrinters, type PrinterRoute } from './source/routes.js';
+import { configuredSecrets, redactingSink } from './report/inert.js';
 import { linkSignals, uploadDeadlineMs } from './printer/http.js';
 import { PrinterDeadline, type DeadlineTiming } from './execute/printer-deadline.js';
 
@@ -57,6 +59,8 @@ export interface SyncOptions {
   checksum?: boolean;
   /** Replace every file the printers already have. */
   force?: boolean;
+  /** Also delete files that the record says a sync to another destination placed (held otherwise). */
+  deleteOtherDestinations?: boolean;
   /** Accept self-signed certificates on https:// printers. */
   allowSelfSigned?: boolean;
   /** Refuse every deletion on a printer whose plan deletes more files than this (default: no limit). */
@@ -145,6 +149,14 @@ export async function prepareRun(options: SyncOptions): Promise<RunInputs> {
  * contacted: syncing it would delete from the printers the files it failed to show.
  */
 function checkSourceComplete(source: SourceTree): void {
+  // A print-named FIFO, socket or device (or a link to one) cannot be sent; skipping it would delete
+  // the printers' copy of that name.
+  const special = source.ignored.find((entry) => entry.reason === 'not-a-regular-file' && hasPrintExtension(entry.relPath, DEFAULT_EXTENSIONS));
+  if (special) {
+    throw new SourceError(`cannot sync ${special.relPath} in source folder ${source.root}: ${special.detail ?? 'it is a special file'}, not a regular file`, {
+      hint: "replace it with the print file or remove it, then run again; nothing was sent to any printer, since skipping it would delete the printers' copy",
+    });
+  }
   const unreadable = source.ignored.filter((entry) => entry.reason === 'unreadable');
   const first = unreadable[0];
   if (first) {
@@ -160,11 +172,14 @@ function checkSourceComplete(source: SourceTree): void {
   }
 }
 
+const DEFAULT_EXTENSIONS = normalizeExtensions(DEFAULT_PRINT_EXTENSIONS);
+
 /** Runs a whole sync and resolves its summary; never throws for a printer's failure, only for bad input. */
 export async function sync(options: SyncOptions): Promise<RunSummary> {
   const started = Date.now();
-  const emit: EventSink = options.onEvent ?? (() => {});
   const inputs = await prepareRun(options);
+  // A printer or proxy may echo a password or API key in its error text: no event ever carries one.
+  const emit: EventSink = redactingSink(options.onEvent ?? (() => {}), configuredSecrets(inputs.printers));
   const dryRun = !options.go;
   const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? inputs.configStateDir ?? defaultStateDir({ env: options.env ?? process.env }));
   // Only a run that writes the record takes the lock; a dry run reads it, and saves are atomic renames.
@@ -256,6 +271,7 @@ async function runPrinters(
           deleteExtraneous: options.delete ?? true,
           checksum: options.checksum ?? false,
           force: options.force ?? false,
+          deleteOtherDestinations: options.deleteOtherDestinations ?? false,
         },
         emit,
         ...(options.signal ? { signal: options.signal } : {}),

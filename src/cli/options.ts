@@ -57,6 +57,8 @@ export interface SyncCliOptions {
   checksum: boolean;
   /** --force: replace every file the printers already have. */
   force: boolean;
+  /** --delete-other-destinations: also delete files a sync to another -d placed. */
+  deleteOtherDestinations: boolean;
 }
 
 export type SyncArgsResult = { kind: 'run'; options: SyncCliOptions } | { kind: 'exit'; code: typeof ExitCode.OK };
@@ -110,6 +112,7 @@ interface RawOptions {
   checksum?: boolean;
   force?: boolean;
   matchModel?: boolean;
+  deleteOtherDestinations?: boolean;
 }
 
 /** Defaults applied here, not by commander: the help texts (the README's) already name them. */
@@ -159,6 +162,7 @@ function toOptions(given: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOp
     ...(raw.stateDir !== undefined ? { stateDir: nonEmptyPath(raw.stateDir, '--state-dir', io.cwd, home) } : {}),
     checksum: Boolean(raw.checksum),
     force: Boolean(raw.force),
+    deleteOtherDestinations: Boolean(raw.deleteOtherDestinations),
   };
 }
 
@@ -205,6 +209,7 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
     .option('--force', 'Replace every selected file the printers already have, changed or not.')
     .option('--state-dir <DIR>', 'Where the sync record lives (default: state_dir in the config, else $XDG_STATE_HOME/link-sync, else ~/.local/state/link-sync).')
     .option('--max-delete <N>', 'Delete nothing on a printer whose plan would delete more than N files; it is reported and counts as not in sync. No limit by default.', parseCount)
+    .option('--delete-other-destinations', 'Also delete files that a sync to another destination placed inside this run\'s destination (held otherwise; see Safety).')
     .option('--retries <N>', 'Try a failed request again up to N times (default 3), with backoff: connection errors, timeouts, 5xx, 408 and "another transfer in progress". Never wrong credentials, missing files, refused names or a full stick.', parseCount)
     .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry, doubled each time').argParser(parseRetryDelay).hideHelp())
     .option('--timeout <SECONDS>', 'Wait this long for a printer to answer, or for an upload to make progress on the printer (its own transferred count; default 30; connecting waits at most 10). A whole answer must come within twice this; see docs/reliability.md for every deadline. At most 3600.', parseTimeout)

@@ -34,7 +34,7 @@ function planKey(p: PlanEvent): string {
     p.storage,
     p.root,
     p.unchanged,
-    p.actions.map((a) => [a.kind, a.path, a.size, a.reason]),
+    p.actions.map((a) => [a.kind, a.path, a.size, a.reason, a.target, a.targetShort]),
     (p.skipped ?? []).map((s) => [s.path, s.model]),
   ]);
 }
@@ -53,7 +53,7 @@ export function planLines(label: string, p: PlanEvent, verbose: boolean, detail 
   const shown = verbose ? p.actions : p.actions.slice(0, firstActions);
   for (const action of shown) {
     const size = action.size === undefined ? '' : ` (${formatBytes(action.size)})`;
-    lines.push({ text: `${detail}${VERB[action.kind]} ${action.path}${size}: ${action.reason}`, planned: true });
+    lines.push({ text: `${detail}${VERB[action.kind]} ${action.path}${size}: ${action.reason}${onPrinter(action)}`, planned: true });
   }
   if (shown.length < p.actions.length && shown.length > 0) {
     lines.push({
@@ -74,6 +74,12 @@ export function planLines(label: string, p: PlanEvent, verbose: boolean, detail 
     });
   }
   return lines;
+}
+
+/** The exact printer path a replacement or deletion acts on, and its short name where that differs. */
+function onPrinter(action: { target?: string; targetShort?: string }): string {
+  if (action.target === undefined) return '';
+  return action.targetShort === undefined ? ` (on the printer: ${action.target})` : ` (on the printer: ${action.target}, requested as ${action.targetShort})`;
 }
 
 /** The whole compact dry run: each group once, under the names of its printers. */

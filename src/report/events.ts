@@ -16,6 +16,10 @@ export interface ActionInfo {
   /** Bytes to send, for uploads and replacements. */
   size?: number;
   reason: string;
+  /** Replacements, deletions and folder removals in a plan: the printer path acted on, e.g. "/usb/farm/a.gcode". */
+  target?: string;
+  /** The short (8.3) path the request uses, when it differs from `target`. */
+  targetShort?: string;
 }
 
 /** How one printer ended. */
@@ -23,6 +27,7 @@ export type PrinterOutcome =
   | 'in-sync' // --go: every planned action done (or nothing to do)
   | 'planned' // dry run: plan made, nothing changed
   | 'skipped' // busy printer, left alone on purpose
+  | 'held' // --go done, but files left as they were on purpose: the printed file, another destination's files
   | 'failed' // some action or the listing failed
   | 'unreachable' // no answer before the plan
   | 'credentials-refused' // it answered 401/403: wrong password or API key

@@ -77,10 +77,13 @@ export function exitCodeForPrinter(result: PrinterResult, options: ExitCodeOptio
     case 'interrupted':
       return ExitCode.INTERRUPTED;
     case 'failed':
+      // A request refused by the scope check: a bug or a lying printer, never a normal failure.
+      if (result.error?.code === 'INTERNAL') return ExitCode.INTERNAL;
       return result.error?.code === 'PRINTER_UNREACHABLE' || result.error?.code === 'PRINTER_AUTH'
         ? ExitCode.PRINTERS_UNREACHABLE
         : ExitCode.ACTIONS_FAILED;
     case 'skipped':
+    case 'held':
       // A busy printer left alone is the tool doing its job; the summary reports it.
       return options.failOnBusy ? ExitCode.ACTIONS_FAILED : ExitCode.OK;
     case 'in-sync':

@@ -76,6 +76,8 @@ function describe(r: PrinterRow, room: number): [string, Color | undefined] {
       return [r.doneActions === 0 ? 'in sync: nothing to do' : `in sync: ${r.doneActions} done, ${formatBytes(r.doneBytes)} sent`, 'green'];
     case 'skipped':
       return [`skipped: ${r.note ?? 'busy'}`, 'yellow'];
+    case 'held':
+      return [`held: ${r.note ?? 'files left as they were on purpose'}`, 'yellow'];
     default:
       return [r.note ?? r.phase, 'red'];
   }

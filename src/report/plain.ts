@@ -145,6 +145,8 @@ export function printerLines(r: PrinterResult): Line[] {
       return [{ text: `${r.printer}: in sync: ${doneText(r)} in ${formatDuration(r.durationMs)}` }];
     case 'skipped':
       return [{ text: `${r.printer}: skipped: ${closingReason(r)}` }];
+    case 'held':
+      return [{ text: `${r.printer}: held: ${closingReason(r)}; ${doneText(r)} in ${formatDuration(r.durationMs)}` }];
     default:
       return [{ text: `${r.printer}: ${closingText(r)}`, error: true }];
   }

@@ -8,7 +8,6 @@ export interface FrameStream {
 
 const SYNC_ON = '\u001b[?2026h';
 const SYNC_OFF = '\u001b[?2026l';
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the ESC of terminal escape codes.
 const ESCAPE = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
 export class TerminalFrame {

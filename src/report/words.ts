@@ -17,6 +17,7 @@ export const OUTCOME_WORDS: Record<PrinterOutcome, string> = {
   'went-offline': 'went offline during the sync',
   'not-prusalink': 'not a PrusaLink printer',
   interrupted: 'interrupted',
+  held: 'held',
 };
 
 /** Short forms for the summary table, where the width counts. */
@@ -34,6 +35,8 @@ const HOLD_WORDS: Record<PlanHold['reason'], string> = {
   'not-a-print-file': 'not a print file',
   'max-delete': 'more deletions than --max-delete allows',
   'deletions-withheld': 'deletions withheld while a file cannot be stored',
+  hidden: 'a hidden name, never sent so never deleted',
+  'other-destination': 'placed by a sync to another destination',
 };
 
 export function holdWords(reason: string): string {

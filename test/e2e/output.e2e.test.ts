@@ -79,7 +79,6 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
     assert.match(out.stdout, /^mk3s-3: upload sub\/b\.gcode \(2\.0 kB\): missing on printer$/m);
     assert.match(out.stdout, /^printer +result +upload +replace +delete +unchanged +to send +time$/m);
     assert.match(out.stdout, /^mk3s-3 +planned +3 +0 +0 +0 +6\.0 kB /m);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for the ESC of a terminal escape code.
     assert.doesNotMatch(out.stdout + out.stderr, /\u001b\[/, 'no escape codes when not a terminal');
   });
 

@@ -204,6 +204,7 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
       sha256: remote.sha256,
       mtimeMs: statSync(path.join(master, 'parts/Clip.gcode')).mtimeMs,
       mTimestamp: remote.mTimestamp,
+      placedUnder: '',
     });
     const before = readFileSync(recordOf(buddy!), 'utf8');
     writeFileSync(path.join(master, 'benchy.gcode'), 'G28\n');

@@ -21,7 +21,6 @@ test('every line is one line, without escape codes', () => {
   assert.ok(out.length > 0 && err.length > 0);
   for (const line of [...out, ...err]) {
     assert.doesNotMatch(line, /\n/);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for the ESC of a terminal escape code.
     assert.doesNotMatch(line, /\u001b/);
   }
 });

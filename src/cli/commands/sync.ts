@@ -9,6 +9,7 @@ import { jsonReporter } from '../../report/json.js';
 import { ttyReporter } from '../../report/tty.js';
 import { openLogFile } from '../../report/log-file.js';
 import { fanOut } from '../../report/fan-out.js';
+import { inertSink } from '../../report/inert.js';
 import type { EventSink } from '../../report/events.js';
 import { exitCodeFor, exitCodeForSummary } from '../../report/exit-codes.js';
 import { LinkSyncError } from '../../errors.js';
@@ -37,6 +38,7 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
       ...(o.stateDir !== undefined ? { stateDir: o.stateDir } : {}),
       checksum: o.checksum,
       force: o.force,
+      deleteOtherDestinations: o.deleteOtherDestinations,
       allowSelfSigned: o.allowSelfSigned,
       ...(o.maxDelete !== undefined ? { maxDelete: o.maxDelete } : {}),
       retries: o.retries,
@@ -81,21 +83,23 @@ export function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFil
     sinks.push(jsonReporter((line) => io.stdout.write(line)));
   } else if (wantsLiveView(io.stdout, io.env)) {
     const tty = ttyReporter(io.stdout, { quiet: o.quiet, verbose: o.verbose ?? false });
-    sinks.push(tty.sink);
+    sinks.push(inertSink(tty.sink));
     closers.push(() => tty.stop());
   } else {
     sinks.push(
-      plainReporter({
-        out: (line) => io.stdout.write(`${line}\n`),
-        err: (line) => io.stderr.write(`${line}\n`),
-        quiet: o.quiet,
-        verbose: o.verbose ?? false,
-      }),
+      inertSink(
+        plainReporter({
+          out: (line) => io.stdout.write(`${line}\n`),
+          err: (line) => io.stderr.write(`${line}\n`),
+          quiet: o.quiet,
+          verbose: o.verbose ?? false,
+        }),
+      ),
     );
   }
   if (o.logFile) {
     const log = openLogFile(o.logFile, { onWriteError: (message) => io.stderr.write(`link-sync: warning: ${message}\n`) });
-    sinks.push(log.sink);
+    sinks.push(inertSink(log.sink));
     closers.push((exitCode, error) => log.close(exitCode, error));
   }
   let closed = false;
