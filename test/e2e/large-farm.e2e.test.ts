@@ -1,5 +1,6 @@
-// A farm larger than the open-file limit: 3,000 simulated printers (one process), the CLI run in a
-// shell with `ulimit -n 1024`. Connections queue for a free slot: no EMFILE, nobody "unreachable",
+// A farm larger than the open-file limit: 1,500 simulated printers (one process; LARGE_FARM_PRINTERS=3000
+// for the full size, which takes longer than the suite's 120 s per file on a loaded machine), the CLI
+// run in a shell with `ulimit -n 512`. Connections queue for a free slot: no EMFILE, nobody "unreachable",
 // and nothing on stderr (no Node warning about listeners either).
 
 import { describe, test } from 'node:test';
@@ -10,8 +11,8 @@ import { startFarm } from '../../src/simulator/index.js';
 import { binPath, type CliRun } from '../helpers/cli.js';
 import { gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
 
-const PRINTERS = 3000;
-const LIMIT = 1024;
+const PRINTERS = Number(process.env['LARGE_FARM_PRINTERS'] ?? 1500);
+const LIMIT = PRINTERS >= 3000 ? 1024 : 512;
 
 function runWithFileLimit(limit: number, args: string[], cwd: string, env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
