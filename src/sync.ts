@@ -19,6 +19,7 @@ import { acquireStateLock } from './record/lock.js';
 import { HashCache } from './record/hash.js';
 import type { RecordRun } from './record/session.js';
 import { routePrinters, type PrinterRoute } from './source/routes.js';
+import { DEFAULT_POLL_MS, syncWaitingIfBusy, type WaitPolicy } from './wait-busy.js';
 
 export interface SyncOptions {
   /** A config file path, or an already loaded config. */
@@ -72,6 +73,10 @@ export interface SyncOptions {
   signal?: AbortSignal;
   /** Builds the PrinterApi for a printer (default: PrusaLink over HTTP). */
   connect?: (printer: PrinterConfig) => PrinterApi;
+  /** --wait-busy: poll busy printers and sync each once it is free, for at most this long. */
+  waitBusyMs?: number;
+  /** How often a busy printer's state is read while waiting (default 30 s). */
+  pollIntervalMs?: number;
 }
 
 /** Everything about the run that does not depend on the printer. */
@@ -178,51 +183,12 @@ async function runPrinters(
     files: inputs.source.files.length,
     bytes: inputs.source.files.reduce((sum, f) => sum + f.size, 0),
   });
-  const retries = options.retries ?? DEFAULT_RETRY_POLICY.retries;
-  const connect = options.connect ?? ((printer: PrinterConfig) =>
-    createPrinterApi(printer, {
-      allowSelfSigned: options.allowSelfSigned ?? false,
-      retry: { ...DEFAULT_RETRY_POLICY, retries, baseDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs },
-      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.verbose
-        ? { onExchange: (n: ExchangeNotice) => emit({ type: 'request', ...n }) }
-        : {}),
-      onRetry: (n) =>
-        emit({
-          type: 'warning',
-          printer: n.printer,
-          message: `${n.what}: ${n.reason}; retry ${n.retry} of ${n.retries} in ${(n.delayMs / 1000).toFixed(1)} s`,
-        }),
-    }));
+  const connect = options.connect ?? defaultConnect(options, emit);
   const results = await Promise.all(
     inputs.printers.map(async (printer, index) => {
-      const route = inputs.routes[index];
-      const job: PrinterJob = {
-        printer: printer.name,
-        api: connect(printer),
-        source: route?.source ?? inputs.source,
-        destination: route?.destination ?? inputs.destination,
-        prefix: route?.prefix ?? inputs.prefix,
-        ...(route && route.skipped.length > 0 ? { skipped: route.skipped } : {}),
-        go: !dryRun,
-        verbose: options.verbose ?? false,
-        ignoreState: options.ignoreState ?? false,
-        policy: {
-          modifyWindowSec: options.modifyWindowSec ?? 60,
-          deleteExtraneous: options.delete ?? true,
-          checksum: options.checksum ?? false,
-          force: options.force ?? false,
-        },
-        emit,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.maxDelete !== undefined ? { maxDelete: options.maxDelete } : {}),
-        uploadResends: retries,
-        host: printer.baseUrl,
-        ...(record ? { record } : {}),
-      };
+      const job = printerJob(options, inputs, index, connect(printer), emit, record);
       try {
-        const result = await syncPrinter(job);
+        const result = options.waitBusyMs !== undefined ? await syncWaitingIfBusy(job, waitPolicy(options)) : await syncPrinter(job);
         emit({ type: 'printer-done', result });
         return result;
       } finally {
@@ -238,4 +204,65 @@ async function runPrinters(
   };
   emit({ type: 'run-done', summary });
   return summary;
+}
+
+/** Builds the PrinterApi of a printer as a sync does: retries, timeouts, Ctrl-C, --verbose requests. */
+export function defaultConnect(options: SyncOptions, emit: EventSink): (printer: PrinterConfig) => PrinterApi {
+  const retries = options.retries ?? DEFAULT_RETRY_POLICY.retries;
+  return (printer: PrinterConfig) =>
+    createPrinterApi(printer, {
+      allowSelfSigned: options.allowSelfSigned ?? false,
+      retry: { ...DEFAULT_RETRY_POLICY, retries, baseDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs },
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.verbose
+        ? { onExchange: (n: ExchangeNotice) => emit({ type: 'request', ...n }) }
+        : {}),
+      onRetry: (n) =>
+        emit({
+          type: 'warning',
+          printer: n.printer,
+          message: `${n.what}: ${n.reason}; retry ${n.retry} of ${n.retries} in ${(n.delayMs / 1000).toFixed(1)} s`,
+        }),
+    });
+}
+
+/** One printer's part of a run, with the run's flags: what `sync`, `status -s` and `watch` hand to syncPrinter. */
+export function printerJob(
+  options: SyncOptions,
+  inputs: RunInputs,
+  index: number,
+  api: PrinterApi,
+  emit: EventSink,
+  record: RecordRun | undefined,
+): PrinterJob {
+  const printer = inputs.printers[index]!;
+  const route = inputs.routes[index];
+  return {
+    printer: printer.name,
+    api,
+    source: route?.source ?? inputs.source,
+    destination: route?.destination ?? inputs.destination,
+    prefix: route?.prefix ?? inputs.prefix,
+    ...(route && route.skipped.length > 0 ? { skipped: route.skipped } : {}),
+    go: options.go ?? false,
+    verbose: options.verbose ?? false,
+    ignoreState: options.ignoreState ?? false,
+    policy: {
+      modifyWindowSec: options.modifyWindowSec ?? 60,
+      deleteExtraneous: options.delete ?? true,
+      checksum: options.checksum ?? false,
+      force: options.force ?? false,
+    },
+    emit,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.maxDelete !== undefined ? { maxDelete: options.maxDelete } : {}),
+    uploadResends: options.retries ?? DEFAULT_RETRY_POLICY.retries,
+    host: printer.baseUrl,
+    ...(record ? { record } : {}),
+  };
+}
+
+function waitPolicy(options: SyncOptions): WaitPolicy {
+  return { waitMs: options.waitBusyMs ?? 0, pollMs: options.pollIntervalMs ?? DEFAULT_POLL_MS };
 }

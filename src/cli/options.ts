@@ -57,6 +57,20 @@ export interface SyncCliOptions {
   checksum: boolean;
   /** --force: replace every file the printers already have. */
   force: boolean;
+  /** --wait-busy: how long to wait for busy printers to become free. */
+  waitBusyMs?: number;
+  /** --interval (or the hidden --poll-ms, for tests): time between state reads of a waiting printer. */
+  pollIntervalMs?: number;
+}
+
+/** Extra flags a command built on the sync flags adds (watch), and a place to read them back. */
+export interface CommandExtension {
+  name: string;
+  usage: string;
+  description: string;
+  extend(command: Command): void;
+  /** Reads the extension's flags from commander's values; throws UsageError. */
+  read(raw: Record<string, unknown>): void;
 }
 
 export type SyncArgsResult = { kind: 'run'; options: SyncCliOptions } | { kind: 'exit'; code: typeof ExitCode.OK };
@@ -65,8 +79,22 @@ const USAGE = '[-c CONFIG] [-p NAME ...] [-x NAME ...] -s SOURCE [-d DESTINATION
 const HELP_HINT = 'see link-sync --help';
 
 /** Parses the arguments after the program name. Throws UsageError for anything it cannot accept. */
-export function parseSyncArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' | 'env' | 'cwd'>, version: string): SyncArgsResult {
+export function parseSyncArgs(
+  argv: readonly string[],
+  io: Pick<CliIo, 'stdout' | 'env' | 'cwd'>,
+  version: string,
+  extension?: CommandExtension,
+): SyncArgsResult {
   const program = buildCommand(io, version);
+  if (extension) {
+    program.name(`link-sync ${extension.name}`).usage(extension.usage).description(extension.description);
+    extension.extend(program);
+  } else {
+    program
+      .option('--wait-busy <DURATION>', 'wait up to this long (e.g. 2h, 30m, 90s) for busy printers, and sync each as soon as it is free', parseDuration)
+      .option('--interval <SECONDS>', 'with --wait-busy: read a busy printer\'s state this often (5 to 3600, default 30)', parseInterval);
+  }
+  program.addOption(new Option('--poll-ms <MS>', 'polling interval in ms without the 5 s floor (tests only)').argParser(parseCount).hideHelp());
   try {
     program.parse([...argv], { from: 'user' });
   } catch (error) {
@@ -81,7 +109,13 @@ export function parseSyncArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' 
       hint: `every value belongs to an option (e.g. -s FOLDER); quote paths with spaces; ${HELP_HINT}`,
     });
   }
-  return { kind: 'run', options: toOptions(program.opts<RawOptions>(), io) };
+  const raw = program.opts<RawOptions>();
+  const options = toOptions(raw, io);
+  if (extension) extension.read(raw as unknown as Record<string, unknown>);
+  else if (raw.interval !== undefined && raw.waitBusy === undefined) {
+    throw new UsageError('--interval is only used with --wait-busy', { hint: `add --wait-busy DURATION, or drop --interval; ${HELP_HINT}` });
+  }
+  return { kind: 'run', options };
 }
 
 interface RawOptions {
@@ -110,6 +144,9 @@ interface RawOptions {
   checksum?: boolean;
   force?: boolean;
   matchModel?: boolean;
+  waitBusy?: number;
+  interval?: number;
+  pollMs?: number;
 }
 
 function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOptions {
@@ -148,6 +185,8 @@ function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOpti
     ...(raw.stateDir !== undefined ? { stateDir: nonEmptyPath(raw.stateDir, '--state-dir', io.cwd, home) } : {}),
     checksum: Boolean(raw.checksum),
     force: Boolean(raw.force),
+    ...(raw.waitBusy !== undefined ? { waitBusyMs: raw.waitBusy } : {}),
+    ...(raw.pollMs !== undefined ? { pollIntervalMs: raw.pollMs } : raw.interval !== undefined ? { pollIntervalMs: raw.interval * 1000 } : {}),
   };
 }
 
@@ -207,7 +246,7 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
     .addHelpText('after', HELP_FOOTER);
 }
 
-function parseCount(value: string): number {
+export function parseCount(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number, 0 or more');
   return Number(value);
 }
@@ -221,6 +260,32 @@ function parsePositiveSeconds(value: string): number {
 function parseSeconds(value: string): number {
   if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError('must be a non-negative number of seconds');
   return Number(value);
+}
+
+/** Longest --wait-busy: a week; a longer wait is a typo more often than a plan. */
+const MAX_WAIT_MS = 7 * 24 * 3600 * 1000;
+const DURATION_UNITS: Record<string, number> = { h: 3600_000, m: 60_000, s: 1000, ms: 1 };
+
+/** "2h", "30m", "90s", "1h30m", "45" (seconds) → ms. */
+export function parseDuration(value: string): number {
+  const text = value.trim().toLowerCase();
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)?/g)];
+  if (text === '' || parts.map((p) => p[0]).join('') !== text || parts.slice(0, -1).some((p) => p[2] === undefined)) {
+    throw new InvalidArgumentError('must be a duration such as 2h, 30m, 90s or 1h30m');
+  }
+  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNITS[p[2] ?? 's']!, 0);
+  if (ms <= 0) throw new InvalidArgumentError('must be more than 0');
+  if (ms > MAX_WAIT_MS) throw new InvalidArgumentError('must be at most a week (168h)');
+  return Math.round(ms);
+}
+
+/** Printers are never polled faster than every 5 s (weak boards); more than an hour is a typo. */
+export function parseInterval(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError('must be a number of seconds from 5 to 3600');
+  const seconds = Number(value);
+  if (seconds < 5) throw new InvalidArgumentError('must be at least 5 seconds: printers are never polled faster');
+  if (seconds > 3600) throw new InvalidArgumentError('must be at most 3600 seconds (an hour)');
+  return seconds;
 }
 
 /** Commander's text, minus its "error: " prefix, on one line, with our hint. */

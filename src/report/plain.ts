@@ -90,9 +90,21 @@ export function linesFor(event: SyncEvent): Line[] {
       return [{ text: `warning: ${event.printer ? `${event.printer}: ` : ''}${event.message}`, error: true }];
     case 'printer-done':
       return [printerLine(event.result)];
+    case 'printer-state':
+      return [stateLine(event)];
+    case 'source-changed':
+      return [{ text: `Source changed: ${event.source} now holds ${plural(event.files, 'print file')} (${formatBytes(event.bytes)}).` }];
     case 'run-done':
       return summaryLines(event.summary).map((text) => ({ text }));
   }
+}
+
+function stateLine(event: Extract<SyncEvent, { type: 'printer-state' }>): Line {
+  const was = event.previous ? `${event.previous} → ` : '';
+  if (event.error) return { text: `${event.printer}: ${was}${event.state}: ${about(event.printer, event.error.message)}`, error: true };
+  const file = event.job?.file ? ` ${event.job.file}` : '';
+  const progress = event.job?.progress !== undefined ? ` (${Math.round(event.job.progress)}%)` : '';
+  return { text: `${event.printer}: ${was}${event.state}${file}${progress}` };
 }
 
 function printerLine(r: PrinterResult): Line {
