@@ -8,7 +8,7 @@ import type { EventSink, PrinterResult } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
 import { printerJob, type SyncOptions } from '../sync.js';
 import { syncPrinter } from '../sync-printer.js';
-import { readPrinter } from '../status.js';
+import { applyPlan, readPrinter, type PrinterStatusRow } from '../status.js';
 import { isFree, jobInfo } from '../wait-busy.js';
 import type { HashCache } from '../record/hash.js';
 import type { RecordRun } from '../record/session.js';
@@ -54,7 +54,7 @@ export class PrinterLoop {
     const { ctx } = this;
     const name = this.printer.name;
     // A first full read: free space and last sync for the page; failures show there and in the poll below.
-    ctx.farm.setRow(await readPrinter(this.printer, this.api, async () => {}, ctx.stateDir));
+    ctx.farm.setRow(await readPrinter(this.printer, this.api, (row) => this.previewBusy(row), ctx.stateDir));
     let backoff = ctx.pollMs;
     while (!ctx.signal.aborted) {
       let wait = ctx.pollMs;
@@ -88,6 +88,19 @@ export class PrinterLoop {
       }
       await abortableSleep(wait, ctx.signal, this.wake);
     }
+  }
+
+  /** A busy printer's pending changes, for the page, from a dry run that leaves the printed file alone. */
+  private async previewBusy(row: PrinterStatusRow): Promise<void> {
+    const snapshot = this.ctx.master.snapshot;
+    if (!snapshot || row.state === null || isFree({ state: row.state, transferRunning: false })) return;
+    const index = snapshot.inputs.printers.findIndex((p) => p.name === this.printer.name);
+    if (index < 0) return;
+    const preview: SyncOptions = { ...this.ctx.options, go: false, ignoreState: true, verbose: false };
+    const record: RecordRun | undefined =
+      this.ctx.stateDir === undefined ? undefined : { dir: this.ctx.stateDir, go: false, checksum: false, force: false, hashes: this.ctx.hashes(), claimed: new Set() };
+    const result = await syncPrinter(printerJob(preview, snapshot.inputs, index, this.api, () => {}, record));
+    if (result.outcome === 'planned') applyPlan(row, result);
   }
 
   private async syncOnce(version: number): Promise<PrinterResult> {
