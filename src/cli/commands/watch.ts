@@ -46,7 +46,6 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
         .addOption(new Option('--settle-ms <MS>', 'how long a source change must hold still (tests)').argParser(parseCount).hideHelp());
     },
     read(raw) {
-      if (raw['waitBusy'] !== undefined) throw new UsageError('--wait-busy is for a single sync', { hint: 'watch always waits for busy printers; drop --wait-busy' });
       http = raw['http'] as HttpAddress | undefined;
       settleMs = raw['settleMs'] as number | undefined;
     },
