@@ -41,7 +41,7 @@ h1 { font-size: 1.2rem; margin: 0; }
 main { padding: 0.8rem 1.2rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 0.45rem 0.6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
+th { white-space: nowrap; font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
 .name { font-weight: 600; }
 .sub { color: var(--muted); font-size: 0.85em; }
 .state { display: inline-block; padding: 0.1rem 0.5rem; border-radius: 0.8rem; font-size: 0.85em; font-weight: 600; color: #fff; background: var(--muted); }
