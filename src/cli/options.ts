@@ -68,6 +68,8 @@ export interface CommandExtension {
   name: string;
   usage: string;
   description: string;
+  /** Text after the options in --help (examples, exit codes). */
+  footer: string;
   extend(command: Command): void;
   /** Reads the extension's flags from commander's values; throws UsageError. */
   read(raw: Record<string, unknown>): void;
@@ -85,7 +87,7 @@ export function parseSyncArgs(
   version: string,
   extension?: CommandExtension,
 ): SyncArgsResult {
-  const program = buildCommand(io, version);
+  const program = buildCommand(io, version, extension?.footer ?? HELP_FOOTER);
   if (extension) {
     program.name(`link-sync ${extension.name}`).usage(extension.usage).description(extension.description);
     extension.extend(program);
@@ -200,7 +202,7 @@ function nonEmptyNames(names: string[], flag: string): string[] {
   return names;
 }
 
-function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
+function buildCommand(io: Pick<CliIo, 'stdout'>, version: string, footer: string): Command {
   return new Command('link-sync')
     .usage(USAGE)
     .description('Mirror a local folder of print files (.gcode, .bgcode) onto Prusa printers over PrusaLink.\nDry run unless -g is given.')
@@ -243,7 +245,7 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
     .option('--log-file <PATH>', 'append plain, time-stamped lines to this file (for cron)')
     .option('--fail-on-busy', 'exit 1 when a busy printer was left alone')
     .version(version, '--version', 'print the version')
-    .addHelpText('after', HELP_FOOTER);
+    .addHelpText('after', footer);
 }
 
 export function parseCount(value: string): number {
@@ -270,7 +272,7 @@ const DURATION_UNITS: Record<string, number> = { h: 3600_000, m: 60_000, s: 1000
 export function parseDuration(value: string): number {
   const text = value.trim().toLowerCase();
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)?/g)];
-  if (text === '' || parts.map((p) => p[0]).join('') !== text || parts.slice(0, -1).some((p) => p[2] === undefined)) {
+  if (text === '' || parts.map((p) => p[0]).join('') !== text || (parts.length > 1 && parts.some((p) => p[2] === undefined))) {
     throw new InvalidArgumentError('must be a duration such as 2h, 30m, 90s or 1h30m');
   }
   const ms = parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNITS[p[2] ?? 's']!, 0);

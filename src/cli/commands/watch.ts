@@ -30,6 +30,15 @@ export function parseHttpAddress(value: string): HttpAddress {
   return { host, port };
 }
 
+const WATCH_FOOTER = `
+Examples:
+  link-sync watch -s ~/gcode                       show what it would do as things change
+  link-sync watch -s ~/gcode -g --http 8080        keep the farm in sync; live page on 127.0.0.1:8080
+  link-sync watch -s ~/gcode -g --interval 60      read each printer's state once a minute
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, 2 usage/config/source error or --http port in use.
+`;
+
 export async function runWatch(argv: string[], io: CliIo): Promise<number> {
   let http: HttpAddress | undefined;
   let settleMs: number | undefined;
@@ -39,7 +48,10 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
     description:
       'Keep running and sync each printer whenever it is free and the source folder has changed.\n' +
       'Dry run unless -g is given. Stop with Ctrl-C or SIGTERM.',
+    footer: WATCH_FOOTER,
     extend(command: Command) {
+      // A watch waits for busy printers by design.
+      command.options.find((option) => option.long === '--fail-on-busy')?.hideHelp();
       command
         .option('--interval <SECONDS>', 'read each printer\'s state this often (5 to 3600, default 30)', parseInterval)
         .option('--http <[HOST:]PORT>', 'serve a read-only live farm page (host 127.0.0.1 unless given)', parseHttpAddress)
