@@ -42,10 +42,13 @@ export async function syncWaitingIfBusy(job: PrinterJob, policy: WaitPolicy): Pr
   let result = await syncPrinter(job);
   let lastState: string | undefined;
   let unreachableWarned = false;
+  // The first read comes at once, so the output says what the printer is doing while the run waits.
+  let first = true;
   while (isBusySkip(result) && !job.signal?.aborted) {
     const left = deadline - Date.now();
     if (left <= 0) break;
-    await abortableSleep(Math.min(policy.pollMs, left), job.signal);
+    if (!first) await abortableSleep(Math.min(policy.pollMs, left), job.signal);
+    first = false;
     if (job.signal?.aborted) break;
     let status: PrinterStatus;
     try {

@@ -9,7 +9,7 @@ import { about, linesFor, summaryLines } from './plain.js';
 import { formatBytes, formatDuration } from './format.js';
 
 interface PrinterView {
-  phase: 'connecting' | 'planned' | 'syncing' | PrinterResult['outcome'];
+  phase: 'connecting' | 'waiting' | 'planned' | 'syncing' | PrinterResult['outcome'];
   /** Bytes the plan will send, and bytes of finished uploads. */
   planBytes: number;
   doneBytes: number;
@@ -161,7 +161,16 @@ export function ttyReporter(stream: OutputStream & NodeJS.WritableStream, option
       case 'request':
         persist(linesFor(event)[0]!.text, 'dim');
         break;
-      case 'printer-state':
+      case 'printer-state': {
+        // --wait-busy: the row says what the printer is doing while the run waits for it.
+        const v = view(event.printer);
+        if (v.phase === 'connecting' || v.phase === 'waiting') {
+          v.phase = 'waiting';
+          v.note = event.state;
+        }
+        if (!options.quiet) persist(linesFor(event)[0]!.text, 'dim');
+        break;
+      }
       case 'source-changed':
         if (!options.quiet) persist(linesFor(event)[0]!.text, 'dim');
         break;
@@ -202,6 +211,8 @@ function describe(v: PrinterView): string {
   switch (v.phase) {
     case 'connecting':
       return styleText('dim', 'connecting…');
+    case 'waiting':
+      return styleText('yellow', `waiting until it is free (${v.note ?? 'busy'})`);
     case 'planned':
       return v.actions === 0 ? styleText('green', 'nothing to do') : `planned: ${v.actions} actions, ${formatBytes(v.planBytes)} to send`;
     case 'syncing': {
