@@ -207,7 +207,12 @@ async function runPrinters(
 }
 
 /** Builds the PrinterApi of a printer as a sync does: retries, timeouts, Ctrl-C, --verbose requests. */
-export function defaultConnect(options: SyncOptions, emit: EventSink): (printer: PrinterConfig) => PrinterApi {
+export function defaultConnect(
+  options: SyncOptions,
+  emit: EventSink,
+  /** True while a printer's retries need not be reported (watch's state polls, which back off themselves). */
+  quietRetries: (printer: string) => boolean = () => false,
+): (printer: PrinterConfig) => PrinterApi {
   const retries = options.retries ?? DEFAULT_RETRY_POLICY.retries;
   return (printer: PrinterConfig) =>
     createPrinterApi(printer, {
@@ -218,12 +223,14 @@ export function defaultConnect(options: SyncOptions, emit: EventSink): (printer:
       ...(options.verbose
         ? { onExchange: (n: ExchangeNotice) => emit({ type: 'request', ...n }) }
         : {}),
-      onRetry: (n) =>
+      onRetry: (n) => {
+        if (quietRetries(n.printer)) return;
         emit({
           type: 'warning',
           printer: n.printer,
           message: `${n.what}: ${n.reason}; retry ${n.retry} of ${n.retries} in ${(n.delayMs / 1000).toFixed(1)} s`,
-        }),
+        });
+      },
     });
 }
 

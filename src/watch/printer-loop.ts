@@ -38,12 +38,18 @@ export class PrinterLoop {
   private readonly wake: { onWake?: () => void } = {};
   /** The printer's last sync result, for the closing summary. */
   lastResult: PrinterResult | undefined;
+  /** A sync is under way (its retries are reported; those of state polls are not). */
+  syncing = false;
 
   constructor(
     private readonly printer: PrinterConfig,
     private readonly api: PrinterApi,
     private readonly ctx: PrinterLoopContext,
   ) {}
+
+  get name(): string {
+    return this.printer.name;
+  }
 
   /** Ends a wait early: the master changed, so a free printer need not wait for its next poll. */
   nudge(): void {
@@ -114,7 +120,13 @@ export class PrinterLoop {
       ctx.stateDir === undefined
         ? undefined
         : { dir: ctx.stateDir, go: ctx.options.go ?? false, checksum: ctx.options.checksum ?? false, force: ctx.options.force ?? false, hashes: ctx.hashes(), claimed: new Set() };
-    const result = await syncPrinter(printerJob(ctx.options, inputs, index, this.api, ctx.emit, record));
+    this.syncing = true;
+    let result: PrinterResult;
+    try {
+      result = await syncPrinter(printerJob(ctx.options, inputs, index, this.api, ctx.emit, record));
+    } finally {
+      this.syncing = false;
+    }
     this.lastResult = result;
     ctx.emit({ type: 'printer-done', result });
     return result;

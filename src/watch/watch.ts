@@ -73,7 +73,8 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
       },
     });
     await master.start(first);
-    const connect = options.connect ?? defaultConnect(runOptions, emit);
+    // Retries of the state polls are not news: the loop says once that a printer is unreachable.
+    const connect = options.connect ?? defaultConnect(runOptions, emit, (name) => !loops.some((loop) => loop.name === name && loop.syncing));
     const apis = first.printers.map((printer) => connect(printer));
     try {
       for (const [index, printer] of first.printers.entries()) {
