@@ -69,7 +69,8 @@ export class PrinterLoop {
         this.noteState(status);
         backoff = ctx.pollMs;
         const snapshot = ctx.master.snapshot;
-        if (!isFree(status)) ctx.farm.setActivity(name, 'waiting until it is free');
+        // --ignore-state syncs busy printers too (never the printed file), as a sync does.
+        if (!isFree(status) && !ctx.options.ignoreState) ctx.farm.setActivity(name, 'waiting until it is free');
         else if (!snapshot) ctx.farm.setActivity(name, 'waiting for the source folder to settle');
         else if (snapshot.version === this.syncedVersion) ctx.farm.setActivity(name, ctx.options.go ? 'in sync' : 'watching (dry run)');
         else {
@@ -135,6 +136,8 @@ export class PrinterLoop {
   private noteState(status: PrinterStatus): void {
     this.ctx.farm.observe(this.printer.name, status);
     if (status.state === this.lastState) return;
+    // Back after not answering: its files may have changed meanwhile (a stick swapped, a reset), so plan it again.
+    if (this.lastState === 'UNREACHABLE') this.syncedVersion = 0;
     const job = jobInfo(status);
     this.ctx.emit({
       type: 'printer-state',
