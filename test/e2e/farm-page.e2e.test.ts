@@ -5,13 +5,18 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startFarm, type SimFarm } from '../../src/simulator/index.js';
 import { startCli, type BackgroundCli } from '../helpers/background.js';
 import { closedPort } from '../helpers/ports.js';
 import { configYaml, gcode, tempDir, writeTree } from '../helpers/fixtures.js';
+import { repoRoot } from '../helpers/cli.js';
+
+const statusSchema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/status.schema.json'), 'utf8')) as object;
+const validateStatus = new Ajv2020({ strict: true, validateFormats: false, allErrors: true }).compile(statusSchema);
 
 /** The little of the DOM the page functions below use (they run in the browser, not here). */
 declare const document: {
@@ -123,6 +128,7 @@ describe('the farm page in a browser', { timeout: 120_000, skip: CHROMIUM ? fals
       assert.equal(res.status, 405, method);
     }
     const doc = (await (await fetch(`${url}/api/farm`)).json()) as { printers: unknown[] };
+    assert.ok(validateStatus(doc), `GET /api/farm does not match schema/status.schema.json: ${JSON.stringify(validateStatus.errors)}`);
     assert.equal(doc.printers.length, 4);
   });
 });

@@ -5,9 +5,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { gcode, remoteTree } from '../helpers/fixtures.js';
 import { useWorkspace } from '../helpers/workspace.js';
-import { runCli } from '../helpers/cli.js';
+import { repoRoot, runCli } from '../helpers/cli.js';
+
+const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/events.schema.json'), 'utf8')) as object;
+const validate = new Ajv2020({ strict: true, validateFormats: false, allErrors: true }).compile(schema);
 
 describe('sync --wait-busy', { timeout: 120_000 }, () => {
   const ws = useWorkspace({
@@ -44,6 +50,7 @@ describe('sync --wait-busy', { timeout: 120_000 }, () => {
     assert.ok(firstPut >= 0, 'no upload after the print ended');
     const polls = log.slice(0, firstPut).filter((r) => r.target === '/api/v1/status');
     assert.ok(polls.length <= 2, `the sync waited ${polls.length} status reads after the print ended`);
+    for (const line of run.stdout.trim().split('\n')) assert.ok(validate(JSON.parse(line)), `not an event of the schema: ${line}`);
     const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; printer?: string; state?: string; summary?: { printers: Array<{ printer: string; outcome: string }> } });
     assert.ok(events.some((e) => e.type === 'printer-state' && e.printer === 'busy' && e.state === 'IDLE'));
     const summary = events.find((e) => e.type === 'run-done')!.summary!;
