@@ -144,6 +144,14 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
     extra.push(back);
     await cli.waitFor('printer back is synced', () => has(back, 'one.gcode'));
     assert.equal(back.readFile('one.gcode')?.toString(), gcode('one'));
+    // In sync, then gone again, and back with an empty storage (a new stick): planned and filled again.
+    const downs = () => events(cli!).filter((e) => e.type === 'printer-state' && e['printer'] === 'late' && e['state'] === 'UNREACHABLE').length;
+    await back.close();
+    extra = [];
+    await cli.waitFor('second UNREACHABLE event', () => downs() === 2);
+    const again = await startPrinter({ name: 'late', model: 'MK4S', password, port });
+    extra.push(again);
+    await cli.waitFor('printer back again is synced again', () => has(again, 'one.gcode'));
   });
 
   test('without --go it only shows what it would do, once per change', async () => {
