@@ -6,13 +6,14 @@ import type { PrinterApi } from '../printer/api.js';
 import type { PrinterStatus } from '../types.js';
 import type { EventSink, PrinterResult } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
+import { InternalError } from '../errors.js';
 import { printerJob, type SyncOptions } from '../sync.js';
 import { syncPrinter } from '../sync-printer.js';
 import { applyPlan, readPrinter, type PrinterStatusRow } from '../status.js';
 import { isFree, jobInfo } from '../wait-busy.js';
 import type { HashCache } from '../record/hash.js';
 import type { RecordRun } from '../record/session.js';
-import type { MasterWatch } from './master.js';
+import type { MasterSnapshot, MasterWatch } from './master.js';
 import type { FarmState } from './farm-state.js';
 import { abortableSleep } from './sleep.js';
 
@@ -75,7 +76,7 @@ export class PrinterLoop {
         else if (snapshot.version === this.syncedVersion) ctx.farm.setActivity(name, ctx.options.go ? 'in sync' : 'watching (dry run)');
         else {
           ctx.farm.setActivity(name, ctx.options.go ? 'syncing' : 'planning');
-          const result = await this.syncOnce(snapshot.version);
+          const result = await this.syncOnce(snapshot);
           if (ctx.signal.aborted) break;
           if (settles(result)) {
             this.syncedVersion = snapshot.version;
@@ -110,12 +111,12 @@ export class PrinterLoop {
     if (result.outcome === 'planned') applyPlan(row, result);
   }
 
-  private async syncOnce(version: number): Promise<PrinterResult> {
+  private async syncOnce(snapshot: MasterSnapshot): Promise<PrinterResult> {
     const { ctx } = this;
-    const snapshot = ctx.master.snapshot;
-    const inputs = snapshot?.version === version ? snapshot.inputs : undefined;
-    const index = inputs ? inputs.printers.findIndex((p) => p.name === this.printer.name) : -1;
-    if (!inputs || index < 0) throw new Error(`printer ${this.printer.name} is not in the run`);
+    const inputs = snapshot.inputs;
+    // The printers are those of the first scan: the config is read once.
+    const index = inputs.printers.findIndex((p) => p.name === this.printer.name);
+    if (index < 0) throw new InternalError(`printer ${this.printer.name} is missing from a rescan of the same config`);
     // Each sync is a run of its own for the record (two config entries for one printer are not detected across them).
     const record: RecordRun | undefined =
       ctx.stateDir === undefined
