@@ -15,6 +15,7 @@ import { lastSyncTime } from './record/last-sync.js';
 import type { RecordRun } from './record/session.js';
 import type { ErrorInfo, EventSink, JobInfo, PrinterResult } from './report/events.js';
 import { toErrorInfo } from './report/error-info.js';
+import { InternalError } from './errors.js';
 import { jobInfo } from './wait-busy.js';
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. Schema: schema/status.schema.json. */
@@ -95,7 +96,8 @@ export async function farmStatus(options: StatusOptions): Promise<StatusDocument
   const claimed = new Set<string>();
   const rows = await Promise.all(
     printers.map(async (printer, index) => {
-      const api = connect(printer);
+      // The plan's own identify/status/storage reads get the answers the row was made from: one glance, one set of requests.
+      const api = readOnce(connect(printer));
       try {
         return await readPrinter(printer, api, async (row) => {
           if (!inputs) return;
@@ -190,6 +192,30 @@ export function applyPlan(row: PrinterStatusRow, result: PrinterResult): void {
     problems: result.problems,
     held: result.held,
     inSync: p.upload + p.replace + p.delete + p.rmdir === 0 && result.problems === 0,
+  };
+}
+
+/** A PrinterApi whose identify, status and storages answer once and then repeat that answer. */
+function readOnce(api: PrinterApi): PrinterApi {
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+    let answer = memo.get(key) as Promise<T> | undefined;
+    if (!answer) {
+      answer = read();
+      memo.set(key, answer);
+    }
+    return answer;
+  };
+  return {
+    name: api.name,
+    identify: () => once('identify', () => api.identify()),
+    status: () => once('status', () => api.status()),
+    storages: () => once('storages', () => api.storages()),
+    list: (storage, dir) => api.list(storage, dir),
+    stat: (storage, file) => api.stat(storage, file),
+    upload: () => Promise.reject(new InternalError('status tried to upload')),
+    remove: () => Promise.reject(new InternalError('status tried to delete')),
+    close: () => api.close(),
   };
 }
 

@@ -105,6 +105,12 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     for (const p of farm.printers) {
       assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], `${p.name} got a mutating request`);
     }
+    // One glance, one set of reads: the plan reuses the state and storage answers of the row.
+    for (const p of farm.printers.slice(0, 3)) {
+      const reads = (target: string) => p.requests().filter((r) => r.target === target && r.status === 200).length;
+      assert.equal(reads('/api/v1/status'), 1, `${p.name}: status read more than once`);
+      assert.ok(reads('/api/v1/storage') <= 1, `${p.name}: storage list read more than once`);
+    }
     assert.ok(!run.stdout.includes('not-the-password') && !run.stdout.includes('whatever-it-is'), 'a password in the output');
   });
 
