@@ -3,7 +3,7 @@
 
 import type { PrinterConfig } from './config/types.js';
 import { loadConfig } from './config/load.js';
-import { selectPrinters } from './cli/select.js';
+import { selectPrinters } from './config/select.js';
 import type { PrinterApi } from './printer/api.js';
 import type { StorageInfo } from './types.js';
 import { defaultConnect, prepareRun, printerJob, type RunInputs, type SyncOptions } from './sync.js';
@@ -16,6 +16,7 @@ import type { RecordRun } from './record/session.js';
 import type { ErrorInfo, EventSink, JobInfo, PrinterResult } from './report/events.js';
 import { toErrorInfo } from './report/error-info.js';
 import { InternalError } from './errors.js';
+import { configuredSecrets, mapStrings, redact } from './report/inert.js';
 import { jobInfo } from './wait-busy.js';
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. Schema: schema/status.schema.json. */
@@ -97,7 +98,7 @@ export async function farmStatus(options: StatusOptions): Promise<StatusDocument
   const rows = await Promise.all(
     printers.map(async (printer, index) => {
       // The plan's own identify/status/storage reads get the answers the row was made from: one glance, one set of requests.
-      const api = readOnce(connect(printer));
+      const api = readOnce(connect(printer, options.signal));
       try {
         return await readPrinter(printer, api, async (row) => {
           if (!inputs) return;
@@ -111,7 +112,10 @@ export async function farmStatus(options: StatusOptions): Promise<StatusDocument
       }
     }),
   );
-  return { v: STATUS_SCHEMA_VERSION, time: new Date().toISOString(), source: inputs?.source.root ?? null, printers: rows };
+  const doc: StatusDocument = { v: STATUS_SCHEMA_VERSION, time: new Date().toISOString(), source: inputs?.source.root ?? null, printers: rows };
+  // A printer or proxy may echo a password in its error text: the document never carries one.
+  const secrets = configuredSecrets(printers);
+  return mapStrings(doc, (text) => redact(text, secrets));
 }
 
 async function selectForStatus(
@@ -213,6 +217,7 @@ function readOnce(api: PrinterApi): PrinterApi {
     storages: () => once('storages', () => api.storages()),
     list: (storage, dir) => api.list(storage, dir),
     stat: (storage, file) => api.stat(storage, file),
+    transfer: () => api.transfer(),
     upload: () => Promise.reject(new InternalError('status tried to upload')),
     remove: () => Promise.reject(new InternalError('status tried to delete')),
     close: () => api.close(),

@@ -12,9 +12,13 @@ import { executePlan, describeAction, type TransferAction } from './execute/exec
 import type { PreviousCopy } from './execute/upload-outcome.js';
 import { emptyCounts, type EventSink, type PrinterResult } from './report/events.js';
 import { toErrorInfo } from './report/error-info.js';
-import type { Destination } from './cli/options.js';
+import type { Destination } from './config/destination.js';
 import { printerKey } from './record/keys.js';
 import { RecordSession, type RecordRun } from './record/session.js';
+import { guardScope } from './execute/scope-guard.js';
+import type { PlanHold } from './types.js';
+import { planDeadlineMs, prePlanDeadlineMs, type PrinterDeadline } from './execute/printer-deadline.js';
+import { formatBytes } from './report/format.js';
 
 export interface PrinterJob {
   printer: string;
@@ -39,12 +43,31 @@ export interface PrinterJob {
   record?: RecordRun;
   /** Source files routed away from this printer (another model's), shown with its plan. */
   skipped?: SourceSkip[];
+  /** --timeout: how long an upload may stand still on the printer. */
+  stallMs?: number;
+  /** Stops this printer alone when it runs past the time its plan can take. */
+  deadline?: PrinterDeadline;
 }
 
 /** Deletions are quick; re-reading the state before each one would double their requests. */
 const DELETE_RECHECK_MS = 1000;
 
 export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
+  const deadline = job.deadline;
+  deadline?.arm(prePlanDeadlineMs(deadline.timing), 'for reading the printer before planning');
+  try {
+    const result = await syncPrinterSteps(job);
+    if (!deadline?.expired || job.signal?.aborted) return result;
+    // Whatever step the deadline cut short, say it was the deadline.
+    const message = `printer ${job.printer}: ${deadline.expired}`;
+    const error = { code: 'PRINTER_DEADLINE', message, hint: 'the printer is far slower than planned or hangs; check it, then run again (see docs/reliability.md, deadlines)' };
+    return { ...result, outcome: 'failed', reason: message, error };
+  } finally {
+    deadline?.clear();
+  }
+}
+
+async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
   const started = Date.now();
   const result: PrinterResult = {
     printer: job.printer,
@@ -85,6 +108,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       policy: job.policy,
       ...(prepared ? { record: prepared.record } : {}),
       ...(job.verbose ? { explainSame: true } : {}),
+      destination: job.destination.path,
     });
     session?.applyPlan(storage.name, plan.recordChanges);
     const guarded = guardDeletions(plan, job.maxDelete === undefined ? {} : { maxDelete: job.maxDelete });
@@ -99,7 +123,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       printer: job.printer,
       storage: storage.name,
       root,
-      actions: plan.actions.map(describeAction),
+      actions: plan.actions.map((action) => describeAction(action, { storage: storage.name, root })),
       problems: plan.problems,
       holds: plan.holds,
       unchanged: plan.unchanged,
@@ -107,6 +131,8 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       uploadBytes: plan.uploadBytes,
       ...(job.skipped && job.skipped.length > 0 ? { skipped: job.skipped } : {}),
     });
+    const elsewhere = otherDestinationWarning(plan.holds, storage.name, job.destination.path);
+    if (elsewhere) job.emit({ type: 'warning', printer: job.printer, message: elsewhere });
     if (refusal) {
       job.emit({ type: 'warning', printer: job.printer, message: refusal.message });
       result.held += refusal.files;
@@ -118,16 +144,22 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       result.outcome = 'planned';
       return finish();
     }
+    if (job.deadline) {
+      const limit = planDeadlineMs(plan.actions, job.deadline.timing);
+      job.deadline.arm(limit, `from its plan: ${plan.actions.length} actions, ${formatBytes(plan.uploadBytes)} to send`);
+    }
     const executed = await executePlan(plan, {
       printer: job.printer,
-      api: job.api,
+      // Every change passes the scope check: nothing outside the mirrored folder is ever sent.
+      api: guardScope(job.api, { storage: storage.name, rootUrl: remote.rootUrl, caseInsensitive: identity.rules.caseInsensitive }),
       storage: storage.name,
       emit: job.emit,
       ...(job.signal ? { signal: job.signal } : {}),
       recheck: makeRecheck(job, status, storage, plan.actions.map((a) => a.kind)),
       previousCopy: previousCopies(remote, identity.rules),
       uploadResends: job.uploadResends ?? 0,
-      ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules) } : {}),
+      ...(job.stallMs !== undefined ? { stallMs: job.stallMs } : {}),
+      ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules, job.destination.path) } : {}),
     });
     result.done = executed.done;
     result.failed = executed.failed;
@@ -139,7 +171,10 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       ? 'interrupted'
       : executed.failed > 0 || executed.notRun > 0 || result.problems > 0
         ? 'failed'
-        : 'in-sync';
+        : heldOnPurpose(plan.holds)
+          ? 'held'
+          : 'in-sync';
+    if (result.outcome === 'held' && !result.reason) result.reason = heldReason(plan.holds);
     if (result.outcome === 'failed' && !result.reason && plan.problems.length > 0) {
       result.reason = `${plan.problems.length} file(s) cannot be stored on this printer`;
     }
@@ -233,4 +268,29 @@ function makeRecheck(job: PrinterJob, initial: PrinterStatus, storage: StorageIn
 function samePrintedFile(a: PrintedFile | undefined, b: PrintedFile | undefined): boolean {
   if (!a || !b) return !a && !b ? true : !b;
   return [...a.paths].sort().join('\n') === [...b.paths].sort().join('\n');
+}
+
+/** Holds that leave the printer short of the source: the printed file kept as it was, another destination's files. */
+function heldOnPurpose(holds: readonly PlanHold[]): boolean {
+  return holds.some((h) => h.reason === 'being-printed' || h.reason === 'other-destination');
+}
+
+function heldReason(holds: readonly PlanHold[]): string {
+  const printed = holds.filter((h) => h.reason === 'being-printed');
+  const elsewhere = holds.filter((h) => h.reason === 'other-destination').length;
+  const parts: string[] = [];
+  for (const h of printed) parts.push(`${h.path} is being printed and ${h.wouldHave === 'delete' ? 'is not deleted' : 'keeps its old copy'}`);
+  if (elsewhere > 0) parts.push(`${elsewhere} ${elsewhere === 1 ? 'deletion' : 'deletions'} held for another destination`);
+  return parts.join('; ');
+}
+
+/** One line per run saying which deletions wait for another destination's sync, and how to go on. */
+function otherDestinationWarning(holds: readonly PlanHold[], storage: string, destination: string): string | undefined {
+  const byDestination = new Map<string, number>();
+  for (const h of holds) if (h.reason === 'other-destination' && h.placedBy !== undefined) byDestination.set(h.placedBy, (byDestination.get(h.placedBy) ?? 0) + 1);
+  if (byDestination.size === 0) return undefined;
+  const here = destination === '' ? `the root of /${storage}` : `/${storage}/${destination}`;
+  const which = [...byDestination].map(([d, n]) => `${n} placed by a sync to -d /${storage}/${d}`).join(', ');
+  const first = [...byDestination.keys()][0] as string;
+  return `${[...byDestination.values()].reduce((a, b) => a + b, 0)} deletions held: ${which}, inside this run's destination ${here} (to sync that folder, run with -d /${storage}/${first}; to delete them, run again with --delete-other-destinations)`;
 }

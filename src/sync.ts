@@ -3,8 +3,9 @@
 import path from 'node:path';
 import type { FarmConfig, PrinterConfig } from './config/types.js';
 import { loadConfig } from './config/load.js';
-import { selectPrinters } from './cli/select.js';
+import { selectPrinters } from './config/select.js';
 import { scanSource } from './source/scan.js';
+import { DEFAULT_PRINT_EXTENSIONS, hasPrintExtension, normalizeExtensions } from './source/filter.js';
 import type { SourceTree } from './types.js';
 import type { EventSink, RunSummary } from './report/events.js';
 import { syncPrinter, type PrinterJob } from './sync-printer.js';
@@ -13,13 +14,16 @@ import type { ExchangeNotice } from './printer/http.js';
 import { DEFAULT_RETRY_POLICY } from './printer/retry.js';
 import { SourceError } from './errors.js';
 import type { PrinterApi } from './printer/api.js';
-import { parseDestination, resolveSourcePaths, type Destination } from './cli/options.js';
+import { parseDestination, resolveSourcePaths, type Destination } from './config/destination.js';
 import { defaultStateDir } from './record/paths.js';
 import { acquireStateLock } from './record/lock.js';
 import { HashCache } from './record/hash.js';
 import type { RecordRun } from './record/session.js';
 import { routePrinters, type PrinterRoute } from './source/routes.js';
 import { DEFAULT_POLL_MS, syncWaitingIfBusy, type WaitPolicy } from './wait-busy.js';
+import { configuredSecrets, redactingSink } from './report/inert.js';
+import { linkSignals, uploadDeadlineMs } from './printer/http.js';
+import { PrinterDeadline, type DeadlineTiming } from './execute/printer-deadline.js';
 
 export interface SyncOptions {
   /** A config file path, or an already loaded config. */
@@ -55,6 +59,8 @@ export interface SyncOptions {
   checksum?: boolean;
   /** Replace every file the printers already have. */
   force?: boolean;
+  /** Also delete files that the record says a sync to another destination placed (held otherwise). */
+  deleteOtherDestinations?: boolean;
   /** Accept self-signed certificates on https:// printers. */
   allowSelfSigned?: boolean;
   /** Refuse every deletion on a printer whose plan deletes more files than this (default: no limit). */
@@ -71,8 +77,8 @@ export interface SyncOptions {
   /** Also emit every request on the wire and every "in sync" decision with its reason. */
   verbose?: boolean;
   signal?: AbortSignal;
-  /** Builds the PrinterApi for a printer (default: PrusaLink over HTTP). */
-  connect?: (printer: PrinterConfig) => PrinterApi;
+  /** Builds the PrinterApi for a printer (default: PrusaLink over HTTP); `signal` aborts its requests. */
+  connect?: (printer: PrinterConfig, signal?: AbortSignal) => PrinterApi;
   /** --wait-busy: poll busy printers and sync each once it is free, for at most this long. */
   waitBusyMs?: number;
   /** How often a busy printer's state is read while waiting (default 30 s). */
@@ -90,6 +96,19 @@ export interface RunInputs {
    * config's source, include/exclude and model matching, and -d. */
   routes: PrinterRoute[];
   warnings: string[];
+}
+
+/** The limits a printer's deadline is built from (docs/reliability.md, deadlines). */
+function deadlineTiming(options: SyncOptions, retries: number): DeadlineTiming {
+  const t = options.timeouts ?? {};
+  const connectMs = t.connectMs ?? 10_000;
+  const requestMs = connectMs + 2 * (t.responseMs ?? 30_000);
+  return {
+    requestMs,
+    uploadMs: (size) => connectMs + uploadDeadlineMs(size, t.uploadMinBytesPerSec, t.uploadGraceMs),
+    // Requests are retried too; count the retries of a request inside its budget.
+    resends: retries,
+  };
 }
 
 /** Reads config and source and checks the flags: every user-input error surfaces here, before any printer is contacted. */
@@ -131,6 +150,14 @@ export async function prepareRun(options: SyncOptions): Promise<RunInputs> {
  * contacted: syncing it would delete from the printers the files it failed to show.
  */
 function checkSourceComplete(source: SourceTree): void {
+  // A print-named FIFO, socket or device (or a link to one) cannot be sent; skipping it would delete
+  // the printers' copy of that name.
+  const special = source.ignored.find((entry) => entry.reason === 'not-a-regular-file' && hasPrintExtension(entry.relPath, DEFAULT_EXTENSIONS));
+  if (special) {
+    throw new SourceError(`cannot sync ${special.relPath} in source folder ${source.root}: ${special.detail ?? 'it is a special file'}, not a regular file`, {
+      hint: "replace it with the print file or remove it, then run again; nothing was sent to any printer, since skipping it would delete the printers' copy",
+    });
+  }
   const unreadable = source.ignored.filter((entry) => entry.reason === 'unreadable');
   const first = unreadable[0];
   if (first) {
@@ -146,11 +173,14 @@ function checkSourceComplete(source: SourceTree): void {
   }
 }
 
+const DEFAULT_EXTENSIONS = normalizeExtensions(DEFAULT_PRINT_EXTENSIONS);
+
 /** Runs a whole sync and resolves its summary; never throws for a printer's failure, only for bad input. */
 export async function sync(options: SyncOptions): Promise<RunSummary> {
   const started = Date.now();
-  const emit: EventSink = options.onEvent ?? (() => {});
   const inputs = await prepareRun(options);
+  // A printer or proxy may echo a password or API key in its error text: no event ever carries one.
+  const emit: EventSink = redactingSink(options.onEvent ?? (() => {}), configuredSecrets(inputs.printers));
   const dryRun = !options.go;
   const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? defaultStateDir({ env: options.env ?? process.env }));
   // Only a run that writes the record takes the lock; a dry run reads it, and saves are atomic renames.
@@ -186,12 +216,16 @@ async function runPrinters(
   const connect = options.connect ?? defaultConnect(options, emit);
   const results = await Promise.all(
     inputs.printers.map(async (printer, index) => {
-      const job = printerJob(options, inputs, index, connect(printer), emit, record);
+      // Each printer's requests end at Ctrl-C or at its own deadline, whichever comes first.
+      const deadline = printerDeadline(options);
+      const link = linkSignals(options.signal, deadline.signal);
+      const job = printerJob(options, inputs, index, connect(printer, link.signal), emit, record, deadline);
       try {
         const result = options.waitBusyMs !== undefined ? await syncWaitingIfBusy(job, waitPolicy(options)) : await syncPrinter(job);
         emit({ type: 'printer-done', result });
         return result;
       } finally {
+        link.dispose();
         job.api.close();
       }
     }),
@@ -212,14 +246,14 @@ export function defaultConnect(
   emit: EventSink,
   /** True while a printer's retries need not be reported (watch's state polls, which back off themselves). */
   quietRetries: (printer: string) => boolean = () => false,
-): (printer: PrinterConfig) => PrinterApi {
+): (printer: PrinterConfig, signal?: AbortSignal) => PrinterApi {
   const retries = options.retries ?? DEFAULT_RETRY_POLICY.retries;
-  return (printer: PrinterConfig) =>
+  return (printer: PrinterConfig, signal?: AbortSignal) =>
     createPrinterApi(printer, {
       allowSelfSigned: options.allowSelfSigned ?? false,
       retry: { ...DEFAULT_RETRY_POLICY, retries, baseDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs },
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
+      ...(signal ? { signal } : {}),
       ...(options.verbose
         ? { onExchange: (n: ExchangeNotice) => emit({ type: 'request', ...n }) }
         : {}),
@@ -242,12 +276,15 @@ export function printerJob(
   api: PrinterApi,
   emit: EventSink,
   record: RecordRun | undefined,
+  deadline?: PrinterDeadline,
 ): PrinterJob {
   const printer = inputs.printers[index]!;
   const route = inputs.routes[index];
   return {
     printer: printer.name,
     api,
+    ...(deadline ? { deadline } : {}),
+    ...(options.timeouts?.stallMs !== undefined ? { stallMs: options.timeouts.stallMs } : {}),
     source: route?.source ?? inputs.source,
     destination: route?.destination ?? inputs.destination,
     prefix: route?.prefix ?? inputs.prefix,
@@ -260,6 +297,7 @@ export function printerJob(
       deleteExtraneous: options.delete ?? true,
       checksum: options.checksum ?? false,
       force: options.force ?? false,
+      deleteOtherDestinations: options.deleteOtherDestinations ?? false,
     },
     emit,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -268,6 +306,11 @@ export function printerJob(
     host: printer.baseUrl,
     ...(record ? { record } : {}),
   };
+}
+
+/** A printer's overall deadline for one sync, from the run's timeouts and retries (armed by syncPrinter). */
+export function printerDeadline(options: SyncOptions): PrinterDeadline {
+  return new PrinterDeadline(deadlineTiming(options, options.retries ?? DEFAULT_RETRY_POLICY.retries));
 }
 
 function waitPolicy(options: SyncOptions): WaitPolicy {

@@ -2,7 +2,8 @@
 
 import type { CliIo } from './io.js';
 import { LinkSyncError } from '../errors.js';
-import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { ExitCode, exitCodeFor } from '../report/exit-codes.js';
+import { inertLine } from '../report/inert.js';
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -16,7 +17,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const code = exitCodeFor(error);
     if (error instanceof LinkSyncError && code !== ExitCode.INTERNAL) {
-      io.stderr.write(`link-sync: error: ${error.toLine()}\n`);
+      io.stderr.write(`link-sync: error: ${inertLine(error.toLine())}\n`);
       return code;
     }
     if (code === ExitCode.INTERRUPTED) {
@@ -24,7 +25,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return code;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr.write(`link-sync: internal error (a bug; please report it with the command you ran):\n${detail}\n`);
+    io.stderr.write(`link-sync: internal error (a bug; please report it with the command you ran):\n${detail.split('\n').map(inertLine).join('\n')}\n`);
     return ExitCode.INTERNAL;
   }
 }

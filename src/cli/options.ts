@@ -5,10 +5,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
-import { expandHome, parseDestination, resolveSourcePaths, type Destination } from './destination.js';
-import { ExitCode } from './exit-codes.js';
+import { expandHome, parseDestination, resolveSourcePaths, type Destination } from '../config/destination.js';
+import { ExitCode } from '../report/exit-codes.js';
 
-export { parseDestination, resolveSourcePaths, type Destination, type WritableStorage } from './destination.js';
+export { parseDestination, resolveSourcePaths, type Destination, type WritableStorage } from '../config/destination.js';
 
 export interface SyncCliOptions {
   /** -c as the user wrote it (for messages); "printers.yml" by default. */
@@ -57,6 +57,8 @@ export interface SyncCliOptions {
   checksum: boolean;
   /** --force: replace every file the printers already have. */
   force: boolean;
+  /** --delete-other-destinations: also delete files a sync to another -d placed. */
+  deleteOtherDestinations: boolean;
   /** --wait-busy: how long to wait for busy printers to become free. */
   waitBusyMs?: number;
   /** --interval (or the hidden --poll-ms, for tests): time between state reads of a waiting printer. */
@@ -149,6 +151,7 @@ interface RawOptions {
   waitBusy?: number;
   interval?: number;
   pollMs?: number;
+  deleteOtherDestinations?: boolean;
 }
 
 function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOptions {
@@ -189,6 +192,7 @@ function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOpti
     force: Boolean(raw.force),
     ...(raw.waitBusy !== undefined ? { waitBusyMs: raw.waitBusy } : {}),
     ...(raw.pollMs !== undefined ? { pollIntervalMs: raw.pollMs } : raw.interval !== undefined ? { pollIntervalMs: raw.interval * 1000 } : {}),
+    deleteOtherDestinations: Boolean(raw.deleteOtherDestinations),
   };
 }
 
@@ -235,6 +239,7 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string, footer: string
     .option('--force', 'replace every file the printers already have')
     .option('--state-dir <DIR>', 'folder of the sync records (default: $XDG_STATE_HOME/link-sync or ~/.local/state/link-sync)')
     .option('--max-delete <N>', 'delete nothing on a printer that would lose more than N files', parseCount)
+    .option('--delete-other-destinations', 'also delete files that a sync to another -d folder placed (held otherwise)')
     .option('--retries <N>', 'attempts after a failed request (connection errors, timeouts, 5xx, busy)', parseCount, 3)
     .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry, doubled each time').argParser(parseSeconds).hideHelp())
     .option('--timeout <SECONDS>', 'wait this long for a printer to connect, answer, or take upload data (default 30)', parsePositiveSeconds)

@@ -4,7 +4,7 @@
 
 import type { PrinterApi, RemoteFileInfo } from '../printer/api.js';
 import type { Action, PrinterPlan } from '../types.js';
-import { PrinterError } from '../errors.js';
+import { InternalError, PrinterError } from '../errors.js';
 import { fileBody } from './upload-body.js';
 import { uploadChecked, type PreviousCopy } from './upload-outcome.js';
 import { hashingBody } from '../record/hash.js';
@@ -25,6 +25,8 @@ export interface ExecuteContext {
   previousCopy?: (action: TransferAction) => PreviousCopy | undefined;
   /** Re-sends of an upload whose connection broke and that the printer shows it does not have. */
   uploadResends?: number;
+  /** --timeout: how long a printer's transfer may stand still (default 30 s). */
+  stallMs?: number;
 }
 
 export type TransferAction = Extract<Action, { kind: 'upload' | 'replace' }>;
@@ -46,16 +48,27 @@ export interface ExecuteResult {
   firstError?: ErrorInfo;
 }
 
-/** Progress events at most this often per printer. */
-const PROGRESS_INTERVAL_MS = 250;
 
 /** Errors after which nothing more is tried on this printer. */
 const FATAL_KINDS = new Set(['unreachable', 'auth', 'storage', 'aborted']);
 
-export function describeAction(action: Action): ActionInfo {
-  return action.kind === 'upload' || action.kind === 'replace'
-    ? { kind: action.kind, path: action.path, size: action.source.size, reason: action.reason }
-    : { kind: action.kind, path: action.path, reason: action.reason };
+/**
+ * An action as events carry it. Given where the run syncs to, a replacement, deletion or folder
+ * removal also names the exact printer path it acts on, and the short path the request uses when
+ * that differs: what the dry run shows is what is sent.
+ */
+export function describeAction(action: Action, where?: { storage: string; root: string }): ActionInfo {
+  const info: ActionInfo =
+    action.kind === 'upload' || action.kind === 'replace'
+      ? { kind: action.kind, path: action.path, size: action.source.size, reason: action.reason }
+      : { kind: action.kind, path: action.path, reason: action.reason };
+  if (where && action.kind !== 'upload') {
+    const long = `/${where.storage}/${where.root === '' ? action.path : `${where.root}/${action.path}`}`;
+    const short = `/${where.storage}/${action.targetUrl}`;
+    info.target = long;
+    if (short !== long) info.targetShort = short;
+  }
+  return info;
 }
 
 export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promise<ExecuteResult> {
@@ -101,10 +114,11 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
       }
       const err = toErrorInfo(error);
       result.failed++;
-      result.firstError ??= err;
+      // A change refused by the scope check is what the printer's result must show (exit 70).
+      if (result.firstError === undefined || err.code === 'INTERNAL') result.firstError = err;
       ctx.emit({ type: 'action-failed', printer: ctx.printer, action: info, error: err });
       anyFailed = true;
-      if (ctx.signal?.aborted || (error instanceof PrinterError && FATAL_KINDS.has(error.kind))) {
+      if (ctx.signal?.aborted || error instanceof InternalError || (error instanceof PrinterError && FATAL_KINDS.has(error.kind))) {
         result.interrupted = ctx.signal?.aborted ?? false;
         result.notRun += remaining - 1;
         result.stoppedReason = result.interrupted ? 'interrupted' : err.message;
@@ -140,7 +154,6 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
     return 0;
   }
   const total = action.source.size;
-  let last = 0;
   const hashing = ctx.confirmed ? hashingBody(fileBody(action.source)) : undefined;
   const previous = action.kind === 'replace' ? (ctx.previousCopy?.(action) ?? {}) : undefined;
   let info = await uploadChecked({
@@ -152,21 +165,30 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
     previous,
     resends: ctx.uploadResends ?? 0,
     onNote: (message) => ctx.emit({ type: 'warning', printer: ctx.printer, message }),
+    ...(ctx.stallMs !== undefined ? { stallMs: ctx.stallMs } : {}),
     options: {
       overwrite: action.kind === 'replace',
       ...(ctx.signal ? { signal: ctx.signal } : {}),
-      onBytes: (bytes) => {
-        const now = Date.now();
-        if (now - last < PROGRESS_INTERVAL_MS && bytes < total) return;
-        last = now;
-        ctx.emit({ type: 'action-progress', printer: ctx.printer, path: action.path, bytes, total });
+      // Progress is what the printer reports it took (socket bytes run megabytes ahead). All bytes
+      // taken is not done yet: the printer still has to store the file, and action-done says so.
+      onTaken: (bytes) => {
+        if (bytes < total) ctx.emit({ type: 'action-progress', printer: ctx.printer, path: action.path, bytes, total });
       },
     },
   });
-  if (ctx.confirmed) {
-    // A Pi answers 201 with no body: ask for the timestamp the file got. A failed look is no failed upload.
-    if (info?.mTimestamp === undefined) info = (await ctx.api.stat(ctx.storage, action.targetUrl).catch(() => undefined)) ?? info;
-    ctx.confirmed.uploaded(action, { sha256: hashing?.sha256(), remote: info });
+  // A Pi answers 201 with no body: ask for the file (and, for the record, the timestamp it got).
+  if (info === undefined || (ctx.confirmed && info.mTimestamp === undefined)) {
+    const looked = await ctx.api.stat(ctx.storage, action.targetUrl).then(
+      (found) => ({ found }),
+      () => undefined, // a look that fails is no failed upload
+    );
+    if (looked && looked.found === undefined) {
+      throw new PrinterError(ctx.printer, 'not-found', `printer ${ctx.printer}: ${action.kind === 'replace' ? 'replacement' : 'upload'} of ${action.path}: the printer acknowledged the upload but does not list the file`, {
+        hint: 'nothing is recorded and nothing is deleted on this printer; check its storage, then run again',
+      });
+    }
+    info = looked?.found ?? info;
   }
+  ctx.confirmed?.uploaded(action, { sha256: hashing?.sha256(), remote: info });
   return total;
 }

@@ -3,6 +3,9 @@
 
 import type { Readable } from 'node:stream';
 import type { NameRules, PrinterKind, PrinterStatus, StorageInfo } from '../types.js';
+import type { TransferProgress } from './upload-watch.js';
+
+export type { TransferProgress } from './upload-watch.js';
 
 /** Who the printer is. */
 export interface PrinterIdentity {
@@ -46,8 +49,10 @@ export interface UploadOptions {
   /** Send `Overwrite: ?1`. */
   overwrite: boolean;
   signal?: AbortSignal;
-  /** Called as body bytes are handed to the socket, with the running total. */
+  /** Called as body bytes are handed to the socket, with the running total (not what the printer took). */
   onBytes?: (sent: number) => void;
+  /** Called with the bytes the printer reports it has taken, as they grow (never on legacy printers). */
+  onTaken?: (taken: number) => void;
 }
 
 /** What the printer reports for one file (single-file GET). */
@@ -74,6 +79,9 @@ export interface PrinterApi {
   stat(storage: string, fileUrl: string): Promise<RemoteFileInfo | undefined>;
   /** PUT the body to the storage-relative path; parents are created by the printer. */
   upload(storage: string, fileUrl: string, body: UploadBody, options: UploadOptions): Promise<RemoteFileInfo | undefined>;
+  /** The printer's running transfer (an upload or a Connect download): undefined when none runs,
+   * null when this printer cannot report one (legacy API). */
+  transfer(): Promise<TransferProgress | undefined | null>;
   /** DELETE a file or an empty folder. */
   remove(storage: string, url: string): Promise<void>;
   /** Free sockets. */

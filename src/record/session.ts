@@ -87,7 +87,7 @@ export class RecordSession {
   }
 
   /** What the executor reports back: each confirmed upload and deletion updates the record. */
-  confirmations(storage: string, root: string, rules: NameRules): ConfirmedChanges {
+  confirmations(storage: string, root: string, rules: NameRules, destination?: string): ConfirmedChanges {
     return {
       uploaded: (action, { sha256, remote }) => {
         const key = recordKey(root, action.path, rules);
@@ -104,6 +104,7 @@ export class RecordSession {
             sha256,
             mtimeMs: action.source.mtimeMs,
             ...(remote?.mTimestamp !== undefined ? { mTimestamp: remote.mTimestamp } : {}),
+            ...(destination !== undefined ? { placedUnder: destination } : {}),
           });
         }
         if (Date.now() - this.lastSave >= SAVE_INTERVAL_MS) this.queueSave();

@@ -16,6 +16,10 @@ export interface ActionInfo {
   /** Bytes to send, for uploads and replacements. */
   size?: number;
   reason: string;
+  /** Replacements, deletions and folder removals in a plan: the printer path acted on, e.g. "/usb/farm/a.gcode". */
+  target?: string;
+  /** The short (8.3) path the request uses, when it differs from `target`. */
+  targetShort?: string;
 }
 
 /** What a printer prints, for display. */
@@ -31,6 +35,7 @@ export type PrinterOutcome =
   | 'in-sync' // --go: every planned action done (or nothing to do)
   | 'planned' // dry run: plan made, nothing changed
   | 'skipped' // busy printer, left alone on purpose
+  | 'held' // --go done, but files left as they were on purpose: the printed file, another destination's files
   | 'failed' // some action or the listing failed
   | 'unreachable' // no answer, or it refused our credentials
   | 'interrupted'; // Ctrl-C / SIGTERM before it finished
@@ -88,6 +93,7 @@ export type SyncEvent =
       skipped?: SourceSkip[];
     }
   | { type: 'action-start'; printer: string; action: ActionInfo }
+  /** `bytes`: what the printer reports it has taken (never socket bytes); always below `total`. */
   | { type: 'action-progress'; printer: string; path: string; bytes: number; total: number }
   | { type: 'action-done'; printer: string; action: ActionInfo; durationMs: number; bytes: number }
   | { type: 'action-failed'; printer: string; action: ActionInfo; error: ErrorInfo }

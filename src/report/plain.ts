@@ -56,7 +56,7 @@ export function linesFor(event: SyncEvent): Line[] {
       ];
       for (const action of event.actions) {
         const size = action.size === undefined ? '' : ` (${formatBytes(action.size)})`;
-        lines.push({ text: `${event.printer}: ${VERB[action.kind]} ${action.path}${size}: ${action.reason}`, planned: true });
+        lines.push({ text: `${event.printer}: ${VERB[action.kind]} ${action.path}${size}: ${action.reason}${onPrinter(action)}`, planned: true });
       }
       for (const file of event.same ?? []) {
         lines.push({ text: `${event.printer}: same ${file.path}: ${file.reason}`, planned: true });
@@ -107,6 +107,12 @@ function stateLine(event: Extract<SyncEvent, { type: 'printer-state' }>): Line {
   return { text: `${event.printer}: ${was}${event.state}${file}${progress}` };
 }
 
+/** The exact printer path a replacement or deletion acts on, and its short name where that differs. */
+function onPrinter(action: { target?: string; targetShort?: string }): string {
+  if (action.target === undefined) return '';
+  return action.targetShort === undefined ? ` (on the printer: ${action.target})` : ` (on the printer: ${action.target}, requested as ${action.targetShort})`;
+}
+
 function printerLine(r: PrinterResult): Line {
   const time = formatDuration(r.durationMs);
   switch (r.outcome) {
@@ -116,6 +122,8 @@ function printerLine(r: PrinterResult): Line {
       return { text: `${r.printer}: in sync: ${doneText(r)} in ${time}` };
     case 'skipped':
       return { text: `${r.printer}: skipped: ${about(r.printer, r.reason ?? 'busy')}` };
+    case 'held':
+      return { text: `${r.printer}: HELD: ${r.reason ?? 'files left as they were on purpose'}; ${doneText(r)} in ${time}` };
     case 'unreachable':
       return { text: `${r.printer}: UNREACHABLE: ${about(r.printer, r.reason ?? 'no answer')}${r.error?.hint ? ` (${r.error.hint})` : ''}`, error: true };
     case 'interrupted':

@@ -50,6 +50,9 @@ export interface SimPrinterOptions {
   storageDir?: string;
   /** Default true; false keeps only size and sha256 (benchmarks with huge files). */
   keepContent?: boolean;
+  /** The host time in epoch ms behind the printer clock and nonce ages. Default `Date.now`; tests pass a
+   * `manualClock()` to expire nonces or step file stamps without waiting. */
+  now?: () => number;
   /** Buddy default 300 s; Pi: the bucket length, default 60 s (a nonce lives one to two buckets). */
   nonceLifetimeSec?: number;
   /** Buddy aborts an upload with 408 after this long without body bytes; also ends a stall fault
@@ -76,14 +79,23 @@ export type SimFault =
   /** Stop reading a PUT body after N bytes (the client sees no progress) for `ms`; without `ms`, until
    * `uploadIdleTimeoutMs` ends the upload (Buddy: 408; Pi: 400, .part kept) and closes the connection. */
   | { kind: 'stall'; afterBytes?: number; ms?: number; times?: number }
-  /** Answer N matching requests with this status. */
-  | { kind: 'status'; status: number; times?: number; method?: string; pathPrefix?: string }
+  /** Answer N matching requests with this status (and `message` as the printer's error text, if given). */
+  | { kind: 'status'; status: number; times?: number; method?: string; pathPrefix?: string; message?: string }
   /** Delay matching responses. */
   | { kind: 'delay'; ms: number; times?: number; method?: string; pathPrefix?: string }
   /** 507 (Buddy) or 500 after the body (Pi) on uploads until cleared. */
   | { kind: 'storage-full' }
   /** Truncated, invalid JSON bodies. */
-  | { kind: 'malformed-json'; times?: number; pathPrefix?: string };
+  | { kind: 'malformed-json'; times?: number; pathPrefix?: string }
+  /** Send matching answers' headers at once, then the body one byte every `intervalMs` (default 1000). */
+  | { kind: 'trickle'; intervalMs?: number; times?: number; method?: string; pathPrefix?: string }
+  /** Every folder listed holds one more folder ("deeper"), created as it is listed: a walk never ends. */
+  | { kind: 'endless-listing' }
+  /** Extra raw entries in the listing answered for this exact request path (e.g.
+   * "/api/v1/files/usb/farm", or "/api/files" for the legacy tree, where they join the storage's
+   * root folder): `entries` as JSON objects, `raw` as base64 of bytes spliced in as they are (for
+   * names that are not valid UTF-8). The volume itself is not changed: only its listing lies. */
+  | { kind: 'listing-entries'; path: string; entries?: Array<Record<string, unknown>>; raw?: string[]; times?: number };
 
 export type SimAuthOutcome = 'digest' | 'api-key' | 'none' | 'invalid';
 
@@ -142,6 +154,8 @@ export interface SimPrinter {
   files(): SimFileSnapshot[];
   folders(storage?: string): string[];
   readFile(path: string, storage?: string): Buffer | undefined;
+  /** The running transfer as the printer counts it (bytes taken, not bytes the kernel holds). */
+  transfer(): { path: string; size: number; transferred: number } | undefined;
   requests(): SimRequestLogEntry[];
   clearRequests(): void;
   close(): Promise<void>;

@@ -6,6 +6,7 @@ import type { PrinterStatus } from '../types.js';
 import type { ErrorInfo, EventSink, SyncEvent } from '../report/events.js';
 import { blankRow, STATUS_SCHEMA_VERSION, type PrinterStatusRow, type StatusDocument } from '../status.js';
 import { jobInfo } from '../wait-busy.js';
+import { mapStrings, redact } from '../report/inert.js';
 
 export class FarmState {
   private readonly rows = new Map<string, PrinterStatusRow>();
@@ -14,6 +15,8 @@ export class FarmState {
   constructor(
     printers: PrinterConfig[],
     private readonly source: string,
+    /** Passwords and keys of the config: replaced by *** wherever a printer's text echoes one. */
+    private readonly secrets: readonly string[] = [],
   ) {
     for (const printer of printers) this.rows.set(printer.name, { ...blankRow(printer), upload: null, lastError: null, activity: 'starting' });
   }
@@ -25,7 +28,8 @@ export class FarmState {
   }
 
   document(): StatusDocument {
-    return { v: STATUS_SCHEMA_VERSION, time: new Date().toISOString(), source: this.source, printers: [...this.rows.values()].map((r) => structuredClone(r)) };
+    const doc: StatusDocument = { v: STATUS_SCHEMA_VERSION, time: new Date().toISOString(), source: this.source, printers: [...this.rows.values()] };
+    return mapStrings(doc, (text) => redact(text, this.secrets));
   }
 
   /** A first full read of the printer (storage, last sync): taken as is, keeping what watch learned since. */

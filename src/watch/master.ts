@@ -2,7 +2,7 @@
 // counts only once two scans a settle time apart agree and no file was modified within it, so a
 // file still being written is never sent.
 
-import { watch as fsWatch, promises as fsp, type FSWatcher } from 'node:fs';
+import { watch as fsWatch, promises as fsp, type Dirent, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { RunInputs } from '../sync.js';
 import type { EventSink } from '../report/events.js';
@@ -167,7 +167,7 @@ async function listFolders(root: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     out.push(dir);
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await fsp.readdir(dir, { withFileTypes: true });
     } catch {

@@ -7,7 +7,8 @@ import type { PrinterStatus } from '../types.js';
 import type { EventSink, PrinterResult } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
 import { InternalError } from '../errors.js';
-import { printerJob, type SyncOptions } from '../sync.js';
+import { printerDeadline, printerJob, type SyncOptions } from '../sync.js';
+import { linkSignals } from '../printer/http.js';
 import { syncPrinter } from '../sync-printer.js';
 import { applyPlan, readPrinter, type PrinterStatusRow } from '../status.js';
 import { isFree, jobInfo } from '../wait-busy.js';
@@ -30,6 +31,8 @@ export interface PrinterLoopContext {
   /** The hash cache of the current master version (a new one per version, so it never grows old entries). */
   hashes: () => HashCache;
   signal: AbortSignal;
+  /** A PrinterApi for one sync, whose requests end when `signal` aborts. */
+  connect: (printer: PrinterConfig, signal?: AbortSignal) => PrinterApi;
 }
 
 export class PrinterLoop {
@@ -39,18 +42,12 @@ export class PrinterLoop {
   private readonly wake: { onWake?: () => void } = {};
   /** The printer's last sync result, for the closing summary. */
   lastResult: PrinterResult | undefined;
-  /** A sync is under way (its retries are reported; those of state polls are not). */
-  syncing = false;
 
   constructor(
     private readonly printer: PrinterConfig,
     private readonly api: PrinterApi,
     private readonly ctx: PrinterLoopContext,
   ) {}
-
-  get name(): string {
-    return this.printer.name;
-  }
 
   /** Ends a wait early: the master changed, so a free printer need not wait for its next poll. */
   nudge(): void {
@@ -122,12 +119,15 @@ export class PrinterLoop {
       ctx.stateDir === undefined
         ? undefined
         : { dir: ctx.stateDir, go: ctx.options.go ?? false, checksum: ctx.options.checksum ?? false, force: ctx.options.force ?? false, hashes: ctx.hashes(), claimed: new Set() };
-    this.syncing = true;
+    const deadline = printerDeadline(ctx.options);
+    const link = linkSignals(ctx.signal, deadline.signal);
+    const api = ctx.connect(this.printer, link.signal);
     let result: PrinterResult;
     try {
-      result = await syncPrinter(printerJob(ctx.options, inputs, index, this.api, ctx.emit, record));
+      result = await syncPrinter(printerJob(ctx.options, inputs, index, api, ctx.emit, record, deadline));
     } finally {
-      this.syncing = false;
+      link.dispose();
+      api.close();
     }
     this.lastResult = result;
     ctx.emit({ type: 'printer-done', result });

@@ -9,6 +9,7 @@ import { acquireStateLock } from '../record/lock.js';
 import { HashCache } from '../record/hash.js';
 import type { EventSink, RunSummary } from '../report/events.js';
 import { fanOut } from '../report/fan-out.js';
+import { configuredSecrets, redactingSink } from '../report/inert.js';
 import { DEFAULT_POLL_MS } from '../wait-busy.js';
 import { MasterWatch } from './master.js';
 import { FarmState } from './farm-state.js';
@@ -41,9 +42,11 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
       : options.config;
   const runOptions: SyncOptions = { ...options, config };
   const first = await prepareRun(runOptions);
-  const farm = new FarmState(first.printers, first.source.root);
+  const secrets = configuredSecrets(first.printers);
+  const farm = new FarmState(first.printers, first.source.root, secrets);
   const outer: EventSink = options.onEvent ?? (() => {});
-  const emit = fanOut(outer, farm.sink);
+  // A printer or proxy may echo a password in its error text: no event ever carries one.
+  const emit = redactingSink(fanOut(outer, farm.sink), secrets);
   await options.beforeStart?.(farm);
   const go = options.go ?? false;
   const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? defaultStateDir({ env }));
@@ -74,8 +77,10 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
     });
     await master.start(first);
     // Retries of the state polls are not news: the loop says once that a printer is unreachable.
-    const connect = options.connect ?? defaultConnect(runOptions, emit, (name) => !loops.some((loop) => loop.name === name && loop.syncing));
-    const apis = first.printers.map((printer) => connect(printer));
+    const pollConnect = options.connect ?? defaultConnect(runOptions, emit, () => true);
+    // Each sync gets its own connection, tied to its own deadline (a deadline that passes ends that sync, not the polling).
+    const syncConnect = options.connect ?? defaultConnect(runOptions, emit);
+    const apis = first.printers.map((printer) => pollConnect(printer, options.signal));
     try {
       for (const [index, printer] of first.printers.entries()) {
         loops.push(
@@ -88,6 +93,7 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
             maxBackoffMs: Math.max(pollMs, options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS),
             stateDir,
             hashes: () => hashes,
+            connect: syncConnect,
             signal: options.signal,
           }),
         );

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FarmState } from '../../src/watch/farm-state.js';
 import { isFresh, signature } from '../../src/watch/master.js';
-import { statusLines, pendingText, ago } from '../../src/report/status-table.js';
+import { statusLines, pendingText, ago } from '../../src/status-table.js';
 import { isFree, jobInfo } from '../../src/wait-busy.js';
 import type { PrinterConfig } from '../../src/config/types.js';
 import type { RunInputs } from '../../src/sync.js';

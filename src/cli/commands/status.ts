@@ -4,12 +4,13 @@ import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../../errors.js';
-import { expandHome, parseDestination, resolveSourcePaths } from '../destination.js';
+import { expandHome, parseDestination, resolveSourcePaths } from '../../config/destination.js';
 import { farmStatus, statusExitCode } from '../../status.js';
-import { statusLines } from '../../report/status-table.js';
+import { statusLines } from '../../status-table.js';
 import { defaultStateDir } from '../../record/paths.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode } from '../../report/exit-codes.js';
 import { VERSION } from '../../version.js';
+import { inertLine } from '../../report/inert.js';
 
 interface RawStatusOptions {
   config: string;
@@ -77,7 +78,7 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
     signal: io.signal,
   });
   if (raw.json) io.stdout.write(`${JSON.stringify(doc)}\n`);
-  else io.stdout.write(`${statusLines(doc).join('\n')}\n`);
+  else io.stdout.write(`${statusLines(doc).map(inertLine).join('\n')}\n`);
   return statusExitCode(doc);
 }
 

@@ -9,8 +9,9 @@ import { jsonReporter } from '../../report/json.js';
 import { ttyReporter } from '../../report/tty.js';
 import { openLogFile } from '../../report/log-file.js';
 import { fanOut } from '../../report/fan-out.js';
+import { inertSink } from '../../report/inert.js';
 import type { EventSink } from '../../report/events.js';
-import { exitCodeForSummary } from '../exit-codes.js';
+import { exitCodeForSummary } from '../../report/exit-codes.js';
 import { defaultStateDir } from '../../record/paths.js';
 
 export async function runSync(argv: string[], io: CliIo): Promise<number> {
@@ -37,6 +38,7 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
       stateDir,
       checksum: o.checksum,
       force: o.force,
+      deleteOtherDestinations: o.deleteOtherDestinations,
       allowSelfSigned: o.allowSelfSigned,
       ...(o.maxDelete !== undefined ? { maxDelete: o.maxDelete } : {}),
       retries: o.retries,
@@ -73,21 +75,25 @@ export function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFil
     sinks.push(jsonReporter((line) => io.stdout.write(line)));
   } else if (wantsLiveView(io.stdout, io.env)) {
     const tty = ttyReporter(io.stdout as OutputStream & NodeJS.WritableStream, { quiet: o.quiet });
-    sinks.push(tty.sink);
+    sinks.push(inertSink(tty.sink));
     closers.push(() => tty.stop());
   } else {
     sinks.push(
-      plainReporter({
-        out: (line) => io.stdout.write(`${line}\n`),
-        err: (line) => io.stderr.write(`${line}\n`),
-        quiet: o.quiet,
-      }),
+      inertSink(
+        plainReporter({
+          out: (line) => io.stdout.write(`${line}\n`),
+          err: (line) => io.stderr.write(`${line}\n`),
+          quiet: o.quiet,
+        }),
+      ),
     );
   }
   if (o.logFile) {
     const log = openLogFile(o.logFile);
-    sinks.push(log.sink);
+    sinks.push(inertSink(log.sink));
     closers.push(() => log.close());
   }
-  return { sink: fanOut(...sinks), close: () => closers.forEach((close) => close()) };
+  return { sink: fanOut(...sinks), close: () => {
+      for (const close of closers) close();
+    } };
 }

@@ -9,11 +9,12 @@ import { plainReporter } from '../../report/plain.js';
 import { jsonReporter } from '../../report/json.js';
 import { openLogFile } from '../../report/log-file.js';
 import { fanOut } from '../../report/fan-out.js';
+import { inertSink } from '../../report/inert.js';
 import type { EventSink } from '../../report/events.js';
 import { defaultStateDir } from '../../record/paths.js';
 import { watch } from '../../watch/watch.js';
 import { startFarmServer, type FarmServer } from '../../farm-page/server.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode } from '../../report/exit-codes.js';
 
 export interface HttpAddress {
   host: string;
@@ -71,10 +72,10 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
   // Plain lines or JSON events, never a redrawn screen: watch runs for days, mostly unattended.
   const info = (line: string) => (o.json ? io.stderr : io.stdout).write(`${line}\n`);
   if (o.json) sinks.push(jsonReporter((line) => io.stdout.write(line)));
-  else sinks.push(plainReporter({ out: (line) => io.stdout.write(`${line}\n`), err: (line) => io.stderr.write(`${line}\n`), quiet: o.quiet }));
+  else sinks.push(inertSink(plainReporter({ out: (line) => io.stdout.write(`${line}\n`), err: (line) => io.stderr.write(`${line}\n`), quiet: o.quiet })));
   if (o.logFile) {
     const log = openLogFile(o.logFile);
-    sinks.push(log.sink);
+    sinks.push(inertSink(log.sink));
     closers.push(() => log.close());
   }
   let server: FarmServer | undefined;

@@ -5,7 +5,7 @@
 
 import { PrinterError } from '../../errors.js';
 import type { PrinterStatus, StorageInfo } from '../../types.js';
-import type { PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, UploadBody, UploadOptions } from '../api.js';
+import type { PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, TransferProgress, UploadBody, UploadOptions } from '../api.js';
 import { errorText, statusError } from '../http-errors.js';
 import { headerText, type PrinterHttp } from '../http.js';
 import { PrusaLinkLegacy } from './legacy.js';
@@ -53,6 +53,10 @@ export class DetectingPrinterApi implements PrinterApi {
 
   upload(storage: string, fileUrl: string, body: UploadBody, options: UploadOptions): Promise<RemoteFileInfo | undefined> {
     return this.call((api) => api.upload(storage, fileUrl, body, options));
+  }
+
+  transfer(): Promise<TransferProgress | undefined | null> {
+    return this.call((api) => api.transfer());
   }
 
   remove(storage: string, url: string): Promise<void> {

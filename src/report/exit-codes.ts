@@ -2,7 +2,7 @@
 // docs/errors.md documents the same table; keep them together.
 
 import { LinkSyncError, PrinterError } from '../errors.js';
-import type { PrinterResult, RunSummary } from '../report/events.js';
+import type { PrinterResult, RunSummary } from './events.js';
 
 export const ExitCode = {
   /** Everything in sync, or a dry run that found no problem. */
@@ -73,10 +73,13 @@ export function exitCodeForPrinter(result: PrinterResult, options: ExitCodeOptio
     case 'interrupted':
       return ExitCode.INTERRUPTED;
     case 'failed':
+      // A request refused by the scope check: a bug or a lying printer, never a normal failure.
+      if (result.error?.code === 'INTERNAL') return ExitCode.INTERNAL;
       return result.error?.code === 'PRINTER_UNREACHABLE' || result.error?.code === 'PRINTER_AUTH'
         ? ExitCode.PRINTERS_UNREACHABLE
         : ExitCode.ACTIONS_FAILED;
     case 'skipped':
+    case 'held':
       // A busy printer left alone is the tool doing its job; the summary reports it.
       return options.failOnBusy ? ExitCode.ACTIONS_FAILED : ExitCode.OK;
     case 'in-sync':
