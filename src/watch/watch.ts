@@ -90,7 +90,8 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
             farm,
             emit,
             pollMs,
-            maxBackoffMs: Math.max(pollMs, options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS),
+            // Up to 20 intervals (10 min at the default 30 s), never beyond 10 min.
+            maxBackoffMs: Math.max(pollMs, options.maxBackoffMs ?? Math.min(DEFAULT_MAX_BACKOFF_MS, 20 * pollMs)),
             stateDir,
             hashes: () => hashes,
             connect: syncConnect,

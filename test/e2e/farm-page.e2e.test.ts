@@ -90,8 +90,7 @@ describe('the farm page in a browser', { timeout: 120_000, skip: CHROMIUM ? fals
   });
 
   test(
-    'the upload progress moves within two intervals as the printer takes the file',
-    { todo: 'needs printer-reported transfer progress in action-progress: bytes handed to the socket move in bursts of the kernel buffer' },
+    'the upload progress, as the printer reports it, moves within two intervals',
     async () => {
       const first = await cell('xl-2', 'upload').textContent();
       await page.waitForFunction(
