@@ -17,7 +17,11 @@ export function statusLines(doc: StatusDocument, now: Date = new Date()): string
     r.lastSync ? ago(r.lastSync, now) : 'never',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const lines = [fmt(header), ...rows.map(fmt)];
   for (const r of doc.printers) {
     if (r.error) lines.push(`${r.name}: ${about(r.name, r.error.message)}${r.error.hint ? ` (${r.error.hint})` : ''}`);

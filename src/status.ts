@@ -91,7 +91,13 @@ export async function farmStatus(options: StatusOptions): Promise<StatusDocument
   const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? defaultStateDir({ env }));
   const quiet: EventSink = () => {};
   // A status is a glance: one retry at most, so an unreachable printer does not hold the table up.
-  const syncOptions: SyncOptions = { ...options, source: options.source ?? '', go: false, ignoreState: true, retries: options.retries ?? 1 };
+  const syncOptions: SyncOptions = {
+    ...options,
+    source: options.source ?? '',
+    go: false,
+    ignoreState: true,
+    retries: options.retries ?? 1,
+  };
   const connect = options.connect ?? defaultConnect(syncOptions, quiet);
   const hashes = new HashCache();
   const claimed = new Set<string>();
@@ -100,19 +106,31 @@ export async function farmStatus(options: StatusOptions): Promise<StatusDocument
       // The plan's own identify/status/storage reads get the answers the row was made from: one glance, one set of requests.
       const api = readOnce(connect(printer, options.signal));
       try {
-        return await readPrinter(printer, api, async (row) => {
-          if (!inputs) return;
-          const record: RecordRun | undefined =
-            stateDir === undefined ? undefined : { dir: stateDir, go: false, checksum: options.checksum ?? false, force: options.force ?? false, hashes, claimed };
-          const result = await syncPrinter(printerJob(syncOptions, inputs, index, api, quiet, record));
-          applyPlan(row, result);
-        }, stateDir);
+        return await readPrinter(
+          printer,
+          api,
+          async (row) => {
+            if (!inputs) return;
+            const record: RecordRun | undefined =
+              stateDir === undefined
+                ? undefined
+                : { dir: stateDir, go: false, checksum: options.checksum ?? false, force: options.force ?? false, hashes, claimed };
+            const result = await syncPrinter(printerJob(syncOptions, inputs, index, api, quiet, record));
+            applyPlan(row, result);
+          },
+          stateDir,
+        );
       } finally {
         api.close();
       }
     }),
   );
-  const doc: StatusDocument = { v: STATUS_SCHEMA_VERSION, time: new Date().toISOString(), source: inputs?.source.root ?? null, printers: rows };
+  const doc: StatusDocument = {
+    v: STATUS_SCHEMA_VERSION,
+    time: new Date().toISOString(),
+    source: inputs?.source.root ?? null,
+    printers: rows,
+  };
   // A printer or proxy may echo a password in its error text: the document never carries one.
   const secrets = configuredSecrets(printers);
   return mapStrings(doc, (text) => redact(text, secrets));

@@ -57,13 +57,20 @@ export async function syncWaitingIfBusy(job: PrinterJob, policy: WaitPolicy): Pr
     } catch (error) {
       if (job.signal?.aborted) break;
       // A printer that stops answering while it prints may come back: keep polling until the deadline.
-      if (!unreachableWarned) job.emit({ type: 'warning', printer: job.printer, message: `while waiting for it to be free: ${toErrorInfo(error).message}` });
+      if (!unreachableWarned)
+        job.emit({ type: 'warning', printer: job.printer, message: `while waiting for it to be free: ${toErrorInfo(error).message}` });
       unreachableWarned = true;
       continue;
     }
     if (status.state !== lastState) {
       const info = jobInfo(status);
-      job.emit({ type: 'printer-state', printer: job.printer, state: status.state, ...(lastState ? { previous: lastState } : {}), ...(info ? { job: info } : {}) });
+      job.emit({
+        type: 'printer-state',
+        printer: job.printer,
+        state: status.state,
+        ...(lastState ? { previous: lastState } : {}),
+        ...(info ? { job: info } : {}),
+      });
       lastState = status.state;
     }
     if (isFree(status)) result = await syncPrinter(job);

@@ -23,7 +23,8 @@ const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 };
 
 const STATIC: Record<string, { type: string; body: string }> = {
@@ -79,7 +80,12 @@ function listen(server: Server, host: string, port: number): Promise<void> {
             : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
               ? 'this machine has no such address'
               : (error.code ?? error.message);
-      reject(new UsageError(`--http ${where}: cannot serve the farm page: ${why}`, { hint: 'choose another port, e.g. --http 8081; nothing was sent to any printer', cause: error }));
+      reject(
+        new UsageError(`--http ${where}: cannot serve the farm page: ${why}`, {
+          hint: 'choose another port, e.g. --http 8081; nothing was sent to any printer',
+          cause: error,
+        }),
+      );
     };
     server.once('error', onError);
     server.listen(port, host, () => {
@@ -105,7 +111,11 @@ function handle(req: IncomingMessage, res: ServerResponse, farm: FarmState, stre
   }
   if (path === '/api/farm') {
     const body = JSON.stringify(farm.document());
-    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }

@@ -18,7 +18,8 @@ export class FarmState {
     /** Passwords and keys of the config: replaced by *** wherever a printer's text echoes one. */
     private readonly secrets: readonly string[] = [],
   ) {
-    for (const printer of printers) this.rows.set(printer.name, { ...blankRow(printer), upload: null, lastError: null, activity: 'starting' });
+    for (const printer of printers)
+      this.rows.set(printer.name, { ...blankRow(printer), upload: null, lastError: null, activity: 'starting' });
   }
 
   /** Called after every change; returns the unsubscribe function. */
@@ -28,14 +29,24 @@ export class FarmState {
   }
 
   document(): StatusDocument {
-    const doc: StatusDocument = { v: STATUS_SCHEMA_VERSION, time: new Date().toISOString(), source: this.source, printers: [...this.rows.values()] };
+    const doc: StatusDocument = {
+      v: STATUS_SCHEMA_VERSION,
+      time: new Date().toISOString(),
+      source: this.source,
+      printers: [...this.rows.values()],
+    };
     return mapStrings(doc, (text) => redact(text, this.secrets));
   }
 
   /** A first full read of the printer (storage, last sync): taken as is, keeping what watch learned since. */
   setRow(row: PrinterStatusRow): void {
     const old = this.rows.get(row.name);
-    this.rows.set(row.name, { ...row, upload: old?.upload ?? null, lastError: old?.lastError ?? null, activity: old?.activity ?? 'watching' });
+    this.rows.set(row.name, {
+      ...row,
+      upload: old?.upload ?? null,
+      lastError: old?.lastError ?? null,
+      activity: old?.activity ?? 'watching',
+    });
     this.changed();
   }
 

@@ -95,7 +95,10 @@ export class MasterWatch {
         inputs = await this.options.prepare();
       } catch (error) {
         if (!this.blocked) {
-          this.options.emit({ type: 'warning', message: `${toErrorInfo(error).message}; syncing is paused until the source folder is usable again` });
+          this.options.emit({
+            type: 'warning',
+            message: `${toErrorInfo(error).message}; syncing is paused until the source folder is usable again`,
+          });
         }
         this.blocked = true;
         return;
@@ -130,7 +133,12 @@ export class MasterWatch {
     this.current = { version: (this.current?.version ?? 0) + 1, inputs };
     if (announce) {
       const files = inputs.source.files;
-      this.options.emit({ type: 'source-changed', source: inputs.source.root, files: files.length, bytes: files.reduce((s, f) => s + f.size, 0) });
+      this.options.emit({
+        type: 'source-changed',
+        source: inputs.source.root,
+        files: files.length,
+        bytes: files.reduce((s, f) => s + f.size, 0),
+      });
     }
     this.options.onSettled(this.current);
   }

@@ -103,7 +103,9 @@ export class PrinterLoop {
     if (index < 0) return;
     const preview: SyncOptions = { ...this.ctx.options, go: false, ignoreState: true, verbose: false };
     const record: RecordRun | undefined =
-      this.ctx.stateDir === undefined ? undefined : { dir: this.ctx.stateDir, go: false, checksum: false, force: false, hashes: this.ctx.hashes(), claimed: new Set() };
+      this.ctx.stateDir === undefined
+        ? undefined
+        : { dir: this.ctx.stateDir, go: false, checksum: false, force: false, hashes: this.ctx.hashes(), claimed: new Set() };
     const result = await syncPrinter(printerJob(preview, snapshot.inputs, index, this.api, () => {}, record));
     if (result.outcome === 'planned') applyPlan(row, result);
   }
@@ -118,7 +120,14 @@ export class PrinterLoop {
     const record: RecordRun | undefined =
       ctx.stateDir === undefined
         ? undefined
-        : { dir: ctx.stateDir, go: ctx.options.go ?? false, checksum: ctx.options.checksum ?? false, force: ctx.options.force ?? false, hashes: ctx.hashes(), claimed: new Set() };
+        : {
+            dir: ctx.stateDir,
+            go: ctx.options.go ?? false,
+            checksum: ctx.options.checksum ?? false,
+            force: ctx.options.force ?? false,
+            hashes: ctx.hashes(),
+            claimed: new Set(),
+          };
     const deadline = printerDeadline(ctx.options);
     const link = linkSignals(ctx.signal, deadline.signal);
     const api = ctx.connect(this.printer, link.signal);
@@ -154,7 +163,13 @@ export class PrinterLoop {
     const info = toErrorInfo(error);
     this.ctx.farm.unreachable(this.printer.name, info);
     if (this.lastState === 'UNREACHABLE') return;
-    this.ctx.emit({ type: 'printer-state', printer: this.printer.name, state: 'UNREACHABLE', ...(this.lastState ? { previous: this.lastState } : {}), error: info });
+    this.ctx.emit({
+      type: 'printer-state',
+      printer: this.printer.name,
+      state: 'UNREACHABLE',
+      ...(this.lastState ? { previous: this.lastState } : {}),
+      error: info,
+    });
     this.lastState = 'UNREACHABLE';
   }
 }

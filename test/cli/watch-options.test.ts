@@ -24,7 +24,13 @@ test('--wait-busy durations', () => {
 });
 
 test('--interval: 5 to 3600 seconds', () => {
-  for (const [text, s] of [['5', 5], ['30', 30], ['7.5', 7.5], ['3600', 3600]] as const) assert.equal(parseInterval(text), s);
+  for (const [text, s] of [
+    ['5', 5],
+    ['30', 30],
+    ['7.5', 7.5],
+    ['3600', 3600],
+  ] as const)
+    assert.equal(parseInterval(text), s);
   for (const bad of ['0', '4.9', '-5', '3601', '99999', 'soon', '']) assert.throws(() => parseInterval(bad), Error, bad);
 });
 

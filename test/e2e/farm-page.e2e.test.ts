@@ -30,7 +30,10 @@ const INTERVAL_MS = 1000;
 const TWO_INTERVALS = 2 * INTERVAL_MS + 1500;
 const BIG = 12_000_000;
 
-describe('the farm page in a browser', { timeout: 120_000, skip: CHROMIUM ? false : 'no Chromium (install the Debian package chromium, or set CHROMIUM_PATH)' }, () => {
+describe('the farm page in a browser', {
+  timeout: 120_000,
+  skip: CHROMIUM ? false : 'no Chromium (install the Debian package chromium, or set CHROMIUM_PATH)',
+}, () => {
   let farm: SimFarm;
   let work: { dir: string; cleanup: () => void };
   let cli: BackgroundCli;
@@ -53,10 +56,28 @@ describe('the farm page in a browser', { timeout: 120_000, skip: CHROMIUM ? fals
     const printing = farm.printers[0]!;
     printing.seed('calibration cube.gcode', gcode('cube'));
     printing.setState('PRINTING', { file: 'calibration cube.gcode', progress: 45 });
-    cli = startCli(['watch', '-c', 'printers.yml', '-s', 'master', '-g', '--http', '0', '--poll-ms', String(INTERVAL_MS), '--settle-ms', '300', '--retries', '0'], {
-      cwd: work.dir,
-      env: { XDG_STATE_HOME: path.join(work.dir, 'state') },
-    });
+    cli = startCli(
+      [
+        'watch',
+        '-c',
+        'printers.yml',
+        '-s',
+        'master',
+        '-g',
+        '--http',
+        '0',
+        '--poll-ms',
+        String(INTERVAL_MS),
+        '--settle-ms',
+        '300',
+        '--retries',
+        '0',
+      ],
+      {
+        cwd: work.dir,
+        env: { XDG_STATE_HOME: path.join(work.dir, 'state') },
+      },
+    );
     await cli.waitFor('the farm page address', () => /Farm page: (\S+)\//.test(cli.stdout()));
     url = /Farm page: (\S+)\//.exec(cli.stdout())![1]!;
     browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox'] });
@@ -76,41 +97,52 @@ describe('the farm page in a browser', { timeout: 120_000, skip: CHROMIUM ? fals
 
   test('lists every printer with its state, job and an unreachable one as such', async () => {
     await page.waitForFunction(() => document.querySelectorAll('#farm tbody tr').length === 4, undefined, { timeout: 10_000 });
-    await page.waitForFunction(() => document.querySelector('tr[data-printer="mk4-4"] .state')?.textContent === 'UNREACHABLE', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('tr[data-printer="mk4-4"] .state')?.textContent === 'UNREACHABLE', undefined, {
+      timeout: 10_000,
+    });
     assert.equal(await stateOf('mk4s-1'), 'PRINTING');
     assert.match((await cell('mk4s-1', 'job').textContent()) ?? '', /calibration cube\.gcode.*45%/);
     assert.equal(await stateOf('mk3s-3'), 'IDLE');
   });
 
   test('a running upload appears on the page with its progress, without a reload', async () => {
-    await page.waitForFunction(() => /big plate\.gcode.* of 12\.0 MB \(\d+%\)/.test(document.querySelector('tr[data-printer="xl-2"] td.upload')?.textContent ?? ''), undefined, { timeout: 30_000 });
-    await page.waitForFunction(() => (document.querySelector('tr[data-printer="xl-2"] td.pending')?.textContent ?? '').includes('to upload'), undefined, { timeout: TWO_INTERVALS });
+    await page.waitForFunction(
+      () => /big plate\.gcode.* of 12\.0 MB \(\d+%\)/.test(document.querySelector('tr[data-printer="xl-2"] td.upload')?.textContent ?? ''),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.waitForFunction(
+      () => (document.querySelector('tr[data-printer="xl-2"] td.pending')?.textContent ?? '').includes('to upload'),
+      undefined,
+      { timeout: TWO_INTERVALS },
+    );
     const shot = process.env['LINK_SYNC_SCREENSHOT'];
     if (shot) await page.screenshot({ path: shot });
   });
 
-  test(
-    'the upload progress, as the printer reports it, moves within two intervals',
-    async () => {
-      const first = await cell('xl-2', 'upload').textContent();
-      await page.waitForFunction(
-        (before) => {
-          const now = document.querySelector('tr[data-printer="xl-2"] td.upload')?.textContent ?? '';
-          return now !== before && / of 12\.0 MB/.test(now);
-        },
-        first,
-        { timeout: TWO_INTERVALS },
-      );
-    },
-  );
+  test('the upload progress, as the printer reports it, moves within two intervals', async () => {
+    const first = await cell('xl-2', 'upload').textContent();
+    await page.waitForFunction(
+      (before) => {
+        const now = document.querySelector('tr[data-printer="xl-2"] td.upload')?.textContent ?? '';
+        return now !== before && / of 12\.0 MB/.test(now);
+      },
+      first,
+      { timeout: TWO_INTERVALS },
+    );
+  });
 
   test('a state change in the simulator appears within two intervals, without a reload', async () => {
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => navigations.push(frame.url()));
     farm.printers[2]!.setState('BUSY');
-    await page.waitForFunction(() => document.querySelector('tr[data-printer="mk3s-3"] .state')?.textContent === 'BUSY', undefined, { timeout: TWO_INTERVALS });
+    await page.waitForFunction(() => document.querySelector('tr[data-printer="mk3s-3"] .state')?.textContent === 'BUSY', undefined, {
+      timeout: TWO_INTERVALS,
+    });
     farm.printers[0]!.setState('IDLE');
-    await page.waitForFunction(() => document.querySelector('tr[data-printer="mk4s-1"] .state')?.textContent === 'IDLE', undefined, { timeout: TWO_INTERVALS });
+    await page.waitForFunction(() => document.querySelector('tr[data-printer="mk4s-1"] .state')?.textContent === 'IDLE', undefined, {
+      timeout: TWO_INTERVALS,
+    });
     assert.deepEqual(navigations, [], 'the page reloaded');
   });
 

@@ -44,7 +44,12 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     ]);
     work = tempDir();
     writeTree(path.join(work.dir, 'master'), MASTER);
-    const [printing, synced, pending, locked] = farm.printers as [typeof farm.printers[0], typeof farm.printers[0], typeof farm.printers[0], typeof farm.printers[0]];
+    const [printing, synced, pending, locked] = farm.printers as [
+      (typeof farm.printers)[0],
+      (typeof farm.printers)[0],
+      (typeof farm.printers)[0],
+      (typeof farm.printers)[0],
+    ];
     const goodConfig = configYaml([printing, synced, pending]);
     writeFileSync(path.join(work.dir, 'printers.yml'), goodConfig, { mode: 0o600 });
     // Bring two printers in sync with a real sync, so they have a record; then change the third.
@@ -103,7 +108,11 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     assert.equal(locked.error?.code, 'PRINTER_AUTH');
 
     for (const p of farm.printers) {
-      assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], `${p.name} got a mutating request`);
+      assert.deepEqual(
+        p.requests().filter((r) => MUTATING.has(r.method)),
+        [],
+        `${p.name} got a mutating request`,
+      );
     }
     // One glance, one set of reads: the plan reuses the state and storage answers of the row.
     for (const p of farm.printers.slice(0, 3)) {

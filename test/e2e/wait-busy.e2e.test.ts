@@ -33,7 +33,8 @@ describe('sync --wait-busy', { timeout: 120_000 }, () => {
     const endPrint = (async () => {
       const until = Date.now() + 60_000;
       const polls = () => busy.requests().filter((r) => r.target === '/api/v1/status').length;
-      while (Date.now() < until && !(remoteTree(ws.printer('idle')).length === 2 && polls() >= 3)) await new Promise((r) => setTimeout(r, 100));
+      while (Date.now() < until && !(remoteTree(ws.printer('idle')).length === 2 && polls() >= 3))
+        await new Promise((r) => setTimeout(r, 100));
       finished = Date.now();
       busy.setState('IDLE');
     })();
@@ -41,9 +42,17 @@ describe('sync --wait-busy', { timeout: 120_000 }, () => {
     await endPrint;
     assert.equal(run.code, 0, run.stderr);
     assert.ok(finished > 0, 'the run ended before the print did');
-    for (const p of ws.farm.printers) assert.deepEqual(remoteTree(p).filter((f) => f !== 'printing.gcode'), ['one.gcode', 'parts/two.gcode'], p.name);
+    for (const p of ws.farm.printers)
+      assert.deepEqual(
+        remoteTree(p).filter((f) => f !== 'printing.gcode'),
+        ['one.gcode', 'parts/two.gcode'],
+        p.name,
+      );
     // The idle printer did not wait for the busy one.
-    const idlePut = ws.printer('idle').requests().find((r) => r.method === 'PUT');
+    const idlePut = ws
+      .printer('idle')
+      .requests()
+      .find((r) => r.method === 'PUT');
     assert.ok(idlePut && idlePut.startedAt < finished, 'the idle printer waited for the busy one');
     const log = busy.requests().filter((r) => r.startedAt >= finished);
     const firstPut = log.findIndex((r) => r.method === 'PUT');
@@ -51,10 +60,27 @@ describe('sync --wait-busy', { timeout: 120_000 }, () => {
     const polls = log.slice(0, firstPut).filter((r) => r.target === '/api/v1/status');
     assert.ok(polls.length <= 2, `the sync waited ${polls.length} status reads after the print ended`);
     for (const line of run.stdout.trim().split('\n')) assert.ok(validate(JSON.parse(line)), `not an event of the schema: ${line}`);
-    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; printer?: string; state?: string; summary?: { printers: Array<{ printer: string; outcome: string }> } });
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            type: string;
+            printer?: string;
+            state?: string;
+            summary?: { printers: Array<{ printer: string; outcome: string }> };
+          },
+      );
     assert.ok(events.some((e) => e.type === 'printer-state' && e.printer === 'busy' && e.state === 'IDLE'));
     const summary = events.find((e) => e.type === 'run-done')!.summary!;
-    assert.deepEqual(summary.printers.map((r) => [r.printer, r.outcome]), [['busy', 'in-sync'], ['idle', 'in-sync']]);
+    assert.deepEqual(
+      summary.printers.map((r) => [r.printer, r.outcome]),
+      [
+        ['busy', 'in-sync'],
+        ['idle', 'in-sync'],
+      ],
+    );
   });
 
   test('a printer still busy when the time is up counts as busy', async () => {
@@ -74,7 +100,10 @@ describe('bad input for --wait-busy, --interval and --http', { timeout: 60_000 }
   const ws = useWorkspace({ printers: [{ name: 'p', model: 'MK4S' }], master: { 'one.gcode': gcode('one') } });
 
   async function refused(args: string[], message: RegExp): Promise<void> {
-    const run = await runCli(args.map((a) => (a === 'CONFIG' ? ws.config : a === 'MASTER' ? ws.master : a)), { cwd: ws.dir, timeoutMs: 20_000 });
+    const run = await runCli(
+      args.map((a) => (a === 'CONFIG' ? ws.config : a === 'MASTER' ? ws.master : a)),
+      { cwd: ws.dir, timeoutMs: 20_000 },
+    );
     assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
     const lines = run.stderr.trim().split('\n');
     assert.equal(lines.length, 1, `${args.join(' ')}: more than one line:\n${run.stderr}`);
@@ -104,7 +133,10 @@ describe('bad input for --wait-busy, --interval and --http', { timeout: 60_000 }
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      await refused(['watch', '-c', 'CONFIG', '-s', 'MASTER', '-g', '--http', String(port)], new RegExp(`--http 127\\.0\\.0\\.1:${port}: .*already in use`));
+      await refused(
+        ['watch', '-c', 'CONFIG', '-s', 'MASTER', '-g', '--http', String(port)],
+        new RegExp(`--http 127\\.0\\.0\\.1:${port}: .*already in use`),
+      );
     } finally {
       blocker.close();
     }

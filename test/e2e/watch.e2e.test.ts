@@ -64,12 +64,22 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
       master: path.join(dir, 'master'),
       state: path.join(dir, 'state'),
       watch: (...args: string[]) =>
-        startCli(['watch', '-c', 'printers.yml', '-s', 'master', '--json', ...FAST, ...args], { cwd: dir, env: { XDG_STATE_HOME: path.join(dir, 'state') } }),
+        startCli(['watch', '-c', 'printers.yml', '-s', 'master', '--json', ...FAST, ...args], {
+          cwd: dir,
+          env: { XDG_STATE_HOME: path.join(dir, 'state') },
+        }),
     };
   }
 
   test('a file added to the master reaches every idle printer, and SIGTERM stops with exit 0', async () => {
-    const ws = await setUp([{ name: 'a', model: 'MK4S' }, { name: 'b', model: 'XL' }, { name: 'c', model: 'MK3S' }], { 'one.gcode': gcode('one') });
+    const ws = await setUp(
+      [
+        { name: 'a', model: 'MK4S' },
+        { name: 'b', model: 'XL' },
+        { name: 'c', model: 'MK3S' },
+      ],
+      { 'one.gcode': gcode('one') },
+    );
     cli = ws.watch('--go');
     for (const p of farm!.printers) await cli.waitFor(`${p.name} has one.gcode`, () => has(p, 'one.gcode'));
     writeTree(ws.master, { 'parts/two.gcode': gcode('two', 5000) });
@@ -78,12 +88,21 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
     await cli.waitFor('source-changed event', () => events(cli!).some((e) => e.type === 'source-changed'));
     const end = await cli.stop('SIGTERM');
     assert.equal(end.code, 0, cli.stderr());
-    assert.ok(events(cli).some((e) => e.type === 'run-done'), 'no run-done event at the stop');
+    assert.ok(
+      events(cli).some((e) => e.type === 'run-done'),
+      'no run-done event at the stop',
+    );
     assert.ok(!existsSync(path.join(ws.state, 'link-sync', 'link-sync.lock')), 'the lock was not released');
   });
 
   test('a file written slowly is sent only once it is complete', async () => {
-    const ws = await setUp([{ name: 'a', model: 'MK4S' }, { name: 'c', model: 'MK3S' }], { 'one.gcode': gcode('one') });
+    const ws = await setUp(
+      [
+        { name: 'a', model: 'MK4S' },
+        { name: 'c', model: 'MK3S' },
+      ],
+      { 'one.gcode': gcode('one') },
+    );
     cli = ws.watch('--go');
     for (const p of farm!.printers) await cli.waitFor(`${p.name} has one.gcode`, () => has(p, 'one.gcode'));
     const file = path.join(ws.master, 'slow.gcode');
@@ -106,7 +125,13 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
   });
 
   test('a printer that finishes its print gets the changes at the next poll; the others at once', async () => {
-    const ws = await setUp([{ name: 'busy', model: 'MK4S' }, { name: 'idle', model: 'XL' }], { 'one.gcode': gcode('one') });
+    const ws = await setUp(
+      [
+        { name: 'busy', model: 'MK4S' },
+        { name: 'idle', model: 'XL' },
+      ],
+      { 'one.gcode': gcode('one') },
+    );
     const busy = farm!.printers[0]!;
     busy.seed('printing.gcode', gcode('printing'));
     busy.setState('PRINTING', { file: 'printing.gcode', progress: 30 });
@@ -126,7 +151,10 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
     // One poll sees it free; the sync reads the state once more before it plans.
     assert.ok(polls.length <= 2, `the sync waited ${polls.length} status reads after the print ended`);
     const states = events(cli).filter((e) => e.type === 'printer-state' && e['printer'] === 'busy');
-    assert.deepEqual(states.map((e) => e['state']), ['PRINTING', 'IDLE']);
+    assert.deepEqual(
+      states.map((e) => e['state']),
+      ['PRINTING', 'IDLE'],
+    );
     assert.equal(states[1]!['previous'], 'PRINTING');
   });
 
@@ -139,13 +167,16 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
     const ws = await setUp([{ name: 'here', model: 'MK4S' }], { 'one.gcode': gcode('one') }, lateConfig);
     cli = ws.watch('--go', '--retries', '0');
     await cli.waitFor('printer present is synced', () => has(farm!.printers[0]!, 'one.gcode'));
-    await cli.waitFor('UNREACHABLE event', () => events(cli!).some((e) => e.type === 'printer-state' && e['printer'] === 'late' && e['state'] === 'UNREACHABLE'));
+    await cli.waitFor('UNREACHABLE event', () =>
+      events(cli!).some((e) => e.type === 'printer-state' && e['printer'] === 'late' && e['state'] === 'UNREACHABLE'),
+    );
     const back = await startPrinter({ name: 'late', model: 'MK4S', password, port });
     extra.push(back);
     await cli.waitFor('printer back is synced', () => has(back, 'one.gcode'));
     assert.equal(back.readFile('one.gcode')?.toString(), gcode('one'));
     // In sync, then gone again, and back with an empty storage (a new stick): planned and filled again.
-    const downs = () => events(cli!).filter((e) => e.type === 'printer-state' && e['printer'] === 'late' && e['state'] === 'UNREACHABLE').length;
+    const downs = () =>
+      events(cli!).filter((e) => e.type === 'printer-state' && e['printer'] === 'late' && e['state'] === 'UNREACHABLE').length;
     await back.close();
     extra = [];
     await cli.waitFor('second UNREACHABLE event', () => downs() === 2);
@@ -163,13 +194,19 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
     const before = polls();
     await cli.waitFor('three more polls', () => polls() >= before + 3);
     assert.equal(events(cli).filter((e) => e.type === 'plan').length, 1);
-    assert.deepEqual(farm!.printers[0]!.requests().filter((r) => ['PUT', 'DELETE', 'POST'].includes(r.method)), []);
+    assert.deepEqual(
+      farm!.printers[0]!.requests().filter((r) => ['PUT', 'DELETE', 'POST'].includes(r.method)),
+      [],
+    );
     assert.equal((await cli.stop('SIGINT')).code, 0);
   });
 
   /** Starts a watch that uploads a small file, then a big one slowly; stops it mid-upload with SIGTERM. */
   async function stopMidUpload() {
-    const ws = await setUp([{ name: 'slow', model: 'MK4S', rateBytesPerSec: 100_000 }], { 'a-small.gcode': gcode('small', 3000), 'z-big.gcode': gcode('big', 12_000_000) });
+    const ws = await setUp([{ name: 'slow', model: 'MK4S', rateBytesPerSec: 100_000 }], {
+      'a-small.gcode': gcode('small', 3000),
+      'z-big.gcode': gcode('big', 12_000_000),
+    });
     const printer = farm!.printers[0]!;
     cli = ws.watch('--go');
     await cli.waitFor('the big upload has started', () => transferRunning(printer), 30_000);
@@ -191,16 +228,13 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
     assert.match(readFileSync(path.join(ws.state, 'link-sync', record), 'utf8'), /a-small\.gcode/);
   });
 
-  test(
-    'SIGTERM mid-upload: the printer drops the transfer at once and keeps no part of the file',
-    async () => {
-      const { printer } = await stopMidUpload();
-      const until = Date.now() + 5000;
-      while ((await transferRunning(printer)) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-      assert.ok(!(await transferRunning(printer)), 'the printer still runs the transfer 5 s after the stop');
-      assert.ok(!has(printer, 'z-big.gcode'), 'the interrupted upload was stored');
-    },
-  );
+  test('SIGTERM mid-upload: the printer drops the transfer at once and keeps no part of the file', async () => {
+    const { printer } = await stopMidUpload();
+    const until = Date.now() + 5000;
+    while ((await transferRunning(printer)) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(!(await transferRunning(printer)), 'the printer still runs the transfer 5 s after the stop');
+    assert.ok(!has(printer, 'z-big.gcode'), 'the interrupted upload was stored');
+  });
 });
 
 async function transferRunning(printer: SimPrinter): Promise<boolean> {

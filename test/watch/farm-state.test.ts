@@ -12,7 +12,12 @@ import type { RunInputs } from '../../src/sync.js';
 import type { StatusDocument } from '../../src/status.js';
 import { emptyCounts, type PrinterResult } from '../../src/report/events.js';
 
-const printer = (name: string): PrinterConfig => ({ name, printerType: 'MK4S', baseUrl: `http://10.0.0.1`, auth: { kind: 'digest', username: 'maker', password: 'secret-pw' } });
+const printer = (name: string): PrinterConfig => ({
+  name,
+  printerType: 'MK4S',
+  baseUrl: `http://10.0.0.1`,
+  auth: { kind: 'digest', username: 'maker', password: 'secret-pw' },
+});
 
 test('FarmState follows a sync: plan, upload progress, done, and never holds a password', () => {
   const farm = new FarmState([printer('a'), printer('b')], '/master');
@@ -21,7 +26,17 @@ test('FarmState follows a sync: plan, upload progress, done, and never holds a p
   farm.observe('a', { state: 'IDLE', transferRunning: false });
   farm.observe('b', { state: 'PRINTING', transferRunning: false, printing: { paths: ['x.gcode'], displayName: 'x.gcode', progress: 12 } });
   const action = { kind: 'upload' as const, path: 'p.gcode', size: 100, reason: 'missing on printer' };
-  farm.sink({ type: 'plan', printer: 'a', storage: 'usb', root: '', actions: [action, { kind: 'delete', path: 'old.gcode', reason: 'not in source folder' }], problems: [], holds: [], unchanged: 0, uploadBytes: 100 });
+  farm.sink({
+    type: 'plan',
+    printer: 'a',
+    storage: 'usb',
+    root: '',
+    actions: [action, { kind: 'delete', path: 'old.gcode', reason: 'not in source folder' }],
+    problems: [],
+    holds: [],
+    unchanged: 0,
+    uploadBytes: 100,
+  });
   farm.sink({ type: 'action-start', printer: 'a', action });
   farm.sink({ type: 'action-progress', printer: 'a', path: 'p.gcode', bytes: 40, total: 100 });
   let doc = farm.document();
@@ -31,7 +46,19 @@ test('FarmState follows a sync: plan, upload progress, done, and never holds a p
   assert.deepEqual(doc.printers[1]!.job, { file: 'x.gcode', progress: 12 });
   farm.sink({ type: 'action-done', printer: 'a', action, durationMs: 5, bytes: 100 });
   farm.sink({ type: 'action-done', printer: 'a', action: { kind: 'delete', path: 'old.gcode', reason: '' }, durationMs: 5, bytes: 0 });
-  const result: PrinterResult = { printer: 'a', outcome: 'in-sync', planned: emptyCounts(), done: emptyCounts(), failed: 0, notRun: 0, problems: 0, held: 0, unchanged: 0, bytesSent: 100, durationMs: 10 };
+  const result: PrinterResult = {
+    printer: 'a',
+    outcome: 'in-sync',
+    planned: emptyCounts(),
+    done: emptyCounts(),
+    failed: 0,
+    notRun: 0,
+    problems: 0,
+    held: 0,
+    unchanged: 0,
+    bytesSent: 100,
+    durationMs: 10,
+  };
   farm.sink({ type: 'printer-done', result });
   doc = farm.document();
   assert.equal(doc.printers[0]!.upload, null);
@@ -47,7 +74,21 @@ test('FarmState follows a sync: plan, upload progress, done, and never holds a p
 
 test('a failed sync is the last error until a sync succeeds', () => {
   const farm = new FarmState([printer('a')], '/master');
-  const base: PrinterResult = { printer: 'a', outcome: 'failed', reason: 'full', error: { code: 'PRINTER_STORAGE', message: 'full' }, planned: emptyCounts(), done: emptyCounts(), failed: 1, notRun: 0, problems: 0, held: 0, unchanged: 0, bytesSent: 0, durationMs: 1 };
+  const base: PrinterResult = {
+    printer: 'a',
+    outcome: 'failed',
+    reason: 'full',
+    error: { code: 'PRINTER_STORAGE', message: 'full' },
+    planned: emptyCounts(),
+    done: emptyCounts(),
+    failed: 1,
+    notRun: 0,
+    problems: 0,
+    held: 0,
+    unchanged: 0,
+    bytesSent: 0,
+    durationMs: 1,
+  };
   farm.sink({ type: 'printer-done', result: base });
   assert.equal(farm.document().printers[0]!.lastError?.code, 'PRINTER_STORAGE');
   farm.sink({ type: 'printer-done', result: { ...base, outcome: 'skipped' } });
@@ -56,7 +97,7 @@ test('a failed sync is the last error until a sync succeeds', () => {
   assert.equal(farm.document().printers[0]!.lastError, null);
 });
 
-test('free for a sync: the gate\'s states, and no transfer running', () => {
+test("free for a sync: the gate's states, and no transfer running", () => {
   const table: Array<[string, boolean, boolean]> = [
     ['IDLE', false, true],
     ['READY', false, true],
@@ -72,14 +113,21 @@ test('free for a sync: the gate\'s states, and no transfer running', () => {
   ];
   for (const [state, transferRunning, free] of table) assert.equal(isFree({ state, transferRunning }), free, `${state} ${transferRunning}`);
   assert.equal(jobInfo({ state: 'IDLE', transferRunning: false }), undefined);
-  assert.deepEqual(jobInfo({ state: 'PRINTING', transferRunning: false, printing: { paths: ['A~1.GCO', 'a b.gcode'] } }), { file: 'A~1.GCO' });
+  assert.deepEqual(jobInfo({ state: 'PRINTING', transferRunning: false, printing: { paths: ['A~1.GCO', 'a b.gcode'] } }), {
+    file: 'A~1.GCO',
+  });
 });
 
 test('master folder: any size or mtime change changes the signature; a file modified within the settle time is fresh', () => {
   const now = 1_000_000_000;
   const inputs = (files: Array<[string, number, number]>): RunInputs =>
     ({
-      source: { root: '/m', files: files.map(([rel, size, mtimeMs]) => ({ relPath: rel, absPath: `/m/${rel}`, size, mtimeMs })), folders: [], ignored: [] },
+      source: {
+        root: '/m',
+        files: files.map(([rel, size, mtimeMs]) => ({ relPath: rel, absPath: `/m/${rel}`, size, mtimeMs })),
+        folders: [],
+        ignored: [],
+      },
       routes: [],
       printers: [],
       destination: { path: '' },
@@ -90,7 +138,15 @@ test('master folder: any size or mtime change changes the signature; a file modi
   assert.equal(signature(base), signature(inputs([['a.gcode', 10, now - 10_000]])));
   assert.notEqual(signature(base), signature(inputs([['a.gcode', 11, now - 10_000]])));
   assert.notEqual(signature(base), signature(inputs([['a.gcode', 10, now - 9_000]])));
-  assert.notEqual(signature(base), signature(inputs([['a.gcode', 10, now - 10_000], ['b.gcode', 1, now - 10_000]])));
+  assert.notEqual(
+    signature(base),
+    signature(
+      inputs([
+        ['a.gcode', 10, now - 10_000],
+        ['b.gcode', 1, now - 10_000],
+      ]),
+    ),
+  );
   assert.equal(isFresh(base, 3000, now), false);
   assert.equal(isFresh(inputs([['a.gcode', 10, now - 1000]]), 3000, now), true);
   // A clock-skewed future mtime is not a write in progress.
@@ -103,8 +159,30 @@ test('status table: columns, pending words, times', () => {
     time: '2026-01-01T12:00:00.000Z',
     source: '/m',
     printers: [
-      { name: 'mk4', model: 'MK4S', url: 'http://a', answered: true, state: 'PRINTING', job: { file: 'x.gcode', progress: 45.4 }, storage: { name: 'usb', freeBytes: null }, pending: { upload: 0, replace: 0, delete: 0, rmdir: 0, problems: 0, held: 1, inSync: true }, lastSync: '2026-01-01T10:00:00.000Z', error: null },
-      { name: 'gone', model: 'XL', url: 'http://b', answered: false, state: null, job: null, storage: null, pending: null, lastSync: null, error: { code: 'PRINTER_UNREACHABLE', message: 'printer gone: cannot reach http://b', hint: 'check it' } },
+      {
+        name: 'mk4',
+        model: 'MK4S',
+        url: 'http://a',
+        answered: true,
+        state: 'PRINTING',
+        job: { file: 'x.gcode', progress: 45.4 },
+        storage: { name: 'usb', freeBytes: null },
+        pending: { upload: 0, replace: 0, delete: 0, rmdir: 0, problems: 0, held: 1, inSync: true },
+        lastSync: '2026-01-01T10:00:00.000Z',
+        error: null,
+      },
+      {
+        name: 'gone',
+        model: 'XL',
+        url: 'http://b',
+        answered: false,
+        state: null,
+        job: null,
+        storage: null,
+        pending: null,
+        lastSync: null,
+        error: { code: 'PRINTER_UNREACHABLE', message: 'printer gone: cannot reach http://b', hint: 'check it' },
+      },
     ],
   };
   const lines = statusLines(doc, new Date('2026-01-01T12:00:00.000Z'));

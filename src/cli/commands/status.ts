@@ -39,7 +39,7 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
     .option('-s, --source <SOURCE>', 'master folder: also count what a sync would upload, replace and delete')
     .option('-d, --destination <DESTINATION>', 'folder on the printers, as for sync')
     .option('-r, --relative-to <RELATIVE_TO>', 'as for sync')
-    .option('--match-model', 'as for sync: count only the files sliced for each printer\'s model')
+    .option('--match-model', "as for sync: count only the files sliced for each printer's model")
     .option('--state-dir <DIR>', 'folder of the sync records')
     .option('--json', 'print one JSON document (schema/status.schema.json)')
     .option('--allow-self-signed', 'accept self-signed HTTPS certificates')
@@ -54,10 +54,12 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
     }
     throw error;
   }
-  if (program.args.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(program.args[0])}`, { hint: 'see link-sync status --help' });
+  if (program.args.length > 0)
+    throw new UsageError(`unexpected argument ${JSON.stringify(program.args[0])}`, { hint: 'see link-sync status --help' });
   const raw = program.opts<RawStatusOptions>();
   const home = io.env['HOME'] ?? io.env['USERPROFILE'];
-  if (raw.source !== undefined && raw.source.trim() === '') throw new UsageError('-s/--source is empty', { hint: 'give the master folder, or leave -s out' });
+  if (raw.source !== undefined && raw.source.trim() === '')
+    throw new UsageError('-s/--source is empty', { hint: 'give the master folder, or leave -s out' });
   if ((raw.destination !== undefined || raw.relativeTo !== undefined || raw.matchModel) && raw.source === undefined) {
     throw new UsageError('-d, -r and --match-model need -s SOURCE', { hint: 'add -s with the master folder to see pending changes' });
   }

@@ -54,7 +54,7 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
       // A watch waits for busy printers by design.
       command.options.find((option) => option.long === '--fail-on-busy')?.hideHelp();
       command
-        .option('--interval <SECONDS>', 'read each printer\'s state this often (5 to 3600, default 30)', parseInterval)
+        .option('--interval <SECONDS>', "read each printer's state this often (5 to 3600, default 30)", parseInterval)
         .option('--http <[HOST:]PORT>', 'serve a read-only live farm page (host 127.0.0.1 unless given)', parseHttpAddress)
         .addOption(new Option('--settle-ms <MS>', 'how long a source change must hold still (tests)').argParser(parseCount).hideHelp());
     },
@@ -66,13 +66,19 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseSyncArgs(argv, io, VERSION, extension);
   if (parsed.kind === 'exit') return parsed.code;
   const o = parsed.options;
-  if (o.failOnBusy) throw new UsageError('--fail-on-busy has no meaning for watch', { hint: 'watch waits for busy printers; drop --fail-on-busy' });
+  if (o.failOnBusy)
+    throw new UsageError('--fail-on-busy has no meaning for watch', { hint: 'watch waits for busy printers; drop --fail-on-busy' });
   const sinks: EventSink[] = [];
   const closers: Array<() => void> = [];
   // Plain lines or JSON events, never a redrawn screen: watch runs for days, mostly unattended.
   const info = (line: string) => (o.json ? io.stderr : io.stdout).write(`${line}\n`);
   if (o.json) sinks.push(jsonReporter((line) => io.stdout.write(line)));
-  else sinks.push(inertSink(plainReporter({ out: (line) => io.stdout.write(`${line}\n`), err: (line) => io.stderr.write(`${line}\n`), quiet: o.quiet })));
+  else
+    sinks.push(
+      inertSink(
+        plainReporter({ out: (line) => io.stdout.write(`${line}\n`), err: (line) => io.stderr.write(`${line}\n`), quiet: o.quiet }),
+      ),
+    );
   if (o.logFile) {
     const log = openLogFile(o.logFile);
     sinks.push(inertSink(log.sink));
@@ -100,7 +106,9 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
       ...(o.maxDelete !== undefined ? { maxDelete: o.maxDelete } : {}),
       retries: o.retries,
       ...(o.retryDelayMs !== undefined ? { retryDelayMs: o.retryDelayMs } : {}),
-      ...(o.timeoutMs !== undefined ? { timeouts: { connectMs: Math.min(o.timeoutMs, 10_000), responseMs: o.timeoutMs, stallMs: o.timeoutMs } } : {}),
+      ...(o.timeoutMs !== undefined
+        ? { timeouts: { connectMs: Math.min(o.timeoutMs, 10_000), responseMs: o.timeoutMs, stallMs: o.timeoutMs } }
+        : {}),
       ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),
       ...(settleMs !== undefined ? { settleMs } : {}),
       env: io.env,
