@@ -14,10 +14,12 @@ import { memory } from './scenarios/memory.js';
 import { noChange } from './scenarios/no-change.js';
 import { planning } from './scenarios/planning.js';
 import { throughput } from './scenarios/throughput.js';
+import { startup } from './scenarios/startup.js';
+import { clientCpu } from './scenarios/client-cpu.js';
 import { slowLink } from './scenarios/slow-link.js';
 
-/** Run order: the cheap pure one first, while the process is fresh, then the farms. */
-const SCENARIOS: Scenario[] = [planning, noChange, throughput, memory, slowLink];
+/** Run order: the cheap pure one first, while the process is fresh, then the short runs, then the farms. */
+const SCENARIOS: Scenario[] = [planning, startup, clientCpu, noChange, throughput, memory, slowLink];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -66,7 +68,7 @@ async function main(): Promise<number> {
     const stopLoad = watchMachineLoad();
     try {
       const result = await scenario.run({
-        binPath: join(repoRoot, 'dist/src/bin.js'),
+        binPath: join(repoRoot, 'dist/cli/link-sync.mjs'),
         usagePreload: join(here, 'report-usage.js'),
         workDir,
         log,

@@ -28,7 +28,7 @@ export interface ScenarioResult {
 }
 
 export interface BenchContext {
-  /** Absolute path of the compiled CLI entry (dist/src/bin.js). */
+  /** Absolute path of the bundled CLI entry (dist/cli/link-sync.mjs, built by npm run build). */
   binPath: string;
   /** Absolute path of the compiled usage reporter loaded into every link-sync child. */
   usagePreload: string;

@@ -1,7 +1,7 @@
 // One printer's sync: identify, state gate, walk, (sync record) plan, then (with --go) execute; resolves its result.
 
 import type { PrinterApi } from './printer/api.js';
-import type { NameRules, PrintedFile, PrinterStatus, RemoteTree, SourceSkip, SourceTree, StorageInfo, SyncPolicy } from './types.js';
+import type { NameRules, PlanHold, PrinterPlan, PrintedFile, PrinterStatus, RemoteTree, SourceSkip, SourceTree, StorageInfo, SyncPolicy } from './types.js';
 import { PrinterError } from './errors.js';
 import { gatePrinter } from './plan/gate.js';
 import { planPrinter } from './plan/plan.js';
@@ -15,8 +15,8 @@ import { toErrorInfo } from './report/error-info.js';
 import type { Destination } from './config/destination.js';
 import { printerKey } from './record/keys.js';
 import { RecordSession, type RecordRun } from './record/session.js';
+import type { Slots } from './source/limit.js';
 import { guardScope } from './execute/scope-guard.js';
-import type { PlanHold } from './types.js';
 import { planDeadlineMs, prePlanDeadlineMs, type PrinterDeadline } from './execute/printer-deadline.js';
 import { formatBytes } from './report/format.js';
 
@@ -43,6 +43,9 @@ export interface PrinterJob {
   record?: RecordRun;
   /** Source files routed away from this printer (another model's), shown with its plan. */
   skipped?: SourceSkip[];
+  /** Bounds how many printers read and plan at once (their listings and records are the run's
+   * memory); the slot is given back before the plan is executed, so uploads all run at once. */
+  planSlots?: Slots;
   /** --timeout: how long an upload may stand still on the printer. */
   stallMs?: number;
   /** Stops this printer alone when it runs past the time its plan can take. */
@@ -53,21 +56,24 @@ export interface PrinterJob {
 const DELETE_RECHECK_MS = 1000;
 
 export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
+  // Waiting for a planning slot is not the printer's time: its deadline starts once it has one.
+  const releaseSlot = job.planSlots ? await job.planSlots.take() : () => {};
   const deadline = job.deadline;
   deadline?.arm(prePlanDeadlineMs(deadline.timing), 'for reading the printer before planning');
   try {
-    const result = await syncPrinterSteps(job);
+    const result = await syncPrinterSteps(job, releaseSlot);
     if (!deadline?.expired || job.signal?.aborted) return result;
     // Whatever step the deadline cut short, say it was the deadline.
     const message = `printer ${job.printer}: ${deadline.expired}`;
     const error = { code: 'PRINTER_DEADLINE', message, hint: 'the printer is far slower than planned or hangs; check it, then run again (see docs/reliability.md, deadlines)' };
     return { ...result, outcome: 'failed', reason: message, error };
   } finally {
+    releaseSlot();
     deadline?.clear();
   }
 }
 
-async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
+async function syncPrinterSteps(job: PrinterJob, releaseSlot: () => void): Promise<PrinterResult> {
   const started = Date.now();
   const result: PrinterResult = {
     printer: job.printer,
@@ -78,15 +84,20 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     notRun: 0,
     problems: 0,
     held: 0,
+    otherModel: job.skipped?.length ?? 0,
     unchanged: 0,
+    plannedBytes: 0,
     bytesSent: 0,
     durationMs: 0,
   };
   const finish = (): PrinterResult => ({ ...result, durationMs: Date.now() - started });
   job.emit({ type: 'printer-start', printer: job.printer });
   let session: RecordSession | undefined;
+  // An unreachable printer that answered before is one that went offline during the sync.
+  let answered = false;
   try {
     const identity = await job.api.identify();
+    answered = true;
     const status = await job.api.status();
     const storage = chooseStorage(job.printer, await job.api.storages(), job.destination.storage);
     const gate = gatePrinter(status, storage, job.ignoreState);
@@ -96,7 +107,7 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
       return finish();
     }
     const root = joinPath(job.destination.path, job.prefix);
-    let remote = await walkRemote(job.api, storage.name, root, identity.rules);
+    let remote = await walkRemote(job.api, storage.name, root, identity.rules, job.record?.strings);
     if (job.record) session = await RecordSession.open(job.record, printerKey(identity.serial, job.host), job.printer, job.emit);
     const prepared = session ? await session.prepare(job.api, storage.name, remote, job.source, identity.rules) : undefined;
     if (prepared) remote = prepared.remote;
@@ -112,12 +123,14 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     });
     session?.applyPlan(storage.name, plan.recordChanges);
     const guarded = guardDeletions(plan, job.maxDelete === undefined ? {} : { maxDelete: job.maxDelete });
-    plan = guarded.plan;
     const refusal = guarded.refusal;
+    // Refused deletions are held files like any other: listed, and counted once each.
+    plan = refusal ? { ...guarded.plan, holds: [...guarded.plan.holds, ...refusedHolds(plan, guarded.plan, refusal.code)] } : guarded.plan;
     for (const action of plan.actions) result.planned[action.kind]++;
-    result.problems = plan.problems.length;
-    result.held = plan.holds.length;
+    result.problems = countFiles(plan.problems);
+    result.held = countFiles(plan.holds);
     result.unchanged = plan.unchanged;
+    result.plannedBytes = plan.uploadBytes;
     job.emit({
       type: 'plan',
       printer: job.printer,
@@ -135,15 +148,15 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     if (elsewhere) job.emit({ type: 'warning', printer: job.printer, message: elsewhere });
     if (refusal) {
       job.emit({ type: 'warning', printer: job.printer, message: refusal.message });
-      result.held += refusal.files;
-      // Refused deletions leave the printer out of sync, in a dry run too.
-      if (refusal.code === 'MAX_DELETE') result.problems++;
+      // Refused deletions leave the printer out of sync, in a dry run too (see exitCodeForPrinter).
+      if (refusal.code === 'MAX_DELETE') result.error = { code: 'MAX_DELETE', message: refusal.message };
       result.reason = refusal.message;
     }
     if (!job.go) {
       result.outcome = 'planned';
       return finish();
     }
+    releaseSlot();
     if (job.deadline) {
       const limit = planDeadlineMs(plan.actions, job.deadline.timing);
       job.deadline.arm(limit, `from its plan: ${plan.actions.length} actions, ${formatBytes(plan.uploadBytes)} to send`);
@@ -169,36 +182,59 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     if (executed.stoppedReason) result.reason = executed.stoppedReason;
     result.outcome = executed.interrupted
       ? 'interrupted'
-      : executed.failed > 0 || executed.notRun > 0 || result.problems > 0
-        ? 'failed'
-        : heldOnPurpose(plan.holds)
-          ? 'held'
-          : 'in-sync';
+      : executed.offline
+        ? 'went-offline'
+        : executed.failed > 0 || executed.notRun > 0 || result.problems > 0 || refusal?.code === 'MAX_DELETE'
+          ? 'failed'
+          : heldOnPurpose(plan.holds)
+            ? 'held'
+            : 'in-sync';
     if (result.outcome === 'held' && !result.reason) result.reason = heldReason(plan.holds);
-    if (result.outcome === 'failed' && !result.reason && plan.problems.length > 0) {
-      result.reason = `${plan.problems.length} file(s) cannot be stored on this printer`;
+    if (result.outcome === 'failed' && !result.reason && result.problems > 0) {
+      result.reason = `${result.problems === 1 ? '1 file cannot' : `${result.problems} files cannot`} be stored on this printer`;
     }
     return finish();
   } catch (error) {
     const info = toErrorInfo(error);
     result.error = info;
     result.reason = info.message;
-    result.outcome = job.signal?.aborted
-      ? 'interrupted'
-      : error instanceof PrinterError && (error.kind === 'unreachable' || error.kind === 'auth')
-        ? 'unreachable'
-        : 'failed';
+    result.outcome = job.signal?.aborted ? 'interrupted' : outcomeOfError(error, answered);
     return finish();
   } finally {
+    releaseSlot();
     // Whatever happened, keep what the printer confirmed (a dry run saves nothing).
     await session?.close();
   }
 }
 
+/** How a printer ended when an error stopped its sync. */
+function outcomeOfError(error: unknown, answeredBefore: boolean): PrinterResult['outcome'] {
+  if (!(error instanceof PrinterError)) return 'failed';
+  if (error.kind === 'auth') return 'credentials-refused';
+  if (error.kind === 'not-prusalink') return 'not-prusalink';
+  if (error.kind === 'unreachable') return answeredBefore ? 'went-offline' : 'unreachable';
+  return 'failed';
+}
+
+/** Each path once: a file with two problems is one file that cannot be synced. */
+function countFiles(entries: ReadonlyArray<{ path: string }>): number {
+  return new Set(entries.map((e) => e.path)).size;
+}
+
+/** The file deletions the delete safety took out of the plan, as holds. */
+function refusedHolds(before: PrinterPlan, after: PrinterPlan, code: 'MAX_DELETE' | 'FILES_NOT_STORABLE'): PlanHold[] {
+  const kept = new Set(after.actions.filter((a) => a.kind === 'delete').map((a) => a.path));
+  return before.actions
+    .filter((a) => a.kind === 'delete' && !kept.has(a.path))
+    .map((a) => ({ path: a.path, reason: code === 'MAX_DELETE' ? 'max-delete' : 'deletions-withheld', wouldHave: 'delete' }));
+}
+
 /** What the listing showed under each name, to judge a replacement whose connection broke. */
 function previousCopies(remote: RemoteTree, rules: NameRules): (action: TransferAction) => PreviousCopy | undefined {
-  const byPath = new Map(remote.files.map((f) => [foldName(f.path, rules), f]));
+  // Built on first use: a run with nothing to transfer never needs it.
+  let byPath: Map<string, RemoteTree['files'][number]> | undefined;
   return (action) => {
+    byPath ??= new Map(remote.files.map((f) => [foldName(f.path, rules), f]));
     const file = byPath.get(foldName(action.path, rules));
     if (!file) return undefined;
     return {

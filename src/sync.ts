@@ -1,6 +1,7 @@
 // The one-call flow: config → scan → per printer, all at once: state, walk, plan, (execute) → summary.
 
 import path from 'node:path';
+import { setMaxListeners } from 'node:events';
 import type { FarmConfig, PrinterConfig } from './config/types.js';
 import { loadConfig } from './config/load.js';
 import { selectPrinters } from './config/select.js';
@@ -21,6 +22,12 @@ import { HashCache } from './record/hash.js';
 import type { RecordRun } from './record/session.js';
 import { routePrinters, type PrinterRoute } from './source/routes.js';
 import { DEFAULT_POLL_MS, syncWaitingIfBusy, type WaitPolicy } from './wait-busy.js';
+import { createSlots } from './source/limit.js';
+
+/** Files listed and planned at once across printers: a bound on the run's memory, not on ordinary farms. */
+const PLANNING_BUDGET_FILES = 40_000;
+/** However large the source, this many printers still read and plan at once. */
+const MIN_PLANNING = 4;
 import { configuredSecrets, redactingSink } from './report/inert.js';
 import { linkSignals, uploadDeadlineMs } from './printer/http.js';
 import { PrinterDeadline, type DeadlineTiming } from './execute/printer-deadline.js';
@@ -52,7 +59,7 @@ export interface SyncOptions {
   delete?: boolean;
   /** Seconds of tolerance for the time rule, used for files the sync record does not know (default 60). */
   modifyWindowSec?: number;
-  /** Folder of the sync records (default $XDG_STATE_HOME/link-sync or ~/.local/state/link-sync);
+  /** Folder of the sync records (default: the config's state_dir, else $XDG_STATE_HOME/link-sync or ~/.local/state/link-sync);
    * false: keep no record and judge every file by the time rule. */
   stateDir?: string | false;
   /** Compare every local file's content with the record, whatever its mtime says. */
@@ -96,6 +103,8 @@ export interface RunInputs {
    * config's source, include/exclude and model matching, and -d. */
   routes: PrinterRoute[];
   warnings: string[];
+  /** `state_dir` from the config file, if it sets one. */
+  configStateDir?: string;
 }
 
 /** The limits a printer's deadline is built from (docs/reliability.md, deadlines). */
@@ -142,6 +151,7 @@ export async function prepareRun(options: SyncOptions): Promise<RunInputs> {
     prefix,
     routes: routed.routes,
     warnings: [...(config.warnings ?? []), ...warnings, ...routed.warnings],
+    ...(config.stateDir !== undefined ? { configStateDir: config.stateDir } : {}),
   };
 }
 
@@ -182,14 +192,31 @@ export async function sync(options: SyncOptions): Promise<RunSummary> {
   // A printer or proxy may echo a password or API key in its error text: no event ever carries one.
   const emit: EventSink = redactingSink(options.onEvent ?? (() => {}), configuredSecrets(inputs.printers));
   const dryRun = !options.go;
-  const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? defaultStateDir({ env: options.env ?? process.env }));
+  const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? inputs.configStateDir ?? defaultStateDir({ env: options.env ?? process.env }));
   // Only a run that writes the record takes the lock; a dry run reads it, and saves are atomic renames.
   const lock = stateDir !== undefined && !dryRun ? await acquireStateLock(stateDir) : undefined;
+  const stop = runSignal(options.signal);
   try {
-    return await runPrinters(options, inputs, stateDir, started, emit);
+    return await runPrinters({ ...options, ...(stop.signal ? { signal: stop.signal } : {}) }, inputs, stateDir, started, emit);
   } finally {
+    stop.dispose();
     await lock?.release();
   }
+}
+
+/**
+ * The run's own stop signal, following the caller's with one listener. Every printer's requests
+ * listen to it at once, so it takes any number of listeners (Node would warn past 10: a false
+ * "memory leak" on every farm of 11 printers).
+ */
+function runSignal(outer: AbortSignal | undefined): { signal: AbortSignal | undefined; dispose: () => void } {
+  if (!outer) return { signal: undefined, dispose: () => undefined };
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const abort = (): void => controller.abort(outer.reason);
+  if (outer.aborted) abort();
+  else outer.addEventListener('abort', abort, { once: true });
+  return { signal: controller.signal, dispose: () => outer.removeEventListener('abort', abort) };
 }
 
 async function runPrinters(
@@ -204,7 +231,7 @@ async function runPrinters(
   const record: RecordRun | undefined =
     stateDir === undefined
       ? undefined
-      : { dir: stateDir, go: !dryRun, checksum: options.checksum ?? false, force: options.force ?? false, hashes: new HashCache(), claimed: new Set() };
+      : { dir: stateDir, go: !dryRun, checksum: options.checksum ?? false, force: options.force ?? false, hashes: new HashCache(), claimed: new Set(), strings: new Map() };
   emit({
     type: 'run-start',
     dryRun,
@@ -212,14 +239,16 @@ async function runPrinters(
     source: inputs.source.root,
     files: inputs.source.files.length,
     bytes: inputs.source.files.reduce((sum, f) => sum + f.size, 0),
+    ...(stateDir !== undefined ? { stateDir } : {}),
   });
   const connect = options.connect ?? defaultConnect(options, emit);
+  const planSlots = createSlots(Math.max(MIN_PLANNING, Math.floor(PLANNING_BUDGET_FILES / Math.max(1, inputs.source.files.length))));
   const results = await Promise.all(
     inputs.printers.map(async (printer, index) => {
       // Each printer's requests end at Ctrl-C or at its own deadline, whichever comes first.
       const deadline = printerDeadline(options);
       const link = linkSignals(options.signal, deadline.signal);
-      const job = printerJob(options, inputs, index, connect(printer, link.signal), emit, record, deadline);
+      const job: PrinterJob = { ...printerJob(options, inputs, index, connect(printer, link.signal), emit, record, deadline), planSlots };
       try {
         const result = options.waitBusyMs !== undefined ? await syncWaitingIfBusy(job, waitPolicy(options)) : await syncPrinter(job);
         emit({ type: 'printer-done', result });

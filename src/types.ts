@@ -180,7 +180,10 @@ export interface PlanHold {
     | 'not-listed-by-printer'
     | 'not-a-print-file'
     | 'hidden' // a hidden name: link-sync never sends one, so never deletes one
-    | 'other-destination'; // placed by a sync to another destination (-d) that holds this folder
+    | 'other-destination' // placed by a sync to another destination (-d) that holds this folder
+    // Deletions taken out of the plan by the delete safety (src/plan/safety.ts):
+    | 'max-delete'
+    | 'deletions-withheld';
   /** What the plan would otherwise have done to it. */
   wouldHave: ActionKind;
   /** For 'other-destination': the destination path (in its storage) of the sync that placed the file. */

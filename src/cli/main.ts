@@ -1,13 +1,21 @@
 // main(argv, io) → exit code. Dispatches to a command and turns every error into one clear line.
 
 import type { CliIo } from './io.js';
-import { LinkSyncError } from '../errors.js';
+import { LinkSyncError, UsageError } from '../errors.js';
 import { ExitCode, exitCodeFor } from '../report/exit-codes.js';
 import { inertLine } from '../report/inert.js';
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // `link-sync help [command]` is `link-sync [command] --help`: it prints and starts nothing.
+    if (command === 'help') {
+      const [topic, ...extra] = rest;
+      if (extra.length > 0 || (topic !== undefined && !['simulate', 'demo', 'sync'].includes(topic))) {
+        throw new UsageError(`help: unknown command ${JSON.stringify(topic)}`, { hint: 'commands: simulate, demo; link-sync help lists the sync options' });
+      }
+      return await main(topic === undefined || topic === 'sync' ? ['--help'] : [topic, '--help'], io);
+    }
     // Each command loads only what it needs: a cron run never loads the simulator.
     if (command === 'simulate') return await (await import('./commands/simulate.js')).runSimulate(rest, io);
     if (command === 'demo') return await (await import('./commands/demo.js')).runDemo(rest, io);

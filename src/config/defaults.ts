@@ -1,8 +1,11 @@
 // The reserved `defaults` entry: settings every printer takes unless it sets them itself.
 
-import { defaultsSchema, DEFAULTS_NAME } from './schema.js';
+import { entryCheckers } from './entry-check.js';
 import type { ConfigProblem } from './problems.js';
 import { describeValue, isPlainObject, type RawEntry } from './values.js';
+
+/** The reserved top-level name whose settings apply to every printer. */
+export const DEFAULTS_NAME = 'defaults';
 
 export interface Defaults {
   /** Keys that passed the schema; a broken default is reported once and not merged. */
@@ -35,19 +38,17 @@ export function readDefaults(entries: readonly RawEntry[]): Defaults {
     at(['host'], 'host cannot be a default', 'each printer has its own address: move host under each printer');
     delete values['host'];
   }
-  const parsed = defaultsSchema.safeParse(values);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) {
-          at([key], `unknown key "${key}"`, `defaults take printer keys: ${Object.keys(defaultsSchema.shape).join(', ')}`);
-          delete values[key];
-        }
-      } else {
-        const key = String(issue.path[0] ?? '');
-        at([key], `${key} is not valid (${describeValue(values[key])})`, 'see schema/printers.schema.json');
+  const checker = entryCheckers().defaults;
+  for (const issue of checker.check(values)) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        at([key], `unknown key "${key}"`, `defaults take printer keys: ${checker.keys.join(', ')}`);
         delete values[key];
       }
+    } else {
+      const key = String(issue.path[0] ?? '');
+      at([key], `${key} is not valid (${describeValue(values[key])})`, 'see schema/printers.schema.json');
+      delete values[key];
     }
   }
   return { values, entry, problems };

@@ -1,4 +1,5 @@
-// The shape of printers.yml as a zod schema: the single source for validation and the JSON Schema.
+// The shape of printers.yml as a zod schema: the single source of schema/printers.schema.json, which
+// the loader checks entries against (entry-check.ts). Build and test time only: zod is not loaded on a run.
 
 import * as z from 'zod';
 import { acceptedModelNames } from './models.js';
@@ -101,7 +102,7 @@ export type PrinterEntry = z.infer<typeof printerEntrySchema>;
 /** Keys a printer entry may have, in the order the docs list them. */
 export const PRINTER_KEYS: readonly string[] = Object.keys(printerEntrySchema.shape);
 
-/** The reserved top-level name whose settings apply to every printer. */
+/** The reserved top-level name whose settings apply to every printer (defaults.ts has the same). */
 export const DEFAULTS_NAME = 'defaults';
 
 /** `defaults`: any printer key but host, all optional; a printer's own value wins. */
@@ -120,7 +121,14 @@ const printerWithDefaultsSchema = printerEntrySchema
 
 /** The whole file: `defaults` (optional) and printer name → settings. */
 export const configFileSchema = z
-  .object({ [DEFAULTS_NAME]: defaultsSchema.optional() })
+  .object({
+    [DEFAULTS_NAME]: defaultsSchema.optional(),
+    state_dir: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Folder of the sync records (--state-dir wins over it): ~/ is the home folder, a relative path is taken from this file\'s folder.' }),
+  })
   .catchall(printerWithDefaultsSchema)
   .meta({
     title: 'link-sync printers',

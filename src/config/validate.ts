@@ -1,15 +1,15 @@
 // Validates printer entries: defaults merged in → schema (shape and types) → normalise (model,
 // host, routing keys) → rules, every problem collected with its printer, key and line.
 
-import type { z } from 'zod';
 import { findModel, acceptedModelNames, modelKeys, modelKey } from './models.js';
 import { normaliseHost } from './host.js';
-import { printerEntrySchema, PRINTER_KEYS } from './schema.js';
+import { entryCheckers, type ShapeIssue } from './entry-check.js';
 import { closest } from './suggest.js';
 import { credentialsRule, groupNamesRule, uniqueHostsRule, uniqueNamesRule, type CredentialFields } from './rules.js';
 import type { ConfigProblem } from './problems.js';
 import type { PrinterConfig } from './types.js';
 import { isDefaultsEntry, readDefaults, withDefaults } from './defaults.js';
+import { isStateDirEntry } from './state-dir.js';
 import { routingFields } from './routing.js';
 import { describeValue, isPlainObject, type RawEntry } from './values.js';
 
@@ -47,7 +47,7 @@ export function validateEntries(entries: readonly RawEntry[], env: Env): Validat
   const defaults = readDefaults(entries);
   const problems: ConfigProblem[] = [...defaults.problems];
   let clearSecrets = false;
-  const printerEntries = entries.filter((e) => !isDefaultsEntry(e));
+  const printerEntries = entries.filter((e) => !isDefaultsEntry(e) && !isStateDirEntry(e));
   for (const entry of printerEntries) {
     const found = validateEntry(entry, env, defaults.values, defaults.entry);
     problems.push(...found.problems);
@@ -101,9 +101,8 @@ function validateEntry(
   }
   const value = withDefaults(entry.value, defaults);
 
-  const parsed = printerEntrySchema.safeParse(value);
   const meant = new Set<string>();
-  if (!parsed.success) for (const issue of parsed.error.issues) shapeProblem(issue, value, at, meant);
+  for (const issue of entryCheckers().printer.check(value)) shapeProblem(issue, value, at, meant);
 
   const text = (key: string): string | undefined => (typeof value[key] === 'string' ? (value[key] as string) : undefined);
   const typeText = text('printer_type');
@@ -144,9 +143,9 @@ function validateEntry(
   return { printer, problems, clearSecret };
 }
 
-/** Turns one zod issue into a problem naming the key; values are never quoted (they may be secrets). */
+/** Turns one shape issue into a problem naming the key; values are never quoted (they may be secrets). */
 function shapeProblem(
-  issue: z.core.$ZodIssue,
+  issue: ShapeIssue,
   value: Record<string, unknown>,
   at: (keys: string[], message: string, hint?: string) => void,
   /** Keys found broken or meant (the suggestion for an unknown key). */
@@ -155,10 +154,11 @@ function shapeProblem(
   const key = issue.path.length > 0 ? String(issue.path[0]) : undefined;
   if (key !== undefined) meant.add(key);
   if (issue.code === 'unrecognized_keys') {
+    const known = entryCheckers().printer.keys;
     for (const unknown of issue.keys) {
-      const guess = SYNONYMS[unknown.toLowerCase()] ?? closest(unknown, PRINTER_KEYS);
+      const guess = SYNONYMS[unknown.toLowerCase()] ?? closest(unknown, known);
       if (guess !== undefined) meant.add(guess);
-      at([unknown], `unknown key "${unknown}"`, guess ? `did you mean "${guess}"?` : `known keys: ${PRINTER_KEYS.join(', ')}`);
+      at([unknown], `unknown key "${unknown}"`, guess ? `did you mean "${guess}"?` : `known keys: ${known.join(', ')}`);
     }
     return;
   }

@@ -46,6 +46,8 @@ export interface ExecuteResult {
   stoppedReason?: string;
   interrupted: boolean;
   firstError?: ErrorInfo;
+  /** The printer stopped answering (an action or a state check could not reach it). */
+  offline?: boolean;
 }
 
 
@@ -91,7 +93,10 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
       result.stoppedReason = 'deletions withheld because an action failed on this printer';
       break;
     }
-    const stop = await ctx.recheck().catch((error: unknown) => `state check failed: ${toErrorInfo(error).message}`);
+    const stop = await ctx.recheck().catch((error: unknown) => {
+      if (isUnreachable(error)) result.offline = true;
+      return `state check failed: ${toErrorInfo(error).message}`;
+    });
     if (stop !== undefined) {
       result.notRun += remaining;
       result.stoppedReason = stop;
@@ -113,6 +118,7 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
         continue;
       }
       const err = toErrorInfo(error);
+      if (isUnreachable(error)) result.offline = true;
       result.failed++;
       // A change refused by the scope check is what the printer's result must show (exit 70).
       if (result.firstError === undefined || err.code === 'INTERNAL') result.firstError = err;
@@ -128,6 +134,10 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
   }
   if (result.notRun > 0) reportNotRun(ctx, actions.slice(actions.length - result.notRun), result.stoppedReason);
   return result;
+}
+
+function isUnreachable(error: unknown): boolean {
+  return error instanceof PrinterError && error.kind === 'unreachable';
 }
 
 /** Names what was left undone, so a half-done printer is never a silent one. */

@@ -34,9 +34,12 @@ export function guardScope(api: PrinterApi, scope: RunScope): PrinterApi {
   const check = (verb: string, storage: string, url: string): void => {
     const problem = scopeProblem(storage, url, scope);
     if (problem === undefined) return;
-    throw new InternalError(`refused to ${verb} ${quoteRemoteName(`/${storage}/${url}`)} on printer ${api.name}: ${problem}; the request was not sent`, {
-      hint: 'this is a bug in link-sync or a printer listing that lies; nothing more is changed on this printer; please report it with the command you ran',
-    });
+    throw new InternalError(
+      `refused to ${verb} ${quoteRemoteName(`/${storage}/${url}`)} on printer ${api.name}: ${problem}; the request was not sent`,
+      {
+        hint: 'this is a bug in link-sync or a printer listing that lies; nothing more is changed on this printer; please report it with the command you ran',
+      },
+    );
   };
   return {
     name: api.name,

@@ -29,7 +29,8 @@ export function remoteNameProblem(name: string): string | undefined {
 }
 
 /** The fix for a listing refused by the gate. */
-export const REMOTE_NAME_HINT = 'remove or rename that entry on the printer (from its screen or storage), and check who can reach the printer on the network';
+export const REMOTE_NAME_HINT =
+  'remove or rename that entry on the printer (from its screen or storage), and check who can reach the printer on the network';
 
 /** JSON-quoted with control characters escaped, so a hostile name is shown, never obeyed. */
 export function quoteRemoteName(name: string): string {

@@ -38,7 +38,21 @@ function findEntry(entries: RemoteEntry[], name: string, rules: NameRules): Remo
  * Lists everything under `rootPath` (long names, storage-relative, '' for the storage root).
  * A listing error propagates: a partial tree must never be used to plan deletions.
  */
-export async function walkRemote(api: PrinterApi, storage: string, rootPath: string, rules: NameRules): Promise<RemoteTree> {
+export async function walkRemote(
+  api: PrinterApi,
+  storage: string,
+  rootPath: string,
+  rules: NameRules,
+  /** One copy of each path for all printers of a run (many printers hold the same files). */
+  pool?: Map<string, string>,
+): Promise<RemoteTree> {
+  const shared = (text: string): string => {
+    if (!pool) return text;
+    const known = pool.get(text);
+    if (known !== undefined) return known;
+    pool.set(text, text);
+    return text;
+  };
   const rootSegs = rootPath.split('/').filter((s) => s !== '');
   const root = rootSegs.join('/');
   const missing = (what: string): PrinterError =>
@@ -84,8 +98,8 @@ export async function walkRemote(api: PrinterApi, storage: string, rootPath: str
       const urlKey = `url:${rules.caseInsensitive ? e.urlName.toLowerCase() : e.urlName}`;
       if (seen.has(longKey) || seen.has(urlKey)) continue;
       seen.add(longKey).add(urlKey);
-      const path = join(dir.path, e.name);
-      const urlPath = join(dir.urlPath, e.urlName);
+      const path = shared(join(dir.path, e.name));
+      const urlPath = shared(join(dir.urlPath, e.urlName));
       if (e.type === 'folder') {
         folders.push({ path, urlPath, ...(e.mTimestamp !== undefined ? { mTimestamp: e.mTimestamp } : {}) });
         checkWalkable(api.name, storage, join(root, path), dir.depth + 1);

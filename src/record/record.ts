@@ -46,35 +46,48 @@ export class PrinterRecord {
     for (const { key, entry } of changes.set) this.set(storage, key, entry);
   }
 
-  /** The file's text: keys sorted, so a record that did not change is written byte for byte the same. */
+  /**
+   * The file's text: one line of JSON, keys sorted, so a record that did not change is written byte
+   * for byte the same. Built entry by entry, without a copy of the whole record as objects first.
+   */
   serialize(savedAt: Date): string {
-    const storages: Record<string, Record<string, RecordEntry>> = {};
+    const parts: string[] = [];
     for (const storage of [...this.storages.keys()].sort()) {
       const entries = this.storages.get(storage)!;
       if (entries.size === 0) continue;
-      const out: Record<string, RecordEntry> = {};
+      const lines: string[] = [];
       for (const key of [...entries.keys()].sort()) {
         const e = entries.get(key)!;
-        out[key] = {
-          size: e.size,
-          sha256: e.sha256,
-          mtimeMs: e.mtimeMs,
-          ...(e.mTimestamp !== undefined ? { mTimestamp: e.mTimestamp } : {}),
-          ...(e.unverified ? { unverified: true as const } : {}),
-          ...(e.placedUnder !== undefined ? { placedUnder: e.placedUnder } : {}),
-        };
+        const stamp = e.mTimestamp !== undefined ? `,"mTimestamp":${JSON.stringify(e.mTimestamp)}` : '';
+        const unverified = e.unverified ? ',"unverified":true' : '';
+        const placed = e.placedUnder !== undefined ? `,"placedUnder":${JSON.stringify(e.placedUnder)}` : '';
+        lines.push(`${JSON.stringify(key)}:{"size":${JSON.stringify(e.size)},"sha256":${JSON.stringify(e.sha256)},"mtimeMs":${JSON.stringify(e.mtimeMs)}${stamp}${unverified}${placed}}`);
       }
-      storages[storage] = out;
+      parts.push(`${JSON.stringify(storage)}:{${lines.join(',')}}`);
     }
-    const doc = { format: RECORD_FORMAT, version: RECORD_VERSION, printer: this.key, saved: savedAt.toISOString(), storages };
-    return `${JSON.stringify(doc, null, 1)}\n`;
+    const head = JSON.stringify({ format: RECORD_FORMAT, version: RECORD_VERSION, printer: this.key, saved: savedAt.toISOString() });
+    return `${head.slice(0, -1)},"storages":{${parts.join(',')}}}\n`;
   }
+}
+
+/**
+ * Hands out one copy of each string (paths, hashes) for every printer of a run: 64 records of the
+ * same 10,000 files then hold one set of strings between them, not 64.
+ */
+export type StringPool = Map<string, string>;
+
+export function pooled(pool: StringPool | undefined, text: string): string {
+  if (!pool) return text;
+  const known = pool.get(text);
+  if (known !== undefined) return known;
+  pool.set(text, text);
+  return text;
 }
 
 export type ParseResult = { ok: true; record: PrinterRecord } | { ok: false; problem: string };
 
 /** Reads a record file's text; anything unexpected makes the whole record unusable, with the reason. */
-export function parseRecord(text: string, expectedKey: string): ParseResult {
+export function parseRecord(text: string, expectedKey: string, pool?: StringPool): ParseResult {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -91,13 +104,16 @@ export function parseRecord(text: string, expectedKey: string): ParseResult {
   const rawStorages = doc['storages'];
   if (!isObject(rawStorages)) return { ok: false, problem: 'its "storages" is missing or not an object' };
   const storages = new Map<string, Map<string, RecordEntry>>();
-  for (const [storage, rawEntries] of Object.entries(rawStorages)) {
+  for (const storage of Object.keys(rawStorages)) {
+    const rawEntries = rawStorages[storage];
     if (!isObject(rawEntries)) return { ok: false, problem: `storage "${storage}" is not an object` };
     const entries = new Map<string, RecordEntry>();
-    for (const [key, raw] of Object.entries(rawEntries)) {
-      const entry = toEntry(raw);
+    // for...in rather than Object.entries: a record holds thousands of keys, and no pair arrays are made.
+    for (const key in rawEntries) {
+      const entry = toEntry(rawEntries[key]);
       if (!entry) return { ok: false, problem: `the entry for "${storage}/${key}" is malformed` };
-      entries.set(key, entry);
+      entry.sha256 = pooled(pool, entry.sha256);
+      entries.set(pooled(pool, key), entry);
     }
     storages.set(storage, entries);
   }

@@ -9,7 +9,7 @@ import type { NameRules, RemoteFile, RemoteTree, SourceTree } from '../types.js'
 import type { HashCache } from './hash.js';
 import { recordKey } from './keys.js';
 import { selectPrepass, withSizes } from './prepass.js';
-import type { PrinterRecord } from './record.js';
+import { pooled, type PrinterRecord, type StringPool } from './record.js';
 import { loadRecord, saveRecord } from './store.js';
 import type { RecordChanges } from './types.js';
 
@@ -24,6 +24,10 @@ export interface RecordRun {
   hashes: HashCache;
   /** Printer keys already used in this run: two config entries for one printer must not share a record. */
   claimed: Set<string>;
+  /** Paths and hashes read from the records, one copy each for all printers. */
+  strings?: StringPool;
+  /** Set once the run said that a printer holding files has no record here (said once per run). */
+  missingRecordSaid?: boolean;
 }
 
 /** While uploads are confirmed, save at most this often, so a killed run keeps most of what it did. */
@@ -57,7 +61,7 @@ export class RecordSession {
       return undefined;
     }
     run.claimed.add(key);
-    const loaded = await loadRecord(run.dir, key);
+    const loaded = await loadRecord(run.dir, key, run.strings);
     if (loaded.warning) emit({ type: 'warning', printer, message: loaded.warning });
     return new RecordSession(run, loaded.record, loaded.file, printer, emit);
   }
@@ -71,6 +75,15 @@ export class RecordSession {
     rules: NameRules,
   ): Promise<{ remote: RemoteTree; record: PlanRecord }> {
     const entries = this.record.entries(storage);
+    if (entries.size === 0 && remote.files.length > 0 && this.record.size === 0 && !this.run.missingRecordSaid) {
+      // A wrong state folder (cron's and an interactive run's differ) turns every file into "judge by time".
+      this.run.missingRecordSaid = true;
+      this.emit({
+        type: 'warning',
+        printer: this.printer,
+        message: `no sync record for ${this.printer} in ${this.run.dir}: judging by time; is this the state folder you meant? (set state_dir in the config or --state-dir)`,
+      });
+    }
     const needs = selectPrepass(source, remote, entries, rules, { checksum: this.run.checksum, force: this.run.force, adopt: this.run.go });
     const sizes = new Map<RemoteFile, number>();
     for (const file of needs.statSize) {
@@ -83,7 +96,9 @@ export class RecordSession {
 
   /** Adoptions, refreshes and drops the planner found; only a run with --go keeps them. */
   applyPlan(storage: string, changes: RecordChanges | undefined): void {
-    if (this.run.go && changes) this.record.apply(storage, changes);
+    if (!this.run.go || !changes) return;
+    const pool = this.run.strings;
+    this.record.apply(storage, pool ? { drop: changes.drop, set: changes.set.map(({ key, entry }) => ({ key: pooled(pool, key), entry })) } : changes);
   }
 
   /** What the executor reports back: each confirmed upload and deletion updates the record. */

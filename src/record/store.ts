@@ -5,7 +5,7 @@ import { promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { recordFileName } from './keys.js';
-import { PrinterRecord, parseRecord } from './record.js';
+import { PrinterRecord, parseRecord, type StringPool } from './record.js';
 
 export interface LoadedRecord {
   record: PrinterRecord;
@@ -19,8 +19,9 @@ export function recordPath(dir: string, key: string): string {
   return path.join(dir, recordFileName(key));
 }
 
-/** Loads a printer's record; a missing file is an empty record, never an error. */
-export async function loadRecord(dir: string, key: string): Promise<LoadedRecord> {
+/** Loads a printer's record; a missing file is an empty record, never an error. `pool` shares strings
+ * between the records of one run. */
+export async function loadRecord(dir: string, key: string, pool?: StringPool): Promise<LoadedRecord> {
   const file = recordPath(dir, key);
   let text: string;
   try {
@@ -30,7 +31,7 @@ export async function loadRecord(dir: string, key: string): Promise<LoadedRecord
     if (code === 'ENOENT' || code === 'ENOTDIR') return { record: new PrinterRecord(key), file };
     return { record: new PrinterRecord(key), file, warning: ignored(file, `it cannot be read (${code ?? String(error)})`) };
   }
-  const parsed = parseRecord(text, key);
+  const parsed = parseRecord(text, key, pool);
   if (!parsed.ok) return { record: new PrinterRecord(key), file, warning: ignored(file, parsed.problem) };
   return { record: parsed.record, file };
 }

@@ -27,3 +27,27 @@ export function createLimiter(max: number): Limiter {
       else waiting.push(start);
     });
 }
+
+/** A slot held across several steps: `take()` waits for one of `max` and resolves its release. */
+export type Slots = { take(): Promise<() => void> };
+
+/** Like createLimiter, for work that is not one task: releasing twice frees the slot once. */
+export function createSlots(max: number): Slots {
+  const limit = createLimiter(max);
+  return {
+    take: () =>
+      new Promise<() => void>((resolveTake) => {
+        void limit(
+          () =>
+            new Promise<void>((done) => {
+              let released = false;
+              resolveTake(() => {
+                if (released) return;
+                released = true;
+                done();
+              });
+            }),
+        );
+      }),
+  };
+}

@@ -11,13 +11,20 @@ export type PathProblem = Omit<PlanProblem, 'path'>;
 
 /** Joins POSIX path parts, dropping empty parts and stray slashes: joinPath('a/', '', '/b') = 'a/b'. */
 export function joinPath(...parts: string[]): string {
-  const segments: string[] = [];
+  let out = '';
   for (const part of parts) {
+    if (part === '') continue;
+    // The common case, a part without stray slashes, is appended as it is (joining '' and a clean
+    // path gives that very string, with nothing copied).
+    if (part.charCodeAt(0) !== 47 && part.charCodeAt(part.length - 1) !== 47 && !part.includes('//')) {
+      out = out === '' ? part : `${out}/${part}`;
+      continue;
+    }
     for (const segment of part.split('/')) {
-      if (segment !== '') segments.push(segment);
+      if (segment !== '') out = out === '' ? segment : `${out}/${segment}`;
     }
   }
-  return segments.join('/');
+  return out;
 }
 
 /** Splits a POSIX path into its non-empty segments. */

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/errors.js';
-import { parseConfigText } from '../../src/config/load.js';
+import { parseConfigText } from '../../src/config/parse.js';
 import type { PrinterConfig } from '../../src/config/types.js';
 
 const ENV = { FARM_PW: 'ENV-SECRET-PW', FARM_KEY: 'ENV-SECRET-KEY' };

@@ -48,7 +48,12 @@ describe('guardScope around a real printer', { timeout: 30_000 }, () => {
     const farm = await startFarm([{ name: 'mk4', model: 'MK4' }]);
     const sim = farm.printers[0]!;
     const api = createPrinterApi(
-      { name: 'mk4', printerType: 'MK4', baseUrl: sim.url, auth: { kind: 'digest', username: sim.credentials.username, password: sim.credentials.password } },
+      {
+        name: 'mk4',
+        printerType: 'MK4',
+        baseUrl: sim.url,
+        auth: { kind: 'digest', username: sim.credentials.username, password: sim.credentials.password },
+      },
       { allowSelfSigned: false },
     );
     try {
@@ -58,7 +63,10 @@ describe('guardScope around a real printer', { timeout: 30_000 }, () => {
       sim.clearRequests();
       await assert.rejects(guarded.remove('usb', 'FARM/..\\VICTIM2.GCO'), (error: unknown) => {
         assert.ok(error instanceof InternalError);
-        assert.match(error.message, /^refused to delete "\/usb\/FARM\/\.\.\\\\VICTIM2\.GCO" on printer mk4: its path holds a name holding "\\"; the request was not sent$/);
+        assert.match(
+          error.message,
+          /^refused to delete "\/usb\/FARM\/\.\.\\\\VICTIM2\.GCO" on printer mk4: its path holds a name holding "\\"; the request was not sent$/,
+        );
         return true;
       });
       await assert.rejects(guarded.remove('usb', 'VICTIM2.GCO'), InternalError);
@@ -75,7 +83,22 @@ describe('guardScope around a real printer', { timeout: 30_000 }, () => {
   });
 
   it('a printer that failed on such a refusal exits 70', () => {
-    const result = { printer: 'mk4', outcome: 'failed' as const, planned: emptyCounts(), done: emptyCounts(), failed: 1, notRun: 0, problems: 0, held: 0, unchanged: 0, bytesSent: 0, durationMs: 0, error: { code: 'INTERNAL', message: 'refused to delete ...' } };
+    const result = {
+      printer: 'mk4',
+      outcome: 'failed' as const,
+      planned: emptyCounts(),
+      done: emptyCounts(),
+      failed: 1,
+      notRun: 0,
+      problems: 0,
+      held: 0,
+      unchanged: 0,
+      otherModel: 0,
+      plannedBytes: 0,
+      bytesSent: 0,
+      durationMs: 0,
+      error: { code: 'INTERNAL', message: 'refused to delete ...' },
+    };
     assert.equal(exitCodeForPrinter(result), ExitCode.INTERNAL);
     assert.equal(exitCodeForPrinter({ ...result, outcome: 'held', failed: 0 }), ExitCode.OK);
     assert.equal(exitCodeForPrinter({ ...result, outcome: 'held', failed: 0 }, { failOnBusy: true }), ExitCode.ACTIONS_FAILED);

@@ -26,6 +26,8 @@ export interface CliRunOptions {
   killAfter?: { ms: number; signal: NodeJS.Signals };
   /** Start the built CLI as a child process instead of calling main() here. */
   process?: boolean;
+  /** Start this entry (the bundled CLI) as a child process instead of dist/src/bin.js. Implies `process`. */
+  bin?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface CliRunOptions {
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
   const ownState = options.env && 'XDG_STATE_HOME' in options.env ? undefined : mkdtempSync(path.join(tmpdir(), 'link-sync-state-'));
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...(ownState ? { XDG_STATE_HOME: ownState } : {}), ...options.env };
-  const run = options.process || options.killAfter ? spawnCli(args, env, options) : callMain(args, env, options);
+  const run = options.process || options.killAfter || options.bin ? spawnCli(args, env, options) : callMain(args, env, options);
   return ownState ? run.finally(() => rmSync(ownState, { recursive: true, force: true })) : run;
 }
 
@@ -67,7 +69,7 @@ async function callMain(args: string[], env: Record<string, string | undefined>,
 
 function spawnCli(args: string[], env: Record<string, string | undefined>, options: CliRunOptions): Promise<CliRun> {
   return new Promise<CliRun>((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? binPath, ...args], {
       cwd: options.cwd ?? repoRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,8 +8,15 @@ import type { RecordEntry } from '../../src/record/types.js';
 import type { PrinterPlan } from '../../src/types.js';
 import { BUDDY, PI, POLICY, T, folder, local, remoteFile, remoteOf, sourceOf } from './builders.js';
 
-const entry = (placedUnder?: string): RecordEntry => ({ size: 100, sha256: 'a'.repeat(64), mtimeMs: T * 1000, mTimestamp: T, ...(placedUnder !== undefined ? { placedUnder } : {}) });
-const plan = (input: Partial<PlanInput> & Pick<PlanInput, 'source' | 'remote'>): PrinterPlan => planPrinter({ rules: BUDDY, policy: POLICY, ...input });
+const entry = (placedUnder?: string): RecordEntry => ({
+  size: 100,
+  sha256: 'a'.repeat(64),
+  mtimeMs: T * 1000,
+  mTimestamp: T,
+  ...(placedUnder !== undefined ? { placedUnder } : {}),
+});
+const plan = (input: Partial<PlanInput> & Pick<PlanInput, 'source' | 'remote'>): PrinterPlan =>
+  planPrinter({ rules: BUDDY, policy: POLICY, ...input });
 const actions = (p: PrinterPlan): string[] => p.actions.map((a) => `${a.kind} ${a.path}`);
 
 describe('planner scope', { timeout: 10_000 }, () => {
@@ -34,7 +41,10 @@ describe('planner scope', { timeout: 10_000 }, () => {
       const result = plan({
         rules,
         source: sourceOf(local('a.gcode')),
-        remote: remoteOf({ files: [remoteFile('a.gcode'), remoteFile('.x.gcode'), remoteFile('.trash/b.gcode'), remoteFile('old.gcode')], folders: [folder('.empty')] }),
+        remote: remoteOf({
+          files: [remoteFile('a.gcode'), remoteFile('.x.gcode'), remoteFile('.trash/b.gcode'), remoteFile('old.gcode')],
+          folders: [folder('.empty')],
+        }),
       });
       assert.deepEqual(actions(result), ['delete old.gcode']);
       assert.deepEqual(
@@ -50,7 +60,15 @@ describe('planner scope', { timeout: 10_000 }, () => {
   it('holds deletions of files a sync to a narrower destination placed; --delete-other-destinations deletes them', () => {
     const input = {
       source: sourceOf(local('a.gcode')),
-      remote: remoteOf({ files: [remoteFile('a.gcode'), remoteFile('farm/b.gcode'), remoteFile('farm/sub/c.gcode'), remoteFile('mine.gcode'), remoteFile('old.gcode')] }),
+      remote: remoteOf({
+        files: [
+          remoteFile('a.gcode'),
+          remoteFile('farm/b.gcode'),
+          remoteFile('farm/sub/c.gcode'),
+          remoteFile('mine.gcode'),
+          remoteFile('old.gcode'),
+        ],
+      }),
       destination: '',
       record: {
         entries: new Map([
@@ -72,7 +90,14 @@ describe('planner scope', { timeout: 10_000 }, () => {
       ],
     );
     const flagged = plan({ ...input, policy: { ...POLICY, deleteOtherDestinations: true } });
-    assert.deepEqual(actions(flagged), ['delete farm/b.gcode', 'delete farm/sub/c.gcode', 'delete mine.gcode', 'delete old.gcode', 'rmdir farm/sub', 'rmdir farm']);
+    assert.deepEqual(actions(flagged), [
+      'delete farm/b.gcode',
+      'delete farm/sub/c.gcode',
+      'delete mine.gcode',
+      'delete old.gcode',
+      'rmdir farm/sub',
+      'rmdir farm',
+    ]);
   });
 
   it('a file placed under a wider or the same destination is deleted as usual', () => {
@@ -80,7 +105,13 @@ describe('planner scope', { timeout: 10_000 }, () => {
       source: sourceOf(local('a.gcode')),
       remote: remoteOf({ root: 'farm', files: [remoteFile('a.gcode'), remoteFile('b.gcode'), remoteFile('c.gcode')] }),
       destination: 'farm',
-      record: { entries: new Map([['farm/b.gcode', entry('')], ['farm/c.gcode', entry('farm')]]), hashes: new Map() },
+      record: {
+        entries: new Map([
+          ['farm/b.gcode', entry('')],
+          ['farm/c.gcode', entry('farm')],
+        ]),
+        hashes: new Map(),
+      },
     });
     assert.deepEqual(actions(result), ['delete b.gcode', 'delete c.gcode']);
   });

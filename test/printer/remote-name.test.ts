@@ -28,9 +28,19 @@ describe('remoteNameProblem', T, () => {
     ['x'.repeat(MAX_REMOTE_NAME_UTF16 + 1), /longer/],
     ['é'.repeat(250) + 'ñ'.repeat(150), /longer/],
   ];
-  for (const [name, why] of refused) it(`refuses ${JSON.stringify(name.slice(0, 30))}`, () => assert.match(remoteNameProblem(name) ?? 'accepted', why));
+  for (const [name, why] of refused)
+    it(`refuses ${JSON.stringify(name.slice(0, 30))}`, () => assert.match(remoteNameProblem(name) ?? 'accepted', why));
 
-  const accepted = ['benchy.gcode', 'BENCHY~1.GCO', '.hidden.gcode', '...', 'a..b.gcode', 'Ünïcödé 部品.bgcode', 'x'.repeat(MAX_REMOTE_NAME_UTF16), 'a b+c%20.gcode'];
+  const accepted = [
+    'benchy.gcode',
+    'BENCHY~1.GCO',
+    '.hidden.gcode',
+    '...',
+    'a..b.gcode',
+    'Ünïcödé 部品.bgcode',
+    'x'.repeat(MAX_REMOTE_NAME_UTF16),
+    'a b+c%20.gcode',
+  ];
   for (const name of accepted) it(`accepts ${JSON.stringify(name.slice(0, 30))}`, () => assert.equal(remoteNameProblem(name), undefined));
 
   it('property: every generated name it accepts is one safe path segment; every one it refuses holds a hazard', () => {
@@ -42,7 +52,32 @@ describe('remoteNameProblem', T, () => {
       seed ^= seed << 5;
       return (seed >>> 0) / 0x100000000;
     };
-    const alphabet = ['a', 'Z', '0', '.', '.', '-', '_', ' ', '~', '/', '\\', '\u0000', '\u001b', '\n', '\r', '\u007f', '\u0085', '\ufffd', 'é', '部', '\ud83d\ude00', '\ud800', '%', '+'];
+    const alphabet = [
+      'a',
+      'Z',
+      '0',
+      '.',
+      '.',
+      '-',
+      '_',
+      ' ',
+      '~',
+      '/',
+      '\\',
+      '\u0000',
+      '\u001b',
+      '\n',
+      '\r',
+      '\u007f',
+      '\u0085',
+      '\ufffd',
+      'é',
+      '部',
+      '\ud83d\ude00',
+      '\ud800',
+      '%',
+      '+',
+    ];
     let accepted = 0;
     for (let i = 0; i < 20_000; i++) {
       const length = Math.floor(next() * 8);
@@ -50,11 +85,13 @@ describe('remoteNameProblem', T, () => {
       for (let j = 0; j < length; j++) name += alphabet[Math.floor(next() * alphabet.length)];
       if (next() < 0.01) name += 'x'.repeat(260);
       const problem = remoteNameProblem(name);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the hazards include control characters.
+      const controls = /[/\\\u0000-\u001f\u007f-\u009f\ufffd]/;
       const hazard =
         name === '' ||
         name === '.' ||
         name === '..' ||
-        /[/\\\u0000-\u001f\u007f-\u009f\ufffd]/.test(name) ||
+        controls.test(name) ||
         /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(name) ||
         name.length > MAX_REMOTE_NAME_UTF16;
       assert.equal(problem !== undefined, hazard, `${JSON.stringify(name)}: ${problem ?? 'accepted'}`);
@@ -79,15 +116,23 @@ describe('remoteNameProblem', T, () => {
 
 describe('the gate at the wire', T, () => {
   it('refuses a v1 listing holding a hostile name or display_name', () => {
-    const listing = (entry: object) => ({ type: 'FOLDER', children: [{ name: 'A.GCO', display_name: 'a.gcode', type: 'PRINT_FILE' }, entry] });
-    assert.throws(() => parseListing(listing({ name: '..\\victim2.gcode', display_name: 'old-part.gcode', type: 'PRINT_FILE' }), 'l'), WireError);
+    const listing = (entry: object) => ({
+      type: 'FOLDER',
+      children: [{ name: 'A.GCO', display_name: 'a.gcode', type: 'PRINT_FILE' }, entry],
+    });
+    assert.throws(
+      () => parseListing(listing({ name: '..\\victim2.gcode', display_name: 'old-part.gcode', type: 'PRINT_FILE' }), 'l'),
+      WireError,
+    );
     assert.throws(() => parseListing(listing({ name: 'OK.GCO', display_name: 'x/../y.gcode', type: 'PRINT_FILE' }), 'l'), WireError);
     assert.throws(() => parseListing(listing({ name: '', type: 'FOLDER' }), 'l'), WireError);
     assert.equal(parseListing(listing({ name: '.H.GCO', display_name: '.h.gcode', type: 'PRINT_FILE' }), 'l').length, 2);
   });
 
   it('refuses a legacy tree holding a hostile name or display', () => {
-    const tree = (entry: object) => ({ files: [{ origin: 'usb', path: '/usb', children: [{ name: 'A.GCO', display: 'a.gcode' }, entry] }] });
+    const tree = (entry: object) => ({
+      files: [{ origin: 'usb', path: '/usb', children: [{ name: 'A.GCO', display: 'a.gcode' }, entry] }],
+    });
     assert.throws(() => parseLegacyTree(tree({ name: '..', display: '..' }), 'usb'), WireError);
     assert.throws(() => parseLegacyTree(tree({ name: 'B.GCO', display: 'b\u0000.gcode' }), 'usb'), WireError);
     assert.equal(parseLegacyTree(tree({ name: 'B.GCO', display: 'b.gcode' }), 'usb').entries.length, 2);

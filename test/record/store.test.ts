@@ -109,4 +109,34 @@ describe('record store', { timeout: 10000 }, () => {
     const parsed = parseRecord(a.serialize(when), KEY);
     assert.ok(parsed.ok);
   });
+
+  it('writes one line of JSON, the same document JSON.stringify gives, and reads it back', () => {
+    const record = new PrinterRecord(KEY);
+    record.set('usb', 'farm/b "quoted".gcode', { size: 2, sha256: HASH, mtimeMs: 1.5, mTimestamp: 1700000000 });
+    record.set('usb', 'farm/a.gcode', { size: 1, sha256: HASH, mtimeMs: 1 });
+    record.set('local', 'é/ü.bgcode', { size: 3, sha256: HASH, mtimeMs: 3 });
+    const when = new Date(0);
+    const text = record.serialize(when);
+    assert.equal(text.indexOf('\n'), text.length - 1, 'one line, ending in a newline');
+    const expected = {
+      format: 'link-sync-record',
+      version: 1,
+      printer: KEY,
+      saved: when.toISOString(),
+      storages: {
+        local: { 'é/ü.bgcode': { size: 3, sha256: HASH, mtimeMs: 3 } },
+        usb: { 'farm/a.gcode': { size: 1, sha256: HASH, mtimeMs: 1 }, 'farm/b "quoted".gcode': { size: 2, sha256: HASH, mtimeMs: 1.5, mTimestamp: 1700000000 } },
+      },
+    };
+    assert.equal(text, `${JSON.stringify(expected)}\n`);
+    const pool = new Map<string, string>();
+    const first = parseRecord(text, KEY, pool);
+    const second = parseRecord(text, KEY, pool);
+    assert.ok(first.ok && second.ok);
+    assert.deepEqual(first.record.entries('usb').get('farm/a.gcode'), { size: 1, sha256: HASH, mtimeMs: 1 });
+    // Both records hold the pool's one copy of each path and hash.
+    assert.equal([...first.record.entries('usb').keys()][0], [...second.record.entries('usb').keys()][0]);
+    assert.equal(pool.get(HASH), HASH);
+    assert.ok(pool.has('farm/a.gcode'));
+  });
 });

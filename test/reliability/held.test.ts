@@ -7,7 +7,9 @@ import { ExitCode, exitCodeForSummary } from '../../src/report/exit-codes.js';
 import { gcode } from '../helpers/fixtures.js';
 import { FARM, masterHashes, runSync, startBench, assertMirrors } from './support.js';
 
-test('--ignore-state with the printed file held: "held", not "in-sync"; exit 0, or 1 with --fail-on-busy', { timeout: 60_000 }, async () => {
+test('--ignore-state with the printed file held: "held", not "in-sync"; exit 0, or 1 with --fail-on-busy', {
+  timeout: 60_000,
+}, async () => {
   const bench = await startBench(FARM);
   try {
     const mk4 = bench.printer('mk4-a');

@@ -20,7 +20,12 @@ function assertInScope(p: SimPrinter): void {
   for (const r of p.requests().filter((req) => MUTATING.has(req.method))) {
     const decoded = decodeURIComponent(r.target.split('?')[0]!);
     assert.ok(decoded.toLowerCase().startsWith(root), `${p.name}: ${r.method} ${r.target} is outside ${root}`);
-    assert.ok(!/(^|\/)\.\.?(\/|$)|\\|[\u0000-\u001f]/.test(decoded.slice(root.length)), `${p.name}: ${r.method} ${r.target} leaves its folder`);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a control character in a request path is what must never be sent.
+    const leaves = /(^|\/)\.\.?(\/|$)|\\|[\u0000-\u001f]/;
+    assert.ok(
+      !leaves.test(decoded.slice(root.length)),
+      `${p.name}: ${r.method} ${r.target} leaves its folder`,
+    );
   }
 }
 
@@ -58,20 +63,89 @@ interface Row {
   says: RegExp;
 }
 
-const buddyEntry = (name: string, display: string): Record<string, unknown> => ({ name, display_name: display, type: 'PRINT_FILE', ro: false, m_timestamp: 1_700_000_000 });
-const piEntry = (name: string, display = name): Record<string, unknown> => ({ name, display_name: display, type: 'PRINT_FILE', ro: false, size: 300, m_timestamp: 1_700_000_000 });
+const buddyEntry = (name: string, display: string): Record<string, unknown> => ({
+  name,
+  display_name: display,
+  type: 'PRINT_FILE',
+  ro: false,
+  m_timestamp: 1_700_000_000,
+});
+const piEntry = (name: string, display = name): Record<string, unknown> => ({
+  name,
+  display_name: display,
+  type: 'PRINT_FILE',
+  ro: false,
+  size: 300,
+  m_timestamp: 1_700_000_000,
+});
 
 const ROWS: Row[] = [
-  { id: 'H1', name: 'a backslash climbing out of the folder ("..\\victim2.gcode", shown as old-part.gcode)', on: 'mk4-a', entries: [buddyEntry('..\\victim2.gcode', 'old-part.gcode')], says: /lists an entry with a name holding "\\" \("\.\.\\\\victim2\.gcode"\)/ },
+  {
+    id: 'H1',
+    name: 'a backslash climbing out of the folder ("..\\victim2.gcode", shown as old-part.gcode)',
+    on: 'mk4-a',
+    entries: [buddyEntry('..\\victim2.gcode', 'old-part.gcode')],
+    says: /lists an entry with a name holding "\\" \("\.\.\\\\victim2\.gcode"\)/,
+  },
   { id: 'H2', name: 'the name "."', on: 'mk4-a', entries: [buddyEntry('.', 'current.gcode')], says: /lists an entry with the name "\."/ },
   { id: 'H3', name: 'the name ".."', on: 'mk3s-c', entries: [piEntry('..')], says: /lists an entry with the name "\.\."/ },
-  { id: 'H4', name: 'a name holding "/" ("../../VICTIM2.GCO")', on: 'xl-b', entries: [buddyEntry('../../VICTIM2.GCO', 'victim.gcode')], says: /lists an entry with a name holding "\/"/ },
-  { id: 'H5', name: 'a NUL character', on: 'mk4-a', entries: [buddyEntry('A\u0000B.GCO', 'a\u0000b.gcode')], says: /lists an entry with a name holding a NUL character/ },
-  { id: 'H6', name: 'control characters (ESC, CR)', on: 'mk3s-c', entries: [piEntry('evil\u001b[2J\r.gcode')], says: /lists an entry with a name holding a control character/ },
-  { id: 'H7', name: 'a name that is not valid UTF-8', on: 'mk4-a', raw: [Buffer.concat([Buffer.from('{"name":"BAD'), Buffer.from([0xff, 0xfe]), Buffer.from('.GCO","display_name":"bad'), Buffer.from([0xc3]), Buffer.from('.gcode","type":"PRINT_FILE","ro":false}')])], says: /lists an entry with a name that is not valid UTF-8/ },
+  {
+    id: 'H4',
+    name: 'a name holding "/" ("../../VICTIM2.GCO")',
+    on: 'xl-b',
+    entries: [buddyEntry('../../VICTIM2.GCO', 'victim.gcode')],
+    says: /lists an entry with a name holding "\/"/,
+  },
+  {
+    id: 'H5',
+    name: 'a NUL character',
+    on: 'mk4-a',
+    entries: [buddyEntry('A\u0000B.GCO', 'a\u0000b.gcode')],
+    says: /lists an entry with a name holding a NUL character/,
+  },
+  {
+    id: 'H6',
+    name: 'control characters (ESC, CR)',
+    on: 'mk3s-c',
+    entries: [piEntry('evil\u001b[2J\r.gcode')],
+    says: /lists an entry with a name holding a control character/,
+  },
+  {
+    id: 'H7',
+    name: 'a name that is not valid UTF-8',
+    on: 'mk4-a',
+    raw: [
+      Buffer.concat([
+        Buffer.from('{"name":"BAD'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('.GCO","display_name":"bad'),
+        Buffer.from([0xc3]),
+        Buffer.from('.gcode","type":"PRINT_FILE","ro":false}'),
+      ]),
+    ],
+    says: /lists an entry with a name that is not valid UTF-8/,
+  },
   { id: 'H8', name: 'an empty name', on: 'mk3s-c', entries: [piEntry('')], says: /lists an entry with an empty name/ },
-  { id: 'H9', name: 'a name longer than any file system holds', on: 'xl-b', entries: [buddyEntry('LONG~1.GCO', `${'x'.repeat(300)}.gcode`)], says: /lists an entry with a name longer than any printer file system holds/ },
-  { id: 'H10', name: 'invalid UTF-8 on a Pi, in display_name only', on: 'mk3s-c', raw: [Buffer.concat([Buffer.from('{"name":"ok.gcode","display_name":"o'), Buffer.from([0x80]), Buffer.from('k.gcode","type":"PRINT_FILE","ro":false,"size":3}')])], says: /not valid UTF-8/ },
+  {
+    id: 'H9',
+    name: 'a name longer than any file system holds',
+    on: 'xl-b',
+    entries: [buddyEntry('LONG~1.GCO', `${'x'.repeat(300)}.gcode`)],
+    says: /lists an entry with a name longer than any printer file system holds/,
+  },
+  {
+    id: 'H10',
+    name: 'invalid UTF-8 on a Pi, in display_name only',
+    on: 'mk3s-c',
+    raw: [
+      Buffer.concat([
+        Buffer.from('{"name":"ok.gcode","display_name":"o'),
+        Buffer.from([0x80]),
+        Buffer.from('k.gcode","type":"PRINT_FILE","ro":false,"size":3}'),
+      ]),
+    ],
+    says: /not valid UTF-8/,
+  },
 ];
 
 describe('hostile listings', { timeout: 600_000 }, () => {
@@ -95,7 +169,11 @@ describe('hostile listings', { timeout: 600_000 }, () => {
         assert.equal(result.error?.code, 'PRINTER_PROTOCOL');
         assert.match(result.error?.message ?? '', row.says);
         assert.equal(run.exitCode, ExitCode.ACTIONS_FAILED);
-        assert.deepEqual(liar.requests().filter((r) => MUTATING.has(r.method)), [], 'nothing is changed on the printer whose listing lies');
+        assert.deepEqual(
+          liar.requests().filter((r) => MUTATING.has(r.method)),
+          [],
+          'nothing is changed on the printer whose listing lies',
+        );
         assert.ok(liar.readFile('victim2.gcode'), 'the victim survives');
         assert.ok(liar.readFile('farm/old-part.gcode'), 'deletions there are withheld');
         for (const p of bench().farm.printers) {
@@ -120,7 +198,11 @@ describe('hostile listings', { timeout: 600_000 }, () => {
       mk4.seed('farm/.hidden.gcode', gcode('hidden', 200));
       pi.seed('farm/.hidden.gcode', gcode('hidden', 200));
       // The real extraneous file, listed a second time; and a hidden entry the Buddy never lists itself.
-      mk4.inject({ kind: 'listing-entries', path: farmListing(mk4), entries: [buddyEntry('OLD-PA~1.GCO', 'old-part.gcode'), buddyEntry('HIDDEN~1.GCO', '.hidden.gcode')] });
+      mk4.inject({
+        kind: 'listing-entries',
+        path: farmListing(mk4),
+        entries: [buddyEntry('OLD-PA~1.GCO', 'old-part.gcode'), buddyEntry('HIDDEN~1.GCO', '.hidden.gcode')],
+      });
       pi.inject({ kind: 'listing-entries', path: farmListing(pi), entries: [piEntry('old-part.gcode')] });
       const run = await runSync(bench(), { destination: 'farm' });
       assert.equal(run.exitCode, ExitCode.OK);
@@ -133,7 +215,10 @@ describe('hostile listings', { timeout: 600_000 }, () => {
         assertInScope(p);
       }
       const plan = run.events.find((e) => e.type === 'plan' && e.printer === 'mk4-a');
-      assert.ok(plan?.type === 'plan' && plan.holds.some((h) => h.path === '.hidden.gcode' && h.reason === 'hidden'), 'the hidden file is held, and says why');
+      assert.ok(
+        plan?.type === 'plan' && plan.holds.some((h) => h.path === '.hidden.gcode' && h.reason === 'hidden'),
+        'the hidden file is held, and says why',
+      );
     } finally {
       await current.close();
     }
@@ -156,11 +241,18 @@ describe('hostile listings on the legacy API', { timeout: 120_000 }, () => {
       try {
         for (const p of legacy.farm.printers) p.seed('victim2.gcode', gcode('victim', 400));
         const [mini, pi] = legacy.farm.printers as [SimPrinter, SimPrinter];
-        mini.inject({ kind: 'listing-entries', path: '/api/files', entries: [{ name, display, origin: 'usb', path: `/usb/${name}`, type: 'machinecode' }] });
+        mini.inject({
+          kind: 'listing-entries',
+          path: '/api/files',
+          entries: [{ name, display, origin: 'usb', path: `/usb/${name}`, type: 'machinecode' }],
+        });
         const run = await runSync(legacy, { delete: true });
         assert.equal(run.result('mini-l').outcome, 'failed');
         assert.equal(run.result('mini-l').error?.code, 'PRINTER_PROTOCOL');
-        assert.deepEqual(mini.requests().filter((r) => MUTATING.has(r.method)), []);
+        assert.deepEqual(
+          mini.requests().filter((r) => MUTATING.has(r.method)),
+          [],
+        );
         assert.ok(mini.readFile('victim2.gcode'));
         assert.equal(run.result('mk3s-l').outcome, 'in-sync');
         assert.ok(pi.readFile('benchy.gcode'));
@@ -173,44 +265,55 @@ describe('hostile listings on the legacy API', { timeout: 120_000 }, () => {
 });
 
 describe('the scope check behind the gate', { timeout: 60_000 }, () => {
-  test('H15 a listing that slips past the gate (an API that lies about a URL name): the DELETE outside is never sent; exit 70 naming the path', T, async () => {
-    current = await startBench(FARM.slice(0, 2));
-    try {
-      seedVictims(bench());
-      // Stands for a bug in the gate: the real API, whose farm listing gains an entry the wire never sent.
-      const connect = (printer: Parameters<typeof createPrinterApi>[0]): PrinterApi => {
-        const api = createPrinterApi(printer, { allowSelfSigned: false });
-        if (printer.name !== 'mk4-a') return api;
-        return {
-          name: api.name,
-          identify: () => api.identify(),
-          status: () => api.status(),
-          storages: () => api.storages(),
-          transfer: () => api.transfer(),
-          stat: (storage, url) => api.stat(storage, url),
-          upload: (storage, url, body, options) => api.upload(storage, url, body, options),
-          remove: (storage, url) => api.remove(storage, url),
-          close: () => api.close(),
-          list: async (storage, dirUrl) => {
-            const entries = await api.list(storage, dirUrl);
-            if (entries && dirUrl.toLowerCase() === 'farm') entries.push({ type: 'file', name: 'ghost.gcode', urlName: '..\\VICTIM2.GCO', readOnly: false });
-            return entries;
-          },
+  test(
+    'H15 a listing that slips past the gate (an API that lies about a URL name): the DELETE outside is never sent; exit 70 naming the path',
+    T,
+    async () => {
+      current = await startBench(FARM.slice(0, 2));
+      try {
+        seedVictims(bench());
+        // Stands for a bug in the gate: the real API, whose farm listing gains an entry the wire never sent.
+        const connect = (printer: Parameters<typeof createPrinterApi>[0]): PrinterApi => {
+          const api = createPrinterApi(printer, { allowSelfSigned: false });
+          if (printer.name !== 'mk4-a') return api;
+          return {
+            name: api.name,
+            identify: () => api.identify(),
+            status: () => api.status(),
+            storages: () => api.storages(),
+            transfer: () => api.transfer(),
+            stat: (storage, url) => api.stat(storage, url),
+            upload: (storage, url, body, options) => api.upload(storage, url, body, options),
+            remove: (storage, url) => api.remove(storage, url),
+            close: () => api.close(),
+            list: async (storage, dirUrl) => {
+              const entries = await api.list(storage, dirUrl);
+              if (entries && dirUrl.toLowerCase() === 'farm')
+                entries.push({ type: 'file', name: 'ghost.gcode', urlName: '..\\VICTIM2.GCO', readOnly: false });
+              return entries;
+            },
+          };
         };
-      };
-      const run = await runSync(bench(), { destination: 'farm', connect });
-      const mk4 = bench().printer('mk4-a');
-      const result = run.result('mk4-a');
-      assert.equal(result.outcome, 'failed');
-      assert.equal(result.error?.code, 'INTERNAL');
-      assert.match(result.error?.message ?? '', /^refused to delete "\/usb\/FARM\/\.\.\\\\VICTIM2\.GCO" on printer mk4-a: its path holds a name holding "\\"; the request was not sent$/);
-      assert.equal(run.exitCode, ExitCode.INTERNAL);
-      assert.ok(mk4.readFile('victim2.gcode'), 'the victim survives');
-      assert.ok(!mk4.requests().some((r) => r.method === 'DELETE' && /victim/i.test(decodeURIComponent(r.target))), 'no DELETE of the victim was sent');
-      for (const p of bench().farm.printers) assertInScope(p);
-      assert.equal(run.result('xl-b').outcome, 'in-sync');
-    } finally {
-      await current.close();
-    }
-  });
+        const run = await runSync(bench(), { destination: 'farm', connect });
+        const mk4 = bench().printer('mk4-a');
+        const result = run.result('mk4-a');
+        assert.equal(result.outcome, 'failed');
+        assert.equal(result.error?.code, 'INTERNAL');
+        assert.match(
+          result.error?.message ?? '',
+          /^refused to delete "\/usb\/FARM\/\.\.\\\\VICTIM2\.GCO" on printer mk4-a: its path holds a name holding "\\"; the request was not sent$/,
+        );
+        assert.equal(run.exitCode, ExitCode.INTERNAL);
+        assert.ok(mk4.readFile('victim2.gcode'), 'the victim survives');
+        assert.ok(
+          !mk4.requests().some((r) => r.method === 'DELETE' && /victim/i.test(decodeURIComponent(r.target))),
+          'no DELETE of the victim was sent',
+        );
+        for (const p of bench().farm.printers) assertInScope(p);
+        assert.equal(run.result('xl-b').outcome, 'in-sync');
+      } finally {
+        await current.close();
+      }
+    },
+  );
 });

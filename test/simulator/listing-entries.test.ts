@@ -19,7 +19,13 @@ describe('listing-entries fault', () => {
     p = await startPrinter({ model: 'MK4' });
     p.seed('farm/a.gcode', 'G28\n');
     const raw = Buffer.concat([Buffer.from('{"name":"B'), Buffer.from([0xff]), Buffer.from('.GCO","type":"PRINT_FILE"}')]);
-    p.inject({ kind: 'listing-entries', path: '/api/v1/files/usb/farm', times: 1, entries: [{ name: '..\\victim.gcode', display_name: 'x.gcode', type: 'PRINT_FILE' }], raw: [raw.toString('base64')] });
+    p.inject({
+      kind: 'listing-entries',
+      path: '/api/v1/files/usb/farm',
+      times: 1,
+      entries: [{ name: '..\\victim.gcode', display_name: 'x.gcode', type: 'PRINT_FILE' }],
+      raw: [raw.toString('base64')],
+    });
     assert.equal((await authed(p, 'GET', '/api/v1/files/usb')).body.includes(Buffer.from('victim')), false, 'another listing is unchanged');
     const lying = await authed(p, 'GET', '/api/v1/files/usb/FARM');
     assert.equal(lying.status, 200);
@@ -29,12 +35,21 @@ describe('listing-entries fault', () => {
     assert.match(text, /"name":"\.\.\\\\victim\.gcode"/);
     const again = await authed(p, 'GET', '/api/v1/files/usb/FARM');
     assert.equal(again.body.includes(Buffer.from('victim')), false, 'used up after `times`');
-    assert.deepEqual(p.files().map((f) => f.path), ['farm/a.gcode'], 'the volume is unchanged');
+    assert.deepEqual(
+      p.files().map((f) => f.path),
+      ['farm/a.gcode'],
+      'the volume is unchanged',
+    );
   });
 
   it('is validated when armed through /_sim/faults', T, async () => {
     p = await startPrinter({ model: 'MK3S' });
-    const post = (body: unknown) => fetch(new URL('/_sim/faults', p!.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(new URL('/_sim/faults', p!.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const bad = await post({ kind: 'listing-entries', entries: [] });
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { error: string }).error, /needs a request "path"/);

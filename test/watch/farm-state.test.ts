@@ -49,6 +49,8 @@ test('FarmState follows a sync: plan, upload progress, done, and never holds a p
   const result: PrinterResult = {
     printer: 'a',
     outcome: 'in-sync',
+    otherModel: 0,
+    plannedBytes: 0,
     planned: emptyCounts(),
     done: emptyCounts(),
     failed: 0,

@@ -6,21 +6,20 @@ import { sync } from '../../sync.js';
 import { VERSION } from '../../version.js';
 import { plainReporter } from '../../report/plain.js';
 import { jsonReporter } from '../../report/json.js';
-import { ttyReporter } from '../../report/tty.js';
 import { openLogFile } from '../../report/log-file.js';
 import { fanOut } from '../../report/fan-out.js';
 import { inertSink } from '../../report/inert.js';
 import type { EventSink } from '../../report/events.js';
-import { exitCodeForSummary } from '../../report/exit-codes.js';
-import { defaultStateDir } from '../../record/paths.js';
+import { exitCodeFor, exitCodeForSummary } from '../../report/exit-codes.js';
+import { LinkSyncError } from '../../errors.js';
 
 export async function runSync(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseSyncArgs(argv, io, VERSION);
   if (parsed.kind === 'exit') return parsed.code;
   const o = parsed.options;
-  const reporters = pickReporters(o, io);
-  const stateDir = o.stateDir ?? defaultStateDir({ env: io.env });
-  if (o.verbose && !o.json) io.stdout.write(`Sync record: ${stateDir} (one file per printer)\n`);
+  const reporters = await pickReporters(o, io);
+  let code: number | undefined;
+
   try {
     const summary = await sync({
       config: o.configPath,
@@ -35,7 +34,7 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
       ignoreState: o.ignoreState,
       delete: o.delete,
       modifyWindowSec: o.modifyWindowSec,
-      stateDir,
+      ...(o.stateDir !== undefined ? { stateDir: o.stateDir } : {}),
       checksum: o.checksum,
       force: o.force,
       deleteOtherDestinations: o.deleteOtherDestinations,
@@ -51,9 +50,13 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
       ...(o.waitBusyMs !== undefined ? { waitBusyMs: o.waitBusyMs } : {}),
       ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),
     });
-    return exitCodeForSummary(summary, { failOnBusy: o.failOnBusy });
+    code = exitCodeForSummary(summary, { failOnBusy: o.failOnBusy });
+    return code;
+  } catch (error) {
+    reporters.close(exitCodeFor(error), error instanceof LinkSyncError ? error.toLine() : String(error));
+    throw error;
   } finally {
-    reporters.close();
+    if (code !== undefined) reporters.close(code);
   }
 }
 
@@ -67,14 +70,22 @@ export function wantsLiveView(stream: OutputStream, env: Record<string, string |
   return Boolean(stream.isTTY) && !env['CI'] && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb';
 }
 
-export function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFile'>, io: CliIo): { sink: EventSink; close: () => void } {
+export interface Reporters {
+  sink: EventSink;
+  /** Stops the live view and ends the log file with the run's exit code (and the error that ended it). */
+  close: (exitCode: number, error?: string) => void;
+}
+
+/** The live view is loaded only when it is shown. */
+export async function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFile'> & { verbose?: boolean }, io: CliIo): Promise<Reporters> {
   const sinks: EventSink[] = [];
-  const closers: Array<() => void> = [];
+  const closers: Array<(exitCode: number, error?: string) => void> = [];
   if (o.json) {
     // stdout carries only the event stream; people read the log file or the exit code.
     sinks.push(jsonReporter((line) => io.stdout.write(line)));
   } else if (wantsLiveView(io.stdout, io.env)) {
-    const tty = ttyReporter(io.stdout as OutputStream & NodeJS.WritableStream, { quiet: o.quiet });
+    const { ttyReporter } = await import('../../report/tty.js');
+    const tty = ttyReporter(io.stdout, { quiet: o.quiet, verbose: o.verbose ?? false });
     sinks.push(inertSink(tty.sink));
     closers.push(() => tty.stop());
   } else {
@@ -84,16 +95,23 @@ export function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFil
           out: (line) => io.stdout.write(`${line}\n`),
           err: (line) => io.stderr.write(`${line}\n`),
           quiet: o.quiet,
+          verbose: o.verbose ?? false,
         }),
       ),
     );
   }
   if (o.logFile) {
-    const log = openLogFile(o.logFile);
+    const log = openLogFile(o.logFile, { onWriteError: (message) => io.stderr.write(`link-sync: warning: ${message}\n`) });
     sinks.push(inertSink(log.sink));
-    closers.push(() => log.close());
+    closers.push((exitCode, error) => log.close(exitCode, error));
   }
-  return { sink: fanOut(...sinks), close: () => {
-      for (const close of closers) close();
-    } };
+  let closed = false;
+  return {
+    sink: fanOut(...sinks),
+    close: (exitCode, error) => {
+      if (closed) return;
+      closed = true;
+      for (const close of closers) close(exitCode, error);
+    },
+  };
 }

@@ -80,9 +80,10 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
       ),
     );
   if (o.logFile) {
-    const log = openLogFile(o.logFile);
+    const log = openLogFile(o.logFile, { onWriteError: (message) => io.stderr.write(`link-sync: warning: ${message}\n`) });
     sinks.push(inertSink(log.sink));
-    closers.push(() => log.close());
+    // A stop by signal is a clean end: the log's closing line says exit 0.
+    closers.push(() => log.close(ExitCode.OK));
   }
   let server: FarmServer | undefined;
   try {
