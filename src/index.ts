@@ -1,6 +1,9 @@
 // link-sync as a library: the same flow as the CLI, returning a summary object. Re-exports only.
 
 export { sync, prepareRun, type SyncOptions, type RunInputs } from './sync.js';
+export { farmStatus, statusExitCode, type StatusOptions, type StatusDocument, type PrinterStatusRow, type PendingChanges } from './status.js';
+export { watch, type WatchOptions } from './watch/watch.js';
+export { startFarmServer, type FarmServer } from './farm-page/server.js';
 export { loadConfig } from './config/load.js';
 export { parseConfigText } from './config/parse.js';
 export type { FarmConfig, PrinterConfig, PrinterAuth, PrinterDestination } from './config/types.js';

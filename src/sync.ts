@@ -21,6 +21,7 @@ import { acquireStateLock } from './record/lock.js';
 import { HashCache } from './record/hash.js';
 import type { RecordRun } from './record/session.js';
 import { routePrinters, type PrinterRoute } from './source/routes.js';
+import { DEFAULT_POLL_MS, syncWaitingIfBusy, type WaitPolicy } from './wait-busy.js';
 import { createSlots } from './source/limit.js';
 
 /** Files listed and planned at once across printers: a bound on the run's memory, not on ordinary farms. */
@@ -85,6 +86,10 @@ export interface SyncOptions {
   signal?: AbortSignal;
   /** Builds the PrinterApi for a printer (default: PrusaLink over HTTP); `signal` aborts its requests. */
   connect?: (printer: PrinterConfig, signal?: AbortSignal) => PrinterApi;
+  /** --wait-busy: poll busy printers and sync each once it is free, for at most this long. */
+  waitBusyMs?: number;
+  /** How often a busy printer's state is read while waiting (default 30 s). */
+  pollIntervalMs?: number;
 }
 
 /** Everything about the run that does not depend on the printer. */
@@ -236,60 +241,16 @@ async function runPrinters(
     bytes: inputs.source.files.reduce((sum, f) => sum + f.size, 0),
     ...(stateDir !== undefined ? { stateDir } : {}),
   });
-  const retries = options.retries ?? DEFAULT_RETRY_POLICY.retries;
-  const connect = options.connect ?? ((printer: PrinterConfig, signal?: AbortSignal) =>
-    createPrinterApi(printer, {
-      allowSelfSigned: options.allowSelfSigned ?? false,
-      retry: { ...DEFAULT_RETRY_POLICY, retries, baseDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs },
-      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-      ...(signal ? { signal } : {}),
-      ...(options.verbose
-        ? { onExchange: (n: ExchangeNotice) => emit({ type: 'request', ...n }) }
-        : {}),
-      onRetry: (n) =>
-        emit({
-          type: 'warning',
-          printer: n.printer,
-          message: `${n.what}: ${n.reason}; retry ${n.retry} of ${n.retries} in ${(n.delayMs / 1000).toFixed(1)} s`,
-        }),
-    }));
+  const connect = options.connect ?? defaultConnect(options, emit);
   const planSlots = createSlots(Math.max(MIN_PLANNING, Math.floor(PLANNING_BUDGET_FILES / Math.max(1, inputs.source.files.length))));
-  const timing = deadlineTiming(options, retries);
   const results = await Promise.all(
     inputs.printers.map(async (printer, index) => {
-      const route = inputs.routes[index];
       // Each printer's requests end at Ctrl-C or at its own deadline, whichever comes first.
-      const deadline = new PrinterDeadline(timing);
+      const deadline = printerDeadline(options);
       const link = linkSignals(options.signal, deadline.signal);
-      const job: PrinterJob = {
-        printer: printer.name,
-        api: connect(printer, link.signal),
-        deadline,
-        ...(options.timeouts?.stallMs !== undefined ? { stallMs: options.timeouts.stallMs } : {}),
-        source: route?.source ?? inputs.source,
-        destination: route?.destination ?? inputs.destination,
-        prefix: route?.prefix ?? inputs.prefix,
-        ...(route && route.skipped.length > 0 ? { skipped: route.skipped } : {}),
-        go: !dryRun,
-        verbose: options.verbose ?? false,
-        ignoreState: options.ignoreState ?? false,
-        policy: {
-          modifyWindowSec: options.modifyWindowSec ?? 60,
-          deleteExtraneous: options.delete ?? true,
-          checksum: options.checksum ?? false,
-          force: options.force ?? false,
-          deleteOtherDestinations: options.deleteOtherDestinations ?? false,
-        },
-        emit,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.maxDelete !== undefined ? { maxDelete: options.maxDelete } : {}),
-        uploadResends: retries,
-        host: printer.baseUrl,
-        ...(record ? { record } : {}),
-        planSlots,
-      };
+      const job: PrinterJob = { ...printerJob(options, inputs, index, connect(printer, link.signal), emit, record, deadline), planSlots };
       try {
-        const result = await syncPrinter(job);
+        const result = options.waitBusyMs !== undefined ? await syncWaitingIfBusy(job, waitPolicy(options)) : await syncPrinter(job);
         emit({ type: 'printer-done', result });
         return result;
       } finally {
@@ -306,4 +267,81 @@ async function runPrinters(
   };
   emit({ type: 'run-done', summary });
   return summary;
+}
+
+/** Builds the PrinterApi of a printer as a sync does: retries, timeouts, Ctrl-C, --verbose requests. */
+export function defaultConnect(
+  options: SyncOptions,
+  emit: EventSink,
+  /** True while a printer's retries need not be reported (watch's state polls, which back off themselves). */
+  quietRetries: (printer: string) => boolean = () => false,
+): (printer: PrinterConfig, signal?: AbortSignal) => PrinterApi {
+  const retries = options.retries ?? DEFAULT_RETRY_POLICY.retries;
+  return (printer: PrinterConfig, signal?: AbortSignal) =>
+    createPrinterApi(printer, {
+      allowSelfSigned: options.allowSelfSigned ?? false,
+      retry: { ...DEFAULT_RETRY_POLICY, retries, baseDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs },
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(signal ? { signal } : {}),
+      ...(options.verbose
+        ? { onExchange: (n: ExchangeNotice) => emit({ type: 'request', ...n }) }
+        : {}),
+      onRetry: (n) => {
+        if (quietRetries(n.printer)) return;
+        emit({
+          type: 'warning',
+          printer: n.printer,
+          message: `${n.what}: ${n.reason}; retry ${n.retry} of ${n.retries} in ${(n.delayMs / 1000).toFixed(1)} s`,
+        });
+      },
+    });
+}
+
+/** One printer's part of a run, with the run's flags: what `sync`, `status -s` and `watch` hand to syncPrinter. */
+export function printerJob(
+  options: SyncOptions,
+  inputs: RunInputs,
+  index: number,
+  api: PrinterApi,
+  emit: EventSink,
+  record: RecordRun | undefined,
+  deadline?: PrinterDeadline,
+): PrinterJob {
+  const printer = inputs.printers[index]!;
+  const route = inputs.routes[index];
+  return {
+    printer: printer.name,
+    api,
+    ...(deadline ? { deadline } : {}),
+    ...(options.timeouts?.stallMs !== undefined ? { stallMs: options.timeouts.stallMs } : {}),
+    source: route?.source ?? inputs.source,
+    destination: route?.destination ?? inputs.destination,
+    prefix: route?.prefix ?? inputs.prefix,
+    ...(route && route.skipped.length > 0 ? { skipped: route.skipped } : {}),
+    go: options.go ?? false,
+    verbose: options.verbose ?? false,
+    ignoreState: options.ignoreState ?? false,
+    policy: {
+      modifyWindowSec: options.modifyWindowSec ?? 60,
+      deleteExtraneous: options.delete ?? true,
+      checksum: options.checksum ?? false,
+      force: options.force ?? false,
+      deleteOtherDestinations: options.deleteOtherDestinations ?? false,
+    },
+    emit,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.maxDelete !== undefined ? { maxDelete: options.maxDelete } : {}),
+    uploadResends: options.retries ?? DEFAULT_RETRY_POLICY.retries,
+    host: printer.baseUrl,
+    ...(record ? { record } : {}),
+  };
+}
+
+/** A printer's overall deadline for one sync, from the run's timeouts and retries (armed by syncPrinter). */
+export function printerDeadline(options: SyncOptions): PrinterDeadline {
+  return new PrinterDeadline(deadlineTiming(options, options.retries ?? DEFAULT_RETRY_POLICY.retries));
+}
+
+function waitPolicy(options: SyncOptions): WaitPolicy {
+  return { waitMs: options.waitBusyMs ?? 0, pollMs: options.pollIntervalMs ?? DEFAULT_POLL_MS };
 }

@@ -73,6 +73,10 @@ export interface RemoteTree {
 export interface PrintedFile {
   /** Candidate storage-relative paths (long and/or short), any of which names the printed file. */
   paths: string[];
+  /** The file's long name as the printer shows it, for display only. */
+  displayName?: string;
+  /** Job progress in percent, as the printer reports it. */
+  progress?: number;
 }
 
 /** What the printer says about itself right now. */
@@ -91,6 +95,8 @@ export interface StorageInfo {
   name: string;
   available: boolean;
   readOnly: boolean;
+  /** Free bytes, when the printer tells (PrusaLink on a Pi does, Buddy does not). */
+  freeSpace?: number;
 }
 
 /** Which PrusaLink implementation a printer runs. */

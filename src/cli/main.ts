@@ -19,6 +19,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // Each command loads only what it needs: a cron run never loads the simulator.
     if (command === 'simulate') return await (await import('./commands/simulate.js')).runSimulate(rest, io);
     if (command === 'demo') return await (await import('./commands/demo.js')).runDemo(rest, io);
+    if (command === 'status') return await (await import('./commands/status.js')).runStatus(rest, io);
+    if (command === 'watch') return await (await import('./commands/watch.js')).runWatch(rest, io);
     return await (await import('./commands/sync.js')).runSync(argv, io);
   } catch (error) {
     const code = exitCodeFor(error);

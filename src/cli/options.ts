@@ -59,6 +59,22 @@ export interface SyncCliOptions {
   force: boolean;
   /** --delete-other-destinations: also delete files a sync to another -d placed. */
   deleteOtherDestinations: boolean;
+  /** --wait-busy: how long to wait for busy printers to become free. */
+  waitBusyMs?: number;
+  /** --interval (or the hidden --poll-ms, for tests): time between state reads of a waiting printer. */
+  pollIntervalMs?: number;
+}
+
+/** Extra flags a command built on the sync flags adds (watch), and a place to read them back. */
+export interface CommandExtension {
+  name: string;
+  usage: string;
+  description: string;
+  /** Text after the options in --help (examples, exit codes). */
+  footer: string;
+  extend(command: Command): void;
+  /** Reads the extension's flags from commander's values; throws UsageError. */
+  read(raw: Record<string, unknown>): void;
 }
 
 export type SyncArgsResult = { kind: 'run'; options: SyncCliOptions } | { kind: 'exit'; code: typeof ExitCode.OK };
@@ -67,8 +83,22 @@ const USAGE = '[-c CONFIG] [-p NAME ...] [-x NAME ...] -s SOURCE [-d DESTINATION
 const HELP_HINT = 'see link-sync --help';
 
 /** Parses the arguments after the program name. Throws UsageError for anything it cannot accept. */
-export function parseSyncArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' | 'env' | 'cwd'>, version: string): SyncArgsResult {
-  const program = buildCommand(io, version);
+export function parseSyncArgs(
+  argv: readonly string[],
+  io: Pick<CliIo, 'stdout' | 'env' | 'cwd'>,
+  version: string,
+  extension?: CommandExtension,
+): SyncArgsResult {
+  const program = buildCommand(io, version, extension?.footer ?? HELP_FOOTER);
+  if (extension) {
+    program.name(`link-sync ${extension.name}`).usage(extension.usage).description(extension.description);
+    extension.extend(program);
+  } else {
+    program
+      .option('--wait-busy <DURATION>', 'wait up to this long (e.g. 2h, 30m, 90s) for busy printers, and sync each as soon as it is free', parseDuration)
+      .option('--interval <SECONDS>', 'with --wait-busy: read a busy printer\'s state this often (5 to 3600, default 30)', parseInterval);
+  }
+  program.addOption(new Option('--poll-ms <MS>', 'polling interval in ms without the 5 s floor (tests only)').argParser(parseCount).hideHelp());
   try {
     program.parse([...argv], { from: 'user' });
   } catch (error) {
@@ -83,7 +113,13 @@ export function parseSyncArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' 
       hint: `every value belongs to an option (e.g. -s FOLDER); quote paths with spaces; ${HELP_HINT}`,
     });
   }
-  return { kind: 'run', options: toOptions(program.opts<RawOptions>(), io) };
+  const raw = program.opts<RawOptions>();
+  const options = toOptions(raw, io);
+  if (extension) extension.read(raw as unknown as Record<string, unknown>);
+  else if (raw.interval !== undefined && raw.waitBusy === undefined) {
+    throw new UsageError('--interval is only used with --wait-busy', { hint: `add --wait-busy DURATION, or drop --interval; ${HELP_HINT}` });
+  }
+  return { kind: 'run', options };
 }
 
 interface RawOptions {
@@ -112,6 +148,9 @@ interface RawOptions {
   checksum?: boolean;
   force?: boolean;
   matchModel?: boolean;
+  waitBusy?: number;
+  interval?: number;
+  pollMs?: number;
   deleteOtherDestinations?: boolean;
 }
 
@@ -162,6 +201,8 @@ function toOptions(given: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOp
     ...(raw.stateDir !== undefined ? { stateDir: nonEmptyPath(raw.stateDir, '--state-dir', io.cwd, home) } : {}),
     checksum: Boolean(raw.checksum),
     force: Boolean(raw.force),
+    ...(raw.waitBusy !== undefined ? { waitBusyMs: raw.waitBusy } : {}),
+    ...(raw.pollMs !== undefined ? { pollIntervalMs: raw.pollMs } : raw.interval !== undefined ? { pollIntervalMs: raw.interval * 1000 } : {}),
     deleteOtherDestinations: Boolean(raw.deleteOtherDestinations),
   };
 }
@@ -176,7 +217,7 @@ function nonEmptyNames(names: string[], flag: string): string[] {
   return names;
 }
 
-function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
+function buildCommand(io: Pick<CliIo, 'stdout'>, version: string, footer: string): Command {
   return new Command('link-sync')
     .usage(USAGE)
     .description('Mirror a local folder of print files (.gcode, .bgcode) onto Prusa printers over PrusaLink.\nDry run unless -g is given.')
@@ -220,10 +261,10 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
     .option('--log-file <PATH>', 'Append the plain lines, each stamped with the time, to PATH (for cron).')
     .option('--fail-on-busy', 'Exit 1 when a busy printer was left alone (by default that is reported, not a failure).')
     .version(version, '--version', 'print the version')
-    .addHelpText('after', HELP_FOOTER);
+    .addHelpText('after', footer);
 }
 
-function parseCount(value: string): number {
+export function parseCount(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number, 0 or more');
   return Number(value);
 }
@@ -247,6 +288,32 @@ function parseRetryDelay(value: string): number {
 function parseSeconds(value: string): number {
   if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError('must be a non-negative number of seconds');
   return Number(value);
+}
+
+/** Longest --wait-busy: a week; a longer wait is a typo more often than a plan. */
+const MAX_WAIT_MS = 7 * 24 * 3600 * 1000;
+const DURATION_UNITS: Record<string, number> = { h: 3600_000, m: 60_000, s: 1000, ms: 1 };
+
+/** "2h", "30m", "90s", "1h30m", "45" (seconds) → ms. */
+export function parseDuration(value: string): number {
+  const text = value.trim().toLowerCase();
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)?/g)];
+  if (text === '' || parts.map((p) => p[0]).join('') !== text || (parts.length > 1 && parts.some((p) => p[2] === undefined))) {
+    throw new InvalidArgumentError('must be a duration such as 2h, 30m, 90s or 1h30m');
+  }
+  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNITS[p[2] ?? 's']!, 0);
+  if (ms <= 0) throw new InvalidArgumentError('must be more than 0');
+  if (ms > MAX_WAIT_MS) throw new InvalidArgumentError('must be at most a week (168h)');
+  return Math.round(ms);
+}
+
+/** Printers are never polled faster than every 5 s (weak boards); more than an hour is a typo. */
+export function parseInterval(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError('must be a number of seconds from 5 to 3600');
+  const seconds = Number(value);
+  if (seconds < 5) throw new InvalidArgumentError('must be at least 5 seconds: printers are never polled faster');
+  if (seconds > 3600) throw new InvalidArgumentError('must be at most 3600 seconds (an hour)');
+  return seconds;
 }
 
 /** Commander's text, minus its "error: " prefix, on one line, with our hint. */

@@ -22,6 +22,14 @@ export interface ActionInfo {
   targetShort?: string;
 }
 
+/** What a printer prints, for display. */
+export interface JobInfo {
+  /** The printed file's name, when the printer says. */
+  file?: string;
+  /** Percent, when the printer says. */
+  progress?: number;
+}
+
 /** How one printer ended. */
 export type PrinterOutcome =
   | 'in-sync' // --go: every planned action done (or nothing to do)
@@ -111,6 +119,10 @@ export type SyncEvent =
   /** --verbose only: one request on the wire. */
   | { type: 'request'; printer: string; method: string; target: string; status: number | string; durationMs: number }
   | { type: 'printer-done'; result: PrinterResult }
+  /** --wait-busy and watch: a printer's state changed (UNREACHABLE when it stopped answering). */
+  | { type: 'printer-state'; printer: string; state: string; previous?: string; job?: JobInfo; error?: ErrorInfo }
+  /** watch: the master folder changed and settled; printers get the new files when they are free. */
+  | { type: 'source-changed'; source: string; files: number; bytes: number }
   | { type: 'run-done'; summary: RunSummary };
 
 export type EventSink = (event: SyncEvent) => void;

@@ -131,9 +131,21 @@ export function linesFor(event: SyncEvent): Line[] {
       return [{ text: `warning: ${event.printer ? `${event.printer}: ` : ''}${event.message}`, error: true, warning: true }];
     case 'printer-done':
       return printerLines(event.result);
+    case 'printer-state':
+      return [stateLine(event)];
+    case 'source-changed':
+      return [{ text: `Source changed: ${event.source} now holds ${plural(event.files, 'print file')} (${formatBytes(event.bytes)}).` }];
     case 'run-done':
       return ['', ...summaryLines(event.summary)].map((text) => ({ text, summary: true }));
   }
+}
+
+function stateLine(event: Extract<SyncEvent, { type: 'printer-state' }>): Line {
+  const was = event.previous ? `${event.previous} → ` : '';
+  if (event.error) return { text: `${event.printer}: ${was}${event.state}: ${about(event.printer, event.error.message)}`, error: true };
+  const file = event.job?.file ? ` ${event.job.file}` : '';
+  const progress = event.job?.progress !== undefined ? ` (${Math.round(event.job.progress)}%)` : '';
+  return { text: `${event.printer}: ${was}${event.state}${file}${progress}` };
 }
 
 /** How one printer ended, with its reason; a planned printer says nothing (the summary has it). */

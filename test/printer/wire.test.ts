@@ -44,13 +44,13 @@ test('normalises storage lists from both implementations', T, () => {
   assert.deepEqual(parseStorageList(buddy), [{ name: 'usb', available: true, readOnly: false }]);
   const pi = {
     storage_list: [
-      { type: 'LOCAL', path: '/local', available: true, read_only: false, name: 'PrusaLink gcodes' },
+      { type: 'LOCAL', path: '/local', available: true, read_only: false, name: 'PrusaLink gcodes', free_space: 5120000000 },
       { type: 'SDCARD', path: '/sdcard', available: false },
       { type: 'LOCAL', path: 'old', ro: true },
     ],
   };
   assert.deepEqual(parseStorageList(pi), [
-    { name: 'local', available: true, readOnly: false },
+    { name: 'local', available: true, readOnly: false, freeSpace: 5120000000 },
     { name: 'sdcard', available: false, readOnly: false },
     { name: 'old', available: true, readOnly: true },
   ]);
@@ -64,7 +64,7 @@ test('reads the state, a running transfer and the job flag from the status', T, 
     transfer: { id: 9, transferred: 100 },
     storage: { path: '/usb/', name: 'usb', read_only: false },
   });
-  assert.deepEqual(buddy, { state: 'PRINTING', transferRunning: true, hasJob: true, storages: ['usb'] });
+  assert.deepEqual(buddy, { state: 'PRINTING', transferRunning: true, hasJob: true, jobProgress: 10, storages: ['usb'] });
   const pi = parseStatus({
     printer: { state: 'idle' },
     storage: [{ path: '/local', name: 'PrusaLink gcodes', read_only: false }, { path: '/sdcard', name: 'SD Card', read_only: true }],

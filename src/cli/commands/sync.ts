@@ -47,6 +47,8 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
       onEvent: reporters.sink,
       verbose: o.verbose,
       signal: io.signal,
+      ...(o.waitBusyMs !== undefined ? { waitBusyMs: o.waitBusyMs } : {}),
+      ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),
     });
     code = exitCodeForSummary(summary, { failOnBusy: o.failOnBusy });
     return code;

@@ -86,13 +86,19 @@ export class PrusaLinkV1 implements PrinterApi {
     const status: PrinterStatus = { state: s.state, transferRunning: s.transferRunning };
     if (!s.hasJob) return status;
     const res = await this.send({ method: 'GET', target: '/api/v1/job', what: 'reading the job' });
+    const progress = s.jobProgress !== undefined ? { progress: s.jobProgress } : {};
     if (res.status === 204) {
       // The job ended between the two requests; say "a job, file unknown" to stay on the safe side.
-      status.printing = { paths: [] };
+      status.printing = { paths: [], ...progress };
       return status;
     }
     const file = parseWith(this.name, 'reading the job', parseJobFile, this.json(res, 'reading the job'));
-    status.printing = { paths: file ? printedPaths(file, [...s.storages, ...KNOWN_STORAGES]) : [] };
+    const displayName = file?.displayName ?? file?.name;
+    status.printing = {
+      paths: file ? printedPaths(file, [...s.storages, ...KNOWN_STORAGES]) : [],
+      ...(displayName !== undefined ? { displayName } : {}),
+      ...progress,
+    };
     return status;
   }
 

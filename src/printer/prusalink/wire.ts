@@ -83,7 +83,8 @@ function storageEntry(o: Obj): StorageInfo | undefined {
   const name = path !== undefined ? storageSegment(path) : str(o['name'])?.toLowerCase();
   if (!name) return undefined;
   const available = o['available'];
-  return { name, available: available === undefined ? true : available === true, readOnly: readOnly(o) };
+  const free = num(o['free_space']);
+  return { name, available: available === undefined ? true : available === true, readOnly: readOnly(o), ...(free !== undefined ? { freeSpace: free } : {}) };
 }
 
 /** /api/v1/storage: `storage_list` entries; the URL segment comes from `path`, not `name`. */
@@ -98,6 +99,8 @@ export interface StatusInfo {
   state: string;
   transferRunning: boolean;
   hasJob: boolean;
+  /** The job's progress in percent, when a job exists and the printer tells. */
+  jobProgress?: number;
   /** Storage URL segments named in the status (Buddy: one object, Pi: an array). */
   storages: string[];
 }
@@ -109,10 +112,13 @@ export function parseStatus(body: unknown): StatusInfo {
   const rawStorage = o['storage'];
   const storageList = Array.isArray(rawStorage) ? rawStorage : rawStorage === undefined ? [] : [rawStorage];
   const storages = storageList.filter(isObj).flatMap((e) => storageEntry(e)?.name ?? []);
+  const job = o['job'];
+  const progress = isObj(job) ? num(job['progress']) : undefined;
   return {
     state,
     transferRunning: isObj(o['transfer']),
-    hasJob: isObj(o['job']),
+    hasJob: isObj(job),
+    ...(progress !== undefined ? { jobProgress: progress } : {}),
     storages,
   };
 }

@@ -1,0 +1,184 @@
+// One printer under `watch`: poll its state gently, sync it whenever it is free and has not had the
+// current master yet, back off while it does not answer or a sync fails. Never throws.
+
+import type { PrinterConfig } from '../config/types.js';
+import type { PrinterApi } from '../printer/api.js';
+import type { PrinterStatus } from '../types.js';
+import type { EventSink, PrinterResult } from '../report/events.js';
+import { toErrorInfo } from '../report/error-info.js';
+import { InternalError } from '../errors.js';
+import { printerDeadline, printerJob, type SyncOptions } from '../sync.js';
+import { linkSignals } from '../printer/http.js';
+import { syncPrinter } from '../sync-printer.js';
+import { applyPlan, readPrinter, type PrinterStatusRow } from '../status.js';
+import { isFree, jobInfo } from '../wait-busy.js';
+import type { HashCache } from '../record/hash.js';
+import type { RecordRun } from '../record/session.js';
+import type { MasterSnapshot, MasterWatch } from './master.js';
+import type { FarmState } from './farm-state.js';
+import { abortableSleep } from './sleep.js';
+
+export interface PrinterLoopContext {
+  options: SyncOptions;
+  master: MasterWatch;
+  farm: FarmState;
+  emit: EventSink;
+  /** Time between two state reads. */
+  pollMs: number;
+  /** Longest wait between attempts at a printer that does not answer or whose sync failed. */
+  maxBackoffMs: number;
+  stateDir: string | undefined;
+  /** The hash cache of the current master version (a new one per version, so it never grows old entries). */
+  hashes: () => HashCache;
+  signal: AbortSignal;
+  /** A PrinterApi for one sync, whose requests end when `signal` aborts. */
+  connect: (printer: PrinterConfig, signal?: AbortSignal) => PrinterApi;
+}
+
+export class PrinterLoop {
+  /** The master version this printer last got (or, in a dry run, was shown); 0: none yet. */
+  private syncedVersion = 0;
+  private lastState: string | undefined;
+  private readonly wake: { onWake?: () => void } = {};
+  /** The printer's last sync result, for the closing summary. */
+  lastResult: PrinterResult | undefined;
+
+  constructor(
+    private readonly printer: PrinterConfig,
+    private readonly api: PrinterApi,
+    private readonly ctx: PrinterLoopContext,
+  ) {}
+
+  /** Ends a wait early: the master changed, so a free printer need not wait for its next poll. */
+  nudge(): void {
+    this.wake.onWake?.();
+  }
+
+  async run(): Promise<void> {
+    const { ctx } = this;
+    const name = this.printer.name;
+    // A first full read: free space and last sync for the page; failures show there and in the poll below.
+    ctx.farm.setRow(await readPrinter(this.printer, this.api, (row) => this.previewBusy(row), ctx.stateDir));
+    let backoff = ctx.pollMs;
+    while (!ctx.signal.aborted) {
+      let wait = ctx.pollMs;
+      try {
+        const status = await this.api.status();
+        this.noteState(status);
+        backoff = ctx.pollMs;
+        const snapshot = ctx.master.snapshot;
+        // --ignore-state syncs busy printers too (never the printed file), as a sync does.
+        if (!isFree(status) && !ctx.options.ignoreState) ctx.farm.setActivity(name, 'waiting until it is free');
+        else if (!snapshot) ctx.farm.setActivity(name, 'waiting for the source folder to settle');
+        else if (snapshot.version === this.syncedVersion) ctx.farm.setActivity(name, ctx.options.go ? 'in sync' : 'watching (dry run)');
+        else {
+          ctx.farm.setActivity(name, ctx.options.go ? 'syncing' : 'planning');
+          const result = await this.syncOnce(snapshot);
+          if (ctx.signal.aborted) break;
+          if (settles(result)) {
+            this.syncedVersion = snapshot.version;
+            ctx.farm.setActivity(name, ctx.options.go ? 'in sync' : 'watching (dry run)');
+          } else if (result.outcome !== 'skipped') {
+            wait = backoff;
+            backoff = Math.min(backoff * 2, ctx.maxBackoffMs);
+            ctx.farm.setActivity(name, `retrying in ${Math.round(wait / 1000)} s`);
+          }
+        }
+      } catch (error) {
+        if (ctx.signal.aborted) break;
+        this.noteUnreachable(error);
+        wait = backoff;
+        backoff = Math.min(backoff * 2, ctx.maxBackoffMs);
+        ctx.farm.setActivity(name, `retrying in ${Math.round(wait / 1000)} s`);
+      }
+      await abortableSleep(wait, ctx.signal, this.wake);
+    }
+  }
+
+  /** A busy printer's pending changes, for the page, from a dry run that leaves the printed file alone. */
+  private async previewBusy(row: PrinterStatusRow): Promise<void> {
+    const snapshot = this.ctx.master.snapshot;
+    if (!snapshot || row.state === null || isFree({ state: row.state, transferRunning: false })) return;
+    const index = snapshot.inputs.printers.findIndex((p) => p.name === this.printer.name);
+    if (index < 0) return;
+    const preview: SyncOptions = { ...this.ctx.options, go: false, ignoreState: true, verbose: false };
+    const record: RecordRun | undefined =
+      this.ctx.stateDir === undefined
+        ? undefined
+        : { dir: this.ctx.stateDir, go: false, checksum: false, force: false, hashes: this.ctx.hashes(), claimed: new Set() };
+    const result = await syncPrinter(printerJob(preview, snapshot.inputs, index, this.api, () => {}, record));
+    if (result.outcome === 'planned') applyPlan(row, result);
+  }
+
+  private async syncOnce(snapshot: MasterSnapshot): Promise<PrinterResult> {
+    const { ctx } = this;
+    const inputs = snapshot.inputs;
+    // The printers are those of the first scan: the config is read once.
+    const index = inputs.printers.findIndex((p) => p.name === this.printer.name);
+    if (index < 0) throw new InternalError(`printer ${this.printer.name} is missing from a rescan of the same config`);
+    // Each sync is a run of its own for the record (two config entries for one printer are not detected across them).
+    const record: RecordRun | undefined =
+      ctx.stateDir === undefined
+        ? undefined
+        : {
+            dir: ctx.stateDir,
+            go: ctx.options.go ?? false,
+            checksum: ctx.options.checksum ?? false,
+            force: ctx.options.force ?? false,
+            hashes: ctx.hashes(),
+            claimed: new Set(),
+          };
+    const deadline = printerDeadline(ctx.options);
+    const link = linkSignals(ctx.signal, deadline.signal);
+    const api = ctx.connect(this.printer, link.signal);
+    let result: PrinterResult;
+    try {
+      result = await syncPrinter(printerJob(ctx.options, inputs, index, api, ctx.emit, record, deadline));
+    } finally {
+      link.dispose();
+      api.close();
+    }
+    this.lastResult = result;
+    ctx.emit({ type: 'printer-done', result });
+    return result;
+  }
+
+  private noteState(status: PrinterStatus): void {
+    this.ctx.farm.observe(this.printer.name, status);
+    if (status.state === this.lastState) return;
+    // Back after not answering: its files may have changed meanwhile (a stick swapped, a reset), so plan it again.
+    if (this.lastState === 'UNREACHABLE') this.syncedVersion = 0;
+    const job = jobInfo(status);
+    this.ctx.emit({
+      type: 'printer-state',
+      printer: this.printer.name,
+      state: status.state,
+      ...(this.lastState ? { previous: this.lastState } : {}),
+      ...(job ? { job } : {}),
+    });
+    this.lastState = status.state;
+  }
+
+  private noteUnreachable(error: unknown): void {
+    const info = toErrorInfo(error);
+    this.ctx.farm.unreachable(this.printer.name, info);
+    if (this.lastState === 'UNREACHABLE') return;
+    this.ctx.emit({
+      type: 'printer-state',
+      printer: this.printer.name,
+      state: 'UNREACHABLE',
+      ...(this.lastState ? { previous: this.lastState } : {}),
+      error: info,
+    });
+    this.lastState = 'UNREACHABLE';
+  }
+}
+
+/**
+ * The printer has what this master version can give it: a clean sync, a dry run shown, or files it
+ * can never store (retrying would only repeat the listing). Failed or interrupted actions do not settle.
+ */
+function settles(result: PrinterResult): boolean {
+  if (result.outcome === 'in-sync' || result.outcome === 'planned') return true;
+  return result.outcome === 'failed' && result.failed === 0 && result.notRun === 0 && result.error === undefined && result.problems > 0;
+}

@@ -1,0 +1,144 @@
+// End to end: `sync --wait-busy`: a printing printer is synced at the first poll after its print
+// ends; the others at once; one still busy at the deadline counts as busy. And bad input for the
+// waiting and watching flags: one line, exit 2, no request sent.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { gcode, remoteTree } from '../helpers/fixtures.js';
+import { useWorkspace } from '../helpers/workspace.js';
+import { repoRoot, runCli } from '../helpers/cli.js';
+
+const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/events.schema.json'), 'utf8')) as object;
+const validate = new Ajv2020({ strict: true, validateFormats: false, allErrors: true }).compile(schema);
+
+describe('sync --wait-busy', { timeout: 120_000 }, () => {
+  const ws = useWorkspace({
+    printers: [
+      { name: 'busy', model: 'MK4S' },
+      { name: 'idle', model: 'MK3S' },
+    ],
+    master: { 'one.gcode': gcode('one'), 'parts/two.gcode': gcode('two') },
+  });
+
+  test('a printer that finishes its print is synced at the next poll, then the run ends in sync', async () => {
+    const busy = ws.printer('busy');
+    busy.seed('printing.gcode', gcode('printing'));
+    busy.setState('PRINTING', { file: 'printing.gcode', progress: 80 });
+    let finished = 0;
+    // The print ends once the idle printer is done and the busy one has been polled a few times.
+    const endPrint = (async () => {
+      const until = Date.now() + 60_000;
+      const polls = () => busy.requests().filter((r) => r.target === '/api/v1/status').length;
+      while (Date.now() < until && !(remoteTree(ws.printer('idle')).length === 2 && polls() >= 3))
+        await new Promise((r) => setTimeout(r, 100));
+      finished = Date.now();
+      busy.setState('IDLE');
+    })();
+    const run = await ws.sync('-g', '--wait-busy', '1m', '--poll-ms', '300', '--json');
+    await endPrint;
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(finished > 0, 'the run ended before the print did');
+    for (const p of ws.farm.printers)
+      assert.deepEqual(
+        remoteTree(p).filter((f) => f !== 'printing.gcode'),
+        ['one.gcode', 'parts/two.gcode'],
+        p.name,
+      );
+    // The idle printer did not wait for the busy one.
+    const idlePut = ws
+      .printer('idle')
+      .requests()
+      .find((r) => r.method === 'PUT');
+    assert.ok(idlePut && idlePut.startedAt < finished, 'the idle printer waited for the busy one');
+    const log = busy.requests().filter((r) => r.startedAt >= finished);
+    const firstPut = log.findIndex((r) => r.method === 'PUT');
+    assert.ok(firstPut >= 0, 'no upload after the print ended');
+    const polls = log.slice(0, firstPut).filter((r) => r.target === '/api/v1/status');
+    assert.ok(polls.length <= 2, `the sync waited ${polls.length} status reads after the print ended`);
+    for (const line of run.stdout.trim().split('\n')) assert.ok(validate(JSON.parse(line)), `not an event of the schema: ${line}`);
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            type: string;
+            printer?: string;
+            state?: string;
+            summary?: { printers: Array<{ printer: string; outcome: string }> };
+          },
+      );
+    assert.ok(events.some((e) => e.type === 'printer-state' && e.printer === 'busy' && e.state === 'IDLE'));
+    const summary = events.find((e) => e.type === 'run-done')!.summary!;
+    assert.deepEqual(
+      summary.printers.map((r) => [r.printer, r.outcome]),
+      [
+        ['busy', 'in-sync'],
+        ['idle', 'in-sync'],
+      ],
+    );
+  });
+
+  test('a printer still busy when the time is up counts as busy', async () => {
+    const busy = ws.printer('busy');
+    busy.seed('printing.gcode', gcode('printing'));
+    busy.setState('PRINTING', { file: 'printing.gcode' });
+    const run = await ws.sync('-g', '--wait-busy', '1s', '--poll-ms', '300');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /busy: skipped: printer is PRINTING; still busy after waiting 1\.0 s/);
+    assert.deepEqual(remoteTree(busy), ['printing.gcode']);
+    const failing = await ws.sync('-g', '--wait-busy', '1s', '--poll-ms', '300', '--fail-on-busy');
+    assert.equal(failing.code, 1);
+  });
+});
+
+describe('bad input for --wait-busy, --interval and --http', { timeout: 60_000 }, () => {
+  const ws = useWorkspace({ printers: [{ name: 'p', model: 'MK4S' }], master: { 'one.gcode': gcode('one') } });
+
+  async function refused(args: string[], message: RegExp): Promise<void> {
+    const run = await runCli(
+      args.map((a) => (a === 'CONFIG' ? ws.config : a === 'MASTER' ? ws.master : a)),
+      { cwd: ws.dir, timeoutMs: 20_000 },
+    );
+    assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+    const lines = run.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, `${args.join(' ')}: more than one line:\n${run.stderr}`);
+    assert.match(lines[0]!, message);
+    assert.equal(run.stdout, '');
+    assert.deepEqual(ws.printer('p').requests(), [], `${args.join(' ')}: a request was sent`);
+  }
+
+  const cases: Array<[string, string[], RegExp]> = [
+    ['--interval 0', ['watch', '-c', 'CONFIG', '-s', 'MASTER', '--interval', '0'], /--interval.*at least 5 seconds/],
+    ['--interval negative', ['watch', '-c', 'CONFIG', '-s', 'MASTER', '--interval', '-5'], /--interval/],
+    ['--interval huge', ['watch', '-c', 'CONFIG', '-s', 'MASTER', '--interval', '99999'], /--interval.*at most 3600/],
+    ['--interval not a number', ['watch', '-c', 'CONFIG', '-s', 'MASTER', '--interval', 'soon'], /--interval/],
+    ['--wait-busy bad unit', ['-c', 'CONFIG', '-s', 'MASTER', '--wait-busy', '2x'], /--wait-busy.*duration such as 2h/],
+    ['--wait-busy zero', ['-c', 'CONFIG', '-s', 'MASTER', '--wait-busy', '0s'], /--wait-busy.*more than 0/],
+    ['--wait-busy too long', ['-c', 'CONFIG', '-s', 'MASTER', '--wait-busy', '400h'], /--wait-busy.*at most a week/],
+    ['--interval without --wait-busy', ['-c', 'CONFIG', '-s', 'MASTER', '--interval', '10'], /--interval is only used with --wait-busy/],
+    ['--http bad port', ['watch', '-c', 'CONFIG', '-s', 'MASTER', '--http', '70000'], /--http.*PORT or HOST:PORT/],
+    ['--wait-busy on watch', ['watch', '-c', 'CONFIG', '-s', 'MASTER', '--wait-busy', '1h'], /unknown option '--wait-busy'/],
+  ];
+  for (const [name, args, message] of cases) {
+    test(name, () => refused(args, message));
+  }
+
+  test('--http on a port in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await refused(
+        ['watch', '-c', 'CONFIG', '-s', 'MASTER', '-g', '--http', String(port)],
+        new RegExp(`--http 127\\.0\\.0\\.1:${port}: .*already in use`),
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+});

@@ -1,0 +1,253 @@
+// End to end: `link-sync watch` against simulated printers, with short polling and settle times:
+// new files reach idle printers, half-written files wait, a print that ends gets its files at the
+// next poll, a printer that comes back is synced, and SIGTERM stops cleanly.
+
+import { describe, test, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { startFarm, startPrinter, type SimFarm, type SimPrinter } from '../../src/simulator/index.js';
+import { repoRoot } from '../helpers/cli.js';
+import { startCli, type BackgroundCli } from '../helpers/background.js';
+import { configYaml, gcode, remoteTree, tempDir, writeTree } from '../helpers/fixtures.js';
+
+const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/events.schema.json'), 'utf8')) as object;
+const validate = new Ajv2020({ strict: true, validateFormats: false, allErrors: true }).compile(schema);
+
+/** Short times so the tests run in seconds; the command line never allows polling this fast. */
+const FAST = ['--poll-ms', '300', '--settle-ms', '400'];
+
+interface Event {
+  type: string;
+  [key: string]: unknown;
+}
+
+function events(cli: BackgroundCli): Event[] {
+  return cli
+    .stdout()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((line) => {
+      const event = JSON.parse(line) as Event;
+      assert.ok(validate(event), `event does not match the schema: ${line}\n${JSON.stringify(validate.errors)}`);
+      return event;
+    });
+}
+
+const has = (printer: SimPrinter, rel: string) => remoteTree(printer).includes(rel);
+
+describe('link-sync watch', { timeout: 120_000 }, () => {
+  let farm: SimFarm | undefined;
+  let extra: SimPrinter[] = [];
+  let cli: BackgroundCli | undefined;
+  let work: { dir: string; cleanup: () => void } | undefined;
+
+  afterEach(async () => {
+    await cli?.stop('SIGKILL');
+    await farm?.close();
+    for (const p of extra) await p.close();
+    work?.cleanup();
+    cli = undefined;
+    farm = undefined;
+    extra = [];
+  });
+
+  async function setUp(printers: Parameters<typeof startFarm>[0], master: Record<string, string>, configExtra = '') {
+    farm = await startFarm(printers);
+    work = tempDir();
+    const dir = work.dir;
+    writeTree(path.join(dir, 'master'), master);
+    writeFileSync(path.join(dir, 'printers.yml'), configYaml(farm.printers) + configExtra, { mode: 0o600 });
+    return {
+      dir,
+      master: path.join(dir, 'master'),
+      state: path.join(dir, 'state'),
+      watch: (...args: string[]) =>
+        startCli(['watch', '-c', 'printers.yml', '-s', 'master', '--json', ...FAST, ...args], {
+          cwd: dir,
+          env: { XDG_STATE_HOME: path.join(dir, 'state') },
+        }),
+    };
+  }
+
+  test('a file added to the master reaches every idle printer, and SIGTERM stops with exit 0', async () => {
+    const ws = await setUp(
+      [
+        { name: 'a', model: 'MK4S' },
+        { name: 'b', model: 'XL' },
+        { name: 'c', model: 'MK3S' },
+      ],
+      { 'one.gcode': gcode('one') },
+    );
+    cli = ws.watch('--go');
+    for (const p of farm!.printers) await cli.waitFor(`${p.name} has one.gcode`, () => has(p, 'one.gcode'));
+    writeTree(ws.master, { 'parts/two.gcode': gcode('two', 5000) });
+    for (const p of farm!.printers) await cli.waitFor(`${p.name} has parts/two.gcode`, () => has(p, 'parts/two.gcode'));
+    for (const p of farm!.printers) assert.equal(p.readFile('parts/two.gcode')?.toString(), gcode('two', 5000));
+    await cli.waitFor('source-changed event', () => events(cli!).some((e) => e.type === 'source-changed'));
+    const end = await cli.stop('SIGTERM');
+    assert.equal(end.code, 0, cli.stderr());
+    assert.ok(
+      events(cli).some((e) => e.type === 'run-done'),
+      'no run-done event at the stop',
+    );
+    assert.ok(!existsSync(path.join(ws.state, 'link-sync', 'link-sync.lock')), 'the lock was not released');
+  });
+
+  test('a file written slowly is sent only once it is complete', async () => {
+    const ws = await setUp(
+      [
+        { name: 'a', model: 'MK4S' },
+        { name: 'c', model: 'MK3S' },
+      ],
+      { 'one.gcode': gcode('one') },
+    );
+    cli = ws.watch('--go');
+    for (const p of farm!.printers) await cli.waitFor(`${p.name} has one.gcode`, () => has(p, 'one.gcode'));
+    const file = path.join(ws.master, 'slow.gcode');
+    const full = gcode('slow', 16_000);
+    const chunks = 10;
+    const size = Math.ceil(full.length / chunks);
+    writeFileSync(file, '');
+    for (let i = 0; i < chunks; i++) {
+      appendFileSync(file, full.slice(i * size, (i + 1) * size));
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const writeEnd = Date.now();
+    for (const p of farm!.printers) await cli.waitFor(`${p.name} has slow.gcode`, () => has(p, 'slow.gcode'));
+    for (const p of farm!.printers) {
+      assert.equal(p.readFile('slow.gcode')?.toString(), full, `${p.name} got a different slow.gcode`);
+      const puts = p.requests().filter((r) => r.method === 'PUT' && r.target.includes('slow'));
+      assert.equal(puts.length, 1, `${p.name}: one upload of slow.gcode expected`);
+      assert.ok(puts[0]!.startedAt >= writeEnd, `${p.name}: slow.gcode was sent while it was still being written`);
+    }
+  });
+
+  test('a printer that finishes its print gets the changes at the next poll; the others at once', async () => {
+    const ws = await setUp(
+      [
+        { name: 'busy', model: 'MK4S' },
+        { name: 'idle', model: 'XL' },
+      ],
+      { 'one.gcode': gcode('one') },
+    );
+    const busy = farm!.printers[0]!;
+    busy.seed('printing.gcode', gcode('printing'));
+    busy.setState('PRINTING', { file: 'printing.gcode', progress: 30 });
+    cli = ws.watch('--go');
+    await cli.waitFor('idle printer synced', () => has(farm!.printers[1]!, 'one.gcode'));
+    await cli.waitFor('state event for the busy printer', () =>
+      events(cli!).some((e) => e.type === 'printer-state' && e['printer'] === 'busy' && e['state'] === 'PRINTING'),
+    );
+    assert.ok(!has(busy, 'one.gcode'), 'a printing printer was synced');
+    assert.ok(has(busy, 'printing.gcode'), 'the printed file was touched');
+    const finished = Date.now();
+    busy.setState('IDLE');
+    await cli.waitFor('busy printer synced after its print', () => has(busy, 'one.gcode'));
+    const log = busy.requests().filter((r) => r.startedAt >= finished);
+    const firstPut = log.findIndex((r) => r.method === 'PUT');
+    const polls = log.slice(0, firstPut).filter((r) => r.method === 'GET' && r.target === '/api/v1/status');
+    // One poll sees it free; the sync reads the state once more before it plans.
+    assert.ok(polls.length <= 2, `the sync waited ${polls.length} status reads after the print ended`);
+    const states = events(cli).filter((e) => e.type === 'printer-state' && e['printer'] === 'busy');
+    assert.deepEqual(
+      states.map((e) => e['state']),
+      ['PRINTING', 'IDLE'],
+    );
+    assert.equal(states[1]!['previous'], 'PRINTING');
+  });
+
+  test('an unreachable printer is retried and synced when it comes back; the others are not held up', async () => {
+    const password = 'late-printer-pw';
+    const late = await startPrinter({ name: 'late', model: 'MK4S', password });
+    const port = late.port;
+    const lateConfig = `late:\n  printer_type: MK4S\n  host: ${late.url}\n  username: maker\n  password: ${password}\n`;
+    await late.close();
+    const ws = await setUp([{ name: 'here', model: 'MK4S' }], { 'one.gcode': gcode('one') }, lateConfig);
+    cli = ws.watch('--go', '--retries', '0');
+    await cli.waitFor('printer present is synced', () => has(farm!.printers[0]!, 'one.gcode'));
+    await cli.waitFor('UNREACHABLE event', () =>
+      events(cli!).some((e) => e.type === 'printer-state' && e['printer'] === 'late' && e['state'] === 'UNREACHABLE'),
+    );
+    const back = await startPrinter({ name: 'late', model: 'MK4S', password, port });
+    extra.push(back);
+    await cli.waitFor('printer back is synced', () => has(back, 'one.gcode'));
+    assert.equal(back.readFile('one.gcode')?.toString(), gcode('one'));
+    // In sync, then gone again, and back with an empty storage (a new stick): planned and filled again.
+    const downs = () =>
+      events(cli!).filter((e) => e.type === 'printer-state' && e['printer'] === 'late' && e['state'] === 'UNREACHABLE').length;
+    await back.close();
+    extra = [];
+    await cli.waitFor('second UNREACHABLE event', () => downs() === 2);
+    const again = await startPrinter({ name: 'late', model: 'MK4S', password, port });
+    extra.push(again);
+    await cli.waitFor('printer back again is synced again', () => has(again, 'one.gcode'));
+  });
+
+  test('without --go it only shows what it would do, once per change', async () => {
+    const ws = await setUp([{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
+    cli = ws.watch();
+    await cli.waitFor('a plan', () => events(cli!).some((e) => e.type === 'plan'));
+    // Several polls later: no second plan for the same master, nothing sent.
+    const polls = () => farm!.printers[0]!.requests().filter((r) => r.target === '/api/v1/status').length;
+    const before = polls();
+    await cli.waitFor('three more polls', () => polls() >= before + 3);
+    assert.equal(events(cli).filter((e) => e.type === 'plan').length, 1);
+    assert.deepEqual(
+      farm!.printers[0]!.requests().filter((r) => ['PUT', 'DELETE', 'POST'].includes(r.method)),
+      [],
+    );
+    assert.equal((await cli.stop('SIGINT')).code, 0);
+  });
+
+  /** Starts a watch that uploads a small file, then a big one slowly; stops it mid-upload with SIGTERM. */
+  async function stopMidUpload() {
+    const ws = await setUp([{ name: 'slow', model: 'MK4S', rateBytesPerSec: 100_000 }], {
+      'a-small.gcode': gcode('small', 3000),
+      'z-big.gcode': gcode('big', 12_000_000),
+    });
+    const printer = farm!.printers[0]!;
+    cli = ws.watch('--go');
+    await cli.waitFor('the big upload has started', () => transferRunning(printer), 30_000);
+    await cli.waitFor('the printer has taken some of it', async () => (await transferred(printer)) > 100_000, 30_000);
+    const end = await cli.stop('SIGTERM');
+    return { ws, printer, end };
+  }
+
+  test('SIGTERM mid-upload: exit 0, the run marked interrupted, the record saved, the lock released', async () => {
+    const { ws, end } = await stopMidUpload();
+    assert.equal(end.code, 0, cli!.stderr());
+    const done = events(cli!).find((e) => e.type === 'run-done');
+    assert.ok(done, 'no run-done event');
+    assert.equal((done['summary'] as { interrupted: boolean }).interrupted, true);
+    const records = readdirSync(path.join(ws.state, 'link-sync'));
+    assert.ok(!records.includes('link-sync.lock'), 'the lock was not released');
+    const record = records.find((f) => f.endsWith('.json'));
+    assert.ok(record, `no sync record saved (${records.join(', ')})`);
+    assert.match(readFileSync(path.join(ws.state, 'link-sync', record), 'utf8'), /a-small\.gcode/);
+  });
+
+  test('SIGTERM mid-upload: the printer drops the transfer at once and keeps no part of the file', async () => {
+    const { printer } = await stopMidUpload();
+    const until = Date.now() + 5000;
+    while ((await transferRunning(printer)) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(!(await transferRunning(printer)), 'the printer still runs the transfer 5 s after the stop');
+    assert.ok(!has(printer, 'z-big.gcode'), 'the interrupted upload was stored');
+  });
+});
+
+async function transferRunning(printer: SimPrinter): Promise<boolean> {
+  return (await transferState(printer)) !== null;
+}
+
+async function transferred(printer: SimPrinter): Promise<number> {
+  return (await transferState(printer))?.transferred ?? 0;
+}
+
+/** The simulator's view of the transfer, from its control API. */
+async function transferState(printer: SimPrinter): Promise<{ transferred: number } | null> {
+  const res = await fetch(`${printer.url}/_sim/state`);
+  const body = (await res.json()) as { transfer: { transferred: number } | null };
+  return body.transfer;
+}
