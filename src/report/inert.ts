@@ -6,7 +6,6 @@ import type { PrinterConfig } from '../config/types.js';
 import type { EventSink, SyncEvent } from './events.js';
 
 /** C0 and C1 controls, DEL, and the Unicode line separators and bidirectional overrides that reorder a line. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters to escape is the point.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

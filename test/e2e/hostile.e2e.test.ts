@@ -15,7 +15,6 @@ import { gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
 
 const MUTATING = new Set(['PUT', 'POST', 'DELETE']);
 /** Any raw control byte but the line feeds that end lines. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for raw control bytes in the output.
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 const show = (run: CliRun): string => `exit ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
 
@@ -164,7 +163,6 @@ describe('output is inert', { timeout: 120_000 }, () => {
       'JSON keeps the exact name',
     );
     const failed = events.find((e) => e['type'] === 'action-failed' && e['printer'] === 'mk4');
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON keeps the printer's exact text, control characters included.
     assert.match(failed?.['error'].message, /File busy \u001b\]0;owned\u0007 \u0000 X-Api-Key: \*\*\* password=\*\*\*/);
   });
 });

@@ -85,7 +85,6 @@ describe('remoteNameProblem', T, () => {
       for (let j = 0; j < length; j++) name += alphabet[Math.floor(next() * alphabet.length)];
       if (next() < 0.01) name += 'x'.repeat(260);
       const problem = remoteNameProblem(name);
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: the hazards include control characters.
       const controls = /[/\\\u0000-\u001f\u007f-\u009f\ufffd]/;
       const hazard =
         name === '' ||

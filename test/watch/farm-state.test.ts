@@ -88,6 +88,8 @@ test('a failed sync is the last error until a sync succeeds', () => {
     problems: 0,
     held: 0,
     unchanged: 0,
+    otherModel: 0,
+    plannedBytes: 0,
     bytesSent: 0,
     durationMs: 1,
   };
