@@ -50,6 +50,28 @@ export interface UploadOptions {
   onBytes?: (sent: number) => void;
 }
 
+/** Where downloaded bytes go. Opened afresh for every attempt, so a retried download starts over. */
+export interface DownloadSink {
+  write(chunk: Buffer): Promise<void>;
+  /** All bytes arrived: flush and close. */
+  close(): Promise<void>;
+  /** The attempt failed: close without keeping anything. */
+  abort(): Promise<void>;
+}
+
+export interface DownloadOptions {
+  /** Opens the sink for one attempt. */
+  open: () => DownloadSink;
+  signal?: AbortSignal;
+  /** Called as body bytes arrive, with the running total of this attempt. */
+  onBytes?: (received: number) => void;
+}
+
+export interface DownloadResult {
+  /** Bytes received and written to the sink. */
+  bytes: number;
+}
+
 /** What the printer reports for one file (single-file GET). */
 export interface RemoteFileInfo {
   size?: number;
@@ -74,6 +96,10 @@ export interface PrinterApi {
   stat(storage: string, fileUrl: string): Promise<RemoteFileInfo | undefined>;
   /** PUT the body to the storage-relative path; parents are created by the printer. */
   upload(storage: string, fileUrl: string, body: UploadBody, options: UploadOptions): Promise<RemoteFileInfo | undefined>;
+  /** Streams a file's bytes into `options.open()`; resolves undefined on 404. A body cut short
+   * (fewer bytes than announced) is a failed attempt, retried like any lost connection. Throws a
+   * 'rejected' PrinterError on printers that serve no downloads. */
+  download(storage: string, fileUrl: string, options: DownloadOptions): Promise<DownloadResult | undefined>;
   /** DELETE a file or an empty folder. */
   remove(storage: string, url: string): Promise<void>;
   /** Free sockets. */

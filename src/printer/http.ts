@@ -3,13 +3,13 @@
 
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { PrinterError, SourceError } from '../errors.js';
 import type { PrinterAuth } from '../config/types.js';
 import type { UploadBody } from './api.js';
 import { DigestSigner, findDigestChallenge, parseWwwAuthenticate } from './digest.js';
 import { errorText, hintFor, socketError, statusError } from './http-errors.js';
-import { BodyLengthMismatch, BodyReadFailure, TransportFailure, exchange, type TransportSettings } from './transport.js';
+import { BodyLengthMismatch, BodyReadFailure, ReceiveFailure, TransportFailure, exchange, type TransportSettings } from './transport.js';
 import { NO_RETRIES, parseRetryAfter, retryDelayMs, retryReason, sleep, type AttemptFailure, type RetryPolicy } from './retry.js';
 
 export interface HttpClientOptions {
@@ -55,6 +55,8 @@ export interface RequestSpec {
   body?: UploadBody;
   onBytes?: (sent: number) => void;
   signal?: AbortSignal;
+  /** Streams a 2xx answer's body (downloads) instead of buffering it; called afresh for every attempt. */
+  receive?: (res: IncomingMessage) => Promise<void>;
 }
 
 export interface HttpResult {
@@ -245,6 +247,7 @@ export class PrinterHttp {
           ...(spec.body ? { body: spec.body, deadlineMs: this.uploadDeadlineMs(spec.body.size) } : {}),
           ...(spec.onBytes ? { onBytes: spec.onBytes } : {}),
           ...(spec.signal ? { signal: spec.signal } : {}),
+          ...(spec.receive ? { receive: spec.receive } : {}),
         });
         notify(raw.status);
         return { ...raw, attempts: 1, earlierAttemptMayHaveArrived: false };
@@ -260,6 +263,8 @@ export class PrinterHttp {
 
   private failure(spec: RequestSpec, err: unknown): Error {
     const name = this.printer;
+    // The local disk failed a download: the printer is fine, and trying again will not help.
+    if (err instanceof ReceiveFailure) return err.cause instanceof Error ? err.cause : err;
     if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure) {
       return new SourceError(`${spec.what} for printer ${name}: ${err.message}`, {
         hint: 'leave the source folder alone while a sync runs, then run it again',

@@ -17,6 +17,9 @@ export interface Exchange {
   signal?: AbortSignal;
   /** Give up on the whole exchange after this long (uploads: derived from the size). */
   deadlineMs?: number;
+  /** Streams a 2xx answer's body instead of buffering it (downloads); the exchange resolves with an
+   * empty body once this resolves. Called afresh for every attempt. */
+  receive?: (res: IncomingMessage) => Promise<void>;
 }
 
 export interface RawResponse {
@@ -58,6 +61,14 @@ export class BodyLengthMismatch extends Error {
   constructor(readonly expected: number, readonly actual: number) {
     super(`the file changed while it was being sent (${actual} bytes instead of ${expected})`);
     this.name = 'BodyLengthMismatch';
+  }
+}
+
+/** A streamed answer could not be stored (a local problem, not the printer's): never retried. */
+export class ReceiveFailure extends Error {
+  constructor(cause: unknown) {
+    super(`the download could not be written: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'ReceiveFailure';
   }
 }
 
@@ -109,7 +120,7 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
       settled = true;
       cleanup();
       req.destroy();
-      if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure || err instanceof TransportFailure) {
+      if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure || err instanceof TransportFailure || err instanceof ReceiveFailure) {
         reject(err);
         return;
       }
@@ -187,6 +198,16 @@ export function exchange(settings: TransportSettings, ex: Exchange): Promise<Raw
       response = res;
       // The printer has decided; sending the rest of the body would only hit a closing socket.
       if (!requestDone) source?.destroy();
+      const status = res.statusCode ?? 0;
+      if (ex.receive && status >= 200 && status < 300) {
+        ex.receive(res).then(() => {
+          if (settled) return;
+          settled = true;
+          cleanup();
+          resolve({ status, headers: res.headers, body: Buffer.alloc(0) });
+        }, fail);
+        return;
+      }
       res.on('data', (chunk: Buffer) => {
         received += chunk.length;
         if (received > settings.maxResponseBytes) {

@@ -184,6 +184,16 @@ export class SimPrinterImpl implements SimPrinter {
     volume.putFile(parent, name, stored, mTimestamp);
   }
 
+  seedNamed(folder: string, name: string, content: Buffer | string, opts: { mTimestamp?: number } = {}): void {
+    const volume = this.ctx.main;
+    if (volume.diskRoot) throw new Error('seedNamed keeps files in memory only: start the printer without storageDir');
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    const mTimestamp = opts.mTimestamp ?? this.ctx.clock.fileTimestamp();
+    const parent = volume.ensureFolder(SimContext.parts(folder), mTimestamp);
+    const stored: StoredContent = { size: data.length, sha256: createHash('sha256').update(data).digest('hex'), data };
+    volume.putFile(parent, name, stored, mTimestamp);
+  }
+
   seedFolder(path: string, opts: { storage?: string } = {}): void {
     this.volume(opts.storage).ensureFolder(SimContext.parts(path), this.ctx.clock.fileTimestamp());
   }

@@ -83,7 +83,9 @@ export type SimFault =
   /** 507 (Buddy) or 500 after the body (Pi) on uploads until cleared. */
   | { kind: 'storage-full' }
   /** Truncated, invalid JSON bodies. */
-  | { kind: 'malformed-json'; times?: number; pathPrefix?: string };
+  | { kind: 'malformed-json'; times?: number; pathPrefix?: string }
+  /** Destroy the socket after N body bytes of a raw file download (GET /usb/..., .../raw). */
+  | { kind: 'cut-download'; afterBytes: number; times?: number; pathPrefix?: string };
 
 export type SimAuthOutcome = 'digest' | 'api-key' | 'none' | 'invalid';
 
@@ -99,6 +101,8 @@ export interface SimRequestLogEntry {
   headers: Record<string, string>;
   /** Body bytes read. */
   bytesIn: number;
+  /** Body bytes of a raw file download sent so far (downloads only). */
+  bytesOut?: number;
   /** Epoch ms. */
   startedAt: number;
   durationMs: number;
@@ -138,6 +142,9 @@ export interface SimPrinter {
   clearFaults(): void;
   /** Creates parents. */
   seed(path: string, content: Buffer | string, opts?: { storage?: string; mTimestamp?: number }): void;
+  /** Stores a file under `name` taken verbatim (it may hold "/", "..", control characters) in the
+   * folder `folder`: for tests of hostile names in listings. Memory only, not mirrored on disk. */
+  seedNamed(folder: string, name: string, content: Buffer | string, opts?: { mTimestamp?: number }): void;
   seedFolder(path: string, opts?: { storage?: string }): void;
   files(): SimFileSnapshot[];
   folders(storage?: string): string[];

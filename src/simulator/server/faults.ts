@@ -9,7 +9,7 @@ interface Armed {
 
 export type BodyFault = Extract<SimFault, { kind: 'reset-after-bytes' } | { kind: 'stall' }>;
 
-const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json']);
+const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json', 'cut-download']);
 
 /** Checks a fault from outside (the HTTP control path) and throws with a readable message. */
 export function validateFault(value: unknown): SimFault {
@@ -26,6 +26,7 @@ export function validateFault(value: unknown): SimFault {
   if (f['kind'] === 'reset-after-bytes') needNumber('bytes');
   if (f['kind'] === 'status') needNumber('status');
   if (f['kind'] === 'delay') needNumber('ms');
+  if (f['kind'] === 'cut-download') needNumber('afterBytes');
   if (f['times'] !== undefined) needNumber('times');
   return f as unknown as SimFault;
 }
@@ -73,6 +74,12 @@ export class FaultSet {
   body(): BodyFault | undefined {
     const f = this.take((x) => x.kind === 'reset-after-bytes' || x.kind === 'stall');
     return f?.kind === 'reset-after-bytes' || f?.kind === 'stall' ? f : undefined;
+  }
+
+  /** Where to cut the next raw download of this path, used up; undefined: send it whole. */
+  cutDownload(path: string): number | undefined {
+    const f = this.take((x) => x.kind === 'cut-download' && (x.pathPrefix === undefined || path.startsWith(x.pathPrefix)));
+    return f?.kind === 'cut-download' ? f.afterBytes : undefined;
   }
 
   storageFull(): boolean {
