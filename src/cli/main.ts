@@ -9,6 +9,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     // Each command loads only what it needs: a cron run never loads the simulator.
     if (command === 'simulate') return await (await import('./commands/simulate.js')).runSimulate(rest, io);
+    if (command === 'pull') return await (await import('./commands/pull.js')).runPull(rest, io);
     if (command === 'demo') return await (await import('./commands/demo.js')).runDemo(rest, io);
     return await (await import('./commands/sync.js')).runSync(argv, io);
   } catch (error) {

@@ -274,6 +274,13 @@ export class PrinterHttp {
     if (err instanceof TransportFailure && err.code === 'ABORT_ERR') {
       return new PrinterError(name, 'aborted', `printer ${name}: ${spec.what} interrupted`, { hint: hintFor('aborted') });
     }
+    if (spec.receive && err instanceof TransportFailure && err.connected) {
+      // The printer answered and then the body stopped: it is there, the transfer broke.
+      return new PrinterError(name, 'protocol', `printer ${name}: connection lost during ${spec.what}: ${err.message}`, {
+        hint: 'nothing was kept of it; run again (a flaky link or a printer that restarted)',
+        cause: err,
+      });
+    }
     if (spec.body && err instanceof TransportFailure && err.connected) {
       const lost = `during ${spec.what} after ${err.bodyBytesSent} of ${spec.body.size} bytes`;
       return new PrinterError(
