@@ -192,3 +192,59 @@ describe('link-sync pull', () => {
     assert.equal(read('pi.gcode'), gcode('pi', 2000));
   });
 });
+
+describe('link-sync pull: bad input stops before any download', () => {
+  const noDownloads = (): void => {
+    for (const p of ws.farm.printers) assert.deepEqual(downloads(p), [], p.name);
+  };
+
+  test('a missing master folder, or one that is a file: exit 2', T, async () => {
+    ws.printer(MK4).seed('a.gcode', gcode('a'));
+    const missing = await runCli(['pull', '-c', ws.config, '-s', path.join(ws.dir, 'nope'), '--go'], { cwd: ws.dir });
+    assert.equal(missing.code, 2, show(missing));
+    assert.match(missing.stderr, /nope/);
+    const file = await runCli(['pull', '-c', ws.config, '-s', path.join(ws.master, 'kept.gcode'), '--go'], { cwd: ws.dir });
+    assert.equal(file.code, 2, show(file));
+    assert.match(file.stderr, /kept\.gcode/);
+    noDownloads();
+  });
+
+  test('--prefer naming an unknown printer: exit 2 with the list of printers', T, async () => {
+    const run = await pull('--prefer', 'xl-9');
+    assert.equal(run.code, 2, show(run));
+    assert.match(run.stderr, /--prefer "xl-9" names no printer in the config \(the printers: mk4-pull, mk3-pull, mk3-legacy\)/);
+    const unselected = await pull('-p', MK4, '--prefer', MK3);
+    assert.equal(unselected.code, 2, show(unselected));
+    assert.match(unselected.stderr, /--prefer "mk3-pull" is not among the printers of this run \(the printers: mk4-pull\)/);
+  });
+
+  test('a master folder that cannot be written: exit 2 before any download', T, async (t) => {
+    ws.printer(MK4).seed('a.gcode', gcode('a'));
+    const locked = await lockFolder(ws.master);
+    if (!locked.ok) return t.skip(locked.why);
+    try {
+      const run = await pull('--go');
+      assert.equal(run.code, 2, show(run));
+      assert.match(run.stderr, /cannot write into .*master.*nothing was downloaded/);
+      noDownloads();
+    } finally {
+      await locked.unlock();
+    }
+  });
+});
+
+/** Makes a folder refuse new files: chmod for a normal user; as root (which ignores modes) the immutable flag. */
+async function lockFolder(dir: string): Promise<{ ok: true; unlock: () => Promise<void> } | { ok: false; why: string }> {
+  const { chmodSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  if (process.getuid?.() !== 0) {
+    chmodSync(dir, 0o555);
+    return { ok: true, unlock: async () => chmodSync(dir, 0o755) };
+  }
+  try {
+    execFileSync('chattr', ['+i', dir], { stdio: 'ignore' });
+  } catch {
+    return { ok: false, why: 'running as root, where modes do not stop writes, and chattr +i is not available here' };
+  }
+  return { ok: true, unlock: async () => void execFileSync('chattr', ['-i', dir], { stdio: 'ignore' }) };
+}
