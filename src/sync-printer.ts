@@ -15,6 +15,7 @@ import { toErrorInfo } from './report/error-info.js';
 import type { Destination } from './cli/options.js';
 import { printerKey } from './record/keys.js';
 import { RecordSession, type RecordRun } from './record/session.js';
+import { backupSizes, backupStep } from './backup/plan-backup.js';
 
 export interface PrinterJob {
   printer: string;
@@ -39,6 +40,8 @@ export interface PrinterJob {
   record?: RecordRun;
   /** Source files routed away from this printer (another model's), shown with its plan. */
   skipped?: SourceSkip[];
+  /** --backup-dir: keep the printer's copy of each file before deleting or replacing it. */
+  backupDir?: string;
 }
 
 /** Deletions are quick; re-reading the state before each one would double their requests. */
@@ -90,6 +93,8 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
     const guarded = guardDeletions(plan, job.maxDelete === undefined ? {} : { maxDelete: job.maxDelete });
     plan = guarded.plan;
     const refusal = guarded.refusal;
+    // Known before anything runs, so the dry run can say what the backups cost.
+    const backups = job.backupDir !== undefined ? await backupSizes(job.api, storage.name, remote, plan.actions) : undefined;
     for (const action of plan.actions) result.planned[action.kind]++;
     result.problems = plan.problems.length;
     result.held = plan.holds.length;
@@ -105,6 +110,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       unchanged: plan.unchanged,
       ...(job.verbose && plan.same ? { same: plan.same } : {}),
       uploadBytes: plan.uploadBytes,
+      ...(backups ? { backupBytes: backups.bytes } : {}),
       ...(job.skipped && job.skipped.length > 0 ? { skipped: job.skipped } : {}),
     });
     if (refusal) {
@@ -127,19 +133,24 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       recheck: makeRecheck(job, status, storage, plan.actions.map((a) => a.kind)),
       previousCopy: previousCopies(remote, identity.rules),
       uploadResends: job.uploadResends ?? 0,
+      ...(backups && job.backupDir !== undefined ? { backup: backupStep(job, storage.name, remote.root, backups) } : {}),
       ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules) } : {}),
     });
     result.done = executed.done;
     result.failed = executed.failed;
     result.notRun = executed.notRun;
+    result.held += executed.held;
     result.bytesSent = executed.bytesSent;
     if (executed.firstError) result.error = executed.firstError;
     if (executed.stoppedReason) result.reason = executed.stoppedReason;
     result.outcome = executed.interrupted
       ? 'interrupted'
-      : executed.failed > 0 || executed.notRun > 0 || result.problems > 0
+      : executed.failed > 0 || executed.notRun > 0 || executed.held > 0 || result.problems > 0
         ? 'failed'
         : 'in-sync';
+    if (result.outcome === 'failed' && !result.reason && executed.held > 0) {
+      result.reason = `${executed.held} deletion(s) or replacement(s) held: their backup failed`;
+    }
     if (result.outcome === 'failed' && !result.reason && plan.problems.length > 0) {
       result.reason = `${plan.problems.length} file(s) cannot be stored on this printer`;
     }

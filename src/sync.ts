@@ -70,6 +70,9 @@ export interface SyncOptions {
   /** Also emit every request on the wire and every "in sync" decision with its reason. */
   verbose?: boolean;
   signal?: AbortSignal;
+  /** Before a file is deleted or replaced on a printer, download its copy to DIR/<printer>/<path>;
+   * a failed download holds that action. */
+  backupDir?: string;
   /** Builds the PrinterApi for a printer (default: PrusaLink over HTTP). */
   connect?: (printer: PrinterConfig) => PrinterApi;
 }
@@ -220,6 +223,7 @@ async function runPrinters(
         uploadResends: retries,
         host: printer.baseUrl,
         ...(record ? { record } : {}),
+        ...(options.backupDir !== undefined ? { backupDir: options.backupDir } : {}),
       };
       try {
         const result = await syncPrinter(job);

@@ -57,6 +57,8 @@ export interface SyncCliOptions {
   checksum: boolean;
   /** --force: replace every file the printers already have. */
   force: boolean;
+  /** --backup-dir: keep each printer's copy before deleting or replacing it (absolute). */
+  backupDir?: string;
 }
 
 export type SyncArgsResult = { kind: 'run'; options: SyncCliOptions } | { kind: 'exit'; code: typeof ExitCode.OK };
@@ -110,6 +112,7 @@ interface RawOptions {
   checksum?: boolean;
   force?: boolean;
   matchModel?: boolean;
+  backupDir?: string;
 }
 
 function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOptions {
@@ -148,6 +151,7 @@ function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOpti
     ...(raw.stateDir !== undefined ? { stateDir: nonEmptyPath(raw.stateDir, '--state-dir', io.cwd, home) } : {}),
     checksum: Boolean(raw.checksum),
     force: Boolean(raw.force),
+    ...(raw.backupDir !== undefined ? { backupDir: nonEmptyPath(raw.backupDir, '--backup-dir', io.cwd, home) } : {}),
   };
 }
 
@@ -193,6 +197,7 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
     .option('--checksum', 'compare the content of every file with the sync record, whatever its modified time')
     .option('--force', 'replace every file the printers already have')
     .option('--state-dir <DIR>', 'folder of the sync records (default: $XDG_STATE_HOME/link-sync or ~/.local/state/link-sync)')
+    .option('--backup-dir <DIR>', 'before deleting or replacing a file on a printer, download its copy to DIR/<printer>/<path> (at printer speed)')
     .option('--max-delete <N>', 'delete nothing on a printer that would lose more than N files', parseCount)
     .option('--retries <N>', 'attempts after a failed request (connection errors, timeouts, 5xx, busy)', parseCount, 3)
     .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry, doubled each time').argParser(parseSeconds).hideHelp())

@@ -161,6 +161,9 @@ export function ttyReporter(stream: OutputStream & NodeJS.WritableStream, option
       case 'request':
         persist(linesFor(event)[0]!.text, 'dim');
         break;
+      case 'backup-done':
+        if (!options.quiet) persist(linesFor(event)[0]!.text, 'dim');
+        break;
       case 'printer-done': {
         const v = view(event.result.printer);
         v.phase = event.result.outcome;

@@ -37,6 +37,7 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
       stateDir,
       checksum: o.checksum,
       force: o.force,
+      ...(o.backupDir !== undefined ? { backupDir: o.backupDir } : {}),
       allowSelfSigned: o.allowSelfSigned,
       ...(o.maxDelete !== undefined ? { maxDelete: o.maxDelete } : {}),
       retries: o.retries,
