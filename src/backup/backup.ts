@@ -6,8 +6,8 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { LinkSyncError } from '../errors.js';
 import type { PrinterApi } from '../printer/api.js';
-import { fetchCopy, placeCopy } from '../pull/fetch.js';
-import { checkLocalPath, checkName } from '../pull/local-names.js';
+import { fetchCopy, placeCopy } from '../local/fetch.js';
+import { checkLocalPath, checkName } from '../local/names.js';
 import { joinPath } from '../source/paths.js';
 import type { Action, RemoteFile } from '../types.js';
 

@@ -15,7 +15,15 @@ export interface Learned {
   mtimeMs: number;
   /** The printers whose copies matched what was placed. */
   holders: PullCandidate[];
+  /** The printers whose other copy --prefer set aside: the next sync must replace it. */
+  setAside: PullCandidate[];
 }
+
+/**
+ * The hash recorded for a copy that was set aside: no content hashes to it, so the next sync finds
+ * the master's file changed against the record and replaces the printer's copy, whatever its size.
+ */
+export const SET_ASIDE_SHA256 = '0'.repeat(64);
 
 /** Resolves warnings (a record that could not be read or saved); never throws for a record. */
 export async function learnPulled(
@@ -26,13 +34,15 @@ export async function learnPulled(
 ): Promise<string[]> {
   const warnings: string[] = [];
   const hosts = new Map(scopes.map((s) => [s.printer.name, s.printer.baseUrl]));
-  const byPrinter = new Map<string, Array<{ learned: Learned; holder: PullCandidate }>>();
+  const byPrinter = new Map<string, Array<{ learned: Learned; holder: PullCandidate; setAside: boolean }>>();
+  const add = (entry: Learned, holder: PullCandidate, setAside: boolean): void => {
+    const list = byPrinter.get(holder.printer) ?? [];
+    list.push({ learned: entry, holder, setAside });
+    byPrinter.set(holder.printer, list);
+  };
   for (const entry of learned) {
-    for (const holder of entry.holders) {
-      const list = byPrinter.get(holder.printer) ?? [];
-      list.push({ learned: entry, holder });
-      byPrinter.set(holder.printer, list);
-    }
+    for (const holder of entry.holders) add(entry, holder, false);
+    for (const other of entry.setAside) add(entry, other, true);
   }
   const claimed = new Set<string>();
   for (const [printer, entries] of byPrinter) {
@@ -45,11 +55,11 @@ export async function learnPulled(
     claimed.add(key);
     const loaded = await loadRecord(stateDir, key);
     if (loaded.warning) warnings.push(`${printer}: ${loaded.warning}`);
-    for (const { learned: l, holder } of entries) {
+    for (const { learned: l, holder, setAside } of entries) {
       loaded.record.set(holder.storage, recordKey(scan.root, holder.path, scan.rules), {
-        size: l.item.size,
-        sha256: l.sha256,
-        mtimeMs: l.mtimeMs,
+        size: setAside ? holder.size : l.item.size,
+        sha256: setAside ? SET_ASIDE_SHA256 : l.sha256,
+        mtimeMs: setAside ? 0 : l.mtimeMs,
         ...(holder.mTimestamp !== undefined ? { mTimestamp: holder.mTimestamp } : {}),
       });
     }

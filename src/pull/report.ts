@@ -87,7 +87,7 @@ function printerLine(r: PullPrinterResult): Line {
   const time = formatDuration(r.durationMs);
   switch (r.outcome) {
     case 'planned':
-      return { text: `${r.printer}: ${plural(r.candidates, 'file')} to pull (dry run) in ${time}` };
+      return { text: `${r.printer}: ${plural(r.candidates, 'file')} the master lacks (dry run), read in ${time}` };
     case 'nothing':
       return { text: `${r.printer}: nothing to pull` };
     case 'pulled':
@@ -121,4 +121,53 @@ export function pullExitCode(s: PullSummary): number {
   if (s.printers.some((p) => p.outcome === 'unreachable')) return 3;
   if (s.conflicts > 0 || s.refused > 0 || s.failed > 0 || s.printers.some((p) => p.outcome === 'failed')) return 1;
   return 0;
+}
+
+/**
+ * On an interactive terminal: the plain lines, plus one status line kept at the bottom with each
+ * printer's download in progress (file, percent, bytes), redrawn at most four times a second.
+ */
+export function pullLiveReporter(
+  stream: { write(chunk: string): unknown; columns?: number },
+  err: (line: string) => void,
+  quiet: boolean,
+): PullEventSink {
+  const current = new Map<string, { path: string; bytes: number; total: number }>();
+  let shownStatus = false;
+  const clear = (): void => {
+    if (shownStatus) stream.write('\r\u001b[2K');
+    shownStatus = false;
+  };
+  const draw = (): void => {
+    clear();
+    if (current.size === 0) return;
+    const width = Math.max(20, (stream.columns ?? 80) - 1);
+    const parts = [...current].map(([printer, d]) => {
+      const pct = d.total > 0 ? Math.floor((d.bytes / d.total) * 100) : 0;
+      return `${printer} ${shown(d.path)} ${pct}% (${formatBytes(d.bytes)}/${formatBytes(d.total)})`;
+    });
+    let line = `downloading: ${parts.join(' | ')}`;
+    if (line.length > width) line = `${line.slice(0, width - 1)}…`;
+    stream.write(line);
+    shownStatus = true;
+  };
+  const plain = pullPlainReporter({
+    out: (line) => {
+      clear();
+      stream.write(`${line}\n`);
+    },
+    err: (line) => {
+      clear();
+      err(line);
+    },
+    quiet,
+  });
+  return (event) => {
+    if (event.type === 'download-start') current.set(event.printer, { path: event.path, bytes: 0, total: event.size });
+    if (event.type === 'download-progress') current.set(event.printer, { path: event.path, bytes: event.bytes, total: event.total });
+    if (event.type === 'download-done' || event.type === 'download-failed') current.delete(event.printer);
+    plain(event);
+    if (event.type === 'download-start' || event.type === 'download-progress' || event.type === 'download-done' || event.type === 'download-failed') draw();
+    if (event.type === 'pull-done') clear();
+  };
 }

@@ -12,8 +12,8 @@ import { DEFAULT_RETRY_POLICY } from '../printer/retry.js';
 import { acquireStateLock } from '../record/lock.js';
 import { defaultStateDir } from '../record/paths.js';
 import { toErrorInfo } from '../report/error-info.js';
-import { fetchCopy, placeCopy, type FetchedCopy } from './fetch.js';
-import { checkLocalPath } from './local-names.js';
+import { fetchCopy, placeCopy, type FetchedCopy } from '../local/fetch.js';
+import { checkLocalPath } from '../local/names.js';
 import { copyOf, downloadQueues, planPull } from './plan.js';
 import { preparePull, type PullScopeOptions } from './prepare.js';
 import { learnPulled, type Learned } from './record.js';
@@ -183,7 +183,7 @@ async function download(
     summary.pulled++;
     emit({ type: 'pulled', path: item.path, localPath: target, from: fetched.map((c) => c.candidate.printer), bytes: keep!.bytes });
     const stat = await fsp.stat(target);
-    learned.push({ item, sha256: keep!.sha256, mtimeMs: stat.mtimeMs, holders: fetched.map((c) => c.candidate) });
+    learned.push({ item, sha256: keep!.sha256, mtimeMs: stat.mtimeMs, holders: item.sources, setAside: item.overridden });
   };
 
   for (const item of items) copies.set(item, { ended: 0, got: item.sources.map(() => undefined) });

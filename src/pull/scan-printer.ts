@@ -10,7 +10,7 @@ import { chooseStorage } from '../sync-printer.js';
 import { DEFAULT_PRINT_EXTENSIONS, hasPrintExtension, isHiddenName, normalizeExtensions } from '../source/filter.js';
 import { foldName, joinPath } from '../source/paths.js';
 import type { NameRules, RemoteFile, SourceTree } from '../types.js';
-import { checkLocalPath } from './local-names.js';
+import { checkLocalPath } from '../local/names.js';
 import type { PullCandidate, PullRefusal, PullSkip } from './types.js';
 
 export interface PrinterScan {

@@ -122,6 +122,16 @@ describe('link-sync pull', () => {
     assert.equal(read('part.gcode'), gcode('version B', 3500));
     assert.equal(read('twin.gcode'), 'G28 ; B\n'.repeat(100));
     assert.equal(statSync(local('part.gcode')).mtimeMs, (stamp + 60) * 1000);
+
+    // The printer whose copy was set aside gets the chosen one at the next sync; the chosen printer nothing.
+    mk4.clearRequests();
+    mk3.clearRequests();
+    const spread = await sync('--go');
+    assert.equal(spread.code, 0, show(spread));
+    assert.match(spread.stdout, /mk4-pull: replaced part\.gcode/);
+    assert.equal(mk4.readFile('part.gcode')?.toString(), gcode('version B', 3500));
+    assert.equal(mk4.readFile('twin.gcode')?.toString(), 'G28 ; B\n'.repeat(100), 'a same-size copy set aside is replaced too');
+    assert.equal(mk3.requests().filter((r) => r.method === 'PUT' && /part|twin/.test(r.target)).length, 0);
   });
 
   test('hostile names in a listing: refused and reported, exit 1, nothing written outside the master', T, async () => {

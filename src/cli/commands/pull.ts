@@ -3,16 +3,24 @@
 import type { CliIo } from '../io.js';
 import { parsePullArgs } from '../pull-options.js';
 import { pull } from '../../pull/run.js';
-import { pullExitCode, pullJsonReporter, pullPlainReporter } from '../../pull/report.js';
+import { pullExitCode, pullJsonReporter, pullLiveReporter, pullPlainReporter } from '../../pull/report.js';
 import { defaultStateDir } from '../../record/paths.js';
+
+/** As for sync: a live line only on an interactive terminal that wants it. */
+function wantsLiveView(stream: CliIo['stdout'], env: Record<string, string | undefined>): boolean {
+  return Boolean(stream.isTTY) && !env['CI'] && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb';
+}
 
 export async function runPull(argv: string[], io: CliIo): Promise<number> {
   const parsed = parsePullArgs(argv, io);
   if (parsed.kind === 'exit') return parsed.code;
   const o = parsed.options;
+  const err = (line: string): void => void io.stderr.write(`${line}\n`);
   const sink = o.json
     ? pullJsonReporter((line) => io.stdout.write(line))
-    : pullPlainReporter({ out: (line) => io.stdout.write(`${line}\n`), err: (line) => io.stderr.write(`${line}\n`), quiet: o.quiet });
+    : wantsLiveView(io.stdout, io.env)
+      ? pullLiveReporter(io.stdout, err, o.quiet)
+      : pullPlainReporter({ out: (line) => io.stdout.write(`${line}\n`), err, quiet: o.quiet });
   const summary = await pull({
     config: o.configPath,
     configDisplayName: o.config,

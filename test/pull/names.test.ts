@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { checkLocalPath, type LocalNameCode } from '../../src/pull/local-names.js';
+import { checkLocalPath, type LocalNameCode } from '../../src/local/names.js';
 
 const T = { timeout: 10_000 };
 

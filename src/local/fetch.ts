@@ -10,10 +10,24 @@ import { LinkSyncError } from '../errors.js';
 import type { DownloadSink, PrinterApi } from '../printer/api.js';
 import { PrinterError } from '../errors.js';
 import { plausibleTimestamp } from '../record/prepass.js';
-import type { PullCandidate } from './types.js';
+
+/** A printer's file to copy here, and where it goes. */
+export interface RemoteCopy {
+  printer: string;
+  storage: string;
+  /** Long path under `localRoot` (its names, joined by "/"). */
+  path: string;
+  /** Storage-relative path to GET. */
+  urlPath: string;
+  /** Bytes the printer listed: the download must bring exactly these. */
+  size: number;
+  /** Printer clock seconds: the local file's mtime when plausible. */
+  mTimestamp?: number;
+  localRoot: string;
+}
 
 export interface FetchedCopy {
-  candidate: PullCandidate;
+  candidate: RemoteCopy;
   tempPath: string;
   sha256: string;
   bytes: number;
@@ -47,7 +61,7 @@ export function tempPathFor(folder: string, printer: string, relPath: string): s
 
 export async function fetchCopy(
   api: PrinterApi,
-  candidate: PullCandidate,
+  candidate: RemoteCopy,
   names: readonly string[],
   options: { signal?: AbortSignal; onBytes?: (received: number) => void },
 ): Promise<FetchedCopy> {
