@@ -49,7 +49,7 @@ export function linesFor(event: SyncEvent): Line[] {
       const count = (kind: string) => event.actions.filter((a) => a.kind === kind).length;
       const folders = count('rmdir') > 0 ? `, ${plural(count('rmdir'), 'empty folder')} to remove` : '';
       const send = event.uploadBytes > 0 ? `; ${formatBytes(event.uploadBytes)} to send` : '';
-      const backup = event.backupBytes !== undefined ? `; ${formatBytes(event.backupBytes)} to back up first (downloaded at printer speed)` : '';
+      const backup = event.backupBytes ? `; ${formatBytes(event.backupBytes)} to back up first (downloaded at printer speed)` : '';
       const lines: Line[] = [
         {
           text: `${event.printer}: ${count('upload')} missing to upload, ${count('replace')} stale to refresh, ${plural(count('delete'), 'file')} to delete${folders}, ${event.unchanged} unchanged (/${event.storage}/${event.root})${send}${backup}`,

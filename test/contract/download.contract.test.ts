@@ -128,7 +128,8 @@ for (const flavour of FLAVOURS) {
       sim.inject({ kind: 'cut-download', afterBytes: 30_000, times: 1 });
       const sink = memorySink();
       const err = await rejection(once.download(sim.storage, url, { open: sink.open }));
-      assert.equal(err.kind, 'unreachable');
+      assert.equal(err.kind, 'protocol');
+      assert.match(err.message, /connection lost during download/);
       assert.equal(sink.aborted, 1);
       assert.equal(sink.closed, 0);
     });

@@ -180,6 +180,22 @@ describe('link-sync pull', () => {
     assert.equal(read('pi-big.gcode'), gcode('pi big', 200_000));
   });
 
+  test('--json: one event per line, progress included, nothing else on stdout', T, async () => {
+    ws.printer(MK4).seed('j.gcode', gcode('json', 50_000));
+    const run = await pull('--go', '--json');
+    assert.equal(run.code, 0, show(run));
+    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { v: number; time: string; type: string; command: string });
+    for (const e of events) {
+      assert.equal(e.v, 1);
+      assert.equal(e.command, 'pull');
+      assert.ok(!Number.isNaN(Date.parse(e.time)));
+    }
+    const types = events.map((e) => e.type);
+    assert.equal(types[0], 'pull-start');
+    assert.equal(types.at(-1), 'pull-done');
+    for (const t of ['printer-scanned', 'plan', 'download-start', 'download-progress', 'download-done', 'pulled', 'printer-done']) assert.ok(types.includes(t), t);
+  });
+
   test('a busy printer is read; a partial Connect download and a running transfer are skipped with a note', T, async () => {
     const mk4 = ws.printer(MK4);
     const mk3 = ws.printer(MK3);
