@@ -251,4 +251,7 @@ Examples:
 
 Exit codes: 0 in sync (or clean dry run), 1 some actions failed, 2 usage/config/source error,
 3 a printer unreachable or refused the credentials, 70 internal error, 130 interrupted.
+
+Other commands: link-sync pull (copy files only on printers into the master; see
+link-sync pull --help), link-sync simulate, link-sync demo.
 `;
