@@ -38,18 +38,26 @@ export function localError(message: string, hint: string, cause?: unknown): Link
   return new LinkSyncError('LOCAL_WRITE', message, { hint, ...(cause !== undefined ? { cause } : {}) });
 }
 
-/** The target's folder, created if needed, checked to lie inside the master even through symbolic links. */
+/** The target's folder, created if needed, checked to lie inside the master even through symbolic
+ * links: the deepest existing folder is checked before anything is created, then the result. */
 export async function targetFolder(localRoot: string, names: readonly string[]): Promise<string> {
   const folder = path.join(localRoot, ...names.slice(0, -1));
+  const realRoot = await fsp.realpath(localRoot);
+  const inside = async (dir: string): Promise<void> => {
+    const real = await fsp.realpath(dir);
+    if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+      throw localError(`${folder} leads outside the master folder (to ${real}) through a symbolic link`, 'nothing is written outside the master folder; remove the link or pull elsewhere');
+    }
+  };
+  let existing = folder;
+  while (existing !== localRoot && !(await exists(existing))) existing = path.dirname(existing);
+  await inside(existing);
   try {
     await fsp.mkdir(folder, { recursive: true });
   } catch (error) {
     throw localError(`cannot create folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the master folder', error);
   }
-  const [realRoot, realFolder] = await Promise.all([fsp.realpath(localRoot), fsp.realpath(folder)]);
-  if (realFolder !== realRoot && !realFolder.startsWith(realRoot + path.sep)) {
-    throw localError(`${folder} leads outside the master folder (to ${realFolder}) through a symbolic link`, 'nothing is written outside the master folder; remove the link or pull elsewhere');
-  }
+  await inside(folder);
   return folder;
 }
 

@@ -4,7 +4,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { SimPrinter } from '../../src/simulator/index.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
@@ -157,6 +157,18 @@ describe('link-sync pull', () => {
     assert.deepEqual(beside(), before, 'nothing new next to the master (the sync record folder aside)');
     assert.deepEqual(readdirSync(ws.master).sort(), ['fine.gcode', 'kept.gcode']);
     assert.deepEqual(downloads(mk3).filter((t) => !t.includes('fine.gcode')), [], 'refused names are never downloaded');
+  });
+
+  test('a symbolic link in the master that leads outside it: the file is not written, nothing is created outside', T, async () => {
+    const outside = path.join(ws.dir, 'outside');
+    mkdirSync(outside);
+    symlinkSync(outside, local('linked'));
+    ws.printer(MK4).seed('linked/deeper/x.gcode', gcode('x'));
+    ws.printer(MK4).seed('linked/y.gcode', gcode('y'));
+    const run = await pull('--go');
+    assert.equal(run.code, 1, show(run));
+    assert.match(run.stderr, /leads outside the master folder .* through a symbolic link/);
+    assert.deepEqual(readdirSync(outside), [], 'nothing created outside the master');
   });
 
   test('a download cut mid-way leaves no file under its name; the next run completes it', T, async () => {
