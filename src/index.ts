@@ -1,6 +1,9 @@
 // link-sync as a library: the same flow as the CLI, returning a summary object. Re-exports only.
 
 export { sync, prepareRun, type SyncOptions, type RunInputs } from './sync.js';
+export { pull, type PullOptions } from './pull/run.js';
+export type { PullSummary, PullEvent, PullPrinterResult, PullConflict } from './pull/types.js';
+export type { DownloadOptions, DownloadResult, DownloadSink } from './printer/api.js';
 export { loadConfig, parseConfigText } from './config/load.js';
 export type { FarmConfig, PrinterConfig, PrinterAuth, PrinterDestination } from './config/types.js';
 export type { PrinterApi, PrinterIdentity, RemoteEntry, UploadBody, UploadOptions } from './printer/api.js';
