@@ -49,7 +49,7 @@ export function renderReport(results: ScenarioResult[], machine: Machine, date: 
       'runs link-sync as a separate process against simulated PrusaLink printers (Buddy personality) on 127.0.0.1, ' +
       'and deletes everything afterwards. The simulated printers run in the benchmark process; link-sync\'s CPU time ' +
       'and peak RSS are its own process\'s. One scenario alone: `npm run build && node dist/bench/run.js --only NAME` ' +
-      '(throughput, no-change, memory, planning; prints without writing this file).',
+      '(throughput, no-change, memory, planning, slow-link; prints without writing this file).',
     '',
   );
   out.push(

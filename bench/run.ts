@@ -14,9 +14,10 @@ import { memory } from './scenarios/memory.js';
 import { noChange } from './scenarios/no-change.js';
 import { planning } from './scenarios/planning.js';
 import { throughput } from './scenarios/throughput.js';
+import { slowLink } from './scenarios/slow-link.js';
 
 /** Run order: the cheap pure one first, while the process is fresh, then the farms. */
-const SCENARIOS: Scenario[] = [planning, noChange, throughput, memory];
+const SCENARIOS: Scenario[] = [planning, noChange, throughput, memory, slowLink];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');

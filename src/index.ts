@@ -15,7 +15,7 @@ export { routeSource, type Route, type RouteRequest } from './plan/route.js';
 export { planPrinter } from './plan/plan.js';
 export type * from './types.js';
 export type * from './report/events.js';
-export { ExitCode, exitCodeForSummary } from './cli/exit-codes.js';
+export { ExitCode, exitCodeForSummary } from './report/exit-codes.js';
 export {
   LinkSyncError,
   UsageError,

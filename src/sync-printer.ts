@@ -12,10 +12,12 @@ import { executePlan, describeAction, type TransferAction } from './execute/exec
 import type { PreviousCopy } from './execute/upload-outcome.js';
 import { emptyCounts, type EventSink, type PrinterResult } from './report/events.js';
 import { toErrorInfo } from './report/error-info.js';
-import type { Destination } from './cli/options.js';
+import type { Destination } from './config/destination.js';
 import { printerKey } from './record/keys.js';
 import { RecordSession, type RecordRun } from './record/session.js';
 import { backupSizes, backupStep } from './backup/plan-backup.js';
+import { planDeadlineMs, prePlanDeadlineMs, type PrinterDeadline } from './execute/printer-deadline.js';
+import { formatBytes } from './report/format.js';
 
 export interface PrinterJob {
   printer: string;
@@ -42,12 +44,31 @@ export interface PrinterJob {
   skipped?: SourceSkip[];
   /** --backup-dir: keep the printer's copy of each file before deleting or replacing it. */
   backupDir?: string;
+  /** --timeout: how long an upload may stand still on the printer. */
+  stallMs?: number;
+  /** Stops this printer alone when it runs past the time its plan can take. */
+  deadline?: PrinterDeadline;
 }
 
 /** Deletions are quick; re-reading the state before each one would double their requests. */
 const DELETE_RECHECK_MS = 1000;
 
 export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
+  const deadline = job.deadline;
+  deadline?.arm(prePlanDeadlineMs(deadline.timing), 'for reading the printer before planning');
+  try {
+    const result = await syncPrinterSteps(job);
+    if (!deadline?.expired || job.signal?.aborted) return result;
+    // Whatever step the deadline cut short, say it was the deadline.
+    const message = `printer ${job.printer}: ${deadline.expired}`;
+    const error = { code: 'PRINTER_DEADLINE', message, hint: 'the printer is far slower than planned or hangs; check it, then run again (see docs/reliability.md, deadlines)' };
+    return { ...result, outcome: 'failed', reason: message, error };
+  } finally {
+    deadline?.clear();
+  }
+}
+
+async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
   const started = Date.now();
   const result: PrinterResult = {
     printer: job.printer,
@@ -124,6 +145,14 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       result.outcome = 'planned';
       return finish();
     }
+    if (job.deadline) {
+      // Each backup is a download at printer speed, timed like an upload of its size.
+      const timing = job.deadline.timing;
+      const backupMs = backups ? [...backups.files.values()].reduce((ms, f) => ms + timing.uploadMs(f.size ?? 0) + timing.requestMs, 0) : 0;
+      const limit = planDeadlineMs(plan.actions, timing) + backupMs;
+      const backupText = backups ? `, ${formatBytes(backups.bytes)} to back up` : '';
+      job.deadline.arm(limit, `from its plan: ${plan.actions.length} actions, ${formatBytes(plan.uploadBytes)} to send${backupText}`);
+    }
     const executed = await executePlan(plan, {
       printer: job.printer,
       api: job.api,
@@ -134,6 +163,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       previousCopy: previousCopies(remote, identity.rules),
       uploadResends: job.uploadResends ?? 0,
       ...(backups && job.backupDir !== undefined ? { backup: backupStep(job, storage.name, remote.root, backups) } : {}),
+      ...(job.stallMs !== undefined ? { stallMs: job.stallMs } : {}),
       ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules) } : {}),
     });
     result.done = executed.done;

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { FarmConfig, PrinterConfig } from './config/types.js';
 import { loadConfig } from './config/load.js';
-import { selectPrinters } from './cli/select.js';
+import { selectPrinters } from './config/select.js';
 import { scanSource } from './source/scan.js';
 import type { SourceTree } from './types.js';
 import type { EventSink, RunSummary } from './report/events.js';
@@ -13,12 +13,14 @@ import type { ExchangeNotice } from './printer/http.js';
 import { DEFAULT_RETRY_POLICY } from './printer/retry.js';
 import { SourceError } from './errors.js';
 import type { PrinterApi } from './printer/api.js';
-import { parseDestination, resolveSourcePaths, type Destination } from './cli/options.js';
+import { parseDestination, resolveSourcePaths, type Destination } from './config/destination.js';
 import { defaultStateDir } from './record/paths.js';
 import { acquireStateLock } from './record/lock.js';
 import { HashCache } from './record/hash.js';
 import type { RecordRun } from './record/session.js';
 import { routePrinters, type PrinterRoute } from './source/routes.js';
+import { linkSignals, uploadDeadlineMs } from './printer/http.js';
+import { PrinterDeadline, type DeadlineTiming } from './execute/printer-deadline.js';
 
 export interface SyncOptions {
   /** A config file path, or an already loaded config. */
@@ -73,8 +75,8 @@ export interface SyncOptions {
   /** Before a file is deleted or replaced on a printer, download its copy to DIR/<printer>/<path>;
    * a failed download holds that action. */
   backupDir?: string;
-  /** Builds the PrinterApi for a printer (default: PrusaLink over HTTP). */
-  connect?: (printer: PrinterConfig) => PrinterApi;
+  /** Builds the PrinterApi for a printer (default: PrusaLink over HTTP); `signal` aborts its requests. */
+  connect?: (printer: PrinterConfig, signal?: AbortSignal) => PrinterApi;
 }
 
 /** Everything about the run that does not depend on the printer. */
@@ -88,6 +90,19 @@ export interface RunInputs {
    * config's source, include/exclude and model matching, and -d. */
   routes: PrinterRoute[];
   warnings: string[];
+}
+
+/** The limits a printer's deadline is built from (docs/reliability.md, deadlines). */
+function deadlineTiming(options: SyncOptions, retries: number): DeadlineTiming {
+  const t = options.timeouts ?? {};
+  const connectMs = t.connectMs ?? 10_000;
+  const requestMs = connectMs + 2 * (t.responseMs ?? 30_000);
+  return {
+    requestMs,
+    uploadMs: (size) => connectMs + uploadDeadlineMs(size, t.uploadMinBytesPerSec, t.uploadGraceMs),
+    // Requests are retried too; count the retries of a request inside its budget.
+    resends: retries,
+  };
 }
 
 /** Reads config and source and checks the flags: every user-input error surfaces here, before any printer is contacted. */
@@ -182,12 +197,12 @@ async function runPrinters(
     bytes: inputs.source.files.reduce((sum, f) => sum + f.size, 0),
   });
   const retries = options.retries ?? DEFAULT_RETRY_POLICY.retries;
-  const connect = options.connect ?? ((printer: PrinterConfig) =>
+  const connect = options.connect ?? ((printer: PrinterConfig, signal?: AbortSignal) =>
     createPrinterApi(printer, {
       allowSelfSigned: options.allowSelfSigned ?? false,
       retry: { ...DEFAULT_RETRY_POLICY, retries, baseDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs },
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
+      ...(signal ? { signal } : {}),
       ...(options.verbose
         ? { onExchange: (n: ExchangeNotice) => emit({ type: 'request', ...n }) }
         : {}),
@@ -198,12 +213,18 @@ async function runPrinters(
           message: `${n.what}: ${n.reason}; retry ${n.retry} of ${n.retries} in ${(n.delayMs / 1000).toFixed(1)} s`,
         }),
     }));
+  const timing = deadlineTiming(options, retries);
   const results = await Promise.all(
     inputs.printers.map(async (printer, index) => {
       const route = inputs.routes[index];
+      // Each printer's requests end at Ctrl-C or at its own deadline, whichever comes first.
+      const deadline = new PrinterDeadline(timing);
+      const link = linkSignals(options.signal, deadline.signal);
       const job: PrinterJob = {
         printer: printer.name,
-        api: connect(printer),
+        api: connect(printer, link.signal),
+        deadline,
+        ...(options.timeouts?.stallMs !== undefined ? { stallMs: options.timeouts.stallMs } : {}),
         source: route?.source ?? inputs.source,
         destination: route?.destination ?? inputs.destination,
         prefix: route?.prefix ?? inputs.prefix,
@@ -230,6 +251,7 @@ async function runPrinters(
         emit({ type: 'printer-done', result });
         return result;
       } finally {
+        link.dispose();
         job.api.close();
       }
     }),

@@ -20,7 +20,7 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
   // The same run with a 1 kB file: what link-sync needs whatever it sends (Node, modules, 16 printers).
   ctx.log(`memory: baseline, a 1 kB file to ${PRINTERS} printers`);
   const baseFarm = await startBenchFarm(ctx.workDir, PRINTERS);
-  let baseline;
+  let baseline: Awaited<ReturnType<typeof runLinkSync>>;
   try {
     baseline = await runLinkSync(ctx, 'memory-baseline', ['-c', baseFarm.configPath, '-s', small, '--go']);
     expectOutcome(baseline, 'in-sync', 'memory baseline');

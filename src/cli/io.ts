@@ -1,11 +1,8 @@
 // What a command gets from the outside world, so commands never touch `process` and tests can drive them.
 
-export interface OutputStream {
-  write(chunk: string): unknown;
-  /** True when this is an interactive terminal. */
-  isTTY?: boolean;
-  columns?: number;
-}
+import type { OutputStream } from '../report/output-stream.js';
+
+export type { OutputStream };
 
 export interface CliIo {
   stdout: OutputStream;

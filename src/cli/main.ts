@@ -2,7 +2,7 @@
 
 import type { CliIo } from './io.js';
 import { LinkSyncError } from '../errors.js';
-import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { ExitCode, exitCodeFor } from '../report/exit-codes.js';
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;

@@ -5,10 +5,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
-import { expandHome, parseDestination, resolveSourcePaths, type Destination } from './destination.js';
-import { ExitCode } from './exit-codes.js';
+import { expandHome, parseDestination, resolveSourcePaths, type Destination } from '../config/destination.js';
+import { ExitCode } from '../report/exit-codes.js';
 
-export { parseDestination, resolveSourcePaths, type Destination, type WritableStorage } from './destination.js';
+export { parseDestination, resolveSourcePaths, type Destination, type WritableStorage } from '../config/destination.js';
 
 export interface SyncCliOptions {
   /** -c as the user wrote it (for messages); "printers.yml" by default. */

@@ -5,7 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
-import { expandHome, parseDestination, resolveSourcePaths, type Destination } from './destination.js';
+import { expandHome, parseDestination, resolveSourcePaths, type Destination } from '../config/destination.js';
 
 export interface PullCliOptions {
   config: string;

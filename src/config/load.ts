@@ -1,7 +1,8 @@
 // Loads printers.yml / printers.json: read the file, parse it, validate it, and throw one ConfigError
 // listing every problem with its line, or return the normalised FarmConfig.
 
-import { open } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { platform } from 'node:os';
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -31,14 +32,25 @@ export async function loadConfig(path: string, env: Env, options: ConfigSourceOp
     configErrorFor(display, [{ message, hint }], cause);
   let text: string;
   let mode: number;
+  // Only a regular file of bounded size: opening a FIFO would block until someone writes to it,
+  // and a device such as /dev/urandom never ends.
+  const checkKind = (info: Stats): void => {
+    if (info.isDirectory()) throw fail('is a folder, not a file', 'pass -c with the path of the printers file');
+    if (!info.isFile()) throw fail(`is ${kindOf(info)}, not a regular file`, 'pass -c with the path of the printers file, a regular file of at most 1 MB');
+    if (info.size > MAX_BYTES) throw fail(`is ${info.size} bytes; a printer config is far smaller`, 'check that -c names the printers file');
+  };
   try {
-    const handle = await open(path, 'r');
+    checkKind(await stat(path));
+    // Non-blocking, in case the path was swapped for a FIFO since: the open must never hang.
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      const stat = await handle.stat();
-      if (stat.isDirectory()) throw fail('is a folder, not a file', 'pass -c with the path of the printers file');
-      if (stat.size > MAX_BYTES) throw fail(`is ${stat.size} bytes; a printer config is far smaller`, 'check that -c names the printers file');
-      mode = stat.mode;
-      text = await handle.readFile('utf8');
+      const info = await handle.stat();
+      checkKind(info);
+      mode = info.mode;
+      const buffer = Buffer.alloc(MAX_BYTES + 1);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      if (bytesRead > MAX_BYTES) throw fail(`is over ${MAX_BYTES} bytes; a printer config is far smaller`, 'check that -c names the printers file');
+      text = buffer.subarray(0, bytesRead).toString('utf8');
     } finally {
       await handle.close();
     }
@@ -53,6 +65,14 @@ export async function loadConfig(path: string, env: Env, options: ConfigSourceOp
     throw fail(`cannot be read (${code ?? 'unknown error'})`, 'check the path given with -c', error);
   }
   return parseConfigText(text, path, env, { displayName: display, mode: options.mode ?? mode });
+}
+
+function kindOf(info: Stats): string {
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a file';
 }
 
 /** Parses and validates config text; `path` picks the format (.json → JSON, else YAML). Pure. */
@@ -105,7 +125,7 @@ function readJson(text: string): { entries?: RawEntry[]; problems: ConfigProblem
 
 function jsonSyntaxProblem(text: string): ConfigProblem {
   const hint = 'check commas, quotes and brackets; JSON allows no comments and no trailing commas';
-  let found;
+  let found: ReturnType<typeof findJsonSyntaxError>;
   try {
     found = findJsonSyntaxError(text);
   } catch {

@@ -2,7 +2,7 @@
 // turns them into PrinterConfig fields. Wrongly typed values are the schema's to report; these
 // checks look at what the values say.
 
-import { parseDestination } from '../cli/destination.js';
+import { parseDestination } from './destination.js';
 import { compileGlob } from '../source/glob.js';
 import type { PrinterConfig } from './types.js';
 

@@ -27,6 +27,8 @@ export interface ExecuteContext {
   uploadResends?: number;
   /** --backup-dir: keeps the printer's copy before a deletion or replacement; a rejection holds that action. */
   backup?: (action: Action) => Promise<void>;
+  /** --timeout: how long a printer's transfer may stand still (default 30 s). */
+  stallMs?: number;
 }
 
 export type TransferAction = Extract<Action, { kind: 'upload' | 'replace' }>;
@@ -50,8 +52,6 @@ export interface ExecuteResult {
   firstError?: ErrorInfo;
 }
 
-/** Progress events at most this often per printer. */
-const PROGRESS_INTERVAL_MS = 250;
 
 /** Errors after which nothing more is tried on this printer. */
 const FATAL_KINDS = new Set(['unreachable', 'auth', 'storage', 'aborted']);
@@ -164,7 +164,6 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
     return 0;
   }
   const total = action.source.size;
-  let last = 0;
   const hashing = ctx.confirmed ? hashingBody(fileBody(action.source)) : undefined;
   const previous = action.kind === 'replace' ? (ctx.previousCopy?.(action) ?? {}) : undefined;
   let info = await uploadChecked({
@@ -176,14 +175,14 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
     previous,
     resends: ctx.uploadResends ?? 0,
     onNote: (message) => ctx.emit({ type: 'warning', printer: ctx.printer, message }),
+    ...(ctx.stallMs !== undefined ? { stallMs: ctx.stallMs } : {}),
     options: {
       overwrite: action.kind === 'replace',
       ...(ctx.signal ? { signal: ctx.signal } : {}),
-      onBytes: (bytes) => {
-        const now = Date.now();
-        if (now - last < PROGRESS_INTERVAL_MS && bytes < total) return;
-        last = now;
-        ctx.emit({ type: 'action-progress', printer: ctx.printer, path: action.path, bytes, total });
+      // Progress is what the printer reports it took (socket bytes run megabytes ahead). All bytes
+      // taken is not done yet: the printer still has to store the file, and action-done says so.
+      onTaken: (bytes) => {
+        if (bytes < total) ctx.emit({ type: 'action-progress', printer: ctx.printer, path: action.path, bytes, total });
       },
     },
   });

@@ -50,7 +50,7 @@ export function fileBody(file: SourceFile): UploadBody {
 
 /** The Content-Length we send is the scanned size: refuse a file that changed since. */
 export function assertUnchanged(file: SourceFile): void {
-  let now;
+  let now: ReturnType<typeof statSync>;
   try {
     now = statSync(file.absPath);
   } catch (cause) {

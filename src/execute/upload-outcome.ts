@@ -1,8 +1,10 @@
-// An upload whose connection broke after it was sent has an unknown outcome: look at the printer
-// before deciding (PrusaLink pitfall 12). Re-send only when the look shows the file did not arrive.
+// An upload whose connection broke after it was sent has an unknown outcome: wait until the printer
+// no longer reports a transfer, then look at the file before deciding (PrusaLink pitfall 12).
+// Re-send only when the look shows the file did not arrive; never while a transfer still runs.
 
 import { PrinterError } from '../errors.js';
 import type { PrinterApi, RemoteFileInfo, UploadBody, UploadOptions } from '../printer/api.js';
+import { sleep } from '../printer/retry.js';
 
 /** What the printer held under the target name before a replacement. */
 export interface PreviousCopy {
@@ -55,6 +57,46 @@ export interface CheckedUpload {
   resends: number;
   /** Told when the upload is looked at or sent again, in words. */
   onNote?: (message: string) => void;
+  /** A transfer whose count has not moved for this long is not waited for any more (default 30 s). */
+  stallMs?: number;
+  /** Between two looks at the printer's transfer (default 2 s). */
+  pollIntervalMs?: number;
+}
+
+/** The slowest rate a working printer plausibly takes bytes at: bounds the wait for a transfer. */
+const SLOWEST_RATE = 10_000;
+
+/**
+ * Waits (bounded) until the printer reports no transfer: 'gone', 'running' when it still does at the
+ * bound, 'unknown' when the printer cannot report transfers (legacy API) or could not be asked.
+ */
+export async function waitForTransferEnd(
+  api: PrinterApi,
+  size: number,
+  options: { stallMs: number; pollIntervalMs: number; signal?: AbortSignal },
+): Promise<'gone' | 'running' | 'unknown'> {
+  const started = Date.now();
+  let lastMoveAt = started;
+  let last = -1;
+  for (;;) {
+    let t;
+    try {
+      t = await api.transfer();
+    } catch {
+      return 'unknown';
+    }
+    if (t === null) return 'unknown';
+    if (t === undefined) return 'gone';
+    const now = Date.now();
+    if (t.transferred > last) {
+      last = t.transferred;
+      lastMoveAt = now;
+    }
+    // While it moves, it may be our own bytes still draining: give them the time they need.
+    const bound = options.stallMs + ((Math.max(0, size - Math.max(0, last)) / SLOWEST_RATE) * 1000);
+    if (now - lastMoveAt >= options.stallMs || now - started >= bound) return 'running';
+    await sleep(options.pollIntervalMs, options.signal);
+  }
 }
 
 /** Uploads, and after a lost connection looks, then resends, succeeds, or fails saying what is known. */
@@ -67,8 +109,16 @@ export async function uploadChecked(job: CheckedUpload): Promise<RemoteFileInfo 
       if (!(error instanceof PrinterError)) throw error;
       // A resent new file the printer says exists: the earlier attempt may have landed after all.
       const exists = resend > 0 && !job.options.overwrite && error.kind === 'file-in-use';
-      if (error.kind !== 'unknown-outcome' && !exists) throw error;
+      // "Another transfer in progress" after our own broken attempt is that attempt, not a failure.
+      const ownTransfer = resend > 0 && error.kind === 'transfer-busy';
+      if (error.kind !== 'unknown-outcome' && !exists && !ownTransfer) throw error;
       if (job.options.signal?.aborted) throw error;
+      const transfer = await waitForTransferEnd(api, body.size, {
+        stallMs: job.stallMs ?? 30_000,
+        pollIntervalMs: job.pollIntervalMs ?? 2_000,
+        ...(job.options.signal ? { signal: job.options.signal } : {}),
+      }).catch(() => 'unknown' as const);
+      if (transfer === 'running') throw unknown(error, job, 'the printer still reports a transfer; nothing is sent while it does');
       let now: RemoteFileInfo | undefined;
       try {
         now = await api.stat(storage, targetUrl);
@@ -81,6 +131,7 @@ export async function uploadChecked(job: CheckedUpload): Promise<RemoteFileInfo 
         return now;
       }
       if (verdict === 'unknown' || exists) throw unknown(error, job, 'the file on the printer cannot be told apart from the old one');
+      if (job.options.signal?.aborted) throw error;
       if (resend >= job.resends) {
         throw new PrinterError(error.printer, 'unknown-outcome', `${error.message}; the printer does not have the file (${resend + 1} attempts)`, {
           hint: 'the connection keeps breaking during uploads; check the printer\'s network, then run again',

@@ -101,6 +101,7 @@ export async function fetchCopy(
   try {
     const result = await api.download(candidate.storage, candidate.urlPath, {
       open,
+      expectedBytes: candidate.size,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onBytes ? { onBytes: options.onBytes } : {}),
     });

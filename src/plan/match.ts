@@ -161,7 +161,7 @@ function localConflict(
   }
   for (let i = 0; i < ancestors.length; i++) {
     const clash = localFiles.get(ancestorKeys[i]!);
-    if (clash && clash[0]) {
+    if (clash?.[0]) {
       return {
         code: 'CASE_COLLISION',
         message: `folder "${ancestors[i]}" has the same name as the local file "${clash[0].relPath}" on this printer, which ignores case`,

@@ -3,6 +3,9 @@
 
 import type { Readable } from 'node:stream';
 import type { NameRules, PrinterKind, PrinterStatus, StorageInfo } from '../types.js';
+import type { TransferProgress } from './upload-watch.js';
+
+export type { TransferProgress } from './upload-watch.js';
 
 /** Who the printer is. */
 export interface PrinterIdentity {
@@ -46,8 +49,10 @@ export interface UploadOptions {
   /** Send `Overwrite: ?1`. */
   overwrite: boolean;
   signal?: AbortSignal;
-  /** Called as body bytes are handed to the socket, with the running total. */
+  /** Called as body bytes are handed to the socket, with the running total (not what the printer took). */
   onBytes?: (sent: number) => void;
+  /** Called with the bytes the printer reports it has taken, as they grow (never on legacy printers). */
+  onTaken?: (taken: number) => void;
 }
 
 /** Where downloaded bytes go. Opened afresh for every attempt, so a retried download starts over. */
@@ -65,6 +70,8 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   /** Called as body bytes arrive, with the running total of this attempt. */
   onBytes?: (received: number) => void;
+  /** The size the listing gave: the download's time limit grows with it. */
+  expectedBytes?: number;
 }
 
 export interface DownloadResult {
@@ -100,6 +107,9 @@ export interface PrinterApi {
    * (fewer bytes than announced) is a failed attempt, retried like any lost connection. Throws a
    * 'rejected' PrinterError on printers that serve no downloads. */
   download(storage: string, fileUrl: string, options: DownloadOptions): Promise<DownloadResult | undefined>;
+  /** The printer's running transfer (an upload or a Connect download): undefined when none runs,
+   * null when this printer cannot report one (legacy API). */
+  transfer(): Promise<TransferProgress | undefined | null>;
   /** DELETE a file or an empty folder. */
   remove(storage: string, url: string): Promise<void>;
   /** Free sockets. */

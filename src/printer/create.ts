@@ -13,9 +13,9 @@ export interface PrinterApiOptions {
     connectMs?: number;
     /** Longest silence while a request or its answer is under way, default 30 s. */
     responseMs?: number;
-    /** Longest time an upload may go without the printer taking a byte, default 30 s. */
+    /** Longest time an upload may go without the printer's transferred count moving, default 30 s. */
     stallMs?: number;
-    /** An upload's time limit is its size at this rate plus uploadGraceMs (default 20 kB/s + 60 s). */
+    /** An upload's time limit is its size at this rate plus uploadGraceMs (default 10 kB/s + 60 s). */
     uploadMinBytesPerSec?: number;
     uploadGraceMs?: number;
   };

@@ -10,6 +10,7 @@ import type { UploadBody } from './api.js';
 import { DigestSigner, findDigestChallenge, parseWwwAuthenticate } from './digest.js';
 import { errorText, hintFor, socketError, statusError } from './http-errors.js';
 import { BodyLengthMismatch, BodyReadFailure, ReceiveFailure, TransportFailure, exchange, type TransportSettings } from './transport.js';
+import { UploadWatch, type TransferPoll } from './upload-watch.js';
 import { NO_RETRIES, parseRetryAfter, retryDelayMs, retryReason, sleep, type AttemptFailure, type RetryPolicy } from './retry.js';
 
 export interface HttpClientOptions {
@@ -23,9 +24,12 @@ export interface HttpClientOptions {
   connectTimeoutMs?: number;
   /** Longest silence while a request or its answer is under way. */
   responseTimeoutMs?: number;
+  /** A request without a body must be answered in full within this (default twice responseTimeoutMs). */
+  requestDeadlineMs?: number;
   /** Longest time an upload may go without the printer taking any byte (default 30 s). */
   stallTimeoutMs?: number;
-  /** An upload must average at least this rate: its time limit is size / rate + uploadGraceMs. */
+  /** The slowest rate a working printer plausibly takes an upload at (default 10 kB/s): an upload's
+   * time limit is size / rate + uploadGraceMs, and it sizes the wait for buffered bytes. */
   uploadMinBytesPerSec?: number;
   uploadGraceMs?: number;
   /** When and how often to try again (default: never). */
@@ -54,9 +58,15 @@ export interface RequestSpec {
   headers?: Record<string, string>;
   body?: UploadBody;
   onBytes?: (sent: number) => void;
+  /** An upload's liveness: the printer's own transfer count, when it can report one. */
+  transferPoll?: TransferPoll;
+  /** Told each time the printer reports more of the upload taken. */
+  onTaken?: (bytes: number) => void;
   signal?: AbortSignal;
   /** Streams a 2xx answer's body (downloads) instead of buffering it; called afresh for every attempt. */
   receive?: (res: IncomingMessage) => Promise<void>;
+  /** The bytes a download is expected to bring: sizes its time limit. */
+  receiveBytes?: number;
 }
 
 export interface HttpResult {
@@ -96,6 +106,8 @@ export class PrinterHttp {
   readonly printer: string;
   private readonly settings: TransportSettings;
   private readonly agent: HttpAgent;
+  /** A second socket for reading upload progress while the upload holds the first one. */
+  private readonly pollAgent: HttpAgent;
   private readonly now: () => number;
   private readonly nonceMaxAgeMs: number;
   private signer: DigestSigner | undefined;
@@ -107,16 +119,17 @@ export class PrinterHttp {
     const origin = new URL(options.baseUrl);
     // One socket per printer: the printers have few connection slots and one transfer at a time.
     const agentOptions = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1 };
-    this.agent =
+    const makeAgent = (): HttpAgent =>
       origin.protocol === 'https:'
         ? new HttpsAgent({ ...agentOptions, rejectUnauthorized: !options.allowSelfSigned })
         : new HttpAgent(agentOptions);
+    this.agent = makeAgent();
+    this.pollAgent = makeAgent();
     this.settings = {
       origin,
       agent: this.agent,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       responseTimeoutMs: options.responseTimeoutMs ?? 30_000,
-      stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
       maxResponseBytes: 8 * 1024 * 1024,
     };
     this.now = options.now ?? Date.now;
@@ -144,6 +157,35 @@ export class PrinterHttp {
 
   close(): void {
     this.agent.destroy();
+    this.pollAgent.destroy();
+  }
+
+  /**
+   * One GET on the second socket, outside the queue and without retries: reading an upload's
+   * progress while the upload holds the first socket. The caller keeps at most one in flight.
+   */
+  async peek(target: string, what: string): Promise<HttpResult> {
+    const headers: Record<string, string> = { 'User-Agent': this.options.userAgent, Accept: 'application/json' };
+    const auth = this.options.auth;
+    if (auth.kind === 'api-key') headers['X-Api-Key'] = auth.apiKey;
+    else if (this.signer) headers['Authorization'] = this.signer.authorize('GET', target);
+    const started = Date.now();
+    try {
+      const raw = await exchange(
+        { ...this.settings, agent: this.pollAgent },
+        { method: 'GET', target, headers, deadlineMs: Math.min(this.requestDeadlineMs(), POLL_DEADLINE_MS), ...(this.options.signal ? { signal: this.options.signal } : {}) },
+      );
+      this.options.onExchange?.({ printer: this.printer, method: 'GET', target, status: raw.status, durationMs: Date.now() - started });
+      return { ...raw, attempts: 1, earlierAttemptMayHaveArrived: false };
+    } catch (err) {
+      this.options.onExchange?.({ printer: this.printer, method: 'GET', target, status: err instanceof TransportFailure ? err.code : 'error', durationMs: Date.now() - started });
+      throw socketError(this.printer, what, this.settings.origin.origin, err);
+    }
+  }
+
+  /** Requests without a body: the whole answer within this. */
+  private requestDeadlineMs(): number {
+    return this.options.requestDeadlineMs ?? 2 * this.settings.responseTimeoutMs;
   }
 
   private async withRetries(spec: RequestSpec): Promise<HttpResult> {
@@ -193,10 +235,29 @@ export class PrinterHttp {
     return this.authorised(spec);
   }
 
-  /** Slow links get time in proportion to the size; a stalled one is caught by the stall timeout. */
+  /** Slow links get time in proportion to the size; a stalled one is caught by the upload watch. */
   private uploadDeadlineMs(size: number): number {
-    const rate = this.options.uploadMinBytesPerSec ?? 20_000;
-    return Math.ceil((size / rate) * 1000) + (this.options.uploadGraceMs ?? 60_000);
+    return uploadDeadlineMs(size, this.options.uploadMinBytesPerSec, this.options.uploadGraceMs);
+  }
+
+  /** Watches an upload's progress and links its stall abort with the caller's signal. */
+  private watchUpload(spec: RequestSpec, body: UploadBody): { watch: UploadWatch; signal: AbortSignal; dispose: () => void } {
+    const watch = new UploadWatch({
+      size: body.size,
+      stallMs: this.options.stallTimeoutMs ?? 30_000,
+      minBytesPerSec: this.options.uploadMinBytesPerSec ?? DEFAULT_MIN_UPLOAD_RATE,
+      ...(spec.transferPoll ? { poll: spec.transferPoll } : {}),
+      ...(spec.onTaken ? { onTaken: spec.onTaken } : {}),
+    });
+    const link = linkSignals(spec.signal, watch.signal);
+    return {
+      watch,
+      signal: link.signal!,
+      dispose: () => {
+        watch.stop();
+        link.dispose();
+      },
+    };
   }
 
   private nonceNeedsCheck(): boolean {
@@ -238,15 +299,25 @@ export class PrinterHttp {
       const started = Date.now();
       const notify = (status: number | string) =>
         this.options.onExchange?.({ printer: this.printer, method: spec.method, target: spec.target, status, durationMs: Date.now() - started });
+      const watched = spec.body ? this.watchUpload(spec, spec.body) : undefined;
+      const signal = watched ? watched.signal : spec.signal;
+      const onBytes = watched
+        ? (sent: number) => {
+            watched.watch.sentBytes(sent);
+            spec.onBytes?.(sent);
+          }
+        : spec.onBytes;
       try {
         if (spec.body) headers['Content-Length'] = String(spec.body.size);
         const raw = await exchange(this.settings, {
           method: spec.method,
           target: spec.target,
           headers,
-          ...(spec.body ? { body: spec.body, deadlineMs: this.uploadDeadlineMs(spec.body.size) } : {}),
-          ...(spec.onBytes ? { onBytes: spec.onBytes } : {}),
-          ...(spec.signal ? { signal: spec.signal } : {}),
+          // A download may take long at printer speed: its limit grows with its size, as an upload's does.
+          deadlineMs: spec.body ? this.uploadDeadlineMs(spec.body.size) : spec.receive ? this.uploadDeadlineMs(spec.receiveBytes ?? 0) : this.requestDeadlineMs(),
+          ...(spec.body ? { body: spec.body } : {}),
+          ...(onBytes ? { onBytes } : {}),
+          ...(signal ? { signal } : {}),
           ...(spec.receive ? { receive: spec.receive } : {}),
         });
         notify(raw.status);
@@ -257,6 +328,8 @@ export class PrinterHttp {
           err instanceof TransportFailure && err.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
         if (idempotent && staleSocket && attempt === 0) continue;
         throw this.failure(spec, err);
+      } finally {
+        watched?.dispose();
       }
     }
   }
@@ -283,12 +356,19 @@ export class PrinterHttp {
     }
     if (spec.body && err instanceof TransportFailure && err.connected) {
       const lost = `during ${spec.what} after ${err.bodyBytesSent} of ${spec.body.size} bytes`;
+      const timedOut = err.code === 'ETIMEDOUT' || err.code === 'EDEADLINE';
       return new PrinterError(
         name,
         'unknown-outcome',
-        err.code === 'ETIMEDOUT' ? `printer ${name}: ${err.message} ${lost}` : `printer ${name}: connection lost ${lost} (${err.code})`,
+        timedOut ? `printer ${name}: ${err.message} ${lost}` : `printer ${name}: connection lost ${lost} (${err.code})`,
         { hint: hintFor('unknown-outcome'), cause: err },
       );
+    }
+    if (err instanceof TransportFailure && err.code === 'EDEADLINE') {
+      return new PrinterError(name, 'unreachable', `printer ${name}: ${spec.what}: ${err.message}`, {
+        hint: 'the printer answers too slowly or never finishes its answer; check it (restart it if it hangs), then run again',
+        cause: err,
+      });
     }
     return socketError(name, spec.what, this.settings.origin.origin, err);
   }
@@ -307,6 +387,16 @@ export class PrinterHttp {
     }
     return undefined;
   }
+}
+
+const DEFAULT_MIN_UPLOAD_RATE = 10_000;
+const DEFAULT_UPLOAD_GRACE_MS = 60_000;
+/** A progress poll that takes longer than this tells nothing useful. */
+const POLL_DEADLINE_MS = 10_000;
+
+/** An upload's whole-time limit: its size at the slowest plausible rate, plus a grace period. */
+export function uploadDeadlineMs(size: number, minBytesPerSec = DEFAULT_MIN_UPLOAD_RATE, graceMs = DEFAULT_UPLOAD_GRACE_MS): number {
+  return Math.ceil((size / minBytesPerSec) * 1000) + graceMs;
 }
 
 export function headerText(value: string | string[] | undefined): string | undefined {
@@ -331,11 +421,15 @@ function withAttempts(error: unknown, attempts: number): unknown {
 }
 
 /** One signal that fires when either does; `dispose` drops the listeners (the run signal is long-lived). */
-function linkSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): { signal: AbortSignal | undefined; dispose: () => void } {
+export function linkSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): { signal: AbortSignal | undefined; dispose: () => void } {
   if (!a || !b || a === b) return { signal: a ?? b, dispose: () => undefined };
   const controller = new AbortController();
-  const abort = (): void => controller.abort();
-  if (a.aborted || b.aborted) controller.abort();
+  // The reason travels along: it says whether this was Ctrl-C, a stall or a deadline.
+  const abort = function (this: AbortSignal): void {
+    controller.abort(this.reason);
+  };
+  if (a.aborted) controller.abort(a.reason);
+  else if (b.aborted) controller.abort(b.reason);
   a.addEventListener('abort', abort, { once: true });
   b.addEventListener('abort', abort, { once: true });
   return {

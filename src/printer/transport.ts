@@ -1,9 +1,11 @@
-// One HTTP exchange with a printer over node:http/https: timeouts, abort, a streamed upload body,
-// and early answers (a printer may refuse a PUT before reading its body and close the socket).
+// One HTTP exchange with a printer over node:http/https: a total deadline, abort by TCP reset, a
+// streamed upload body, and early answers (a printer may refuse a PUT before reading its body and
+// close the socket). Whether an upload still moves is judged by its caller (upload-watch.ts).
 
 import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { BodyReader, UploadBody } from './api.js';
 
@@ -13,10 +15,12 @@ export interface Exchange {
   target: string;
   headers: Record<string, string>;
   body?: UploadBody;
+  /** Called as body bytes are handed to the socket (not bytes the printer took). */
   onBytes?: (sent: number) => void;
+  /** Aborting resets the connection; a reason that is an ExchangeAbort names the failure. */
   signal?: AbortSignal;
-  /** Give up on the whole exchange after this long (uploads: derived from the size). */
-  deadlineMs?: number;
+  /** Give up on the whole exchange (connect, body, whole answer) after this long. */
+  deadlineMs: number;
   /** Streams a 2xx answer's body instead of buffering it (downloads); the exchange resolves with an
    * empty body once this resolves. Called afresh for every attempt. */
   receive?: (res: IncomingMessage) => Promise<void>;
@@ -32,10 +36,8 @@ export interface TransportSettings {
   origin: URL;
   agent: HttpAgent;
   connectTimeoutMs: number;
-  /** Longest silence on the socket (no bytes either way) before giving up. */
+  /** Requests without a body: longest silence on the socket before giving up. */
   responseTimeoutMs: number;
-  /** While an upload body is being sent: longest time without the printer taking any of it. */
-  stallTimeoutMs: number;
   maxResponseBytes: number;
 }
 
@@ -53,6 +55,14 @@ export class TransportFailure extends Error {
   ) {
     super(message, options);
     this.name = 'TransportFailure';
+  }
+}
+
+/** An abort reason that says why (a stalled upload, a printer's deadline), so the failure can too. */
+export class ExchangeAbort extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = 'ExchangeAbort';
   }
 }
 
@@ -80,7 +90,7 @@ export class BodyReadFailure extends Error {
   }
 }
 
-function seconds(ms: number): string {
+export function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
@@ -89,219 +99,280 @@ function codeOf(err: unknown): string {
   return 'EUNKNOWN';
 }
 
+const PUMP_CHUNK = 64 * 1024;
+
 export function exchange(settings: TransportSettings, ex: Exchange): Promise<RawResponse> {
-  const { origin } = settings;
-  const send = origin.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<RawResponse>((resolve, reject) => {
-    let settled = false;
-    let connected = false;
-    let sent = 0;
-    let requestDone = false;
-    let response: IncomingMessage | undefined;
-    let source: Readable | undefined;
-    let connectTimer: NodeJS.Timeout | undefined;
-    let deadlineTimer: NodeJS.Timeout | undefined;
-    const chunks: Buffer[] = [];
-    let received = 0;
+  // Aborted before it began (Ctrl-C between two requests): no request, no socket, nothing to undo.
+  if (ex.signal?.aborted) {
+    return Promise.reject(abortFailure(ex.signal, false, false, 0));
+  }
+  return new Promise<RawResponse>((resolve, reject) => new ExchangeRun(settings, ex, resolve, reject).start());
+}
 
-    let readerClose: (() => void) | undefined;
-    /** Per pump buffer, the waiter for the socket to let go of it. */
-    const releasers: Array<(() => void) | undefined> = [];
-    const cleanup = (): void => {
-      readerClose?.();
-      for (const release of releasers.splice(0)) release?.();
-      if (connectTimer) clearTimeout(connectTimer);
-      if (deadlineTimer) clearTimeout(deadlineTimer);
-      ex.signal?.removeEventListener('abort', onAbort);
-      source?.destroy();
-    };
-    const fail = (err: unknown): void => {
-      if (settled) return;
-      settled = true;
-      cleanup();
-      req.destroy();
-      if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure || err instanceof TransportFailure || err instanceof ReceiveFailure) {
-        reject(err);
-        return;
-      }
-      const message = err instanceof Error ? err.message : String(err);
-      reject(new TransportFailure(message, codeOf(err), connected, req.reusedSocket, sent, { cause: err }));
-    };
-    const finish = (): void => {
-      if (settled || !response) return;
-      settled = true;
-      cleanup();
-      // A request whose body was cut short by an early answer cannot share its socket again.
-      if (!requestDone) req.destroy();
-      resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) });
-    };
-    function onAbort(): void {
-      fail(new TransportFailure('aborted', 'ABORT_ERR', connected, req.reusedSocket, sent));
-    }
+function abortFailure(signal: AbortSignal, connected: boolean, reused: boolean, sent: number): TransportFailure {
+  const reason: unknown = signal.reason;
+  if (reason instanceof ExchangeAbort) return new TransportFailure(reason.message, reason.code, connected, reused, sent);
+  return new TransportFailure('aborted', 'ABORT_ERR', connected, reused, sent);
+}
 
-    const hostname = origin.hostname.replace(/^\[(.*)\]$/, '$1');
-    const req: ClientRequest = send({
+/**
+ * Ends a connection so the printer drops what it has not taken yet. Closing (FIN) would let the
+ * kernel deliver every buffered byte and the printer finish an upload we gave up on; a reset
+ * (SO_LINGER 0) discards them. TLS sockets cannot be reset from Node and are closed instead.
+ */
+export function resetConnection(socket: Socket | null | undefined): void {
+  if (!socket || socket.destroyed) return;
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
+
+/** The state of one exchange; each step is a method, in the order they happen. */
+class ExchangeRun {
+  private settled = false;
+  private connected = false;
+  private sent = 0;
+  private requestDone = false;
+  private response: IncomingMessage | undefined;
+  private source: Readable | undefined;
+  private readerClose: (() => void) | undefined;
+  /** Per pump buffer, the waiter for the socket to let go of it. */
+  private readonly releasers: Array<(() => void) | undefined> = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly chunks: Buffer[] = [];
+  private received = 0;
+  private req!: ClientRequest;
+  private readonly onAbort = (): void => this.fail(abortFailure(this.ex.signal!, this.connected, this.req.reusedSocket, this.sent));
+
+  constructor(
+    private readonly settings: TransportSettings,
+    private readonly ex: Exchange,
+    private readonly resolve: (res: RawResponse) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {}
+
+  start(): void {
+    const { origin } = this.settings;
+    const send = origin.protocol === 'https:' ? httpsRequest : httpRequest;
+    this.req = send({
       protocol: origin.protocol,
-      hostname,
+      hostname: origin.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: origin.port === '' ? undefined : Number(origin.port),
-      method: ex.method,
-      path: ex.target,
-      headers: ex.headers,
-      agent: settings.agent,
+      method: this.ex.method,
+      path: this.ex.target,
+      headers: this.ex.headers,
+      agent: this.settings.agent,
     });
-
-    if (ex.signal?.aborted) {
-      onAbort();
-      return;
-    }
-    ex.signal?.addEventListener('abort', onAbort, { once: true });
-
-    req.on('socket', (socket) => {
-      if (!socket.connecting) {
-        connected = true;
-        return;
-      }
-      connectTimer = setTimeout(() => {
-        fail(new TransportFailure('connect timeout', 'ETIMEDOUT', false, false, sent));
-      }, settings.connectTimeoutMs);
-      socket.once('connect', () => {
-        connected = true;
-        if (connectTimer) clearTimeout(connectTimer);
-      });
-    });
-    // While the body goes out, silence means the printer stopped taking it (a stall); afterwards,
-    // that it is slow to answer. Both are socket inactivity, with their own limits.
-    const sendingBody = (): boolean => ex.body !== undefined && !requestDone && !response;
-    req.setTimeout(ex.body ? settings.stallTimeoutMs : settings.responseTimeoutMs);
-    req.on('timeout', () => {
-      const message = sendingBody()
-        ? `no upload progress for ${seconds(settings.stallTimeoutMs)}`
-        : `no answer within ${seconds(settings.responseTimeoutMs)}`;
-      fail(new TransportFailure(message, 'ETIMEDOUT', connected, req.reusedSocket, sent));
-    });
-    if (ex.deadlineMs !== undefined) {
-      const limit = ex.deadlineMs;
-      deadlineTimer = setTimeout(() => {
-        fail(new TransportFailure(`not finished within ${seconds(limit)}`, 'ETIMEDOUT', connected, req.reusedSocket, sent));
-      }, limit);
-    }
-    req.on('error', (err) => {
+    // Listeners first: every later step may destroy the request, which reports through 'error'.
+    this.req.on('error', (err) => {
       // Writing the body may fail after the printer already answered and closed: keep the answer.
-      if (response) return;
-      fail(err);
+      if (!this.response) this.fail(err);
     });
-    req.on('finish', () => {
-      requestDone = true;
-      if (ex.body && !settled) req.setTimeout(settings.responseTimeoutMs);
-    });
-    req.on('response', (res) => {
-      response = res;
-      // The printer has decided; sending the rest of the body would only hit a closing socket.
-      if (!requestDone) source?.destroy();
-      const status = res.statusCode ?? 0;
-      if (ex.receive && status >= 200 && status < 300) {
-        ex.receive(res).then(() => {
-          if (settled) return;
-          settled = true;
-          cleanup();
-          resolve({ status, headers: res.headers, body: Buffer.alloc(0) });
-        }, fail);
+    this.req.on('finish', () => (this.requestDone = true));
+    this.req.on('response', (res) => this.readAnswer(res));
+    this.ex.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.watchConnect();
+    this.armDeadlines();
+    this.sendBody();
+  }
+
+  /** Step 1: the TCP connect has its own short limit. */
+  private watchConnect(): void {
+    this.req.on('socket', (socket) => {
+      if (!socket.connecting) {
+        this.connected = true;
         return;
       }
-      res.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > settings.maxResponseBytes) {
-          fail(new TransportFailure('response too large', 'ERESPONSETOOLARGE', connected, req.reusedSocket, sent));
-          return;
-        }
-        chunks.push(chunk);
+      const timer = this.timer(this.settings.connectTimeoutMs, () =>
+        this.fail(new TransportFailure('connect timeout', 'ETIMEDOUT', false, false, this.sent)),
+      );
+      socket.once('connect', () => {
+        this.connected = true;
+        clearTimeout(timer);
       });
-      res.on('end', finish);
-      res.on('close', finish);
-      res.on('error', () => finish());
     });
+  }
 
-    if (!ex.body) {
-      req.end();
+  /** Step 2: a total deadline for everything; for requests without a body, a silence limit too. */
+  private armDeadlines(): void {
+    const limit = this.ex.deadlineMs;
+    // EDEADLINE, not ETIMEDOUT: a printer that answers too slowly would do so again, so no retry.
+    this.timer(limit, () =>
+      this.fail(new TransportFailure(`not finished within ${seconds(limit)}`, 'EDEADLINE', this.connected, this.req.reusedSocket, this.sent)),
+    );
+    // An upload's socket may rightly be silent for long (the printer drains buffered bytes): its
+    // liveness is judged from the printer's own progress by the caller.
+    if (this.ex.body) return;
+    this.req.setTimeout(this.settings.responseTimeoutMs);
+    this.req.on('timeout', () =>
+      this.fail(
+        new TransportFailure(`no answer within ${seconds(this.settings.responseTimeoutMs)}`, 'ETIMEDOUT', this.connected, this.req.reusedSocket, this.sent),
+      ),
+    );
+  }
+
+  /** Step 3: the body, streamed (or read into two reused buffers). */
+  private sendBody(): void {
+    const body = this.ex.body;
+    if (!body) {
+      this.req.end();
       return;
     }
-    const body = ex.body;
     if (body.openReader) {
-      pumpReader(body.openReader.bind(body));
+      this.pumpReader(body, body.openReader.bind(body));
       return;
     }
     let stream: Readable;
     try {
       stream = body.open();
     } catch (err) {
-      fail(new BodyReadFailure(err));
+      this.fail(new BodyReadFailure(err));
       return;
     }
-    source = stream;
+    this.source = stream;
     stream.on('data', (chunk: Buffer | string) => {
-      if (settled || response) return;
+      if (this.stopped()) return;
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      sent += buf.length;
-      if (sent > body.size) return fail(new BodyLengthMismatch(body.size, sent));
-      ex.onBytes?.(sent);
-      if (!req.write(buf)) {
+      if (!this.count(buf.length, body.size)) return;
+      if (!this.req.write(buf)) {
         stream.pause();
-        req.once('drain', () => stream.resume());
+        this.req.once('drain', () => stream.resume());
       }
     });
     stream.on('end', () => {
-      if (settled || response) return;
-      if (sent !== body.size) return fail(new BodyLengthMismatch(body.size, sent));
-      req.end();
+      if (this.stopped()) return;
+      if (this.sent !== body.size) return this.fail(new BodyLengthMismatch(body.size, this.sent));
+      this.req.end();
     });
     stream.on('error', (err) => {
-      if (settled || response) return;
-      fail(new BodyReadFailure(err));
+      if (!this.stopped()) this.fail(new BodyReadFailure(err));
     });
+  }
 
-    /** Two buffers taken in turn: one is read into while the socket still holds the other. */
-    function pumpReader(openReader: () => BodyReader): void {
-      let reader: BodyReader;
-      try {
-        reader = openReader();
-      } catch (err) {
-        fail(new BodyReadFailure(err));
+  /** Two buffers taken in turn: one is read into while the socket still holds the other. */
+  private pumpReader(body: UploadBody, openReader: () => BodyReader): void {
+    let reader: BodyReader;
+    try {
+      reader = openReader();
+    } catch (err) {
+      this.fail(new BodyReadFailure(err));
+      return;
+    }
+    this.readerClose = () => reader.close();
+    const buffers = [Buffer.allocUnsafe(PUMP_CHUNK), Buffer.allocUnsafe(PUMP_CHUNK)];
+    const flushed: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
+    void (async () => {
+      for (let i = 0; !this.stopped(); i ^= 1) {
+        await flushed[i];
+        if (this.stopped()) return;
+        let n: number;
+        try {
+          n = await reader.read(buffers[i]!);
+        } catch (err) {
+          if (!this.stopped()) this.fail(new BodyReadFailure(err));
+          return;
+        }
+        if (this.stopped()) return;
+        if (n === 0) {
+          if (this.sent !== body.size) return this.fail(new BodyLengthMismatch(body.size, this.sent));
+          this.req.end();
+          return;
+        }
+        if (!this.count(n, body.size)) return;
+        // The socket may keep the buffer until this callback; settling releases every waiter too.
+        const slot = i;
+        flushed[slot] = new Promise<void>((release) => {
+          this.releasers[slot] = release;
+          this.req.write(buffers[slot]!.subarray(0, n), () => release());
+        });
+      }
+    })();
+  }
+
+  /** Counts body bytes handed to the socket; false (and failed) when the file grew. */
+  private count(n: number, size: number): boolean {
+    this.sent += n;
+    if (this.sent > size) {
+      this.fail(new BodyLengthMismatch(size, this.sent));
+      return false;
+    }
+    this.ex.onBytes?.(this.sent);
+    return true;
+  }
+
+  /** Step 4: the answer, bounded in size. */
+  private readAnswer(res: IncomingMessage): void {
+    this.response = res;
+    // The printer has decided; sending the rest of the body would only hit a closing socket.
+    if (!this.requestDone) this.source?.destroy();
+    const status = res.statusCode ?? 0;
+    if (this.ex.receive && status >= 200 && status < 300) {
+      this.ex.receive(res).then(
+        () => {
+          if (this.settled) return;
+          this.settled = true;
+          this.cleanup();
+          this.resolve({ status, headers: res.headers, body: Buffer.alloc(0) });
+        },
+        (err: unknown) => this.fail(err),
+      );
+      return;
+    }
+    res.on('data', (chunk: Buffer) => {
+      this.received += chunk.length;
+      if (this.received > this.settings.maxResponseBytes) {
+        this.fail(new TransportFailure('response too large', 'ERESPONSETOOLARGE', this.connected, this.req.reusedSocket, this.sent));
         return;
       }
-      readerClose = () => reader.close();
-      const buffers = [Buffer.allocUnsafe(PUMP_CHUNK), Buffer.allocUnsafe(PUMP_CHUNK)];
-      const flushed: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
-      const stop = (): boolean => settled || response !== undefined;
-      void (async () => {
-        for (let i = 0; !stop(); i ^= 1) {
-          await flushed[i];
-          if (stop()) return;
-          let n: number;
-          try {
-            n = await reader.read(buffers[i]!);
-          } catch (err) {
-            if (!stop()) fail(new BodyReadFailure(err));
-            return;
-          }
-          if (stop()) return;
-          if (n === 0) {
-            if (sent !== body.size) return fail(new BodyLengthMismatch(body.size, sent));
-            req.end();
-            return;
-          }
-          sent += n;
-          if (sent > body.size) return fail(new BodyLengthMismatch(body.size, sent));
-          ex.onBytes?.(sent);
-          // The socket may keep the buffer until this callback; settling releases every waiter too.
-          const slot = i;
-          flushed[slot] = new Promise<void>((release) => {
-            releasers[slot] = release;
-            req.write(buffers[slot]!.subarray(0, n), () => release());
-          });
-        }
-      })();
-    }
-  });
-}
+      this.chunks.push(chunk);
+    });
+    res.on('end', () => this.finish());
+    res.on('close', () => this.finish());
+    res.on('error', () => this.finish());
+  }
 
-const PUMP_CHUNK = 64 * 1024;
+  private stopped(): boolean {
+    return this.settled || this.response !== undefined;
+  }
+
+  private timer(ms: number, fire: () => void): NodeJS.Timeout {
+    const t = setTimeout(fire, ms);
+    this.timers.push(t);
+    return t;
+  }
+
+  private cleanup(): void {
+    this.readerClose?.();
+    for (const release of this.releasers.splice(0)) release?.();
+    for (const t of this.timers) clearTimeout(t);
+    this.ex.signal?.removeEventListener('abort', this.onAbort);
+    this.source?.destroy();
+  }
+
+  private fail(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.cleanup();
+    // An unfinished upload must be dropped by the printer, not completed from buffered bytes.
+    if (this.ex.body) resetConnection(this.req.socket);
+    this.req.destroy();
+    if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure || err instanceof TransportFailure || err instanceof ReceiveFailure) {
+      this.reject(err);
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    this.reject(new TransportFailure(message, codeOf(err), this.connected, this.req.reusedSocket, this.sent, { cause: err }));
+  }
+
+  private finish(): void {
+    const response = this.response;
+    if (this.settled || !response) return;
+    this.settled = true;
+    this.cleanup();
+    // A request whose body was cut short by an early answer cannot share its socket again.
+    if (!this.requestDone) this.req.destroy();
+    this.resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(this.chunks) });
+  }
+}

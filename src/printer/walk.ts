@@ -8,6 +8,22 @@ import { hintFor } from './http-errors.js';
 
 const join = (a: string, b: string): string => (a === '' ? b : `${a}/${b}`);
 
+/** No printer holds folders nested deeper than this (Buddy's 104-byte path buffer stops near 50). */
+export const MAX_WALK_DEPTH = 64;
+/** Nor a path longer than this (Linux PATH_MAX on a Pi; far beyond what Buddy can address). */
+export const MAX_WALK_PATH_BYTES = 4096;
+
+/** A listing deeper or longer than any printer can hold is a broken answer, not a folder to follow. */
+function checkWalkable(printer: string, storage: string, path: string, depth: number): void {
+  const tooDeep = depth > MAX_WALK_DEPTH;
+  if (!tooDeep && Buffer.byteLength(path) <= MAX_WALK_PATH_BYTES) return;
+  const shown = path.length > 80 ? `${path.slice(0, 40)}…${path.slice(-30)}` : path;
+  const why = tooDeep ? `more than ${MAX_WALK_DEPTH} folders deep` : `longer than ${MAX_WALK_PATH_BYTES} bytes`;
+  throw new PrinterError(printer, 'protocol', `printer ${printer}: its file listing goes on ${why} (${storage}/${shown}), which no printer can hold; not syncing it`, {
+    hint: 'check the printer\'s storage (a damaged USB stick can list folders without end); nothing was changed on this printer',
+  });
+}
+
 function sameName(rules: NameRules, a: string, b: string): boolean {
   return rules.caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b;
 }
@@ -58,17 +74,18 @@ export async function walkRemote(api: PrinterApi, storage: string, rootPath: str
   const files: RemoteFile[] = [];
   const folders: RemoteFolder[] = [];
   // Depth-first with an explicit stack; each folder is listed exactly once.
-  const stack: Array<{ path: string; urlPath: string; entries: RemoteEntry[] }> = [{ path: '', urlPath: rootUrl, entries }];
+  const stack: Array<{ path: string; urlPath: string; depth: number; entries: RemoteEntry[] }> = [{ path: '', urlPath: rootUrl, depth: rootSegs.length, entries }];
   while (stack.length > 0) {
-    const dir = stack.pop() as { path: string; urlPath: string; entries: RemoteEntry[] };
+    const dir = stack.pop()!;
     for (const e of dir.entries) {
       const path = join(dir.path, e.name);
       const urlPath = join(dir.urlPath, e.urlName);
       if (e.type === 'folder') {
         folders.push({ path, urlPath, ...(e.mTimestamp !== undefined ? { mTimestamp: e.mTimestamp } : {}) });
+        checkWalkable(api.name, storage, join(root, path), dir.depth + 1);
         const children = await api.list(storage, urlPath);
         if (children === undefined) throw missing(join(storage, urlPath));
-        stack.push({ path, urlPath, entries: children });
+        stack.push({ path, urlPath, depth: dir.depth + 1, entries: children });
       } else {
         const file: RemoteFile = { path, urlPath, readOnly: e.readOnly };
         if (e.size !== undefined) file.size = e.size;

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { expandHome, parseDestination, resolveSourcePaths, type Destination } from '../cli/destination.js';
-import { selectPrinters } from '../cli/select.js';
+import { expandHome, parseDestination, resolveSourcePaths, type Destination } from '../config/destination.js';
+import { selectPrinters } from '../config/select.js';
 import { loadConfig } from '../config/load.js';
 import type { FarmConfig, PrinterConfig } from '../config/types.js';
 import { SourceError, UsageError } from '../errors.js';

@@ -29,7 +29,10 @@ export class PrinterRecord {
 
   set(storage: string, key: string, entry: RecordEntry): void {
     let entries = this.storages.get(storage);
-    if (!entries) this.storages.set(storage, (entries = new Map()));
+    if (!entries) {
+      entries = new Map();
+      this.storages.set(storage, entries);
+    }
     entries.set(key, { ...entry });
     this.revision++;
   }

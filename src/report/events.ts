@@ -82,6 +82,7 @@ export type SyncEvent =
       skipped?: SourceSkip[];
     }
   | { type: 'action-start'; printer: string; action: ActionInfo }
+  /** `bytes`: what the printer reports it has taken (never socket bytes); always below `total`. */
   | { type: 'action-progress'; printer: string; path: string; bytes: number; total: number }
   | { type: 'action-done'; printer: string; action: ActionInfo; durationMs: number; bytes: number }
   | { type: 'action-failed'; printer: string; action: ActionInfo; error: ErrorInfo }

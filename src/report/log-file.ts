@@ -1,6 +1,6 @@
 // --log-file: the plain lines, each stamped with the time, appended to a file for cron.
 
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { EventSink } from './events.js';
 import { plainReporter } from './plain.js';
@@ -13,7 +13,8 @@ export interface LogFile {
 export function openLogFile(path: string, now: () => Date = () => new Date()): LogFile {
   let fd: number;
   try {
-    fd = openSync(path, 'a', 0o640);
+    // Non-blocking: a FIFO without a reader fails at once (ENXIO) instead of hanging the run.
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NONBLOCK ?? 0), 0o640);
   } catch (cause) {
     throw new UsageError(`--log-file ${path} cannot be opened for appending: ${(cause as NodeJS.ErrnoException).code ?? cause}`, {
       hint: 'give a writable file path, or create its folder first',

@@ -3,10 +3,11 @@
 
 import { createLogUpdate } from 'log-update';
 import { styleText } from 'node:util';
-import type { OutputStream } from '../cli/io.js';
+import type { OutputStream } from './output-stream.js';
 import type { EventSink, PrinterResult, SyncEvent } from './events.js';
 import { about, linesFor, summaryLines } from './plain.js';
 import { formatBytes, formatDuration } from './format.js';
+import { UploadMeter } from './progress.js';
 
 interface PrinterView {
   phase: 'connecting' | 'planned' | 'syncing' | PrinterResult['outcome'];
@@ -20,9 +21,8 @@ interface PrinterView {
   fileTotal: number;
   fileStarted: number;
   started: number;
-  /** Time spent in finished uploads: their bytes over this is the printer's real rate (bytes the
-   * socket accepted run ahead of what the printer took, by the size of the network buffers). */
-  uploadMs: number;
+  /** Bytes the printer reports it took (never socket bytes, which run megabytes ahead) and its rate. */
+  meter: UploadMeter;
   note?: string;
 }
 
@@ -75,7 +75,7 @@ export function ttyReporter(stream: OutputStream & NodeJS.WritableStream, option
   function overall(): string {
     const all = [...views.values()];
     const plan = all.reduce((s, v) => s + v.planBytes, 0);
-    const sent = all.reduce((s, v) => s + v.doneBytes + fileProgress(v), 0);
+    const sent = all.reduce((s, v) => s + v.meter.totalBytes, 0);
     const active = all.filter((v) => v.phase === 'syncing' || v.phase === 'connecting').length;
     const elapsed = Date.now() - runStarted;
     // Printers run in parallel: the farm finishes when its slowest printer does.
@@ -93,7 +93,7 @@ export function ttyReporter(stream: OutputStream & NodeJS.WritableStream, option
   const view = (printer: string): PrinterView => {
     let v = views.get(printer);
     if (!v) {
-      v = { phase: 'connecting', planBytes: 0, doneBytes: 0, actions: 0, actionsDone: 0, fileBytes: 0, fileTotal: 0, fileStarted: 0, started: Date.now(), uploadMs: 0 };
+      v = { phase: 'connecting', planBytes: 0, doneBytes: 0, actions: 0, actionsDone: 0, fileBytes: 0, fileTotal: 0, fileStarted: 0, started: Date.now(), meter: new UploadMeter() };
       views.set(printer, v);
     }
     return v;
@@ -129,18 +129,20 @@ export function ttyReporter(stream: OutputStream & NodeJS.WritableStream, option
         v.fileBytes = 0;
         v.fileTotal = event.action.size ?? 0;
         v.fileStarted = Date.now();
+        if (v.fileTotal > 0) v.meter.start(v.fileStarted);
         v.note = event.action.kind;
         break;
       }
       case 'action-progress': {
         const v = view(event.printer);
         v.fileBytes = event.bytes;
+        v.meter.taken(event.bytes, Date.now());
         break;
       }
       case 'action-done': {
         const v = view(event.printer);
         v.doneBytes += event.bytes;
-        if (event.bytes > 0) v.uploadMs += event.durationMs;
+        if (v.fileTotal > 0) v.meter.done(event.bytes, Date.now());
         v.fileBytes = 0;
         v.actionsDone++;
         v.file = undefined;
@@ -149,6 +151,7 @@ export function ttyReporter(stream: OutputStream & NodeJS.WritableStream, option
       }
       case 'action-failed': {
         const v = view(event.printer);
+        if (v.fileTotal > 0) v.meter.done(0, Date.now());
         v.fileBytes = 0;
         v.actionsDone++;
         v.file = undefined;
@@ -204,12 +207,20 @@ function describe(v: PrinterView): string {
     case 'planned':
       return v.actions === 0 ? styleText('green', 'nothing to do') : `planned: ${v.actions} actions, ${formatBytes(v.planBytes)} to send`;
     case 'syncing': {
-      const rate = printerRate(v);
-      const inFile = fileProgress(v);
+      const now = Date.now();
+      const rate = v.meter.rate(now);
+      const inFile = v.meter.fileBytes;
       const left = secondsLeft(v);
-      const speed = rate > 0 ? ` ${formatBytes(rate)}/s` : '';
+      const speed = rate !== undefined ? ` ${formatBytes(rate)}/s` : '';
       const eta = left !== undefined && left > 0 ? ` ETA ${clock(left)}` : '';
-      const progress = v.fileTotal > 0 ? ` ${bar(inFile / v.fileTotal)} ${formatBytes(inFile)}/${formatBytes(v.fileTotal)}` : '';
+      // Until the printer reports bytes and a rate is measured, say what is known: it is sending.
+      const elapsed = v.meter.fileElapsedMs(now);
+      const progress =
+        v.fileTotal === 0
+          ? ''
+          : inFile === 0 && elapsed !== undefined
+            ? ` sending… ${clock(elapsed / 1000)}`
+            : ` ${bar(inFile / v.fileTotal)} ${formatBytes(inFile)}/${formatBytes(v.fileTotal)}`;
       return `${v.actionsDone + 1}/${v.actions} ${v.note ?? ''} ${v.file ?? ''}${progress}${speed}${eta}`;
     }
     case 'in-sync':
@@ -221,23 +232,8 @@ function describe(v: PrinterView): string {
   }
 }
 
-/** The rate the printer really took, from finished uploads (0 until one finishes). */
-function printerRate(v: PrinterView): number {
-  return v.uploadMs > 0 ? v.doneBytes / (v.uploadMs / 1000) : 0;
-}
-
-/**
- * Bytes of the current file the printer has taken. The socket accepts bytes ahead of the printer by
- * the size of the network buffers (megabytes on a fast link), so once a rate is known, follow it.
- */
-function fileProgress(v: PrinterView): number {
-  const rate = printerRate(v);
-  return rate > 0 ? Math.min(v.fileBytes, ((Date.now() - v.fileStarted) / 1000) * rate) : v.fileBytes;
-}
-
 function secondsLeft(v: PrinterView): number | undefined {
-  const rate = printerRate(v);
-  return rate > 0 ? Math.max(0, v.planBytes - v.doneBytes - fileProgress(v)) / rate : undefined;
+  return v.meter.secondsLeft(v.planBytes, Date.now());
 }
 
 function bar(fraction: number, cells = 12): string {

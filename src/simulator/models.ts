@@ -29,7 +29,7 @@ const MODELS: Record<SimModel, ModelInfo> = {
 export const SIM_MODELS = Object.keys(MODELS) as SimModel[];
 
 export function isSimModel(value: string): value is SimModel {
-  return Object.prototype.hasOwnProperty.call(MODELS, value);
+  return Object.hasOwn(MODELS, value);
 }
 
 /** Accepts any case and the common spellings "CORE One", "MK3.9s". */

@@ -32,6 +32,7 @@ export function resolveOptions(options: SimPrinterOptions): ResolvedOptions {
     keepContent: options.keepContent ?? true,
     storageDir: options.storageDir,
     nonceLifetimeSec: options.nonceLifetimeSec ?? (personality === 'buddy' ? 300 : 60),
+    now: options.now ?? Date.now,
     uploadIdleTimeoutMs: options.uploadIdleTimeoutMs ?? 10_000,
     totalSpace: options.totalSpace ?? 15_000_000_000,
   };

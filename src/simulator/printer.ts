@@ -79,6 +79,9 @@ export class SimPrinterImpl implements SimPrinter {
 
   async listen(): Promise<void> {
     const server = createServer({ requestTimeout: 0, keepAliveTimeout: 60_000, requireHostHeader: false });
+    // A client that sends the whole body and then closes its side (FIN) still gets its upload
+    // completed, as on the printer; Node would otherwise drop a request whose socket ended.
+    (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
     // Neither firmware answers Expect: 100-continue; handle such requests without sending 100.
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => server.emit('request', req, res));
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onRequest(req, res));
@@ -223,6 +226,11 @@ export class SimPrinterImpl implements SimPrinter {
     return node?.kind === 'file' ? volume.read(node) : undefined;
   }
 
+  transfer(): { path: string; size: number; transferred: number } | undefined {
+    const t = this.ctx.state.transfer;
+    return t ? { path: t.path, size: t.size, transferred: t.transferred } : undefined;
+  }
+
   requests(): SimRequestLogEntry[] {
     return this.ctx.log.list();
   }
@@ -243,7 +251,7 @@ export class SimPrinterImpl implements SimPrinter {
 
 export async function startPrinter(options: SimPrinterOptions = {}): Promise<SimPrinter> {
   const opts = resolveOptions(options);
-  const clock = new SimClock(opts.personality, options.clock);
+  const clock = new SimClock(opts.personality, options.clock, opts.now);
   const printer = new SimPrinterImpl(opts, clock, options.requestLogLimit ?? 100_000);
   await printer.listen();
   const slug = modelInfo(opts.model).slug;

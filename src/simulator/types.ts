@@ -50,6 +50,9 @@ export interface SimPrinterOptions {
   storageDir?: string;
   /** Default true; false keeps only size and sha256 (benchmarks with huge files). */
   keepContent?: boolean;
+  /** The host time in epoch ms behind the printer clock and nonce ages. Default `Date.now`; tests pass a
+   * `manualClock()` to expire nonces or step file stamps without waiting. */
+  now?: () => number;
   /** Buddy default 300 s; Pi: the bucket length, default 60 s (a nonce lives one to two buckets). */
   nonceLifetimeSec?: number;
   /** Buddy aborts an upload with 408 after this long without body bytes; also ends a stall fault
@@ -84,6 +87,10 @@ export type SimFault =
   | { kind: 'storage-full' }
   /** Truncated, invalid JSON bodies. */
   | { kind: 'malformed-json'; times?: number; pathPrefix?: string }
+  /** Send matching answers' headers at once, then the body one byte every `intervalMs` (default 1000). */
+  | { kind: 'trickle'; intervalMs?: number; times?: number; method?: string; pathPrefix?: string }
+  /** Every folder listed holds one more folder ("deeper"), created as it is listed: a walk never ends. */
+  | { kind: 'endless-listing' }
   /** Destroy the socket after N body bytes of a raw file download (GET /usb/..., .../raw). */
   | { kind: 'cut-download'; afterBytes: number; times?: number; pathPrefix?: string };
 
@@ -149,6 +156,8 @@ export interface SimPrinter {
   files(): SimFileSnapshot[];
   folders(storage?: string): string[];
   readFile(path: string, storage?: string): Buffer | undefined;
+  /** The running transfer as the printer counts it (bytes taken, not bytes the kernel holds). */
+  transfer(): { path: string; size: number; transferred: number } | undefined;
   requests(): SimRequestLogEntry[];
   clearRequests(): void;
   close(): Promise<void>;

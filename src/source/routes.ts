@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { PrinterConfig, PrinterDestination } from '../config/types.js';
 import type { SourceSkip, SourceTree } from '../types.js';
 import { SourceError } from '../errors.js';
-import { expandHome } from '../cli/destination.js';
+import { expandHome } from '../config/destination.js';
 import { routeSource } from '../plan/route.js';
 import { compileGlob, pathFilter, type GlobMatcher } from './glob.js';
 import { readFileModels, type FileModel } from './model-read.js';

@@ -3,9 +3,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPrinter, type SimPrinter } from '../../src/simulator/index.js';
+import { manualClock, startPrinter, type SimPrinter } from '../../src/simulator/index.js';
 import { FLAVOURS } from './flavours.js';
-import { apiFor, body, sleep } from './support.js';
+import { apiFor, body } from './support.js';
 
 const T = { timeout: 20_000 };
 
@@ -13,8 +13,9 @@ for (const flavour of FLAVOURS) {
   const nonceSkip = flavour.auth === 'digest' ? undefined : 'Buddy 4.4 takes only an API key';
   describe(`PrinterApi contract: ${flavour.label} with short-lived nonces${nonceSkip ? ` (skipped: ${nonceSkip})` : ''}`, { skip: nonceSkip }, () => {
     let sim: SimPrinter;
+    const clock = manualClock();
     before(async () => {
-      sim = await startPrinter({ ...flavour.options, password: 'correct-horse-7', nonceLifetimeSec: 1 });
+      sim = await startPrinter({ ...flavour.options, password: 'correct-horse-7', nonceLifetimeSec: 1, now: clock.now });
     });
     after(async () => {
       await sim.close();
@@ -26,9 +27,9 @@ for (const flavour of FLAVOURS) {
         await api.storages();
         // What happened before the first expiry (the dialect probe, the storage list) is not the point.
         sim.clearRequests();
-        await sleep(2_300); // long enough for the nonce to die on both personalities
+        clock.advance(2_300); // long enough for the nonce to die on both personalities
         await api.list(sim.storage, '');
-        await sleep(2_300);
+        clock.advance(2_300);
         const b = body('G28\n'.repeat(500));
         await api.upload(sim.storage, 'stale/after-expiry.gcode', b, { overwrite: true });
         assert.equal(sim.readFile('stale/after-expiry.gcode')?.toString(), 'G28\n'.repeat(500));

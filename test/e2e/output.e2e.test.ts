@@ -53,7 +53,8 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
   const run = ws.sync;
 
   test('success: the JSON stream is valid, counts every upload, and the exit code is 0', async () => {
-    const out = await run('--go', '--json');
+    // The built CLI as cron starts it: the exit code and streams cross a real process boundary.
+    const out = await runCli(['-c', ws.config, '-s', ws.master, '--go', '--json'], { cwd: ws.dir, process: true });
     assert.equal(out.code, 0, out.stderr);
     assert.equal(out.stderr, '', 'human output is off with --json');
     const events = parseEvents(out.stdout);
@@ -75,6 +76,7 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
     assert.match(out.stdout, /^mini-2: upload sub\/b\.gcode \(2\.0 kB\): missing on printer$/m);
     assert.match(out.stdout, /^printer +result +uploaded +replaced +deleted +skipped +failed +bytes +time$/m);
     assert.match(out.stdout, /^mk3s-3 +planned +3 +0 +0 +0 +0 /m);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for the ESC of a terminal escape code.
     assert.doesNotMatch(out.stdout + out.stderr, /\u001b\[/, 'no escape codes when not a terminal');
   });
 
@@ -118,7 +120,7 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
   });
 
   test('a usage error is one line on stderr with exit code 2, and nothing reaches the printers', async () => {
-    const out = await runCli(['-c', ws.config, '-s', path.join(ws.dir, 'no-such-folder')], { cwd: ws.dir });
+    const out = await runCli(['-c', ws.config, '-s', path.join(ws.dir, 'no-such-folder')], { cwd: ws.dir, process: true });
     assert.equal(out.code, 2);
     assert.equal(out.stdout, '');
     assert.equal(out.stderr.trimEnd().split('\n').length, 1, out.stderr);

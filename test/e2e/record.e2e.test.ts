@@ -266,7 +266,8 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
   });
 });
 
-describe('an unchanged tree of 10,000 files', { timeout: 300_000 }, () => {
+// The rule, not the scale: bench scenario 2 (no-change) times 64 printers × 10,000 files.
+describe('an unchanged tree', { timeout: 120_000 }, () => {
   test('a second run reads no file content: only size and mtime are compared', async () => {
     const farm = await startFarm([
       { name: 'mk4s', model: 'MK4S' },
@@ -277,29 +278,30 @@ describe('an unchanged tree of 10,000 files', { timeout: 300_000 }, () => {
       const master = path.join(work.dir, 'master');
       const stateDir = path.join(work.dir, 'records');
       const mtime = Math.floor(Date.now() / 1000) - 3600;
+      const FILES = 300;
       const rel = (i: number): string => `d${String(Math.floor(i / 100)).padStart(2, '0')}/f${String(i).padStart(5, '0')}.gcode`;
       const body = (i: number, mark: string): string => `; ${mark} ${i}\nG28\n`;
-      for (let d = 0; d < 100; d++) mkdirSync(path.join(master, `d${String(d).padStart(2, '0')}`), { recursive: true });
-      for (let i = 0; i < 10_000; i++) {
+      for (let d = 0; d < FILES / 100; d++) mkdirSync(path.join(master, `d${String(d).padStart(2, '0')}`), { recursive: true });
+      for (let i = 0; i < FILES; i++) {
         const file = path.join(master, rel(i));
         writeFileSync(file, body(i, 'A'));
         utimesSync(file, mtime, mtime);
         for (const p of farm.printers) p.seed(rel(i), body(i, 'A'));
       }
       const config = writeConfig(work.dir, farm.printers);
-      const sync = (...args: string[]) => runCli(['-c', config, '-s', master, '--state-dir', stateDir, ...args], { cwd: work.dir, timeoutMs: 120_000 });
+      const sync = (...args: string[]) => runCli(['-c', config, '-s', master, '--state-dir', stateDir, ...args], { cwd: work.dir, timeoutMs: 60_000 });
 
       // First run: the printers already hold the files; the time rule keeps them and the record adopts them.
       const first = await sync('--go');
       assert.equal(first.code, 0, first.stderr);
       for (const p of farm.printers) {
-        assert.match(first.stdout, new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, 10000 unchanged`));
+        assert.match(first.stdout, new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, ${FILES} unchanged`));
         assert.equal(puts(p), 0);
       }
 
       // Every file now holds other bytes of the same size under the same mtime. A run that read any
       // content would see it differ from the record; only --checksum may read it.
-      for (let i = 0; i < 10_000; i++) {
+      for (let i = 0; i < FILES; i++) {
         const file = path.join(master, rel(i));
         writeFileSync(file, body(i, 'B'));
         utimesSync(file, mtime, mtime);
@@ -307,11 +309,11 @@ describe('an unchanged tree of 10,000 files', { timeout: 300_000 }, () => {
       const second = await sync('--go');
       assert.equal(second.code, 0, second.stderr);
       for (const p of farm.printers) {
-        assert.match(second.stdout, new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, 10000 unchanged`));
+        assert.match(second.stdout, new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, ${FILES} unchanged`));
         assert.equal(puts(p), 0, `${p.name}: nothing sent`);
       }
       const checked = await sync('--checksum');
-      for (const p of farm.printers) assert.match(checked.stdout, new RegExp(`${p.name}: 0 missing to upload, 10000 stale to refresh`));
+      for (const p of farm.printers) assert.match(checked.stdout, new RegExp(`${p.name}: 0 missing to upload, ${FILES} stale to refresh`));
     } finally {
       await farm.close();
       work.cleanup();

@@ -45,7 +45,7 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
   });
 
   test('first sync fills empty printers with nested, unicode and spaced names, byte for byte', async () => {
-    const run = await sync('--go');
+    const run = await ws.syncProcess('--go');
     assert.equal(run.code, 0, run.stderr);
     for (const p of ws.farm.printers) {
       assert.deepEqual(remoteTree(p), MASTER_PATHS, p.name);

@@ -1,10 +1,12 @@
-// Spawns the built CLI (dist/src/bin.js) as a user would, with a time limit, and captures its output.
+// Runs the CLI with a time limit and captures its output: in this process through main(argv, io), or as
+// the built dist/src/bin.js a user starts, where the process boundary (exit code, signals) is under test.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { main } from '../../src/cli/main.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const binPath = path.join(repoRoot, 'dist/src/bin.js');
@@ -20,8 +22,10 @@ export interface CliRunOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
-  /** Send this signal after the delay (ms), e.g. to test Ctrl-C. */
+  /** Send this signal after the delay (ms), e.g. to test Ctrl-C. Implies `process`. */
   killAfter?: { ms: number; signal: NodeJS.Signals };
+  /** Start the built CLI as a child process instead of calling main() here. */
+  process?: boolean;
 }
 
 /**
@@ -30,10 +34,42 @@ export interface CliRunOptions {
  */
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
   const ownState = options.env && 'XDG_STATE_HOME' in options.env ? undefined : mkdtempSync(path.join(tmpdir(), 'link-sync-state-'));
-  const run = new Promise<CliRun>((resolve, reject) => {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...(ownState ? { XDG_STATE_HOME: ownState } : {}), ...options.env };
+  const run = options.process || options.killAfter ? spawnCli(args, env, options) : callMain(args, env, options);
+  return ownState ? run.finally(() => rmSync(ownState, { recursive: true, force: true })) : run;
+}
+
+/** main(argv, io) in this process, with the environment and folder a spawned CLI would get; output is not a terminal. */
+async function callMain(args: string[], env: Record<string, string | undefined>, options: CliRunOptions): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  let limit: NodeJS.Timeout | undefined;
+  const overdue = new Promise<never>((_, reject) => {
+    limit = setTimeout(() => {
+      reject(new Error(`link-sync ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
+  });
+  const io = {
+    stdout: { write: (chunk: string) => (stdout += chunk), isTTY: false },
+    stderr: { write: (chunk: string) => (stderr += chunk), isTTY: false },
+    env,
+    cwd: options.cwd ?? repoRoot,
+    signal: new AbortController().signal,
+  };
+  try {
+    const code = await Promise.race([main(args, io), overdue]);
+    return { code, signal: null, stdout, stderr };
+  } finally {
+    clearTimeout(limit);
+  }
+}
+
+function spawnCli(args: string[], env: Record<string, string | undefined>, options: CliRunOptions): Promise<CliRun> {
+  return new Promise<CliRun>((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], {
       cwd: options.cwd ?? repoRoot,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...(ownState ? { XDG_STATE_HOME: ownState } : {}), ...options.env },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -54,5 +90,4 @@ export function runCli(args: string[], options: CliRunOptions = {}): Promise<Cli
       resolve({ code, signal, stdout, stderr });
     });
   });
-  return ownState ? run.finally(() => rmSync(ownState, { recursive: true, force: true })) : run;
 }

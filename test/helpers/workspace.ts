@@ -1,5 +1,5 @@
 // A fresh simulated farm, master folder and printers.yml for every test of a suite, and a way to
-// run the built CLI against them.
+// run the CLI against them.
 
 import { afterEach, beforeEach } from 'node:test';
 import path from 'node:path';
@@ -15,8 +15,10 @@ export interface Workspace {
   /** The printers.yml path; tests may rewrite it. */
   config: string;
   printer(name: string): SimPrinter;
-  /** `link-sync -c CONFIG -s MASTER ...args`. */
+  /** `link-sync -c CONFIG -s MASTER ...args`, through main() in this process. */
   sync(...args: string[]): Promise<CliRun>;
+  /** The same, as the built CLI in a child process (for exit codes and streams at the process boundary). */
+  syncProcess(...args: string[]): Promise<CliRun>;
 }
 
 export interface WorkspaceOptions {
@@ -45,6 +47,8 @@ export function useWorkspace(options: WorkspaceOptions): Workspace {
     printer: (name: string) => ws.farm.printers.find((p) => p.name === name)!,
     sync: (...args: string[]) =>
       runCli(['-c', ws.config, '-s', ws.master, ...args], { cwd: ws.dir, ...(options.env ? { env: options.env(ws.dir) } : {}) }),
+    syncProcess: (...args: string[]) =>
+      runCli(['-c', ws.config, '-s', ws.master, ...args], { cwd: ws.dir, process: true, ...(options.env ? { env: options.env(ws.dir) } : {}) }),
   };
   beforeEach(async () => {
     farm = await startFarm(options.printers);

@@ -28,7 +28,7 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 
 test('uses an answer that arrives before the upload body is read, even if the socket then breaks', T, async () => {
   await withServer(
-    (req, res) => {
+    (_req, res) => {
       res.writeHead(409, { 'Content-Type': 'application/json', Connection: 'close' });
       res.end(JSON.stringify({ title: '409: Conflict', message: 'File already exists' }));
     },
@@ -123,6 +123,27 @@ test('stops a request when the signal aborts', T, async () => {
   );
 });
 
+test('a signal aborted before the request starts rejects as aborted, sends nothing, and keeps the process alive', T, async () => {
+  let requests = 0;
+  await withServer(
+    () => {
+      requests += 1;
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const ac = new AbortController();
+      ac.abort();
+      const err = await rejection(http.request({ method: 'GET', target: '/never', what: 'reading /never', signal: ac.signal }));
+      // An unhandled 'error' from the destroyed request would end the test process here, before this line.
+      await new Promise((r) => setTimeout(r, 50));
+      http.close();
+      assert.ok(err instanceof PrinterError);
+      assert.equal(err.kind, 'aborted');
+      assert.equal(requests, 0);
+    },
+  );
+});
+
 test('sends one request at a time over one kept-alive socket', T, async () => {
   let active = 0;
   let maxActive = 0;
@@ -173,7 +194,7 @@ test('retries a read once when the kept-alive socket was closed by the printer',
 
 test('reports a wrong API key as an auth error without the key in the message', T, async () => {
   await withServer(
-    (req, res) => {
+    (_req, res) => {
       res.writeHead(403, { 'Content-Type': 'text/plain' });
       res.end('Bad X-Api-Key.');
     },
@@ -255,7 +276,7 @@ test('sends a reader body whole and in order through reused buffers, then closes
 
 test('stops reading a reader body at an early answer and closes it', T, async () => {
   await withServer(
-    (req, res) => {
+    (_req, res) => {
       res.writeHead(409, { 'Content-Type': 'application/json', Connection: 'close' });
       res.end(JSON.stringify({ title: '409: Conflict', message: 'File already exists' }));
     },

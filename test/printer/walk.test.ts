@@ -30,6 +30,7 @@ function treeApi(folders: Record<string, RemoteEntry[]>, failOn?: string): Print
     upload: unused,
     download: unused,
     remove: unused,
+    transfer: unused,
     close: () => undefined,
   };
 }

@@ -28,7 +28,7 @@ describe('record store', { timeout: 10000 }, () => {
 
   it('saves and loads entries per storage, creating the folder, leaving no temporary file', async () => {
     const record = new PrinterRecord(KEY);
-    record.set('usb', 'farm/a.gcode', { size: 12, sha256: HASH, mtimeMs: 1700000000123.4567, mTimestamp: 1700000010 });
+    record.set('usb', 'farm/a.gcode', { size: 12, sha256: HASH, mtimeMs: 1700000000123.4568, mTimestamp: 1700000010 });
     record.set('usb', 'farm/b.gcode', { size: 0, sha256: HASH, mtimeMs: 1 });
     record.set('local', 'x.gcode', { size: 3, sha256: HASH, mtimeMs: 2, mTimestamp: 4 });
     const file = await saveRecord(dir, record);

@@ -3,7 +3,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExitCode } from '../../src/cli/exit-codes.js';
+import { ExitCode } from '../../src/report/exit-codes.js';
 import type { SimPrinter } from '../../src/simulator/index.js';
 import { gcode, writeTree } from '../helpers/fixtures.js';
 import { FARM, runSync, startBench, type Bench } from './support.js';

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PrinterHttp, type HttpClientOptions, type RetryNotice } from '../../src/printer/http.js';
+import type { PrinterHttp, HttpClientOptions, RetryNotice } from '../../src/printer/http.js';
 import { PrusaLinkV1 } from '../../src/printer/prusalink/v1.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/printer/retry.js';
 import { closedPort } from '../helpers/ports.js';

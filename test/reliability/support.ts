@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Socket, createServer, type Server } from 'node:net';
 import path from 'node:path';
 import type { FarmConfig, PrinterConfig } from '../../src/config/types.js';
-import { exitCodeForSummary } from '../../src/cli/exit-codes.js';
+import { exitCodeForSummary } from '../../src/report/exit-codes.js';
 import type { PrinterResult, RunSummary, SyncEvent } from '../../src/report/events.js';
 import { startFarm, type SimFarm, type SimFileSnapshot, type SimPrinter, type SimPrinterOptions } from '../../src/simulator/index.js';
 import { sync, type SyncOptions } from '../../src/sync.js';

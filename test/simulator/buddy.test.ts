@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { startPrinter, type SimPrinter } from '../../src/simulator/index.js';
+import { manualClock, startPrinter, type SimPrinter } from '../../src/simulator/index.js';
 import { authed, json, send } from './client.js';
 
 const T = { timeout: 20_000 };
@@ -239,14 +239,15 @@ describe('simulated Buddy printer', () => {
     assert.deepEqual(p.files().map((f) => f.path).sort(), ['one.gcode', 'two.gcode']);
   });
 
-  it('expires nonces: an old nonce with a right answer gets stale=true', { timeout: 20_000 }, async () => {
-    const short = await startPrinter({ model: 'MK4', password: 'pw', nonceLifetimeSec: 1 });
+  it('expires nonces: an old nonce with a right answer gets stale=true', T, async () => {
+    const clock = manualClock();
+    const short = await startPrinter({ model: 'MK4', password: 'pw', nonceLifetimeSec: 1, now: clock.now });
     try {
       const { digestHeader } = await import('./client.js');
       const probe = await send(short, 'GET', '/api/version');
       const h = digestHeader(String(probe.headers['www-authenticate']), 'GET', '/api/v1/info', 'maker', 'pw');
       assert.equal((await send(short, 'GET', '/api/v1/info', { headers: { Authorization: h } })).status, 200);
-      await new Promise((resolve) => setTimeout(resolve, 2600));
+      clock.advance(2600);
       const old = await send(short, 'GET', '/api/v1/info', { headers: { Authorization: h } });
       assert.equal(old.status, 401);
       assert.match(String(old.headers['www-authenticate']), /stale=true$/);

@@ -10,7 +10,7 @@ import { sync } from '../../sync.js';
 import type { FarmConfig } from '../../config/types.js';
 import type { CliIo } from '../io.js';
 import { pickReporters } from './sync.js';
-import { exitCodeForSummary } from '../exit-codes.js';
+import { exitCodeForSummary } from '../../report/exit-codes.js';
 
 /** The example master folder shipped with the package. */
 export function exampleMasterFolder(): string {

@@ -10,7 +10,7 @@ import { configPrinterType, farmPrinterName, parseModelList, parseRate } from '.
 import { startFarm } from '../../simulator/farm.js';
 import { hasLegacyFirmware } from '../../simulator/legacy/index.js';
 import type { SimFirmware, SimModel, SimPrinter, SimPrinterOptions } from '../../simulator/types.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode } from '../../report/exit-codes.js';
 import type { CliIo } from '../io.js';
 
 interface SimulateOptions {
@@ -144,7 +144,7 @@ export async function runSimulate(argv: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
-  let farm;
+  let farm: Awaited<ReturnType<typeof startFarm>>;
   try {
     const list = printerOptions(opts, models, io);
     farm = await startFarm(list);

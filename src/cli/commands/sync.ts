@@ -10,7 +10,7 @@ import { ttyReporter } from '../../report/tty.js';
 import { openLogFile } from '../../report/log-file.js';
 import { fanOut } from '../../report/fan-out.js';
 import type { EventSink } from '../../report/events.js';
-import { exitCodeForSummary } from '../exit-codes.js';
+import { exitCodeForSummary } from '../../report/exit-codes.js';
 import { defaultStateDir } from '../../record/paths.js';
 
 export async function runSync(argv: string[], io: CliIo): Promise<number> {
@@ -88,5 +88,7 @@ export function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFil
     sinks.push(log.sink);
     closers.push(() => log.close());
   }
-  return { sink: fanOut(...sinks), close: () => closers.forEach((close) => close()) };
+  return { sink: fanOut(...sinks), close: () => {
+      for (const close of closers) close();
+    } };
 }

@@ -5,7 +5,7 @@
 
 import { PrinterError } from '../../errors.js';
 import type { PrinterStatus, StorageInfo } from '../../types.js';
-import type { DownloadOptions, DownloadResult, PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, UploadBody, UploadOptions } from '../api.js';
+import type { DownloadOptions, DownloadResult, PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, TransferProgress, UploadBody, UploadOptions } from '../api.js';
 import { errorText, statusError } from '../http-errors.js';
 import { headerText, type PrinterHttp } from '../http.js';
 import { PrusaLinkLegacy } from './legacy.js';
@@ -57,6 +57,10 @@ export class DetectingPrinterApi implements PrinterApi {
 
   download(storage: string, fileUrl: string, options: DownloadOptions): Promise<DownloadResult | undefined> {
     return this.call((api) => api.download(storage, fileUrl, options));
+  }
+
+  transfer(): Promise<TransferProgress | undefined | null> {
+    return this.call((api) => api.transfer());
   }
 
   remove(storage: string, url: string): Promise<void> {

@@ -102,6 +102,11 @@ export class PrusaLinkLegacy implements PrinterApi {
     return { readOnly: false, ...(info.size !== undefined ? { size: info.size } : {}), ...(info.mTimestamp !== undefined ? { mTimestamp: info.mTimestamp } : {}) };
   }
 
+  /** The legacy API reports no transfer progress. */
+  async transfer(): Promise<null> {
+    return null;
+  }
+
   async upload(storage: string, fileUrl: string, body: UploadBody, options: UploadOptions): Promise<RemoteFileInfo | undefined> {
     const what = `upload of ${fileUrl}`;
     this.checkStorage(storage, what);

@@ -2,8 +2,9 @@
 
 import { PrinterError } from '../../errors.js';
 import type { PrinterKind, PrinterStatus, StorageInfo } from '../../types.js';
-import type { DownloadOptions, DownloadResult, PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, UploadBody, UploadOptions } from '../api.js';
+import type { DownloadOptions, DownloadResult, PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, TransferProgress, UploadBody, UploadOptions } from '../api.js';
 import { receiveBody } from '../download-body.js';
+import { parseTransferProgress, statusTransfer } from './transfer-wire.js';
 import { errorText, hintFor, statusError } from '../http-errors.js';
 import { headerText, type HttpResult, type PrinterHttp, type RequestSpec } from '../http.js';
 import { rulesFor } from '../rules.js';
@@ -45,6 +46,8 @@ function kindFromModel(printerType: string | undefined): PrinterKind | undefined
 export class PrusaLinkV1 implements PrinterApi {
   readonly name: string;
   private storageKind: PrinterKind | undefined;
+  /** Older builds lack /api/v1/transfer; their status still carries `transfer`. */
+  private transferFromStatus = false;
 
   constructor(
     private readonly http: PrinterHttp,
@@ -144,6 +147,9 @@ export class PrusaLinkV1 implements PrinterApi {
       what,
       headers,
       body,
+      // Progress is read on a second socket while this one carries the body.
+      transferPoll: () => this.readTransfer((target, w) => this.http.peek(target, w)),
+      ...(options.onTaken ? { onTaken: options.onTaken } : {}),
       ...(options.onBytes ? { onBytes: options.onBytes } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -159,6 +165,28 @@ export class PrusaLinkV1 implements PrinterApi {
 
   async download(storage: string, fileUrl: string, options: DownloadOptions): Promise<DownloadResult | undefined> {
     return downloadRaw(this.http, rawTarget(storage, fileUrl), `download of ${fileUrl}`, options, (what, res) => this.refusal(what, res));
+  }
+
+  transfer(): Promise<TransferProgress | undefined> {
+    return this.readTransfer((target, what) => this.http.request({ method: 'GET', target, what }));
+  }
+
+  /** GET /api/v1/transfer (200 or 204), or on builds without it the `transfer` of the status. */
+  private async readTransfer(get: (target: string, what: string) => Promise<HttpResult>): Promise<TransferProgress | undefined> {
+    const running = { transferred: 0 };
+    if (!this.transferFromStatus) {
+      const what = 'reading the transfer';
+      const res = await get('/api/v1/transfer', what);
+      if (res.status === 204) return undefined;
+      if (res.status === 200) return parseTransferProgress(this.json(res, what)) ?? running;
+      if (res.status !== 404) throw this.refusal(what, res);
+      this.transferFromStatus = true;
+    }
+    const what = 'reading the status';
+    const res = await get('/api/v1/status', what);
+    if (res.status !== 200) throw this.refusal(what, res);
+    const found = statusTransfer(this.json(res, what));
+    return found === 'none' ? undefined : (found ?? running);
   }
 
   async remove(storage: string, url: string): Promise<void> {
@@ -219,6 +247,7 @@ export async function downloadRaw(
     what,
     headers: { Accept: '*/*' },
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.expectedBytes !== undefined ? { receiveBytes: options.expectedBytes } : {}),
     receive: async (answer) => {
       bytes = await receiveBody(answer, options.open, options.onBytes);
     },

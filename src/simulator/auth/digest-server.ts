@@ -37,13 +37,14 @@ export class BuddyDigest {
   constructor(
     private readonly password: string,
     private readonly lifetimeSec: number,
+    private readonly now: () => number = Date.now,
   ) {}
 
   challenge(stale: boolean): string {
     return `Digest realm="${BUDDY_REALM}", nonce="${this.nonce()}", stale=${stale ? 'true' : 'false'}`;
   }
 
-  nonce(nowMs = Date.now()): string {
+  nonce(nowMs = this.now()): string {
     const t = Math.floor(nowMs / 1000)
       .toString(16)
       .padStart(8, '0')
@@ -52,7 +53,7 @@ export class BuddyDigest {
   }
 
   /** Only `nonce` and `response` count; user, uri, qop and realm are ignored as the firmware does. */
-  check(header: Record<string, string>, method: string, rawTarget: string, nowMs = Date.now()): DigestCheck {
+  check(header: Record<string, string>, method: string, rawTarget: string, nowMs = this.now()): DigestCheck {
     const nonce = header['nonce'] ?? '';
     const response = (header['response'] ?? '').toLowerCase();
     if (!/^[0-9a-f]{16}$/.test(nonce)) return { ok: false, stale: false };
@@ -80,6 +81,7 @@ export class PiDigest {
     private readonly username: string,
     private readonly password: string,
     private readonly bucketSec: number,
+    private readonly now: () => number = Date.now,
   ) {
     this.opaque = createHash('sha256').update(`${this.secret}:${PI_REALM}`).digest('hex');
   }
@@ -89,11 +91,11 @@ export class PiDigest {
     return stale ? `${base},stale=true` : base;
   }
 
-  nonce(userAgent: string, nowMs = Date.now()): string {
+  nonce(userAgent: string, nowMs = this.now()): string {
     return this.token(userAgent, Math.floor(nowMs / 1000 / this.bucketSec));
   }
 
-  check(header: Record<string, string>, method: string, rawTarget: string, userAgent: string, nowMs = Date.now()): DigestCheck {
+  check(header: Record<string, string>, method: string, rawTarget: string, userAgent: string, nowMs = this.now()): DigestCheck {
     const bucket = Math.floor(nowMs / 1000 / this.bucketSec);
     const nonce = header['nonce'] ?? '';
     if (header['username'] !== this.username || header['realm'] !== PI_REALM) return { ok: false, stale: false };

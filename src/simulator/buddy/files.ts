@@ -4,6 +4,7 @@
 
 import { makeShortName, stripTrailingDotsAndSpaces } from '../model/fat-names.js';
 import type { FolderNode, VolumeNode } from '../model/volume.js';
+import { growEndless } from '../server/endless.js';
 import { SimContext } from '../server/context.js';
 import { sendContent } from '../server/download.js';
 import type { Exchange } from '../server/exchange.js';
@@ -53,7 +54,10 @@ export function buddyGetFile(ctx: SimContext, ex: Exchange, parts: string[]): vo
   if (!ctx.usbPresent && parts.length === 0) return listFolder(ctx, ex, ctx.main.root);
   const node = ctx.usbPresent ? lookupBuddy(ctx, parts) : undefined;
   if (!node) return buddyError(ex, 404, 'File not found');
-  if (node.kind === 'folder') return listFolder(ctx, ex, node);
+  if (node.kind === 'folder') {
+    growEndless(ctx, ctx.main, node);
+    return listFolder(ctx, ex, node);
+  }
   ex.sendJson(200, renderFile(ctx.main, node));
 }
 
@@ -90,7 +94,7 @@ export function buddyDeleteFile(ctx: SimContext, ex: Exchange, parts: string[]):
 /** POST on a file starts printing it when the printer can. */
 export function buddyStartPrint(ctx: SimContext, ex: Exchange, parts: string[]): void {
   const node = ctx.usbPresent ? lookupBuddy(ctx, parts) : undefined;
-  if (!node || node.kind !== 'file') return buddyError(ex, 404, 'File not found');
+  if (node?.kind !== 'file') return buddyError(ex, 404, 'File not found');
   if (!ctx.state.canPrint()) return buddyError(ex, 409, "Can't print right now");
   ctx.state.startPrint(ctx.main.pathOf(node));
   ex.send(204, undefined);
@@ -99,6 +103,6 @@ export function buddyStartPrint(ctx: SimContext, ex: Exchange, parts: string[]):
 /** GET /usb/<path>: the file's bytes. */
 export function buddyDownload(ctx: SimContext, ex: Exchange, parts: string[]): void {
   const node = ctx.usbPresent ? lookupBuddy(ctx, parts) : undefined;
-  if (!node || node.kind !== 'file') return buddyError(ex, 404, 'File not found');
+  if (node?.kind !== 'file') return buddyError(ex, 404, 'File not found');
   sendContent(ex, ctx.main, node, ctx.sendOptions(ex.rawPath));
 }

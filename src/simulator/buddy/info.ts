@@ -30,7 +30,10 @@ export function buddyInfo(ctx: SimContext, ex: Exchange): void {
 export function buddyStatus(ctx: SimContext, ex: Exchange): void {
   const body: Record<string, unknown> = {};
   if (ctx.usbPresent) body['storage'] = STORAGE;
-  body['printer'] = printerTelemetry(ctx.state);
+  const printer = printerTelemetry(ctx.state);
+  // Buddy reports the X and Y position only while no print is running.
+  if (!['PRINTING', 'PAUSED'].includes(ctx.state.state)) Object.assign(printer, { axis_x: 241, axis_y: 170 });
+  body['printer'] = printer;
   if (ctx.state.job) body['job'] = jobTelemetry(ctx.state.job);
   if (ctx.state.transfer) body['transfer'] = transferTelemetry(ctx.state.transfer, 'transferred');
   ex.sendJson(200, body);

@@ -24,7 +24,7 @@ export class BuddyPersonality implements Personality {
   private readonly digest: BuddyDigest;
 
   constructor(private readonly ctx: SimContext) {
-    this.digest = new BuddyDigest(ctx.opts.password, ctx.opts.nonceLifetimeSec);
+    this.digest = new BuddyDigest(ctx.opts.password, ctx.opts.nonceLifetimeSec, ctx.opts.now);
   }
 
   error(ex: Exchange, status: number, message: string): void {

@@ -75,7 +75,7 @@ export function legacyPiTree(volumes: Iterable<Volume>): Json[] {
 /** Buddy 4.4 listing of one folder: print files only, one level, under a fixed "USB" folder. */
 export function legacyBuddyListing(volume: Volume, folder: FolderNode | undefined): Json {
   const children: Json[] = [];
-  const filepath = folder && folder.parent ? `/usb/${volume.shortPathOf(folder)}` : '/usb';
+  const filepath = folder?.parent ? `/usb/${volume.shortPathOf(folder)}` : '/usb';
   const last = filepath.slice(filepath.lastIndexOf('/') + 1);
   for (const child of folder?.children.values() ?? []) {
     if (child.kind !== 'file' || child.name.startsWith('.') || !hasExtension(child.name, LEGACY_BUDDY_EXTENSIONS)) continue;

@@ -10,19 +10,22 @@ export const PI_UNSET_ORIGIN_SEC = 1672531200;
 export class SimClock {
   private skewSec = 0;
   private unset = false;
-  private unsetSinceMs = Date.now();
+  private unsetSinceMs: number;
 
   constructor(
     private readonly personality: SimPersonality,
     options: SimClockOptions = {},
+    /** Host time in epoch ms. */
+    private readonly now: () => number = Date.now,
   ) {
+    this.unsetSinceMs = now();
     this.set(options);
   }
 
   set(options: SimClockOptions): void {
     if (options.skewSec !== undefined) this.skewSec = options.skewSec;
     if (options.unset !== undefined) {
-      if (options.unset && !this.unset) this.unsetSinceMs = Date.now();
+      if (options.unset && !this.unset) this.unsetSinceMs = this.now();
       this.unset = options.unset;
     }
   }
@@ -31,9 +34,9 @@ export class SimClock {
   nowSec(): number {
     if (this.unset) {
       if (this.personality === 'buddy') return FAT_EPOCH_SEC;
-      return PI_UNSET_ORIGIN_SEC + (Date.now() - this.unsetSinceMs) / 1000;
+      return PI_UNSET_ORIGIN_SEC + (this.now() - this.unsetSinceMs) / 1000;
     }
-    return Date.now() / 1000 + this.skewSec;
+    return this.now() / 1000 + this.skewSec;
   }
 
   /** A file timestamp as the file system stores it: FAT keeps 2 s steps, ext4 is read back as int seconds. */

@@ -38,7 +38,7 @@ export class UploadSink {
 
   drained(): Promise<void> {
     const stream = this.stream;
-    if (!stream || !stream.writableNeedDrain) return Promise.resolve();
+    if (!stream?.writableNeedDrain) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         stream.off('drain', done);

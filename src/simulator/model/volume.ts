@@ -224,7 +224,7 @@ export class Volume {
 
   private chain(node: VolumeNode): VolumeNode[] {
     const out: VolumeNode[] = [];
-    for (let n: VolumeNode | undefined = node; n && n.parent; n = n.parent) out.push(n);
+    for (let n: VolumeNode | undefined = node; n?.parent; n = n.parent) out.push(n);
     return out.reverse();
   }
 

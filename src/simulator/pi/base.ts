@@ -13,7 +13,7 @@ export abstract class PiPersonalityBase implements Personality {
   private readonly digest: PiDigest;
 
   constructor(protected readonly ctx: SimContext) {
-    this.digest = new PiDigest(ctx.opts.username, ctx.opts.password, ctx.opts.nonceLifetimeSec);
+    this.digest = new PiDigest(ctx.opts.username, ctx.opts.password, ctx.opts.nonceLifetimeSec, ctx.opts.now);
   }
 
   error(ex: Exchange, status: number, message: string): void {

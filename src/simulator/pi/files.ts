@@ -5,6 +5,7 @@ import type { Volume, VolumeNode } from '../model/volume.js';
 import type { SimContext } from '../server/context.js';
 import { sendContent } from '../server/download.js';
 import type { Exchange } from '../server/exchange.js';
+import { growEndless } from '../server/endless.js';
 import { piError } from './errors.js';
 import { renderEntry, renderFolder } from './render.js';
 
@@ -24,9 +25,10 @@ function cached(ex: Exchange, volume: Volume): { fresh: boolean; headers: Record
   return { fresh: !Number.isNaN(since) && Math.floor(volume.lastChangeMs / 1000) * 1000 <= since, headers };
 }
 
-export function piGetFile(ex: Exchange, volume: Volume, parts: string[]): void {
+export function piGetFile(ex: Exchange, volume: Volume, parts: string[], ctx?: SimContext): void {
   const node = volume.resolve(parts);
   if (!node) return notFound(ex);
+  if (ctx && node.kind === 'folder') growEndless(ctx, volume, node);
   const cache = cached(ex, volume);
   if (cache.fresh) return ex.send(304, undefined, cache.headers);
   ex.sendJson(200, node.kind === 'folder' ? renderFolder(volume, node) : renderEntry(volume, node), cache.headers);
@@ -66,7 +68,7 @@ export function piDeleteFile(ctx: SimContext, ex: Exchange, volume: Volume, part
 
 export function piStartPrint(ctx: SimContext, ex: Exchange, volume: Volume, parts: string[]): void {
   const node = volume.resolve(parts);
-  if (!node || node.kind !== 'file' || volume !== ctx.main) return notFound(ex);
+  if (node?.kind !== 'file' || volume !== ctx.main) return notFound(ex);
   if (!ctx.state.canPrint()) return piError(ex, 409, 'Not Ready', 'Printer is not ready to print.');
   ctx.state.startPrint(volume.pathOf(node));
   ex.send(204, undefined);
@@ -74,6 +76,6 @@ export function piStartPrint(ctx: SimContext, ex: Exchange, volume: Volume, part
 
 export function piDownload(ctx: SimContext, ex: Exchange, volume: Volume, parts: string[]): void {
   const node = volume.resolve(parts);
-  if (!node || node.kind !== 'file') return notFound(ex);
+  if (node?.kind !== 'file') return notFound(ex);
   sendContent(ex, volume, node, ctx.sendOptions(ex.rawPath));
 }

@@ -47,7 +47,7 @@ export class PiPersonality extends PiPersonalityBase {
     if (!volume) return piError(ex, 404, 'Storage Not Found', 'Storage not found.');
     switch (ex.method) {
       case 'GET':
-        return piGetFile(ex, volume, target.parts);
+        return piGetFile(ex, volume, target.parts, ctx);
       case 'HEAD':
         return piHeadFile(ctx, ex, volume, target.parts);
       case 'PUT':

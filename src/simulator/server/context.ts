@@ -1,7 +1,7 @@
 // Everything one simulated printer knows: resolved options, storages, clock, state, faults, log.
 
 import { join } from 'node:path';
-import { SimClock } from '../model/clock.js';
+import type { SimClock } from '../model/clock.js';
 import { BUDDY_PRINT_EXTENSIONS, PI_PRINT_EXTENSIONS } from '../model/fat-names.js';
 import { PrinterState } from '../model/printer-state.js';
 import { UploadSink } from '../model/upload-sink.js';
@@ -25,6 +25,8 @@ export interface ResolvedOptions {
   keepContent: boolean;
   storageDir: string | undefined;
   nonceLifetimeSec: number;
+  /** Host time in epoch ms. */
+  now: () => number;
   uploadIdleTimeoutMs: number;
   totalSpace: number;
 }

@@ -69,6 +69,11 @@ export class Exchange {
       return;
     }
     const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    const interval = this.faults.empty || this.method === 'HEAD' ? undefined : this.faults.trickle(this.method, this.rawPath);
+    if (interval !== undefined) {
+      if (!opts.chunked) res.setHeader('Content-Length', buf.length);
+      return this.trickle(buf, interval);
+    }
     if (opts.chunked && this.method !== 'HEAD') {
       // Writing before end() keeps Node from computing a Content-Length: the body goes chunked.
       res.write(buf);
@@ -77,6 +82,21 @@ export class Exchange {
     }
     res.setHeader('Content-Length', buf.length);
     res.end(buf);
+  }
+
+  /** The trickle fault: headers now, then one byte per interval until the body is out or the client leaves. */
+  private trickle(buf: Buffer, intervalMs: number): void {
+    const res = this.res;
+    res.flushHeaders();
+    let at = 0;
+    const next = (): void => {
+      if (res.destroyed) return;
+      if (at >= buf.length) return void res.end();
+      res.write(buf.subarray(at, at + 1));
+      at++;
+      setTimeout(next, intervalMs).unref();
+    };
+    next();
   }
 
   /** JSON answer; the malformed-json fault cuts it in half. */

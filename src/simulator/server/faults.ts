@@ -9,7 +9,7 @@ interface Armed {
 
 export type BodyFault = Extract<SimFault, { kind: 'reset-after-bytes' } | { kind: 'stall' }>;
 
-const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json', 'cut-download']);
+const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json', 'trickle', 'endless-listing', 'cut-download']);
 
 /** Checks a fault from outside (the HTTP control path) and throws with a readable message. */
 export function validateFault(value: unknown): SimFault {
@@ -26,6 +26,7 @@ export function validateFault(value: unknown): SimFault {
   if (f['kind'] === 'reset-after-bytes') needNumber('bytes');
   if (f['kind'] === 'status') needNumber('status');
   if (f['kind'] === 'delay') needNumber('ms');
+  if (f['kind'] === 'trickle' && f['intervalMs'] !== undefined) needNumber('intervalMs');
   if (f['kind'] === 'cut-download') needNumber('afterBytes');
   if (f['times'] !== undefined) needNumber('times');
   return f as unknown as SimFault;
@@ -88,6 +89,16 @@ export class FaultSet {
 
   malformedJson(path: string): boolean {
     return this.take((x) => x.kind === 'malformed-json' && (x.pathPrefix === undefined || path.startsWith(x.pathPrefix))) !== undefined;
+  }
+
+  /** The byte interval of a trickle fault for this answer, used up; undefined: answer normally. */
+  trickle(method: string, path: string): number | undefined {
+    const f = this.take((x) => x.kind === 'trickle' && matches(x, method, path));
+    return f?.kind === 'trickle' ? (f.intervalMs ?? 1000) : undefined;
+  }
+
+  endlessListing(): boolean {
+    return this.armed.some((a) => a.fault.kind === 'endless-listing');
   }
 
   private take(pred: (f: SimFault) => boolean): SimFault | undefined {

@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { deviationsFor, type Endpoint, type Personality, type Relaxation } from './deviations.js';
@@ -28,9 +30,42 @@ export function repoRoot(): string {
   }
 }
 
-/** CI checks the repository out next to a copy of shared/, so the spec sits beside the repo. */
-export function specPath(): string {
-  return path.resolve(repoRoot(), '../shared/spec/openapi.yaml');
+/** The environment variable naming the folder that holds Prusa's `openapi.yaml`. */
+export const SPEC_DIR_ENV = 'LINK_SYNC_OPENAPI_DIR';
+
+/**
+ * Where the spec is looked for: the folder named by LINK_SYNC_OPENAPI_DIR, else ../shared/spec beside the repository
+ * (where CI checks out its copy). `required` is true when the variable names it, so a wrong path fails instead of skipping.
+ */
+export function specPath(): { file: string; required: boolean } {
+  const dir = process.env[SPEC_DIR_ENV];
+  if (dir !== undefined && dir !== '') return { file: path.resolve(dir, 'openapi.yaml'), required: true };
+  return { file: path.resolve(repoRoot(), '../shared/spec/openapi.yaml'), required: false };
+}
+
+/** Why the spec checks are skipped, or undefined when they run: the spec is optional unless LINK_SYNC_OPENAPI_DIR names it. */
+export function specSkipReason(): string | undefined {
+  const { file, required } = specPath();
+  if (required || existsSync(file)) return undefined;
+  return `Prusa's OpenAPI spec is not at ${file}; set ${SPEC_DIR_ENV} to the folder holding openapi.yaml (or place it in ../shared/spec) to run these checks`;
+}
+
+let loaded: SpecValidator | undefined;
+
+/** The spec beside the repository (or named by LINK_SYNC_OPENAPI_DIR), loaded once. */
+export function spec(): SpecValidator {
+  loaded ??= SpecValidator.load(specPath().file);
+  return loaded;
+}
+
+/**
+ * One spec check as a subtest of `t`: run when the spec is found, reported as skipped (with how to enable it) when not,
+ * so the rest of the parent test still runs in a lone clone.
+ */
+export async function conformsToSpec(t: TestContext, what: string, check: (spec: SpecValidator) => Verdict): Promise<void> {
+  await t.test(`${what} matches the OpenAPI spec`, { skip: specSkipReason() ?? false }, () => {
+    assert.deepEqual(check(spec()).errors, [], `${what} does not match the spec (after the listed deviations)`);
+  });
 }
 
 const BODY_SOURCES: Partial<Record<Endpoint, { path: string; method: string }>> = {
@@ -49,10 +84,10 @@ export class SpecValidator {
   private constructor(private readonly spec: Obj) {}
 
   /** Loads the spec; a missing file is an error that says where it was expected. */
-  static load(file = specPath()): SpecValidator {
+  static load(file = specPath().file): SpecValidator {
     if (!existsSync(file)) {
       throw new Error(
-        `OpenAPI spec not found at ${file}. The conformance suite expects shared/spec/openapi.yaml next to the repository (../shared/spec); copy or clone it there.`,
+        `OpenAPI spec not found at ${file}. Set ${SPEC_DIR_ENV} to the folder holding Prusa's openapi.yaml, or place it in ../shared/spec beside the repository.`,
       );
     }
     const doc = parse(readFileSync(file, 'utf8')) as Json;
@@ -240,6 +275,7 @@ function discriminatedUnion(branches: Json[]): { anyOf: Json[]; conditions: Json
     if (!isObj(b)) continue;
     const name = typeof b.$ref === 'string' ? refName(b.$ref) : b[COMPONENT_MARK];
     const when = typeof name === 'string' ? DISCRIMINATORS[name] : undefined;
+    // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's if/then keyword, not a promise.
     if (when !== undefined) conditions.push({ if: when, then: toJsonSchema(b) });
   }
   return { anyOf: branches.map(toJsonSchema), conditions };

@@ -2,14 +2,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { SpecValidator, specPath } from './openapi.js';
+import { SPEC_DIR_ENV, SpecValidator, spec, specPath, specSkipReason } from './openapi.js';
 import { DEVIATIONS, type Endpoint, type Personality } from './deviations.js';
 
 const T = { timeout: 10_000 };
+/** The tests that read the spec itself; skipped with the reason when it is not found. */
+const S = { ...T, skip: specSkipReason() ?? false };
 
 function load(): SpecValidator {
-  return SpecValidator.load();
+  return spec();
 }
 
 const buddyFolder = {
@@ -93,16 +94,30 @@ const FAILING: { name: string; endpoint: Endpoint; personality: Personality; bod
   { name: 'error body with text instead of message', endpoint: 'error body (JSON)', personality: 'pi', body: { title: 'x', text: 'y' }, mentions: 'message' },
 ];
 
-test('the OpenAPI spec is found next to the repository', T, () => {
-  assert.ok(specPath().endsWith(path.join('shared', 'spec', 'openapi.yaml')), specPath());
-  assert.doesNotThrow(() => load(), 'the conformance suite needs ../shared/spec/openapi.yaml');
+test('the OpenAPI spec is found where LINK_SYNC_OPENAPI_DIR or ../shared/spec says', S, () => {
+  assert.doesNotThrow(() => load(), `the conformance suite reads ${specPath().file}`);
+});
+
+test('a spec folder named by LINK_SYNC_OPENAPI_DIR is required, ../shared/spec is optional', T, () => {
+  const saved = process.env[SPEC_DIR_ENV];
+  try {
+    process.env[SPEC_DIR_ENV] = '/nonexistent/spec';
+    assert.deepEqual(specPath(), { file: '/nonexistent/spec/openapi.yaml', required: true });
+    assert.equal(specSkipReason(), undefined, 'a named folder that lacks the spec must fail, not skip');
+    delete process.env[SPEC_DIR_ENV];
+    assert.equal(specPath().required, false);
+    assert.match(specPath().file, /[\\/]shared[\\/]spec[\\/]openapi\.yaml$/);
+  } finally {
+    if (saved === undefined) delete process.env[SPEC_DIR_ENV];
+    else process.env[SPEC_DIR_ENV] = saved;
+  }
 });
 
 test('a missing spec fails with a message that names where it was looked for', T, () => {
   assert.throws(() => SpecValidator.load('/nonexistent/shared/spec/openapi.yaml'), /OpenAPI spec not found at \/nonexistent\/shared\/spec\/openapi\.yaml/);
 });
 
-test('every relaxation in deviations.ts points at something that exists in the spec', T, () => {
+test('every relaxation in deviations.ts points at something that exists in the spec', S, () => {
   const v = load();
   for (const d of DEVIATIONS) {
     for (const endpoint of d.endpoints) {
@@ -119,21 +134,21 @@ test('deviation ids are unique and every row names its source section', T, () =>
 });
 
 for (const c of PASSING) {
-  test(`accepts the reference doc's ${c.name}`, T, () => {
+  test(`accepts the reference doc's ${c.name}`, S, () => {
     const verdict = load().validate(c.endpoint, c.personality, JSON.parse(JSON.stringify(c.body)));
     assert.deepEqual(verdict.errors, []);
   });
 }
 
 for (const c of FAILING) {
-  test(`rejects ${c.name}`, T, () => {
+  test(`rejects ${c.name}`, S, () => {
     const verdict = load().validate(c.endpoint, c.personality, JSON.parse(JSON.stringify(c.body)));
     assert.equal(verdict.ok, false);
     assert.ok(verdict.errors.some((e) => e.includes(c.mentions)), verdict.errors.join('\n'));
   });
 }
 
-test('HEAD headers: Buddy Currently-Printing, Pi Python booleans, nothing else', T, () => {
+test('HEAD headers: Buddy Currently-Printing, Pi Python booleans, nothing else', S, () => {
   const v = load();
   assert.deepEqual(v.validateHeadHeaders('buddy', { 'read-only': 'false', 'currently-printing': 'true' }).errors, []);
   assert.deepEqual(v.validateHeadHeaders('pi', { 'read-only': 'False', 'currently-printed': 'True' }).errors, []);

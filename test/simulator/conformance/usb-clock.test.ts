@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filesTarget } from './http-client.js';
 import { PERSONALITIES, asRecord, childrenOf, optionsFor, withPrinter } from './fixtures.js';
+import { manualClock } from '../../../src/simulator/index.js';
 
 const T = { timeout: 20_000 };
 
@@ -53,15 +54,22 @@ for (const { personality } of PERSONALITIES) {
     }));
 }
 
-test('Buddy stores m_timestamp in 2-second steps', T, () =>
-  withPrinter(optionsFor('buddy'), async (printer, client) => {
+test('Buddy stores m_timestamp in 2-second steps', T, () => {
+  // An odd second to start from, stepped by 0.7 s, so both odd and even host seconds are seen.
+  const clock = manualClock(1_717_400_001_000);
+  return withPrinter(optionsFor('buddy', { now: clock.now }), async (printer, client) => {
+    const hostSeconds = new Set<number>();
     for (let i = 0; i < 4; i += 1) {
+      hostSeconds.add(Math.floor(clock.now() / 1000) % 2);
       const ts = await uploadedTimestamp(client, 'usb', `even${i}.gcode`);
       assert.equal(ts % 2, 0, `m_timestamp ${ts}`);
-      await new Promise((r) => setTimeout(r, 400));
+      assert.ok(clock.now() / 1000 - ts < 2, `m_timestamp ${ts} is the host second rounded down to even`);
+      clock.advance(700);
     }
+    assert.deepEqual([...hostSeconds].sort(), [0, 1]);
     assert.ok(printer.files().every((f) => f.mTimestamp % 2 === 0));
-  }));
+  });
+});
 
 test('Buddy with an unset clock writes garbage dates from before 2000', T, () =>
   withPrinter(optionsFor('buddy', { clock: { unset: true } }), async (_p, client) => {

@@ -2,7 +2,7 @@
 // docs/errors.md documents the same table; keep them together.
 
 import { LinkSyncError, PrinterError } from '../errors.js';
-import type { PrinterResult, RunSummary } from '../report/events.js';
+import type { PrinterResult, RunSummary } from './events.js';
 
 export const ExitCode = {
   /** Everything in sync, or a dry run that found no problem. */

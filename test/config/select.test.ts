@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors.js';
-import { selectPrinters } from '../../src/cli/select.js';
+import { selectPrinters } from '../../src/config/select.js';
 import type { PrinterConfig } from '../../src/config/types.js';
 
 const printer = (name: string): PrinterConfig => ({

@@ -2,8 +2,8 @@
 // where a name is a printer's or a group's (the config's `groups`).
 
 import { UsageError } from '../errors.js';
-import type { PrinterConfig } from '../config/types.js';
-import { closest } from '../config/suggest.js';
+import type { PrinterConfig } from './types.js';
+import { closest } from './suggest.js';
 
 export interface Selection {
   /** In config order. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, InternalError, LinkSyncError, PrinterError, SourceError, StateError, UsageError, type PrinterErrorKind } from '../../src/errors.js';
-import { ExitCode, combineExitCodes, exitCodeFor, exitCodeForSummary } from '../../src/cli/exit-codes.js';
+import { ExitCode, combineExitCodes, exitCodeFor, exitCodeForSummary } from '../../src/report/exit-codes.js';
 import { emptyCounts, type PrinterResult, type RunSummary } from '../../src/report/events.js';
 
 const result = (outcome: PrinterResult['outcome'], extra: Partial<PrinterResult> = {}): PrinterResult => ({

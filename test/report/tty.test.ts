@@ -1,0 +1,99 @@
+// The live view on an 80-column terminal with a stopped clock: every frame fits, every printer has its
+// row, results scroll above the live rows, and it stops cleanly. Layout and wording are not pinned here.
+
+import { describe, mock, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
+import { ttyReporter } from '../../src/report/tty.js';
+import type { SyncEvent } from '../../src/report/events.js';
+import { dryRun, goRun } from './events.js';
+
+const COLUMNS = 80;
+
+/** A terminal 80 columns wide that keeps everything written to it. */
+function terminal(): Writable & { isTTY: true; columns: number; text(): string } {
+  let written = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      written += chunk.toString();
+      done();
+    },
+  }) as Writable & { isTTY: true; columns: number; text(): string };
+  stream.isTTY = true;
+  stream.columns = COLUMNS;
+  stream.text = () => written;
+  return stream;
+}
+
+function play(events: SyncEvent[], quiet = false): string {
+  const stream = terminal();
+  mock.timers.enable({ apis: ['Date', 'setInterval'], now: Date.parse('2026-12-05T12:00:00Z') });
+  try {
+    const view = ttyReporter(stream, { quiet });
+    for (const e of events) {
+      view.sink(e);
+      mock.timers.tick(300);
+    }
+    view.stop();
+  } finally {
+    mock.timers.reset();
+  }
+  return stream.text();
+}
+
+/** What the screen shows, line by line, once cursor movements are dropped. */
+function visibleLines(raw: string): string[] {
+  return stripVTControlCharacters(raw)
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+}
+
+describe('live view', () => {
+  for (const [name, events] of [
+    ['a --go run', goRun()],
+    ['a dry run', dryRun()],
+  ] as const) {
+    // The live rows are redrawn in place, so one that wrapped would break every redraw. The lines
+    // scrolled above them are written once and may wrap.
+    test(`${name}: every live row (a printer, or overall) fits the terminal`, () => {
+      const rows = visibleLines(play(events)).filter((l) => /^(mk4-bay1|xl-bay2|overall)\s/.test(l));
+      assert.ok(rows.some((l) => l.startsWith('overall')), 'the overall row was drawn');
+      for (const row of rows) assert.ok(row.length <= COLUMNS, `${row.length} columns: ${row}`);
+    });
+
+    test(`${name}: every printer appears, and so does the run's source`, () => {
+      const text = stripVTControlCharacters(play(events));
+      for (const name of ['mk4-bay1', 'xl-bay2']) assert.ok(text.includes(name), name);
+      assert.ok(text.includes('/srv/master'));
+    });
+  }
+
+  test('--go: the result of each action and the failure are written, the failure naming its file', () => {
+    const text = stripVTControlCharacters(play(goRun()));
+    assert.ok(text.includes('old.gcode'), 'the deletion is reported');
+    assert.ok(/xl-bay2.*parts\/benchy\.gcode|parts\/benchy\.gcode.*xl-bay2/.test(text), 'the failed upload is reported');
+  });
+
+  test('--quiet writes less, and still the failure', () => {
+    const loud = stripVTControlCharacters(play(goRun()));
+    const quiet = stripVTControlCharacters(play(goRun(), true));
+    assert.ok(quiet.length < loud.length);
+    assert.ok(quiet.includes('xl-bay2'));
+  });
+
+  test('after stop() nothing more is written, even as time passes', () => {
+    const stream = terminal();
+    mock.timers.enable({ apis: ['Date', 'setInterval'], now: 0 });
+    try {
+      const view = ttyReporter(stream);
+      for (const e of goRun()) view.sink(e);
+      view.stop();
+      const after = stream.text().length;
+      mock.timers.tick(5_000);
+      assert.equal(stream.text().length, after);
+    } finally {
+      mock.timers.reset();
+    }
+  });
+});
