@@ -22,8 +22,11 @@ test('Ctrl-C mid-download: exit 130, no file and no temporary file; the next run
   const run = await runCli(['pull', '-c', ws.config, '-s', ws.master, '--go'], { cwd: ws.dir, env, killAfter: { ms: 2000, signal: 'SIGINT' } });
   assert.equal(run.code, 130, `${run.stdout}\n${run.stderr}`);
   assert.deepEqual(readdirSync(path.join(ws.master, 'parts')), [], 'no file and no temporary file');
-  const served = printer.requests().find((r) => r.target.endsWith('/raw'));
-  assert.ok(served && (served.bytesOut ?? 0) > 0 && (served.bytesOut ?? 0) < 400_000, 'the download was under way when it stopped');
+  // The simulator logs a request when its connection closes, which it notices at its next paced write.
+  const rawRequest = () => printer.requests().find((r) => r.target.endsWith('/raw'));
+  for (let i = 0; i < 40 && !rawRequest(); i++) await new Promise((r) => setTimeout(r, 50));
+  const served = rawRequest();
+  assert.ok(served && (served.bytesOut ?? 0) > 0 && (served.bytesOut ?? 0) < 400_000, `the download was under way when it stopped: ${JSON.stringify(printer.requests().map((r) => [r.method, r.target, r.status, r.bytesOut]))}\n${run.stdout}\n${run.stderr}`);
 
   const next = await runCli(['pull', '-c', ws.config, '-s', ws.master, '--go'], { cwd: ws.dir, env, timeoutMs: 40_000 });
   assert.equal(next.code, 0, `${next.stdout}\n${next.stderr}`);
