@@ -31,7 +31,8 @@ export interface BackupDone {
 /** Downloads the printer's copy of the file `action` is about to delete or replace. */
 export async function backUp(ctx: BackupContext, action: Action): Promise<BackupDone> {
   const remote = ctx.remoteOf(action);
-  if (remote?.size === undefined) throw backupError(`the size of ${action.path} on the printer is not known, so its backup could not be checked`);
+  if (remote?.size === undefined)
+    throw backupError(`the size of ${action.path} on the printer is not known, so its backup could not be checked`);
   const printerName = checkName(ctx.printer);
   if (printerName) throw backupError(`the printer name ${JSON.stringify(ctx.printer)} cannot be a folder name here: ${printerName.reason}`);
   const storagePath = joinPath(ctx.root, action.path);
@@ -78,14 +79,19 @@ async function freeName(folder: string, name: string, now: Date): Promise<string
 
 /** "benchy.gcode" → "benchy.20261205T174200Z.gcode" (attempt 1), "benchy.20261205T174200Z-2.gcode" (attempt 2). */
 export function suffixed(name: string, now: Date, attempt: number): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const tag = attempt <= 1 ? stamp : `${stamp}-${attempt}`;
   const dot = name.lastIndexOf('.');
   return dot <= 0 ? `${name}.${tag}` : `${name.slice(0, dot)}.${tag}${name.slice(dot)}`;
 }
 
 function backupError(message: string): LinkSyncError {
-  return new LinkSyncError('BACKUP_FAILED', `backup failed: ${message}`, { hint: 'the printer keeps its copy; fix the backup folder and run again' });
+  return new LinkSyncError('BACKUP_FAILED', `backup failed: ${message}`, {
+    hint: 'the printer keeps its copy; fix the backup folder and run again',
+  });
 }
 
 async function exists(file: string): Promise<boolean> {

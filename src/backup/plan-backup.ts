@@ -21,7 +21,9 @@ export async function backupSizes(api: PrinterApi, storage: string, remote: Remo
   let bytes = 0;
   for (const action of actions) {
     if (action.kind !== 'delete' && action.kind !== 'replace') continue;
-    const listed = byPath.get(action.path) ?? remote.files.find((f) => foldName(f.path, { caseInsensitive: true }) === foldName(action.path, { caseInsensitive: true }));
+    const listed =
+      byPath.get(action.path) ??
+      remote.files.find((f) => foldName(f.path, { caseInsensitive: true }) === foldName(action.path, { caseInsensitive: true }));
     let size = listed?.size;
     let mTimestamp = listed?.mTimestamp;
     if (size === undefined) {
@@ -55,6 +57,13 @@ export function backupStep(
       },
       action,
     );
-    job.emit({ type: 'backup-done', printer: job.printer, path: action.path, localPath: done.localPath, bytes: done.bytes, durationMs: Date.now() - started });
+    job.emit({
+      type: 'backup-done',
+      printer: job.printer,
+      path: action.path,
+      localPath: done.localPath,
+      bytes: done.bytes,
+      durationMs: Date.now() - started,
+    });
   };
 }

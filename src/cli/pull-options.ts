@@ -34,7 +34,9 @@ const HELP_HINT = 'see link-sync pull --help';
 export function parsePullArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' | 'env' | 'cwd'>): PullArgsResult {
   const program = new Command('link-sync pull')
     .usage('-s MASTER [-c CONFIG] [-p NAME ...] [-x NAME ...] [-d DESTINATION] [-r RELATIVE_TO] [-g|--go] [--prefer PRINTER] [--json]')
-    .description('Copy print files that are on printers but not in the master folder back into it.\nDry run unless -g is given. Never overwrites or deletes a local file.')
+    .description(
+      'Copy print files that are on printers but not in the master folder back into it.\nDry run unless -g is given. Never overwrites or deletes a local file.',
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -51,10 +53,13 @@ export function parsePullArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' 
     .option('-p, --printer <NAME...>', 'only these printers or groups')
     .option('-x, --exclude <NAME...>', 'all printers but these (ignored with -p)')
     .requiredOption('-s, --source <MASTER>', 'the master folder the files are pulled into')
-    .option('-d, --destination <DESTINATION>', 'folder on the printers, as for sync (default: each printer\'s destination, else the storage root)')
+    .option(
+      '-d, --destination <DESTINATION>',
+      "folder on the printers, as for sync (default: each printer's destination, else the storage root)",
+    )
     .option('-r, --relative-to <RELATIVE_TO>', 'printer paths are MASTER paths relative to this folder, as for sync')
     .option('-g, --go', 'download the files; without it, only list them')
-    .option('--prefer <PRINTER>', 'when printers hold different files under one name, take this printer\'s copy')
+    .option('--prefer <PRINTER>', "when printers hold different files under one name, take this printer's copy")
     .option('--state-dir <DIR>', 'folder of the sync records (pulled files are recorded for the printers they came from)')
     .option('--retries <N>', 'attempts after a failed request', parseCount, 3)
     .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry').argParser(parseSeconds).hideHelp())
@@ -62,7 +67,10 @@ export function parsePullArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' 
     .option('--json', 'print events as JSON lines')
     .option('--quiet', 'print only problems and the summary')
     .option('--allow-self-signed', 'accept self-signed HTTPS certificates')
-    .addHelpText('after', '\nExit codes: 0 done (or clean dry run), 1 conflicts, refused names or failed downloads,\n2 usage/config/master folder error, 3 a printer unreachable, 130 interrupted.\n');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done (or clean dry run), 1 conflicts, refused names or failed downloads,\n2 usage/config/master folder error, 3 a printer unreachable, 130 interrupted.\n',
+    );
   try {
     program.parse([...argv], { from: 'user' });
   } catch (error) {

@@ -46,7 +46,10 @@ export async function targetFolder(localRoot: string, names: readonly string[]):
   const inside = async (dir: string): Promise<void> => {
     const real = await fsp.realpath(dir);
     if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
-      throw localError(`${folder} leads outside the master folder (to ${real}) through a symbolic link`, 'nothing is written outside the master folder; remove the link or pull elsewhere');
+      throw localError(
+        `${folder} leads outside the master folder (to ${real}) through a symbolic link`,
+        'nothing is written outside the master folder; remove the link or pull elsewhere',
+      );
     }
   };
   let existing = folder;
@@ -55,7 +58,11 @@ export async function targetFolder(localRoot: string, names: readonly string[]):
   try {
     await fsp.mkdir(folder, { recursive: true });
   } catch (error) {
-    throw localError(`cannot create folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the master folder', error);
+    throw localError(
+      `cannot create folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      'check the master folder',
+      error,
+    );
   }
   await inside(folder);
   return folder;
@@ -106,14 +113,24 @@ export async function fetchCopy(
       ...(options.onBytes ? { onBytes: options.onBytes } : {}),
     });
     if (!result) {
-      throw new PrinterError(candidate.printer, 'not-found', `printer ${candidate.printer}: ${candidate.path} vanished before it was downloaded`, {
-        hint: 'nothing was written; run pull again',
-      });
+      throw new PrinterError(
+        candidate.printer,
+        'not-found',
+        `printer ${candidate.printer}: ${candidate.path} vanished before it was downloaded`,
+        {
+          hint: 'nothing was written; run pull again',
+        },
+      );
     }
     if (result.bytes !== candidate.size) {
-      throw new PrinterError(candidate.printer, 'protocol', `printer ${candidate.printer}: ${candidate.path}: sent ${result.bytes} bytes where it listed ${candidate.size}`, {
-        hint: 'nothing was written; the file may have changed on the printer: run pull again',
-      });
+      throw new PrinterError(
+        candidate.printer,
+        'protocol',
+        `printer ${candidate.printer}: ${candidate.path}: sent ${result.bytes} bytes where it listed ${candidate.size}`,
+        {
+          hint: 'nothing was written; the file may have changed on the printer: run pull again',
+        },
+      );
     }
     return { candidate, tempPath, sha256: hash.digest('hex'), bytes: result.bytes };
   } catch (error) {

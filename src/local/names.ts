@@ -17,8 +17,14 @@ export type LocalPathCheck = { ok: true; names: string[] } | { ok: false; code: 
 /** Longest name most file systems store (ext4, APFS, NTFS: 255 bytes or units), and the longest path Linux opens. */
 const MAX_NAME_BYTES = 255;
 const MAX_PATH_BYTES = 4095;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0001-\u001f\u007f-\u009f]/;
+/** C0 controls, DEL and C1 controls (NUL is told apart before). */
+function hasControl(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c <= 0x1f || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
 const WINDOWS_FORBIDDEN = /[<>:"|?*]/;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
@@ -46,7 +52,7 @@ export function checkName(name: string, platform: NodeJS.Platform = process.plat
   if (name === '.' || name === '..') return refuse('DOT_NAME', `it holds the name "${name}", which would leave its folder`);
   if (name.includes('\\')) return refuse('SEPARATOR', 'a name holds a backslash');
   if (name.includes('\u0000')) return refuse('NUL', 'a name holds a NUL character');
-  if (CONTROL.test(name)) return refuse('CONTROL', 'a name holds a control character');
+  if (hasControl(name)) return refuse('CONTROL', 'a name holds a control character');
   if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) return refuse('TOO_LONG', `a name is longer than ${MAX_NAME_BYTES} bytes`);
   if (platform === 'win32') {
     if (WINDOWS_FORBIDDEN.test(name)) return refuse('WINDOWS_NAME', 'a name holds one of < > : " | ? *, which Windows cannot store');

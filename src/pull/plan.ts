@@ -28,7 +28,13 @@ export function planPull(candidates: readonly PullCandidate[], policy: PullPolic
     const first = group[0]!;
     const preferred = policy.prefer === undefined ? undefined : group.find((c) => c.printer === policy.prefer);
     if (preferred) {
-      items.push({ localRoot: first.localRoot, path: first.path, size: preferred.size, sources: [preferred], overridden: group.filter((c) => c !== preferred) });
+      items.push({
+        localRoot: first.localRoot,
+        path: first.path,
+        size: preferred.size,
+        sources: [preferred],
+        overridden: group.filter((c) => c !== preferred),
+      });
       continue;
     }
     if (group.every((c) => c.size === first.size)) {

@@ -52,7 +52,12 @@ export async function preparePull(options: PullScopeOptions): Promise<PullInputs
       : options.config;
   const { printers, warnings } = selectPrinters(config.printers, options.printers ?? [], options.exclude ?? []);
   const prefer = options.prefer === undefined ? undefined : preferred(options.prefer, printers, config.printers);
-  const cliDestination = options.destination === undefined ? undefined : typeof options.destination === 'object' ? options.destination : parseDestination(options.destination);
+  const cliDestination =
+    options.destination === undefined
+      ? undefined
+      : typeof options.destination === 'object'
+        ? options.destination
+        : parseDestination(options.destination);
   const paths = resolveSourcePaths(options.source, options.relativeTo, process.cwd());
   const master = await scanSource(paths.source);
   const masterPrefix = path.relative(paths.relativeTo, paths.source).split(path.sep).filter(Boolean).join('/');
@@ -80,16 +85,23 @@ function preferred(name: string, selected: readonly PrinterConfig[], all: readon
   if (found) return found.name;
   const names = selected.map((p) => p.name).join(', ');
   const configured = all.some((p) => p.name.toLowerCase() === name.toLowerCase());
-  throw new UsageError(`--prefer ${JSON.stringify(name)} ${configured ? 'is not among the printers of this run' : 'names no printer in the config'} (the printers: ${names})`, {
-    hint: 'name one of those printers, or select it with -p',
-  });
+  throw new UsageError(
+    `--prefer ${JSON.stringify(name)} ${configured ? 'is not among the printers of this run' : 'names no printer in the config'} (the printers: ${names})`,
+    {
+      hint: 'name one of those printers, or select it with -p',
+    },
+  );
 }
 
 async function scanOwn(printer: string, root: string): Promise<SourceTree> {
   try {
     return await scanSource(root);
   } catch (error) {
-    if (error instanceof SourceError) throw new SourceError(`printer "${printer}": ${error.message}`, { ...(error.hint ? { hint: `${error.hint}, or fix source: in the config` } : {}), cause: error });
+    if (error instanceof SourceError)
+      throw new SourceError(`printer "${printer}": ${error.message}`, {
+        ...(error.hint ? { hint: `${error.hint}, or fix source: in the config` } : {}),
+        cause: error,
+      });
     throw error;
   }
 }

@@ -66,7 +66,9 @@ export async function learnPulled(
     try {
       await saveRecord(stateDir, loaded.record);
     } catch (error) {
-      warnings.push(`${printer}: could not save the sync record ${loaded.file} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the next sync judges the pulled files by the time rule`);
+      warnings.push(
+        `${printer}: could not save the sync record ${loaded.file} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the next sync judges the pulled files by the time rule`,
+      );
     }
   }
   return warnings;

@@ -7,8 +7,13 @@ import type { PullConflict, PullEvent, PullEventSink, PullPrinterResult, PullSum
 
 /** A name from a printer, shown so that no character of it can act on the terminal. */
 export function shown(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069"\\]/.test(name) ? JSON.stringify(name) : name;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const control = c <= 0x1f || (c >= 0x7f && c <= 0x9f);
+    const bidiOrBreak = c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+    if (control || bidiOrBreak || c === 0x22 || c === 0x5c) return JSON.stringify(name);
+  }
+  return name;
 }
 
 export function pullPlainReporter(options: { out: (line: string) => void; err: (line: string) => void; quiet?: boolean }): PullEventSink {
@@ -42,23 +47,37 @@ export function pullLines(event: PullEvent): Line[] {
     case 'printer-scanned': {
       const bytes = event.candidates.reduce((n, c) => n + c.size, 0);
       const lines: Line[] = [
-        { text: `${event.printer}: ${plural(event.candidates.length, 'file')} the master lacks (${formatBytes(bytes)}) in /${event.storage}/${event.root}` },
+        {
+          text: `${event.printer}: ${plural(event.candidates.length, 'file')} the master lacks (${formatBytes(bytes)}) in /${event.storage}/${event.root}`,
+        },
       ];
-      for (const r of event.refused) lines.push({ text: `${event.printer}: REFUSED name ${JSON.stringify(r.path)}: ${r.reason}`, error: true });
+      for (const r of event.refused)
+        lines.push({ text: `${event.printer}: REFUSED name ${JSON.stringify(r.path)}: ${r.reason}`, error: true });
       for (const s of event.skipped) lines.push({ text: `${event.printer}: skipping ${shown(s.path)}: ${s.reason}` });
       return lines;
     }
     case 'plan':
-      return event.items.map((item) => ({ text: `pull ${shown(item.path)} (${formatBytes(item.size)}) from ${fromText(item.from, item.overridden)}` }));
+      return event.items.map((item) => ({
+        text: `pull ${shown(item.path)} (${formatBytes(item.size)}) from ${fromText(item.from, item.overridden)}`,
+      }));
     case 'conflict':
       return [{ text: conflictText(event.conflict), error: true }];
     case 'download-start':
     case 'download-progress':
       return [];
     case 'download-done':
-      return [{ text: `${event.printer}: downloaded ${shown(event.path)} ${formatBytes(event.bytes)} in ${formatDuration(event.durationMs)} (${formatSpeed(event.bytes, event.durationMs)})` }];
+      return [
+        {
+          text: `${event.printer}: downloaded ${shown(event.path)} ${formatBytes(event.bytes)} in ${formatDuration(event.durationMs)} (${formatSpeed(event.bytes, event.durationMs)})`,
+        },
+      ];
     case 'download-failed':
-      return [{ text: `${event.printer}: FAILED to download ${shown(event.path)}: ${about(event.printer, event.error.message)}${event.error.hint ? ` (${event.error.hint})` : ''}`, error: true }];
+      return [
+        {
+          text: `${event.printer}: FAILED to download ${shown(event.path)}: ${about(event.printer, event.error.message)}${event.error.hint ? ` (${event.error.hint})` : ''}`,
+          error: true,
+        },
+      ];
     case 'pulled':
       return [{ text: `pulled ${shown(event.path)} into ${shown(event.localPath)} (from ${event.from.join(', ')})` }];
     case 'warning':
@@ -78,7 +97,10 @@ function fromText(from: string[], overridden: string[]): string {
 
 function conflictText(c: PullConflict): string {
   const copies = c.copies
-    .map((x) => `${x.printer} ${formatBytes(x.size)}${x.mTimestamp !== undefined ? `, ${new Date(x.mTimestamp * 1000).toISOString().replace('.000Z', 'Z')}` : ''}`)
+    .map(
+      (x) =>
+        `${x.printer} ${formatBytes(x.size)}${x.mTimestamp !== undefined ? `, ${new Date(x.mTimestamp * 1000).toISOString().replace('.000Z', 'Z')}` : ''}`,
+    )
     .join('; ');
   return `CONFLICT ${shown(c.path)}: ${c.reason} (${copies}); nothing written (choose one with --prefer PRINTER)`;
 }
@@ -95,19 +117,38 @@ function printerLine(r: PullPrinterResult): Line {
     case 'skipped':
       return { text: `${r.printer}: skipped: ${about(r.printer, r.reason ?? '')}` };
     case 'unreachable':
-      return { text: `${r.printer}: UNREACHABLE: ${about(r.printer, r.reason ?? 'no answer')}${r.error?.hint ? ` (${r.error.hint})` : ''}`, error: true };
+      return {
+        text: `${r.printer}: UNREACHABLE: ${about(r.printer, r.reason ?? 'no answer')}${r.error?.hint ? ` (${r.error.hint})` : ''}`,
+        error: true,
+      };
     case 'interrupted':
       return { text: `${r.printer}: INTERRUPTED after ${plural(r.downloaded, 'download')}`, error: true };
     case 'failed':
-      return { text: `${r.printer}: FAILED: ${about(r.printer, r.reason ?? 'see above')}${r.error?.hint && r.reason === r.error.message ? ` (${r.error.hint})` : ''}`, error: true };
+      return {
+        text: `${r.printer}: FAILED: ${about(r.printer, r.reason ?? 'see above')}${r.error?.hint && r.reason === r.error.message ? ` (${r.error.hint})` : ''}`,
+        error: true,
+      };
   }
 }
 
 export function summaryLines(s: PullSummary): string[] {
   const header = ['printer', 'result', 'to pull', 'downloaded', 'failed', 'refused', 'bytes', 'time'];
-  const rows = s.printers.map((r) => [r.printer, r.outcome, String(r.candidates), String(r.downloaded), String(r.failed), String(r.refused), formatBytes(r.bytes), formatDuration(r.durationMs)]);
+  const rows = s.printers.map((r) => [
+    r.printer,
+    r.outcome,
+    String(r.candidates),
+    String(r.downloaded),
+    String(r.failed),
+    String(r.refused),
+    formatBytes(r.bytes),
+    formatDuration(r.durationMs),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const fmt = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const title = s.dryRun ? 'Summary (dry run):' : `Summary (${formatDuration(s.durationMs)}):`;
   const totals = s.dryRun
     ? `${plural(s.conflicts, 'conflict')}, ${plural(s.refused, 'refused name')}.`
@@ -167,7 +208,13 @@ export function pullLiveReporter(
     if (event.type === 'download-progress') current.set(event.printer, { path: event.path, bytes: event.bytes, total: event.total });
     if (event.type === 'download-done' || event.type === 'download-failed') current.delete(event.printer);
     plain(event);
-    if (event.type === 'download-start' || event.type === 'download-progress' || event.type === 'download-done' || event.type === 'download-failed') draw();
+    if (
+      event.type === 'download-start' ||
+      event.type === 'download-progress' ||
+      event.type === 'download-done' ||
+      event.type === 'download-failed'
+    )
+      draw();
     if (event.type === 'pull-done') clear();
   };
 }

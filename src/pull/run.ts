@@ -75,7 +75,11 @@ export async function pull(options: PullOptions): Promise<PullSummary> {
             printer: name,
             storage: scan.storage,
             root: scan.root,
-            candidates: scan.candidates.map((c) => ({ path: c.path, size: c.size, ...(c.mTimestamp !== undefined ? { mTimestamp: c.mTimestamp } : {}) })),
+            candidates: scan.candidates.map((c) => ({
+              path: c.path,
+              size: c.size,
+              ...(c.mTimestamp !== undefined ? { mTimestamp: c.mTimestamp } : {}),
+            })),
             refused: scan.refused.map(({ path: p, reason }) => ({ path: p, reason })),
             skipped: scan.skipped.map(({ path: p, reason }) => ({ path: p, reason })),
           });
@@ -87,10 +91,18 @@ export async function pull(options: PullOptions): Promise<PullSummary> {
     );
 
     const order = inputs.scopes.map((s) => s.printer.name);
-    const plan = planPull([...scans.values()].flatMap((s) => s.candidates), { printerOrder: order, ...(inputs.prefer !== undefined ? { prefer: inputs.prefer } : {}) });
+    const plan = planPull(
+      [...scans.values()].flatMap((s) => s.candidates),
+      { printerOrder: order, ...(inputs.prefer !== undefined ? { prefer: inputs.prefer } : {}) },
+    );
     emit({
       type: 'plan',
-      items: plan.items.map((i) => ({ path: i.path, size: i.size, from: i.sources.map((s) => s.printer), overridden: i.overridden.map((s) => s.printer) })),
+      items: plan.items.map((i) => ({
+        path: i.path,
+        size: i.size,
+        from: i.sources.map((s) => s.printer),
+        overridden: i.overridden.map((s) => s.printer),
+      })),
       conflicts: plan.conflicts,
     });
     for (const conflict of plan.conflicts) emit({ type: 'conflict', conflict });
@@ -172,7 +184,10 @@ async function download(
     try {
       if (!check.ok || !(await placeCopy(keep!, target))) {
         summary.failed++;
-        emit({ type: 'warning', message: `${item.path}: a local file appeared under that name during the pull; it was left as it is and nothing was written` });
+        emit({
+          type: 'warning',
+          message: `${item.path}: a local file appeared under that name during the pull; it was left as it is and nothing was written`,
+        });
         return;
       }
     } catch (error) {
@@ -196,10 +211,11 @@ async function download(
       let stopped: string | undefined;
       for (const { item, source } of queue) {
         let copy: FetchedCopy | undefined;
-        if (!stopped && !signal?.aborted) copy = await fetchOne(api, source, result, emit, signal).catch((error: unknown) => {
-          if (isFatal(error, signal)) stopped = toErrorInfo(error).message;
-          return undefined;
-        });
+        if (!stopped && !signal?.aborted)
+          copy = await fetchOne(api, source, result, emit, signal).catch((error: unknown) => {
+            if (isFatal(error, signal)) stopped = toErrorInfo(error).message;
+            return undefined;
+          });
         const entry = copies.get(item)!;
         entry.got[item.sources.indexOf(source)] = copy;
         entry.ended++;
@@ -254,7 +270,10 @@ async function fetchOne(
 /** After these, the printer's other downloads are not tried: they would fail the same way. */
 function isFatal(error: unknown, signal: AbortSignal | undefined): boolean {
   if (signal?.aborted) return true;
-  return error instanceof PrinterError && (error.kind === 'auth' || error.kind === 'aborted' || (error.kind === 'rejected' && /does not download/.test(error.message)));
+  return (
+    error instanceof PrinterError &&
+    (error.kind === 'auth' || error.kind === 'aborted' || (error.kind === 'rejected' && /does not download/.test(error.message)))
+  );
 }
 
 function emptyResult(printer: string): PullPrinterResult {
@@ -280,7 +299,10 @@ function apiOptions(options: PullOptions, emit: PullEventSink): PrinterApiOption
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     onRetry: (n) =>
-      emit({ type: 'warning', printer: n.printer, message: `${n.what}: ${n.reason}; retry ${n.retry} of ${n.retries} in ${(n.delayMs / 1000).toFixed(1)} s` }),
+      emit({
+        type: 'warning',
+        printer: n.printer,
+        message: `${n.what}: ${n.reason}; retry ${n.retry} of ${n.retries} in ${(n.delayMs / 1000).toFixed(1)} s`,
+      }),
   };
 }
-

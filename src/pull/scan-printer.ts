@@ -83,7 +83,11 @@ export async function scanPrinter(scope: ScanScope): Promise<PrinterScan> {
     const info = await api.stat(storage.name, candidate.urlPath);
     if (info?.size === undefined) {
       scan.candidates.splice(scan.candidates.indexOf(candidate), 1);
-      scan.skipped.push({ printer, path: candidate.path, reason: info ? 'the printer does not tell its size' : 'it vanished from the printer while it was listed' });
+      scan.skipped.push({
+        printer,
+        path: candidate.path,
+        reason: info ? 'the printer does not tell its size' : 'it vanished from the printer while it was listed',
+      });
       continue;
     }
     candidate.size = info.size;
@@ -119,7 +123,8 @@ async function judge(
     if (code !== 'ENOENT') return { kind: 'skip', reason: `the local path cannot be checked (${code ?? String(error)})` };
   }
   if (file.partial) return { kind: 'skip', reason: 'a Prusa Connect download still in progress' };
-  if (transferRunning) return { kind: 'skip', reason: 'a transfer is running on the printer: it may still be receiving this file; pull again when it ends' };
+  if (transferRunning)
+    return { kind: 'skip', reason: 'a transfer is running on the printer: it may still be receiving this file; pull again when it ends' };
   return { kind: 'pull' };
 }
 

@@ -51,7 +51,12 @@ describe('sync --backup-dir', () => {
     const dry = await sync('--backup-dir', backups());
     assert.equal(dry.code, 0, show(dry));
     for (const p of ws.farm.printers) {
-      assert.match(dry.stdout, new RegExp(`${p.name}: 0 missing to upload, 1 stale to refresh, 1 file to delete, 0 unchanged .*; 4\\.5 kB to back up first \\(downloaded at printer speed\\)`));
+      assert.match(
+        dry.stdout,
+        new RegExp(
+          `${p.name}: 0 missing to upload, 1 stale to refresh, 1 file to delete, 0 unchanged .*; 4\\.5 kB to back up first \\(downloaded at printer speed\\)`,
+        ),
+      );
     }
     assert.equal(existsSync(backups()), false, 'a dry run downloads nothing');
 
@@ -65,7 +70,10 @@ describe('sync --backup-dir', () => {
       assert.equal(p.readFile('farm/extra.gcode'), undefined);
       const put = at(p, (m, t) => m === 'PUT' && t.toLowerCase().includes('benchy'));
       const del = at(p, (m, t) => m === 'DELETE' && t.toLowerCase().includes('extra'));
-      assert.ok(put > at(p, isDownload('benchy')) && at(p, isDownload('benchy')) >= 0, `${p.name}: benchy backed up before it was replaced`);
+      assert.ok(
+        put > at(p, isDownload('benchy')) && at(p, isDownload('benchy')) >= 0,
+        `${p.name}: benchy backed up before it was replaced`,
+      );
       assert.ok(del > at(p, isDownload('extra')) && at(p, isDownload('extra')) >= 0, `${p.name}: extra backed up before it was deleted`);
       assert.match(run.stdout, new RegExp(`${p.name}: backed up extra\\.gcode 2\\.5 kB to .*extra\\.gcode`));
     }
@@ -102,7 +110,11 @@ describe('sync --backup-dir', () => {
       assert.equal(p.readFile('farm/extra.gcode')?.toString(), EXTRA, `${p.name} keeps its file`);
       assert.equal(p.requests().filter((r) => r.method === 'DELETE' || r.method === 'PUT').length, 0, p.name);
     }
-    const left = existsSync(backups()) ? readdirSync(backups(), { recursive: true }).map(String).filter((n) => n.endsWith('.gcode') || n.endsWith('.part')) : [];
+    const left = existsSync(backups())
+      ? readdirSync(backups(), { recursive: true })
+          .map(String)
+          .filter((n) => n.endsWith('.gcode') || n.endsWith('.part'))
+      : [];
     assert.deepEqual(left, [], 'no partial backup left');
   });
 });

@@ -31,12 +31,15 @@ const pull = (...args: string[]): Promise<CliRun> =>
 const sync = (...args: string[]): Promise<CliRun> => runCli(['-c', ws.config, '-s', ws.master, ...args], { cwd: ws.dir, env: state() });
 const show = (run: CliRun): string => `exit ${run.code}\n${run.stdout}\n${run.stderr}`;
 const downloads = (p: SimPrinter): string[] =>
-  p.requests().filter((r) => r.method === 'GET' && (r.target.startsWith('/usb/') || r.target.endsWith('/raw'))).map((r) => r.target);
+  p
+    .requests()
+    .filter((r) => r.method === 'GET' && (r.target.startsWith('/usb/') || r.target.endsWith('/raw')))
+    .map((r) => r.target);
 const local = (rel: string): string => path.join(ws.master, ...rel.split('/'));
 const read = (rel: string): string => readFileSync(local(rel), 'utf8');
 
 describe('link-sync pull', () => {
-  test('files only on printers are listed by a dry run, then pulled with the printer\'s time, from every dialect', T, async () => {
+  test("files only on printers are listed by a dry run, then pulled with the printer's time, from every dialect", T, async () => {
     const mk4 = ws.printer(MK4);
     const mk3 = ws.printer(MK3);
     const old = ws.printer(OLD);
@@ -76,7 +79,10 @@ describe('link-sync pull', () => {
     const run = await pull('--go');
     assert.equal(run.code, 0, show(run));
     assert.equal(read('shared.gcode'), gcode('shared', 8000));
-    assert.match(run.stdout, /pull shared\.gcode .* from mk4-pull, mk3-pull \(same size; contents compared while downloading, pulled once\)/);
+    assert.match(
+      run.stdout,
+      /pull shared\.gcode .* from mk4-pull, mk3-pull \(same size; contents compared while downloading, pulled once\)/,
+    );
     assert.match(run.stdout, /pulled shared\.gcode into .* \(from mk4-pull, mk3-pull\)/);
     assert.equal((run.stdout.match(/^pulled shared\.gcode/gm) ?? []).length, 1);
 
@@ -88,10 +94,24 @@ describe('link-sync pull', () => {
 
     const spread = await sync('--go');
     assert.equal(spread.code, 0, show(spread));
-    const puts = (p: SimPrinter): string[] => p.requests().filter((r) => r.method === 'PUT' || r.method === 'POST').map((r) => decodeURIComponent(r.target));
-    assert.deepEqual(puts(mk4).filter((t) => /shared|only-mk4/.test(t)), [], 'nothing sent back to the printers it came from');
-    assert.deepEqual(puts(mk3).filter((t) => /shared/.test(t)), []);
-    assert.ok(puts(mk3).some((t) => t.endsWith('/only-mk4.gcode')), 'the Pi gets the file pulled from the Buddy');
+    const puts = (p: SimPrinter): string[] =>
+      p
+        .requests()
+        .filter((r) => r.method === 'PUT' || r.method === 'POST')
+        .map((r) => decodeURIComponent(r.target));
+    assert.deepEqual(
+      puts(mk4).filter((t) => /shared|only-mk4/.test(t)),
+      [],
+      'nothing sent back to the printers it came from',
+    );
+    assert.deepEqual(
+      puts(mk3).filter((t) => /shared/.test(t)),
+      [],
+    );
+    assert.ok(
+      puts(mk3).some((t) => t.endsWith('/only-mk4.gcode')),
+      'the Pi gets the file pulled from the Buddy',
+    );
     assert.equal(old.readFile('shared.gcode')?.toString(), gcode('shared', 8000), 'the printer that lacked it gets it');
     assert.equal(mk3.readFile('only-mk4.gcode')?.toString(), gcode('only mk4', 2000));
     assert.equal(mk4.requests().filter((r) => r.method === 'DELETE').length, 0);
@@ -108,11 +128,18 @@ describe('link-sync pull', () => {
     mk3.seed('twin.gcode', 'G28 ; B\n'.repeat(100));
     const run = await pull('--go');
     assert.equal(run.code, 1, show(run));
-    assert.match(run.stderr, /CONFLICT part\.gcode: the printers hold copies of different sizes \(mk4-pull 3\.0 kB, 2025-06-15T15:06:40Z; mk3-pull 3\.5 kB, 2025-06-15T15:07:40Z\); nothing written/);
+    assert.match(
+      run.stderr,
+      /CONFLICT part\.gcode: the printers hold copies of different sizes \(mk4-pull 3\.0 kB, 2025-06-15T15:06:40Z; mk3-pull 3\.5 kB, 2025-06-15T15:07:40Z\); nothing written/,
+    );
     assert.match(run.stderr, /CONFLICT twin\.gcode: the printers hold copies of the same size with different content/);
     assert.equal(existsSync(local('part.gcode')), false);
     assert.equal(existsSync(local('twin.gcode')), false);
-    assert.deepEqual(readdirSync(ws.master).filter((n) => n.startsWith('.')), [], 'no temporary file left');
+    assert.deepEqual(
+      readdirSync(ws.master).filter((n) => n.startsWith('.')),
+      [],
+      'no temporary file left',
+    );
 
     const dry = await pull('--prefer', 'MK3-PULL');
     assert.equal(dry.code, 0, show(dry));
@@ -144,7 +171,10 @@ describe('link-sync pull', () => {
     mk3.seedNamed('', 'esc\u001b[2J.gcode', gcode('esc'));
     mk4.seedNamed('', '..', gcode('dotdot'));
     mk3.seed('fine.gcode', gcode('fine'));
-    const beside = (): string[] => readdirSync(ws.dir).filter((n) => n !== 'state').sort();
+    const beside = (): string[] =>
+      readdirSync(ws.dir)
+        .filter((n) => n !== 'state')
+        .sort();
     const before = beside();
     const run = await pull('--go');
     assert.equal(run.code, 1, show(run));
@@ -152,11 +182,16 @@ describe('link-sync pull', () => {
       assert.ok(run.stderr.includes(`mk3-pull: REFUSED name "${name}"`), `${name} reported:\n${run.stderr}`);
     }
     assert.ok(run.stderr.includes(`mk4-pull: REFUSED name ".."`), run.stderr);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: checks that no raw ESC or BEL reaches the terminal
     assert.doesNotMatch(run.stdout + run.stderr, /\u001b|\u0007/, 'no raw control character reaches the terminal');
     assert.equal(read('fine.gcode'), gcode('fine'), 'ordinary files are still pulled');
     assert.deepEqual(beside(), before, 'nothing new next to the master (the sync record folder aside)');
     assert.deepEqual(readdirSync(ws.master).sort(), ['fine.gcode', 'kept.gcode']);
-    assert.deepEqual(downloads(mk3).filter((t) => !t.includes('fine.gcode')), [], 'refused names are never downloaded');
+    assert.deepEqual(
+      downloads(mk3).filter((t) => !t.includes('fine.gcode')),
+      [],
+      'refused names are never downloaded',
+    );
   });
 
   test('a symbolic link in the master that leads outside it: the file is not written, nothing is created outside', T, async () => {
@@ -196,7 +231,10 @@ describe('link-sync pull', () => {
     ws.printer(MK4).seed('j.gcode', gcode('json', 50_000));
     const run = await pull('--go', '--json');
     assert.equal(run.code, 0, show(run));
-    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { v: number; time: string; type: string; command: string });
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { v: number; time: string; type: string; command: string });
     for (const e of events) {
       assert.equal(e.v, 1);
       assert.equal(e.command, 'pull');
@@ -205,7 +243,8 @@ describe('link-sync pull', () => {
     const types = events.map((e) => e.type);
     assert.equal(types[0], 'pull-start');
     assert.equal(types.at(-1), 'pull-done');
-    for (const t of ['printer-scanned', 'plan', 'download-start', 'download-progress', 'download-done', 'pulled', 'printer-done']) assert.ok(types.includes(t), t);
+    for (const t of ['printer-scanned', 'plan', 'download-start', 'download-progress', 'download-done', 'pulled', 'printer-done'])
+      assert.ok(types.includes(t), t);
   });
 
   test('a busy printer is read; a partial Connect download and a running transfer are skipped with a note', T, async () => {

@@ -84,6 +84,7 @@ describe('checkLocalPath', () => {
         assert.equal(path.relative(master, target).split(path.sep).length, result.names.length, JSON.stringify(rel));
         for (const name of result.names) {
           assert.ok(name !== '' && name !== '.' && name !== '..', JSON.stringify(rel));
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: the property is that no control character gets through
           assert.ok(!/[\\/\u0000-\u001f]/.test(name), JSON.stringify(rel));
         }
       }

@@ -10,11 +10,25 @@ const T = { timeout: 5_000 };
 const ORDER = ['mk4', 'xl', 'mk3'];
 
 function c(printer: string, path: string, size: number, mTimestamp?: number, localRoot = '/m'): PullCandidate {
-  return { printer, storage: printer === 'mk3' ? 'local' : 'usb', path, urlPath: path.toUpperCase(), size, localRoot, ...(mTimestamp !== undefined ? { mTimestamp } : {}) };
+  return {
+    printer,
+    storage: printer === 'mk3' ? 'local' : 'usb',
+    path,
+    urlPath: path.toUpperCase(),
+    size,
+    localRoot,
+    ...(mTimestamp !== undefined ? { mTimestamp } : {}),
+  };
 }
 
 describe('planPull', () => {
-  const rows: Array<{ name: string; candidates: PullCandidate[]; prefer?: string; items: Array<[string, string[], string[]]>; conflicts: string[] }> = [
+  const rows: Array<{
+    name: string;
+    candidates: PullCandidate[];
+    prefer?: string;
+    items: Array<[string, string[], string[]]>;
+    conflicts: string[];
+  }> = [
     { name: 'nothing to pull', candidates: [], items: [], conflicts: [] },
     { name: 'one printer, one file', candidates: [c('xl', 'a.gcode', 10)], items: [['a.gcode', ['xl'], []]], conflicts: [] },
     {
@@ -23,7 +37,12 @@ describe('planPull', () => {
       items: [['a.gcode', ['mk4', 'mk3'], []]],
       conflicts: [],
     },
-    { name: 'sizes differ: a conflict, nothing to pull', candidates: [c('mk4', 'a.gcode', 10), c('xl', 'a.gcode', 11)], items: [], conflicts: ['a.gcode'] },
+    {
+      name: 'sizes differ: a conflict, nothing to pull',
+      candidates: [c('mk4', 'a.gcode', 10), c('xl', 'a.gcode', 11)],
+      items: [],
+      conflicts: ['a.gcode'],
+    },
     {
       name: '--prefer a printer that has the path: its copy alone, the others set aside',
       candidates: [c('mk4', 'a.gcode', 10), c('xl', 'a.gcode', 11), c('mk3', 'a.gcode', 12)],
@@ -41,13 +60,19 @@ describe('planPull', () => {
     {
       name: 'paths differing in case are two files',
       candidates: [c('mk4', 'A.gcode', 10), c('mk3', 'a.gcode', 11)],
-      items: [['A.gcode', ['mk4'], []], ['a.gcode', ['mk3'], []]],
+      items: [
+        ['A.gcode', ['mk4'], []],
+        ['a.gcode', ['mk3'], []],
+      ],
       conflicts: [],
     },
     {
       name: 'the same path under two local roots (printers with their own source) is two files',
       candidates: [c('mk4', 'a.gcode', 10, undefined, '/m'), c('mk3', 'a.gcode', 11, undefined, '/m/mk3')],
-      items: [['a.gcode', ['mk4'], []], ['a.gcode', ['mk3'], []]],
+      items: [
+        ['a.gcode', ['mk4'], []],
+        ['a.gcode', ['mk3'], []],
+      ],
       conflicts: [],
     },
   ];
@@ -58,7 +83,10 @@ describe('planPull', () => {
         plan.items.map((i) => [i.path, i.sources.map((s) => s.printer), i.overridden.map((s) => s.printer)]),
         row.items,
       );
-      assert.deepEqual(plan.conflicts.map((x) => x.path), row.conflicts);
+      assert.deepEqual(
+        plan.conflicts.map((x) => x.path),
+        row.conflicts,
+      );
     });
   }
 
@@ -74,7 +102,13 @@ describe('planPull', () => {
     const plan = planPull([c('mk4', 'a.gcode', 10), c('xl', 'a.gcode', 10), c('xl', 'b.gcode', 5)], { printerOrder: ORDER });
     const queues = downloadQueues(plan);
     assert.deepEqual([...queues.keys()].sort(), ['mk4', 'xl']);
-    assert.deepEqual(queues.get('xl')?.map((j) => j.item.path), ['a.gcode', 'b.gcode']);
-    assert.deepEqual(queues.get('mk4')?.map((j) => j.item.path), ['a.gcode']);
+    assert.deepEqual(
+      queues.get('xl')?.map((j) => j.item.path),
+      ['a.gcode', 'b.gcode'],
+    );
+    assert.deepEqual(
+      queues.get('mk4')?.map((j) => j.item.path),
+      ['a.gcode'],
+    );
   });
 });

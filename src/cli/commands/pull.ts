@@ -34,7 +34,9 @@ export async function runPull(argv: string[], io: CliIo): Promise<number> {
     stateDir: o.stateDir ?? defaultStateDir({ env: io.env }),
     retries: o.retries,
     ...(o.retryDelayMs !== undefined ? { retryDelayMs: o.retryDelayMs } : {}),
-    ...(o.timeoutMs !== undefined ? { timeouts: { connectMs: Math.min(o.timeoutMs, 10_000), responseMs: o.timeoutMs, stallMs: o.timeoutMs } } : {}),
+    ...(o.timeoutMs !== undefined
+      ? { timeouts: { connectMs: Math.min(o.timeoutMs, 10_000), responseMs: o.timeoutMs, stallMs: o.timeoutMs } }
+      : {}),
     allowSelfSigned: o.allowSelfSigned,
     env: io.env,
     onEvent: sink,
