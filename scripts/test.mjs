@@ -2,14 +2,21 @@
 // Usage: node scripts/test.mjs [folder or file ...]   (default: dist/test)
 
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+
+/** dist/test/a/b.test.js is run only while test/a/b.test.ts exists: tsc never deletes the output of a removed or moved test. */
+function hasSource(file) {
+  const rel = path.relative('dist', file);
+  return !rel.startsWith('..') && existsSync(rel.replace(/\.js$/, '.ts'));
+}
 
 function testFiles(target) {
   if (!statSync(target).isDirectory()) return [target];
   return readdirSync(target, { recursive: true })
     .filter((name) => name.endsWith('.test.js'))
     .map((name) => path.join(target, name))
+    .filter(hasSource)
     .sort();
 }
 

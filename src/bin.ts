@@ -2,24 +2,39 @@
 // The only file that touches `process`: wires argv, streams, environment and signals to main().
 
 import { main } from './cli/main.js';
+import { guardOutput, isClosedPipe } from './cli/output-guard.js';
 
 const controller = new AbortController();
-let signals = 0;
-const onSignal = (signal: NodeJS.Signals) => {
-  signals++;
-  if (signals === 1) {
-    process.stderr.write(`\nlink-sync: ${signal} received: stopping cleanly (press Ctrl-C again to quit at once)\n`);
+let stops = 0;
+const stop = (why: string) => {
+  stops++;
+  if (stops === 1) {
+    stderr.write(`\nlink-sync: ${why}: stopping cleanly (press Ctrl-C again to quit at once)\n`);
     controller.abort();
   } else {
     process.exit(130);
   }
 };
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+process.on('SIGINT', () => stop('SIGINT received'));
+process.on('SIGTERM', () => stop('SIGTERM received'));
+
+// Output never crashes the run: a closed stdout stops it like SIGTERM; a full disk silences stdout only.
+const stderr = guardOutput(process.stderr, () => undefined);
+const stdout = guardOutput(process.stdout, (error) => {
+  if (isClosedPipe(error)) {
+    if (stops === 0) {
+      stops++;
+      stderr.write(`link-sync: stdout was closed (${error.code}): stopping cleanly; nothing new is started\n`);
+      controller.abort();
+    }
+  } else {
+    stderr.write(`link-sync: warning: cannot write to stdout (${error.code ?? error.message}); the sync goes on, its output is lost\n`);
+  }
+});
 
 const code = await main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
+  stdout,
+  stderr,
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,

@@ -66,6 +66,8 @@ export type PrinterErrorKind =
   | 'rejected' // 4xx that says the request itself cannot succeed (414, 415, 422...)
   | 'http' // any other unexpected status
   | 'protocol' // the printer answered something we cannot read
+  | 'not-prusalink' // the address answers HTTP, but 404 to every PrusaLink endpoint
+  | 'local-limit' // this machine ran out of something (open files): not the printer's fault
   | 'unknown-outcome' // the connection broke mid-upload: look before deciding
   | 'aborted'; // interrupted by the user
 

@@ -1,7 +1,7 @@
 // One printer's sync: identify, state gate, walk, (sync record) plan, then (with --go) execute; resolves its result.
 
 import type { PrinterApi } from './printer/api.js';
-import type { NameRules, PrintedFile, PrinterStatus, RemoteTree, SourceSkip, SourceTree, StorageInfo, SyncPolicy } from './types.js';
+import type { NameRules, PlanHold, PrinterPlan, PrintedFile, PrinterStatus, RemoteTree, SourceSkip, SourceTree, StorageInfo, SyncPolicy } from './types.js';
 import { PrinterError } from './errors.js';
 import { gatePrinter } from './plan/gate.js';
 import { planPrinter } from './plan/plan.js';
@@ -16,6 +16,7 @@ import type { Destination } from './config/destination.js';
 import { printerKey } from './record/keys.js';
 import { RecordSession, type RecordRun } from './record/session.js';
 import { backupSizes, backupStep } from './backup/plan-backup.js';
+import { guardScope } from './execute/scope-guard.js';
 import { planDeadlineMs, prePlanDeadlineMs, type PrinterDeadline } from './execute/printer-deadline.js';
 import { formatBytes } from './report/format.js';
 
@@ -79,15 +80,20 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     notRun: 0,
     problems: 0,
     held: 0,
+    otherModel: job.skipped?.length ?? 0,
     unchanged: 0,
+    plannedBytes: 0,
     bytesSent: 0,
     durationMs: 0,
   };
   const finish = (): PrinterResult => ({ ...result, durationMs: Date.now() - started });
   job.emit({ type: 'printer-start', printer: job.printer });
   let session: RecordSession | undefined;
+  // An unreachable printer that answered before is one that went offline during the sync.
+  let answered = false;
   try {
     const identity = await job.api.identify();
+    answered = true;
     const status = await job.api.status();
     const storage = chooseStorage(job.printer, await job.api.storages(), job.destination.storage);
     const gate = gatePrinter(status, storage, job.ignoreState);
@@ -109,23 +115,26 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
       policy: job.policy,
       ...(prepared ? { record: prepared.record } : {}),
       ...(job.verbose ? { explainSame: true } : {}),
+      destination: job.destination.path,
     });
     session?.applyPlan(storage.name, plan.recordChanges);
     const guarded = guardDeletions(plan, job.maxDelete === undefined ? {} : { maxDelete: job.maxDelete });
-    plan = guarded.plan;
     const refusal = guarded.refusal;
+    // Refused deletions are held files like any other: listed, and counted once each.
+    plan = refusal ? { ...guarded.plan, holds: [...guarded.plan.holds, ...refusedHolds(plan, guarded.plan, refusal.code)] } : guarded.plan;
     // Known before anything runs, so the dry run can say what the backups cost.
     const backups = job.backupDir !== undefined ? await backupSizes(job.api, storage.name, remote, plan.actions) : undefined;
     for (const action of plan.actions) result.planned[action.kind]++;
-    result.problems = plan.problems.length;
-    result.held = plan.holds.length;
+    result.problems = countFiles(plan.problems);
+    result.held = countFiles(plan.holds);
     result.unchanged = plan.unchanged;
+    result.plannedBytes = plan.uploadBytes;
     job.emit({
       type: 'plan',
       printer: job.printer,
       storage: storage.name,
       root,
-      actions: plan.actions.map(describeAction),
+      actions: plan.actions.map((action) => describeAction(action, { storage: storage.name, root })),
       problems: plan.problems,
       holds: plan.holds,
       unchanged: plan.unchanged,
@@ -134,11 +143,12 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
       ...(backups ? { backupBytes: backups.bytes } : {}),
       ...(job.skipped && job.skipped.length > 0 ? { skipped: job.skipped } : {}),
     });
+    const elsewhere = otherDestinationWarning(plan.holds, storage.name, job.destination.path);
+    if (elsewhere) job.emit({ type: 'warning', printer: job.printer, message: elsewhere });
     if (refusal) {
       job.emit({ type: 'warning', printer: job.printer, message: refusal.message });
-      result.held += refusal.files;
-      // Refused deletions leave the printer out of sync, in a dry run too.
-      if (refusal.code === 'MAX_DELETE') result.problems++;
+      // Refused deletions leave the printer out of sync, in a dry run too (see exitCodeForPrinter).
+      if (refusal.code === 'MAX_DELETE') result.error = { code: 'MAX_DELETE', message: refusal.message };
       result.reason = refusal.message;
     }
     if (!job.go) {
@@ -155,7 +165,8 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     }
     const executed = await executePlan(plan, {
       printer: job.printer,
-      api: job.api,
+      // Every change passes the scope check: nothing outside the mirrored folder is ever sent.
+      api: guardScope(job.api, { storage: storage.name, rootUrl: remote.rootUrl, caseInsensitive: identity.rules.caseInsensitive }),
       storage: storage.name,
       emit: job.emit,
       ...(job.signal ? { signal: job.signal } : {}),
@@ -164,7 +175,7 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
       uploadResends: job.uploadResends ?? 0,
       ...(backups && job.backupDir !== undefined ? { backup: backupStep(job, storage.name, remote.root, backups) } : {}),
       ...(job.stallMs !== undefined ? { stallMs: job.stallMs } : {}),
-      ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules) } : {}),
+      ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules, job.destination.path) } : {}),
     });
     result.done = executed.done;
     result.failed = executed.failed;
@@ -175,30 +186,53 @@ async function syncPrinterSteps(job: PrinterJob): Promise<PrinterResult> {
     if (executed.stoppedReason) result.reason = executed.stoppedReason;
     result.outcome = executed.interrupted
       ? 'interrupted'
-      : executed.failed > 0 || executed.notRun > 0 || executed.held > 0 || result.problems > 0
-        ? 'failed'
-        : 'in-sync';
+      : executed.offline
+        ? 'went-offline'
+        : executed.failed > 0 || executed.notRun > 0 || executed.held > 0 || result.problems > 0 || refusal?.code === 'MAX_DELETE'
+          ? 'failed'
+          : heldOnPurpose(plan.holds)
+            ? 'held'
+            : 'in-sync';
+    if (result.outcome === 'held' && !result.reason) result.reason = heldReason(plan.holds);
     if (result.outcome === 'failed' && !result.reason && executed.held > 0) {
       result.reason = `${executed.held} deletion(s) or replacement(s) held: their backup failed`;
     }
-    if (result.outcome === 'failed' && !result.reason && plan.problems.length > 0) {
-      result.reason = `${plan.problems.length} file(s) cannot be stored on this printer`;
+    if (result.outcome === 'failed' && !result.reason && result.problems > 0) {
+      result.reason = `${result.problems === 1 ? '1 file cannot' : `${result.problems} files cannot`} be stored on this printer`;
     }
     return finish();
   } catch (error) {
     const info = toErrorInfo(error);
     result.error = info;
     result.reason = info.message;
-    result.outcome = job.signal?.aborted
-      ? 'interrupted'
-      : error instanceof PrinterError && (error.kind === 'unreachable' || error.kind === 'auth')
-        ? 'unreachable'
-        : 'failed';
+    result.outcome = job.signal?.aborted ? 'interrupted' : outcomeOfError(error, answered);
     return finish();
   } finally {
     // Whatever happened, keep what the printer confirmed (a dry run saves nothing).
     await session?.close();
   }
+}
+
+/** How a printer ended when an error stopped its sync. */
+function outcomeOfError(error: unknown, answeredBefore: boolean): PrinterResult['outcome'] {
+  if (!(error instanceof PrinterError)) return 'failed';
+  if (error.kind === 'auth') return 'credentials-refused';
+  if (error.kind === 'not-prusalink') return 'not-prusalink';
+  if (error.kind === 'unreachable') return answeredBefore ? 'went-offline' : 'unreachable';
+  return 'failed';
+}
+
+/** Each path once: a file with two problems is one file that cannot be synced. */
+function countFiles(entries: ReadonlyArray<{ path: string }>): number {
+  return new Set(entries.map((e) => e.path)).size;
+}
+
+/** The file deletions the delete safety took out of the plan, as holds. */
+function refusedHolds(before: PrinterPlan, after: PrinterPlan, code: 'MAX_DELETE' | 'FILES_NOT_STORABLE'): PlanHold[] {
+  const kept = new Set(after.actions.filter((a) => a.kind === 'delete').map((a) => a.path));
+  return before.actions
+    .filter((a) => a.kind === 'delete' && !kept.has(a.path))
+    .map((a) => ({ path: a.path, reason: code === 'MAX_DELETE' ? 'max-delete' : 'deletions-withheld', wouldHave: 'delete' }));
 }
 
 /** What the listing showed under each name, to judge a replacement whose connection broke. */
@@ -274,4 +308,29 @@ function makeRecheck(job: PrinterJob, initial: PrinterStatus, storage: StorageIn
 function samePrintedFile(a: PrintedFile | undefined, b: PrintedFile | undefined): boolean {
   if (!a || !b) return !a && !b ? true : !b;
   return [...a.paths].sort().join('\n') === [...b.paths].sort().join('\n');
+}
+
+/** Holds that leave the printer short of the source: the printed file kept as it was, another destination's files. */
+function heldOnPurpose(holds: readonly PlanHold[]): boolean {
+  return holds.some((h) => h.reason === 'being-printed' || h.reason === 'other-destination');
+}
+
+function heldReason(holds: readonly PlanHold[]): string {
+  const printed = holds.filter((h) => h.reason === 'being-printed');
+  const elsewhere = holds.filter((h) => h.reason === 'other-destination').length;
+  const parts: string[] = [];
+  for (const h of printed) parts.push(`${h.path} is being printed and ${h.wouldHave === 'delete' ? 'is not deleted' : 'keeps its old copy'}`);
+  if (elsewhere > 0) parts.push(`${elsewhere} ${elsewhere === 1 ? 'deletion' : 'deletions'} held for another destination`);
+  return parts.join('; ');
+}
+
+/** One line per run saying which deletions wait for another destination's sync, and how to go on. */
+function otherDestinationWarning(holds: readonly PlanHold[], storage: string, destination: string): string | undefined {
+  const byDestination = new Map<string, number>();
+  for (const h of holds) if (h.reason === 'other-destination' && h.placedBy !== undefined) byDestination.set(h.placedBy, (byDestination.get(h.placedBy) ?? 0) + 1);
+  if (byDestination.size === 0) return undefined;
+  const here = destination === '' ? `the root of /${storage}` : `/${storage}/${destination}`;
+  const which = [...byDestination].map(([d, n]) => `${n} placed by a sync to -d /${storage}/${d}`).join(', ');
+  const first = [...byDestination.keys()][0] as string;
+  return `${[...byDestination.values()].reduce((a, b) => a + b, 0)} deletions held: ${which}, inside this run's destination ${here} (to sync that folder, run with -d /${storage}/${first}; to delete them, run again with --delete-other-destinations)`;
 }

@@ -1,10 +1,12 @@
 // The one-call flow: config → scan → per printer, all at once: state, walk, plan, (execute) → summary.
 
 import path from 'node:path';
+import { setMaxListeners } from 'node:events';
 import type { FarmConfig, PrinterConfig } from './config/types.js';
 import { loadConfig } from './config/load.js';
 import { selectPrinters } from './config/select.js';
 import { scanSource } from './source/scan.js';
+import { DEFAULT_PRINT_EXTENSIONS, hasPrintExtension, normalizeExtensions } from './source/filter.js';
 import type { SourceTree } from './types.js';
 import type { EventSink, RunSummary } from './report/events.js';
 import { syncPrinter, type PrinterJob } from './sync-printer.js';
@@ -19,6 +21,7 @@ import { acquireStateLock } from './record/lock.js';
 import { HashCache } from './record/hash.js';
 import type { RecordRun } from './record/session.js';
 import { routePrinters, type PrinterRoute } from './source/routes.js';
+import { configuredSecrets, redactingSink } from './report/inert.js';
 import { linkSignals, uploadDeadlineMs } from './printer/http.js';
 import { PrinterDeadline, type DeadlineTiming } from './execute/printer-deadline.js';
 
@@ -49,13 +52,15 @@ export interface SyncOptions {
   delete?: boolean;
   /** Seconds of tolerance for the time rule, used for files the sync record does not know (default 60). */
   modifyWindowSec?: number;
-  /** Folder of the sync records (default $XDG_STATE_HOME/link-sync or ~/.local/state/link-sync);
+  /** Folder of the sync records (default: the config's state_dir, else $XDG_STATE_HOME/link-sync or ~/.local/state/link-sync);
    * false: keep no record and judge every file by the time rule. */
   stateDir?: string | false;
   /** Compare every local file's content with the record, whatever its mtime says. */
   checksum?: boolean;
   /** Replace every file the printers already have. */
   force?: boolean;
+  /** Also delete files that the record says a sync to another destination placed (held otherwise). */
+  deleteOtherDestinations?: boolean;
   /** Accept self-signed certificates on https:// printers. */
   allowSelfSigned?: boolean;
   /** Refuse every deletion on a printer whose plan deletes more files than this (default: no limit). */
@@ -90,6 +95,8 @@ export interface RunInputs {
    * config's source, include/exclude and model matching, and -d. */
   routes: PrinterRoute[];
   warnings: string[];
+  /** `state_dir` from the config file, if it sets one. */
+  configStateDir?: string;
 }
 
 /** The limits a printer's deadline is built from (docs/reliability.md, deadlines). */
@@ -136,6 +143,7 @@ export async function prepareRun(options: SyncOptions): Promise<RunInputs> {
     prefix,
     routes: routed.routes,
     warnings: [...(config.warnings ?? []), ...warnings, ...routed.warnings],
+    ...(config.stateDir !== undefined ? { configStateDir: config.stateDir } : {}),
   };
 }
 
@@ -144,6 +152,14 @@ export async function prepareRun(options: SyncOptions): Promise<RunInputs> {
  * contacted: syncing it would delete from the printers the files it failed to show.
  */
 function checkSourceComplete(source: SourceTree): void {
+  // A print-named FIFO, socket or device (or a link to one) cannot be sent; skipping it would delete
+  // the printers' copy of that name.
+  const special = source.ignored.find((entry) => entry.reason === 'not-a-regular-file' && hasPrintExtension(entry.relPath, DEFAULT_EXTENSIONS));
+  if (special) {
+    throw new SourceError(`cannot sync ${special.relPath} in source folder ${source.root}: ${special.detail ?? 'it is a special file'}, not a regular file`, {
+      hint: "replace it with the print file or remove it, then run again; nothing was sent to any printer, since skipping it would delete the printers' copy",
+    });
+  }
   const unreadable = source.ignored.filter((entry) => entry.reason === 'unreadable');
   const first = unreadable[0];
   if (first) {
@@ -159,20 +175,40 @@ function checkSourceComplete(source: SourceTree): void {
   }
 }
 
+const DEFAULT_EXTENSIONS = normalizeExtensions(DEFAULT_PRINT_EXTENSIONS);
+
 /** Runs a whole sync and resolves its summary; never throws for a printer's failure, only for bad input. */
 export async function sync(options: SyncOptions): Promise<RunSummary> {
   const started = Date.now();
-  const emit: EventSink = options.onEvent ?? (() => {});
   const inputs = await prepareRun(options);
+  // A printer or proxy may echo a password or API key in its error text: no event ever carries one.
+  const emit: EventSink = redactingSink(options.onEvent ?? (() => {}), configuredSecrets(inputs.printers));
   const dryRun = !options.go;
-  const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? defaultStateDir({ env: options.env ?? process.env }));
+  const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? inputs.configStateDir ?? defaultStateDir({ env: options.env ?? process.env }));
   // Only a run that writes the record takes the lock; a dry run reads it, and saves are atomic renames.
   const lock = stateDir !== undefined && !dryRun ? await acquireStateLock(stateDir) : undefined;
+  const stop = runSignal(options.signal);
   try {
-    return await runPrinters(options, inputs, stateDir, started, emit);
+    return await runPrinters({ ...options, ...(stop.signal ? { signal: stop.signal } : {}) }, inputs, stateDir, started, emit);
   } finally {
+    stop.dispose();
     await lock?.release();
   }
+}
+
+/**
+ * The run's own stop signal, following the caller's with one listener. Every printer's requests
+ * listen to it at once, so it takes any number of listeners (Node would warn past 10: a false
+ * "memory leak" on every farm of 11 printers).
+ */
+function runSignal(outer: AbortSignal | undefined): { signal: AbortSignal | undefined; dispose: () => void } {
+  if (!outer) return { signal: undefined, dispose: () => undefined };
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const abort = (): void => controller.abort(outer.reason);
+  if (outer.aborted) abort();
+  else outer.addEventListener('abort', abort, { once: true });
+  return { signal: controller.signal, dispose: () => outer.removeEventListener('abort', abort) };
 }
 
 async function runPrinters(
@@ -195,6 +231,7 @@ async function runPrinters(
     source: inputs.source.root,
     files: inputs.source.files.length,
     bytes: inputs.source.files.reduce((sum, f) => sum + f.size, 0),
+    ...(stateDir !== undefined ? { stateDir } : {}),
   });
   const retries = options.retries ?? DEFAULT_RETRY_POLICY.retries;
   const connect = options.connect ?? ((printer: PrinterConfig, signal?: AbortSignal) =>
@@ -237,6 +274,7 @@ async function runPrinters(
           deleteExtraneous: options.delete ?? true,
           checksum: options.checksum ?? false,
           force: options.force ?? false,
+          deleteOtherDestinations: options.deleteOtherDestinations ?? false,
         },
         emit,
         ...(options.signal ? { signal: options.signal } : {}),

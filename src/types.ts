@@ -159,16 +159,29 @@ export interface PlanProblem {
     | 'CASE_COLLISION' // two local names that are one name on the printer
     | 'NOT_PRINTABLE' // extension the printer does not accept
     | 'FOLDERS_NOT_SUPPORTED' // a file in a folder, on a printer that stores files in its root only
-    | 'FOLDER_IS_FILE'; // a local folder where the printer has a file, or the reverse
+    | 'FOLDER_IS_FILE' // a local folder where the printer has a file, or the reverse
+    | 'EMPTY_FILE'; // 0 bytes: printers refuse empty uploads
   message: string;
 }
 
 /** A remote file left alone on purpose, and why. */
 export interface PlanHold {
   path: string;
-  reason: 'being-printed' | 'read-only' | 'partial-download' | 'not-listed-by-printer' | 'not-a-print-file';
+  reason:
+    | 'being-printed'
+    | 'read-only'
+    | 'partial-download'
+    | 'not-listed-by-printer'
+    | 'not-a-print-file'
+    | 'hidden' // a hidden name: link-sync never sends one, so never deletes one
+    | 'other-destination' // placed by a sync to another destination (-d) that holds this folder
+    // Deletions taken out of the plan by the delete safety (src/plan/safety.ts):
+    | 'max-delete'
+    | 'deletions-withheld';
   /** What the plan would otherwise have done to it. */
   wouldHave: ActionKind;
+  /** For 'other-destination': the destination path (in its storage) of the sync that placed the file. */
+  placedBy?: string;
 }
 
 /** A source file a printer does not get, on purpose: it was sliced for another model (dry run shows it). */
@@ -206,4 +219,6 @@ export interface SyncPolicy {
   checksum?: boolean;
   /** Replace every file the printer already has (--force). */
   force?: boolean;
+  /** Delete files that the record says a sync to another destination placed (--delete-other-destinations). */
+  deleteOtherDestinations?: boolean;
 }

@@ -22,7 +22,12 @@ const FIXED_MS = 1000;
 async function run(ctx: BenchContext): Promise<ScenarioResult> {
   const source = join(ctx.workDir, 'master');
   await writeRandomFile(join(source, 'prints/XL_big_part_0.4n_0.2mm_PETG_6h.bgcode'), SIZE);
-  const list: SimPrinterOptions[] = MODELS.map((model, i) => ({ model, name: `${model.toLowerCase()}-${i + 1}`, keepContent: false, rateBytesPerSec: RATE }));
+  const list: SimPrinterOptions[] = MODELS.map((model, i) => ({
+    model,
+    name: `${model.toLowerCase()}-${i + 1}`,
+    keepContent: false,
+    rateBytesPerSec: RATE,
+  }));
   const farm = await startFarm(list);
   const configPath = join(ctx.workDir, 'printers.yml');
   writeFileSync(configPath, farmConfigYaml(farm.printers), { mode: 0o600 });

@@ -1,12 +1,21 @@
 // main(argv, io) → exit code. Dispatches to a command and turns every error into one clear line.
 
 import type { CliIo } from './io.js';
-import { LinkSyncError } from '../errors.js';
+import { LinkSyncError, UsageError } from '../errors.js';
 import { ExitCode, exitCodeFor } from '../report/exit-codes.js';
+import { inertLine } from '../report/inert.js';
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // `link-sync help [command]` is `link-sync [command] --help`: it prints and starts nothing.
+    if (command === 'help') {
+      const [topic, ...extra] = rest;
+      if (extra.length > 0 || (topic !== undefined && !['simulate', 'demo', 'sync'].includes(topic))) {
+        throw new UsageError(`help: unknown command ${JSON.stringify(topic)}`, { hint: 'commands: simulate, demo; link-sync help lists the sync options' });
+      }
+      return await main(topic === undefined || topic === 'sync' ? ['--help'] : [topic, '--help'], io);
+    }
     // Each command loads only what it needs: a cron run never loads the simulator.
     if (command === 'simulate') return await (await import('./commands/simulate.js')).runSimulate(rest, io);
     if (command === 'pull') return await (await import('./commands/pull.js')).runPull(rest, io);
@@ -15,7 +24,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const code = exitCodeFor(error);
     if (error instanceof LinkSyncError && code !== ExitCode.INTERNAL) {
-      io.stderr.write(`link-sync: error: ${error.toLine()}\n`);
+      io.stderr.write(`link-sync: error: ${inertLine(error.toLine())}\n`);
       return code;
     }
     if (code === ExitCode.INTERRUPTED) {
@@ -23,7 +32,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return code;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr.write(`link-sync: internal error (a bug; please report it with the command you ran):\n${detail}\n`);
+    io.stderr.write(`link-sync: internal error (a bug; please report it with the command you ran):\n${detail.split('\n').map(inertLine).join('\n')}\n`);
     return ExitCode.INTERNAL;
   }
 }

@@ -59,6 +59,8 @@ export interface SyncCliOptions {
   force: boolean;
   /** --backup-dir: keep each printer's copy before deleting or replacing it (absolute). */
   backupDir?: string;
+  /** --delete-other-destinations: also delete files a sync to another -d placed. */
+  deleteOtherDestinations: boolean;
 }
 
 export type SyncArgsResult = { kind: 'run'; options: SyncCliOptions } | { kind: 'exit'; code: typeof ExitCode.OK };
@@ -87,7 +89,7 @@ export function parseSyncArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' 
 }
 
 interface RawOptions {
-  config: string;
+  config?: string;
   printer?: string[];
   exclude?: string[];
   source: string;
@@ -97,7 +99,7 @@ interface RawOptions {
   execute?: boolean;
   ignoreState?: boolean;
   delete: boolean;
-  modifyWindow: number;
+  modifyWindow?: number;
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
@@ -105,7 +107,7 @@ interface RawOptions {
   logFile?: string;
   failOnBusy?: boolean;
   maxDelete?: number;
-  retries: number;
+  retries?: number;
   retryDelay?: number;
   timeout?: number;
   stateDir?: string;
@@ -113,9 +115,21 @@ interface RawOptions {
   force?: boolean;
   matchModel?: boolean;
   backupDir?: string;
+  deleteOtherDestinations?: boolean;
 }
 
-function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOptions {
+/** Defaults applied here, not by commander: the help texts (the README's) already name them. */
+const DEFAULT_CONFIG = 'printers.yml';
+const DEFAULT_MODIFY_WINDOW_SEC = 60;
+const DEFAULT_RETRIES = 3;
+
+function toOptions(given: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOptions {
+  const raw = {
+    ...given,
+    config: given.config ?? DEFAULT_CONFIG,
+    modifyWindow: given.modifyWindow ?? DEFAULT_MODIFY_WINDOW_SEC,
+    retries: given.retries ?? DEFAULT_RETRIES,
+  };
   if (raw.quiet && raw.verbose) throw new UsageError('contradictory flags: --quiet and --verbose', { hint: `use one of them; ${HELP_HINT}` });
   if (!raw.delete && raw.maxDelete !== undefined) {
     throw new UsageError('contradictory flags: --no-delete and --max-delete', { hint: `--no-delete deletes nothing, so use one of them; ${HELP_HINT}` });
@@ -152,6 +166,7 @@ function toOptions(raw: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOpti
     checksum: Boolean(raw.checksum),
     force: Boolean(raw.force),
     ...(raw.backupDir !== undefined ? { backupDir: nonEmptyPath(raw.backupDir, '--backup-dir', io.cwd, home) } : {}),
+    deleteOtherDestinations: Boolean(raw.deleteOtherDestinations),
   };
 }
 
@@ -182,32 +197,33 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string): Command {
     })
     .allowExcessArguments(true)
     .helpOption('-h, --help', 'show this help')
-    .option('-c, --config <CONFIG>', 'printers file, YAML or JSON', 'printers.yml')
-    .option('-p, --printer <NAME...>', 'sync only these printers (repeatable; names ignore case)')
-    .option('-x, --exclude <NAME...>', 'skip these printers (repeatable; ignored with -p)')
-    .requiredOption('-s, --source <SOURCE>', 'local folder to mirror')
-    .option('-d, --destination <DESTINATION>', 'folder on the printers, e.g. farm or /usb/farm (default: each printer\'s destination in the config, else the storage root)')
-    .option('--match-model', 'send each printer only the files sliced for its model (files naming no model go to all)')
-    .option('-r, --relative-to <RELATIVE_TO>', 'printer paths are source paths relative to this folder (default: SOURCE)')
-    .option('-g, --go', 'make the changes (also --execute); without it, only show them')
+    .option('-c, --config <CONFIG>', 'Printer config, YAML or JSON. Default printers.yml in the working directory.')
+    .option('-p, --printer <NAME...>', 'Only these printers, or the printers of these groups (case-insensitive). May repeat.')
+    .option('-x, --exclude <NAME...>', 'All printers but these (printer or group names). Ignored, with a warning, when -p is given.')
+    .requiredOption('-s, --source <SOURCE>', 'The master folder. Required.')
+    .option('-d, --destination <DESTINATION>', 'Folder within the printer\'s storage: /usb/, usb/farm, /local/farm or farm. Wins over the config\'s destination. Default: each printer\'s destination, else the storage root.')
+    .option('--match-model', 'Send each printer only the files sliced for its model (see Models and routing).')
+    .option('-r, --relative-to <RELATIVE_TO>', 'Take source paths relative to this ancestor of -s: -s master/parts -r master puts files under parts/ on the printer. Default: -s itself.')
+    .option('-g, --go', 'Apply the changes. Without it, only read from printers and print the plan.')
     .addOption(new Option('--execute', 'same as -g').hideHelp())
-    .option('--ignore-state', 'also sync printers that are not idle (the printed file is never touched)')
-    .option('--no-delete', 'never delete files on the printers')
-    .option('--modify-window <SECONDS>', 'for files without a sync record: local copy counts as newer only beyond this many seconds', parseSeconds, 60)
-    .option('--checksum', 'compare the content of every file with the sync record, whatever its modified time')
-    .option('--force', 'replace every file the printers already have')
-    .option('--state-dir <DIR>', 'folder of the sync records (default: $XDG_STATE_HOME/link-sync or ~/.local/state/link-sync)')
-    .option('--backup-dir <DIR>', 'before deleting or replacing a file on a printer, download its copy to DIR/<printer>/<path> (at printer speed)')
-    .option('--max-delete <N>', 'delete nothing on a printer that would lose more than N files', parseCount)
-    .option('--retries <N>', 'attempts after a failed request (connection errors, timeouts, 5xx, busy)', parseCount, 3)
-    .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry, doubled each time').argParser(parseSeconds).hideHelp())
-    .option('--timeout <SECONDS>', 'wait this long for a printer to connect, answer, or take upload data (default 30)', parsePositiveSeconds)
-    .option('--json', 'print events as JSON lines')
-    .option('--quiet', 'print only problems and the summary')
-    .option('--verbose', 'print every request and decision')
-    .option('--allow-self-signed', 'accept self-signed HTTPS certificates')
-    .option('--log-file <PATH>', 'append plain, time-stamped lines to this file (for cron)')
-    .option('--fail-on-busy', 'exit 1 when a busy printer was left alone')
+    .option('--ignore-state', 'Also sync printers that are busy or printing. The file being printed is never replaced or deleted.')
+    .option('--no-delete', 'Only upload and replace; delete nothing.')
+    .option('--modify-window <SECONDS>', 'Tolerance of the time rule, used only for files the sync record does not know yet (default 60).', parseSeconds)
+    .option('--checksum', 'Compare the content of every file with the sync record, whatever its modified time says (reads every file the printers hold).')
+    .option('--force', 'Replace every selected file the printers already have, changed or not.')
+    .option('--state-dir <DIR>', 'Where the sync record lives (default: state_dir in the config, else $XDG_STATE_HOME/link-sync, else ~/.local/state/link-sync).')
+    .option('--backup-dir <DIR>', 'Before a file is deleted or replaced on a printer, download its copy to DIR/<printer>/<path> (at printer speed).')
+    .option('--max-delete <N>', 'Delete nothing on a printer whose plan would delete more than N files; it is reported and counts as not in sync. No limit by default.', parseCount)
+    .option('--delete-other-destinations', 'Also delete files that a sync to another destination placed inside this run\'s destination (held otherwise; see Safety).')
+    .option('--retries <N>', 'Try a failed request again up to N times (default 3), with backoff: connection errors, timeouts, 5xx, 408 and "another transfer in progress". Never wrong credentials, missing files, refused names or a full stick.', parseCount)
+    .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry, doubled each time').argParser(parseRetryDelay).hideHelp())
+    .option('--timeout <SECONDS>', 'Wait this long for a printer to answer, or for an upload to make progress on the printer (its own transferred count; default 30; connecting waits at most 10). A whole answer must come within twice this; see docs/reliability.md for every deadline. At most 3600.', parseTimeout)
+    .option('--json', 'Print the run as JSON lines on stdout (see Output); nothing else goes to stdout.')
+    .option('--quiet', 'Print only problems and the closing summary.')
+    .option('--verbose', 'Also print every request to every printer, every planned action and file for another model, and why each unchanged file is left alone.')
+    .option('--allow-self-signed', 'Accept self-signed certificates for https:// hosts.')
+    .option('--log-file <PATH>', 'Append the plain lines, each stamped with the time, to PATH (for cron).')
+    .option('--fail-on-busy', 'Exit 1 when a busy printer was left alone (by default that is reported, not a failure).')
     .version(version, '--version', 'print the version')
     .addHelpText('after', HELP_FOOTER);
 }
@@ -217,9 +233,19 @@ function parseCount(value: string): number {
   return Number(value);
 }
 
-function parsePositiveSeconds(value: string): number {
+/** An hour: longer than any printer takes to answer, and far below what a timer can hold. */
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+function parseTimeout(value: string): number {
   const seconds = parseSeconds(value);
   if (seconds <= 0) throw new InvalidArgumentError('must be more than 0 seconds');
+  if (seconds > MAX_TIMEOUT_SECONDS) throw new InvalidArgumentError(`must be at most ${MAX_TIMEOUT_SECONDS} seconds (1 hour)`);
+  return seconds;
+}
+
+function parseRetryDelay(value: string): number {
+  const seconds = parseSeconds(value);
+  if (seconds > MAX_TIMEOUT_SECONDS) throw new InvalidArgumentError(`must be at most ${MAX_TIMEOUT_SECONDS} seconds (1 hour)`);
   return seconds;
 }
 
@@ -249,8 +275,15 @@ Examples:
   link-sync -s ~/gcode -d /usb/farm -g      mirror into the folder "farm" on each USB stick
   link-sync -s ~/gcode -p mk4-1 mk4-2 -g    only two printers
 
+Commands:
+  link-sync [options]             sync a folder onto the printers (this help)
+  link-sync simulate [options]    run simulated PrusaLink printers on this machine
+  link-sync demo                  sync an example folder onto three simulated printers
+  link-sync help [command]        show the help of a command
+
 Exit codes: 0 in sync (or clean dry run), 1 some actions failed, 2 usage/config/source error,
-3 a printer unreachable or refused the credentials, 70 internal error, 130 interrupted.
+3 a printer unreachable, offline, not PrusaLink or refused the credentials, 70 internal error,
+130 interrupted (Ctrl-C, SIGTERM, or stdout closed).
 
 Other commands: link-sync pull (copy files only on printers into the master; see
 link-sync pull --help), link-sync simulate, link-sync demo.

@@ -11,6 +11,7 @@ import { findJsonSyntaxError } from './json-syntax.js';
 import { configErrorFor, type ConfigProblem } from './problems.js';
 import type { FarmConfig } from './types.js';
 import { validateEntries } from './validate.js';
+import { readStateDir } from './state-dir.js';
 import { describeValue, isPlainObject, type RawEntry } from './values.js';
 
 export interface ConfigSourceOptions {
@@ -87,7 +88,8 @@ export function parseConfigText(text: string, path: string, env: Env, options: C
   if (read.entries === undefined) throw configErrorFor(display, read.problems);
 
   const result = validateEntries(read.entries, env);
-  const problems = [...read.problems, ...result.problems];
+  const state = readStateDir(read.entries, path, env['HOME'] ?? env['USERPROFILE']);
+  const problems = [...read.problems, ...result.problems, ...state.problems];
   // Only `defaults`, or nothing at all: there is no printer to sync.
   if (result.printers.length === 0 && problems.length === 0) {
     problems.push({ message: 'no printers are configured', hint: 'add one: NAME: then printer_type, host, username, password indented below' });
@@ -103,7 +105,7 @@ export function parseConfigText(text: string, path: string, env: Env, options: C
       `${display} holds a password or API key and other users can read it (mode ${bits}): run chmod 600 ${display}, or use password_env / api_key_env`,
     );
   }
-  return { path: resolve(path), printers: result.printers, warnings };
+  return { path: resolve(path), printers: result.printers, warnings, ...(state.stateDir !== undefined ? { stateDir: state.stateDir } : {}) };
 }
 
 /** JSON: syntax checked as JSON (so errors say JSON), then read as YAML to learn each key's line. */

@@ -120,7 +120,14 @@ const printerWithDefaultsSchema = printerEntrySchema
 
 /** The whole file: `defaults` (optional) and printer name → settings. */
 export const configFileSchema = z
-  .object({ [DEFAULTS_NAME]: defaultsSchema.optional() })
+  .object({
+    [DEFAULTS_NAME]: defaultsSchema.optional(),
+    state_dir: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Folder of the sync records (--state-dir wins over it): ~/ is the home folder, a relative path is taken from this file\'s folder.' }),
+  })
   .catchall(printerWithDefaultsSchema)
   .meta({
     title: 'link-sync printers',

@@ -37,6 +37,8 @@ export interface FarmConfig {
   /** Absolute path of the file it was read from. */
   path: string;
   printers: PrinterConfig[];
+  /** `state_dir` from the file, absolute: the sync records' folder unless --state-dir is given. */
+  stateDir?: string;
   /** Things worth fixing that do not stop a run (e.g. a world-readable file holding a password). */
   warnings?: string[];
 }

@@ -10,6 +10,7 @@ import { credentialsRule, groupNamesRule, uniqueHostsRule, uniqueNamesRule, type
 import type { ConfigProblem } from './problems.js';
 import type { PrinterConfig } from './types.js';
 import { isDefaultsEntry, readDefaults, withDefaults } from './defaults.js';
+import { isStateDirEntry } from './state-dir.js';
 import { routingFields } from './routing.js';
 import { describeValue, isPlainObject, type RawEntry } from './values.js';
 
@@ -47,7 +48,7 @@ export function validateEntries(entries: readonly RawEntry[], env: Env): Validat
   const defaults = readDefaults(entries);
   const problems: ConfigProblem[] = [...defaults.problems];
   let clearSecrets = false;
-  const printerEntries = entries.filter((e) => !isDefaultsEntry(e));
+  const printerEntries = entries.filter((e) => !isDefaultsEntry(e) && !isStateDirEntry(e));
   for (const entry of printerEntries) {
     const found = validateEntry(entry, env, defaults.values, defaults.entry);
     problems.push(...found.problems);

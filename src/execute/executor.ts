@@ -4,7 +4,7 @@
 
 import type { PrinterApi, RemoteFileInfo } from '../printer/api.js';
 import type { Action, PrinterPlan } from '../types.js';
-import { PrinterError } from '../errors.js';
+import { InternalError, PrinterError } from '../errors.js';
 import { fileBody } from './upload-body.js';
 import { uploadChecked, type PreviousCopy } from './upload-outcome.js';
 import { hashingBody } from '../record/hash.js';
@@ -50,16 +50,31 @@ export interface ExecuteResult {
   stoppedReason?: string;
   interrupted: boolean;
   firstError?: ErrorInfo;
+  /** The printer stopped answering (an action or a state check could not reach it). */
+  offline?: boolean;
 }
 
 
 /** Errors after which nothing more is tried on this printer. */
 const FATAL_KINDS = new Set(['unreachable', 'auth', 'storage', 'aborted']);
 
-export function describeAction(action: Action): ActionInfo {
-  return action.kind === 'upload' || action.kind === 'replace'
-    ? { kind: action.kind, path: action.path, size: action.source.size, reason: action.reason }
-    : { kind: action.kind, path: action.path, reason: action.reason };
+/**
+ * An action as events carry it. Given where the run syncs to, a replacement, deletion or folder
+ * removal also names the exact printer path it acts on, and the short path the request uses when
+ * that differs: what the dry run shows is what is sent.
+ */
+export function describeAction(action: Action, where?: { storage: string; root: string }): ActionInfo {
+  const info: ActionInfo =
+    action.kind === 'upload' || action.kind === 'replace'
+      ? { kind: action.kind, path: action.path, size: action.source.size, reason: action.reason }
+      : { kind: action.kind, path: action.path, reason: action.reason };
+  if (where && action.kind !== 'upload') {
+    const long = `/${where.storage}/${where.root === '' ? action.path : `${where.root}/${action.path}`}`;
+    const short = `/${where.storage}/${action.targetUrl}`;
+    info.target = long;
+    if (short !== long) info.targetShort = short;
+  }
+  return info;
 }
 
 export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promise<ExecuteResult> {
@@ -82,7 +97,10 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
       result.stoppedReason = 'deletions withheld because an action failed on this printer';
       break;
     }
-    const stop = await ctx.recheck().catch((error: unknown) => `state check failed: ${toErrorInfo(error).message}`);
+    const stop = await ctx.recheck().catch((error: unknown) => {
+      if (isUnreachable(error)) result.offline = true;
+      return `state check failed: ${toErrorInfo(error).message}`;
+    });
     if (stop !== undefined) {
       result.notRun += remaining;
       result.stoppedReason = stop;
@@ -124,11 +142,13 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
         continue;
       }
       const err = toErrorInfo(error);
+      if (isUnreachable(error)) result.offline = true;
       result.failed++;
-      result.firstError ??= err;
+      // A change refused by the scope check is what the printer's result must show (exit 70).
+      if (result.firstError === undefined || err.code === 'INTERNAL') result.firstError = err;
       ctx.emit({ type: 'action-failed', printer: ctx.printer, action: info, error: err });
       anyFailed = true;
-      if (ctx.signal?.aborted || (error instanceof PrinterError && FATAL_KINDS.has(error.kind))) {
+      if (ctx.signal?.aborted || error instanceof InternalError || (error instanceof PrinterError && FATAL_KINDS.has(error.kind))) {
         result.interrupted = ctx.signal?.aborted ?? false;
         result.notRun += remaining - 1;
         result.stoppedReason = result.interrupted ? 'interrupted' : err.message;
@@ -138,6 +158,10 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
   }
   if (result.notRun > 0) reportNotRun(ctx, actions.slice(actions.length - result.notRun), result.stoppedReason);
   return result;
+}
+
+function isUnreachable(error: unknown): boolean {
+  return error instanceof PrinterError && error.kind === 'unreachable';
 }
 
 /** Names what was left undone, so a half-done printer is never a silent one. */
@@ -186,10 +210,19 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
       },
     },
   });
-  if (ctx.confirmed) {
-    // A Pi answers 201 with no body: ask for the timestamp the file got. A failed look is no failed upload.
-    if (info?.mTimestamp === undefined) info = (await ctx.api.stat(ctx.storage, action.targetUrl).catch(() => undefined)) ?? info;
-    ctx.confirmed.uploaded(action, { sha256: hashing?.sha256(), remote: info });
+  // A Pi answers 201 with no body: ask for the file (and, for the record, the timestamp it got).
+  if (info === undefined || (ctx.confirmed && info.mTimestamp === undefined)) {
+    const looked = await ctx.api.stat(ctx.storage, action.targetUrl).then(
+      (found) => ({ found }),
+      () => undefined, // a look that fails is no failed upload
+    );
+    if (looked && looked.found === undefined) {
+      throw new PrinterError(ctx.printer, 'not-found', `printer ${ctx.printer}: ${action.kind === 'replace' ? 'replacement' : 'upload'} of ${action.path}: the printer acknowledged the upload but does not list the file`, {
+        hint: 'nothing is recorded and nothing is deleted on this printer; check its storage, then run again',
+      });
+    }
+    info = looked?.found ?? info;
   }
+  ctx.confirmed?.uploaded(action, { sha256: hashing?.sha256(), remote: info });
   return total;
 }

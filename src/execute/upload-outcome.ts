@@ -79,7 +79,7 @@ export async function waitForTransferEnd(
   let lastMoveAt = started;
   let last = -1;
   for (;;) {
-    let t;
+    let t: Awaited<ReturnType<PrinterApi['transfer']>>;
     try {
       t = await api.transfer();
     } catch {

@@ -26,8 +26,10 @@ export interface ChangeDecision {
 /**
  * In order, first match wins:
  * 1. --force: stale.
- * 2. No entry: the time rule (size first where the printer lists it); a file judged the same is
- *    adopted when its hash is known.
+ * 2. No entry: the time rule (size first). A file judged the same is adopted only when the printer's
+ *    size is known and equal and the local hash is known, and then as "unverified": the printer's
+ *    content was never compared. Without the printer's size nothing is recorded.
+ * 2b. --checksum and an unverified entry: changed (the only way to know the content is to send it).
  * 3. Size differs from the entry: changed here.
  * 4. --checksum, or mtime differs from the entry: compare content hashes; differ (or unreadable): changed here.
  * 5. The printer lists a size other than the entry's: changed on the printer.
@@ -38,6 +40,9 @@ export function decideChange(facts: ChangeFacts, policy: ChangePolicy): ChangeDe
   const { local, remote, recorded, localHash } = facts;
   if (policy.force) return { verdict: 'stale', reason: 'forced by --force' };
   if (!recorded) return byTimeRule(facts, policy);
+  if (policy.checksum && recorded.unverified) {
+    return { verdict: 'stale', reason: 'adopted from the printer without checking its content; --checksum replaces it' };
+  }
 
   if (local.size !== recorded.size) {
     const [now, then] = formatSizePair(local.size, recorded.size);
@@ -79,8 +84,11 @@ function byTimeRule(facts: ChangeFacts, policy: ChangePolicy): ChangeDecision {
   const { local, remote, localHash } = facts;
   const decision = decideFile(local, remote, policy);
   const reason = `no sync record; ${decision.reason}`;
-  if (decision.verdict === 'stale' || localHash === undefined) return { verdict: decision.verdict, reason };
-  const update: RecordEntry = { size: local.size, sha256: localHash, mtimeMs: local.mtimeMs };
+  if (decision.verdict === 'stale') return { verdict: decision.verdict, reason };
+  // Only a size the printer confirmed makes a copy worth recording; its content stays unknown.
+  if (remote.size !== local.size) return { verdict: 'same', reason: `${reason}; not recorded (the printer did not give its size)` };
+  if (localHash === undefined) return { verdict: 'same', reason };
+  const update: RecordEntry = { size: local.size, sha256: localHash, mtimeMs: local.mtimeMs, unverified: true };
   if (remote.mTimestamp !== undefined) update.mTimestamp = remote.mTimestamp;
-  return { verdict: 'same', reason: `${reason}; recorded as synced`, update };
+  return { verdict: 'same', reason: `${reason}; same size, recorded as adopted (content unverified)`, update };
 }

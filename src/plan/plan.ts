@@ -23,6 +23,9 @@ export interface PlanInput {
   record?: PlanRecord;
   /** Also list every unchanged file with its reason (for --verbose); costly on large trees, so off by default. */
   explainSame?: boolean;
+  /** The destination path of this run within the storage ('' for the storage root): recorded with each
+   * file placed, and compared with it before a deletion. */
+  destination?: string;
 }
 
 export interface PlanRecord {
@@ -62,11 +65,19 @@ export function planPrinter(input: PlanInput): PrinterPlan {
       { local: file, remote: copy, recorded: input.record.entries.get(key), localHash: input.record.hashes.get(file.relPath) },
       policy,
     );
-    if (decision.update) recordChanges?.set.push({ key, entry: decision.update });
+    if (decision.update) {
+      const entry = decision.update.placedUnder === undefined && input.destination !== undefined ? { ...decision.update, placedUnder: input.destination } : decision.update;
+      recordChanges?.set.push({ key, entry });
+    }
     return decision;
   };
 
   for (const { source: file, remote: copy } of match.pairs) {
+    if (file.size === 0) {
+      // Buddy answers 501 and a Pi 411 to an empty upload: say so now, send nothing.
+      problems.push({ path: file.relPath, code: 'EMPTY_FILE', message: 'the file is empty (0 bytes) and printers refuse empty files: export it again, or remove it from the source folder' });
+      continue;
+    }
     if (!copy) {
       const targetUrl = uploadTarget(file.relPath, remote, match.foldersByKey, rules);
       if (pathProblems(file.relPath, targetUrl)) continue;
@@ -101,7 +112,7 @@ export function planPrinter(input: PlanInput): PrinterPlan {
 
   transfers.sort((a, b) => compareCodeUnits(a.path, b.path));
   const removals = policy.deleteExtraneous
-    ? planRemovals(match.unmatched, remote, source, rules, isPrinted)
+    ? planRemovals(match.unmatched, remote, source, rules, isPrinted, placedElsewhere(input, keyOf))
     : { deletes: [], rmdirs: [], holds: [] };
   holds.push(...removals.holds);
 
@@ -127,4 +138,23 @@ function droppedEntries(entries: RecordEntries, remote: RemoteTree, rules: NameR
     if (isUnderRoot(key, remote.root, rules) && !listed.has(key)) dropped.push(key);
   }
   return dropped.sort(compareCodeUnits);
+}
+
+/**
+ * The destination of another sync that placed a file, when deleting it now would reach into that
+ * sync's folder: the record says it was placed under a destination strictly inside this run's one
+ * (e.g. by `-d farm`, and this run has no -d). Off with --delete-other-destinations.
+ */
+function placedElsewhere(input: PlanInput, keyOf: (path: string) => string): ((file: RemoteFile) => string | undefined) | undefined {
+  const { record, destination, policy, rules } = input;
+  if (!record || destination === undefined || policy.deleteOtherDestinations) return undefined;
+  const fold = (path: string): string => (rules.caseInsensitive ? path.toLowerCase() : path);
+  const mine = fold(destination);
+  return (file) => {
+    const placedUnder = record.entries.get(keyOf(file.path))?.placedUnder;
+    if (placedUnder === undefined) return undefined;
+    const theirs = fold(placedUnder);
+    const inside = theirs !== mine && (mine === '' || theirs.startsWith(`${mine}/`));
+    return inside ? placedUnder : undefined;
+  };
 }

@@ -3,7 +3,7 @@
 import type { Action, NameRules, PlanHold, RemoteFile, RemoteTree, SourceTree } from '../types.js';
 import { compareCodeUnits, foldName, splitPath } from '../source/paths.js';
 import { ancestorPaths } from './path-keys.js';
-import { extensionOf } from '../source/filter.js';
+import { extensionOf, isHiddenName } from '../source/filter.js';
 import type { PrintedTest } from './printed.js';
 
 export interface Removals {
@@ -24,6 +24,8 @@ export function planRemovals(
   source: SourceTree,
   rules: NameRules,
   isPrinted: PrintedTest,
+  /** The destination of another sync that placed this file, when that file must be held for it. */
+  placedElsewhere?: (file: RemoteFile) => string | undefined,
 ): Removals {
   const fold = (path: string): string => foldName(path, rules);
   const deletes: Action[] = [];
@@ -34,6 +36,11 @@ export function planRemovals(
     const reason = holdReason(file, rules, isPrinted);
     if (reason) {
       holds.push({ path: file.path, reason, wouldHave: 'delete' });
+      continue;
+    }
+    const placedBy = placedElsewhere?.(file);
+    if (placedBy !== undefined) {
+      holds.push({ path: file.path, reason: 'other-destination', wouldHave: 'delete', placedBy });
       continue;
     }
     deleted.add(file);
@@ -49,7 +56,7 @@ export function planRemovals(
   const rmdirs: Action[] = remote.folders
     .filter((folder) => {
       const key = fold(folder.path);
-      return key !== '' && !sourceFolders.has(key) && !occupied.has(key);
+      return key !== '' && !isHiddenPath(folder.path) && !sourceFolders.has(key) && !occupied.has(key);
     })
     .sort((a, b) => depth(b.path) - depth(a.path) || compareCodeUnits(a.path, b.path))
     .map((folder) => ({
@@ -66,6 +73,8 @@ function holdReason(file: RemoteFile, rules: NameRules, isPrinted: PrintedTest):
   if (file.partial) return 'partial-download';
   if (isPrinted(file)) return 'being-printed';
   if (file.readOnly) return 'read-only';
+  // Scope is what link-sync manages: it never sends a hidden name, so it never deletes one.
+  if (isHiddenPath(file.path)) return 'hidden';
   const last = splitPath(file.path).at(-1) ?? '';
   if (!rules.printExtensions.includes(extensionOf(last))) return 'not-a-print-file';
   return undefined;
@@ -73,4 +82,9 @@ function holdReason(file: RemoteFile, rules: NameRules, isPrinted: PrintedTest):
 
 function depth(path: string): number {
   return splitPath(path).length;
+}
+
+/** A path with any hidden segment: the scan skips such names, and so does deleting. */
+function isHiddenPath(path: string): boolean {
+  return splitPath(path).some(isHiddenName);
 }

@@ -13,6 +13,8 @@ const HINTS: Record<PrinterErrorKind, string> = {
   rejected: 'the printer cannot take this request or name; shorten or rename the file',
   http: 'the printer answered with an unexpected status; try again, or report it if it persists',
   protocol: 'check that the address points at a PrusaLink printer',
+  'not-prusalink': 'check the host in the config: it must be the printer\'s address, with PrusaLink enabled in its network settings',
+  'local-limit': 'this computer ran out of open files; raise the limit (ulimit -n) and run again',
   'unknown-outcome': 'the connection broke during the upload; check the file on the printer before going on',
   aborted: 'the run was interrupted',
 };
@@ -71,12 +73,19 @@ function clip(text: string): string {
 /** A PrinterError for a non-success status, e.g. "printer mk4-1: upload of a.gcode refused: 409 File already exists". */
 export function statusError(printer: string, what: string, status: number, text: string): PrinterError {
   const kind = kindForStatus(status, text);
-  const detail = text === '' ? `${status}` : `${status} ${text}`;
-  const verb = kind === 'auth' ? 'not allowed' : kind === 'not-found' ? 'failed' : 'refused';
-  return new PrinterError(printer, kind, `printer ${printer}: ${what} ${verb}: ${detail}`, {
+  const detail = statusDetail(status, text);
+  const message =
+    kind === 'auth' ? `printer ${printer}: credentials refused when ${what} (${detail})` : `printer ${printer}: ${what} ${kind === 'not-found' ? 'failed' : 'refused'}: ${detail}`;
+  return new PrinterError(printer, kind, message, {
     hint: hintFor(kind),
     status,
   });
+}
+
+/** "401 Unauthorized": the status once, even when the printer's text repeats it ("401: Unauthorized"). */
+export function statusDetail(status: number, text: string): string {
+  const rest = text.replace(new RegExp(`^${status}\\b[:\\s-]*`), '').trim();
+  return rest === '' ? `${status}` : `${status} ${rest}`;
 }
 
 /** The error code of a socket or DNS failure, if it has one. */
@@ -94,6 +103,18 @@ export function socketError(printer: string, what: string, origin: string, err: 
   if (code.startsWith('ERR_TLS') || /CERT|SELF_SIGNED/.test(code)) {
     return new PrinterError(printer, 'unreachable', `printer ${printer}: TLS failed for ${origin} (${code})`, {
       hint: 'the printer uses a certificate this machine does not trust; if it is a self-signed certificate you trust, run with --allow-self-signed',
+      cause: err,
+    });
+  }
+  if (code === 'EMFILE' || code === 'ENFILE') {
+    return new PrinterError(printer, 'local-limit', `printer ${printer}: ${what} not sent: this computer has no free file descriptors (${code})`, {
+      hint: hintFor('local-limit'),
+      cause: err,
+    });
+  }
+  if (code === 'ERESPONSETOOLARGE') {
+    return new PrinterError(printer, 'protocol', `printer ${printer}: the answer from ${origin} to ${what} is larger than link-sync accepts (${code})`, {
+      hint: hintFor('protocol'),
       cause: err,
     });
   }

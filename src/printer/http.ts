@@ -9,6 +9,7 @@ import type { PrinterAuth } from '../config/types.js';
 import type { UploadBody } from './api.js';
 import { DigestSigner, findDigestChallenge, parseWwwAuthenticate } from './digest.js';
 import { errorText, hintFor, socketError, statusError } from './http-errors.js';
+import { processConnectionSlots, type ConnectionSlots } from './connection-slots.js';
 import { BodyLengthMismatch, BodyReadFailure, ReceiveFailure, TransportFailure, exchange, type TransportSettings } from './transport.js';
 import { UploadWatch, type TransferPoll } from './upload-watch.js';
 import { NO_RETRIES, parseRetryAfter, retryDelayMs, retryReason, sleep, type AttemptFailure, type RetryPolicy } from './retry.js';
@@ -40,6 +41,8 @@ export interface HttpClientOptions {
   onExchange?: (exchange: ExchangeNotice) => void;
   /** Aborts every request of this client, and any wait between attempts (Ctrl-C). */
   signal?: AbortSignal;
+  /** Open connections shared with other printers (default: the process-wide bound). */
+  slots?: ConnectionSlots;
   /** For the backoff jitter; tests pin it. */
   random?: () => number;
   /** Accept a self-signed https certificate. */
@@ -113,6 +116,9 @@ export class PrinterHttp {
   private signer: DigestSigner | undefined;
   private nonceSince = 0;
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly slots: ConnectionSlots;
+  private holdsSlot = false;
+  private queued = 0;
 
   constructor(private readonly options: HttpClientOptions) {
     this.printer = options.printer;
@@ -132,6 +138,7 @@ export class PrinterHttp {
       responseTimeoutMs: options.responseTimeoutMs ?? 30_000,
       maxResponseBytes: 8 * 1024 * 1024,
     };
+    this.slots = options.slots ?? processConnectionSlots();
     this.now = options.now ?? Date.now;
     this.nonceMaxAgeMs = options.nonceMaxAgeMs ?? 45_000;
   }
@@ -145,11 +152,18 @@ export class PrinterHttp {
     const run = async (): Promise<HttpResult> => {
       const link = linkSignals(spec.signal, this.options.signal);
       try {
+        if (!this.holdsSlot) {
+          await this.slots.acquire(this.printer, link.signal);
+          this.holdsSlot = true;
+        }
         return await this.withRetries({ ...spec, ...(link.signal ? { signal: link.signal } : {}) });
       } finally {
         link.dispose();
+        this.queued--;
+        this.yieldSlot();
       }
     };
+    this.queued++;
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);
     return result;
@@ -158,6 +172,18 @@ export class PrinterHttp {
   close(): void {
     this.agent.destroy();
     this.pollAgent.destroy();
+    if (this.holdsSlot) {
+      this.holdsSlot = false;
+      this.slots.release();
+    }
+  }
+
+  /** Between requests, an idle connection is closed for a printer waiting for one (only then: keep-alive saves a handshake). */
+  private yieldSlot(): void {
+    if (!this.holdsSlot || this.queued > 0 || !this.slots.contended) return;
+    this.agent.destroy();
+    this.holdsSlot = false;
+    this.slots.release();
   }
 
   /**
@@ -339,7 +365,7 @@ export class PrinterHttp {
     // The local disk failed a download: the printer is fine, and trying again will not help.
     if (err instanceof ReceiveFailure) return err.cause instanceof Error ? err.cause : err;
     if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure) {
-      return new SourceError(`${spec.what} for printer ${name}: ${err.message}`, {
+      return new SourceError(`printer ${name}: ${spec.what}: ${err.message}`, {
         hint: 'leave the source folder alone while a sync runs, then run it again',
         cause: err,
       });

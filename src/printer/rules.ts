@@ -22,7 +22,8 @@ export const BUDDY_RULES: NameRules = Object.freeze({
  */
 export const PI_RULES: NameRules = Object.freeze({
   caseInsensitive: false,
-  forbiddenChars: '\\?"%¯°#ˇ',
+  // Control characters too: ext4 takes them, but a listing holding one is refused as hostile.
+  forbiddenChars: `\\?"%¯°#ˇ${CONTROL_CHARS}`,
   maxNameBytes: 248,
   stripsTrailingDotsAndSpaces: false,
   printExtensions: Object.freeze(['.gcode', '.gc', '.g', '.gco', '.bgcode', '.bgc']) as string[],

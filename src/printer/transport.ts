@@ -60,7 +60,10 @@ export class TransportFailure extends Error {
 
 /** An abort reason that says why (a stalled upload, a printer's deadline), so the failure can too. */
 export class ExchangeAbort extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
     this.name = 'ExchangeAbort';
   }
@@ -68,7 +71,10 @@ export class ExchangeAbort extends Error {
 
 /** The upload source produced more or fewer bytes than announced. */
 export class BodyLengthMismatch extends Error {
-  constructor(readonly expected: number, readonly actual: number) {
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+  ) {
     super(`the file changed while it was being sent (${actual} bytes instead of ${expected})`);
     this.name = 'BodyLengthMismatch';
   }
@@ -200,7 +206,9 @@ class ExchangeRun {
     const limit = this.ex.deadlineMs;
     // EDEADLINE, not ETIMEDOUT: a printer that answers too slowly would do so again, so no retry.
     this.timer(limit, () =>
-      this.fail(new TransportFailure(`not finished within ${seconds(limit)}`, 'EDEADLINE', this.connected, this.req.reusedSocket, this.sent)),
+      this.fail(
+        new TransportFailure(`not finished within ${seconds(limit)}`, 'EDEADLINE', this.connected, this.req.reusedSocket, this.sent),
+      ),
     );
     // An upload's socket may rightly be silent for long (the printer drains buffered bytes): its
     // liveness is judged from the printer's own progress by the caller.
@@ -208,7 +216,13 @@ class ExchangeRun {
     this.req.setTimeout(this.settings.responseTimeoutMs);
     this.req.on('timeout', () =>
       this.fail(
-        new TransportFailure(`no answer within ${seconds(this.settings.responseTimeoutMs)}`, 'ETIMEDOUT', this.connected, this.req.reusedSocket, this.sent),
+        new TransportFailure(
+          `no answer within ${seconds(this.settings.responseTimeoutMs)}`,
+          'ETIMEDOUT',
+          this.connected,
+          this.req.reusedSocket,
+          this.sent,
+        ),
       ),
     );
   }

@@ -149,9 +149,10 @@ export class UploadWatch {
     }
     // Judged only on fresh evidence: the printer's count has not moved for the whole limit.
     if (now - this.lastTakenAt >= this.options.stallMs) {
-      const what = this.taken >= size || (progress === undefined && this.taken > 0)
-        ? `the printer took every byte but gave no answer for ${seconds(this.options.stallMs)}`
-        : `the printer took no upload bytes for ${seconds(this.options.stallMs)} (${this.taken} of ${size} taken)`;
+      const what =
+        this.taken >= size || (progress === undefined && this.taken > 0)
+          ? `the printer took every byte but gave no answer for ${seconds(this.options.stallMs)}`
+          : `the printer took no upload bytes for ${seconds(this.options.stallMs)} (${this.taken} of ${size} taken)`;
       this.abort(what);
     }
   }

@@ -77,7 +77,13 @@ export async function walkRemote(api: PrinterApi, storage: string, rootPath: str
   const stack: Array<{ path: string; urlPath: string; depth: number; entries: RemoteEntry[] }> = [{ path: '', urlPath: rootUrl, depth: rootSegs.length, entries }];
   while (stack.length > 0) {
     const dir = stack.pop()!;
+    // A listing that names one entry twice gets one action for it, never two requests.
+    const seen = new Set<string>();
     for (const e of dir.entries) {
+      const longKey = `name:${rules.caseInsensitive ? e.name.toLowerCase() : e.name}`;
+      const urlKey = `url:${rules.caseInsensitive ? e.urlName.toLowerCase() : e.urlName}`;
+      if (seen.has(longKey) || seen.has(urlKey)) continue;
+      seen.add(longKey).add(urlKey);
       const path = join(dir.path, e.name);
       const urlPath = join(dir.urlPath, e.urlName);
       if (e.type === 'folder') {

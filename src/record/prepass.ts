@@ -46,6 +46,8 @@ export function selectPrepass(
     if (!copy) continue;
     const entry = entries.get(key);
     if (!entry) {
+      // A copy is adopted only once its size is confirmed: one look-up per such file, on the first run.
+      if (copy.size === undefined) needs.statSize.push(copy);
       // Without an entry the content cannot be compared with anything; it is read only to be recorded.
       if (policy.adopt) needs.hash.push(file);
       continue;

@@ -55,7 +55,14 @@ export class PrinterRecord {
       const out: Record<string, RecordEntry> = {};
       for (const key of [...entries.keys()].sort()) {
         const e = entries.get(key)!;
-        out[key] = { size: e.size, sha256: e.sha256, mtimeMs: e.mtimeMs, ...(e.mTimestamp !== undefined ? { mTimestamp: e.mTimestamp } : {}) };
+        out[key] = {
+          size: e.size,
+          sha256: e.sha256,
+          mtimeMs: e.mtimeMs,
+          ...(e.mTimestamp !== undefined ? { mTimestamp: e.mTimestamp } : {}),
+          ...(e.unverified ? { unverified: true as const } : {}),
+          ...(e.placedUnder !== undefined ? { placedUnder: e.placedUnder } : {}),
+        };
       }
       storages[storage] = out;
     }
@@ -99,12 +106,18 @@ export function parseRecord(text: string, expectedKey: string): ParseResult {
 
 function toEntry(raw: unknown): RecordEntry | undefined {
   if (!isObject(raw)) return undefined;
-  const { size, sha256, mtimeMs, mTimestamp } = raw;
+  const { size, sha256, mtimeMs, mTimestamp, unverified, placedUnder } = raw;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return undefined;
   if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return undefined;
   if (typeof mtimeMs !== 'number' || !Number.isFinite(mtimeMs)) return undefined;
   if (mTimestamp !== undefined && (typeof mTimestamp !== 'number' || !Number.isFinite(mTimestamp))) return undefined;
-  return mTimestamp === undefined ? { size, sha256, mtimeMs } : { size, sha256, mtimeMs, mTimestamp };
+  if (unverified !== undefined && unverified !== true) return undefined;
+  if (placedUnder !== undefined && typeof placedUnder !== 'string') return undefined;
+  const entry: RecordEntry = { size, sha256, mtimeMs };
+  if (mTimestamp !== undefined) entry.mTimestamp = mTimestamp;
+  if (unverified) entry.unverified = true;
+  if (placedUnder !== undefined) entry.placedUnder = placedUnder;
+  return entry;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -24,6 +24,8 @@ export interface RecordRun {
   hashes: HashCache;
   /** Printer keys already used in this run: two config entries for one printer must not share a record. */
   claimed: Set<string>;
+  /** Set once the run said that a printer holding files has no record here (said once per run). */
+  missingRecordSaid?: boolean;
 }
 
 /** While uploads are confirmed, save at most this often, so a killed run keeps most of what it did. */
@@ -71,6 +73,15 @@ export class RecordSession {
     rules: NameRules,
   ): Promise<{ remote: RemoteTree; record: PlanRecord }> {
     const entries = this.record.entries(storage);
+    if (entries.size === 0 && remote.files.length > 0 && this.record.size === 0 && !this.run.missingRecordSaid) {
+      // A wrong state folder (cron's and an interactive run's differ) turns every file into "judge by time".
+      this.run.missingRecordSaid = true;
+      this.emit({
+        type: 'warning',
+        printer: this.printer,
+        message: `no sync record for ${this.printer} in ${this.run.dir}: judging by time; is this the state folder you meant? (set state_dir in the config or --state-dir)`,
+      });
+    }
     const needs = selectPrepass(source, remote, entries, rules, { checksum: this.run.checksum, force: this.run.force, adopt: this.run.go });
     const sizes = new Map<RemoteFile, number>();
     for (const file of needs.statSize) {
@@ -87,7 +98,7 @@ export class RecordSession {
   }
 
   /** What the executor reports back: each confirmed upload and deletion updates the record. */
-  confirmations(storage: string, root: string, rules: NameRules): ConfirmedChanges {
+  confirmations(storage: string, root: string, rules: NameRules, destination?: string): ConfirmedChanges {
     return {
       uploaded: (action, { sha256, remote }) => {
         const key = recordKey(root, action.path, rules);
@@ -104,6 +115,7 @@ export class RecordSession {
             sha256,
             mtimeMs: action.source.mtimeMs,
             ...(remote?.mTimestamp !== undefined ? { mTimestamp: remote.mTimestamp } : {}),
+            ...(destination !== undefined ? { placedUnder: destination } : {}),
           });
         }
         if (Date.now() - this.lastSave >= SAVE_INTERVAL_MS) this.queueSave();

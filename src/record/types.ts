@@ -10,6 +10,10 @@ export interface RecordEntry {
   mtimeMs: number;
   /** What the printer reported for the file after the upload; absent when it did not say. */
   mTimestamp?: number;
+  /** Adopted on a first run with its size checked but not its content: --checksum replaces it. */
+  unverified?: true;
+  /** The destination path (-d, within the storage) of the sync that placed or adopted the file. */
+  placedUnder?: string;
 }
 
 /**

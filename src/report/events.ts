@@ -16,6 +16,10 @@ export interface ActionInfo {
   /** Bytes to send, for uploads and replacements. */
   size?: number;
   reason: string;
+  /** Replacements, deletions and folder removals in a plan: the printer path acted on, e.g. "/usb/farm/a.gcode". */
+  target?: string;
+  /** The short (8.3) path the request uses, when it differs from `target`. */
+  targetShort?: string;
 }
 
 /** How one printer ended. */
@@ -23,8 +27,12 @@ export type PrinterOutcome =
   | 'in-sync' // --go: every planned action done (or nothing to do)
   | 'planned' // dry run: plan made, nothing changed
   | 'skipped' // busy printer, left alone on purpose
+  | 'held' // --go done, but files left as they were on purpose: the printed file, another destination's files
   | 'failed' // some action or the listing failed
-  | 'unreachable' // no answer, or it refused our credentials
+  | 'unreachable' // no answer before the plan
+  | 'credentials-refused' // it answered 401/403: wrong password or API key
+  | 'went-offline' // it answered at first, then stopped answering during the sync
+  | 'not-prusalink' // something answers at the address, but not PrusaLink
   | 'interrupted'; // Ctrl-C / SIGTERM before it finished
 
 export interface ActionCounts {
@@ -47,9 +55,15 @@ export interface PrinterResult {
   failed: number;
   /** Planned actions not attempted (after an error, a state change or an interruption). */
   notRun: number;
+  /** Files that cannot be synced to this printer (each file once, however many problems it has). */
   problems: number;
+  /** Files left alone on purpose: being printed, read-only, deletions refused by --max-delete... */
   held: number;
+  /** Source files sliced for another model (--match-model), not sent to this printer. */
+  otherModel: number;
   unchanged: number;
+  /** Bytes the plan sends (the dry run's "bytes" column). */
+  plannedBytes: number;
   bytesSent: number;
   durationMs: number;
 }
@@ -62,7 +76,16 @@ export interface RunSummary {
 }
 
 export type SyncEvent =
-  | { type: 'run-start'; dryRun: boolean; printers: string[]; source: string; files: number; bytes: number }
+  | {
+      type: 'run-start';
+      dryRun: boolean;
+      printers: string[];
+      source: string;
+      files: number;
+      bytes: number;
+      /** The folder of the sync records, when the run keeps them. */
+      stateDir?: string;
+    }
   | { type: 'printer-start'; printer: string }
   | {
       type: 'plan';

@@ -12,7 +12,8 @@ export const ExitCode = {
   /** Bad command line, bad config file, unusable source folder, or the sync record folder locked by
    * another run or not writable: nothing was sent to any printer. */
   USAGE: 2,
-  /** A printer could not be reached or refused the credentials. */
+  /** A printer could not be reached, went offline during the sync, refused the credentials, or
+   * is not a PrusaLink printer. */
   PRINTERS_UNREACHABLE: 3,
   /** A bug in link-sync (EX_SOFTWARE from sysexits.h). */
   INTERNAL: 70,
@@ -25,7 +26,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** The exit code for an error that ended a run (or, for a PrinterError, ended one printer's part). */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof PrinterError) {
-    if (error.kind === 'unreachable' || error.kind === 'auth') return ExitCode.PRINTERS_UNREACHABLE;
+    if (error.kind === 'unreachable' || error.kind === 'auth' || error.kind === 'not-prusalink') return ExitCode.PRINTERS_UNREACHABLE;
     if (error.kind === 'aborted') return ExitCode.INTERRUPTED;
     return ExitCode.ACTIONS_FAILED;
   }
@@ -69,20 +70,26 @@ export function combineExitCodes(codes: Iterable<ExitCode>): ExitCode {
 export function exitCodeForPrinter(result: PrinterResult, options: ExitCodeOptions = {}): ExitCode {
   switch (result.outcome) {
     case 'unreachable':
+    case 'credentials-refused':
+    case 'went-offline':
+    case 'not-prusalink':
       return ExitCode.PRINTERS_UNREACHABLE;
     case 'interrupted':
       return ExitCode.INTERRUPTED;
     case 'failed':
+      // A request refused by the scope check: a bug or a lying printer, never a normal failure.
+      if (result.error?.code === 'INTERNAL') return ExitCode.INTERNAL;
       return result.error?.code === 'PRINTER_UNREACHABLE' || result.error?.code === 'PRINTER_AUTH'
         ? ExitCode.PRINTERS_UNREACHABLE
         : ExitCode.ACTIONS_FAILED;
     case 'skipped':
+    case 'held':
       // A busy printer left alone is the tool doing its job; the summary reports it.
       return options.failOnBusy ? ExitCode.ACTIONS_FAILED : ExitCode.OK;
     case 'in-sync':
     case 'planned':
       // Files the printer cannot store (plan problems) leave it out of sync, dry run or not.
-      return result.failed > 0 || result.problems > 0 ? ExitCode.ACTIONS_FAILED : ExitCode.OK;
+      return result.failed > 0 || result.problems > 0 || result.error?.code === 'MAX_DELETE' ? ExitCode.ACTIONS_FAILED : ExitCode.OK;
   }
 }
 

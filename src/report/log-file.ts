@@ -1,16 +1,26 @@
-// --log-file: the plain lines, each stamped with the time, appended to a file for cron.
+// --log-file: the plain lines, each stamped with the time, appended to a file for cron. A write error
+// (a full disk) never stops the sync: one warning, then logging stops.
 
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import type { EventSink } from './events.js';
+import type { EventSink, RunSummary } from './events.js';
 import { plainReporter } from './plain.js';
+import { closingCountsLine } from './summary.js';
 
 export interface LogFile {
   sink: EventSink;
-  close(): void;
+  /** Writes the closing line (exit code and counts, or the error that ended the run) and closes the file. */
+  close(exitCode: number, error?: string): void;
 }
 
-export function openLogFile(path: string, now: () => Date = () => new Date()): LogFile {
+export interface LogFileOptions {
+  now?: () => Date;
+  /** Told once, when a write fails; nothing more is written after it. */
+  onWriteError?: (message: string) => void;
+}
+
+export function openLogFile(path: string, options: LogFileOptions = {}): LogFile {
+  const now = options.now ?? (() => new Date());
   let fd: number;
   try {
     // Non-blocking: a FIFO without a reader fails at once (ENXIO) instead of hanging the run.
@@ -21,10 +31,28 @@ export function openLogFile(path: string, now: () => Date = () => new Date()): L
       cause,
     });
   }
+  let failed = false;
+  let summary: RunSummary | undefined;
   // Synchronous appends: a log line must be on disk even if the run is then killed.
-  const write = (line: string) => writeSync(fd, `${now().toISOString()} ${line}\n`);
+  const write = (line: string): void => {
+    if (failed) return;
+    try {
+      writeSync(fd, `${now().toISOString()} ${line}\n`);
+    } catch (error) {
+      failed = true;
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      options.onWriteError?.(`cannot write to --log-file ${path} (${code}); logging stopped, the sync goes on`);
+    }
+  };
+  const plain = plainReporter({ out: write, err: write });
   return {
-    sink: plainReporter({ out: write, err: write }),
-    close: () => closeSync(fd),
+    sink: (event) => {
+      if (event.type === 'run-done') summary = event.summary;
+      plain(event);
+    },
+    close: (exitCode, error) => {
+      write(summary ? closingCountsLine(summary, exitCode) : `run ended: exit ${exitCode}${error ? `; ${error}` : ''}`);
+      closeSync(fd);
+    },
   };
 }

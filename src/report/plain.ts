@@ -1,7 +1,14 @@
-// Plain reporter: one stable, greppable line per event, no escape codes. For cron logs and pipes.
+// Plain reporter: stable, greppable lines, no escape codes. For cron logs and pipes; the live view
+// scrolls the same lines above its progress area.
 
-import type { EventSink, PrinterResult, RunSummary, SyncEvent } from './events.js';
+import type { EventSink, PrinterResult, SyncEvent } from './events.js';
 import { formatBytes, formatDuration, formatSpeed, plural } from './format.js';
+import { dryRunLines, planLines, type PlanEvent } from './dry-run.js';
+import { summaryLines } from './summary.js';
+import { about, closingReason, DONE, holdWords, labelled, OUTCOME_WORDS, ownReason, VERB } from './words.js';
+
+export { about } from './words.js';
+export { summaryLines } from './summary.js';
 
 export interface PlainReporterOptions {
   /** Normal lines. */
@@ -9,27 +16,85 @@ export interface PlainReporterOptions {
   /** Warnings and failures. */
   err: (line: string) => void;
   quiet?: boolean;
+  /** Every planned action, every file for another model, every request. */
+  verbose?: boolean;
 }
 
-const VERB: Record<string, string> = { upload: 'upload', replace: 'replace', delete: 'delete', rmdir: 'remove folder' };
-const DONE: Record<string, string> = { upload: 'uploaded', replace: 'replaced', delete: 'deleted', rmdir: 'removed folder' };
-
 export function plainReporter(options: PlainReporterOptions): EventSink {
-  const err = options.err;
+  const lines = lineMaker({ verbose: options.verbose ?? false });
   return (event: SyncEvent) => {
-    // --quiet keeps problems and the closing summary only.
-    const out = options.quiet && event.type !== 'run-done' ? () => {} : options.out;
-    for (const line of linesFor(event)) (line.error ? err : out)(line.text);
+    for (const line of lines(event)) {
+      if (line.error) options.err(line.text);
+      // --quiet keeps problems and the closing summary only.
+      else if (!options.quiet || line.summary) options.out(line.text);
+    }
   };
 }
 
-interface Line {
+export interface Line {
   text: string;
   error?: boolean;
-  /** One planned action: a live view under --go shows its result instead. */
+  /** One planned action or detail: a live view under --go shows results instead. */
   planned?: boolean;
+  /** Part of the closing summary (kept by --quiet). */
+  summary?: boolean;
+  /** A warning (the live view colours it). */
+  warning?: boolean;
 }
 
+/**
+ * Turns events into lines. Keeps a little state: a dry run's plans wait for the end of the run, so
+ * printers with the same plan are shown once.
+ */
+export function lineMaker(options: { verbose: boolean; width?: () => number }): (event: SyncEvent) => Line[] {
+  let dryRun = false;
+  let order = new Map<string, number>();
+  const plans: PlanEvent[] = [];
+  return (event) => {
+    switch (event.type) {
+      case 'run-start':
+        dryRun = event.dryRun;
+        order = new Map(event.printers.map((name, i) => [name, i]));
+        return [
+          ...linesFor(event),
+          ...(options.verbose && event.stateDir ? [{ text: `Sync record: ${event.stateDir} (one file per printer)` }] : []),
+        ];
+      case 'plan': {
+        const own = perFileLines(event);
+        if (dryRun) {
+          plans.push(event);
+          return own;
+        }
+        // With --go each action reports its result as it ends: the plan lists them only with --verbose.
+        return [...planLines(event.printer, event, options.verbose, `${event.printer}: `, 0), ...own];
+      }
+      case 'run-done': {
+        // Printers plan in parallel; show them in the config's order, whichever answered first.
+        plans.sort((a, b) => (order.get(a.printer) ?? 0) - (order.get(b.printer) ?? 0));
+        const plan = dryRun ? dryRunLines(plans, options.verbose) : [];
+        plans.length = 0;
+        return [...plan, ...['', ...summaryLines(event.summary, options.width?.() ?? Infinity)].map((text) => ({ text, summary: true }))];
+      }
+      default:
+        return linesFor(event);
+    }
+  };
+}
+
+/** Problems and held files: always in full, one line each, under the printer's own name. */
+function perFileLines(event: PlanEvent): Line[] {
+  const lines: Line[] = [];
+  const byPath = new Map<string, string[]>();
+  for (const problem of event.problems) byPath.set(problem.path, [...(byPath.get(problem.path) ?? []), problem.message]);
+  // A file with two problems is one file: one line, both reasons.
+  for (const [path, messages] of byPath) lines.push({ text: `${event.printer}: cannot sync ${path}: ${messages.join('; ')}`, error: true });
+  for (const hold of event.holds) {
+    lines.push({ text: `${event.printer}: leaving ${hold.path} alone (${holdWords(hold.reason)}; it would ${VERB[hold.wouldHave]} it)` });
+  }
+  return lines;
+}
+
+/** The lines of one event on its own (a dry run's plans are grouped by lineMaker). */
 export function linesFor(event: SyncEvent): Line[] {
   switch (event.type) {
     case 'run-start':
@@ -42,43 +107,18 @@ export function linesFor(event: SyncEvent): Line[] {
       ];
     case 'printer-start':
     case 'action-progress':
+    case 'action-start':
       return [];
     case 'request':
       return [{ text: `${event.printer}: ${event.method} ${event.target} → ${event.status} (${formatDuration(event.durationMs)})` }];
-    case 'plan': {
-      const count = (kind: string) => event.actions.filter((a) => a.kind === kind).length;
-      const folders = count('rmdir') > 0 ? `, ${plural(count('rmdir'), 'empty folder')} to remove` : '';
-      const send = event.uploadBytes > 0 ? `; ${formatBytes(event.uploadBytes)} to send` : '';
-      const backup = event.backupBytes ? `; ${formatBytes(event.backupBytes)} to back up first (downloaded at printer speed)` : '';
-      const lines: Line[] = [
-        {
-          text: `${event.printer}: ${count('upload')} missing to upload, ${count('replace')} stale to refresh, ${plural(count('delete'), 'file')} to delete${folders}, ${event.unchanged} unchanged (/${event.storage}/${event.root})${send}${backup}`,
-        },
-      ];
-      for (const action of event.actions) {
-        const size = action.size === undefined ? '' : ` (${formatBytes(action.size)})`;
-        lines.push({ text: `${event.printer}: ${VERB[action.kind]} ${action.path}${size}: ${action.reason}`, planned: true });
-      }
-      for (const file of event.same ?? []) {
-        lines.push({ text: `${event.printer}: same ${file.path}: ${file.reason}`, planned: true });
-      }
-      for (const problem of event.problems) {
-        lines.push({ text: `${event.printer}: cannot sync ${problem.path}: ${problem.message}`, error: true });
-      }
-      for (const hold of event.holds) {
-        lines.push({ text: `${event.printer}: leaving ${hold.path} alone (${hold.reason}; would ${VERB[hold.wouldHave]})` });
-      }
-      for (const skip of event.skipped ?? []) {
-        lines.push({ text: `${event.printer}: not for this model: ${skip.path} (sliced for ${skip.model})`, planned: true });
-      }
-      return lines;
-    }
-    case 'action-start':
-      return [];
+    case 'plan':
+      return [...planLines(event.printer, event, true), ...perFileLines(event)];
     case 'action-done': {
       const speed = event.bytes > 0 ? ` (${formatSpeed(event.bytes, event.durationMs)})` : '';
       const size = event.bytes > 0 ? ` ${formatBytes(event.bytes)}` : '';
-      return [{ text: `${event.printer}: ${DONE[event.action.kind]} ${event.action.path}${size} in ${formatDuration(event.durationMs)}${speed}` }];
+      return [
+        { text: `${event.printer}: ${DONE[event.action.kind]} ${event.action.path}${size} in ${formatDuration(event.durationMs)}${speed}` },
+      ];
     }
     case 'action-failed':
       return [
@@ -90,63 +130,47 @@ export function linesFor(event: SyncEvent): Line[] {
     case 'backup-done':
       return [{ text: `${event.printer}: backed up ${event.path} ${formatBytes(event.bytes)} to ${event.localPath} in ${formatDuration(event.durationMs)}` }];
     case 'warning':
-      return [{ text: `warning: ${event.printer ? `${event.printer}: ` : ''}${event.message}`, error: true }];
+      return [{ text: `warning: ${event.printer ? `${event.printer}: ` : ''}${event.message}`, error: true, warning: true }];
     case 'printer-done':
-      return [printerLine(event.result)];
+      return printerLines(event.result);
     case 'run-done':
-      return summaryLines(event.summary).map((text) => ({ text }));
+      return ['', ...summaryLines(event.summary)].map((text) => ({ text, summary: true }));
   }
 }
 
-function printerLine(r: PrinterResult): Line {
-  const time = formatDuration(r.durationMs);
+/** How one printer ended, with its reason; a planned printer says nothing (the summary has it). */
+export function printerLines(r: PrinterResult): Line[] {
   switch (r.outcome) {
     case 'planned':
-      return { text: `${r.printer}: planned (dry run) in ${time}` };
+      return [];
     case 'in-sync':
-      return { text: `${r.printer}: in sync: ${doneText(r)} in ${time}` };
+      return [{ text: `${r.printer}: in sync: ${doneText(r)} in ${formatDuration(r.durationMs)}` }];
     case 'skipped':
-      return { text: `${r.printer}: skipped: ${about(r.printer, r.reason ?? 'busy')}` };
-    case 'unreachable':
-      return { text: `${r.printer}: UNREACHABLE: ${about(r.printer, r.reason ?? 'no answer')}${r.error?.hint ? ` (${r.error.hint})` : ''}`, error: true };
-    case 'interrupted':
-      return { text: `${r.printer}: INTERRUPTED: ${doneText(r)}, ${r.notRun} not run`, error: true };
-    case 'failed':
-      return {
-        text: `${r.printer}: FAILED: ${about(r.printer, r.reason ?? 'see above')}${r.error?.hint && r.reason === r.error.message ? ` (${r.error.hint})` : ''}; ${doneText(r)}, ${r.failed} failed, ${r.notRun} not run`,
-        error: true,
-      };
+      return [{ text: `${r.printer}: skipped: ${closingReason(r)}` }];
+    case 'held':
+      return [{ text: `${r.printer}: held: ${closingReason(r)}; ${doneText(r)} in ${formatDuration(r.durationMs)}` }];
+    default:
+      return [{ text: `${r.printer}: ${closingText(r)}`, error: true }];
   }
 }
 
-/** Errors name their printer so they stand alone; a line that starts with the name already drops it. */
-export function about(printer: string, message: string): string {
-  for (const prefix of [`printer ${printer}: `, `${printer}: `]) {
-    if (message.startsWith(prefix)) return message.slice(prefix.length);
-  }
-  return message;
+/** "CREDENTIALS REFUSED when reading the storage list (401 Unauthorized) (check the password ...)". */
+export function closingText(r: PrinterResult): string {
+  const label = OUTCOME_WORDS[r.outcome].toUpperCase();
+  const partly = r.outcome === 'failed' || r.outcome === 'interrupted' || r.outcome === 'went-offline';
+  const counts = `${doneText(r)}${r.failed > 0 ? `, ${r.failed} failed` : ''}${r.notRun > 0 ? `, ${r.notRun} not run` : ''}`;
+  const own = ownReason(r);
+  if (own === undefined) return partly ? `${label}: ${counts}` : labelled(label, closingReason(r));
+  const hint = r.error?.hint && about(r.printer, r.error.message) === own ? ` (${r.error.hint})` : '';
+  return `${labelled(label, own)}${hint}${partly ? `; ${counts}` : ''}`;
 }
 
 function doneText(r: PrinterResult): string {
-  return `${r.done.upload} uploaded, ${r.done.replace} replaced, ${r.done.delete} deleted, ${r.done.rmdir} folders removed, ${formatBytes(r.bytesSent)} sent`;
-}
-
-/** The closing table: one row per printer. */
-export function summaryLines(summary: RunSummary): string[] {
-  const header = ['printer', 'result', 'uploaded', 'replaced', 'deleted', 'skipped', 'failed', 'bytes', 'time'];
-  const rows = summary.printers.map((r) => [
-    r.printer,
-    summary.dryRun && r.outcome === 'planned' ? 'planned' : r.outcome,
-    String(summary.dryRun ? r.planned.upload : r.done.upload),
-    String(summary.dryRun ? r.planned.replace : r.done.replace),
-    String(summary.dryRun ? r.planned.delete : r.done.delete),
-    String(r.held + r.problems + r.notRun),
-    String(r.failed),
-    formatBytes(r.bytesSent),
-    formatDuration(r.durationMs),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const title = summary.dryRun ? 'Summary (dry run, counts are planned actions):' : `Summary (${formatDuration(summary.durationMs)}):`;
-  return [title, fmt(header), ...rows.map(fmt)];
+  const parts: string[] = [];
+  if (r.done.upload > 0) parts.push(`${r.done.upload} uploaded`);
+  if (r.done.replace > 0) parts.push(`${r.done.replace} replaced`);
+  if (r.done.delete > 0) parts.push(`${r.done.delete} deleted`);
+  if (r.done.rmdir > 0) parts.push(`${plural(r.done.rmdir, 'folder')} removed`);
+  if (parts.length === 0) return 'nothing changed';
+  return `${parts.join(', ')}, ${formatBytes(r.bytesSent)} sent`;
 }

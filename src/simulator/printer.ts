@@ -117,8 +117,8 @@ export class SimPrinterImpl implements SimPrinter {
       if (!ctx.faults.empty) {
         const delay = ctx.faults.delay(ex.method, ex.rawPath);
         if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-        const status = ctx.faults.status(ex.method, ex.rawPath);
-        if (status !== undefined) return this.personalityImpl.error(ex, status, STATUS_CODES[status] ?? 'Injected fault');
+        const injected = ctx.faults.status(ex.method, ex.rawPath);
+        if (injected !== undefined) return this.personalityImpl.error(ex, injected.status, injected.message ?? STATUS_CODES[injected.status] ?? 'Injected fault');
       }
       await this.personalityImpl.handle(ex);
     } catch {

@@ -79,8 +79,8 @@ export type SimFault =
   /** Stop reading a PUT body after N bytes (the client sees no progress) for `ms`; without `ms`, until
    * `uploadIdleTimeoutMs` ends the upload (Buddy: 408; Pi: 400, .part kept) and closes the connection. */
   | { kind: 'stall'; afterBytes?: number; ms?: number; times?: number }
-  /** Answer N matching requests with this status. */
-  | { kind: 'status'; status: number; times?: number; method?: string; pathPrefix?: string }
+  /** Answer N matching requests with this status (and `message` as the printer's error text, if given). */
+  | { kind: 'status'; status: number; times?: number; method?: string; pathPrefix?: string; message?: string }
   /** Delay matching responses. */
   | { kind: 'delay'; ms: number; times?: number; method?: string; pathPrefix?: string }
   /** 507 (Buddy) or 500 after the body (Pi) on uploads until cleared. */
@@ -91,6 +91,11 @@ export type SimFault =
   | { kind: 'trickle'; intervalMs?: number; times?: number; method?: string; pathPrefix?: string }
   /** Every folder listed holds one more folder ("deeper"), created as it is listed: a walk never ends. */
   | { kind: 'endless-listing' }
+  /** Extra raw entries in the listing answered for this exact request path (e.g.
+   * "/api/v1/files/usb/farm", or "/api/files" for the legacy tree, where they join the storage's
+   * root folder): `entries` as JSON objects, `raw` as base64 of bytes spliced in as they are (for
+   * names that are not valid UTF-8). The volume itself is not changed: only its listing lies. */
+  | { kind: 'listing-entries'; path: string; entries?: Array<Record<string, unknown>>; raw?: string[]; times?: number }
   /** Destroy the socket after N body bytes of a raw file download (GET /usb/..., .../raw). */
   | { kind: 'cut-download'; afterBytes: number; times?: number; pathPrefix?: string };
 

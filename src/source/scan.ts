@@ -1,6 +1,6 @@
 // Scans the master folder: every print file with its size and mtime, and what was left out and why.
 
-import { promises as fsp, type Dirent, type Stats, type BigIntStats } from 'node:fs';
+import { constants as fsConstants, promises as fsp, type Dirent, type Stats, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { SourceError } from '../errors.js';
 import type { IgnoredEntry, SourceFile, SourceTree } from '../types.js';
@@ -113,11 +113,11 @@ async function visit(state: ScanState, entry: Dirent, absDir: string, relDir: st
       return;
     }
     const stats = await statOrIgnore(state, relPath, () => fsp.stat(absPath));
-    if (stats) keepFile(state, relPath, absPath, stats);
+    if (stats) await keepReadable(state, relPath, absPath, stats);
     return;
   }
   if (!entry.isDirectory() && !entry.isSymbolicLink()) {
-    state.ignored.push({ relPath, reason: 'not-a-regular-file' });
+    state.ignored.push({ relPath, reason: 'not-a-regular-file', detail: `it is ${specialKind(entry)}` });
     return;
   }
   // Folders and links: stat (through the link) with bigint inode numbers, which stay exact on Windows.
@@ -132,11 +132,33 @@ async function visit(state: ScanState, entry: Dirent, absDir: string, relDir: st
     }
     await walkFolder(state, absPath, relPath, [...ancestors, key]);
   } else if (stats.isFile()) {
-    if (hasPrintExtension(name, state.extensions)) keepFile(state, relPath, absPath, stats);
+    if (hasPrintExtension(name, state.extensions)) await keepReadable(state, relPath, absPath, stats);
     else state.ignored.push({ relPath, reason: 'not-a-print-file' });
   } else {
-    state.ignored.push({ relPath, reason: 'not-a-regular-file' });
+    state.ignored.push({ relPath, reason: 'not-a-regular-file', detail: `it is a link to ${specialKind(stats)}` });
   }
+}
+
+/** A print file this user cannot read is found now, not at upload time: the run then stops before any printer. */
+async function keepReadable(state: ScanState, relPath: string, absPath: string, stats: Stats | BigIntStats): Promise<void> {
+  if (stats.isFile()) {
+    try {
+      await state.limit(() => fsp.access(absPath, fsConstants.R_OK));
+    } catch (error) {
+      state.ignored.push({ relPath, reason: 'unreadable', detail: describeFsError(error) });
+      return;
+    }
+  }
+  keepFile(state, relPath, absPath, stats);
+}
+
+/** What a special entry is, in words. */
+function specialKind(entry: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (entry.isFIFO()) return 'a FIFO (named pipe)';
+  if (entry.isSocket()) return 'a socket';
+  if (entry.isCharacterDevice()) return 'a character device';
+  if (entry.isBlockDevice()) return 'a block device';
+  return 'a special file';
 }
 
 function keepFile(state: ScanState, relPath: string, absPath: string, stats: Stats | BigIntStats): void {

@@ -56,6 +56,7 @@ describe('sync options: spellings and defaults', { timeout: 5000 }, () => {
       failOnBusy: false,
       checksum: false,
       force: false,
+      deleteOtherDestinations: false,
       retries: 3,
     } satisfies SyncCliOptions);
   });

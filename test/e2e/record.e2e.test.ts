@@ -8,6 +8,7 @@ import { FAT_EPOCH_SEC, startFarm, type SimFarm, type SimPrinter, type SimPrinte
 import { printerKey } from '../../src/record/keys.js';
 import { recordPath } from '../../src/record/store.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
+import { perPrinter } from '../helpers/dry-run.js';
 import { gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
 
 const DAY = 86_400;
@@ -68,14 +69,14 @@ describe('sync record against printers with wrong clocks', { timeout: 120_000 },
     const second = await sync('--go');
     assert.equal(second.code, 0, second.stderr);
     for (const p of farm.printers) {
-      assert.match(second.stdout, planLine(p, 0, 0));
+      assert.match(perPrinter(second.stdout), planLine(p, 0, 0));
       assert.equal(puts(p), 0, `${p.name} got an upload`);
     }
 
     // The same tree judged without a record: the printers whose clocks are behind look stale.
     const withoutRecord = await runCli(['-c', config, '-s', master, '--state-dir', path.join(work.dir, 'empty')], { cwd: work.dir });
     for (const name of ['mk4s-behind', 'mk3s-behind']) {
-      assert.match(withoutRecord.stdout, new RegExp(`${name}: replace benchy\\.gcode .*: no sync record; local copy newer by (1 d|23 h 59 min)`));
+      assert.match(perPrinter(withoutRecord.stdout), new RegExp(`${name}: replace benchy\\.gcode .*: no sync record; local copy newer by (1 d|23 h 59 min)`));
     }
   });
 
@@ -87,7 +88,7 @@ describe('sync record against printers with wrong clocks', { timeout: 120_000 },
 
     const dry = await sync();
     for (const p of farm.printers) {
-      assert.match(dry.stdout, new RegExp(`${p.name}: replace benchy\\.gcode \\(.*\\): changed here since the last upload: 3\\.4 kB now, 3\\.0 kB then`));
+      assert.match(perPrinter(dry.stdout), new RegExp(`${p.name}: replace benchy\\.gcode \\(.*\\): changed here since the last upload: 3\\.4 kB now, 3\\.0 kB then`));
     }
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
@@ -98,7 +99,7 @@ describe('sync record against printers with wrong clocks', { timeout: 120_000 },
     }
     const again = await sync('--go');
     for (const p of farm.printers) {
-      assert.match(again.stdout, planLine(p, 0, 0));
+      assert.match(perPrinter(again.stdout), planLine(p, 0, 0));
       assert.equal(puts(p), 0, p.name);
     }
   });
@@ -116,14 +117,14 @@ describe('sync record against printers with wrong clocks', { timeout: 120_000 },
     utimesSync(file, mtime, mtime);
 
     const plain = await sync();
-    for (const p of farm.printers) assert.match(plain.stdout, planLine(p, 0, 0));
+    for (const p of farm.printers) assert.match(perPrinter(plain.stdout), planLine(p, 0, 0));
 
     const dry = await sync('--checksum');
     const run = await sync('--go', '--checksum');
     assert.equal(run.code, 0, run.stderr);
     for (const p of farm.printers) {
-      assert.match(dry.stdout, new RegExp(`${p.name}: replace parts/Clip\\.gcode .*: changed here since the last upload: same size, different content`));
-      assert.match(run.stdout, new RegExp(`${p.name}: replaced parts/Clip\\.gcode`));
+      assert.match(perPrinter(dry.stdout), new RegExp(`${p.name}: replace parts/Clip\\.gcode .*: changed here since the last upload: same size, different content`));
+      assert.match(perPrinter(run.stdout), new RegExp(`${p.name}: replaced parts/Clip\\.gcode`));
       assert.equal(content(p, 'parts/Clip.gcode'), edited, p.name);
     }
   });
@@ -139,7 +140,7 @@ describe('sync record against printers with wrong clocks', { timeout: 120_000 },
     }
     const dry = await sync();
     for (const p of farm.printers) {
-      assert.match(dry.stdout, new RegExp(`${p.name}: replace benchy\\.gcode .*: (changed|replaced) on the printer since the last upload`));
+      assert.match(perPrinter(dry.stdout), new RegExp(`${p.name}: replace benchy\\.gcode .*: (changed|replaced) on the printer since the last upload`));
     }
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
@@ -156,7 +157,7 @@ describe('sync record against printers with wrong clocks', { timeout: 120_000 },
     assert.equal(run.code, 0, run.stderr);
     for (const p of farm.printers) {
       assert.equal(puts(p), FILES, p.name);
-      assert.match(run.stdout, new RegExp(`${p.name}: replaced benchy\\.gcode`));
+      assert.match(perPrinter(run.stdout), new RegExp(`${p.name}: replaced benchy\\.gcode`));
     }
   });
 });
@@ -203,6 +204,7 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
       sha256: remote.sha256,
       mtimeMs: statSync(path.join(master, 'parts/Clip.gcode')).mtimeMs,
       mTimestamp: remote.mTimestamp,
+      placedUnder: '',
     });
     const before = readFileSync(recordOf(buddy!), 'utf8');
     writeFileSync(path.join(master, 'benchy.gcode'), 'G28\n');
@@ -246,9 +248,9 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
 
   test('--verbose says where the record lives; normal output does not', async () => {
     const quiet = await sync();
-    assert.doesNotMatch(quiet.stdout, /Sync record/);
+    assert.doesNotMatch(perPrinter(quiet.stdout), /Sync record/);
     const verbose = await sync('--verbose');
-    assert.match(verbose.stdout, new RegExp(`Sync record: ${stateDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(perPrinter(verbose.stdout), new RegExp(`Sync record: ${stateDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
   test('an upload that fails is not recorded; the ones confirmed before it are', async () => {
@@ -295,7 +297,7 @@ describe('an unchanged tree', { timeout: 120_000 }, () => {
       const first = await sync('--go');
       assert.equal(first.code, 0, first.stderr);
       for (const p of farm.printers) {
-        assert.match(first.stdout, new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, ${FILES} unchanged`));
+        assert.match(perPrinter(first.stdout), new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, ${FILES} unchanged`));
         assert.equal(puts(p), 0);
       }
 
@@ -309,11 +311,11 @@ describe('an unchanged tree', { timeout: 120_000 }, () => {
       const second = await sync('--go');
       assert.equal(second.code, 0, second.stderr);
       for (const p of farm.printers) {
-        assert.match(second.stdout, new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, ${FILES} unchanged`));
+        assert.match(perPrinter(second.stdout), new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, ${FILES} unchanged`));
         assert.equal(puts(p), 0, `${p.name}: nothing sent`);
       }
       const checked = await sync('--checksum');
-      for (const p of farm.printers) assert.match(checked.stdout, new RegExp(`${p.name}: 0 missing to upload, ${FILES} stale to refresh`));
+      for (const p of farm.printers) assert.match(perPrinter(checked.stdout), new RegExp(`${p.name}: 0 missing to upload, ${FILES} stale to refresh`));
     } finally {
       await farm.close();
       work.cleanup();

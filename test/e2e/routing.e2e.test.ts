@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFarm, type SimFarm, type SimPrinter } from '../../src/simulator/index.js';
 import { runCli } from '../helpers/cli.js';
+import { perPrinter } from '../helpers/dry-run.js';
 import { remoteTree, tempDir, writeTree } from '../helpers/fixtures.js';
 import { bgcodeFile, printerMetadataFor } from '../helpers/bgcode.js';
 import { gcodeSample } from '../helpers/gcode-sample.js';
@@ -76,20 +77,20 @@ describe('model-aware routing on a mixed farm', { timeout: 120_000 }, () => {
   });
 
   test('the dry run lists every file left out as not for this model and changes nothing', async () => {
-    const run = await sync('--match-model');
+    const run = await sync('--match-model', '--verbose');
     assert.equal(run.code, 0, run.stderr);
     for (const p of farm.printers) {
       const mine = new Set(FOR[p.name]);
       for (const file of Object.keys(MASTER)) {
         const skipLine = new RegExp(`${p.name}: not for this model: ${file.replace(/[.()]/g, '\\$&')} \\(sliced for `);
-        if (mine.has(file)) assert.doesNotMatch(run.stdout, skipLine, `${p.name} gets ${file}`);
-        else assert.match(run.stdout, skipLine, `${p.name} skips ${file}`);
+        if (mine.has(file)) assert.doesNotMatch(perPrinter(run.stdout), skipLine, `${p.name} gets ${file}`);
+        else assert.match(perPrinter(run.stdout), skipLine, `${p.name} skips ${file}`);
       }
-      assert.match(run.stdout, new RegExp(`${p.name}: ${FOR[p.name]!.length} missing to upload`));
+      assert.match(perPrinter(run.stdout), new RegExp(`${p.name}: ${FOR[p.name]!.length} missing to upload`));
       assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], `${p.name} got a mutating request`);
     }
-    assert.match(run.stdout, /xl-1: not for this model: mk4\/benchy\.bgcode \(sliced for MK4IS\)/);
-    assert.match(run.stdout, /mk4-1: not for this model: xl\/big part\.bgcode \(sliced for XL5IS\)/);
+    assert.match(perPrinter(run.stdout), /xl-1: not for this model: mk4\/benchy\.bgcode \(sliced for MK4IS\)/);
+    assert.match(perPrinter(run.stdout), /mk4-1: not for this model: xl\/big part\.bgcode \(sliced for XL5IS\)/);
   });
 
   test('each printer ends with exactly the files for its model, under its own destination', async () => {
@@ -119,7 +120,7 @@ describe('model-aware routing on a mixed farm', { timeout: 120_000 }, () => {
     const run = await sync('--match-model', '--go');
     assert.equal(run.code, 0, run.stderr);
     for (const p of farm.printers) assert.deepEqual(remoteTree(p), under(DEST[p.name]!, FOR[p.name]!), p.name);
-    assert.match(run.stdout, /mini-1: deleted farm\/xl\/big part\.bgcode|mini-1: deleted xl\/big part\.bgcode/);
+    assert.match(perPrinter(run.stdout), /mini-1: deleted farm\/xl\/big part\.bgcode|mini-1: deleted xl\/big part\.bgcode/);
   });
 
   test('match_model in the config does the same without the flag', async () => {
@@ -152,7 +153,7 @@ describe('model-aware routing on a mixed farm', { timeout: 120_000 }, () => {
     assert.equal(run.code, 0, run.stderr);
     // The MK3 mirrors the contents of master/mk3 into its destination root.
     assert.deepEqual(remoteTree(printer('mk3-1')), ['prints/spool holder.gcode']);
-    assert.match(run.stdout, /mk3-1: not for this model: mk3s only\.gcode \(sliced for MK3S\)/);
+    assert.match(perPrinter(run.stdout), /^mk3-1: 1 file not for this model \(sliced for MK3S; --verbose lists them\)$/m);
     assert.deepEqual(remoteTree(printer('xl-1')), ['xl prints/xl/big part.bgcode']);
     assert.deepEqual(remoteTree(printer('mini-1')), ['farm/mini/clip.bgcode']);
     assert.deepEqual(remoteTree(printer('mk4-1')), under('farm', FOR['mk4-1']!));

@@ -56,7 +56,7 @@ describe('planPrinter with a sync record', { timeout: 10000 }, () => {
     assert.deepEqual(result.recordChanges?.drop, ['a.gcode']);
   });
 
-  it('adopts files the time rule judges the same, and refreshes entries whose only change is the mtime', () => {
+  it('adopts (as unverified) files the time rule judges the same and the printer gives the same size, and refreshes entries whose only change is the mtime', () => {
     const result = plan({
       source: sourceOf(local('new.gcode'), local('touched.gcode', { mtimeSec: T + 50 })),
       remote: remoteOf({ files: [remoteFile('new.gcode', { mTimestamp: T + 1 }), remoteFile('touched.gcode')] }),
@@ -70,7 +70,7 @@ describe('planPrinter with a sync record', { timeout: 10000 }, () => {
     });
     assert.deepEqual(result.actions, []);
     assert.deepEqual(result.recordChanges?.set, [
-      { key: 'new.gcode', entry: { size: 100, sha256: HASH_B, mtimeMs: T * 1000, mTimestamp: T + 1 } },
+      { key: 'new.gcode', entry: { size: 100, sha256: HASH_B, mtimeMs: T * 1000, mTimestamp: T + 1, unverified: true } },
       { key: 'touched.gcode', entry: entry({ mtimeMs: (T + 50) * 1000 }) },
     ]);
   });

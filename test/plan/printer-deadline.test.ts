@@ -9,7 +9,8 @@ const T = { timeout: 5_000 };
 
 const timing: DeadlineTiming = { requestMs: 1_000, uploadMs: (size) => size / 10 + 60_000, resends: 1 };
 
-const upload = (size: number): Action => ({ kind: 'upload', path: 'a.gcode', targetUrl: 'a.gcode', reason: 'missing on printer', source: { size } }) as unknown as Action;
+const upload = (size: number): Action =>
+  ({ kind: 'upload', path: 'a.gcode', targetUrl: 'a.gcode', reason: 'missing on printer', source: { size } }) as unknown as Action;
 const del = (): Action => ({ kind: 'delete', path: 'b.gcode', targetUrl: 'b.gcode', reason: 'not in source' }) as unknown as Action;
 
 describe('printer deadlines', () => {

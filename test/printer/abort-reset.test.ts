@@ -13,7 +13,12 @@ import { testClient } from '../helpers/test-server.js';
 const T = { timeout: 15_000 };
 
 /** A server that reads nothing, then asks its kernel how the connection ended. */
-async function pausedServer(): Promise<{ url: string; connections: () => number; ending: () => Promise<string>; close: () => Promise<void> }> {
+async function pausedServer(): Promise<{
+  url: string;
+  connections: () => number;
+  ending: () => Promise<string>;
+  close: () => Promise<void>;
+}> {
   let socket: Socket | undefined;
   let connections = 0;
   const server = createServer((s) => {
@@ -44,7 +49,14 @@ test('an aborted upload resets the connection, so the bytes still in buffers are
     const ac = new AbortController();
     let sent = 0;
     const body = generatedBody(16 * 1024 * 1024);
-    const pending = http.request({ method: 'PUT', target: '/api/v1/files/usb/a.gcode', what: 'upload of a.gcode', body, signal: ac.signal, onBytes: (n) => (sent = n) });
+    const pending = http.request({
+      method: 'PUT',
+      target: '/api/v1/files/usb/a.gcode',
+      what: 'upload of a.gcode',
+      body,
+      signal: ac.signal,
+      onBytes: (n) => (sent = n),
+    });
     await new Promise<void>((resolve) => {
       const check = setInterval(() => {
         if (sent > 256 * 1024) {
@@ -73,7 +85,13 @@ test('a signal aborted before the request starts: no connection, a clean "interr
     ac.abort();
     for (const body of [undefined, generatedBody(1000)]) {
       const err = await http
-        .request({ method: body ? 'PUT' : 'GET', target: '/api/v1/status', what: 'reading the status', ...(body ? { body } : {}), signal: ac.signal })
+        .request({
+          method: body ? 'PUT' : 'GET',
+          target: '/api/v1/status',
+          what: 'reading the status',
+          ...(body ? { body } : {}),
+          signal: ac.signal,
+        })
         .catch((e: unknown) => e);
       assert.ok(err instanceof PrinterError);
       assert.equal(err.kind, 'aborted');

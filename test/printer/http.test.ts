@@ -204,7 +204,7 @@ test('reports a wrong API key as an auth error without the key in the message', 
       http.close();
       assert.ok(err instanceof PrinterError);
       assert.equal(err.kind, 'auth');
-      assert.equal(err.message, 'printer p1: reading /api/version not allowed: 403 Bad X-Api-Key.');
+      assert.equal(err.message, 'printer p1: credentials refused when reading /api/version (403 Bad X-Api-Key.)');
       assert.ok(!JSON.stringify({ m: err.message, h: err.hint }).includes('key-123456'));
     },
   );

@@ -8,7 +8,11 @@ const T = { timeout: 5_000 };
 
 describe('transfer progress from the printer', () => {
   const table: Array<[string, unknown, ReturnType<typeof parseTransferProgress>]> = [
-    ['/api/v1/transfer', { type: 'FROM_CLIENT', size: 300_000, transferred: 120_000, progress: 40 }, { transferred: 120_000, size: 300_000 }],
+    [
+      '/api/v1/transfer',
+      { type: 'FROM_CLIENT', size: 300_000, transferred: 120_000, progress: 40 },
+      { transferred: 120_000, size: 300_000 },
+    ],
     ['Buddy status: transferred', { id: 1, time_transferring: 3, transferred: 5_000, progress: 1.6 }, { transferred: 5_000 }],
     ['Pi status: data_transferred', { id: 1, time_transferring: 3, data_transferred: 7_000 }, { transferred: 7_000 }],
     ['a size given as a string (the spec types it so)', { size: '1000', transferred: 10 }, { transferred: 10, size: 1000 }],

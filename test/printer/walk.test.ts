@@ -118,3 +118,14 @@ test('keeps partial downloads and read-only flags on files', T, async () => {
     { path: 'p.gcode', urlPath: 'P.GCO', readOnly: false, size: 5 },
   ]);
 });
+
+test('an entry listed twice (by long or URL name, any case on Buddy) is walked once', T, async () => {
+  const api = treeApi({
+    '': [folder('farm', 'FARM'), folder('Farm', 'FARM')],
+    FARM: [file('a.gcode', 'A.GCO'), file('a.gcode', 'A.GCO'), file('A.GCODE', 'A~2.GCO'), file('b.gcode', 'A.GCO'), file('c.gcode', 'C.GCO')],
+  });
+  const tree = await walkRemote(api, 'usb', '', BUDDY_RULES);
+  assert.deepEqual(api.listed, ['', 'FARM']);
+  assert.deepEqual(tree.files.map((f) => f.urlPath), ['FARM/A.GCO', 'FARM/C.GCO']);
+  assert.deepEqual(tree.folders.map((f) => f.path), ['farm']);
+});

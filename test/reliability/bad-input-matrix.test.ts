@@ -5,7 +5,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFarm, type SimFarm } from '../../src/simulator/index.js';
 import { ExitCode } from '../../src/report/exit-codes.js';
@@ -37,6 +38,8 @@ interface Row {
   linesPerPrinter?: number;
   /** Run as an unprivileged user (so a mode-000 file is unreadable even when the tests run as root). */
   unprivileged?: boolean;
+  /** Why the row cannot run here. */
+  skip?: string | undefined;
 }
 
 const yaml = (dir: string, name: string, text: string): string => {
@@ -120,6 +123,42 @@ const ROWS: Row[] = [
     args: (c) => ['-c', c.config, '-s', c.master, '--go'],
     says: /^(mk4-a|xl-b|mk3s-c): cannot sync what\?\.gcode: "what\?\.gcode" contains the character "\?", which the printer does not allow in names: rename it$/,
   },
+  // Local files the run cannot send
+  {
+    id: 'B37', name: 'an empty (0-byte) print file', kind: 'per-file', printers: ALL,
+    setup: (c) => writeTree(c.master, { 'empty.gcode': '' }),
+    args: (c) => ['-c', c.config, '-s', c.master, '--go'],
+    says: /^(mk4-a|xl-b|mk3s-c): cannot sync empty\.gcode: the file is empty \(0 bytes\) and printers refuse empty files: export it again, or remove it from the source folder$/,
+  },
+  {
+    id: 'B38', name: 'a FIFO named like a print file', kind: 'error', skip: process.platform === 'win32' ? 'no FIFOs on Windows' : undefined,
+    setup: (c) => execFileSync('mkfifo', [path.join(c.master, 'pipe.gcode')]),
+    args: (c) => ['-c', c.config, '-s', c.master, '--go'],
+    says: /^cannot sync pipe\.gcode in source folder .*master: it is a FIFO \(named pipe\), not a regular file \(replace it with the print file or remove it, then run again; nothing was sent to any printer, since skipping it would delete the printers' copy\)$/,
+  },
+  {
+    id: 'B39', name: 'a link to a device named like a print file', kind: 'error', skip: process.platform === 'win32' ? 'no /dev/null on Windows' : undefined,
+    setup: (c) => symlinkSync('/dev/null', path.join(c.master, 'null.gcode')),
+    args: (c) => ['-c', c.config, '-s', c.master, '--go'],
+    says: /^cannot sync null\.gcode in source folder .*master: it is a link to a character device, not a regular file \(replace it .*\)$/,
+  },
+  {
+    id: 'B40', name: 'a print file the user cannot read (mode 000; run as another user when the tests run as root)', kind: 'error', unprivileged: true,
+    setup: (c) => {
+      // An unprivileged user must reach the folders and the config; only the print file is closed to it.
+      chmodSync(path.dirname(c.dir), 0o755);
+      chmodSync(c.dir, 0o755);
+      chmodSync(c.master, 0o755);
+      chmodSync(path.join(c.master, 'sub'), 0o755);
+      for (const f of ['a.gcode', 'sub/b.gcode']) chmodSync(path.join(c.master, f), 0o644);
+      writeFileSync(path.join(c.master, 'locked.gcode'), gcode('locked', 300), { mode: 0o000 });
+      chmodSync(path.join(c.master, 'locked.gcode'), 0o000);
+      copyFileSync(c.config, path.join(c.dir, 'open.yml'));
+      chmodSync(path.join(c.dir, 'open.yml'), 0o644);
+    },
+    args: (c) => ['-c', path.join(c.dir, 'open.yml'), '-s', c.master, '--go'],
+    says: /^cannot read locked\.gcode in source folder .*master: permission denied \(fix or remove it, then run again; nothing was sent to any printer, .*\)$/,
+  },
 ];
 
 describe('bad-input matrix', { timeout: 300_000 }, () => {
@@ -147,7 +186,7 @@ describe('bad-input matrix', { timeout: 300_000 }, () => {
   });
 
   for (const row of ROWS) {
-    const skip = row.unprivileged && process.platform === 'win32' ? 'file modes do not apply on Windows' : undefined;
+    const skip = row.skip ?? (row.unprivileged && process.platform === 'win32' ? 'file modes do not apply on Windows' : undefined);
     test(`${row.id} ${row.name}`, { timeout: 30_000, skip }, async () => {
       const dir = path.join(work.dir, row.id);
       mkdirSync(dir);

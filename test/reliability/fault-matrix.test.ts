@@ -235,7 +235,7 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       return { run, faulty: ['mk4-a'] };
     }));
 
-  test('F12 wrong password: refused, reported as unreachable (exit 3), nothing sent; others synced', ROW, () =>
+  test('F12 wrong password: reported as credentials refused (exit 3), nothing sent; others synced', ROW, () =>
     row(async (bench) => {
       const wrong = 'wrong-Pa55word-xyz';
       const run = await runSync(bench, {
@@ -243,7 +243,7 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       });
       const r = run.result('xl-b');
       assert.equal(run.exitCode, ExitCode.PRINTERS_UNREACHABLE);
-      assert.equal(r.outcome, 'unreachable');
+      assert.equal(r.outcome, 'credentials-refused');
       assert.equal(r.error?.code, 'PRINTER_AUTH');
       assert.deepEqual(mutating(bench.printer('xl-b')), []);
       assertNoSecrets(JSON.stringify(run.events), [wrong], 'the events');

@@ -66,22 +66,39 @@ describe('an upload that takes several times --timeout', () => {
       assert.equal(run.code, 0, run.stdout + run.stderr);
       const p = s.farm.printers[0]!;
       const puts = p.requests().filter((r) => r.method === 'PUT');
-      assert.deepEqual(puts.map((r) => r.status), [201], 'exactly one PUT');
+      assert.deepEqual(
+        puts.map((r) => r.status),
+        [201],
+        'exactly one PUT',
+      );
       assert.equal(p.requests().filter((r) => r.status === 409).length, 0);
       assert.equal(p.files().find((f) => f.path === 'big.gcode')?.sha256, sha256(body));
       // The printer's progress was read on the side while the upload ran.
-      assert.ok(p.requests().some((r) => r.target === '/api/v1/transfer'), 'transfer progress was polled');
+      assert.ok(
+        p.requests().some((r) => r.target === '/api/v1/transfer'),
+        'transfer progress was polled',
+      );
     });
   }
 
   test('the same on 6 printers at once, Buddy and Pi', T, async () => {
     const body = bigGcode('six');
     const models = ['MK4', 'MK3S', 'MK4', 'MK3S', 'MK4', 'MK3S'] as const;
-    const s = await setUp(models.map((m, i) => slow(m, `p${i + 1}`)), { 'big.gcode': body });
+    const s = await setUp(
+      models.map((m, i) => slow(m, `p${i + 1}`)),
+      { 'big.gcode': body },
+    );
     const run = await cli(s, '--go', '--timeout', '2');
     assert.equal(run.code, 0, run.stdout + run.stderr);
     for (const p of s.farm.printers) {
-      assert.deepEqual(p.requests().filter((r) => r.method === 'PUT').map((r) => r.status), [201], `${p.name}: exactly one PUT`);
+      assert.deepEqual(
+        p
+          .requests()
+          .filter((r) => r.method === 'PUT')
+          .map((r) => r.status),
+        [201],
+        `${p.name}: exactly one PUT`,
+      );
       assert.equal(p.requests().filter((r) => r.status === 409).length, 0, `${p.name}: no 409`);
       assert.equal(p.files().find((f) => f.path === 'big.gcode')?.sha256, sha256(body), p.name);
       // Polls on the side stay at most one per 2 s: a 6 s upload gets a handful, not dozens.
@@ -93,38 +110,52 @@ describe('an upload that takes several times --timeout', () => {
 
 describe('Ctrl-C during a replacement', () => {
   for (const model of ['MK4', 'MK3S'] as const) {
-    test(`${model}: exit 130, the printer drops the upload at once, the old file stays, the next dry run plans that replacement`, T, async () => {
-      const s = await setUp([slow(model, 'target')], { 'part.gcode': bigGcode('new part') });
-      const p = s.farm.printers[0]!;
-      p.seed('part.gcode', 'old part\n', { mTimestamp: DAY_AGO });
-      const before = p.files().find((f) => f.path === 'part.gcode')!;
-      const running = startCli(['-c', s.config, '-s', s.master, '--go', '--timeout', '5'], {
-        cwd: s.dir,
-        env: { XDG_STATE_HOME: s.state },
-        timeoutMs: 60_000,
-      });
-      await waitFor('the replacement to be under way', () => (p.transfer()?.transferred ?? 0) > 40_000, 30_000);
-      running.child.kill('SIGINT');
-      const run = await running.done;
-      assert.equal(run.code, 130, run.stdout + run.stderr);
-      // A reset, not a close: nothing buffered reaches the printer after the exit.
-      await waitFor('the printer to show no transfer', () => p.transfer() === undefined, 2_000);
-      const after = p.files().find((f) => f.path === 'part.gcode');
-      assert.equal(after?.sha256, before.sha256, 'the old content is intact');
-      assert.equal(p.readFile('part.gcode')?.toString(), 'old part\n');
-      assert.ok(!existsSync(path.join(s.state, 'link-sync', LOCK_NAME)), 'the lock is released');
-      const dry = await cli(s, '--json');
-      const plans = dry.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as SyncEvent).filter((e) => e.type === 'plan');
-      assert.equal(plans.length, 1);
-      const plan = plans[0] as Extract<SyncEvent, { type: 'plan' }>;
-      assert.deepEqual(plan.actions.map((a) => `${a.kind} ${a.path}`), ['replace part.gcode']);
-    });
+    test(
+      `${model}: exit 130, the printer drops the upload at once, the old file stays, the next dry run plans that replacement`,
+      T,
+      async () => {
+        const s = await setUp([slow(model, 'target')], { 'part.gcode': bigGcode('new part') });
+        const p = s.farm.printers[0]!;
+        p.seed('part.gcode', 'old part\n', { mTimestamp: DAY_AGO });
+        const before = p.files().find((f) => f.path === 'part.gcode')!;
+        const running = startCli(['-c', s.config, '-s', s.master, '--go', '--timeout', '5'], {
+          cwd: s.dir,
+          env: { XDG_STATE_HOME: s.state },
+          timeoutMs: 60_000,
+        });
+        await waitFor('the replacement to be under way', () => (p.transfer()?.transferred ?? 0) > 40_000, 30_000);
+        running.child.kill('SIGINT');
+        const run = await running.done;
+        assert.equal(run.code, 130, run.stdout + run.stderr);
+        // A reset, not a close: nothing buffered reaches the printer after the exit.
+        await waitFor('the printer to show no transfer', () => p.transfer() === undefined, 2_000);
+        const after = p.files().find((f) => f.path === 'part.gcode');
+        assert.equal(after?.sha256, before.sha256, 'the old content is intact');
+        assert.equal(p.readFile('part.gcode')?.toString(), 'old part\n');
+        assert.ok(!existsSync(path.join(s.state, 'link-sync', LOCK_NAME)), 'the lock is released');
+        const dry = await cli(s, '--json');
+        const plans = dry.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as SyncEvent)
+          .filter((e) => e.type === 'plan');
+        assert.equal(plans.length, 1);
+        const plan = plans[0] as Extract<SyncEvent, { type: 'plan' }>;
+        assert.deepEqual(
+          plan.actions.map((a) => `${a.kind} ${a.path}`),
+          ['replace part.gcode'],
+        );
+      },
+    );
   }
 });
 
 describe('progress is what the printer reports', () => {
-  test('no progress event runs ahead of the printer\'s count or reaches 100 % before the 201', T, async () => {
-    const s = await setUp([slow('MK4', 'buddy'), slow('MK3S', 'pi')], { 'a.gcode': bigGcode('a', 200_000), 'b.gcode': bigGcode('b', 150_000) });
+  test("no progress event runs ahead of the printer's count or reaches 100 % before the 201", T, async () => {
+    const s = await setUp([slow('MK4', 'buddy'), slow('MK3S', 'pi')], {
+      'a.gcode': bigGcode('a', 200_000),
+      'b.gcode': bigGcode('b', 150_000),
+    });
     const byName = new Map(s.farm.printers.map((p) => [p.name, p]));
     const problems: string[] = [];
     const progress = new Map<string, number[]>();
@@ -148,9 +179,16 @@ describe('progress is what the printer reports', () => {
       },
     });
     assert.deepEqual(problems, []);
-    assert.ok(summary.printers.every((r) => r.outcome === 'in-sync'), JSON.stringify(summary.printers.map((r) => r.reason)));
+    assert.ok(
+      summary.printers.every((r) => r.outcome === 'in-sync'),
+      JSON.stringify(summary.printers.map((r) => r.reason)),
+    );
     for (const [key, values] of progress) {
-      assert.deepEqual([...values].sort((a, b) => a - b), values, `${key}: progress only grows`);
+      assert.deepEqual(
+        [...values].sort((a, b) => a - b),
+        values,
+        `${key}: progress only grows`,
+      );
     }
     assert.ok(progress.size >= 2, `progress reported for the slow uploads (${[...progress.keys()].join(', ')})`);
   });
@@ -160,7 +198,13 @@ describe('a printer that answers too slowly or lists without end', () => {
   const master = { 'a.gcode': '; a\nG28\n', 'sub/b.gcode': '; b\nG28\n' };
 
   test('a trickling answer ends at the request deadline (2 × --timeout): exit 3, lock released, the other printer in sync', T, async () => {
-    const s = await setUp([{ model: 'MK4', name: 'trickle' }, { model: 'MK3S', name: 'good' }], master);
+    const s = await setUp(
+      [
+        { model: 'MK4', name: 'trickle' },
+        { model: 'MK3S', name: 'good' },
+      ],
+      master,
+    );
     const [trickle, good] = s.farm.printers;
     // One byte every 0.5 s: never silent for --timeout, never finished.
     trickle!.inject({ kind: 'trickle', intervalMs: 500, pathPrefix: '/api/v1/files' });
@@ -168,7 +212,13 @@ describe('a printer that answers too slowly or lists without end', () => {
     // A printer that does not answer in time counts as unreachable, as one that is silent does.
     assert.equal(run.code, 3, run.stdout + run.stderr);
     assert.match(run.stdout + run.stderr, /trickle: .*listing of usb: not finished within 4 s/);
-    assert.deepEqual(good!.files().map((f) => f.path).sort(), ['a.gcode', 'sub/b.gcode']);
+    assert.deepEqual(
+      good!
+        .files()
+        .map((f) => f.path)
+        .sort(),
+      ['a.gcode', 'sub/b.gcode'],
+    );
     assert.equal(trickle!.requests().filter((r) => r.method === 'PUT').length, 0, 'nothing changed on the slow printer');
     assert.ok(!existsSync(path.join(s.state, 'link-sync', LOCK_NAME)), 'the lock is released');
     trickle!.clearFaults();
@@ -176,29 +226,48 @@ describe('a printer that answers too slowly or lists without end', () => {
     assert.equal(again.code, 0, again.stdout + again.stderr);
   });
 
-  test(`an endless listing ends at the depth limit (${MAX_WALK_DEPTH} folders): exit 1, lock released, the other printer in sync`, T, async () => {
-    const s = await setUp([{ model: 'MK3S', name: 'endless' }, { model: 'MK4', name: 'good' }], master);
-    const [endless, good] = s.farm.printers;
-    endless!.inject({ kind: 'endless-listing' });
-    const run = await cli(s, '--go', '--timeout', '2');
-    assert.equal(run.code, 1, run.stdout + run.stderr);
-    assert.match(run.stdout + run.stderr, new RegExp(`endless: .*more than ${MAX_WALK_DEPTH} folders deep`));
-    assert.deepEqual(good!.files().map((f) => f.path).sort(), ['a.gcode', 'sub/b.gcode']);
-    assert.equal(endless!.requests().filter((r) => r.method === 'PUT').length, 0, 'nothing changed on the endless printer');
-    assert.ok(endless!.requests().filter((r) => r.method === 'GET').length < MAX_WALK_DEPTH + 10, 'the walk stopped at its depth limit');
-    assert.ok(!existsSync(path.join(s.state, 'link-sync', LOCK_NAME)), 'the lock is released');
-    const again = await cli(s, '--go', '-x', 'endless');
-    assert.equal(again.code, 0, again.stdout + again.stderr);
-  });
+  test(
+    `an endless listing ends at the depth limit (${MAX_WALK_DEPTH} folders): exit 1, lock released, the other printer in sync`,
+    T,
+    async () => {
+      const s = await setUp(
+        [
+          { model: 'MK3S', name: 'endless' },
+          { model: 'MK4', name: 'good' },
+        ],
+        master,
+      );
+      const [endless, good] = s.farm.printers;
+      endless!.inject({ kind: 'endless-listing' });
+      const run = await cli(s, '--go', '--timeout', '2');
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.match(run.stdout + run.stderr, new RegExp(`endless: .*more than ${MAX_WALK_DEPTH} folders deep`));
+      assert.deepEqual(
+        good!
+          .files()
+          .map((f) => f.path)
+          .sort(),
+        ['a.gcode', 'sub/b.gcode'],
+      );
+      assert.equal(endless!.requests().filter((r) => r.method === 'PUT').length, 0, 'nothing changed on the endless printer');
+      assert.ok(endless!.requests().filter((r) => r.method === 'GET').length < MAX_WALK_DEPTH + 10, 'the walk stopped at its depth limit');
+      assert.ok(!existsSync(path.join(s.state, 'link-sync', LOCK_NAME)), 'the lock is released');
+      const again = await cli(s, '--go', '-x', 'endless');
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+    },
+  );
 });
 
 describe('-c that is not a regular file', () => {
   for (const [label, make] of [
-    ['a FIFO', (dir: string) => {
-      const fifo = path.join(dir, 'printers.fifo');
-      execFileSync('mkfifo', [fifo]);
-      return fifo;
-    }],
+    [
+      'a FIFO',
+      (dir: string) => {
+        const fifo = path.join(dir, 'printers.fifo');
+        execFileSync('mkfifo', [fifo]);
+        return fifo;
+      },
+    ],
     ['/dev/urandom', () => '/dev/urandom'],
   ] as const) {
     test(`${label}: exit 2 with one line, without reading it`, { ...T, skip: process.platform === 'win32' }, async () => {

@@ -72,7 +72,11 @@ export function printerConfig(p: SimPrinter): PrinterConfig {
     name: p.name,
     printerType: p.model,
     baseUrl: p.url,
-    auth: { kind: 'digest', username: p.credentials.username, password: p.credentials.password },
+    // A Buddy on firmware 4.4 takes only an API key (its password).
+    auth:
+      p.firmware === 'legacy' && p.personality === 'buddy'
+        ? { kind: 'api-key', apiKey: p.credentials.password }
+        : { kind: 'digest', username: p.credentials.username, password: p.credentials.password },
   };
 }
 

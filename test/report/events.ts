@@ -15,6 +15,8 @@ export function result(printer: string, extra: Partial<PrinterResult> = {}): Pri
     notRun: 0,
     problems: 0,
     held: 0,
+    otherModel: 0,
+    plannedBytes: 0,
     unchanged: 0,
     bytesSent: 0,
     durationMs: 1500,

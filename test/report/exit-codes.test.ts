@@ -17,6 +17,8 @@ const result = (outcome: PrinterResult['outcome'], extra: Partial<PrinterResult>
   notRun: 0,
   problems: 0,
   held: 0,
+  otherModel: 0,
+  plannedBytes: 0,
   unchanged: 0,
   bytesSent: 0,
   durationMs: 1,
@@ -25,7 +27,7 @@ const result = (outcome: PrinterResult['outcome'], extra: Partial<PrinterResult>
 const summary = (printers: PrinterResult[], interrupted = false): RunSummary => ({ dryRun: false, printers, durationMs: 1, interrupted });
 
 const KINDS: PrinterErrorKind[] = [
-  'unreachable', 'auth', 'file-in-use', 'transfer-busy', 'storage', 'not-found', 'rejected', 'http', 'protocol', 'unknown-outcome', 'aborted',
+  'unreachable', 'auth', 'file-in-use', 'transfer-busy', 'storage', 'not-found', 'rejected', 'http', 'protocol', 'unknown-outcome', 'aborted', 'not-prusalink', 'local-limit',
 ];
 
 describe('exit codes', { timeout: 5000 }, () => {
@@ -41,6 +43,8 @@ describe('exit codes', { timeout: 5000 }, () => {
     ['a file in use', new PrinterError('p', 'file-in-use', 'x'), 1],
     ['a full USB stick', new PrinterError('p', 'storage', 'x'), 1],
     ['a protocol error', new PrinterError('p', 'protocol', 'x'), 1],
+    ['an address that is not a PrusaLink printer', new PrinterError('p', 'not-prusalink', 'x'), 3],
+    ['no free file descriptor on this computer', new PrinterError('p', 'local-limit', 'x'), 1],
     ['an interrupted printer', new PrinterError('p', 'aborted', 'x'), 130],
     ['an AbortError from a signal', Object.assign(new Error('aborted'), { name: 'AbortError' }), 130],
     ['an unexpected exception', new TypeError('x is undefined'), 70],
@@ -75,6 +79,10 @@ describe('exit codes', { timeout: 5000 }, () => {
     ['a run where an upload failed', summary([result('in-sync'), result('failed', { failed: 1 })]), 1],
     ['a run with a busy printer left alone', summary([result('in-sync'), result('skipped')]), 0],
     ['a run with an unreachable printer', summary([result('failed', { failed: 1 }), result('unreachable')]), 3],
+    ['a printer whose credentials were refused', summary([result('credentials-refused')]), 3],
+    ['a printer that went offline during the sync', summary([result('in-sync'), result('went-offline', { failed: 1 })]), 3],
+    ['an address that is not a PrusaLink printer', summary([result('not-prusalink')]), 3],
+    ['a dry run whose deletions --max-delete refused', summary([result('planned', { held: 6, error: { code: 'MAX_DELETE', message: 'x' } })]), 1],
     ['a printer that refused the credentials', summary([result('failed', { error: { code: 'PRINTER_AUTH', message: 'x' } })]), 3],
     ['an interrupted run', summary([result('in-sync'), result('interrupted')], true), 130],
     ['a run interrupted before any printer ended', summary([], true), 130],

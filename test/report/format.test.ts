@@ -29,7 +29,7 @@ test('formatDuration: ms, then seconds, then minutes and seconds, then hours and
     [60_000, '1 min 0 s'],
     [125_000, '2 min 5 s'],
     [3_600_000, '1 h 0 min'],
-    [5_430_000, '1 h 30 min'],
+    [5_430_000, '1 h 31 min'], // 90.5 min, rounded as a whole
   ];
   for (const [ms, text] of table) assert.equal(formatDuration(ms), text, String(ms));
 });

@@ -6,6 +6,7 @@ import { about, linesFor, plainReporter, summaryLines } from '../../src/report/p
 import { fanOut } from '../../src/report/fan-out.js';
 import type { SyncEvent } from '../../src/report/events.js';
 import { dryRun, goRun, result, summary } from './events.js';
+import { OUTCOME_COLUMN } from '../../src/report/words.js';
 
 function render(events: SyncEvent[], quiet = false): { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -20,7 +21,6 @@ test('every line is one line, without escape codes', () => {
   assert.ok(out.length > 0 && err.length > 0);
   for (const line of [...out, ...err]) {
     assert.doesNotMatch(line, /\n/);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for the ESC of a terminal escape code.
     assert.doesNotMatch(line, /\u001b/);
   }
 });
@@ -77,11 +77,11 @@ test('the summary is a table: a title, a header and one aligned row per printer'
   for (const [i, row] of rows.entries()) {
     const cells = row.split(/\s{2,}/);
     assert.equal(cells[0], done.summary.printers[i]!.printer);
-    assert.equal(cells[1], done.summary.printers[i]!.outcome);
+    assert.equal(cells[1], OUTCOME_COLUMN[done.summary.printers[i]!.outcome], 'the result in words');
   }
   // Columns line up: the result column starts at the same place in the header and in every row.
   const start = header!.indexOf('result');
-  for (const [i, row] of rows.entries()) assert.ok(row.slice(start).startsWith(done.summary.printers[i]!.outcome), row);
+  for (const [i, row] of rows.entries()) assert.ok(row.slice(start).startsWith(OUTCOME_COLUMN[done.summary.printers[i]!.outcome]), row);
 });
 
 test('a dry-run summary counts planned actions, a real one the actions done', () => {

@@ -29,7 +29,10 @@ describe('the upload meter', () => {
     m.start(0);
     m.taken(1_000_000, 10_000); // 100 kB/s at first
     let bytes = 1_000_000;
-    for (let t = 12_000; t <= 40_000; t += 2_000) m.taken((bytes += 20_000), t); // then 10 kB/s
+    for (let t = 12_000; t <= 40_000; t += 2_000) {
+      bytes += 20_000; // then 10 kB/s
+      m.taken(bytes, t);
+    }
     const rate = m.rate(40_000)!;
     assert.ok(rate > 9_000 && rate < 11_000, `rate ${rate}`);
   });

@@ -1,7 +1,7 @@
 // `link-sync simulate`: starts the farm, prints URLs and credentials, writes a usable config, stops on abort.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -62,6 +62,48 @@ describe('link-sync simulate', () => {
       stop();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('--write-config refuses, in one line and with exit 2, to overwrite a file it did not write', T, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cmd-'));
+    const real = 'mk4-1:\n  printer_type: MK4\n  host: 192.168.0.10\n  username: maker\n  password: the-real-one\n';
+    writeFileSync(join(dir, 'printers.yml'), real);
+    const { io, out, err, stop } = fakeIo(dir);
+    try {
+      assert.equal(await runSimulate(['--write-config', 'printers.yml'], io), 2);
+      assert.equal(readFileSync(join(dir, 'printers.yml'), 'utf8'), real, 'the real config is untouched');
+      assert.equal(err().trimEnd().split('\n').length, 1, err());
+      assert.match(err(), /^link-sync simulate: --write-config .*printers\.yml: the file exists and was not written by link-sync simulate; not overwriting it \(give another file name/);
+      assert.equal(out(), '', 'no printer was started');
+    } finally {
+      stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--write-config marks its file in the first line and overwrites only such a file', T, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cmd-'));
+    try {
+      for (const round of [1, 2]) {
+        const { io, out, stop } = fakeIo(dir);
+        const run = runSimulate(['--write-config', 'sim.yml'], io);
+        await until(() => out().includes('Config written'));
+        const text = readFileSync(join(dir, 'sim.yml'), 'utf8');
+        assert.match(text.split('\n')[0]!, /^# Written by link-sync simulate: /, `round ${round}`);
+        stop();
+        assert.equal(await run, 0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--help prints the options and starts nothing', T, async () => {
+    const { io, out } = fakeIo(tmpdir());
+    assert.equal(await runSimulate(['--help'], io), 0);
+    assert.match(out(), /Usage: link-sync simulate/);
+    assert.match(out(), /--write-config <FILE>/);
+    assert.doesNotMatch(out(), /Simulated printers on/);
   });
 
   it('refuses unknown models and conflicting flags with exit code 2', T, async () => {

@@ -104,7 +104,12 @@ for (const [label, options] of PERSONALITIES) {
       const kept = p.files().find((f) => f.path === 'keep.gcode');
       assert.equal(kept?.sha256, before.find((f) => f.path === 'keep.gcode')?.sha256);
       assert.equal(p.readFile('keep.gcode')?.toString(), 'old content\n');
-      if (label === 'Buddy') assert.deepEqual(p.files().map((f) => f.path), ['keep.gcode'], 'the temp file is gone');
+      if (label === 'Buddy')
+        assert.deepEqual(
+          p.files().map((f) => f.path),
+          ['keep.gcode'],
+          'the temp file is gone',
+        );
     });
 
     it('completes an upload whose client sent every byte and then closed its side', T, async () => {

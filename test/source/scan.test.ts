@@ -161,7 +161,7 @@ describe('scanSource', { timeout: 60000 }, () => {
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     try {
       const tree = await scanSource(root);
-      assert.deepEqual(tree.ignored, [{ relPath: 'printer.sock', reason: 'not-a-regular-file' }]);
+      assert.deepEqual(tree.ignored, [{ relPath: 'printer.sock', reason: 'not-a-regular-file', detail: 'it is a socket' }]);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

@@ -9,8 +9,9 @@ import { startFarm } from '../../simulator/index.js';
 import { sync } from '../../sync.js';
 import type { FarmConfig } from '../../config/types.js';
 import type { CliIo } from '../io.js';
+import { UsageError } from '../../errors.js';
 import { pickReporters } from './sync.js';
-import { exitCodeForSummary } from '../../report/exit-codes.js';
+import { ExitCode, exitCodeForSummary } from '../../report/exit-codes.js';
 
 /** The example master folder shipped with the package. */
 export function exampleMasterFolder(): string {
@@ -19,7 +20,21 @@ export function exampleMasterFolder(): string {
   return path.resolve(here, '../../../../examples/master');
 }
 
-export async function runDemo(_argv: string[], io: CliIo): Promise<number> {
+const DEMO_HELP = `Usage: link-sync demo
+
+Starts three simulated printers (MK4S, XL, MK3S) on 127.0.0.1, syncs the bundled example folder
+onto them with --go, then runs a dry run to show nothing is left to do. Nothing leaves this machine.
+
+Options:
+  -h, --help  show this help
+`;
+
+export async function runDemo(argv: string[], io: CliIo): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) {
+    io.stdout.write(DEMO_HELP);
+    return ExitCode.OK;
+  }
+  if (argv.length > 0) throw new UsageError(`demo: unexpected argument ${JSON.stringify(argv[0])}`, { hint: 'link-sync demo takes no options; see link-sync demo --help' });
   const farm = await startFarm([
     { name: 'mk4s-1', model: 'MK4S', rateBytesPerSec: 100_000 },
     { name: 'xl-2', model: 'XL', rateBytesPerSec: 150_000 },
@@ -42,10 +57,13 @@ export async function runDemo(_argv: string[], io: CliIo): Promise<number> {
     // The same view a real run gets: live on a terminal, plain lines in a pipe.
     const run = async (go: boolean) => {
       const reporters = pickReporters({ json: false, quiet: false }, io);
+      let code = ExitCode.INTERNAL as number;
       try {
-        return await sync({ config, source, go, stateDir, onEvent: reporters.sink, signal: io.signal });
+        const summary = await sync({ config, source, go, stateDir, onEvent: reporters.sink, signal: io.signal });
+        code = exitCodeForSummary(summary);
+        return summary;
       } finally {
-        reporters.close();
+        reporters.close(code);
       }
     };
     out('Demo: three simulated printers on 127.0.0.1 (nothing leaves this machine):');

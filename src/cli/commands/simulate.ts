@@ -2,7 +2,7 @@
 // reach each one, optionally writes a printers.yml for them, and runs until Ctrl-C.
 
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { LinkSyncError, UsageError } from '../../errors.js';
@@ -101,7 +101,26 @@ export function farmConfigYaml(printers: readonly SimPrinter[]): string {
         ? { printer_type: configPrinterType(p.model), host: p.url, api_key: p.credentials.password }
         : { printer_type: configPrinterType(p.model), host: p.url, username: p.credentials.username, password: p.credentials.password };
   }
-  return '# Simulated printers started by `link-sync simulate`; valid while it runs.\n' + stringify(doc);
+  return `${WRITTEN_BY}: simulated printers, valid while it runs; it may overwrite this file.\n` + stringify(doc);
+}
+
+/** The first line of every config file simulate writes: the only files it overwrites. */
+const WRITTEN_BY = '# Written by link-sync simulate';
+
+/** Refuses to overwrite a file simulate did not write (a real printers.yml and its passwords). */
+function checkWritable(path: string): void {
+  let first: string;
+  try {
+    first = readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new UsageError(`--write-config ${path}: cannot read the existing file (${(err as NodeJS.ErrnoException).code ?? err})`, { hint: 'give a new file name' });
+  }
+  if (!first.startsWith(WRITTEN_BY) && !first.startsWith('# Simulated printers started by `link-sync simulate`')) {
+    throw new UsageError(`--write-config ${path}: the file exists and was not written by link-sync simulate; not overwriting it`, {
+      hint: 'give another file name, e.g. --write-config sim-printers.yml',
+    });
+  }
 }
 
 function describe(p: SimPrinter): string {
@@ -143,6 +162,15 @@ export async function runSimulate(argv: string[], io: CliIo): Promise<number> {
       return ExitCode.USAGE;
     }
     throw err;
+  }
+  if (opts.writeConfig !== undefined) {
+    try {
+      checkWritable(resolve(io.cwd, opts.writeConfig));
+    } catch (err) {
+      if (!(err instanceof LinkSyncError)) throw err;
+      io.stderr.write(`link-sync simulate: ${err.toLine()}\n`);
+      return ExitCode.USAGE;
+    }
   }
   let farm: Awaited<ReturnType<typeof startFarm>>;
   try {

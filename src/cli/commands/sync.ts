@@ -9,17 +9,18 @@ import { jsonReporter } from '../../report/json.js';
 import { ttyReporter } from '../../report/tty.js';
 import { openLogFile } from '../../report/log-file.js';
 import { fanOut } from '../../report/fan-out.js';
+import { inertSink } from '../../report/inert.js';
 import type { EventSink } from '../../report/events.js';
-import { exitCodeForSummary } from '../../report/exit-codes.js';
-import { defaultStateDir } from '../../record/paths.js';
+import { exitCodeFor, exitCodeForSummary } from '../../report/exit-codes.js';
+import { LinkSyncError } from '../../errors.js';
 
 export async function runSync(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseSyncArgs(argv, io, VERSION);
   if (parsed.kind === 'exit') return parsed.code;
   const o = parsed.options;
   const reporters = pickReporters(o, io);
-  const stateDir = o.stateDir ?? defaultStateDir({ env: io.env });
-  if (o.verbose && !o.json) io.stdout.write(`Sync record: ${stateDir} (one file per printer)\n`);
+  let code: number | undefined;
+
   try {
     const summary = await sync({
       config: o.configPath,
@@ -34,10 +35,11 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
       ignoreState: o.ignoreState,
       delete: o.delete,
       modifyWindowSec: o.modifyWindowSec,
-      stateDir,
+      ...(o.stateDir !== undefined ? { stateDir: o.stateDir } : {}),
       checksum: o.checksum,
       force: o.force,
       ...(o.backupDir !== undefined ? { backupDir: o.backupDir } : {}),
+      deleteOtherDestinations: o.deleteOtherDestinations,
       allowSelfSigned: o.allowSelfSigned,
       ...(o.maxDelete !== undefined ? { maxDelete: o.maxDelete } : {}),
       retries: o.retries,
@@ -48,9 +50,13 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
       verbose: o.verbose,
       signal: io.signal,
     });
-    return exitCodeForSummary(summary, { failOnBusy: o.failOnBusy });
+    code = exitCodeForSummary(summary, { failOnBusy: o.failOnBusy });
+    return code;
+  } catch (error) {
+    reporters.close(exitCodeFor(error), error instanceof LinkSyncError ? error.toLine() : String(error));
+    throw error;
   } finally {
-    reporters.close();
+    if (code !== undefined) reporters.close(code);
   }
 }
 
@@ -64,31 +70,46 @@ export function wantsLiveView(stream: OutputStream, env: Record<string, string |
   return Boolean(stream.isTTY) && !env['CI'] && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb';
 }
 
-export function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFile'>, io: CliIo): { sink: EventSink; close: () => void } {
+export interface Reporters {
+  sink: EventSink;
+  /** Stops the live view and ends the log file with the run's exit code (and the error that ended it). */
+  close: (exitCode: number, error?: string) => void;
+}
+
+export function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFile'> & { verbose?: boolean }, io: CliIo): Reporters {
   const sinks: EventSink[] = [];
-  const closers: Array<() => void> = [];
+  const closers: Array<(exitCode: number, error?: string) => void> = [];
   if (o.json) {
     // stdout carries only the event stream; people read the log file or the exit code.
     sinks.push(jsonReporter((line) => io.stdout.write(line)));
   } else if (wantsLiveView(io.stdout, io.env)) {
-    const tty = ttyReporter(io.stdout as OutputStream & NodeJS.WritableStream, { quiet: o.quiet });
-    sinks.push(tty.sink);
+    const tty = ttyReporter(io.stdout, { quiet: o.quiet, verbose: o.verbose ?? false });
+    sinks.push(inertSink(tty.sink));
     closers.push(() => tty.stop());
   } else {
     sinks.push(
-      plainReporter({
-        out: (line) => io.stdout.write(`${line}\n`),
-        err: (line) => io.stderr.write(`${line}\n`),
-        quiet: o.quiet,
-      }),
+      inertSink(
+        plainReporter({
+          out: (line) => io.stdout.write(`${line}\n`),
+          err: (line) => io.stderr.write(`${line}\n`),
+          quiet: o.quiet,
+          verbose: o.verbose ?? false,
+        }),
+      ),
     );
   }
   if (o.logFile) {
-    const log = openLogFile(o.logFile);
-    sinks.push(log.sink);
-    closers.push(() => log.close());
+    const log = openLogFile(o.logFile, { onWriteError: (message) => io.stderr.write(`link-sync: warning: ${message}\n`) });
+    sinks.push(inertSink(log.sink));
+    closers.push((exitCode, error) => log.close(exitCode, error));
   }
-  return { sink: fanOut(...sinks), close: () => {
-      for (const close of closers) close();
-    } };
+  let closed = false;
+  return {
+    sink: fanOut(...sinks),
+    close: (exitCode, error) => {
+      if (closed) return;
+      closed = true;
+      for (const close of closers) close(exitCode, error);
+    },
+  };
 }

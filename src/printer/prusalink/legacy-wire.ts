@@ -5,6 +5,7 @@ import { PrinterError } from '../../errors.js';
 import { hintFor } from '../http-errors.js';
 import type { HttpResult } from '../http.js';
 import { WireError, isObj } from './wire.js';
+import { REMOTE_NAME_HINT, listingNameProblem } from '../remote-name.js';
 
 type Obj = Record<string, unknown>;
 
@@ -33,7 +34,9 @@ const segments = (path: string): string[] => path.split('/').filter((s) => s !==
 
 function entryOf(o: Obj): LegacyEntry | undefined {
   const urlName = str(o['name']);
-  if (urlName === undefined || urlName === '') return undefined;
+  if (urlName === undefined) return undefined;
+  const problem = listingNameProblem([urlName, str(o['display']) || undefined]);
+  if (problem) throw new WireError(problem, REMOTE_NAME_HINT);
   const children = o['children'];
   const folder = str(o['type'])?.toLowerCase() === 'folder' || Array.isArray(children);
   const entry: LegacyEntry = { type: folder ? 'folder' : 'file', name: str(o['display']) || urlName, urlName, children: [] };
@@ -161,6 +164,6 @@ export function parsed<T>(printer: string, what: string, parse: (body: unknown) 
     return parse(body);
   } catch (err) {
     if (!(err instanceof WireError)) throw err;
-    throw new PrinterError(printer, 'protocol', `printer ${printer}: ${what}: ${err.message}`, { hint: hintFor('protocol'), cause: err });
+    throw new PrinterError(printer, 'protocol', `printer ${printer}: ${what}: ${err.message}`, { hint: err.hint ?? hintFor('protocol'), cause: err });
   }
 }

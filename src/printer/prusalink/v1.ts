@@ -267,6 +267,6 @@ function parseWith<T>(printer: string, what: string, parse: (body: unknown) => T
     return parse(body);
   } catch (err) {
     if (!(err instanceof WireError)) throw err;
-    throw new PrinterError(printer, 'protocol', `printer ${printer}: ${what}: ${err.message}`, { hint: hintFor('protocol'), cause: err });
+    throw new PrinterError(printer, 'protocol', `printer ${printer}: ${what}: ${err.message}`, { hint: err.hint ?? hintFor('protocol'), cause: err });
   }
 }

@@ -3,10 +3,15 @@
 
 import type { PrinterKind, StorageInfo } from '../../types.js';
 import type { RemoteEntry, RemoteFileInfo } from '../api.js';
+import { REMOTE_NAME_HINT, listingNameProblem } from '../remote-name.js';
 
 /** Thrown when a body has the wrong shape; the caller turns it into a 'protocol' PrinterError. */
 export class WireError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The fix, when the generic protocol hint would mislead. */
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'WireError';
   }
@@ -149,8 +154,11 @@ export function printedPaths(file: JobFile, knownStorages: readonly string[]): s
 
 function entryOf(o: Obj): RemoteEntry | undefined {
   const urlName = str(o['name']);
-  const name = str(o['display_name']) ?? urlName;
-  if (urlName === undefined || name === undefined || urlName === '') return undefined;
+  const displayName = str(o['display_name']);
+  const name = displayName ?? urlName;
+  if (urlName === undefined || name === undefined) return undefined;
+  const problem = listingNameProblem([urlName, displayName]);
+  if (problem) throw new WireError(problem, REMOTE_NAME_HINT);
   const type = str(o['type'])?.toUpperCase();
   const folder = type === 'FOLDER';
   const ro = readOnly(o);

@@ -6,7 +6,6 @@ export const BUDDY_PRINT_EXTENSIONS = ['.g', '.gc', '.gco', '.gcode', '.bgc', '.
 export const PI_PRINT_EXTENSIONS = ['.gcode', '.gc', '.g', '.gco'];
 
 /** FatFS rejects these anywhere in a name (plus control characters and DEL). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: FAT refuses control characters in names; this is the list.
 const FAT_INVALID = /["*:<>?|\\\u0000-\u001f\u007f]/;
 /** Firmware limit on one long name, in UTF-16 units. */
 export const FAT_MAX_LFN = 167;

@@ -22,9 +22,9 @@ export interface BodyReadOptions {
 }
 
 /** With a rate, bytes are taken in pieces this many times a second, so progress moves smoothly. */
-const PIECES_PER_SEC = 20;
-const MAX_PIECE = 16 * 1024;
-const RESET_PROBE_MS = 100;
+const PIECES_PER_SEC = 10;
+const MAX_PIECE = 64 * 1024;
+const RESET_PROBE_MS = 200;
 const CATCH_UP_MS = 250;
 const EMPTY = Buffer.alloc(0);
 

@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimAuthOutcome, SimPersonality, SimRequestLogEntry } from '../types.js';
-import type { FaultSet } from './faults.js';
+import type { FaultSet, ListingFault } from './faults.js';
 
 export type HeaderMap = Record<string, string | number>;
 
@@ -101,10 +101,11 @@ export class Exchange {
 
   /** JSON answer; the malformed-json fault cuts it in half. */
   sendJson(status: number, value: unknown, headers: HeaderMap = {}, opts: { chunked?: boolean; close?: boolean } = {}): void {
-    let text = JSON.stringify(value);
-    if (this.faults.malformedJson(this.rawPath)) text = text.slice(0, Math.floor(text.length / 2));
+    const extra = this.method === 'GET' && status === 200 ? this.faults.listingEntries(this.rawPath) : undefined;
+    let body: string | Buffer = extra ? withListingEntries(value, extra) : JSON.stringify(value);
+    if (this.faults.malformedJson(this.rawPath)) body = body.slice(0, Math.floor(body.length / 2));
     const chunked = opts.chunked ?? this.personality === 'buddy';
-    this.send(status, text, { 'Content-Type': 'application/json', ...headers }, { ...opts, chunked });
+    this.send(status, body, { 'Content-Type': 'application/json', ...headers }, { ...opts, chunked });
   }
 
   /** Pi answers one request per connection. */
@@ -124,4 +125,29 @@ export class Exchange {
       setTimeout(() => socket.destroy(), 50).unref();
     });
   }
+}
+
+/**
+ * The listing with the fault's entries added: to `children` (v1 folders), else to the first storage
+ * folder of a legacy `files` tree, else to `files` itself. Raw entries are spliced in as bytes.
+ */
+function withListingEntries(value: unknown, fault: ListingFault): Buffer {
+  const copy = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+  const marks = (fault.raw ?? []).map((_, i) => `@@raw-entry-${i}@@`);
+  const added: unknown[] = [...(fault.entries ?? []), ...marks];
+  const files = copy['files'];
+  const wrapper = Array.isArray(files) ? files.find((f) => typeof f === 'object' && f !== null && Array.isArray((f as Record<string, unknown>)['children'])) : undefined;
+  if (Array.isArray(copy['children'])) (copy['children'] as unknown[]).push(...added);
+  else if (wrapper && 'origin' in (wrapper as object)) ((wrapper as Record<string, unknown>)['children'] as unknown[]).push(...added);
+  else if (Array.isArray(files)) files.push(...added);
+  else copy['children'] = added;
+  let text = JSON.stringify(copy);
+  const parts: Buffer[] = [];
+  for (const [i, mark] of marks.entries()) {
+    const at = text.indexOf(`"${mark}"`);
+    parts.push(Buffer.from(text.slice(0, at), 'utf8'), Buffer.from(fault.raw![i]!, 'base64'));
+    text = text.slice(at + mark.length + 2);
+  }
+  parts.push(Buffer.from(text, 'utf8'));
+  return Buffer.concat(parts);
 }

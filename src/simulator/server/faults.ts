@@ -9,7 +9,9 @@ interface Armed {
 
 export type BodyFault = Extract<SimFault, { kind: 'reset-after-bytes' } | { kind: 'stall' }>;
 
-const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json', 'trickle', 'endless-listing', 'cut-download']);
+const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json', 'trickle', 'endless-listing', 'listing-entries', 'cut-download']);
+
+export type ListingFault = Extract<SimFault, { kind: 'listing-entries' }>;
 
 /** Checks a fault from outside (the HTTP control path) and throws with a readable message. */
 export function validateFault(value: unknown): SimFault {
@@ -29,6 +31,17 @@ export function validateFault(value: unknown): SimFault {
   if (f['kind'] === 'trickle' && f['intervalMs'] !== undefined) needNumber('intervalMs');
   if (f['kind'] === 'cut-download') needNumber('afterBytes');
   if (f['times'] !== undefined) needNumber('times');
+  if (f['kind'] === 'listing-entries') {
+    if (typeof f['path'] !== 'string' || !f['path'].startsWith('/')) throw new Error('fault "listing-entries" needs a request "path" starting with "/"');
+    const entries = f['entries'];
+    if (entries !== undefined && (!Array.isArray(entries) || !entries.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e)))) {
+      throw new Error('fault "listing-entries": "entries" must be an array of objects');
+    }
+    const raw = f['raw'];
+    if (raw !== undefined && (!Array.isArray(raw) || !raw.every((r) => typeof r === 'string'))) {
+      throw new Error('fault "listing-entries": "raw" must be an array of base64 strings');
+    }
+  }
   return f as unknown as SimFault;
 }
 
@@ -53,9 +66,9 @@ export class FaultSet {
   }
 
   /** A status fault for this request, used up. */
-  status(method: string, path: string): number | undefined {
+  status(method: string, path: string): { status: number; message?: string } | undefined {
     const f = this.take((x) => x.kind === 'status' && matches(x, method, path));
-    return f?.kind === 'status' ? f.status : undefined;
+    return f?.kind === 'status' ? { status: f.status, ...(f.message !== undefined ? { message: f.message } : {}) } : undefined;
   }
 
   /** Total delay for this request in ms; every matching delay fault is used once. */
@@ -91,6 +104,13 @@ export class FaultSet {
     return this.take((x) => x.kind === 'malformed-json' && (x.pathPrefix === undefined || path.startsWith(x.pathPrefix))) !== undefined;
   }
 
+  /** The extra entries for this request path, used up. */
+  listingEntries(path: string): ListingFault | undefined {
+    const want = samePath(path);
+    const f = this.take((x) => x.kind === 'listing-entries' && samePath(x.path) === want);
+    return f?.kind === 'listing-entries' ? f : undefined;
+  }
+
   /** The byte interval of a trickle fault for this answer, used up; undefined: answer normally. */
   trickle(method: string, path: string): number | undefined {
     const f = this.take((x) => x.kind === 'trickle' && matches(x, method, path));
@@ -112,4 +132,15 @@ export class FaultSet {
 
 function matches(f: { method?: string; pathPrefix?: string }, method: string, path: string): boolean {
   return (f.method === undefined || f.method.toUpperCase() === method) && (f.pathPrefix === undefined || path.startsWith(f.pathPrefix));
+}
+
+/** Request paths compared decoded, without a trailing slash and ignoring case (Buddy's short names are upper case). */
+function samePath(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // keep it raw
+  }
+  return decoded.replace(/\/+$/, '').toLowerCase();
 }

@@ -1,0 +1,176 @@
+// The live view's lines, pure: given the numbers for each printer, a width and nothing else, the text
+// of each row. Paths are shortened in the middle so the bar, bytes, rate and ETA stay on the line.
+
+import { styleText } from 'node:util';
+import { formatBytes, formatDuration } from './format.js';
+import type { PrinterOutcome } from './events.js';
+
+/** What a printer row shows. Progress numbers are given, not computed here. */
+export interface PrinterRow {
+  name: string;
+  phase: 'connecting' | 'planned' | 'syncing' | PrinterOutcome;
+  /** planned: actions and bytes of the plan. syncing: the action under way (1-based) of `actions`. */
+  actions: number;
+  actionIndex: number;
+  planBytes: number;
+  /** syncing: the action's verb ("upload") and path. */
+  verb?: string;
+  file?: string;
+  /** syncing: bytes of the current file the printer has taken, and its size (0: not a transfer). */
+  fileBytes: number;
+  fileTotal: number;
+  /** Bytes per second the printer takes (0: not known yet). */
+  rate: number;
+  /** Seconds until this printer is done (undefined: not known). */
+  etaSeconds?: number;
+  /** A transfer the printer has not reported any bytes of yet: how long it has been sending. */
+  sendingMs?: number;
+  /** Finished: what it did, or why not. */
+  note?: string;
+  doneActions: number;
+  doneBytes: number;
+}
+
+export interface OverallRow {
+  printers: number;
+  active: number;
+  sentBytes: number;
+  planBytes: number;
+  elapsedMs: number;
+  etaSeconds?: number;
+}
+
+type Color = Parameters<typeof styleText>[0];
+
+/** Never narrower than this: below it the row is cut, not laid out. */
+const MIN_WIDTH = 30;
+
+/** All rows of one frame, each at most `width` visible columns (one less than the terminal's). */
+export function renderLiveLines(rows: readonly PrinterRow[], overall: OverallRow, width: number, color = true): string[] {
+  const w = Math.max(MIN_WIDTH, width);
+  const nameWidth = Math.min(Math.max(7, ...rows.map((r) => r.name.length)), Math.floor(w / 3));
+  const paint = (c: Color, text: string) => (color ? styleText(c, text) : text);
+  const lines = rows.map((r) => printerLine(r, nameWidth, w, paint));
+  lines.push(overallLine(overall, nameWidth, w, paint));
+  return lines;
+}
+
+function printerLine(r: PrinterRow, nameWidth: number, width: number, paint: (c: Color, t: string) => string): string {
+  const name = `${shortenMiddle(r.name, nameWidth).padEnd(nameWidth)}  `;
+  const room = width - name.length;
+  const [text, c] = describe(r, room);
+  return name + (c ? paint(c, cut(text, room)) : cut(text, room));
+}
+
+function describe(r: PrinterRow, room: number): [string, Color | undefined] {
+  switch (r.phase) {
+    case 'connecting':
+      return ['connecting…', 'dim'];
+    case 'planned':
+      return r.actions === 0
+        ? ['nothing to do', 'green']
+        : [`planned: ${r.actions} actions, ${formatBytes(r.planBytes)} to send`, undefined];
+    case 'syncing':
+      return [syncingText(r, room), undefined];
+    case 'in-sync':
+      return [r.doneActions === 0 ? 'in sync: nothing to do' : `in sync: ${r.doneActions} done, ${formatBytes(r.doneBytes)} sent`, 'green'];
+    case 'skipped':
+      return [`skipped: ${r.note ?? 'busy'}`, 'yellow'];
+    case 'held':
+      return [`held: ${r.note ?? 'files left as they were on purpose'}`, 'yellow'];
+    default:
+      return [r.note ?? r.phase, 'red'];
+  }
+}
+
+/**
+ * "3/12 upload parts/long…name.gcode [####--------] 1.2/3.4 MB 50 kB/s ETA 1:05". The path takes
+ * what the rest leaves; when too little is left, the verb goes first (the bar says it is a
+ * transfer), then the bar, then the rate: bytes and ETA stay.
+ */
+export function syncingText(r: PrinterRow, room: number): string {
+  const step = `${r.actionIndex}/${r.actions}`;
+  const sending = r.sendingMs !== undefined;
+  const transfer = r.fileTotal > 0 && !sending;
+  const bytes = sending ? `sending… ${clock(r.sendingMs! / 1000)}` : transfer ? bytesPair(r.fileBytes, r.fileTotal) : '';
+  // Room is judged with the bytes at their widest ("99.9/900 kB"), so a file keeps its layout while they count up.
+  const slack = transfer ? Math.max(0, [...bytesPair(r.fileTotal, r.fileTotal)].length + 1 - bytes.length) : 0;
+  const rate = r.rate > 0 ? `${formatBytes(r.rate)}/s` : '';
+  const eta = r.etaSeconds !== undefined && r.etaSeconds > 0 ? `ETA ${clock(r.etaSeconds)}` : '';
+  const layouts: Array<{ verb: boolean; bar: boolean; rate: boolean }> = [
+    { verb: true, bar: true, rate: true },
+    { verb: false, bar: true, rate: true },
+    { verb: false, bar: false, rate: true },
+    { verb: false, bar: false, rate: false },
+  ];
+  const MIN_PATH = 16;
+  for (const layout of layouts) {
+    const head = [step, layout.verb ? (r.verb ?? '') : ''].filter(Boolean).join(' ');
+    const tail = [layout.bar && transfer ? bar(r.fileBytes / r.fileTotal) : '', bytes, layout.rate ? rate : '', eta]
+      .filter(Boolean)
+      .join(' ');
+    const fixed = head.length + 1 + (tail === '' ? 0 : tail.length + 1) + slack;
+    const pathRoom = room - fixed;
+    if (pathRoom >= Math.min(MIN_PATH, [...(r.file ?? '')].length) || layout === layouts.at(-1)) {
+      const path = shortenMiddle(r.file ?? '', Math.max(MIN_PATH, pathRoom));
+      return [head, path, tail].filter(Boolean).join(' ');
+    }
+  }
+  return step;
+}
+
+/** "overall  6 printers · 6 active · 20.7/54.6 MB · 1 min 10 s · ETA 1:53"; narrower: the elapsed time goes, then "active". */
+function overallLine(o: OverallRow, nameWidth: number, width: number, paint: (c: Color, t: string) => string): string {
+  const eta = o.etaSeconds !== undefined && o.etaSeconds > 0 ? `ETA ${clock(o.etaSeconds)}` : '';
+  const printers = `${o.printers} printers`;
+  const active = `${o.active} active`;
+  const bytes = bytesPair(o.sentBytes, o.planBytes);
+  const elapsed = formatDuration(o.elapsedMs);
+  const head = `${'overall'.padEnd(nameWidth)}  `;
+  const choices = [
+    [printers, active, bytes, elapsed, eta],
+    [printers, active, bytes, eta],
+    [printers, bytes, eta],
+  ].map((parts) => head + parts.filter(Boolean).join(' · '));
+  const text = choices.find((t) => [...t].length <= width) ?? choices.at(-1)!;
+  return paint('bold', cut(text, width));
+}
+
+/** "1.2/3.4 MB" when both have the same unit, else "900 kB/3.4 MB". */
+export function bytesPair(done: number, total: number): string {
+  const a = formatBytes(done);
+  const b = formatBytes(total);
+  const unitA = a.split(' ')[1];
+  const unitB = b.split(' ')[1];
+  return unitA === unitB ? `${a.split(' ')[0]}/${b}` : `${a}/${b}`;
+}
+
+/** "parts/ve…long-name/benchy.gcode": a third of the room for the start, the rest for the end, the middle replaced by "…". */
+export function shortenMiddle(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  if (max <= 1) return chars.slice(0, max).join('');
+  // The end holds the file name: keep two thirds of it.
+  const head = Math.floor((max - 1) / 3);
+  const tail = max - 1 - head;
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
+}
+
+function cut(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+}
+
+function bar(fraction: number, cells = 12): string {
+  const filled = Math.max(0, Math.min(cells, Math.round(fraction * cells)));
+  return `[${'#'.repeat(filled)}${'-'.repeat(cells - filled)}]`;
+}
+
+/** m:ss or h:mm:ss */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}

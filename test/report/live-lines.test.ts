@@ -1,0 +1,156 @@
+// The live view's lines at fixed widths (60, 80, 130 columns): every line fits, a long path is
+// shortened in the middle, and the bar, bytes, rate and ETA stay on the line as long as they fit.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderLiveLines, shortenMiddle, type OverallRow, type PrinterRow } from '../../src/report/live-lines.js';
+import { LiveState } from '../../src/report/live-state.js';
+import { TerminalFrame, visibleWidth } from '../../src/report/terminal-frame.js';
+import { emptyCounts } from '../../src/report/events.js';
+
+const syncing: PrinterRow = {
+  name: 'printer-1',
+  phase: 'syncing',
+  actions: 12,
+  actionIndex: 3,
+  planBytes: 40_000_000,
+  verb: 'upload',
+  file: 'customers/2025/acme-brackets/very-long-descriptive-part-name-v12-final.bgcode',
+  fileBytes: 1_200_000,
+  fileTotal: 3_400_000,
+  rate: 50_000,
+  etaSeconds: 65,
+  doneActions: 2,
+  doneBytes: 6_800_000,
+};
+const failed: PrinterRow = {
+  ...syncing,
+  name: 'printer-2',
+  phase: 'went-offline',
+  note: 'went offline during the sync: cannot reach http://127.0.0.1:8002 (ECONNREFUSED)',
+};
+const overall: OverallRow = { printers: 2, active: 1, sentBytes: 8_000_000, planBytes: 40_000_000, elapsedMs: 61_000, etaSeconds: 65 };
+
+describe('live view lines', () => {
+  for (const columns of [60, 80, 130]) {
+    it(`fit ${columns} columns`, () => {
+      const width = columns - 1;
+      const lines = renderLiveLines([syncing, failed], overall, width, false);
+      for (const line of lines) assert.ok(visibleWidth(line) <= width, `${visibleWidth(line)} > ${width}: ${line}`);
+      const row = lines[0]!;
+      assert.match(row, /^printer-1 {2}3\/12 /);
+      assert.match(row, /1\.2\/3\.4 MB/, 'bytes stay on the line');
+      assert.match(row, /ETA 1:05$/, 'the ETA ends the line');
+      assert.match(row, /…/, 'the path is shortened');
+      assert.match(row, /final\.bgcode /, 'the end of the file name is kept');
+      if (columns >= 80) {
+        assert.match(row, /\[####--------\]/, 'the bar fits at 80');
+        assert.match(row, /50\.0 kB\/s/, 'the rate fits at 80');
+      }
+      assert.match(lines[1]!, /^printer-2 {2}went offline during the sync: /, 'a finished line carries its reason');
+      assert.match(
+        lines[2]!,
+        /^overall {4}2 printers · 1 active · 8\.0\/40\.0 MB · (1 min 1 s · )?ETA 1:05$/,
+        'the ETA stays; the elapsed time gives way',
+      );
+      if (columns >= 80) assert.match(lines[2]!, /1 min 1 s/);
+    });
+  }
+
+  it('at 130 columns the whole path shows', () => {
+    const row = renderLiveLines([{ ...syncing, file: 'parts/bracket.bgcode' }], overall, 129, false)[0]!;
+    assert.equal(row, 'printer-1  3/12 upload parts/bracket.bgcode [####--------] 1.2/3.4 MB 50.0 kB/s ETA 1:05');
+  });
+
+  it('a short path keeps the verb at 80 columns', () => {
+    const row = renderLiveLines([{ ...syncing, file: 'cube.gcode' }], overall, 79, false)[0]!;
+    assert.equal(row, 'printer-1  3/12 upload cube.gcode [####--------] 1.2/3.4 MB 50.0 kB/s ETA 1:05');
+  });
+
+  it('an upload the printer has not reported yet says it is sending', () => {
+    const row = renderLiveLines([{ ...syncing, fileBytes: 0, rate: 0, sendingMs: 12_000, file: 'benchy.gcode' }], overall, 79, false)[0]!;
+    assert.match(row, /^printer-1 {2}3\/12 upload benchy\.gcode sending… 0:12 ETA 1:05$/);
+  });
+
+  it('shortens in the middle', () => {
+    assert.equal(shortenMiddle('abcdefghij', 7), 'ab…ghij');
+    assert.equal(shortenMiddle('short', 7), 'short');
+  });
+
+  it('colours take no columns', () => {
+    const lines = renderLiveLines([syncing, failed], overall, 79, true);
+    for (const line of lines) assert.ok(visibleWidth(line) <= 79);
+  });
+});
+
+describe('live state', () => {
+  it('a failed printer shows its reason, never a bare "failed:"', () => {
+    let now = 0;
+    const state = new LiveState(() => now);
+    state.apply({ type: 'run-start', dryRun: false, printers: ['printer-1'], source: '/m', files: 1, bytes: 10 });
+    now = 1000;
+    state.apply({
+      type: 'printer-done',
+      result: {
+        printer: 'printer-1',
+        outcome: 'failed',
+        planned: emptyCounts(),
+        done: emptyCounts(),
+        failed: 1,
+        notRun: 0,
+        problems: 0,
+        held: 0,
+        otherModel: 0,
+        unchanged: 0,
+        plannedBytes: 0,
+        bytesSent: 0,
+        durationMs: 1000,
+      },
+    });
+    const line = renderLiveLines(state.rows(), state.overall(), 79, false)[0]!;
+    assert.equal(line, 'printer-1  failed: nothing changed, 1 failed');
+  });
+});
+
+describe('terminal frame', () => {
+  it('after a narrowing resize, erases the rows the old block now takes', () => {
+    const written: string[] = [];
+    const stream = { columns: 80, write: (s: string) => written.push(s) };
+    const frame = new TerminalFrame(stream);
+    frame.draw(['x'.repeat(79), 'y'.repeat(79)]);
+    stream.columns = 40;
+    frame.draw(['x'.repeat(39), 'y'.repeat(39)], ['a result line']);
+    // Each 79-column line now wraps to two rows of 40: four rows up, then erase to the end.
+    assert.ok(written[1]!.includes('\r\u001b[4A\u001b[J'), JSON.stringify(written[1]));
+    assert.ok(written[1]!.indexOf('a result line') < written[1]!.indexOf('x'.repeat(39)), 'scrolled lines go above the block');
+  });
+});
+
+describe('summary table on a narrow terminal', () => {
+  it('drops the unchanged column, then the time, to fit', async () => {
+    const { summaryLines } = await import('../../src/report/summary.js');
+    const r = {
+      printer: 'mk4s-1',
+      outcome: 'interrupted' as const,
+      planned: emptyCounts(),
+      done: { ...emptyCounts(), upload: 3 },
+      failed: 1,
+      notRun: 4,
+      problems: 0,
+      held: 0,
+      otherModel: 0,
+      unchanged: 0,
+      plannedBytes: 0,
+      bytesSent: 4_200_000,
+      durationMs: 85_000,
+    };
+    const run = { dryRun: false, printers: [r], durationMs: 85_000, interrupted: true };
+    const wide = summaryLines(run);
+    assert.ok(wide[1]!.includes('unchanged') && wide[1]!.includes('time'));
+    const at80 = summaryLines(run, 79);
+    for (const line of at80.slice(1)) assert.ok(line.length <= 79, `${line.length} > 79: ${line}`);
+    assert.doesNotMatch(at80[1]!, /unchanged/);
+    // At 60 the counts cannot all fit: the two optional columns go, the counts stay.
+    assert.doesNotMatch(summaryLines(run, 59)[1]!, /unchanged|time/);
+  });
+});
