@@ -4,8 +4,8 @@
 
 const BASE = '^src/(types|errors|version)\\.ts$';
 const LOW = '^src/(printer|source|config)/';
-const MIDDLE = '^src/(plan|execute|record|report)/';
-const FLOW = '^src/((sync|sync-printer|status|watch|pull)\\.ts$|run/)';
+const MIDDLE = '^src/(plan|execute|record|report|local|backup)/';
+const FLOW = '^src/((sync|sync-printer|status|watch|pull)\\.ts$|run/|pull/)';
 const CLI = '^src/cli/';
 
 /** Upward imports that exist today and move with the run-flow pass; each one named, so no new one slips in. */

@@ -236,6 +236,7 @@ function readOnce(api: PrinterApi): PrinterApi {
     list: (storage, dir) => api.list(storage, dir),
     stat: (storage, file) => api.stat(storage, file),
     transfer: () => api.transfer(),
+    download: (storage, file, options) => api.download(storage, file, options),
     upload: () => Promise.reject(new InternalError('status tried to upload')),
     remove: () => Promise.reject(new InternalError('status tried to delete')),
     close: () => api.close(),

@@ -16,6 +16,7 @@ import type { Destination } from './config/destination.js';
 import { printerKey } from './record/keys.js';
 import { RecordSession, type RecordRun } from './record/session.js';
 import type { Slots } from './source/limit.js';
+import { backupSizes, backupStep } from './backup/plan-backup.js';
 import { guardScope } from './execute/scope-guard.js';
 import { planDeadlineMs, prePlanDeadlineMs, type PrinterDeadline } from './execute/printer-deadline.js';
 import { formatBytes } from './report/format.js';
@@ -46,6 +47,8 @@ export interface PrinterJob {
   /** Bounds how many printers read and plan at once (their listings and records are the run's
    * memory); the slot is given back before the plan is executed, so uploads all run at once. */
   planSlots?: Slots;
+  /** --backup-dir: keep the printer's copy of each file before deleting or replacing it. */
+  backupDir?: string;
   /** --timeout: how long an upload may stand still on the printer. */
   stallMs?: number;
   /** Stops this printer alone when it runs past the time its plan can take. */
@@ -126,6 +129,8 @@ async function syncPrinterSteps(job: PrinterJob, releaseSlot: () => void): Promi
     const refusal = guarded.refusal;
     // Refused deletions are held files like any other: listed, and counted once each.
     plan = refusal ? { ...guarded.plan, holds: [...guarded.plan.holds, ...refusedHolds(plan, guarded.plan, refusal.code)] } : guarded.plan;
+    // Known before anything runs, so the dry run can say what the backups cost.
+    const backups = job.backupDir !== undefined ? await backupSizes(job.api, storage.name, remote, plan.actions) : undefined;
     for (const action of plan.actions) result.planned[action.kind]++;
     result.problems = countFiles(plan.problems);
     result.held = countFiles(plan.holds);
@@ -142,6 +147,7 @@ async function syncPrinterSteps(job: PrinterJob, releaseSlot: () => void): Promi
       unchanged: plan.unchanged,
       ...(job.verbose && plan.same ? { same: plan.same } : {}),
       uploadBytes: plan.uploadBytes,
+      ...(backups ? { backupBytes: backups.bytes } : {}),
       ...(job.skipped && job.skipped.length > 0 ? { skipped: job.skipped } : {}),
     });
     const elsewhere = otherDestinationWarning(plan.holds, storage.name, job.destination.path);
@@ -158,8 +164,12 @@ async function syncPrinterSteps(job: PrinterJob, releaseSlot: () => void): Promi
     }
     releaseSlot();
     if (job.deadline) {
-      const limit = planDeadlineMs(plan.actions, job.deadline.timing);
-      job.deadline.arm(limit, `from its plan: ${plan.actions.length} actions, ${formatBytes(plan.uploadBytes)} to send`);
+      // Each backup is a download at printer speed, timed like an upload of its size.
+      const timing = job.deadline.timing;
+      const backupMs = backups ? [...backups.files.values()].reduce((ms, f) => ms + timing.uploadMs(f.size ?? 0) + timing.requestMs, 0) : 0;
+      const limit = planDeadlineMs(plan.actions, timing) + backupMs;
+      const backupText = backups ? `, ${formatBytes(backups.bytes)} to back up` : '';
+      job.deadline.arm(limit, `from its plan: ${plan.actions.length} actions, ${formatBytes(plan.uploadBytes)} to send${backupText}`);
     }
     const executed = await executePlan(plan, {
       printer: job.printer,
@@ -171,12 +181,14 @@ async function syncPrinterSteps(job: PrinterJob, releaseSlot: () => void): Promi
       recheck: makeRecheck(job, status, storage, plan.actions.map((a) => a.kind)),
       previousCopy: previousCopies(remote, identity.rules),
       uploadResends: job.uploadResends ?? 0,
+      ...(backups && job.backupDir !== undefined ? { backup: backupStep(job, storage.name, remote.root, backups) } : {}),
       ...(job.stallMs !== undefined ? { stallMs: job.stallMs } : {}),
       ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules, job.destination.path) } : {}),
     });
     result.done = executed.done;
     result.failed = executed.failed;
     result.notRun = executed.notRun;
+    result.held += executed.held;
     result.bytesSent = executed.bytesSent;
     if (executed.firstError) result.error = executed.firstError;
     if (executed.stoppedReason) result.reason = executed.stoppedReason;
@@ -184,12 +196,15 @@ async function syncPrinterSteps(job: PrinterJob, releaseSlot: () => void): Promi
       ? 'interrupted'
       : executed.offline
         ? 'went-offline'
-        : executed.failed > 0 || executed.notRun > 0 || result.problems > 0 || refusal?.code === 'MAX_DELETE'
+        : executed.failed > 0 || executed.notRun > 0 || executed.held > 0 || result.problems > 0 || refusal?.code === 'MAX_DELETE'
           ? 'failed'
           : heldOnPurpose(plan.holds)
             ? 'held'
             : 'in-sync';
     if (result.outcome === 'held' && !result.reason) result.reason = heldReason(plan.holds);
+    if (result.outcome === 'failed' && !result.reason && executed.held > 0) {
+      result.reason = `${executed.held} deletion(s) or replacement(s) held: their backup failed`;
+    }
     if (result.outcome === 'failed' && !result.reason && result.problems > 0) {
       result.reason = `${result.problems === 1 ? '1 file cannot' : `${result.problems} files cannot`} be stored on this printer`;
     }

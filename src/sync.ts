@@ -84,6 +84,9 @@ export interface SyncOptions {
   /** Also emit every request on the wire and every "in sync" decision with its reason. */
   verbose?: boolean;
   signal?: AbortSignal;
+  /** Before a file is deleted or replaced on a printer, download its copy to DIR/<printer>/<path>;
+   * a failed download holds that action. */
+  backupDir?: string;
   /** Builds the PrinterApi for a printer (default: PrusaLink over HTTP); `signal` aborts its requests. */
   connect?: (printer: PrinterConfig, signal?: AbortSignal) => PrinterApi;
   /** --wait-busy: poll busy printers and sync each once it is free, for at most this long. */
@@ -334,6 +337,7 @@ export function printerJob(
     uploadResends: options.retries ?? DEFAULT_RETRY_POLICY.retries,
     host: printer.baseUrl,
     ...(record ? { record } : {}),
+    ...(options.backupDir !== undefined ? { backupDir: options.backupDir } : {}),
   };
 }
 

@@ -11,13 +11,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // `link-sync help [command]` is `link-sync [command] --help`: it prints and starts nothing.
     if (command === 'help') {
       const [topic, ...extra] = rest;
-      if (extra.length > 0 || (topic !== undefined && !['simulate', 'demo', 'sync'].includes(topic))) {
-        throw new UsageError(`help: unknown command ${JSON.stringify(topic)}`, { hint: 'commands: simulate, demo; link-sync help lists the sync options' });
+      if (extra.length > 0 || (topic !== undefined && !['simulate', 'demo', 'sync', 'pull'].includes(topic))) {
+        throw new UsageError(`help: unknown command ${JSON.stringify(topic)}`, { hint: 'commands: pull, simulate, demo; link-sync help lists the sync options' });
       }
       return await main(topic === undefined || topic === 'sync' ? ['--help'] : [topic, '--help'], io);
     }
     // Each command loads only what it needs: a cron run never loads the simulator.
     if (command === 'simulate') return await (await import('./commands/simulate.js')).runSimulate(rest, io);
+    if (command === 'pull') return await (await import('./commands/pull.js')).runPull(rest, io);
     if (command === 'demo') return await (await import('./commands/demo.js')).runDemo(rest, io);
     if (command === 'status') return await (await import('./commands/status.js')).runStatus(rest, io);
     if (command === 'watch') return await (await import('./commands/watch.js')).runWatch(rest, io);

@@ -57,6 +57,8 @@ export interface SyncCliOptions {
   checksum: boolean;
   /** --force: replace every file the printers already have. */
   force: boolean;
+  /** --backup-dir: keep each printer's copy before deleting or replacing it (absolute). */
+  backupDir?: string;
   /** --delete-other-destinations: also delete files a sync to another -d placed. */
   deleteOtherDestinations: boolean;
   /** --wait-busy: how long to wait for busy printers to become free. */
@@ -151,6 +153,7 @@ interface RawOptions {
   waitBusy?: number;
   interval?: number;
   pollMs?: number;
+  backupDir?: string;
   deleteOtherDestinations?: boolean;
 }
 
@@ -203,6 +206,7 @@ function toOptions(given: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOp
     force: Boolean(raw.force),
     ...(raw.waitBusy !== undefined ? { waitBusyMs: raw.waitBusy } : {}),
     ...(raw.pollMs !== undefined ? { pollIntervalMs: raw.pollMs } : raw.interval !== undefined ? { pollIntervalMs: raw.interval * 1000 } : {}),
+    ...(raw.backupDir !== undefined ? { backupDir: nonEmptyPath(raw.backupDir, '--backup-dir', io.cwd, home) } : {}),
     deleteOtherDestinations: Boolean(raw.deleteOtherDestinations),
   };
 }
@@ -249,6 +253,7 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string, footer: string
     .option('--checksum', 'Compare the content of every file with the sync record, whatever its modified time says (reads every file the printers hold).')
     .option('--force', 'Replace every selected file the printers already have, changed or not.')
     .option('--state-dir <DIR>', 'Where the sync record lives (default: state_dir in the config, else $XDG_STATE_HOME/link-sync, else ~/.local/state/link-sync).')
+    .option('--backup-dir <DIR>', 'Before a file is deleted or replaced on a printer, download its copy to DIR/<printer>/<path> (at printer speed).')
     .option('--max-delete <N>', 'Delete nothing on a printer whose plan would delete more than N files; it is reported and counts as not in sync. No limit by default.', parseCount)
     .option('--delete-other-destinations', 'Also delete files that a sync to another destination placed inside this run\'s destination (held otherwise; see Safety).')
     .option('--retries <N>', 'Try a failed request again up to N times (default 3), with backoff: connection errors, timeouts, 5xx, 408 and "another transfer in progress". Never wrong credentials, missing files, refused names or a full stick.', parseCount)
@@ -346,4 +351,7 @@ Commands:
 Exit codes: 0 in sync (or clean dry run), 1 some actions failed, 2 usage/config/source error,
 3 a printer unreachable, offline, not PrusaLink or refused the credentials, 70 internal error,
 130 interrupted (Ctrl-C, SIGTERM, or stdout closed).
+
+Other commands: link-sync pull (copy files only on printers into the master; see
+link-sync pull --help), link-sync simulate, link-sync demo.
 `;

@@ -25,6 +25,8 @@ export interface ExecuteContext {
   previousCopy?: (action: TransferAction) => PreviousCopy | undefined;
   /** Re-sends of an upload whose connection broke and that the printer shows it does not have. */
   uploadResends?: number;
+  /** --backup-dir: keeps the printer's copy before a deletion or replacement; a rejection holds that action. */
+  backup?: (action: Action) => Promise<void>;
   /** --timeout: how long a printer's transfer may stand still (default 30 s). */
   stallMs?: number;
 }
@@ -41,6 +43,8 @@ export interface ExecuteResult {
   done: ActionCounts;
   failed: number;
   notRun: number;
+  /** Deletions and replacements not made because their backup failed (--backup-dir). */
+  held: number;
   bytesSent: number;
   /** Why the run stopped before the end of the plan. */
   stoppedReason?: string;
@@ -74,7 +78,7 @@ export function describeAction(action: Action, where?: { storage: string; root: 
 }
 
 export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promise<ExecuteResult> {
-  const result: ExecuteResult = { done: emptyCounts(), failed: 0, notRun: 0, bytesSent: 0, interrupted: false };
+  const result: ExecuteResult = { done: emptyCounts(), failed: 0, notRun: 0, held: 0, bytesSent: 0, interrupted: false };
   let anyFailed = false;
   const actions = plan.actions;
   for (let i = 0; i < actions.length; i++) {
@@ -103,6 +107,26 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
       break;
     }
     const info = describeAction(action);
+    if (ctx.backup && (action.kind === 'delete' || action.kind === 'replace')) {
+      const kept = await ctx.backup(action).then(
+        () => true,
+        (error: unknown) => {
+          // No copy kept, no change made: the printer's file stays as it is.
+          result.held++;
+          ctx.emit({ type: 'warning', printer: ctx.printer, message: `held: ${action.kind} ${action.path} not done: ${toErrorInfo(error).message}` });
+          return false;
+        },
+      );
+      if (!kept) {
+        if (ctx.signal?.aborted) {
+          result.interrupted = true;
+          result.notRun += remaining - 1;
+          result.stoppedReason = 'interrupted';
+          break;
+        }
+        continue;
+      }
+    }
     ctx.emit({ type: 'action-start', printer: ctx.printer, action: info });
     const started = Date.now();
     try {

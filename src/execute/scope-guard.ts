@@ -49,6 +49,8 @@ export function guardScope(api: PrinterApi, scope: RunScope): PrinterApi {
     transfer: () => api.transfer(),
     list: (storage, dirUrl) => api.list(storage, dirUrl),
     stat: (storage, fileUrl) => api.stat(storage, fileUrl),
+    // Reading changes nothing on the printer: backups download without a scope check.
+    download: (storage, fileUrl, options) => api.download(storage, fileUrl, options),
     upload: async (storage, fileUrl, body, options) => {
       check('upload to', storage, fileUrl);
       return api.upload(storage, fileUrl, body, options);

@@ -55,6 +55,30 @@ export interface UploadOptions {
   onTaken?: (taken: number) => void;
 }
 
+/** Where downloaded bytes go. Opened afresh for every attempt, so a retried download starts over. */
+export interface DownloadSink {
+  write(chunk: Buffer): Promise<void>;
+  /** All bytes arrived: flush and close. */
+  close(): Promise<void>;
+  /** The attempt failed: close without keeping anything. */
+  abort(): Promise<void>;
+}
+
+export interface DownloadOptions {
+  /** Opens the sink for one attempt. */
+  open: () => DownloadSink;
+  signal?: AbortSignal;
+  /** Called as body bytes arrive, with the running total of this attempt. */
+  onBytes?: (received: number) => void;
+  /** The size the listing gave: the download's time limit grows with it. */
+  expectedBytes?: number;
+}
+
+export interface DownloadResult {
+  /** Bytes received and written to the sink. */
+  bytes: number;
+}
+
 /** What the printer reports for one file (single-file GET). */
 export interface RemoteFileInfo {
   size?: number;
@@ -79,6 +103,10 @@ export interface PrinterApi {
   stat(storage: string, fileUrl: string): Promise<RemoteFileInfo | undefined>;
   /** PUT the body to the storage-relative path; parents are created by the printer. */
   upload(storage: string, fileUrl: string, body: UploadBody, options: UploadOptions): Promise<RemoteFileInfo | undefined>;
+  /** Streams a file's bytes into `options.open()`; resolves undefined on 404. A body cut short
+   * (fewer bytes than announced) is a failed attempt, retried like any lost connection. Throws a
+   * 'rejected' PrinterError on printers that serve no downloads. */
+  download(storage: string, fileUrl: string, options: DownloadOptions): Promise<DownloadResult | undefined>;
   /** The printer's running transfer (an upload or a Connect download): undefined when none runs,
    * null when this printer cannot report one (legacy API). */
   transfer(): Promise<TransferProgress | undefined | null>;

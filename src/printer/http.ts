@@ -3,14 +3,14 @@
 
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { PrinterError, SourceError } from '../errors.js';
 import type { PrinterAuth } from '../config/types.js';
 import type { UploadBody } from './api.js';
 import { DigestSigner, findDigestChallenge, parseWwwAuthenticate } from './digest.js';
 import { errorText, hintFor, socketError, statusError } from './http-errors.js';
 import { processConnectionSlots, type ConnectionSlots } from './connection-slots.js';
-import { BodyLengthMismatch, BodyReadFailure, TransportFailure, exchange, type TransportSettings } from './transport.js';
+import { BodyLengthMismatch, BodyReadFailure, ReceiveFailure, TransportFailure, exchange, type TransportSettings } from './transport.js';
 import { UploadWatch, type TransferPoll } from './upload-watch.js';
 import { NO_RETRIES, parseRetryAfter, retryDelayMs, retryReason, sleep, type AttemptFailure, type RetryPolicy } from './retry.js';
 
@@ -66,6 +66,10 @@ export interface RequestSpec {
   /** Told each time the printer reports more of the upload taken. */
   onTaken?: (bytes: number) => void;
   signal?: AbortSignal;
+  /** Streams a 2xx answer's body (downloads) instead of buffering it; called afresh for every attempt. */
+  receive?: (res: IncomingMessage) => Promise<void>;
+  /** The bytes a download is expected to bring: sizes its time limit. */
+  receiveBytes?: number;
 }
 
 export interface HttpResult {
@@ -335,10 +339,12 @@ export class PrinterHttp {
           method: spec.method,
           target: spec.target,
           headers,
-          deadlineMs: spec.body ? this.uploadDeadlineMs(spec.body.size) : this.requestDeadlineMs(),
+          // A download may take long at printer speed: its limit grows with its size, as an upload's does.
+          deadlineMs: spec.body ? this.uploadDeadlineMs(spec.body.size) : spec.receive ? this.uploadDeadlineMs(spec.receiveBytes ?? 0) : this.requestDeadlineMs(),
           ...(spec.body ? { body: spec.body } : {}),
           ...(onBytes ? { onBytes } : {}),
           ...(signal ? { signal } : {}),
+          ...(spec.receive ? { receive: spec.receive } : {}),
         });
         notify(raw.status);
         return { ...raw, attempts: 1, earlierAttemptMayHaveArrived: false };
@@ -356,6 +362,8 @@ export class PrinterHttp {
 
   private failure(spec: RequestSpec, err: unknown): Error {
     const name = this.printer;
+    // The local disk failed a download: the printer is fine, and trying again will not help.
+    if (err instanceof ReceiveFailure) return err.cause instanceof Error ? err.cause : err;
     if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure) {
       return new SourceError(`printer ${name}: ${spec.what}: ${err.message}`, {
         hint: 'leave the source folder alone while a sync runs, then run it again',
@@ -364,6 +372,13 @@ export class PrinterHttp {
     }
     if (err instanceof TransportFailure && err.code === 'ABORT_ERR') {
       return new PrinterError(name, 'aborted', `printer ${name}: ${spec.what} interrupted`, { hint: hintFor('aborted') });
+    }
+    if (spec.receive && err instanceof TransportFailure && err.connected) {
+      // The printer answered and then the body stopped: it is there, the transfer broke.
+      return new PrinterError(name, 'protocol', `printer ${name}: connection lost during ${spec.what}: ${err.message}`, {
+        hint: 'nothing was kept of it; run again (a flaky link or a printer that restarted)',
+        cause: err,
+      });
     }
     if (spec.body && err instanceof TransportFailure && err.connected) {
       const lost = `during ${spec.what} after ${err.bodyBytesSent} of ${spec.body.size} bytes`;

@@ -21,6 +21,9 @@ export interface Exchange {
   signal?: AbortSignal;
   /** Give up on the whole exchange (connect, body, whole answer) after this long. */
   deadlineMs: number;
+  /** Streams a 2xx answer's body instead of buffering it (downloads); the exchange resolves with an
+   * empty body once this resolves. Called afresh for every attempt. */
+  receive?: (res: IncomingMessage) => Promise<void>;
 }
 
 export interface RawResponse {
@@ -74,6 +77,14 @@ export class BodyLengthMismatch extends Error {
   ) {
     super(`the file changed while it was being sent (${actual} bytes instead of ${expected})`);
     this.name = 'BodyLengthMismatch';
+  }
+}
+
+/** A streamed answer could not be stored (a local problem, not the printer's): never retried. */
+export class ReceiveFailure extends Error {
+  constructor(cause: unknown) {
+    super(`the download could not be written: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'ReceiveFailure';
   }
 }
 
@@ -310,6 +321,19 @@ class ExchangeRun {
     this.response = res;
     // The printer has decided; sending the rest of the body would only hit a closing socket.
     if (!this.requestDone) this.source?.destroy();
+    const status = res.statusCode ?? 0;
+    if (this.ex.receive && status >= 200 && status < 300) {
+      this.ex.receive(res).then(
+        () => {
+          if (this.settled) return;
+          this.settled = true;
+          this.cleanup();
+          this.resolve({ status, headers: res.headers, body: Buffer.alloc(0) });
+        },
+        (err: unknown) => this.fail(err),
+      );
+      return;
+    }
     res.on('data', (chunk: Buffer) => {
       this.received += chunk.length;
       if (this.received > this.settings.maxResponseBytes) {
@@ -348,7 +372,7 @@ class ExchangeRun {
     // An unfinished upload must be dropped by the printer, not completed from buffered bytes.
     if (this.ex.body) resetConnection(this.req.socket);
     this.req.destroy();
-    if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure || err instanceof TransportFailure) {
+    if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure || err instanceof TransportFailure || err instanceof ReceiveFailure) {
       this.reject(err);
       return;
     }

@@ -44,7 +44,8 @@ export function countLine(p: PlanEvent): string {
   const count = (kind: string) => p.actions.filter((a) => a.kind === kind).length;
   const folders = count('rmdir') > 0 ? `, ${plural(count('rmdir'), 'empty folder')} to remove` : '';
   const send = p.uploadBytes > 0 ? `; ${formatBytes(p.uploadBytes)} to send` : '';
-  return `${count('upload')} missing to upload, ${count('replace')} stale to refresh, ${plural(count('delete'), 'file')} to delete${folders}, ${p.unchanged} unchanged (/${p.storage}/${p.root})${send}`;
+  const backup = p.backupBytes ? `; ${formatBytes(p.backupBytes)} to back up first (downloaded at printer speed)` : '';
+  return `${count('upload')} missing to upload, ${count('replace')} stale to refresh, ${plural(count('delete'), 'file')} to delete${folders}, ${p.unchanged} unchanged (/${p.storage}/${p.root})${send}${backup}`;
 }
 
 /** One printer's (or one group's) plan: count line, actions, files for other models. */

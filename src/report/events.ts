@@ -107,6 +107,8 @@ export type SyncEvent =
       /** --verbose only: each file judged in sync, and why. */
       same?: Array<{ path: string; reason: string }>;
       uploadBytes: number;
+      /** --backup-dir: bytes the backups of this plan's deletions and replacements download first. */
+      backupBytes?: number;
       /** Source files this printer does not get: sliced for another model (--match-model). */
       skipped?: SourceSkip[];
     }
@@ -116,6 +118,8 @@ export type SyncEvent =
   | { type: 'action-done'; printer: string; action: ActionInfo; durationMs: number; bytes: number }
   | { type: 'action-failed'; printer: string; action: ActionInfo; error: ErrorInfo }
   | { type: 'warning'; printer?: string; message: string }
+  /** --backup-dir: the printer's copy was saved before it was deleted or replaced. */
+  | { type: 'backup-done'; printer: string; path: string; localPath: string; bytes: number; durationMs: number }
   /** --verbose only: one request on the wire. */
   | { type: 'request'; printer: string; method: string; target: string; status: number | string; durationMs: number }
   | { type: 'printer-done'; result: PrinterResult }

@@ -127,6 +127,8 @@ export function linesFor(event: SyncEvent): Line[] {
           error: true,
         },
       ];
+    case 'backup-done':
+      return [{ text: `${event.printer}: backed up ${event.path} ${formatBytes(event.bytes)} to ${event.localPath} in ${formatDuration(event.durationMs)}` }];
     case 'warning':
       return [{ text: `warning: ${event.printer ? `${event.printer}: ` : ''}${event.message}`, error: true, warning: true }];
     case 'printer-done':

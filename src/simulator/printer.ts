@@ -9,7 +9,7 @@ import { handleControl } from './control.js';
 import { SimClock } from './model/clock.js';
 import { loadFromDisk } from './model/disk-load.js';
 import { isPrinterState } from './model/printer-state.js';
-import type { StoredContent, Volume } from './model/volume.js';
+import type { FolderNode, StoredContent, Volume } from './model/volume.js';
 import { modelInfo } from './models.js';
 import { PiPersonality } from './pi/router.js';
 import { checkLegacyModel, legacyPersonality } from './legacy/index.js';
@@ -185,6 +185,18 @@ export class SimPrinterImpl implements SimPrinter {
     const mTimestamp = opts.mTimestamp ?? this.ctx.clock.fileTimestamp();
     const parent = volume.ensureFolder(parts, mTimestamp);
     volume.putFile(parent, name, stored, mTimestamp);
+  }
+
+  seedNamed(folder: string, name: string, content: Buffer | string, opts: { mTimestamp?: number } = {}): void {
+    const volume = this.ctx.main;
+    if (volume.diskRoot) throw new Error('seedNamed keeps files in memory only: start the printer without storageDir');
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    const mTimestamp = opts.mTimestamp ?? this.ctx.clock.fileTimestamp();
+    const parent = volume.ensureFolder(SimContext.parts(folder), mTimestamp);
+    const stored: StoredContent = { size: data.length, sha256: createHash('sha256').update(data).digest('hex'), data };
+    volume.putFile(parent, name, stored, mTimestamp).forceListed = true;
+    // A hostile folder name must show too: every folder on the way is listed whatever its name.
+    for (let f: FolderNode | undefined = parent; f?.parent; f = f.parent) f.forceListed = true;
   }
 
   seedFolder(path: string, opts: { storage?: string } = {}): void {

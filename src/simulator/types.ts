@@ -95,7 +95,9 @@ export type SimFault =
    * "/api/v1/files/usb/farm", or "/api/files" for the legacy tree, where they join the storage's
    * root folder): `entries` as JSON objects, `raw` as base64 of bytes spliced in as they are (for
    * names that are not valid UTF-8). The volume itself is not changed: only its listing lies. */
-  | { kind: 'listing-entries'; path: string; entries?: Array<Record<string, unknown>>; raw?: string[]; times?: number };
+  | { kind: 'listing-entries'; path: string; entries?: Array<Record<string, unknown>>; raw?: string[]; times?: number }
+  /** Destroy the socket after N body bytes of a raw file download (GET /usb/..., .../raw). */
+  | { kind: 'cut-download'; afterBytes: number; times?: number; pathPrefix?: string };
 
 export type SimAuthOutcome = 'digest' | 'api-key' | 'none' | 'invalid';
 
@@ -111,6 +113,8 @@ export interface SimRequestLogEntry {
   headers: Record<string, string>;
   /** Body bytes read. */
   bytesIn: number;
+  /** Body bytes of a raw file download sent so far (downloads only). */
+  bytesOut?: number;
   /** Epoch ms. */
   startedAt: number;
   durationMs: number;
@@ -150,6 +154,9 @@ export interface SimPrinter {
   clearFaults(): void;
   /** Creates parents. */
   seed(path: string, content: Buffer | string, opts?: { storage?: string; mTimestamp?: number }): void;
+  /** Stores a file under `name` taken verbatim (it may hold "/", "..", control characters) in the
+   * folder `folder`: for tests of hostile names in listings. Memory only, not mirrored on disk. */
+  seedNamed(folder: string, name: string, content: Buffer | string, opts?: { mTimestamp?: number }): void;
   seedFolder(path: string, opts?: { storage?: string }): void;
   files(): SimFileSnapshot[];
   folders(storage?: string): string[];

@@ -27,6 +27,7 @@ function endlessApi(name: (depth: number) => string): PrinterApi & { listed: num
     storages: unused,
     stat: unused,
     upload: unused,
+    download: unused,
     remove: unused,
     transfer: unused,
     close: () => undefined,

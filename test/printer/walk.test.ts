@@ -28,6 +28,7 @@ function treeApi(folders: Record<string, RemoteEntry[]>, failOn?: string): Print
     storages: unused,
     stat: unused,
     upload: unused,
+    download: unused,
     remove: unused,
     transfer: unused,
     close: () => undefined,

@@ -282,6 +282,7 @@ describe('the scope check behind the gate', { timeout: 60_000 }, () => {
             storages: () => api.storages(),
             transfer: () => api.transfer(),
             stat: (storage, url) => api.stat(storage, url),
+            download: (storage, url, options) => api.download(storage, url, options),
             upload: (storage, url, body, options) => api.upload(storage, url, body, options),
             remove: (storage, url) => api.remove(storage, url),
             close: () => api.close(),

@@ -46,7 +46,7 @@ function buildCommand(io: CliIo): Command {
     .option('--model <MODEL>', 'one model for every printer (default MK4)')
     .option('--models <LIST>', 'comma-separated models, used in turn (e.g. MK4,XL,MK3)')
     .option('--port <BASE>', 'first port; printer i listens on BASE+i-1 (default: any free port)', intArg('--port', 1, 65535))
-    .option('--rate <RATE>', 'upload rate limit per printer, e.g. 200k, 1.5M, 50000 (bytes/s)', (v: string) => {
+    .option('--rate <RATE>', 'transfer rate per printer (uploads and file downloads), e.g. 200k, 1.5M, 50000 (bytes/s)', (v: string) => {
       const rate = parseRate(v);
       if (rate === undefined) throw new InvalidArgumentError('give bytes per second, e.g. 200k, 1.5M or 50000');
       return rate;

@@ -37,6 +37,7 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
       ...(o.stateDir !== undefined ? { stateDir: o.stateDir } : {}),
       checksum: o.checksum,
       force: o.force,
+      ...(o.backupDir !== undefined ? { backupDir: o.backupDir } : {}),
       deleteOtherDestinations: o.deleteOtherDestinations,
       allowSelfSigned: o.allowSelfSigned,
       ...(o.maxDelete !== undefined ? { maxDelete: o.maxDelete } : {}),

@@ -5,7 +5,7 @@
 
 import { PrinterError } from '../../errors.js';
 import type { PrinterStatus, StorageInfo } from '../../types.js';
-import type { PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, TransferProgress, UploadBody, UploadOptions } from '../api.js';
+import type { DownloadOptions, DownloadResult, PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, TransferProgress, UploadBody, UploadOptions } from '../api.js';
 import { errorText, hintFor, statusError } from '../http-errors.js';
 import { headerText, type PrinterHttp } from '../http.js';
 import { PrusaLinkLegacy } from './legacy.js';
@@ -53,6 +53,10 @@ export class DetectingPrinterApi implements PrinterApi {
 
   upload(storage: string, fileUrl: string, body: UploadBody, options: UploadOptions): Promise<RemoteFileInfo | undefined> {
     return this.call((api) => api.upload(storage, fileUrl, body, options));
+  }
+
+  download(storage: string, fileUrl: string, options: DownloadOptions): Promise<DownloadResult | undefined> {
+    return this.call((api) => api.download(storage, fileUrl, options));
   }
 
   transfer(): Promise<TransferProgress | undefined | null> {

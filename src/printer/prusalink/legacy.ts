@@ -3,7 +3,8 @@
 
 import { PrinterError } from '../../errors.js';
 import type { NameRules, PrinterKind, PrinterStatus, StorageInfo } from '../../types.js';
-import type { PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, UploadBody, UploadOptions } from '../api.js';
+import type { DownloadOptions, DownloadResult, PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, UploadBody, UploadOptions } from '../api.js';
+import { downloadRaw } from './v1.js';
 import { errorText, statusError } from '../http-errors.js';
 import { headerText, type HttpResult, type PrinterHttp, type RequestSpec } from '../http.js';
 import { multipartBody, type FormField } from '../multipart.js';
@@ -156,6 +157,20 @@ export class PrusaLinkLegacy implements PrinterApi {
     });
     if (res.status < 200 || res.status >= 300) throw this.refusal(what, res);
     return this.confirmation(res, segs);
+  }
+
+  /** PrusaLink 0.6 serves "/api/files/local/<storage folder>/<path>/raw". Buddy 4.4 is not asked:
+   * whether that firmware serves files at all is not confirmed, so no download is attempted. */
+  async download(storage: string, fileUrl: string, options: DownloadOptions): Promise<DownloadResult | undefined> {
+    const what = `download of ${fileUrl}`;
+    this.checkStorage(storage, what);
+    if (this.kind === 'buddy') {
+      throw new PrinterError(this.name, 'rejected', `printer ${this.name}: ${what} not attempted: link-sync does not download from Buddy firmware 4.4`, {
+        hint: 'update the printer firmware to 4.5 or later, which serves files over PrusaLink',
+      });
+    }
+    const target = `${await this.fileTarget(split(fileUrl))}/raw`;
+    return downloadRaw(this.http, target, what, options, (w, res) => this.refusal(w, res));
   }
 
   async remove(storage: string, url: string): Promise<void> {

@@ -2,7 +2,8 @@
 
 import { PrinterError } from '../../errors.js';
 import type { PrinterKind, PrinterStatus, StorageInfo } from '../../types.js';
-import type { PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, TransferProgress, UploadBody, UploadOptions } from '../api.js';
+import type { DownloadOptions, DownloadResult, PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, TransferProgress, UploadBody, UploadOptions } from '../api.js';
+import { receiveBody } from '../download-body.js';
 import { parseTransferProgress, statusTransfer } from './transfer-wire.js';
 import { errorText, hintFor, statusError } from '../http-errors.js';
 import { headerText, type HttpResult, type PrinterHttp, type RequestSpec } from '../http.js';
@@ -27,6 +28,13 @@ const KNOWN_STORAGES = ['usb', 'local', 'sdcard'];
 export function filesTarget(storage: string, path: string): string {
   const segs = [storage, ...path.split('/').filter((s) => s !== '')];
   return `/api/v1/files/${segs.map(encodeURIComponent).join('/')}`;
+}
+
+/** Raw bytes: Buddy serves the USB stick at "/usb/<path>", a Pi at "/api/files/<storage>/<path>/raw". */
+export function rawTarget(storage: string, path: string): string {
+  const segs = path.split('/').filter((s) => s !== '').map(encodeURIComponent);
+  if (storage === 'usb') return `/usb/${segs.join('/')}`;
+  return `/api/files/${[encodeURIComponent(storage), ...segs].join('/')}/raw`;
 }
 
 /** Models that run PrusaLink on a Raspberry Pi rather than in the firmware. */
@@ -161,6 +169,10 @@ export class PrusaLinkV1 implements PrinterApi {
     }
   }
 
+  async download(storage: string, fileUrl: string, options: DownloadOptions): Promise<DownloadResult | undefined> {
+    return downloadRaw(this.http, rawTarget(storage, fileUrl), `download of ${fileUrl}`, options, (what, res) => this.refusal(what, res));
+  }
+
   transfer(): Promise<TransferProgress | undefined> {
     return this.readTransfer((target, what) => this.http.request({ method: 'GET', target, what }));
   }
@@ -224,6 +236,31 @@ export class PrusaLinkV1 implements PrinterApi {
     const text = errorText(res.body, headerText(res.headers['content-type']));
     return statusError(this.name, what, res.status, res.attempts > 1 ? `${text}, after ${res.attempts} attempts`.replace(/^, /, '') : text);
   }
+}
+
+/** GET a raw file into the sink; 404 resolves undefined, other refusals throw. Shared with the legacy API. */
+export async function downloadRaw(
+  http: PrinterHttp,
+  target: string,
+  what: string,
+  options: DownloadOptions,
+  refusal: (what: string, res: HttpResult) => Error,
+): Promise<DownloadResult | undefined> {
+  let bytes = 0;
+  const res = await http.request({
+    method: 'GET',
+    target,
+    what,
+    headers: { Accept: '*/*' },
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.expectedBytes !== undefined ? { receiveBytes: options.expectedBytes } : {}),
+    receive: async (answer) => {
+      bytes = await receiveBody(answer, options.open, options.onBytes);
+    },
+  });
+  if (res.status === 404) return undefined;
+  if (res.status < 200 || res.status >= 300) throw refusal(what, res);
+  return { bytes };
 }
 
 function joinPath(storage: string, path: string): string {

@@ -104,5 +104,5 @@ export function buddyStartPrint(ctx: SimContext, ex: Exchange, parts: string[]):
 export function buddyDownload(ctx: SimContext, ex: Exchange, parts: string[]): void {
   const node = ctx.usbPresent ? lookupBuddy(ctx, parts) : undefined;
   if (node?.kind !== 'file') return buddyError(ex, 404, 'File not found');
-  sendContent(ex, ctx.main, node);
+  sendContent(ex, ctx.main, node, ctx.sendOptions(ex.rawPath));
 }

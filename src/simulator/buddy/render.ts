@@ -5,6 +5,7 @@ import { BUDDY_PRINT_EXTENSIONS, hasExtension } from '../model/fat-names.js';
 import type { FileNode, FolderNode, Volume, VolumeNode } from '../model/volume.js';
 
 export function isListed(node: VolumeNode): boolean {
+  if (node.forceListed) return true;
   if (node.name.startsWith('.')) return false;
   return node.kind === 'folder' || hasExtension(node.name, BUDDY_PRINT_EXTENSIONS);
 }

@@ -8,6 +8,7 @@ import { piError } from '../pi/errors.js';
 import { splitPiPath } from '../pi/paths.js';
 import type { SimContext } from '../server/context.js';
 import type { Exchange } from '../server/exchange.js';
+import { sendContent } from '../server/download.js';
 import { legacyPrinter } from './printer.js';
 import { legacyPiUpload } from './pi-upload.js';
 import { LEGACY_PI_ROOTS, legacyPiFile, legacyPiTree } from './render.js';
@@ -66,6 +67,17 @@ function info(ctx: SimContext, ex: Exchange, rest: string): void {
   ex.sendJson(200, legacyPiFile(volume, node, path), { 'Read-Only': volume.readOnly ? 'True' : 'False', 'Currently-Printed': ctx.isBusy(node) ? 'True' : 'False' });
 }
 
+/** GET /api/files/<target>/<storage folder>/<path>/raw: the file's bytes (PrusaLink files_legacy.py). */
+function raw(ctx: SimContext, ex: Exchange, rest: string): void {
+  const target = splitPiPath(rest);
+  if (!target || target.escapes) return piError(ex, 400, 'Bad Request', 'Invalid path.');
+  const volume = ctx.volumes.get(target.storage);
+  const [root, ...parts] = target.parts;
+  const node = volume && root === LEGACY_PI_ROOTS[volume.name] && parts.length > 0 ? volume.resolve(parts) : undefined;
+  if (!volume || !node || node.kind !== 'file') return piError(ex, 404, 'File Not Found', 'File not found.');
+  sendContent(ex, volume, node, ctx.sendOptions(ex.rawPath));
+}
+
 /** DELETE /api/files/<target>/<storage folder>/<path>: files, and folders once they are empty. */
 function remove(ctx: SimContext, ex: Exchange, rest: string): void {
   const target = splitPiPath(rest);
@@ -100,6 +112,7 @@ export class LegacyPiPersonality extends PiPersonalityBase {
     const upload = /^\/api\/files\/([^/]+)\/?$/.exec(path);
     if (upload && ex.method === 'POST') return legacyPiUpload(ctx, ex, decodeURIComponent(upload[1] ?? ''));
     if (path.startsWith('/api/files/') && ex.method === 'DELETE') return remove(ctx, ex, path.slice('/api/files'.length));
+    if (path.startsWith('/api/files/') && path.endsWith('/raw') && get) return raw(ctx, ex, path.slice('/api/files'.length, -'/raw'.length));
     if (path.startsWith('/api/files/') && get) return info(ctx, ex, path.slice('/api/files'.length));
     return piError(ex, 404, 'Not Found', 'Not found.');
   }

@@ -24,6 +24,8 @@ export interface FileNode {
   sha256: string;
   mTimestamp: number;
   data: Buffer | undefined;
+  /** Listed whatever its name (seedNamed: hostile names in listings). */
+  forceListed?: boolean;
 }
 
 export interface FolderNode {
@@ -39,6 +41,8 @@ export interface FolderNode {
   shorts: Map<string, VolumeNode> | undefined;
   /** Sum of file sizes below, at any depth. */
   bytes: number;
+  /** Listed whatever its name (seedNamed: hostile names in listings). */
+  forceListed?: boolean;
 }
 
 export type VolumeNode = FileNode | FolderNode;

@@ -74,8 +74,8 @@ export function piStartPrint(ctx: SimContext, ex: Exchange, volume: Volume, part
   ex.send(204, undefined);
 }
 
-export function piDownload(ex: Exchange, volume: Volume, parts: string[]): void {
+export function piDownload(ctx: SimContext, ex: Exchange, volume: Volume, parts: string[]): void {
   const node = volume.resolve(parts);
   if (node?.kind !== 'file') return notFound(ex);
-  sendContent(ex, volume, node);
+  sendContent(ex, volume, node, ctx.sendOptions(ex.rawPath));
 }

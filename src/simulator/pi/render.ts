@@ -8,7 +8,7 @@ import { encodePath } from './paths.js';
 export const PI_STORAGE_NAMES: Record<string, string> = { local: 'PrusaLink gcodes', sdcard: 'SD Card' };
 
 export function isListed(node: VolumeNode): boolean {
-  return !node.name.startsWith('.');
+  return node.forceListed === true || !node.name.startsWith('.');
 }
 
 function fileEntry(volume: Volume, node: FileNode): Record<string, unknown> {

@@ -34,7 +34,7 @@ export class PiPersonality extends PiPersonalityBase {
       const target = splitPiPath(raw[1] ?? '');
       const volume = target && !target.escapes ? ctx.volumes.get(target.storage) : undefined;
       if (!target || !volume) return piError(ex, 404, 'Not Found', 'File not found.');
-      return piDownload(ex, volume, target.parts);
+      return piDownload(ctx, ex, volume, target.parts);
     }
     return piError(ex, 404, 'Not Found', 'Not found.');
   }

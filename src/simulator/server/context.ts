@@ -90,6 +90,11 @@ export class SimContext {
     return new UploadSink({ kind: 'memory' });
   }
 
+  /** How a raw download of this request is sent: at the printer's rate, cut when a fault says so. */
+  sendOptions(rawPath: string): { rateBytesPerSec: number | undefined; cutAfterBytes: number | undefined } {
+    return { rateBytesPerSec: this.opts.rateBytesPerSec, cutAfterBytes: this.faults.empty ? undefined : this.faults.cutDownload(rawPath) };
+  }
+
   /** Buddy's numbered temp file in the storage root. */
   nextTempName(): string {
     return `${++this.tempSeq}.tmp`;

@@ -9,7 +9,7 @@ interface Armed {
 
 export type BodyFault = Extract<SimFault, { kind: 'reset-after-bytes' } | { kind: 'stall' }>;
 
-const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json', 'trickle', 'endless-listing', 'listing-entries']);
+const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json', 'trickle', 'endless-listing', 'listing-entries', 'cut-download']);
 
 export type ListingFault = Extract<SimFault, { kind: 'listing-entries' }>;
 
@@ -29,6 +29,7 @@ export function validateFault(value: unknown): SimFault {
   if (f['kind'] === 'status') needNumber('status');
   if (f['kind'] === 'delay') needNumber('ms');
   if (f['kind'] === 'trickle' && f['intervalMs'] !== undefined) needNumber('intervalMs');
+  if (f['kind'] === 'cut-download') needNumber('afterBytes');
   if (f['times'] !== undefined) needNumber('times');
   if (f['kind'] === 'listing-entries') {
     if (typeof f['path'] !== 'string' || !f['path'].startsWith('/')) throw new Error('fault "listing-entries" needs a request "path" starting with "/"');
@@ -87,6 +88,12 @@ export class FaultSet {
   body(): BodyFault | undefined {
     const f = this.take((x) => x.kind === 'reset-after-bytes' || x.kind === 'stall');
     return f?.kind === 'reset-after-bytes' || f?.kind === 'stall' ? f : undefined;
+  }
+
+  /** Where to cut the next raw download of this path, used up; undefined: send it whole. */
+  cutDownload(path: string): number | undefined {
+    const f = this.take((x) => x.kind === 'cut-download' && (x.pathPrefix === undefined || path.startsWith(x.pathPrefix)));
+    return f?.kind === 'cut-download' ? f.afterBytes : undefined;
   }
 
   storageFull(): boolean {

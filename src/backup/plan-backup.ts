@@ -1,0 +1,69 @@
+// What --backup-dir adds to one printer's sync: the size of every file a deletion or replacement
+// will take away (one look-up per file where the listing has none, as on Buddy), and the step the
+// executor runs before each of those actions.
+
+import type { PrinterApi } from '../printer/api.js';
+import type { EventSink } from '../report/events.js';
+import { foldName } from '../source/paths.js';
+import type { Action, RemoteFile, RemoteTree } from '../types.js';
+import { backUp } from './backup.js';
+
+export interface BackupSizes {
+  /** Bytes all backups download. */
+  bytes: number;
+  /** By action path: the printer's file as the backup will find it. */
+  files: Map<string, Pick<RemoteFile, 'size' | 'mTimestamp'>>;
+}
+
+export async function backupSizes(api: PrinterApi, storage: string, remote: RemoteTree, actions: readonly Action[]): Promise<BackupSizes> {
+  const byPath = new Map(remote.files.map((f) => [f.path, f]));
+  const files = new Map<string, Pick<RemoteFile, 'size' | 'mTimestamp'>>();
+  let bytes = 0;
+  for (const action of actions) {
+    if (action.kind !== 'delete' && action.kind !== 'replace') continue;
+    const listed =
+      byPath.get(action.path) ??
+      remote.files.find((f) => foldName(f.path, { caseInsensitive: true }) === foldName(action.path, { caseInsensitive: true }));
+    let size = listed?.size;
+    let mTimestamp = listed?.mTimestamp;
+    if (size === undefined) {
+      const info = await api.stat(storage, action.targetUrl);
+      size = info?.size;
+      mTimestamp = info?.mTimestamp ?? mTimestamp;
+    }
+    files.set(action.path, { ...(size !== undefined ? { size } : {}), ...(mTimestamp !== undefined ? { mTimestamp } : {}) });
+    bytes += size ?? 0;
+  }
+  return { bytes, files };
+}
+
+export function backupStep(
+  job: { printer: string; api: PrinterApi; backupDir?: string; emit: EventSink; signal?: AbortSignal },
+  storage: string,
+  root: string,
+  sizes: BackupSizes,
+): (action: Action) => Promise<void> {
+  return async (action) => {
+    const started = Date.now();
+    const done = await backUp(
+      {
+        dir: job.backupDir!,
+        printer: job.printer,
+        api: job.api,
+        storage,
+        root,
+        remoteOf: (a) => sizes.files.get(a.path),
+        ...(job.signal ? { signal: job.signal } : {}),
+      },
+      action,
+    );
+    job.emit({
+      type: 'backup-done',
+      printer: job.printer,
+      path: action.path,
+      localPath: done.localPath,
+      bytes: done.bytes,
+      durationMs: Date.now() - started,
+    });
+  };
+}

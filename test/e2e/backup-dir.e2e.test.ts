@@ -1,0 +1,120 @@
+// End to end: sync --backup-dir keeps each printer's copy of a file before the printer loses it (the
+// request log shows the download before the DELETE or the replacing PUT), keeps earlier backups, and
+// holds the change when the backup cannot be made.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SimPrinter } from '../../src/simulator/index.js';
+import { runCli, type CliRun } from '../helpers/cli.js';
+import { gcode } from '../helpers/fixtures.js';
+import { useWorkspace } from '../helpers/workspace.js';
+
+const T = { timeout: 90_000 };
+const NEW = gcode('new benchy', 3000);
+const OLD = gcode('old benchy', 2000);
+const EXTRA = gcode('sliced at the printer', 2500);
+
+const ws = useWorkspace({
+  printers: [
+    { name: 'mk4-b', model: 'MK4' },
+    { name: 'mk3-b', model: 'MK3S' },
+  ],
+  master: { 'farm/benchy.gcode': NEW },
+});
+
+const backups = (): string => path.join(ws.dir, 'backups');
+const sync = (...args: string[]): Promise<CliRun> =>
+  runCli(['-c', ws.config, '-s', path.join(ws.master, 'farm'), '-r', ws.master, '--retry-delay', '0.01', ...args], { cwd: ws.dir });
+const show = (run: CliRun): string => `exit ${run.code}\n${run.stdout}\n${run.stderr}`;
+
+/** Index in the request log of the first request matching. */
+function at(p: SimPrinter, match: (method: string, target: string) => boolean): number {
+  return p.requests().findIndex((r) => match(r.method, decodeURIComponent(r.target)));
+}
+const isDownload = (name: string) => (method: string, target: string) =>
+  method === 'GET' && (target.startsWith('/usb/') || target.endsWith('/raw')) && target.toLowerCase().includes(name);
+
+function seedPrinters(): void {
+  // A day old: without a record, Buddy (whose listing has no sizes) replaces it by the time rule.
+  const dayAgo = Math.floor(Date.now() / 1000) - 86_400;
+  for (const p of ws.farm.printers) {
+    p.seed('farm/benchy.gcode', OLD, { mTimestamp: dayAgo });
+    p.seed('farm/extra.gcode', EXTRA);
+  }
+}
+
+describe('sync --backup-dir', () => {
+  test('the dry run says what the backups download; --go keeps each copy before the printer loses it', T, async () => {
+    seedPrinters();
+    const dry = await sync('--backup-dir', backups());
+    assert.equal(dry.code, 0, show(dry));
+    for (const p of ws.farm.printers) {
+      assert.match(
+        dry.stdout,
+        new RegExp(
+          `${p.name}: 0 missing to upload, 1 stale to refresh, 1 file to delete, 0 unchanged .*; 4\\.5 kB to back up first \\(downloaded at printer speed\\)`,
+        ),
+      );
+    }
+    assert.equal(existsSync(backups()), false, 'a dry run downloads nothing');
+
+    const run = await sync('--go', '--backup-dir', backups());
+    assert.equal(run.code, 0, show(run));
+    for (const p of ws.farm.printers) {
+      const dir = path.join(backups(), p.name, 'farm');
+      assert.equal(readFileSync(path.join(dir, 'benchy.gcode'), 'utf8'), OLD, p.name);
+      assert.equal(readFileSync(path.join(dir, 'extra.gcode'), 'utf8'), EXTRA, p.name);
+      assert.equal(p.readFile('farm/benchy.gcode')?.toString(), NEW);
+      assert.equal(p.readFile('farm/extra.gcode'), undefined);
+      const put = at(p, (m, t) => m === 'PUT' && t.toLowerCase().includes('benchy'));
+      const del = at(p, (m, t) => m === 'DELETE' && t.toLowerCase().includes('extra'));
+      assert.ok(
+        put > at(p, isDownload('benchy')) && at(p, isDownload('benchy')) >= 0,
+        `${p.name}: benchy backed up before it was replaced`,
+      );
+      assert.ok(del > at(p, isDownload('extra')) && at(p, isDownload('extra')) >= 0, `${p.name}: extra backed up before it was deleted`);
+      assert.match(run.stdout, new RegExp(`${p.name}: backed up extra\\.gcode 2\\.5 kB to .*extra\\.gcode`));
+    }
+  });
+
+  test('an earlier backup is kept: the new one gets a time suffix', T, async () => {
+    seedPrinters();
+    assert.equal((await sync('--go', '--backup-dir', backups())).code, 0);
+    const again = gcode('sliced again', 2700);
+    const mk4 = ws.printer('mk4-b');
+    mk4.seed('farm/extra.gcode', again);
+    const run = await sync('--go', '--backup-dir', backups(), '-p', 'mk4-b');
+    assert.equal(run.code, 0, show(run));
+    const dir = path.join(backups(), 'mk4-b', 'farm');
+    const names = readdirSync(dir).sort();
+    assert.equal(readFileSync(path.join(dir, 'extra.gcode'), 'utf8'), EXTRA, 'the first backup is untouched');
+    const suffixed = names.filter((n) => /^extra\.\d{8}T\d{6}Z\.gcode$/.test(n));
+    assert.equal(suffixed.length, 1, names.join(', '));
+    assert.equal(readFileSync(path.join(dir, suffixed[0]!), 'utf8'), again);
+  });
+
+  test('a backup that cannot be downloaded holds the deletion and the replacement: the printer keeps its files, exit 1', T, async () => {
+    seedPrinters();
+    const mk4 = ws.printer('mk4-b');
+    const mk3 = ws.printer('mk3-b');
+    mk4.inject({ kind: 'status', status: 500, method: 'GET', pathPrefix: '/usb/' });
+    mk3.inject({ kind: 'cut-download', afterBytes: 100 });
+    const run = await sync('--go', '--backup-dir', backups(), '--retries', '0');
+    assert.equal(run.code, 1, show(run));
+    for (const p of [mk4, mk3]) {
+      assert.match(run.stderr, new RegExp(`${p.name}: held: replace benchy\\.gcode not done`));
+      assert.match(run.stderr, new RegExp(`${p.name}: held: delete extra\\.gcode not done`));
+      assert.equal(p.readFile('farm/benchy.gcode')?.toString(), OLD, `${p.name} keeps its copy`);
+      assert.equal(p.readFile('farm/extra.gcode')?.toString(), EXTRA, `${p.name} keeps its file`);
+      assert.equal(p.requests().filter((r) => r.method === 'DELETE' || r.method === 'PUT').length, 0, p.name);
+    }
+    const left = existsSync(backups())
+      ? readdirSync(backups(), { recursive: true })
+          .map(String)
+          .filter((n) => n.endsWith('.gcode') || n.endsWith('.part'))
+      : [];
+    assert.deepEqual(left, [], 'no partial backup left');
+  });
+});

@@ -1,0 +1,53 @@
+// End to end: Ctrl-C during a slow pull stops it cleanly: exit 130, nothing under the real name and
+// no temporary file in the master; the next run pulls the file whole.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { binPath, runCli } from '../helpers/cli.js';
+import { gcode } from '../helpers/fixtures.js';
+import { useWorkspace } from '../helpers/workspace.js';
+
+const ws = useWorkspace({
+  // 40 kB/s: a 400 kB download takes about 10 s.
+  printers: [{ name: 'slow-pi', model: 'MK3S', rateBytesPerSec: 40_000 }],
+  master: { 'kept.gcode': gcode('kept', 1000) },
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+test('Ctrl-C mid-download: exit 130, no file and no temporary file; the next run completes it', { timeout: 60_000 }, async () => {
+  const printer = ws.printer('slow-pi');
+  printer.seed('parts/slow.gcode', gcode('slow', 400_000));
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', XDG_STATE_HOME: path.join(ws.dir, 'state') };
+  const child = spawn(process.execPath, [binPath, 'pull', '-c', ws.config, '-s', ws.master, '--go'], {
+    cwd: ws.dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  // The signal comes once the download is under way: its hidden temporary file exists.
+  const folder = path.join(ws.master, 'parts');
+  const partial = (): boolean => existsSync(folder) && readdirSync(folder).some((n) => n.endsWith('.link-sync.part'));
+  for (let i = 0; i < 400 && !partial(); i++) await sleep(50);
+  assert.ok(partial(), `the download started:\n${output}`);
+  await sleep(300);
+  child.kill('SIGINT');
+  const code = await Promise.race([exited, sleep(20_000).then(() => 'timeout' as const)]);
+  if (code === 'timeout') child.kill('SIGKILL');
+  assert.equal(code, 130, output);
+  assert.deepEqual(readdirSync(folder), [], 'no file and no temporary file');
+
+  const next = await runCli(['pull', '-c', ws.config, '-s', ws.master, '--go'], {
+    cwd: ws.dir,
+    env: { XDG_STATE_HOME: env.XDG_STATE_HOME },
+    timeoutMs: 40_000,
+  });
+  assert.equal(next.code, 0, `${next.stdout}\n${next.stderr}`);
+  assert.equal(readFileSync(path.join(folder, 'slow.gcode'), 'utf8'), gcode('slow', 400_000));
+});
