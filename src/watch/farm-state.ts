@@ -4,8 +4,8 @@
 import type { PrinterConfig } from '../config/types.js';
 import type { PrinterStatus } from '../types.js';
 import type { ErrorInfo, EventSink, SyncEvent } from '../report/events.js';
-import { blankRow, STATUS_SCHEMA_VERSION, type PrinterStatusRow, type StatusDocument } from '../status.js';
-import { jobInfo } from '../wait-busy.js';
+import { blankRow, STATUS_SCHEMA_VERSION, type PrinterStatusRow, type StatusDocument } from '../run/status.js';
+import { jobInfo } from '../run/wait-busy.js';
 import { mapStrings, redact } from '../report/inert.js';
 
 export class FarmState {

@@ -3,14 +3,14 @@
 
 import type { FarmConfig } from '../config/types.js';
 import { loadConfig } from '../config/load.js';
-import { defaultConnect, prepareRun, type SyncOptions } from '../sync.js';
+import { defaultConnect, prepareRun, type SyncOptions } from '../run/sync.js';
 import { defaultStateDir } from '../record/paths.js';
 import { acquireStateLock } from '../record/lock.js';
 import { HashCache } from '../record/hash.js';
 import type { EventSink, RunSummary } from '../report/events.js';
 import { fanOut } from '../report/fan-out.js';
 import { configuredSecrets, redactingSink } from '../report/inert.js';
-import { DEFAULT_POLL_MS } from '../wait-busy.js';
+import { DEFAULT_POLL_MS } from '../run/wait-busy.js';
 import { MasterWatch } from './master.js';
 import { FarmState } from './farm-state.js';
 import { PrinterLoop } from './printer-loop.js';

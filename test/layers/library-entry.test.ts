@@ -34,7 +34,7 @@ const isCliCode = (url: string): boolean =>
 
 test('import of the library entry (dist/src/index.js) loads no commander, no log-update and nothing from cli/', T, () => {
   const loaded = modulesLoadedBy(path.join(dist, 'src/index.js'));
-  assert.ok(loaded.some((u) => u.endsWith('/dist/src/sync.js')), `the recorder saw the library load:\n${loaded.join('\n')}`);
+  assert.ok(loaded.some((u) => u.endsWith('/dist/src/run/sync.js')), `the recorder saw the library load:\n${loaded.join('\n')}`);
   assert.deepEqual(loaded.filter(isCliCode), []);
 });
 

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startFarm, type SimFarm, type SimPrinterOptions } from '../../src/simulator/index.js';
-import { sync } from '../../src/sync.js';
+import { sync } from '../../src/run/sync.js';
 import type { SyncEvent } from '../../src/report/events.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';

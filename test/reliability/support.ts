@@ -10,7 +10,7 @@ import type { FarmConfig, PrinterConfig } from '../../src/config/types.js';
 import { exitCodeForSummary } from '../../src/report/exit-codes.js';
 import type { PrinterResult, RunSummary, SyncEvent } from '../../src/report/events.js';
 import { startFarm, type SimFarm, type SimFileSnapshot, type SimPrinter, type SimPrinterOptions } from '../../src/simulator/index.js';
-import { sync, type SyncOptions } from '../../src/sync.js';
+import { sync, type SyncOptions } from '../../src/run/sync.js';
 import { gcode, tempDir, writeTree } from '../helpers/fixtures.js';
 
 /** Three models: Buddy with short names (MK4), Buddy (XL), Pi (MK3S). */

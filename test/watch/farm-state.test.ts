@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FarmState } from '../../src/watch/farm-state.js';
 import { isFresh, signature } from '../../src/watch/master.js';
-import { statusLines, pendingText, ago } from '../../src/status-table.js';
-import { isFree, jobInfo } from '../../src/wait-busy.js';
+import { statusLines, pendingText, ago } from '../../src/run/status-table.js';
+import { isFree, jobInfo } from '../../src/run/wait-busy.js';
 import type { PrinterConfig } from '../../src/config/types.js';
-import type { RunInputs } from '../../src/sync.js';
-import type { StatusDocument } from '../../src/status.js';
+import type { RunInputs } from '../../src/run/sync.js';
+import type { StatusDocument } from '../../src/run/status.js';
 import { emptyCounts, type PrinterResult } from '../../src/report/events.js';
 
 const printer = (name: string): PrinterConfig => ({

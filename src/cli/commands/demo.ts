@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFarm } from '../../simulator/index.js';
-import { sync } from '../../sync.js';
+import { sync } from '../../run/sync.js';
 import type { FarmConfig } from '../../config/types.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../../errors.js';

@@ -2,7 +2,7 @@
 
 import type { CliIo, OutputStream } from '../io.js';
 import { parseSyncArgs, type SyncCliOptions } from '../options.js';
-import { sync } from '../../sync.js';
+import { sync } from '../../run/sync.js';
 import { VERSION } from '../../version.js';
 import { plainReporter } from '../../report/plain.js';
 import { jsonReporter } from '../../report/json.js';

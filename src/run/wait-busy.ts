@@ -1,12 +1,12 @@
 // --wait-busy: a printer found busy is polled gently and synced as soon as it is free, until a deadline.
 
-import type { PrinterStatus } from './types.js';
-import { SYNCABLE_STATES } from './plan/gate.js';
-import { syncPrinter, type PrinterJob } from './sync-printer.js';
-import type { JobInfo, PrinterResult } from './report/events.js';
-import { toErrorInfo } from './report/error-info.js';
-import { formatDuration } from './report/format.js';
-import { abortableSleep } from './watch/sleep.js';
+import type { PrinterStatus } from '../types.js';
+import { SYNCABLE_STATES } from '../plan/gate.js';
+import { syncPrinter, type PrinterJob } from './printer/sync-printer.js';
+import type { JobInfo, PrinterResult } from '../report/events.js';
+import { toErrorInfo } from '../report/error-info.js';
+import { formatDuration } from '../report/format.js';
+import { abortableSleep } from '../watch/sleep.js';
 
 /** Poll every 30 s by default: Buddy boards are weak, and frequent polling is suspected of loading them. */
 export const DEFAULT_POLL_MS = 30_000;

@@ -1,22 +1,22 @@
 // `link-sync status`: one read-only look at every printer (state, job, free space, with a source the
 // pending changes as a dry run plans them, last sync from the record). Never changes anything.
 
-import type { PrinterConfig } from './config/types.js';
-import { loadConfig } from './config/load.js';
-import { selectPrinters } from './config/select.js';
-import type { PrinterApi } from './printer/api.js';
-import type { StorageInfo } from './types.js';
+import type { PrinterConfig } from '../config/types.js';
+import { loadConfig } from '../config/load.js';
+import { selectPrinters } from '../config/select.js';
+import type { PrinterApi } from '../printer/api.js';
+import type { StorageInfo } from '../types.js';
 import { defaultConnect, prepareRun, printerJob, type RunInputs, type SyncOptions } from './sync.js';
-import { syncPrinter } from './sync-printer.js';
-import { defaultStateDir } from './record/paths.js';
-import { HashCache } from './record/hash.js';
-import { printerKey } from './record/keys.js';
-import { lastSyncTime } from './record/last-sync.js';
-import type { RecordRun } from './record/session.js';
-import type { ErrorInfo, EventSink, JobInfo, PrinterResult } from './report/events.js';
-import { toErrorInfo } from './report/error-info.js';
-import { InternalError } from './errors.js';
-import { configuredSecrets, mapStrings, redact } from './report/inert.js';
+import { syncPrinter } from './printer/sync-printer.js';
+import { defaultStateDir } from '../record/paths.js';
+import { HashCache } from '../record/hash.js';
+import { printerKey } from '../record/keys.js';
+import { lastSyncTime } from '../record/last-sync.js';
+import type { RecordRun } from '../record/session.js';
+import type { ErrorInfo, EventSink, JobInfo, PrinterResult } from '../report/events.js';
+import { toErrorInfo } from '../report/error-info.js';
+import { InternalError } from '../errors.js';
+import { configuredSecrets, mapStrings, redact } from '../report/inert.js';
 import { jobInfo } from './wait-busy.js';
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. Schema: schema/status.schema.json. */

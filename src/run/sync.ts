@@ -2,35 +2,35 @@
 
 import path from 'node:path';
 import { setMaxListeners } from 'node:events';
-import type { FarmConfig, PrinterConfig } from './config/types.js';
-import { loadConfig } from './config/load.js';
-import { selectPrinters } from './config/select.js';
-import { scanSource } from './source/scan.js';
-import { DEFAULT_PRINT_EXTENSIONS, hasPrintExtension, normalizeExtensions } from './source/filter.js';
-import type { SourceTree } from './types.js';
-import type { EventSink, RunSummary } from './report/events.js';
-import { syncPrinter, type PrinterJob } from './sync-printer.js';
-import { createPrinterApi, type PrinterApiOptions } from './printer/create.js';
-import type { ExchangeNotice } from './printer/http.js';
-import { DEFAULT_RETRY_POLICY } from './printer/retry.js';
-import { SourceError } from './errors.js';
-import type { PrinterApi } from './printer/api.js';
-import { parseDestination, resolveSourcePaths, type Destination } from './config/destination.js';
-import { defaultStateDir } from './record/paths.js';
-import { acquireStateLock } from './record/lock.js';
-import { HashCache } from './record/hash.js';
-import type { RecordRun } from './record/session.js';
-import { routePrinters, type PrinterRoute } from './source/routes.js';
+import type { FarmConfig, PrinterConfig } from '../config/types.js';
+import { loadConfig } from '../config/load.js';
+import { selectPrinters } from '../config/select.js';
+import { scanSource } from '../source/scan.js';
+import { DEFAULT_PRINT_EXTENSIONS, hasPrintExtension, normalizeExtensions } from '../source/filter.js';
+import type { SourceTree } from '../types.js';
+import type { EventSink, RunSummary } from '../report/events.js';
+import { syncPrinter, type PrinterJob } from './printer/sync-printer.js';
+import { createPrinterApi, type PrinterApiOptions } from '../printer/create.js';
+import type { ExchangeNotice } from '../printer/http.js';
+import { DEFAULT_RETRY_POLICY } from '../printer/retry.js';
+import { SourceError } from '../errors.js';
+import type { PrinterApi } from '../printer/api.js';
+import { parseDestination, resolveSourcePaths, type Destination } from '../config/destination.js';
+import { defaultStateDir } from '../record/paths.js';
+import { acquireStateLock } from '../record/lock.js';
+import { HashCache } from '../record/hash.js';
+import type { RecordRun } from '../record/session.js';
+import { routePrinters, type PrinterRoute } from '../source/routes.js';
 import { DEFAULT_POLL_MS, syncWaitingIfBusy, type WaitPolicy } from './wait-busy.js';
-import { createSlots } from './source/limit.js';
+import { createSlots } from '../source/limit.js';
 
 /** Files listed and planned at once across printers: a bound on the run's memory, not on ordinary farms. */
 const PLANNING_BUDGET_FILES = 40_000;
 /** However large the source, this many printers still read and plan at once. */
 const MIN_PLANNING = 4;
-import { configuredSecrets, redactingSink } from './report/inert.js';
-import { linkSignals, uploadDeadlineMs } from './printer/http.js';
-import { PrinterDeadline, type DeadlineTiming } from './execute/printer-deadline.js';
+import { configuredSecrets, redactingSink } from '../report/inert.js';
+import { linkSignals, uploadDeadlineMs } from '../printer/http.js';
+import { PrinterDeadline, type DeadlineTiming } from '../execute/printer-deadline.js';
 
 export interface SyncOptions {
   /** A config file path, or an already loaded config. */

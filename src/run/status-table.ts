@@ -1,8 +1,8 @@
 // The `status` table: one row per printer, then one line per printer that could not be read.
 
 import type { PrinterStatusRow, StatusDocument } from './status.js';
-import { formatBytes } from './report/format.js';
-import { about } from './report/plain.js';
+import { formatBytes } from '../report/format.js';
+import { about } from '../report/plain.js';
 
 export function statusLines(doc: StatusDocument, now: Date = new Date()): string[] {
   const withPending = doc.source !== null;

@@ -1,25 +1,25 @@
 // One printer's sync: identify, state gate, walk, (sync record) plan, then (with --go) execute; resolves its result.
 
-import type { PrinterApi } from './printer/api.js';
-import type { NameRules, PlanHold, PrinterPlan, PrintedFile, PrinterStatus, RemoteTree, SourceSkip, SourceTree, StorageInfo, SyncPolicy } from './types.js';
-import { PrinterError } from './errors.js';
-import { gatePrinter } from './plan/gate.js';
-import { planPrinter } from './plan/plan.js';
-import { guardDeletions } from './plan/safety.js';
-import { foldName, joinPath } from './source/paths.js';
-import { walkRemote } from './printer/walk.js';
-import { executePlan, describeAction, type TransferAction } from './execute/executor.js';
-import type { PreviousCopy } from './execute/upload-outcome.js';
-import { emptyCounts, type EventSink, type PrinterResult } from './report/events.js';
-import { toErrorInfo } from './report/error-info.js';
-import type { Destination } from './config/destination.js';
-import { printerKey } from './record/keys.js';
-import { RecordSession, type RecordRun } from './record/session.js';
-import type { Slots } from './source/limit.js';
-import { backupSizes, backupStep } from './backup/plan-backup.js';
-import { guardScope } from './execute/scope-guard.js';
-import { planDeadlineMs, prePlanDeadlineMs, type PrinterDeadline } from './execute/printer-deadline.js';
-import { formatBytes } from './report/format.js';
+import type { PrinterApi } from '../../printer/api.js';
+import type { NameRules, PlanHold, PrinterPlan, PrintedFile, PrinterStatus, RemoteTree, SourceSkip, SourceTree, StorageInfo, SyncPolicy } from '../../types.js';
+import { PrinterError } from '../../errors.js';
+import { gatePrinter } from '../../plan/gate.js';
+import { planPrinter } from '../../plan/plan.js';
+import { guardDeletions } from '../../plan/safety.js';
+import { foldName, joinPath } from '../../source/paths.js';
+import { walkRemote } from '../../printer/walk.js';
+import { executePlan, describeAction, type TransferAction } from '../../execute/executor.js';
+import type { PreviousCopy } from '../../execute/upload-outcome.js';
+import { emptyCounts, type EventSink, type PrinterResult } from '../../report/events.js';
+import { toErrorInfo } from '../../report/error-info.js';
+import type { Destination } from '../../config/destination.js';
+import { printerKey } from '../../record/keys.js';
+import { RecordSession, type RecordRun } from '../../record/session.js';
+import type { Slots } from '../../source/limit.js';
+import { backupSizes, backupStep } from '../../backup/plan-backup.js';
+import { guardScope } from '../../execute/scope-guard.js';
+import { planDeadlineMs, prePlanDeadlineMs, type PrinterDeadline } from '../../execute/printer-deadline.js';
+import { formatBytes } from '../../report/format.js';
 
 export interface PrinterJob {
   printer: string;
