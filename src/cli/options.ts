@@ -344,6 +344,9 @@ Examples:
 
 Commands:
   link-sync [options]             sync a folder onto the printers (this help)
+  link-sync status [options]      one row per printer: state, job, free space, pending changes
+  link-sync watch [options]       keep syncing each printer whenever it is free
+  link-sync pull [options]        copy files that are only on printers back into the master
   link-sync simulate [options]    run simulated PrusaLink printers on this machine
   link-sync demo                  sync an example folder onto three simulated printers
   link-sync help [command]        show the help of a command
@@ -351,7 +354,4 @@ Commands:
 Exit codes: 0 in sync (or clean dry run), 1 some actions failed, 2 usage/config/source error,
 3 a printer unreachable, offline, not PrusaLink or refused the credentials, 70 internal error,
 130 interrupted (Ctrl-C, SIGTERM, or stdout closed).
-
-Other commands: link-sync pull (copy files only on printers into the master; see
-link-sync pull --help), link-sync simulate, link-sync demo.
 `;
