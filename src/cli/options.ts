@@ -97,8 +97,8 @@ export function parseSyncArgs(
     extension.extend(program);
   } else {
     program
-      .option('--wait-busy <DURATION>', 'wait up to this long (e.g. 2h, 30m, 90s) for busy printers, and sync each as soon as it is free', parseDuration)
-      .option('--interval <SECONDS>', 'with --wait-busy: read a busy printer\'s state this often (5 to 3600, default 30)', parseInterval);
+      .option('--wait-busy <DURATION>', 'Wait up to DURATION (2h, 30m, 90s, 1h30m; at most a week) for busy or printing printers: each is polled and synced as soon as it is free. The others are synced at once. A printer still busy when the time is up counts as busy. See Waiting for busy printers.', parseDuration)
+      .option('--interval <SECONDS>', 'With --wait-busy (and for watch): read a waiting printer\'s state this often, 5 to 3600 (default 30).', parseInterval);
   }
   program.addOption(new Option('--poll-ms <MS>', 'polling interval in ms without the 5 s floor (tests only)').argParser(parseCount).hideHelp());
   try {
