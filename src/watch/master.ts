@@ -4,7 +4,7 @@
 
 import { watch as fsWatch, promises as fsp, type Dirent, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import type { RunInputs } from '../run/sync.js';
+import type { RunInputs } from '../run/prepare.js';
 import type { EventSink } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
 

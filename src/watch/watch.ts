@@ -3,7 +3,9 @@
 
 import type { FarmConfig } from '../config/types.js';
 import { loadConfig } from '../config/load.js';
-import { defaultConnect, prepareRun, type SyncOptions } from '../run/sync.js';
+import type { SyncOptions } from '../run/options.js';
+import { prepareRun } from '../run/prepare.js';
+import { defaultConnect } from '../run/printers.js';
 import { defaultStateDir } from '../record/paths.js';
 import { acquireStateLock } from '../record/lock.js';
 import { HashCache } from '../record/hash.js';
