@@ -1,8 +1,6 @@
 // Shared domain types: what the scanner, the walker, the planner and the executor exchange.
 // Paths are POSIX strings without leading or trailing slash; '' is the root they are relative to.
 
-import type { RecordChanges } from './record/types.js';
-
 /** A print file in the master folder. */
 export interface SourceFile {
   /** Path relative to the source folder, e.g. "parts/benchy.gcode". */
@@ -227,4 +225,36 @@ export interface SyncPolicy {
   force?: boolean;
   /** Delete files that the record says a sync to another destination placed (--delete-other-destinations). */
   deleteOtherDestinations?: boolean;
+}
+
+// The sync record's entries: the planner reads them and returns the changes to make to them.
+
+/** One file as it was when link-sync last put it on a printer (or adopted the printer's copy). */
+export interface RecordEntry {
+  /** Bytes of the content uploaded. */
+  size: number;
+  /** SHA-256 (hex) of the content uploaded. */
+  sha256: string;
+  /** The local file's mtime (ms) when it was uploaded; a different mtime triggers a re-hash. */
+  mtimeMs: number;
+  /** What the printer reported for the file after the upload; absent when it did not say. */
+  mTimestamp?: number;
+  /** Adopted on a first run with its size checked but not its content: --checksum replaces it. */
+  unverified?: true;
+  /** The destination path (-d, within the storage) of the sync that placed or adopted the file. */
+  placedUnder?: string;
+}
+
+/**
+ * Entries keyed by the file's path relative to its storage, folded the way the printer compares
+ * names (lower case on a printer that ignores case), e.g. "farm/parts/benchy.gcode".
+ */
+export type RecordEntries = ReadonlyMap<string, RecordEntry>;
+
+/** What the planner decided to change in the record without an upload (applied only with --go). */
+export interface RecordChanges {
+  /** Adopted files (judged the same without a record) and refreshed entries. */
+  set: Array<{ key: string; entry: RecordEntry }>;
+  /** Entries under the sync root for files the printer no longer lists. */
+  drop: string[];
 }

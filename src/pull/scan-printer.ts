@@ -6,7 +6,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { PrinterApi } from '../printer/api.js';
 import { walkRemote } from '../printer/walk.js';
-import { chooseStorage } from '../run/printer/sync-printer.js';
+import { chooseStorage } from '../run/printer/identify.js';
 import { DEFAULT_PRINT_EXTENSIONS, hasPrintExtension, isHiddenName, normalizeExtensions } from '../source/filter.js';
 import { foldName, joinPath } from '../source/paths.js';
 import type { NameRules, RemoteFile, SourceTree } from '../types.js';

@@ -9,7 +9,7 @@ import { DEFAULT_PRINT_EXTENSIONS, hasPrintExtension, normalizeExtensions } from
 import type { SourceTree } from '../types.js';
 import { SourceError } from '../errors.js';
 import { parseDestination, resolveSourcePaths, type Destination } from '../config/destination.js';
-import { routePrinters, type PrinterRoute } from '../source/routes.js';
+import { routePrinters, type PrinterRoute } from './routes.js';
 import type { SyncOptions } from './options.js';
 
 /** Everything about the run that does not depend on the printer. */

@@ -8,9 +8,9 @@ import type { SourceSkip, SourceTree } from '../types.js';
 import { SourceError } from '../errors.js';
 import { expandHome } from '../config/destination.js';
 import { routeSource } from '../plan/route.js';
-import { compileGlob, pathFilter, type GlobMatcher } from './glob.js';
-import { readFileModels, type FileModel } from './model-read.js';
-import { scanSource } from './scan.js';
+import { compileGlob, pathFilter, type GlobMatcher } from '../source/glob.js';
+import { readFileModels, type FileModel } from '../source/model-read.js';
+import { scanSource } from '../source/scan.js';
 
 /** One printer's share of the run. */
 export interface PrinterRoute {

@@ -4,7 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { routePrinters } from '../../src/source/routes.js';
+import { routePrinters } from '../../src/run/routes.js';
 import { scanSource } from '../../src/source/scan.js';
 import { SourceError } from '../../src/errors.js';
 import type { PrinterConfig } from '../../src/config/types.js';
