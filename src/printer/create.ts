@@ -2,32 +2,13 @@
 
 import type { PrinterConfig } from '../config/types.js';
 import type { PrinterApi } from './api.js';
-import { PrinterHttp, type ExchangeNotice, type RetryNotice } from './http.js';
-import type { RetryPolicy } from './retry.js';
+import { PrinterHttp } from './http.js';
+import type { ConnectionOptions } from './connection.js';
 import { DetectingPrinterApi } from './prusalink/detect.js';
 import { defaultUserAgent } from './user-agent.js';
 
-export interface PrinterApiOptions {
-  timeouts?: {
-    /** TCP connect, default 10 s. */
-    connectMs?: number;
-    /** Longest silence while a request or its answer is under way, default 30 s. */
-    responseMs?: number;
-    /** Longest time an upload may go without the printer's transferred count moving, default 30 s. */
-    stallMs?: number;
-    /** An upload's time limit is its size at this rate plus uploadGraceMs (default 10 kB/s + 60 s). */
-    uploadMinBytesPerSec?: number;
-    uploadGraceMs?: number;
-  };
-  /** Retries of failed requests (default none; sync() uses DEFAULT_RETRY_POLICY). */
-  retry?: RetryPolicy;
-  onRetry?: (notice: RetryNotice) => void;
-  /** Told after each request on the wire (method, target, status, time): for --verbose. */
-  onExchange?: (notice: ExchangeNotice) => void;
-  /** Aborts every request to the printer (Ctrl-C). */
-  signal?: AbortSignal;
-  /** Accept a self-signed https certificate. */
-  allowSelfSigned?: boolean;
+/** The connection options, and the User-Agent every request sends. */
+export interface PrinterApiOptions extends ConnectionOptions {
   /** Defaults to "link-sync/<version>". */
   userAgent?: string;
 }

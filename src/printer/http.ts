@@ -12,9 +12,11 @@ import { errorText, hintFor, socketError, statusError } from './http-errors.js';
 import { processConnectionSlots, type ConnectionSlots } from './connection-slots.js';
 import { BodyLengthMismatch, BodyReadFailure, ReceiveFailure, TransportFailure, exchange, type TransportSettings } from './transport.js';
 import { UploadWatch, type TransferPoll } from './upload-watch.js';
-import { NO_RETRIES, parseRetryAfter, retryDelayMs, retryReason, sleep, type AttemptFailure, type RetryPolicy } from './retry.js';
+import type { ConnectionOptions } from './connection.js';
+import { NO_RETRIES, parseRetryAfter, retryDelayMs, retryReason, sleep, type AttemptFailure } from './retry.js';
 
-export interface HttpClientOptions {
+/** The client of one printer: the shared connection options (its timeouts flattened to the transport's own names). */
+export interface HttpClientOptions extends Omit<ConnectionOptions, 'timeouts'> {
   /** The printer's name in the config, for errors. */
   printer: string;
   /** "http://host:port" or "https://host:port". */
@@ -33,20 +35,10 @@ export interface HttpClientOptions {
    * time limit is size / rate + uploadGraceMs, and it sizes the wait for buffered bytes. */
   uploadMinBytesPerSec?: number;
   uploadGraceMs?: number;
-  /** When and how often to try again (default: never). */
-  retry?: RetryPolicy;
-  /** Told before each wait for a retry. */
-  onRetry?: (notice: RetryNotice) => void;
-  /** Told after each exchange on the wire (for --verbose); never given headers, so never a secret. */
-  onExchange?: (exchange: ExchangeNotice) => void;
-  /** Aborts every request of this client, and any wait between attempts (Ctrl-C). */
-  signal?: AbortSignal;
   /** Open connections shared with other printers (default: the process-wide bound). */
   slots?: ConnectionSlots;
   /** For the backoff jitter; tests pin it. */
   random?: () => number;
-  /** Accept a self-signed https certificate. */
-  allowSelfSigned?: boolean;
   /** Check a nonce older than this with a cheap GET before an upload (Pi's nonces live ≥ 60 s). */
   nonceMaxAgeMs?: number;
   now?: () => number;

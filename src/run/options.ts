@@ -2,11 +2,12 @@
 
 import type { FarmConfig, PrinterConfig } from '../config/types.js';
 import type { EventSink } from '../report/events.js';
-import type { PrinterApiOptions } from '../printer/create.js';
+import type { ConnectionOptions } from '../printer/connection.js';
 import type { PrinterApi } from '../printer/api.js';
 import type { Destination } from '../config/destination.js';
 
-export interface SyncOptions {
+/** The connection's timeouts, Ctrl-C signal and certificate choice are the printer layer's own (retries are given as counts here). */
+export interface SyncOptions extends Pick<ConnectionOptions, 'timeouts' | 'signal' | 'allowSelfSigned'> {
   /** A config file path, or an already loaded config. */
   config: string | FarmConfig;
   /** How to name the config file in messages (default: its path). */
@@ -42,22 +43,17 @@ export interface SyncOptions {
   force?: boolean;
   /** Also delete files that the record says a sync to another destination placed (held otherwise). */
   deleteOtherDestinations?: boolean;
-  /** Accept self-signed certificates on https:// printers. */
-  allowSelfSigned?: boolean;
   /** Refuse every deletion on a printer whose plan deletes more files than this (default: no limit). */
   maxDelete?: number;
   /** Further attempts of a failed request (default 3); see docs/reliability.md for which are retried. */
   retries?: number;
   /** First backoff ceiling in ms, doubled on each retry (default 1000). */
   retryDelayMs?: number;
-  /** Connect, answer and upload-stall limits (defaults 10 s, 30 s, 30 s). */
-  timeouts?: PrinterApiOptions['timeouts'];
   /** Where environment variables named by the config are read (default process.env). */
   env?: Record<string, string | undefined>;
   onEvent?: EventSink;
   /** Also emit every request on the wire and every "in sync" decision with its reason. */
   verbose?: boolean;
-  signal?: AbortSignal;
   /** Before a file is deleted or replaced on a printer, download its copy to DIR/<printer>/<path>;
    * a failed download holds that action. */
   backupDir?: string;

@@ -121,8 +121,9 @@ export function defaultConnect(
     createPrinterApi(printer, {
       allowSelfSigned: options.allowSelfSigned ?? false,
       retry: { ...DEFAULT_RETRY_POLICY, retries, baseDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs },
-      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-      ...(signal ? { signal } : {}),
+      // Absent and undefined read the same to createPrinterApi.
+      timeouts: options.timeouts,
+      signal,
       ...(options.verbose
         ? { onExchange: (n: ExchangeNotice) => emit({ type: 'request', ...n }) }
         : {}),
