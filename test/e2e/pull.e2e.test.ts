@@ -6,12 +6,16 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { SimPrinter } from '../../src/simulator/index.js';
-import { runCli, type CliRun } from '../helpers/cli.js';
+import { repoRoot, runCli, type CliRun } from '../helpers/cli.js';
 import { gcode } from '../helpers/fixtures.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
 const T = { timeout: 90_000 };
+const pullSchema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/pull-events.schema.json'), 'utf8')) as object;
+const validatePullEvent = new Ajv2020({ strict: true, validateFormats: false, allErrors: true }).compile(pullSchema);
+type PullJsonEvent = { v: number; time: string; command: string; type: string; [key: string]: unknown };
 const MK4 = 'mk4-pull';
 const MK3 = 'mk3-pull';
 const OLD = 'mk3-legacy';
@@ -224,24 +228,60 @@ describe('link-sync pull', () => {
     assert.equal(read('pi-big.gcode'), gcode('pi big', 200_000));
   });
 
-  test('--json: one event per line, progress included, nothing else on stdout', T, async () => {
-    ws.printer(MK4).seed('j.gcode', gcode('json', 50_000));
+  test('--json, dry run and --go: every line valid against schema/pull-events.schema.json, conflicts and refused names included', T, async () => {
+    const mk4 = ws.printer(MK4);
+    const mk3 = ws.printer(MK3);
+    mk4.seed('j.gcode', gcode('json', 50_000));
+    mk4.seed('part.gcode', gcode('version A', 3000));
+    mk3.seed('part.gcode', gcode('version B', 3500));
+    // Passes the printer-name gate (130 UTF-16 units) but not the local one (266 bytes > 255).
+    const long = `${'\u00e9'.repeat(130)}.gcode`;
+    mk3.seedNamed('', long, gcode('long'));
+    const parse = (run: CliRun): PullJsonEvent[] => {
+      const lines = run.stdout.split('\n').filter((l) => l !== '');
+      assert.ok(lines.length > 0, show(run));
+      return lines.map((line) => {
+        const event = JSON.parse(line) as PullJsonEvent;
+        assert.ok(validatePullEvent(event), `not valid against the schema: ${line}\n${JSON.stringify(validatePullEvent.errors, null, 1)}`);
+        assert.ok(!Number.isNaN(Date.parse(event.time)), `bad time in ${line}`);
+        return event;
+      });
+    };
+    const check = (events: PullJsonEvent[], dryRun: boolean): void => {
+      const types = events.map((e) => e.type);
+      assert.equal(types[0], 'pull-start');
+      assert.equal(types.at(-1), 'pull-done');
+      assert.equal(events[0]!['dryRun'], dryRun);
+      const conflicts = events.filter((e) => e.type === 'conflict').map((e) => (e['conflict'] as { path: string }).path);
+      assert.deepEqual(conflicts, ['part.gcode']);
+      const scanned = events.find((e) => e.type === 'printer-scanned' && e['printer'] === MK3);
+      assert.deepEqual(
+        (scanned?.['refused'] as Array<{ path: string }>).map((r) => r.path),
+        [long],
+      );
+      const summary = events.at(-1)!['summary'] as { conflicts: number; refused: number; pulled: number };
+      assert.equal(summary.conflicts, 1);
+      assert.equal(summary.refused, 1);
+      assert.equal(summary.pulled, dryRun ? 0 : 1);
+    };
+
+    const dry = await pull('--json');
+    assert.equal(dry.code, 1, show(dry));
+    assert.equal(dry.stderr, '', 'with --json every report is an event on stdout');
+    const dryEvents = parse(dry);
+    check(dryEvents, true);
+    assert.ok(!dryEvents.some((e) => e.type.startsWith('download-')), 'a dry run downloads nothing');
+
     const run = await pull('--go', '--json');
-    assert.equal(run.code, 0, show(run));
-    const events = run.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { v: number; time: string; type: string; command: string });
-    for (const e of events) {
-      assert.equal(e.v, 1);
-      assert.equal(e.command, 'pull');
-      assert.ok(!Number.isNaN(Date.parse(e.time)));
-    }
+    assert.equal(run.code, 1, show(run));
+    assert.equal(run.stderr, '');
+    const events = parse(run);
+    check(events, false);
     const types = events.map((e) => e.type);
-    assert.equal(types[0], 'pull-start');
-    assert.equal(types.at(-1), 'pull-done');
     for (const t of ['printer-scanned', 'plan', 'download-start', 'download-progress', 'download-done', 'pulled', 'printer-done'])
       assert.ok(types.includes(t), t);
+    assert.equal(read('j.gcode'), gcode('json', 50_000));
+    assert.equal(existsSync(local('part.gcode')), false);
   });
 
   test('a busy printer is read; a partial Connect download and a running transfer are skipped with a note', T, async () => {
