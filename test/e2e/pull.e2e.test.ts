@@ -207,28 +207,28 @@ describe('link-sync pull', () => {
     assert.deepEqual(readdirSync(outside), [], 'nothing created outside the master');
   });
 
-  test('a download cut mid-way leaves no file under its name; the next run completes it', T, async () => {
+  test('a download cut mid-way leaves no file under its name and no folder made for it; the next run completes it', T, async () => {
     const mk4 = ws.printer(MK4);
     const mk3 = ws.printer(MK3);
     mk4.seed('big.gcode', gcode('big', 300_000));
-    mk3.seed('pi-big.gcode', gcode('pi big', 200_000));
+    mk3.seed('new/deeper/pi-big.gcode', gcode('pi big', 200_000));
     mk4.inject({ kind: 'cut-download', afterBytes: 100_000 });
     mk3.inject({ kind: 'cut-download', afterBytes: 50_000 });
     const cut = await pull('--go', '--retries', '1');
     assert.equal(cut.code, 1, show(cut));
     assert.match(cut.stderr, /mk4-pull: FAILED to download big\.gcode/);
-    assert.match(cut.stderr, /mk3-pull: FAILED to download pi-big\.gcode/);
-    assert.deepEqual(readdirSync(ws.master), ['kept.gcode'], 'no file and no temporary file');
+    assert.match(cut.stderr, /mk3-pull: FAILED to download new\/deeper\/pi-big\.gcode/);
+    assert.deepEqual(readdirSync(ws.master), ['kept.gcode'], 'no file, no temporary file, and the folders made for it removed');
     assert.equal(downloads(mk4).length, 2, 'tried, then retried once');
     mk4.clearFaults();
     mk3.clearFaults();
     const next = await pull('--go');
     assert.equal(next.code, 0, show(next));
     assert.equal(read('big.gcode'), gcode('big', 300_000));
-    assert.equal(read('pi-big.gcode'), gcode('pi big', 200_000));
+    assert.equal(read('new/deeper/pi-big.gcode'), gcode('pi big', 200_000));
   });
 
-  test('--json, dry run and --go: every line valid against schema/pull-events.schema.json, conflicts and refused names included', T, async () => {
+  test('--json, dry run and --go: every line valid against the pull schema, a conflict and a refused name too', T, async () => {
     const mk4 = ws.printer(MK4);
     const mk3 = ws.printer(MK3);
     mk4.seed('j.gcode', gcode('json', 50_000));
@@ -255,8 +255,9 @@ describe('link-sync pull', () => {
       const conflicts = events.filter((e) => e.type === 'conflict').map((e) => (e['conflict'] as { path: string }).path);
       assert.deepEqual(conflicts, ['part.gcode']);
       const scanned = events.find((e) => e.type === 'printer-scanned' && e['printer'] === MK3);
+      assert.ok(scanned, `no printer-scanned event for ${MK3}`);
       assert.deepEqual(
-        (scanned?.['refused'] as Array<{ path: string }>).map((r) => r.path),
+        (scanned['refused'] as Array<{ path: string }>).map((r) => r.path),
         [long],
       );
       const summary = events.at(-1)!['summary'] as { conflicts: number; refused: number; pulled: number };

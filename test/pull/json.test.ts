@@ -117,7 +117,10 @@ const EVENTS: PullEvent[] = [
 
 const lines = (events: PullEvent[]): Array<Record<string, unknown>> => {
   let text = '';
-  const sink = pullJsonReporter((line) => (text += line), () => FIXED);
+  const sink = pullJsonReporter(
+    (line) => (text += line),
+    () => FIXED,
+  );
   for (const e of events) sink(e);
   assert.ok(text.endsWith('\n'));
   return text
