@@ -58,7 +58,8 @@ export async function targetFolder(localRoot: string, names: readonly string[], 
   while (existing !== localRoot && !(await exists(existing))) existing = path.dirname(existing);
   await inside(existing);
   try {
-    created?.add(await fsp.mkdir(folder, { recursive: true }), folder);
+    const first = await fsp.mkdir(folder, { recursive: true });
+    created?.add(first, folder);
   } catch (error) {
     throw localError(
       `cannot create folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
