@@ -97,8 +97,8 @@ export function parseSyncArgs(
     extension.extend(program);
   } else {
     program
-      .option('--wait-busy <DURATION>', 'wait up to this long (e.g. 2h, 30m, 90s) for busy printers, and sync each as soon as it is free', parseDuration)
-      .option('--interval <SECONDS>', 'with --wait-busy: read a busy printer\'s state this often (5 to 3600, default 30)', parseInterval);
+      .option('--wait-busy <DURATION>', 'Wait up to DURATION (2h, 30m, 90s, 1h30m; at most a week) for busy or printing printers: each is polled and synced as soon as it is free. The others are synced at once. A printer still busy when the time is up counts as busy. See Waiting for busy printers.', parseDuration)
+      .option('--interval <SECONDS>', 'With --wait-busy (and for watch): read a waiting printer\'s state this often, 5 to 3600 (default 30).', parseInterval);
   }
   program.addOption(new Option('--poll-ms <MS>', 'polling interval in ms without the 5 s floor (tests only)').argParser(parseCount).hideHelp());
   try {
@@ -344,6 +344,9 @@ Examples:
 
 Commands:
   link-sync [options]             sync a folder onto the printers (this help)
+  link-sync status [options]      one row per printer: state, job, free space, pending changes
+  link-sync watch [options]       keep syncing each printer whenever it is free
+  link-sync pull [options]        copy files that are only on printers back into the master
   link-sync simulate [options]    run simulated PrusaLink printers on this machine
   link-sync demo                  sync an example folder onto three simulated printers
   link-sync help [command]        show the help of a command
@@ -351,7 +354,4 @@ Commands:
 Exit codes: 0 in sync (or clean dry run), 1 some actions failed, 2 usage/config/source error,
 3 a printer unreachable, offline, not PrusaLink or refused the credentials, 70 internal error,
 130 interrupted (Ctrl-C, SIGTERM, or stdout closed).
-
-Other commands: link-sync pull (copy files only on printers into the master; see
-link-sync pull --help), link-sync simulate, link-sync demo.
 `;

@@ -289,6 +289,7 @@ describe('help that matches', { timeout: 60_000 }, () => {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /link-sync simulate \[options\]/);
     assert.match(help.stdout, /link-sync demo /);
+    for (const command of ['status', 'watch', 'pull']) assert.match(help.stdout, new RegExp(`link-sync ${command} \\[options\\]`));
     const plain = await runCli(['help']);
     assert.equal(plain.code, 0, plain.stderr);
     assert.equal(plain.stdout, help.stdout);
