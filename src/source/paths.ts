@@ -112,7 +112,11 @@ export function checkRemotePath(
   }
 
   const storagePath = joinPath(relPathFromStorage);
-  if (rules.maxPutPathBytes !== undefined) {
+  // One length per file: the limits are checked from the narrowest thing (a name) to the widest (the
+  // URL), and the first one broken is the one reported, so two messages never give the same file
+  // two different byte counts; shortening to fit the first usually fits the others.
+  const tooLong = () => problems.some((p) => p.code === 'NAME_TOO_LONG' || p.code === 'PATH_TOO_LONG');
+  if (rules.maxPutPathBytes !== undefined && !tooLong()) {
     const putBytes = utf8len(`/${storage}/${storagePath}`);
     if (putBytes > rules.maxPutPathBytes) {
       problems.push({
@@ -123,7 +127,7 @@ export function checkRemotePath(
       });
     }
   }
-  if (rules.maxUrlBytes !== undefined) {
+  if (rules.maxUrlBytes !== undefined && !tooLong()) {
     const prefix = urlPrefixBytes ?? utf8len(`${FILES_API_PREFIX}${storage}/`);
     const urlBytes = prefix + encodeUrlPath(storagePath).length;
     if (urlBytes > rules.maxUrlBytes) {
