@@ -283,6 +283,29 @@ describe('operator output through the CLI', { timeout: 300_000 }, () => {
     assert.ok(!readdirSync(stateDir).some((f) => f.endsWith('.lock')), 'the lock is released');
   });
 
+  test('problems on a Buddy with a long folder name name the long path, the short one in parentheses', async () => {
+    const { run } = await setUp([{ name: 'mk4-1', model: 'MK4' }], { 'Long Folder Name/new.gcode': gcode('new') });
+    const p = farm!.printers[0]!;
+    p.seed('farm/Long Folder Name/old.gcode', gcode('old'));
+    const dry = await run('-d', 'farm');
+    const requested = /^mk4-1: delete Long Folder Name\/old\.gcode: .*requested as (\/usb\/FARM\/[A-Z0-9~]+\/[A-Z0-9~.]+)\)$/m.exec(
+      dry.stdout,
+    );
+    assert.ok(requested, dry.stdout);
+    assert.match(requested[1]!, /~1/, 'the simulated Buddy gives the folder a short name');
+    p.inject({ kind: 'status', status: 400, method: 'DELETE', message: 'refused for the test' });
+    const out = await run('-d', 'farm', '--go');
+    assert.equal(out.code, 1, out.stderr);
+    const text = out.stdout + out.stderr;
+    assert.match(
+      text,
+      new RegExp(`deletion of Long Folder Name/old\\.gcode \\(requested as ${requested[1]!.replace(/[.~]/g, '\\$&')}\\) refused`),
+    );
+    // The short name appears only inside the parentheses.
+    for (const line of text.split('\n').filter((l) => l.includes('~1'))) assert.match(line, /\(requested as [^)]*~1/, line);
+    assert.ok(p.readFile('farm/Long Folder Name/new.gcode'), 'the upload into the long-named folder went through');
+  });
+
   test('--timeout is capped with a clear usage error, no Node warning', async () => {
     const { run } = await setUp([{ name: 'mk4-1', model: 'MK4' }], { 'a.gcode': gcode('a') });
     const out = await run('--timeout', '3000000');
