@@ -141,7 +141,7 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
         ctx.emit({ type: 'warning', printer: ctx.printer, message: `kept folder ${action.path}: the printer says it is not empty (it holds files the printer does not list)` });
         continue;
       }
-      const err = toErrorInfo(error);
+      const err = inLongNames(toErrorInfo(error), action, ctx.storage);
       if (isUnreachable(error)) result.offline = true;
       result.failed++;
       // A change refused by the scope check is what the printer's result must show (exit 70).
@@ -158,6 +158,17 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
   }
   if (result.notRun > 0) reportNotRun(ctx, actions.slice(actions.length - result.notRun), result.stoppedReason);
   return result;
+}
+
+/**
+ * The printer layer names the path it requested, which holds a folder's short (8.3) name where the
+ * printer has one ("deletion of FARM/PARTS~1/OLD~1.GCO refused"). People read the long path, the
+ * requested one in parentheses, as the dry run shows it.
+ */
+export function inLongNames(err: ErrorInfo, action: Action, storage: string): ErrorInfo {
+  const requested = action.targetUrl;
+  if (requested === action.path || requested.endsWith(`/${action.path}`) || !err.message.includes(requested)) return err;
+  return { ...err, message: err.message.split(requested).join(`${action.path} (requested as /${storage}/${requested})`) };
 }
 
 function isUnreachable(error: unknown): boolean {

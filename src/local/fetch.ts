@@ -7,6 +7,7 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { LinkSyncError } from '../errors.js';
+import type { CreatedFolders } from './created-folders.js';
 import type { DownloadSink, PrinterApi } from '../printer/api.js';
 import { PrinterError } from '../errors.js';
 import { plausibleTimestamp } from '../record/prepass.js';
@@ -39,8 +40,9 @@ export function localError(message: string, hint: string, cause?: unknown): Link
 }
 
 /** The target's folder, created if needed, checked to lie inside the master even through symbolic
- * links: the deepest existing folder is checked before anything is created, then the result. */
-export async function targetFolder(localRoot: string, names: readonly string[]): Promise<string> {
+ * links: the deepest existing folder is checked before anything is created, then the result.
+ * Folders it creates are added to `created`, when given. */
+export async function targetFolder(localRoot: string, names: readonly string[], created?: CreatedFolders): Promise<string> {
   const folder = path.join(localRoot, ...names.slice(0, -1));
   const realRoot = await fsp.realpath(localRoot);
   const inside = async (dir: string): Promise<void> => {
@@ -56,7 +58,8 @@ export async function targetFolder(localRoot: string, names: readonly string[]):
   while (existing !== localRoot && !(await exists(existing))) existing = path.dirname(existing);
   await inside(existing);
   try {
-    await fsp.mkdir(folder, { recursive: true });
+    const first = await fsp.mkdir(folder, { recursive: true });
+    created?.add(first, folder);
   } catch (error) {
     throw localError(
       `cannot create folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
@@ -78,9 +81,9 @@ export async function fetchCopy(
   api: PrinterApi,
   candidate: RemoteCopy,
   names: readonly string[],
-  options: { signal?: AbortSignal; onBytes?: (received: number) => void },
+  options: { signal?: AbortSignal; onBytes?: (received: number) => void; createdFolders?: CreatedFolders },
 ): Promise<FetchedCopy> {
-  const folder = await targetFolder(candidate.localRoot, names);
+  const folder = await targetFolder(candidate.localRoot, names, options.createdFolders);
   const tempPath = tempPathFor(folder, candidate.printer, candidate.path);
   let hash = createHash('sha256');
   const open = (): DownloadSink => {

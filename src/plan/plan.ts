@@ -1,7 +1,7 @@
 // The pure planner: source tree × remote tree × printed file × policy (× sync record) → one printer's plan.
 
 import type { Action, NameRules, PlanHold, PlanProblem, PrintedFile, PrinterPlan, RemoteFile, RemoteTree, SourceFile, SourceTree, SyncPolicy } from '../types.js';
-import { checkRemotePath, compareCodeUnits } from '../source/paths.js';
+import { checkRemotePath, compareCodeUnits, joinPath } from '../source/paths.js';
 import { decideFile, type Decision } from './decide.js';
 import { decideChange } from './decide-record.js';
 import { isUnderRoot } from '../record/keys.js';
@@ -51,7 +51,8 @@ export function planPrinter(input: PlanInput): PrinterPlan {
   const same: Array<{ path: string; reason: string }> | undefined = input.explainSame ? [] : undefined;
 
   const pathProblems = (path: string, targetUrl: string): boolean => {
-    const found = checkRemotePath(targetUrl, remote.storage, rules);
+    // Checked as requested (short folder names count as sent), reported with the long names.
+    const found = checkRemotePath(targetUrl, remote.storage, rules, undefined, joinPath(remote.root, path));
     for (const problem of found) problems.push({ path, ...problem });
     return found.length > 0;
   };

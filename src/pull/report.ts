@@ -25,6 +25,7 @@ export function pullPlainReporter(options: { out: (line: string) => void; err: (
   };
 }
 
+/** One NDJSON line per event; schema/pull-events.schema.json describes them. */
 export function pullJsonReporter(write: (line: string) => void, now: () => Date = () => new Date()): PullEventSink {
   return (event) => write(`${JSON.stringify({ v: EVENT_SCHEMA_VERSION, time: now().toISOString(), command: 'pull', ...event })}\n`);
 }

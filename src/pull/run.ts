@@ -12,6 +12,7 @@ import { DEFAULT_RETRY_POLICY } from '../printer/retry.js';
 import { acquireStateLock } from '../record/lock.js';
 import { defaultStateDir } from '../record/paths.js';
 import { toErrorInfo } from '../report/error-info.js';
+import { CreatedFolders } from '../local/created-folders.js';
 import { fetchCopy, placeCopy, type FetchedCopy } from '../local/fetch.js';
 import { checkLocalPath } from '../local/names.js';
 import { copyOf, downloadQueues, planPull } from './plan.js';
@@ -203,7 +204,8 @@ async function download(
 
   for (const item of items) copies.set(item, { ended: 0, got: item.sources.map(() => undefined) });
   const queues = downloadQueues({ items, conflicts: [] });
-  await Promise.all(
+  const createdFolders = new CreatedFolders();
+  const queuesEnded = Promise.all(
     [...queues].map(async ([printer, queue]) => {
       const api = apis.get(printer)!;
       const result = results.get(printer)!;
@@ -212,7 +214,7 @@ async function download(
       for (const { item, source } of queue) {
         let copy: FetchedCopy | undefined;
         if (!stopped && !signal?.aborted)
-          copy = await fetchOne(api, source, result, emit, signal).catch((error: unknown) => {
+          copy = await fetchOne(api, source, result, emit, signal, createdFolders).catch((error: unknown) => {
             if (isFatal(error, signal)) stopped = toErrorInfo(error).message;
             return undefined;
           });
@@ -230,6 +232,13 @@ async function download(
       }
     }),
   );
+  try {
+    await queuesEnded;
+  } finally {
+    // Folders made for downloads that then failed, were interrupted or ended in a conflict are empty:
+    // they go once every queue has ended and dropped its temporary files.
+    for (const message of (await createdFolders.removeEmpty()).problems) emit({ type: 'warning', message });
+  }
   return learned;
 }
 
@@ -239,6 +248,7 @@ async function fetchOne(
   result: PullPrinterResult,
   emit: PullEventSink,
   signal: AbortSignal | undefined,
+  createdFolders: CreatedFolders,
 ): Promise<FetchedCopy> {
   const check = checkLocalPath(source.path);
   if (!check.ok) throw new Error(`refused name reached the download step: ${source.path}`);
@@ -247,6 +257,7 @@ async function fetchOne(
   let last = 0;
   try {
     const copy = await fetchCopy(api, source, check.names, {
+      createdFolders,
       ...(signal ? { signal } : {}),
       onBytes: (bytes) => {
         const now = Date.now();

@@ -7,6 +7,8 @@ import { OUTCOME_COLUMN } from './words.js';
 
 interface Column {
   title: string;
+  /** The header on a narrow terminal. */
+  short?: string;
   cell: (r: PrinterResult) => string;
   /** Shown only when some printer has a value here. */
   optional?: (r: PrinterResult) => boolean;
@@ -17,17 +19,23 @@ function columns(dryRun: boolean): Column[] {
   return [
     { title: 'printer', cell: (r) => r.printer },
     { title: 'result', cell: (r) => OUTCOME_COLUMN[r.outcome] },
-    dryRun ? { title: 'upload', cell: count((r) => r.planned.upload) } : { title: 'uploaded', cell: count((r) => r.done.upload) },
-    dryRun ? { title: 'replace', cell: count((r) => r.planned.replace) } : { title: 'replaced', cell: count((r) => r.done.replace) },
-    dryRun ? { title: 'delete', cell: count((r) => r.planned.delete) } : { title: 'deleted', cell: count((r) => r.done.delete) },
+    dryRun
+      ? { title: 'upload', short: 'up', cell: count((r) => r.planned.upload) }
+      : { title: 'uploaded', short: 'up', cell: count((r) => r.done.upload) },
+    dryRun
+      ? { title: 'replace', short: 'repl', cell: count((r) => r.planned.replace) }
+      : { title: 'replaced', short: 'repl', cell: count((r) => r.done.replace) },
+    dryRun
+      ? { title: 'delete', short: 'del', cell: count((r) => r.planned.delete) }
+      : { title: 'deleted', short: 'del', cell: count((r) => r.done.delete) },
     { title: 'unchanged', cell: count((r) => r.unchanged) },
-    { title: 'problems', cell: count((r) => r.problems), optional: (r) => r.problems > 0 },
+    { title: 'problems', short: 'prob', cell: count((r) => r.problems), optional: (r) => r.problems > 0 },
     { title: 'held', cell: count((r) => r.held), optional: (r) => r.held > 0 },
-    { title: 'other model', cell: count((r) => r.otherModel), optional: (r) => r.otherModel > 0 },
+    { title: 'other model', short: 'other', cell: count((r) => r.otherModel), optional: (r) => r.otherModel > 0 },
     ...(dryRun
       ? []
       : [
-          { title: 'failed', cell: count((r) => r.failed), optional: (r: PrinterResult) => r.failed > 0 },
+          { title: 'failed', short: 'fail', cell: count((r) => r.failed), optional: (r: PrinterResult) => r.failed > 0 },
           { title: 'not run', cell: count((r) => r.notRun), optional: (r: PrinterResult) => r.notRun > 0 },
         ]),
     dryRun ? { title: 'to send', cell: (r) => formatBytes(r.plannedBytes) } : { title: 'sent', cell: (r) => formatBytes(r.bytesSent) },
@@ -39,16 +47,21 @@ function columns(dryRun: boolean): Column[] {
 const DROP_FIRST = ['unchanged', 'time'];
 
 /**
- * The title, the header and one row per printer; columns nobody needs are left out, and on a
- * terminal narrower than the table, the unchanged and time columns too.
+ * The title, the header and one row per printer; columns nobody needs are left out. On a
+ * terminal narrower than the table: the unchanged and time columns go, then the headers are
+ * abbreviated with one space between columns, and if even that is too wide each printer gets a
+ * line of its own naming only its non-zero counts, so no line is wider than the terminal (a
+ * printer name longer than the terminal aside).
  */
 export function summaryLines(summary: RunSummary, maxWidth = Infinity): string[] {
   let shown = columns(summary.dryRun).filter((c) => !c.optional || summary.printers.some(c.optional));
+  let short = false;
   const layout = () => {
-    const header = shown.map((c) => c.title);
+    const header = shown.map((c) => (short ? (c.short ?? c.title) : c.title));
     const rows = summary.printers.map((r) => shown.map((c) => c.cell(r)));
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-    return { header, rows, widths, total: widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1) };
+    const gap = short ? 1 : 2;
+    return { header, rows, widths, gap, total: widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) };
   };
   let table = layout();
   for (const title of DROP_FIRST) {
@@ -56,17 +69,58 @@ export function summaryLines(summary: RunSummary, maxWidth = Infinity): string[]
     shown = shown.filter((c) => c.title !== title);
     table = layout();
   }
-  const { header, rows, widths } = table;
+  if (table.total > maxWidth) {
+    short = true;
+    table = layout();
+  }
+  const title = titleLine(summary, maxWidth);
+  if (table.total > maxWidth) return [title, ...summary.printers.flatMap((r) => printerLines(r, summary.dryRun, maxWidth))];
+  const { header, rows, widths, gap } = table;
   const fmt = (cells: string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
+      .join(' '.repeat(gap))
       .trimEnd();
+  return [title, fmt(header), ...rows.map(fmt)];
+}
+
+function titleLine(summary: RunSummary, maxWidth: number): string {
   const n = summary.printers.length;
-  const title = summary.dryRun
+  const long = summary.dryRun
     ? `Summary (dry run of ${plural(n, 'printer')}: counts are planned actions, nothing was changed):`
     : `Summary (${plural(n, 'printer')}, ${formatDuration(summary.durationMs)}):`;
-  return [title, fmt(header), ...rows.map(fmt)];
+  if (long.length <= maxWidth) return long;
+  return summary.dryRun ? `Summary (dry run, ${plural(n, 'printer')}, nothing changed):` : long;
+}
+
+/** The narrowest form: "name: result; 3 uploaded, 1 failed, 4.2 MB sent", wrapped at the width. */
+function printerLines(r: PrinterResult, dryRun: boolean, maxWidth: number): string[] {
+  const counts = dryRun
+    ? [plural(r.planned.upload, 'upload'), plural(r.planned.replace, 'replacement'), plural(r.planned.delete, 'deletion')]
+    : [`${r.done.upload} uploaded`, `${r.done.replace} replaced`, `${r.done.delete} deleted`];
+  const nonZero = (n: number, text: string) => (n > 0 ? [text] : []);
+  const zeroFree = [
+    ...counts.filter((c) => !c.startsWith('0 ')),
+    ...nonZero(r.problems, plural(r.problems, 'problem')),
+    ...nonZero(r.held, `${r.held} held`),
+    ...nonZero(r.otherModel, `${r.otherModel} other model`),
+    ...(dryRun ? [] : [...nonZero(r.failed, `${r.failed} failed`), ...nonZero(r.notRun, `${r.notRun} not run`)]),
+    dryRun ? `${formatBytes(r.plannedBytes)} to send` : `${formatBytes(r.bytesSent)} sent`,
+  ];
+  const words = `${r.printer}: ${OUTCOME_COLUMN[r.outcome]};`
+    .split(' ')
+    .concat(zeroFree.map((c, i) => (i < zeroFree.length - 1 ? `${c},` : c)));
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if (next.length > maxWidth && line.trim() !== '') {
+      lines.push(line);
+      line = `  ${word}`;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines;
 }
 
 /** One line for logs: the exit code and the result counts, e.g. "exit 3: 10 in sync, 1 unreachable". */

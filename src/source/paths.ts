@@ -60,16 +60,26 @@ export function foldName(name: string, rules: Pick<NameRules, 'caseInsensitive'>
   return rules.caseInsensitive ? name.toLowerCase() : name;
 }
 
+/** "/usb/Long Folder/a.gcode" (requested as "/usb/LONGFO~1/a.gcode"), or the one path where both agree. */
+function shownPath(storage: string, storagePath: string, longPath: string | undefined): string {
+  const requested = `"/${storage}/${storagePath}"`;
+  if (longPath === undefined || joinPath(longPath) === storagePath) return requested;
+  return `"/${storage}/${joinPath(longPath)}" (requested as ${requested})`;
+}
+
 /**
  * Everything the printer would refuse or mangle about a storage-relative path it is asked to store.
  * `urlPrefixBytes` is the length of the request target before the path; the default is
- * `/api/v1/files/<storage>/`. Returns an empty list when the path is fine.
+ * `/api/v1/files/<storage>/`. `longPath`, when the request path uses a folder's short (8.3) name,
+ * is the same path with long names: messages name that one, the requested one in parentheses.
+ * Returns an empty list when the path is fine.
  */
 export function checkRemotePath(
   relPathFromStorage: string,
   storage: string,
   rules: NameRules,
   urlPrefixBytes?: number,
+  longPath?: string,
 ): PathProblem[] {
   const problems: PathProblem[] = [];
   const segments = splitPath(relPathFromStorage);
@@ -112,18 +122,22 @@ export function checkRemotePath(
   }
 
   const storagePath = joinPath(relPathFromStorage);
-  if (rules.maxPutPathBytes !== undefined) {
+  // One length per file: the limits are checked from the narrowest thing (a name) to the widest (the
+  // URL), and the first one broken is the one reported, so two messages never give the same file
+  // two different byte counts; shortening to fit the first usually fits the others.
+  const tooLong = () => problems.some((p) => p.code === 'NAME_TOO_LONG' || p.code === 'PATH_TOO_LONG');
+  if (rules.maxPutPathBytes !== undefined && !tooLong()) {
     const putBytes = utf8len(`/${storage}/${storagePath}`);
     if (putBytes > rules.maxPutPathBytes) {
       problems.push({
         code: 'PATH_TOO_LONG',
         message:
-          `the path on the printer, "/${storage}/${storagePath}", is ${putBytes} bytes; ` +
+          `the path on the printer, ${shownPath(storage, storagePath, longPath)}, is ${putBytes} bytes; ` +
           `the printer accepts at most ${rules.maxPutPathBytes}: shorten the file or folder names`,
       });
     }
   }
-  if (rules.maxUrlBytes !== undefined) {
+  if (rules.maxUrlBytes !== undefined && !tooLong()) {
     const prefix = urlPrefixBytes ?? utf8len(`${FILES_API_PREFIX}${storage}/`);
     const urlBytes = prefix + encodeUrlPath(storagePath).length;
     if (urlBytes > rules.maxUrlBytes) {

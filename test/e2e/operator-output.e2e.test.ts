@@ -5,10 +5,11 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync, writeFileSync, appendFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, appendFileSync, readdirSync, openSync, closeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startFarm, type SimFarm, type SimPrinter, type SimPrinterOptions } from '../../src/simulator/index.js';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { binPath, repoRoot, runCli } from '../helpers/cli.js';
 import { configYaml, gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
 import { startCli } from '../reliability/cli-process.js';
 import { sha256, waitFor } from '../reliability/support.js';
@@ -241,6 +242,68 @@ describe('operator output through the CLI', { timeout: 300_000 }, () => {
     }
     const stateDir = path.join(env.XDG_STATE_HOME, 'link-sync');
     assert.ok(!readdirSync(stateDir).some((f) => f.endsWith('.lock')), 'the lock is released');
+  });
+
+  test('stdout on a full disk (/dev/full): one warning on stderr, the sync goes on, exit 0, lock released', async () => {
+    const master: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) master[`part-${i}.gcode`] = gcode(`p${i}`, 2_000);
+    const { config, env, dir } = await setUp(
+      [
+        { name: 'mk4-1', model: 'MK4' },
+        { name: 'xl-2', model: 'XL' },
+      ],
+      master,
+    );
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const mode of [['--go'], []]) {
+        const child = spawn(process.execPath, [binPath, '-c', config, '-s', path.join(dir, 'master'), ...mode], {
+          cwd: dir,
+          env: { ...process.env, ...env },
+          stdio: ['ignore', full, 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+        assert.equal(code, 0, stderr);
+        assert.equal(
+          stderr,
+          'link-sync: warning: cannot write to stdout (ENOSPC); the sync goes on, its output is lost\n',
+          'one warning, no stack trace',
+        );
+      }
+    } finally {
+      closeSync(full);
+    }
+    for (const p of farm!.printers) {
+      assert.equal(p.files().length, Object.keys(master).length, `${p.name} has every file`);
+      for (const f of p.files()) assert.equal(f.sha256, sha256(master[f.path]!), `${p.name}: ${f.path} is complete`);
+    }
+    const stateDir = path.join(env.XDG_STATE_HOME, 'link-sync');
+    assert.ok(!readdirSync(stateDir).some((f) => f.endsWith('.lock')), 'the lock is released');
+  });
+
+  test('problems on a Buddy with a long folder name name the long path, the short one in parentheses', async () => {
+    const { run } = await setUp([{ name: 'mk4-1', model: 'MK4' }], { 'Long Folder Name/new.gcode': gcode('new') });
+    const p = farm!.printers[0]!;
+    p.seed('farm/Long Folder Name/old.gcode', gcode('old'));
+    const dry = await run('-d', 'farm');
+    const requested = /^mk4-1: delete Long Folder Name\/old\.gcode: .*requested as (\/usb\/FARM\/[A-Z0-9~]+\/[A-Z0-9~.]+)\)$/m.exec(
+      dry.stdout,
+    );
+    assert.ok(requested, dry.stdout);
+    assert.match(requested[1]!, /~1/, 'the simulated Buddy gives the folder a short name');
+    p.inject({ kind: 'status', status: 400, method: 'DELETE', message: 'refused for the test' });
+    const out = await run('-d', 'farm', '--go');
+    assert.equal(out.code, 1, out.stderr);
+    const text = out.stdout + out.stderr;
+    assert.match(
+      text,
+      new RegExp(`deletion of Long Folder Name/old\\.gcode \\(requested as ${requested[1]!.replace(/[.~]/g, '\\$&')}\\) refused`),
+    );
+    // The short name appears only inside the parentheses.
+    for (const line of text.split('\n').filter((l) => l.includes('~1'))) assert.match(line, /\(requested as [^)]*~1/, line);
+    assert.ok(p.readFile('farm/Long Folder Name/new.gcode'), 'the upload into the long-named folder went through');
   });
 
   test('--timeout is capped with a clear usage error, no Node warning', async () => {

@@ -1,10 +1,10 @@
-// End to end: Ctrl-C during a slow pull stops it cleanly: exit 130, nothing under the real name and
-// no temporary file in the master; the next run pulls the file whole.
+// End to end: Ctrl-C during a slow pull stops it cleanly: exit 130, nothing under the real name, no
+// temporary file and no folder the pull made in the master; the next run pulls the file whole.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { binPath, runCli } from '../helpers/cli.js';
 import { gcode } from '../helpers/fixtures.js';
@@ -18,9 +18,13 @@ const ws = useWorkspace({
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-test('Ctrl-C mid-download: exit 130, no file and no temporary file; the next run completes it', { timeout: 60_000 }, async () => {
+test('Ctrl-C mid-download: exit 130, no file, no temporary file, no folder it made; the next run completes it', {
+  timeout: 60_000,
+}, async () => {
   const printer = ws.printer('slow-pi');
-  printer.seed('parts/slow.gcode', gcode('slow', 400_000));
+  printer.seed('old/parts/deep/slow.gcode', gcode('slow', 400_000));
+  // Already in the master, and empty: it was not made by the pull, so it stays.
+  mkdirSync(path.join(ws.master, 'old'));
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', XDG_STATE_HOME: path.join(ws.dir, 'state') };
   const child = spawn(process.execPath, [binPath, 'pull', '-c', ws.config, '-s', ws.master, '--go'], {
     cwd: ws.dir,
@@ -32,7 +36,7 @@ test('Ctrl-C mid-download: exit 130, no file and no temporary file; the next run
   child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   // The signal comes once the download is under way: its hidden temporary file exists.
-  const folder = path.join(ws.master, 'parts');
+  const folder = path.join(ws.master, 'old', 'parts', 'deep');
   const partial = (): boolean => existsSync(folder) && readdirSync(folder).some((n) => n.endsWith('.link-sync.part'));
   for (let i = 0; i < 400 && !partial(); i++) await sleep(50);
   assert.ok(partial(), `the download started:\n${output}`);
@@ -41,7 +45,8 @@ test('Ctrl-C mid-download: exit 130, no file and no temporary file; the next run
   const code = await Promise.race([exited, sleep(20_000).then(() => 'timeout' as const)]);
   if (code === 'timeout') child.kill('SIGKILL');
   assert.equal(code, 130, output);
-  assert.deepEqual(readdirSync(folder), [], 'no file and no temporary file');
+  assert.deepEqual(readdirSync(path.join(ws.master, 'old')), [], 'no file, no temporary file, and parts/deep, made by the pull, removed');
+  assert.deepEqual(readdirSync(ws.master).sort(), ['kept.gcode', 'old'], 'the folder that was there before stays');
 
   const next = await runCli(['pull', '-c', ws.config, '-s', ws.master, '--go'], {
     cwd: ws.dir,

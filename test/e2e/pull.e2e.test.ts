@@ -6,12 +6,16 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { SimPrinter } from '../../src/simulator/index.js';
-import { runCli, type CliRun } from '../helpers/cli.js';
+import { repoRoot, runCli, type CliRun } from '../helpers/cli.js';
 import { gcode } from '../helpers/fixtures.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
 const T = { timeout: 90_000 };
+const pullSchema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/pull-events.schema.json'), 'utf8')) as object;
+const validatePullEvent = new Ajv2020({ strict: true, validateFormats: false, allErrors: true }).compile(pullSchema);
+type PullJsonEvent = { v: number; time: string; command: string; type: string; [key: string]: unknown };
 const MK4 = 'mk4-pull';
 const MK3 = 'mk3-pull';
 const OLD = 'mk3-legacy';
@@ -203,45 +207,82 @@ describe('link-sync pull', () => {
     assert.deepEqual(readdirSync(outside), [], 'nothing created outside the master');
   });
 
-  test('a download cut mid-way leaves no file under its name; the next run completes it', T, async () => {
+  test('a download cut mid-way leaves no file under its name and no folder made for it; the next run completes it', T, async () => {
     const mk4 = ws.printer(MK4);
     const mk3 = ws.printer(MK3);
     mk4.seed('big.gcode', gcode('big', 300_000));
-    mk3.seed('pi-big.gcode', gcode('pi big', 200_000));
+    mk3.seed('new/deeper/pi-big.gcode', gcode('pi big', 200_000));
     mk4.inject({ kind: 'cut-download', afterBytes: 100_000 });
     mk3.inject({ kind: 'cut-download', afterBytes: 50_000 });
     const cut = await pull('--go', '--retries', '1');
     assert.equal(cut.code, 1, show(cut));
     assert.match(cut.stderr, /mk4-pull: FAILED to download big\.gcode/);
-    assert.match(cut.stderr, /mk3-pull: FAILED to download pi-big\.gcode/);
-    assert.deepEqual(readdirSync(ws.master), ['kept.gcode'], 'no file and no temporary file');
+    assert.match(cut.stderr, /mk3-pull: FAILED to download new\/deeper\/pi-big\.gcode/);
+    assert.deepEqual(readdirSync(ws.master), ['kept.gcode'], 'no file, no temporary file, and the folders made for it removed');
     assert.equal(downloads(mk4).length, 2, 'tried, then retried once');
     mk4.clearFaults();
     mk3.clearFaults();
     const next = await pull('--go');
     assert.equal(next.code, 0, show(next));
     assert.equal(read('big.gcode'), gcode('big', 300_000));
-    assert.equal(read('pi-big.gcode'), gcode('pi big', 200_000));
+    assert.equal(read('new/deeper/pi-big.gcode'), gcode('pi big', 200_000));
   });
 
-  test('--json: one event per line, progress included, nothing else on stdout', T, async () => {
-    ws.printer(MK4).seed('j.gcode', gcode('json', 50_000));
+  test('--json, dry run and --go: every line valid against the pull schema, a conflict and a refused name too', T, async () => {
+    const mk4 = ws.printer(MK4);
+    const mk3 = ws.printer(MK3);
+    mk4.seed('j.gcode', gcode('json', 50_000));
+    mk4.seed('part.gcode', gcode('version A', 3000));
+    mk3.seed('part.gcode', gcode('version B', 3500));
+    // Passes the printer-name gate (130 UTF-16 units) but not the local one (266 bytes > 255).
+    const long = `${'\u00e9'.repeat(130)}.gcode`;
+    mk3.seedNamed('', long, gcode('long'));
+    const parse = (run: CliRun): PullJsonEvent[] => {
+      const lines = run.stdout.split('\n').filter((l) => l !== '');
+      assert.ok(lines.length > 0, show(run));
+      return lines.map((line) => {
+        const event = JSON.parse(line) as PullJsonEvent;
+        assert.ok(validatePullEvent(event), `not valid against the schema: ${line}\n${JSON.stringify(validatePullEvent.errors, null, 1)}`);
+        assert.ok(!Number.isNaN(Date.parse(event.time)), `bad time in ${line}`);
+        return event;
+      });
+    };
+    const check = (events: PullJsonEvent[], dryRun: boolean): void => {
+      const types = events.map((e) => e.type);
+      assert.equal(types[0], 'pull-start');
+      assert.equal(types.at(-1), 'pull-done');
+      assert.equal(events[0]!['dryRun'], dryRun);
+      const conflicts = events.filter((e) => e.type === 'conflict').map((e) => (e['conflict'] as { path: string }).path);
+      assert.deepEqual(conflicts, ['part.gcode']);
+      const scanned = events.find((e) => e.type === 'printer-scanned' && e['printer'] === MK3);
+      assert.ok(scanned, `no printer-scanned event for ${MK3}`);
+      assert.deepEqual(
+        (scanned['refused'] as Array<{ path: string }>).map((r) => r.path),
+        [long],
+      );
+      const summary = events.at(-1)!['summary'] as { conflicts: number; refused: number; pulled: number };
+      assert.equal(summary.conflicts, 1);
+      assert.equal(summary.refused, 1);
+      assert.equal(summary.pulled, dryRun ? 0 : 1);
+    };
+
+    const dry = await pull('--json');
+    assert.equal(dry.code, 1, show(dry));
+    assert.equal(dry.stderr, '', 'with --json every report is an event on stdout');
+    const dryEvents = parse(dry);
+    check(dryEvents, true);
+    assert.ok(!dryEvents.some((e) => e.type.startsWith('download-')), 'a dry run downloads nothing');
+
     const run = await pull('--go', '--json');
-    assert.equal(run.code, 0, show(run));
-    const events = run.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { v: number; time: string; type: string; command: string });
-    for (const e of events) {
-      assert.equal(e.v, 1);
-      assert.equal(e.command, 'pull');
-      assert.ok(!Number.isNaN(Date.parse(e.time)));
-    }
+    assert.equal(run.code, 1, show(run));
+    assert.equal(run.stderr, '');
+    const events = parse(run);
+    check(events, false);
     const types = events.map((e) => e.type);
-    assert.equal(types[0], 'pull-start');
-    assert.equal(types.at(-1), 'pull-done');
     for (const t of ['printer-scanned', 'plan', 'download-start', 'download-progress', 'download-done', 'pulled', 'printer-done'])
       assert.ok(types.includes(t), t);
+    assert.equal(read('j.gcode'), gcode('json', 50_000));
+    assert.equal(existsSync(local('part.gcode')), false);
   });
 
   test('a busy printer is read; a partial Connect download and a running transfer are skipped with a note', T, async () => {

@@ -38,6 +38,19 @@ describe('planPrinter', { timeout: 10000 }, () => {
     assert.equal(result.unchanged, 0);
   });
 
+  it('names a path too long for the printer by its long names, the short request path in parentheses', () => {
+    const name = `${'n'.repeat(90)}.gcode`;
+    const result = plan({ source: sourceOf(local('Parts/Benchy.gcode'), local(`Parts/${name}`)), remote: buddyFarm() });
+    assert.deepEqual(steps(result), []);
+    assert.equal(result.problems.length, 1);
+    const message = result.problems[0]!.message;
+    // The bytes counted are those of the request (short folder names); the path shown first is the long one.
+    assert.equal(
+      message,
+      `the path on the printer, "/usb/farm/Parts/${name}" (requested as "/usb/FARM/PARTS~1/${name}"), is 114 bytes; the printer accepts at most 103: shorten the file or folder names`,
+    );
+  });
+
   it('addresses existing folders by short name and new ones by long name', () => {
     const result = plan({
       source: sourceOf(local('Parts/Benchy.gcode'), local('parts/Jigs/clip.gcode'), local('Parts/cube.gcode')),

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { renderLiveLines, shortenMiddle, type OverallRow, type PrinterRow } from '../../src/report/live-lines.js';
 import { LiveState } from '../../src/report/live-state.js';
 import { TerminalFrame, visibleWidth } from '../../src/report/terminal-frame.js';
-import { emptyCounts } from '../../src/report/events.js';
+import { emptyCounts, type PrinterResult } from '../../src/report/events.js';
 
 const syncing: PrinterRow = {
   name: 'printer-1',
@@ -127,30 +127,106 @@ describe('terminal frame', () => {
 });
 
 describe('summary table on a narrow terminal', () => {
+  const result = (over: Partial<PrinterResult>): PrinterResult => ({
+    printer: 'mk4s-1',
+    outcome: 'interrupted',
+    planned: emptyCounts(),
+    done: { ...emptyCounts(), upload: 3 },
+    failed: 1,
+    notRun: 4,
+    problems: 0,
+    held: 0,
+    otherModel: 0,
+    unchanged: 0,
+    plannedBytes: 0,
+    bytesSent: 4_200_000,
+    durationMs: 85_000,
+    ...over,
+  });
+  const fits = (lines: string[], width: number) => {
+    for (const line of lines) assert.ok(line.length <= width, `${line.length} > ${width}: ${line}`);
+  };
+
   it('drops the unchanged column, then the time, to fit', async () => {
     const { summaryLines } = await import('../../src/report/summary.js');
-    const r = {
-      printer: 'mk4s-1',
-      outcome: 'interrupted' as const,
-      planned: emptyCounts(),
-      done: { ...emptyCounts(), upload: 3 },
-      failed: 1,
-      notRun: 4,
-      problems: 0,
-      held: 0,
-      otherModel: 0,
-      unchanged: 0,
-      plannedBytes: 0,
-      bytesSent: 4_200_000,
-      durationMs: 85_000,
-    };
-    const run = { dryRun: false, printers: [r], durationMs: 85_000, interrupted: true };
+    const run = { dryRun: false, printers: [result({})], durationMs: 85_000, interrupted: true };
     const wide = summaryLines(run);
     assert.ok(wide[1]!.includes('unchanged') && wide[1]!.includes('time'));
     const at80 = summaryLines(run, 79);
-    for (const line of at80.slice(1)) assert.ok(line.length <= 79, `${line.length} > 79: ${line}`);
+    fits(at80, 79);
     assert.doesNotMatch(at80[1]!, /unchanged/);
-    // At 60 the counts cannot all fit: the two optional columns go, the counts stay.
     assert.doesNotMatch(summaryLines(run, 59)[1]!, /unchanged|time/);
+  });
+
+  // Every optional column shown and the longest result words: the worst case for the width.
+  const busyFarm = {
+    dryRun: false,
+    durationMs: 5_430_000,
+    interrupted: false,
+    printers: [
+      result({ printer: 'prusa-xl-workshop-2', outcome: 'went-offline', problems: 2, held: 1, otherModel: 30, unchanged: 1200 }),
+      result({ printer: 'mk4s-1', outcome: 'credentials-refused', done: emptyCounts(), failed: 0, notRun: 0, bytesSent: 0 }),
+      result({
+        printer: 'mini-3',
+        outcome: 'in-sync',
+        done: { ...emptyCounts(), upload: 12, replace: 4, delete: 7 },
+        failed: 0,
+        notRun: 0,
+      }),
+    ],
+  };
+
+  it('fits every line at 130, 80 and 60 columns with every optional column shown', async () => {
+    const { summaryLines } = await import('../../src/report/summary.js');
+    const at130 = summaryLines(busyFarm, 130);
+    fits(at130, 130);
+    assert.match(at130[1]!, /^printer +result +uploaded +replaced +deleted +problems +held +other model +failed +not run +sent$/);
+    assert.match(at130[2]!, /^prusa-xl-workshop-2 +went offline +3 +0 +0 +2 +1 +30 +1 +4 +4\.2 MB$/);
+    for (const width of [80, 60]) {
+      const lines = summaryLines(busyFarm, width);
+      fits(lines, width);
+      // Too wide for a table even with short headers: each printer gets its own lines with its
+      // non-zero counts, so nothing is lost.
+      const text = lines.join('\n').replace(/\n +/g, ' ');
+      assert.match(text, /prusa-xl-workshop-2: went offline;/);
+      assert.match(text, /3 uploaded, 2 problems,\s+1 held, 30 other model, 1 failed, 4 not run, 4\.2 MB sent/);
+      assert.match(text, /mk4s-1: credentials refused; 0 B sent/);
+      assert.match(text, /mini-3: in sync; 12 uploaded, 4 replaced, 7 deleted,\s+4\.2 MB sent/);
+    }
+  });
+
+  it('keeps a table for an ordinary farm, with short headers at 60 columns', async () => {
+    const { summaryLines } = await import('../../src/report/summary.js');
+    const farm = {
+      dryRun: false,
+      durationMs: 85_000,
+      interrupted: false,
+      printers: ['mk4s-1', 'mk4s-2', 'xl-1'].map((printer) =>
+        result({ printer, outcome: 'in-sync', done: { ...emptyCounts(), upload: 3, replace: 1 }, failed: 0, notRun: 0, unchanged: 140 }),
+      ),
+    };
+    const at130 = summaryLines(farm, 130);
+    assert.match(at130[1]!, /^printer +result +uploaded +replaced +deleted +unchanged +sent +time$/);
+    const at80 = summaryLines(farm, 80);
+    fits(at80, 80);
+    assert.match(at80[1]!, /^printer +result +uploaded +replaced +deleted +unchanged +sent +time$/);
+    const at60 = summaryLines({ ...farm, printers: farm.printers.map((r) => ({ ...r, otherModel: 30, problems: 1 })) }, 60);
+    fits(at60, 60);
+    assert.match(at60[1]!, /^printer result +up repl del prob other sent$/);
+    assert.match(at60[2]!, /^mk4s-1 +in sync +3 +1 +0 +1 +30 +4\.2 MB$/);
+  });
+
+  it('shortens the dry-run title where the long one does not fit', async () => {
+    const { summaryLines } = await import('../../src/report/summary.js');
+    const run = {
+      dryRun: true,
+      durationMs: 1000,
+      interrupted: false,
+      printers: [result({ outcome: 'planned', planned: { ...emptyCounts(), upload: 2 }, plannedBytes: 155 })],
+    };
+    assert.match(summaryLines(run)[0]!, /counts are planned actions, nothing was changed/);
+    const at60 = summaryLines(run, 60);
+    fits(at60, 60);
+    assert.equal(at60[0], 'Summary (dry run, 1 printer, nothing changed):');
   });
 });

@@ -66,6 +66,20 @@ describe('checkRemotePath', { timeout: 5000 }, () => {
     assert.match(problems[0]!.message, /174 bytes; the printer accepts at most 168/);
   });
 
+  it('gives a file one byte count: the first length limit broken is the one reported', () => {
+    // 161 path bytes and 174 URL bytes: only the path's count is said.
+    const path = `${'x'.repeat(150)}.gcode`;
+    const problems = checkRemotePath(path, 'usb', BUDDY);
+    assert.deepEqual(problems.map((p) => p.code), ['PATH_TOO_LONG']);
+    assert.match(problems[0]!.message, /is 161 bytes; the printer accepts at most 103/);
+    assert.doesNotMatch(problems.map((p) => p.message).join('; '), /174/);
+    // A name over the name limit is the only length reported, though the path is longer still.
+    const name = `${'n'.repeat(300)}.gcode`;
+    const named = checkRemotePath(`parts/${name}`, 'usb', BUDDY);
+    assert.deepEqual(named.map((p) => p.code), ['NAME_TOO_LONG']);
+    assert.match(named[0]!.message, /is 306 characters long; the printer stores names of at most 167$/);
+  });
+
   it('counts a custom request prefix for the URL limit', () => {
     assert.deepEqual(checkRemotePath('a.gcode', 'usb', BUDDY, 162).map((p) => p.code), ['URL_TOO_LONG']);
   });

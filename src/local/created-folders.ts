@@ -1,0 +1,48 @@
+// The folders a run created in the master, so that those a failed or interrupted download left empty
+// can be removed again; a folder that was there before the run is never touched.
+
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+
+export class CreatedFolders {
+  private readonly folders = new Set<string>();
+
+  /** `first` is what `mkdir(folder, { recursive: true })` resolved: the shallowest folder it made (undefined: none). */
+  add(first: string | undefined, folder: string): void {
+    if (first === undefined) return;
+    const rel = path.relative(first, folder);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return;
+    let at = first;
+    this.folders.add(at);
+    for (const name of rel === '' ? [] : rel.split(path.sep)) {
+      at = path.join(at, name);
+      this.folders.add(at);
+    }
+  }
+
+  /**
+   * Removes the recorded folders that are empty, deepest first, so a chain of new folders left empty
+   * goes as a whole. `rmdir` removes only an empty folder: one that holds anything stays. Resolves
+   * the folders removed and a message per folder that could not be checked.
+   */
+  async removeEmpty(): Promise<{ removed: string[]; problems: string[] }> {
+    const depth = (p: string): number => p.split(path.sep).length;
+    const deepestFirst = [...this.folders].sort((a, b) => depth(b) - depth(a));
+    const removed: string[] = [];
+    const problems: string[] = [];
+    for (const folder of deepestFirst) {
+      try {
+        await fsp.rmdir(folder);
+        removed.push(folder);
+        this.folders.delete(folder);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOTEMPTY' || code === 'EEXIST') continue;
+        this.folders.delete(folder);
+        if (code === 'ENOENT') continue;
+        problems.push(`could not remove the empty folder ${folder} left by the pull: ${code ?? String(error)}`);
+      }
+    }
+    return { removed, problems };
+  }
+}
