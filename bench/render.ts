@@ -47,8 +47,8 @@ export function renderReport(results: ScenarioResult[], machine: Machine, date: 
   out.push(
     'Produced by `npm run bench` (`bench/run.ts`), which generates its master folders in a temporary folder, ' +
       'runs link-sync (the bundled CLI, dist/cli/link-sync.mjs) as a separate process against simulated PrusaLink printers (Buddy personality) on 127.0.0.1, ' +
-      'and deletes everything afterwards. The simulated printers run in the benchmark process; link-sync\'s CPU time ' +
-      'and peak RSS are its own process\'s. One scenario alone: `npm run build && node dist/bench/run.js --only NAME` ' +
+      "and deletes everything afterwards. The simulated printers run in the benchmark process; link-sync's CPU time " +
+      "and peak RSS are its own process's. One scenario alone: `npm run build && node dist/bench/run.js --only NAME` " +
       '(throughput, no-change, memory, planning, startup, client-cpu, slow-link; prints without writing this file). ' +
       'The machine is shared: timed figures are medians of several runs (LINK_SYNC_BENCH_RUNS sets how many).',
     '',

@@ -76,12 +76,7 @@ export class PrinterError extends LinkSyncError {
   readonly kind: PrinterErrorKind;
   readonly status: number | undefined;
 
-  constructor(
-    printer: string,
-    kind: PrinterErrorKind,
-    message: string,
-    details: ErrorDetails & { status?: number } = {},
-  ) {
+  constructor(printer: string, kind: PrinterErrorKind, message: string, details: ErrorDetails & { status?: number } = {}) {
     super(`PRINTER_${kind.toUpperCase().replace(/-/g, '_')}`, message, details);
     this.printer = printer;
     this.kind = kind;

@@ -1,7 +1,14 @@
 // link-sync as a library: the same flow as the CLI, returning a summary object. Re-exports only.
 
 export { sync, prepareRun, type SyncOptions, type RunInputs } from './run/sync.js';
-export { farmStatus, statusExitCode, type StatusOptions, type StatusDocument, type PrinterStatusRow, type PendingChanges } from './run/status.js';
+export {
+  farmStatus,
+  statusExitCode,
+  type StatusOptions,
+  type StatusDocument,
+  type PrinterStatusRow,
+  type PendingChanges,
+} from './run/status.js';
 export { watch, type WatchOptions } from './watch/watch.js';
 export { startFarmServer, type FarmServer } from './farm-page/server.js';
 export { loadConfig } from './config/load.js';

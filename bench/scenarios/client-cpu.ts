@@ -16,7 +16,15 @@ const LIMIT_MS = 5;
 async function cpuFor(ctx: BenchContext, printers: number, source: string, label: string): Promise<number> {
   const bench = await startBenchFarm(ctx.workDir, printers);
   try {
-    const result = await runLinkSync(ctx, label, ['-c', bench.configPath, '-s', source, '--go', '--state-dir', join(ctx.workDir, `state-${label}`)]);
+    const result = await runLinkSync(ctx, label, [
+      '-c',
+      bench.configPath,
+      '-s',
+      source,
+      '--go',
+      '--state-dir',
+      join(ctx.workDir, `state-${label}`),
+    ]);
     expectOutcome(result, 'in-sync', label);
     return result.cpuMs;
   } finally {

@@ -37,7 +37,8 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
     const load = stopWatch();
     expectOutcome(result, 'in-sync', 'memory');
     const received = bench.farm.printers.map(requestStats).map((s) => s.uploadedBytes);
-    if (received.some((n) => n !== FILE_SIZE)) throw new Error(`memory: a printer received ${Math.min(...received)} bytes, expected ${FILE_SIZE}`);
+    if (received.some((n) => n !== FILE_SIZE))
+      throw new Error(`memory: a printer received ${Math.min(...received)} bytes, expected ${FILE_SIZE}`);
     const total = received.reduce((a, b) => a + b, 0);
     const row = {
       Printers: String(PRINTERS),
@@ -64,7 +65,7 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
       ],
       notes: [
         ...(result.maxRssBytes > RSS_LIMIT ? [whyOver(result.maxRssBytes, baseline.maxRssBytes)] : []),
-        'Peak RSS is the link-sync process\'s own (getrusage maxrss, read at its exit), Node itself included; the simulated printers run in another process and keep only a running hash of what they receive.',
+        "Peak RSS is the link-sync process's own (getrusage maxrss, read at its exit), Node itself included; the simulated printers run in another process and keep only a running hash of what they receive.",
       ],
     };
   } finally {

@@ -49,13 +49,23 @@ function printerInput(source: SourceTree, printer: number): PrinterInput {
   const files: RemoteFile[] = [];
   const entries = new Map<string, RecordEntry>();
   const remember = (file: RemoteFile, size: number, mtimeMs: number): void => {
-    entries.set(recordKey('', file.path, BUDDY_RULES), { size, sha256: 'ab'.repeat(32), mtimeMs, ...(file.mTimestamp !== undefined ? { mTimestamp: file.mTimestamp } : {}) });
+    entries.set(recordKey('', file.path, BUDDY_RULES), {
+      size,
+      sha256: 'ab'.repeat(32),
+      mtimeMs,
+      ...(file.mTimestamp !== undefined ? { mTimestamp: file.mTimestamp } : {}),
+    });
   };
   const n = source.files.length;
   source.files.forEach((file, i) => {
     const slot = (i + printer * 7) % n;
     if (slot < DIFFERENT) return; // missing: to upload
-    const remote: RemoteFile = { path: file.relPath, urlPath: short(file.relPath), mTimestamp: Math.floor(file.mtimeMs / 1000) + 5, readOnly: false };
+    const remote: RemoteFile = {
+      path: file.relPath,
+      urlPath: short(file.relPath),
+      mTimestamp: Math.floor(file.mtimeMs / 1000) + 5,
+      readOnly: false,
+    };
     files.push(remote);
     // Changed here since the last upload: its size moved. The others match their entry.
     remember(remote, slot < 2 * DIFFERENT ? file.size - 1 : file.size, file.mtimeMs);
@@ -84,7 +94,9 @@ async function run(): Promise<ScenarioResult> {
     const kinds = plan.actions.map((a) => a.kind);
     const count = (kind: string): number => kinds.filter((k) => k === kind).length;
     if (count('upload') !== DIFFERENT || count('replace') !== DIFFERENT || count('delete') !== DIFFERENT) {
-      throw new Error(`planning: expected ${DIFFERENT} uploads, replacements and deletions, got ${count('upload')}, ${count('replace')}, ${count('delete')}`);
+      throw new Error(
+        `planning: expected ${DIFFERENT} uploads, replacements and deletions, got ${count('upload')}, ${count('replace')}, ${count('delete')}`,
+      );
     }
   }
   const row = {

@@ -53,7 +53,11 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
     const probes = Math.max(...samples.map((s) => s.probes));
     const exitMs = pick((s) => s.t.afterLastMs);
     const split = `${seconds(pick((s) => s.t.beforeFirstMs))} / ${seconds(pick((s) => s.t.betweenMs))} / ${seconds(pick((s) => s.t.excessMs))} / ${seconds(exitMs)}`;
-    const load = { cpuShare: pick((s) => s.load.cpuShare), loopP99Ms: pick((s) => s.load.loopP99Ms), loopMaxMs: pick((s) => s.load.loopMaxMs) };
+    const load = {
+      cpuShare: pick((s) => s.load.cpuShare),
+      loopP99Ms: pick((s) => s.load.loopP99Ms),
+      loopMaxMs: pick((s) => s.load.loopMaxMs),
+    };
     rows.push({
       Printers: String(count),
       'Sent per printer': megabytes(masterBytes),
@@ -87,7 +91,13 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
       measured: `${seconds(exitMs)} (median of ${runs}: ${samples.map((s) => seconds(s.t.afterLastMs)).join(', ')})`,
       met: exitMs <= EXIT_LIMIT_MS,
     });
-    const t = { beforeFirstMs: pick((s) => s.t.beforeFirstMs), betweenMs: pick((s) => s.t.betweenMs), excessMs: pick((s) => s.t.excessMs), afterLastMs: exitMs, uploads: samples[0]?.t.uploads ?? 0 };
+    const t = {
+      beforeFirstMs: pick((s) => s.t.beforeFirstMs),
+      betweenMs: pick((s) => s.t.betweenMs),
+      excessMs: pick((s) => s.t.excessMs),
+      afterLastMs: exitMs,
+      uploads: samples[0]?.t.uploads ?? 0,
+    };
     if (wallMs > allowedMs) {
       notes.push(
         `${count} printers: ${seconds(wallMs - limitMs)} over the limit. On the printer that finished last (medians), ${seconds(t.beforeFirstMs)} passed before its first upload began ` +
@@ -97,7 +107,9 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
     }
     busiest = { cpuShare: Math.max(busiest.cpuShare, load.cpuShare), loopP99Ms: Math.max(busiest.loopP99Ms, load.loopP99Ms) };
     if (load.cpuShare > 0.8 || load.loopP99Ms > 100) {
-      notes.push(`${count} printers: the simulator was busy (${percent(load.cpuShare)} of a core, loop delay p99 ${load.loopP99Ms.toFixed(0)} ms); part of any excess may be its own.`);
+      notes.push(
+        `${count} printers: the simulator was busy (${percent(load.cpuShare)} of a core, loop delay p99 ${load.loopP99Ms.toFixed(0)} ms); part of any excess may be its own.`,
+      );
     }
   }
   if (busiest.cpuShare <= 0.8 && busiest.loopP99Ms <= 100) {
@@ -137,12 +149,23 @@ async function once(ctx: BenchContext, count: number, source: string, masterByte
   const bench = await startBenchFarm(ctx.workDir, count, { rateBytesPerSec: RATE });
   try {
     const stopWatch = watchSimulatorLoad();
-    const result = await runLinkSync(ctx, label, ['-c', bench.configPath, '-s', source, '--go', '--state-dir', join(ctx.workDir, `state-${label}`)]);
+    const result = await runLinkSync(ctx, label, [
+      '-c',
+      bench.configPath,
+      '-s',
+      source,
+      '--go',
+      '--state-dir',
+      join(ctx.workDir, `state-${label}`),
+    ]);
     const load = stopWatch();
     expectOutcome(result, 'in-sync', `throughput with ${count} printers`);
     const stats = bench.farm.printers.map(requestStats);
     const wrong = stats.findIndex((s) => s.uploadedBytes !== masterBytes);
-    if (wrong >= 0) throw new Error(`throughput: printer ${bench.farm.printers[wrong]?.name} received ${stats[wrong]?.uploadedBytes} bytes, expected ${masterBytes}`);
+    if (wrong >= 0)
+      throw new Error(
+        `throughput: printer ${bench.farm.printers[wrong]?.name} received ${stats[wrong]?.uploadedBytes} bytes, expected ${masterBytes}`,
+      );
     const logs = bench.farm.printers.map((p) => p.requests());
     const before = logs.map(beforeFirstUpload);
     return {

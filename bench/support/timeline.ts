@@ -14,7 +14,12 @@ export interface UploadTimeline {
   lastEndMs: number;
 }
 
-export function uploadTimeline(entries: readonly SimRequestLogEntry[], startedAtMs: number, exitedAtMs: number, rate: number): UploadTimeline {
+export function uploadTimeline(
+  entries: readonly SimRequestLogEntry[],
+  startedAtMs: number,
+  exitedAtMs: number,
+  rate: number,
+): UploadTimeline {
   const puts = entries.filter((e) => e.method === 'PUT' && e.status >= 200 && e.status < 300);
   const first = puts[0];
   const last = puts[puts.length - 1];
@@ -39,7 +44,12 @@ export function uploadTimeline(entries: readonly SimRequestLogEntry[], startedAt
 }
 
 /** The timeline of the printer that finished last. */
-export function slowestTimeline(logs: ReadonlyArray<readonly SimRequestLogEntry[]>, startedAtMs: number, exitedAtMs: number, rate: number): UploadTimeline {
+export function slowestTimeline(
+  logs: ReadonlyArray<readonly SimRequestLogEntry[]>,
+  startedAtMs: number,
+  exitedAtMs: number,
+  rate: number,
+): UploadTimeline {
   const timelines = logs.map((entries) => uploadTimeline(entries, startedAtMs, exitedAtMs, rate));
   return timelines.reduce((worst, t) => (t.lastEndMs > worst.lastEndMs ? t : worst));
 }

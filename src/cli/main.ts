@@ -12,7 +12,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (command === 'help') {
       const [topic, ...extra] = rest;
       if (extra.length > 0 || (topic !== undefined && !['simulate', 'demo', 'sync', 'pull'].includes(topic))) {
-        throw new UsageError(`help: unknown command ${JSON.stringify(topic)}`, { hint: 'commands: pull, simulate, demo; link-sync help lists the sync options' });
+        throw new UsageError(`help: unknown command ${JSON.stringify(topic)}`, {
+          hint: 'commands: pull, simulate, demo; link-sync help lists the sync options',
+        });
       }
       return await main(topic === undefined || topic === 'sync' ? ['--help'] : [topic, '--help'], io);
     }
@@ -34,7 +36,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return code;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr.write(`link-sync: internal error (a bug; please report it with the command you ran):\n${detail.split('\n').map(inertLine).join('\n')}\n`);
+    io.stderr.write(
+      `link-sync: internal error (a bug; please report it with the command you ran):\n${detail.split('\n').map(inertLine).join('\n')}\n`,
+    );
     return ExitCode.INTERNAL;
   }
 }

@@ -81,7 +81,8 @@ export interface CommandExtension {
 
 export type SyncArgsResult = { kind: 'run'; options: SyncCliOptions } | { kind: 'exit'; code: typeof ExitCode.OK };
 
-const USAGE = '[-c CONFIG] [-p NAME ...] [-x NAME ...] -s SOURCE [-d DESTINATION] [-r RELATIVE_TO] [-g|--go|--execute] [--ignore-state] [options]';
+const USAGE =
+  '[-c CONFIG] [-p NAME ...] [-x NAME ...] -s SOURCE [-d DESTINATION] [-r RELATIVE_TO] [-g|--go|--execute] [--ignore-state] [options]';
 const HELP_HINT = 'see link-sync --help';
 
 /** Parses the arguments after the program name. Throws UsageError for anything it cannot accept. */
@@ -97,10 +98,20 @@ export function parseSyncArgs(
     extension.extend(program);
   } else {
     program
-      .option('--wait-busy <DURATION>', 'Wait up to DURATION (2h, 30m, 90s, 1h30m; at most a week) for busy or printing printers: each is polled and synced as soon as it is free. The others are synced at once. A printer still busy when the time is up counts as busy. See Waiting for busy printers.', parseDuration)
-      .option('--interval <SECONDS>', 'With --wait-busy (and for watch): read a waiting printer\'s state this often, 5 to 3600 (default 30).', parseInterval);
+      .option(
+        '--wait-busy <DURATION>',
+        'Wait up to DURATION (2h, 30m, 90s, 1h30m; at most a week) for busy or printing printers: each is polled and synced as soon as it is free. The others are synced at once. A printer still busy when the time is up counts as busy. See Waiting for busy printers.',
+        parseDuration,
+      )
+      .option(
+        '--interval <SECONDS>',
+        "With --wait-busy (and for watch): read a waiting printer's state this often, 5 to 3600 (default 30).",
+        parseInterval,
+      );
   }
-  program.addOption(new Option('--poll-ms <MS>', 'polling interval in ms without the 5 s floor (tests only)').argParser(parseCount).hideHelp());
+  program.addOption(
+    new Option('--poll-ms <MS>', 'polling interval in ms without the 5 s floor (tests only)').argParser(parseCount).hideHelp(),
+  );
   try {
     program.parse([...argv], { from: 'user' });
   } catch (error) {
@@ -119,7 +130,9 @@ export function parseSyncArgs(
   const options = toOptions(raw, io);
   if (extension) extension.read(raw as unknown as Record<string, unknown>);
   else if (raw.interval !== undefined && raw.waitBusy === undefined) {
-    throw new UsageError('--interval is only used with --wait-busy', { hint: `add --wait-busy DURATION, or drop --interval; ${HELP_HINT}` });
+    throw new UsageError('--interval is only used with --wait-busy', {
+      hint: `add --wait-busy DURATION, or drop --interval; ${HELP_HINT}`,
+    });
   }
   return { kind: 'run', options };
 }
@@ -169,12 +182,16 @@ function toOptions(given: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOp
     modifyWindow: given.modifyWindow ?? DEFAULT_MODIFY_WINDOW_SEC,
     retries: given.retries ?? DEFAULT_RETRIES,
   };
-  if (raw.quiet && raw.verbose) throw new UsageError('contradictory flags: --quiet and --verbose', { hint: `use one of them; ${HELP_HINT}` });
+  if (raw.quiet && raw.verbose)
+    throw new UsageError('contradictory flags: --quiet and --verbose', { hint: `use one of them; ${HELP_HINT}` });
   if (!raw.delete && raw.maxDelete !== undefined) {
-    throw new UsageError('contradictory flags: --no-delete and --max-delete', { hint: `--no-delete deletes nothing, so use one of them; ${HELP_HINT}` });
+    throw new UsageError('contradictory flags: --no-delete and --max-delete', {
+      hint: `--no-delete deletes nothing, so use one of them; ${HELP_HINT}`,
+    });
   }
   if (raw.source.trim() === '') throw new UsageError('-s/--source is empty', { hint: `give the local folder to sync; ${HELP_HINT}` });
-  if (raw.config.trim() === '') throw new UsageError('-c/--config is empty', { hint: `give the printers file, e.g. -c printers.yml; ${HELP_HINT}` });
+  if (raw.config.trim() === '')
+    throw new UsageError('-c/--config is empty', { hint: `give the printers file, e.g. -c printers.yml; ${HELP_HINT}` });
   const home = io.env['HOME'] ?? io.env['USERPROFILE'];
   const paths = resolveSourcePaths(raw.source, raw.relativeTo, io.cwd, home);
   return {
@@ -205,7 +222,11 @@ function toOptions(given: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOp
     checksum: Boolean(raw.checksum),
     force: Boolean(raw.force),
     ...(raw.waitBusy !== undefined ? { waitBusyMs: raw.waitBusy } : {}),
-    ...(raw.pollMs !== undefined ? { pollIntervalMs: raw.pollMs } : raw.interval !== undefined ? { pollIntervalMs: raw.interval * 1000 } : {}),
+    ...(raw.pollMs !== undefined
+      ? { pollIntervalMs: raw.pollMs }
+      : raw.interval !== undefined
+        ? { pollIntervalMs: raw.interval * 1000 }
+        : {}),
     ...(raw.backupDir !== undefined ? { backupDir: nonEmptyPath(raw.backupDir, '--backup-dir', io.cwd, home) } : {}),
     deleteOtherDestinations: Boolean(raw.deleteOtherDestinations),
   };
@@ -242,26 +263,63 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string, footer: string
     .option('-p, --printer <NAME...>', 'Only these printers, or the printers of these groups (case-insensitive). May repeat.')
     .option('-x, --exclude <NAME...>', 'All printers but these (printer or group names). Ignored, with a warning, when -p is given.')
     .requiredOption('-s, --source <SOURCE>', 'The master folder. Required.')
-    .option('-d, --destination <DESTINATION>', 'Folder within the printer\'s storage: /usb/, usb/farm, /local/farm or farm. Wins over the config\'s destination. Default: each printer\'s destination, else the storage root.')
+    .option(
+      '-d, --destination <DESTINATION>',
+      "Folder within the printer's storage: /usb/, usb/farm, /local/farm or farm. Wins over the config's destination. Default: each printer's destination, else the storage root.",
+    )
     .option('--match-model', 'Send each printer only the files sliced for its model (see Models and routing).')
-    .option('-r, --relative-to <RELATIVE_TO>', 'Take source paths relative to this ancestor of -s: -s master/parts -r master puts files under parts/ on the printer. Default: -s itself.')
+    .option(
+      '-r, --relative-to <RELATIVE_TO>',
+      'Take source paths relative to this ancestor of -s: -s master/parts -r master puts files under parts/ on the printer. Default: -s itself.',
+    )
     .option('-g, --go', 'Apply the changes. Without it, only read from printers and print the plan.')
     .addOption(new Option('--execute', 'same as -g').hideHelp())
     .option('--ignore-state', 'Also sync printers that are busy or printing. The file being printed is never replaced or deleted.')
     .option('--no-delete', 'Only upload and replace; delete nothing.')
-    .option('--modify-window <SECONDS>', 'Tolerance of the time rule, used only for files the sync record does not know yet (default 60).', parseSeconds)
-    .option('--checksum', 'Compare the content of every file with the sync record, whatever its modified time says (reads every file the printers hold).')
+    .option(
+      '--modify-window <SECONDS>',
+      'Tolerance of the time rule, used only for files the sync record does not know yet (default 60).',
+      parseSeconds,
+    )
+    .option(
+      '--checksum',
+      'Compare the content of every file with the sync record, whatever its modified time says (reads every file the printers hold).',
+    )
     .option('--force', 'Replace every selected file the printers already have, changed or not.')
-    .option('--state-dir <DIR>', 'Where the sync record lives (default: state_dir in the config, else $XDG_STATE_HOME/link-sync, else ~/.local/state/link-sync).')
-    .option('--backup-dir <DIR>', 'Before a file is deleted or replaced on a printer, download its copy to DIR/<printer>/<path> (at printer speed).')
-    .option('--max-delete <N>', 'Delete nothing on a printer whose plan would delete more than N files; it is reported and counts as not in sync. No limit by default.', parseCount)
-    .option('--delete-other-destinations', 'Also delete files that a sync to another destination placed inside this run\'s destination (held otherwise; see Safety).')
-    .option('--retries <N>', 'Try a failed request again up to N times (default 3), with backoff: connection errors, timeouts, 5xx, 408 and "another transfer in progress". Never wrong credentials, missing files, refused names or a full stick.', parseCount)
+    .option(
+      '--state-dir <DIR>',
+      'Where the sync record lives (default: state_dir in the config, else $XDG_STATE_HOME/link-sync, else ~/.local/state/link-sync).',
+    )
+    .option(
+      '--backup-dir <DIR>',
+      'Before a file is deleted or replaced on a printer, download its copy to DIR/<printer>/<path> (at printer speed).',
+    )
+    .option(
+      '--max-delete <N>',
+      'Delete nothing on a printer whose plan would delete more than N files; it is reported and counts as not in sync. No limit by default.',
+      parseCount,
+    )
+    .option(
+      '--delete-other-destinations',
+      "Also delete files that a sync to another destination placed inside this run's destination (held otherwise; see Safety).",
+    )
+    .option(
+      '--retries <N>',
+      'Try a failed request again up to N times (default 3), with backoff: connection errors, timeouts, 5xx, 408 and "another transfer in progress". Never wrong credentials, missing files, refused names or a full stick.',
+      parseCount,
+    )
     .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry, doubled each time').argParser(parseRetryDelay).hideHelp())
-    .option('--timeout <SECONDS>', 'Wait this long for a printer to answer, or for an upload to make progress on the printer (its own transferred count; default 30; connecting waits at most 10). A whole answer must come within twice this; see docs/reliability.md for every deadline. At most 3600.', parseTimeout)
+    .option(
+      '--timeout <SECONDS>',
+      'Wait this long for a printer to answer, or for an upload to make progress on the printer (its own transferred count; default 30; connecting waits at most 10). A whole answer must come within twice this; see docs/reliability.md for every deadline. At most 3600.',
+      parseTimeout,
+    )
     .option('--json', 'Print the run as JSON lines on stdout (see Output); nothing else goes to stdout.')
     .option('--quiet', 'Print only problems and the closing summary.')
-    .option('--verbose', 'Also print every request to every printer, every planned action and file for another model, and why each unchanged file is left alone.')
+    .option(
+      '--verbose',
+      'Also print every request to every printer, every planned action and file for another model, and why each unchanged file is left alone.',
+    )
     .option('--allow-self-signed', 'Accept self-signed certificates for https:// hosts.')
     .option('--log-file <PATH>', 'Append the plain lines, each stamped with the time, to PATH (for cron).')
     .option('--fail-on-busy', 'Exit 1 when a busy printer was left alone (by default that is reported, not a failure).')

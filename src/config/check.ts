@@ -35,7 +35,14 @@ export function isJsonPath(path: string): boolean {
 export function configBody(text: string): { body: string; empty?: ReadEntries } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() !== '') return { body };
-  return { body, empty: { problems: [{ line: 1, message: 'the file is empty', hint: 'add a printer: NAME: then printer_type, host, username, password indented below' }] } };
+  return {
+    body,
+    empty: {
+      problems: [
+        { line: 1, message: 'the file is empty', hint: 'add a printer: NAME: then printer_type, host, username, password indented below' },
+      ],
+    },
+  };
 }
 
 /** Validates the entries a reader found and turns them into the FarmConfig, or throws one ConfigError. */
@@ -48,7 +55,10 @@ export function checkConfigEntries(read: ReadEntries, path: string, env: Env, op
   const problems = [...read.problems, ...result.problems, ...state.problems];
   // Only `defaults`, or nothing at all: there is no printer to sync.
   if (result.printers.length === 0 && problems.length === 0) {
-    problems.push({ message: 'no printers are configured', hint: 'add one: NAME: then printer_type, host, username, password indented below' });
+    problems.push({
+      message: 'no printers are configured',
+      hint: 'add one: NAME: then printer_type, host, username, password indented below',
+    });
   }
   if (problems.length > 0) throw configErrorFor(display, problems);
 
@@ -61,7 +71,12 @@ export function checkConfigEntries(read: ReadEntries, path: string, env: Env, op
       `${display} holds a password or API key and other users can read it (mode ${bits}): run chmod 600 ${display}, or use password_env / api_key_env`,
     );
   }
-  return { path: resolve(path), printers: result.printers, warnings, ...(state.stateDir !== undefined ? { stateDir: state.stateDir } : {}) };
+  return {
+    path: resolve(path),
+    printers: result.printers,
+    warnings,
+    ...(state.stateDir !== undefined ? { stateDir: state.stateDir } : {}),
+  };
 }
 
 /** JSON: syntax checked as JSON (so errors say JSON), then scanned again to learn each key's line. */
@@ -73,7 +88,15 @@ export function readJson(text: string): ReadEntries {
     return { problems: [jsonSyntaxProblem(text)] };
   }
   if (!isPlainObject(value)) {
-    return { problems: [{ line: 1, message: `the top level must be an object of printer names to settings (got ${describeValue(value)})`, hint: 'write {"mk4-1": {"printer_type": "MK4S", "host": "...", ...}}' }] };
+    return {
+      problems: [
+        {
+          line: 1,
+          message: `the top level must be an object of printer names to settings (got ${describeValue(value)})`,
+          hint: 'write {"mk4-1": {"printer_type": "MK4S", "host": "...", ...}}',
+        },
+      ],
+    };
   }
   try {
     return readJsonEntries(text);

@@ -30,7 +30,11 @@ export function readDefaults(entries: readonly RawEntry[]): Defaults {
   // `defaults:` with nothing below reads as null: no defaults, not an error.
   if (entry.value === null || entry.value === undefined) return { values: {}, entry, problems };
   if (!isPlainObject(entry.value)) {
-    at([], `must be a mapping of settings (got ${describeValue(entry.value)})`, 'indent the shared settings under defaults:, e.g. username: maker');
+    at(
+      [],
+      `must be a mapping of settings (got ${describeValue(entry.value)})`,
+      'indent the shared settings under defaults:, e.g. username: maker',
+    );
     return { values: {}, entry, problems };
   }
   const values: Record<string, unknown> = { ...entry.value };

@@ -29,11 +29,15 @@ export function parseDestination(raw: string | undefined): Destination {
     .split('/')
     .filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) {
-    throw new UsageError(`-d ${JSON.stringify(raw)}: ".." is not allowed`, { hint: `give a folder inside the printer storage, e.g. -d /usb/farm; ${HELP}` });
+    throw new UsageError(`-d ${JSON.stringify(raw)}: ".." is not allowed`, {
+      hint: `give a folder inside the printer storage, e.g. -d /usb/farm; ${HELP}`,
+    });
   }
   const first = segments[0]?.toLowerCase();
   if (first === 'sdcard') {
-    throw new UsageError(`-d ${JSON.stringify(raw)}: the sdcard storage is read-only over PrusaLink`, { hint: `use /local (PrusaLink on a Pi) or /usb; ${HELP}` });
+    throw new UsageError(`-d ${JSON.stringify(raw)}: the sdcard storage is read-only over PrusaLink`, {
+      hint: `use /local (PrusaLink on a Pi) or /usb; ${HELP}`,
+    });
   }
   if (first === 'usb' || first === 'local') return { storage: first, path: segments.slice(1).join('/') };
   return { path: segments.join('/') };

@@ -28,7 +28,9 @@ export function readYamlEntries(text: string): ReadDocument {
   if (!isMap(contents)) {
     const got = isSeq(contents) ? 'a list' : isScalar(contents) ? describeValue(contents.value) : 'something else';
     const line = contents.range ? lineAt(contents.range[0]) : 1;
-    return { problems: [{ line, message: `the top level must be a mapping of printer names to settings (got ${got})`, hint: TOP_LEVEL_HINT }] };
+    return {
+      problems: [{ line, message: `the top level must be a mapping of printer names to settings (got ${got})`, hint: TOP_LEVEL_HINT }],
+    };
   }
 
   const problems: ConfigProblem[] = [];
@@ -45,7 +47,12 @@ export function readYamlEntries(text: string): ReadDocument {
       value = isNode(pair.value) ? pair.value.toJS(doc as Document<Node, boolean>, { maxAliasCount: 100 }) : null;
     } catch {
       // Unresolved or excessive aliases: the library's message would repeat document text.
-      problems.push({ printer: name, line: keyLine, message: 'uses a YAML alias (*name) that cannot be resolved', hint: 'define the anchor (&name) before using it, or write the values out' });
+      problems.push({
+        printer: name,
+        line: keyLine,
+        message: 'uses a YAML alias (*name) that cannot be resolved',
+        hint: 'define the anchor (&name) before using it, or write the values out',
+      });
       continue;
     }
     problems.push(...duplicateKeys(pair.value, name, lineAt));
@@ -57,7 +64,15 @@ export function readYamlEntries(text: string): ReadDocument {
 /** A syntax error as a problem: own words for codes whose library message can quote the text. */
 function syntaxProblem(error: YAMLError, lines: LineCounter): ConfigProblem {
   const pos = lines.linePos(error.pos[0]);
-  const safe = ['MISSING_CHAR', 'BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY', 'MULTIPLE_DOCS', 'KEY_OVER_1024_CHARS', 'BLOCK_IN_FLOW'];
+  const safe = [
+    'MISSING_CHAR',
+    'BAD_INDENT',
+    'BLOCK_AS_IMPLICIT_KEY',
+    'MULTILINE_IMPLICIT_KEY',
+    'MULTIPLE_DOCS',
+    'KEY_OVER_1024_CHARS',
+    'BLOCK_IN_FLOW',
+  ];
   const own: Record<string, [string, string]> = {
     TAB_AS_INDENT: ['a tab is used for indentation', 'indent with spaces'],
     BAD_DQ_ESCAPE: ['invalid escape sequence in a "double-quoted" value', "use 'single quotes' for values with backslashes"],

@@ -29,7 +29,12 @@ export function readJsonEntries(text: string): { entries: RawEntry[]; problems: 
       if (path.length === 1) {
         const first = seen.get(id);
         if (first !== undefined) {
-          problems.push({ printer: name, line, message: `key "${path[0]}" is written twice (first on line ${first})`, hint: 'keep one of them' });
+          problems.push({
+            printer: name,
+            line,
+            message: `key "${path[0]}" is written twice (first on line ${first})`,
+            hint: 'keep one of them',
+          });
         } else seen.set(id, line);
       }
       if (!keyLines.has(id)) keyLines.set(id, line);

@@ -17,16 +17,17 @@ const MAX_BYTES = 1024 * 1024;
 /** Reads and validates the config file. Throws ConfigError; never prints. */
 export async function loadConfig(path: string, env: Env, options: ConfigSourceOptions = {}): Promise<FarmConfig> {
   const display = options.displayName ?? path;
-  const fail = (message: string, hint: string, cause?: unknown): ConfigError =>
-    configErrorFor(display, [{ message, hint }], cause);
+  const fail = (message: string, hint: string, cause?: unknown): ConfigError => configErrorFor(display, [{ message, hint }], cause);
   let text: string;
   let mode: number;
   // Only a regular file of bounded size: opening a FIFO would block until someone writes to it,
   // and a device such as /dev/urandom never ends.
   const checkKind = (info: Stats): void => {
     if (info.isDirectory()) throw fail('is a folder, not a file', 'pass -c with the path of the printers file');
-    if (!info.isFile()) throw fail(`is ${kindOf(info)}, not a regular file`, 'pass -c with the path of the printers file, a regular file of at most 1 MB');
-    if (info.size > MAX_BYTES) throw fail(`is ${info.size} bytes; a printer config is far smaller`, 'check that -c names the printers file');
+    if (!info.isFile())
+      throw fail(`is ${kindOf(info)}, not a regular file`, 'pass -c with the path of the printers file, a regular file of at most 1 MB');
+    if (info.size > MAX_BYTES)
+      throw fail(`is ${info.size} bytes; a printer config is far smaller`, 'check that -c names the printers file');
   };
   try {
     checkKind(await stat(path));
@@ -38,7 +39,8 @@ export async function loadConfig(path: string, env: Env, options: ConfigSourceOp
       mode = info.mode;
       const buffer = Buffer.alloc(MAX_BYTES + 1);
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      if (bytesRead > MAX_BYTES) throw fail(`is over ${MAX_BYTES} bytes; a printer config is far smaller`, 'check that -c names the printers file');
+      if (bytesRead > MAX_BYTES)
+        throw fail(`is over ${MAX_BYTES} bytes; a printer config is far smaller`, 'check that -c names the printers file');
       text = buffer.subarray(0, bytesRead).toString('utf8');
     } finally {
       await handle.close();

@@ -20,11 +20,22 @@ export function routingFields(value: Record<string, unknown>): RoutingOutcome {
 
   const destination = value['destination'];
   if (typeof destination === 'string') {
-    const segments = destination.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
+    const segments = destination
+      .replace(/\\/g, '/')
+      .split('/')
+      .filter((s) => s !== '' && s !== '.');
     if (segments.includes('..')) {
-      problems.push({ key: 'destination', message: `destination ${JSON.stringify(destination)}: ".." is not allowed`, hint: 'give a folder inside the printer storage, e.g. /usb/farm' });
+      problems.push({
+        key: 'destination',
+        message: `destination ${JSON.stringify(destination)}: ".." is not allowed`,
+        hint: 'give a folder inside the printer storage, e.g. /usb/farm',
+      });
     } else if (segments[0]?.toLowerCase() === 'sdcard') {
-      problems.push({ key: 'destination', message: `destination ${JSON.stringify(destination)}: the sdcard storage is read-only over PrusaLink`, hint: 'use /local (PrusaLink on a Pi) or /usb' });
+      problems.push({
+        key: 'destination',
+        message: `destination ${JSON.stringify(destination)}: the sdcard storage is read-only over PrusaLink`,
+        hint: 'use /local (PrusaLink on a Pi) or /usb',
+      });
     } else {
       fields.destination = parseDestination(destination);
     }
@@ -32,7 +43,8 @@ export function routingFields(value: Record<string, unknown>): RoutingOutcome {
 
   const source = value['source'];
   if (typeof source === 'string') {
-    if (source.trim() === '') problems.push({ key: 'source', message: 'source is empty', hint: 'give a sub-folder of the source, or remove the line' });
+    if (source.trim() === '')
+      problems.push({ key: 'source', message: 'source is empty', hint: 'give a sub-folder of the source, or remove the line' });
     else fields.source = source.trim();
   }
 
@@ -43,7 +55,11 @@ export function routingFields(value: Record<string, unknown>): RoutingOutcome {
     for (const pattern of patterns) {
       const compiled = compileGlob(pattern);
       if (!compiled.ok) {
-        problems.push({ key, message: `${key} pattern ${JSON.stringify(pattern)} ${compiled.message}`, hint: 'use *, **, ?, {a,b} and [abc], folders separated by /' });
+        problems.push({
+          key,
+          message: `${key} pattern ${JSON.stringify(pattern)} ${compiled.message}`,
+          hint: 'use *, **, ?, {a,b} and [abc], folders separated by /',
+        });
       }
     }
     fields[key] = patterns.map((p) => p.trim());
@@ -52,7 +68,8 @@ export function routingFields(value: Record<string, unknown>): RoutingOutcome {
   const groups = value['groups'];
   if (Array.isArray(groups) && groups.every((g) => typeof g === 'string')) {
     const names = (groups as string[]).map((g) => g.trim());
-    if (names.some((g) => g === '')) problems.push({ key: 'groups', message: 'a group name is empty', hint: 'give each group a name, e.g. groups: [bay1]' });
+    if (names.some((g) => g === ''))
+      problems.push({ key: 'groups', message: 'a group name is empty', hint: 'give each group a name, e.g. groups: [bay1]' });
     fields.groups = [...new Set(names.filter((g) => g !== ''))];
   }
 

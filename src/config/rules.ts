@@ -18,8 +18,7 @@ export interface AuthOutcome {
   problems: Array<{ key?: keyof CredentialFields; message: string; hint: string }>;
 }
 
-const CREDENTIALS_HINT =
-  'add username: maker with password: ... or password_env: VARIABLE; or add api_key: ... or api_key_env: VARIABLE';
+const CREDENTIALS_HINT = 'add username: maker with password: ... or password_env: VARIABLE; or add api_key: ... or api_key_env: VARIABLE';
 
 /**
  * Rule "one credential": exactly one of password, password_env, api_key, api_key_env; a password
@@ -55,7 +54,11 @@ export function credentialsRule(fields: CredentialFields, env: Record<string, st
     });
   }
   if (has('username') && !passwordGiven && keyGiven) {
-    problems.push({ key: 'username', message: 'has a username but no password', hint: 'remove username (an API key needs none), or use password instead of api_key' });
+    problems.push({
+      key: 'username',
+      message: 'has a username but no password',
+      hint: 'remove username (an API key needs none), or use password instead of api_key',
+    });
   }
 
   const password = secretFrom(fields, 'password', env, problems);

@@ -7,7 +7,10 @@ import { acceptedModelNames } from './models.js';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const secret = (what: string) =>
-  z.string().min(1).meta({ description: `${what}, in clear. Prefer ${what.toLowerCase().replace(/ /g, '_')}_env.` });
+  z
+    .string()
+    .min(1)
+    .meta({ description: `${what}, in clear. Prefer ${what.toLowerCase().replace(/ /g, '_')}_env.` });
 
 const envName = (what: string, example: string) =>
   z
@@ -16,12 +19,10 @@ const envName = (what: string, example: string) =>
     .meta({ description: `Name of an environment variable holding the ${what}.`, examples: [example] });
 
 const patterns = (what: string, examples: string[]) =>
-  z
-    .array(z.string().min(1))
-    .meta({
-      description: `${what} Globs matched case-insensitively against paths in the source folder: * and ? within a name, ** across folders, {a,b}, [abc]. A pattern without "/" matches a file name at any depth; a trailing "/" names a folder.`,
-      examples: [examples],
-    });
+  z.array(z.string().min(1)).meta({
+    description: `${what} Globs matched case-insensitively against paths in the source folder: * and ? within a name, ** across folders, {a,b}, [abc]. A pattern without "/" matches a file name at any depth; a trailing "/" names a folder.`,
+    examples: [examples],
+  });
 
 /** Keys that say what a printer gets and where: the same in a printer entry and in `defaults`. */
 const routingKeys = {
@@ -29,24 +30,35 @@ const routingKeys = {
     .string()
     .min(1)
     .meta({
-      description: 'Folder on this printer to mirror into, as -d takes it: "farm", "/usb/farm", "/local/farm". A -d given on the command line wins.',
+      description:
+        'Folder on this printer to mirror into, as -d takes it: "farm", "/usb/farm", "/local/farm". A -d given on the command line wins.',
       examples: ['/usb/farm', 'farm/mk4'],
     }),
   source: z
     .string()
     .min(1)
     .meta({
-      description: 'Folder this printer mirrors instead of the whole source (-s): a relative path is a sub-folder of -s, an absolute one (or ~/...) any folder. Its contents go to the destination root.',
+      description:
+        'Folder this printer mirrors instead of the whole source (-s): a relative path is a sub-folder of -s, an absolute one (or ~/...) any folder. Its contents go to the destination root.',
       examples: ['mk4', '/srv/prints/xl'],
     }),
   include: patterns('Only files matching one of these are sent to this printer.', ['*.bgcode', 'mk4/**']),
-  exclude: patterns('Files matching any of these are not sent to this printer (and are deleted from it, as files gone from the source are).', ['old/', '*_draft.gcode']),
+  exclude: patterns(
+    'Files matching any of these are not sent to this printer (and are deleted from it, as files gone from the source are).',
+    ['old/', '*_draft.gcode'],
+  ),
   groups: z
     .array(z.string().min(1))
-    .meta({ description: 'Group names this printer belongs to; -p and -x accept a group name for all its printers.', examples: [['bay1', 'mk4s']] }),
+    .meta({
+      description: 'Group names this printer belongs to; -p and -x accept a group name for all its printers.',
+      examples: [['bay1', 'mk4s']],
+    }),
   match_model: z
     .boolean()
-    .meta({ description: 'Send this printer only files sliced for its model (and files that name no model). Also on for every printer with --match-model.' }),
+    .meta({
+      description:
+        'Send this printer only files sliced for its model (and files that name no model). Also on for every printer with --match-model.',
+    }),
 };
 
 const CREDENTIAL_RULES = {
@@ -106,12 +118,9 @@ export const PRINTER_KEYS: readonly string[] = Object.keys(printerEntrySchema.sh
 export const DEFAULTS_NAME = 'defaults';
 
 /** `defaults`: any printer key but host, all optional; a printer's own value wins. */
-export const defaultsSchema = printerEntrySchema
-  .omit({ host: true })
-  .partial()
-  .meta({
-    description: 'Settings every printer takes unless it sets them itself (a list replaces the default list). Any printer key but host.',
-  });
+export const defaultsSchema = printerEntrySchema.omit({ host: true }).partial().meta({
+  description: 'Settings every printer takes unless it sets them itself (a list replaces the default list). Any printer key but host.',
+});
 
 /** A printer entry when `defaults` may supply everything but its host. */
 const printerWithDefaultsSchema = printerEntrySchema
@@ -127,7 +136,10 @@ export const configFileSchema = z
       .string()
       .min(1)
       .optional()
-      .meta({ description: 'Folder of the sync records (--state-dir wins over it): ~/ is the home folder, a relative path is taken from this file\'s folder.' }),
+      .meta({
+        description:
+          "Folder of the sync records (--state-dir wins over it): ~/ is the home folder, a relative path is taken from this file's folder.",
+      }),
   })
   .catchall(printerWithDefaultsSchema)
   .meta({

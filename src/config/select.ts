@@ -36,7 +36,8 @@ export function selectPrinters(all: readonly PrinterConfig[], include: readonly 
 /** Every group name in config order, each once (first spelling kept). */
 export function groupNames(all: readonly PrinterConfig[]): string[] {
   const seen = new Map<string, string>();
-  for (const printer of all) for (const group of printer.groups ?? []) if (!seen.has(group.toLowerCase())) seen.set(group.toLowerCase(), group);
+  for (const printer of all)
+    for (const group of printer.groups ?? []) if (!seen.has(group.toLowerCase())) seen.set(group.toLowerCase(), group);
   return [...seen.values()];
 }
 

@@ -1,8 +1,6 @@
 // The validated, normalised config: what the rest of link-sync reads. Secrets live only here.
 
-export type PrinterAuth =
-  | { kind: 'digest'; username: string; password: string }
-  | { kind: 'api-key'; apiKey: string };
+export type PrinterAuth = { kind: 'digest'; username: string; password: string } | { kind: 'api-key'; apiKey: string };
 
 export interface PrinterConfig {
   /** Name as written in the config (matched case-insensitively by -p/-x). */

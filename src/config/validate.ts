@@ -29,13 +29,37 @@ const LIST_KEYS = new Set(['include', 'exclude', 'groups']);
 
 // Keys people reach for by habit, mapped to the one link-sync reads.
 const SYNONYMS: Record<string, string> = {
-  type: 'printer_type', model: 'printer_type', printer: 'printer_type', printertype: 'printer_type',
-  url: 'host', address: 'host', ip: 'host', hostname: 'host', base_url: 'host',
-  user: 'username', login: 'username', pass: 'password', passwd: 'password', pw: 'password',
-  apikey: 'api_key', key: 'api_key', token: 'api_key', 'api-key': 'api_key', x_api_key: 'api_key',
-  dest: 'destination', folder: 'destination', path: 'destination', target: 'destination', src: 'source',
-  group: 'groups', includes: 'include', excludes: 'exclude', ignore: 'exclude',
-  matchmodel: 'match_model', 'match-model': 'match_model', match_models: 'match_model',
+  type: 'printer_type',
+  model: 'printer_type',
+  printer: 'printer_type',
+  printertype: 'printer_type',
+  url: 'host',
+  address: 'host',
+  ip: 'host',
+  hostname: 'host',
+  base_url: 'host',
+  user: 'username',
+  login: 'username',
+  pass: 'password',
+  passwd: 'password',
+  pw: 'password',
+  apikey: 'api_key',
+  key: 'api_key',
+  token: 'api_key',
+  'api-key': 'api_key',
+  x_api_key: 'api_key',
+  dest: 'destination',
+  folder: 'destination',
+  path: 'destination',
+  target: 'destination',
+  src: 'source',
+  group: 'groups',
+  includes: 'include',
+  excludes: 'exclude',
+  ignore: 'exclude',
+  matchmodel: 'match_model',
+  'match-model': 'match_model',
+  match_models: 'match_model',
 };
 
 /**
@@ -58,7 +82,9 @@ export function validateEntries(entries: readonly RawEntry[], env: Env): Validat
   const entryOf = new Map(printerEntries.map((e) => [e.name, e] as const));
   const lineOf = (name: string, key: string): number | undefined => entryOf.get(name)?.lineOf?.([key]);
   problems.push(...uniqueHostsRule(printers.map((p) => ({ name: p.name, baseUrl: p.baseUrl, line: lineOf(p.name, 'host') }))));
-  problems.push(...groupNamesRule(printers.map((p) => ({ name: p.name, ...(p.groups ? { groups: p.groups } : {}), line: lineOf(p.name, 'groups') }))));
+  problems.push(
+    ...groupNamesRule(printers.map((p) => ({ name: p.name, ...(p.groups ? { groups: p.groups } : {}), line: lineOf(p.name, 'groups') }))),
+  );
   return { printers, problems: dedupe(problems), clearSecrets };
 }
 
@@ -95,8 +121,11 @@ function validateEntry(
   if (entry.name.trim() === '') at([], 'printer name is empty', 'give the printer a name, e.g. mk4-1:');
 
   if (!isPlainObject(entry.value)) {
-    at([], `settings must be a mapping of printer_type, host, ... (got ${describeValue(entry.value)})`,
-      'indent printer_type, host, username and password under the printer name');
+    at(
+      [],
+      `settings must be a mapping of printer_type, host, ... (got ${describeValue(entry.value)})`,
+      'indent printer_type, host, username and password under the printer name',
+    );
     return { problems, clearSecret: false };
   }
   const value = withDefaults(entry.value, defaults);
@@ -110,8 +139,11 @@ function validateEntry(
   if (typeText !== undefined && typeText.trim() !== '' && model === undefined) {
     const near = closest(modelKey(typeText), modelKeys());
     const nearName = near === undefined ? undefined : findModel(near)?.canonical;
-    at(['printer_type'], `printer_type "${typeText}" is not a known model`,
-      `${nearName === undefined ? '' : `did you mean "${nearName}"? `}accepted: ${acceptedModelNames().join(', ')}`);
+    at(
+      ['printer_type'],
+      `printer_type "${typeText}" is not a known model`,
+      `${nearName === undefined ? '' : `did you mean "${nearName}"? `}accepted: ${acceptedModelNames().join(', ')}`,
+    );
   }
 
   const hostText = text('host');
@@ -171,13 +203,19 @@ function shapeProblem(
     at([], `missing ${key}`, MISSING_HINTS[key] ?? `add ${key}:`);
   } else if (issue.code === 'invalid_type' && LIST_KEYS.has(key)) {
     const inList = issue.path.length > 1;
-    at([key], inList ? `${key} must be a list of text` : `${key} must be a list (got ${describeValue(actual)})`,
-      `write it as ${key}: ["...", "..."] or one "- ..." line per item`);
+    at(
+      [key],
+      inList ? `${key} must be a list of text` : `${key} must be a list (got ${describeValue(actual)})`,
+      `write it as ${key}: ["...", "..."] or one "- ..." line per item`,
+    );
   } else if (issue.code === 'invalid_type' && key === 'match_model') {
     at([key], `match_model must be true or false (got ${describeValue(actual)})`, 'write match_model: true');
   } else if (issue.code === 'invalid_type') {
-    at([key], `${key} must be text (got ${describeValue(actual)})`,
-      SECRET_KEYS.has(key) ? `put the value in quotes: ${key}: "..."` : `write it as text, in quotes if needed`);
+    at(
+      [key],
+      `${key} must be text (got ${describeValue(actual)})`,
+      SECRET_KEYS.has(key) ? `put the value in quotes: ${key}: "..."` : `write it as text, in quotes if needed`,
+    );
   } else if (issue.code === 'too_small') {
     at([key], LIST_KEYS.has(key) ? `${key} has an empty item` : `${key} is empty`, `give ${key} a value or remove the line`);
   } else if (issue.code === 'invalid_format' && key.endsWith('_env')) {

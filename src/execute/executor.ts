@@ -54,7 +54,6 @@ export interface ExecuteResult {
   offline?: boolean;
 }
 
-
 /** Errors after which nothing more is tried on this printer. */
 const FATAL_KINDS = new Set(['unreachable', 'auth', 'storage', 'aborted']);
 
@@ -113,7 +112,11 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
         (error: unknown) => {
           // No copy kept, no change made: the printer's file stays as it is.
           result.held++;
-          ctx.emit({ type: 'warning', printer: ctx.printer, message: `held: ${action.kind} ${action.path} not done: ${toErrorInfo(error).message}` });
+          ctx.emit({
+            type: 'warning',
+            printer: ctx.printer,
+            message: `held: ${action.kind} ${action.path} not done: ${toErrorInfo(error).message}`,
+          });
           return false;
         },
       );
@@ -138,7 +141,11 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
       if (action.kind === 'rmdir' && isNotEmptyRefusal(error)) {
         // The folder holds files the printer does not list (non-print files, hidden entries):
         // keeping it is right, and nothing was lost.
-        ctx.emit({ type: 'warning', printer: ctx.printer, message: `kept folder ${action.path}: the printer says it is not empty (it holds files the printer does not list)` });
+        ctx.emit({
+          type: 'warning',
+          printer: ctx.printer,
+          message: `kept folder ${action.path}: the printer says it is not empty (it holds files the printer does not list)`,
+        });
         continue;
       }
       const err = inLongNames(toErrorInfo(error), action, ctx.storage);
@@ -228,9 +235,14 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
       () => undefined, // a look that fails is no failed upload
     );
     if (looked && looked.found === undefined) {
-      throw new PrinterError(ctx.printer, 'not-found', `printer ${ctx.printer}: ${action.kind === 'replace' ? 'replacement' : 'upload'} of ${action.path}: the printer acknowledged the upload but does not list the file`, {
-        hint: 'nothing is recorded and nothing is deleted on this printer; check its storage, then run again',
-      });
+      throw new PrinterError(
+        ctx.printer,
+        'not-found',
+        `printer ${ctx.printer}: ${action.kind === 'replace' ? 'replacement' : 'upload'} of ${action.path}: the printer acknowledged the upload but does not list the file`,
+        {
+          hint: 'nothing is recorded and nothing is deleted on this printer; check its storage, then run again',
+        },
+      );
     }
     info = looked?.found ?? info;
   }

@@ -26,11 +26,7 @@ export type LostUploadVerdict =
  * temp file and renames it, so a right-sized file under the name is new only if its m_timestamp
  * changed; one that kept the old m_timestamp is the old one, untouched.
  */
-export function judgeLostUpload(
-  now: RemoteFileInfo | undefined,
-  size: number,
-  previous: PreviousCopy | undefined,
-): LostUploadVerdict {
+export function judgeLostUpload(now: RemoteFileInfo | undefined, size: number, previous: PreviousCopy | undefined): LostUploadVerdict {
   // Nothing under the name (a replacement that lost the old copy too): sending again restores it.
   if (now === undefined) return 'absent';
   if (previous === undefined) return now.size === size ? 'arrived' : 'unknown';
@@ -93,7 +89,7 @@ export async function waitForTransferEnd(
       lastMoveAt = now;
     }
     // While it moves, it may be our own bytes still draining: give them the time they need.
-    const bound = options.stallMs + ((Math.max(0, size - Math.max(0, last)) / SLOWEST_RATE) * 1000);
+    const bound = options.stallMs + (Math.max(0, size - Math.max(0, last)) / SLOWEST_RATE) * 1000;
     if (now - lastMoveAt >= options.stallMs || now - started >= bound) return 'running';
     await sleep(options.pollIntervalMs, options.signal);
   }
@@ -133,10 +129,15 @@ export async function uploadChecked(job: CheckedUpload): Promise<RemoteFileInfo 
       if (verdict === 'unknown' || exists) throw unknown(error, job, 'the file on the printer cannot be told apart from the old one');
       if (job.options.signal?.aborted) throw error;
       if (resend >= job.resends) {
-        throw new PrinterError(error.printer, 'unknown-outcome', `${error.message}; the printer does not have the file (${resend + 1} attempts)`, {
-          hint: 'the connection keeps breaking during uploads; check the printer\'s network, then run again',
-          cause: error,
-        });
+        throw new PrinterError(
+          error.printer,
+          'unknown-outcome',
+          `${error.message}; the printer does not have the file (${resend + 1} attempts)`,
+          {
+            hint: "the connection keeps breaking during uploads; check the printer's network, then run again",
+            cause: error,
+          },
+        );
       }
       job.onNote?.(`${job.path}: the connection broke and the printer does not have the file; sending it again`);
     }

@@ -102,7 +102,9 @@ function sourceIndex(source: SourceTree, rules: NameRules): SourceIndex {
   const hit = cached.find(current);
   if (hit) return hit.index;
   const index = buildSourceIndex(source, rules);
-  const fresh = cached.filter((c) => c.caseInsensitive !== rules.caseInsensitive && c.files === source.files && c.folders === source.folders);
+  const fresh = cached.filter(
+    (c) => c.caseInsensitive !== rules.caseInsensitive && c.files === source.files && c.folders === source.folders,
+  );
   fresh.push({
     files: source.files,
     folders: source.folders,

@@ -1,6 +1,18 @@
 // The pure planner: source tree × remote tree × printed file × policy (× sync record) → one printer's plan.
 
-import type { Action, NameRules, PlanHold, PlanProblem, PrintedFile, PrinterPlan, RemoteFile, RemoteTree, SourceFile, SourceTree, SyncPolicy } from '../types.js';
+import type {
+  Action,
+  NameRules,
+  PlanHold,
+  PlanProblem,
+  PrintedFile,
+  PrinterPlan,
+  RemoteFile,
+  RemoteTree,
+  SourceFile,
+  SourceTree,
+  SyncPolicy,
+} from '../types.js';
 import { checkRemotePath, compareCodeUnits, joinPath } from '../source/paths.js';
 import { decideFile, type Decision } from './decide.js';
 import { decideChange } from './decide-record.js';
@@ -58,7 +70,9 @@ export function planPrinter(input: PlanInput): PrinterPlan {
   };
 
   const keyOf = recordKeyer(remote.root, rules);
-  const recordChanges: RecordChanges | undefined = input.record ? { set: [], drop: droppedEntries(input.record.entries, remote, rules, keyOf) } : undefined;
+  const recordChanges: RecordChanges | undefined = input.record
+    ? { set: [], drop: droppedEntries(input.record.entries, remote, rules, keyOf) }
+    : undefined;
   const decide = (file: SourceFile, copy: RemoteFile): Decision => {
     if (!input.record) return policy.force ? { verdict: 'stale', reason: 'forced by --force' } : decideFile(file, copy, policy);
     const key = keyOf(file.relPath);
@@ -67,7 +81,10 @@ export function planPrinter(input: PlanInput): PrinterPlan {
       policy,
     );
     if (decision.update) {
-      const entry = decision.update.placedUnder === undefined && input.destination !== undefined ? { ...decision.update, placedUnder: input.destination } : decision.update;
+      const entry =
+        decision.update.placedUnder === undefined && input.destination !== undefined
+          ? { ...decision.update, placedUnder: input.destination }
+          : decision.update;
       recordChanges?.set.push({ key, entry });
     }
     return decision;
@@ -76,7 +93,11 @@ export function planPrinter(input: PlanInput): PrinterPlan {
   for (const { source: file, remote: copy } of match.pairs) {
     if (file.size === 0) {
       // Buddy answers 501 and a Pi 411 to an empty upload: say so now, send nothing.
-      problems.push({ path: file.relPath, code: 'EMPTY_FILE', message: 'the file is empty (0 bytes) and printers refuse empty files: export it again, or remove it from the source folder' });
+      problems.push({
+        path: file.relPath,
+        code: 'EMPTY_FILE',
+        message: 'the file is empty (0 bytes) and printers refuse empty files: export it again, or remove it from the source folder',
+      });
       continue;
     }
     if (!copy) {

@@ -141,12 +141,7 @@ export function digestResponse(input: DigestInput): string {
 /** The full `Authorization` header value. It contains a secret-derived hash: never log it. */
 export function digestAuthorization(input: DigestInput): string {
   const c = input.challenge;
-  const parts = [
-    `username=${quote(input.username)}`,
-    `realm=${quote(c.realm)}`,
-    `nonce=${quote(c.nonce)}`,
-    `uri=${quote(input.uri)}`,
-  ];
+  const parts = [`username=${quote(input.username)}`, `realm=${quote(c.realm)}`, `nonce=${quote(c.nonce)}`, `uri=${quote(input.uri)}`];
   // Pi compares the algorithm literally, so echo it as the server spelled it.
   if (c.algorithm !== undefined) parts.push(`algorithm=${c.algorithm}`);
   parts.push(`response=${quote(digestResponse(input))}`);

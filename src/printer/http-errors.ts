@@ -13,7 +13,7 @@ const HINTS: Record<PrinterErrorKind, string> = {
   rejected: 'the printer cannot take this request or name; shorten or rename the file',
   http: 'the printer answered with an unexpected status; try again, or report it if it persists',
   protocol: 'check that the address points at a PrusaLink printer',
-  'not-prusalink': 'check the host in the config: it must be the printer\'s address, with PrusaLink enabled in its network settings',
+  'not-prusalink': "check the host in the config: it must be the printer's address, with PrusaLink enabled in its network settings",
   'local-limit': 'this computer ran out of open files; raise the limit (ulimit -n) and run again',
   'unknown-outcome': 'the connection broke during the upload; check the file on the printer before going on',
   aborted: 'the run was interrupted',
@@ -59,10 +59,13 @@ export function errorText(body: Buffer, contentType: string | undefined): string
       // not JSON after all: fall through to the text forms
     }
   }
-  const lines = raw.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   // Drop a leading "409: Conflict" status line; keep the explanation after it.
   if (lines.length > 1 && /^\d{3}\b/.test(lines[0] ?? '')) lines.shift();
-  return clip(lines.length > 1 ? lines.slice(-1)[0] ?? '' : lines[0] ?? '');
+  return clip(lines.length > 1 ? (lines.slice(-1)[0] ?? '') : (lines[0] ?? ''));
 }
 
 function clip(text: string): string {
@@ -75,7 +78,9 @@ export function statusError(printer: string, what: string, status: number, text:
   const kind = kindForStatus(status, text);
   const detail = statusDetail(status, text);
   const message =
-    kind === 'auth' ? `printer ${printer}: credentials refused when ${what} (${detail})` : `printer ${printer}: ${what} ${kind === 'not-found' ? 'failed' : 'refused'}: ${detail}`;
+    kind === 'auth'
+      ? `printer ${printer}: credentials refused when ${what} (${detail})`
+      : `printer ${printer}: ${what} ${kind === 'not-found' ? 'failed' : 'refused'}: ${detail}`;
   return new PrinterError(printer, kind, message, {
     hint: hintFor(kind),
     status,
@@ -107,16 +112,26 @@ export function socketError(printer: string, what: string, origin: string, err: 
     });
   }
   if (code === 'EMFILE' || code === 'ENFILE') {
-    return new PrinterError(printer, 'local-limit', `printer ${printer}: ${what} not sent: this computer has no free file descriptors (${code})`, {
-      hint: hintFor('local-limit'),
-      cause: err,
-    });
+    return new PrinterError(
+      printer,
+      'local-limit',
+      `printer ${printer}: ${what} not sent: this computer has no free file descriptors (${code})`,
+      {
+        hint: hintFor('local-limit'),
+        cause: err,
+      },
+    );
   }
   if (code === 'ERESPONSETOOLARGE') {
-    return new PrinterError(printer, 'protocol', `printer ${printer}: the answer from ${origin} to ${what} is larger than link-sync accepts (${code})`, {
-      hint: hintFor('protocol'),
-      cause: err,
-    });
+    return new PrinterError(
+      printer,
+      'protocol',
+      `printer ${printer}: the answer from ${origin} to ${what} is larger than link-sync accepts (${code})`,
+      {
+        hint: hintFor('protocol'),
+        cause: err,
+      },
+    );
   }
   // HPE_* codes come from Node's HTTP parser: something answered, but not HTTP we can read.
   const kind: PrinterErrorKind = code.startsWith('HPE_') ? 'protocol' : 'unreachable';

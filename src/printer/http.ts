@@ -191,12 +191,24 @@ export class PrinterHttp {
     try {
       const raw = await exchange(
         { ...this.settings, agent: this.pollAgent },
-        { method: 'GET', target, headers, deadlineMs: Math.min(this.requestDeadlineMs(), POLL_DEADLINE_MS), ...(this.options.signal ? { signal: this.options.signal } : {}) },
+        {
+          method: 'GET',
+          target,
+          headers,
+          deadlineMs: Math.min(this.requestDeadlineMs(), POLL_DEADLINE_MS),
+          ...(this.options.signal ? { signal: this.options.signal } : {}),
+        },
       );
       this.options.onExchange?.({ printer: this.printer, method: 'GET', target, status: raw.status, durationMs: Date.now() - started });
       return { ...raw, attempts: 1, earlierAttemptMayHaveArrived: false };
     } catch (err) {
-      this.options.onExchange?.({ printer: this.printer, method: 'GET', target, status: err instanceof TransportFailure ? err.code : 'error', durationMs: Date.now() - started });
+      this.options.onExchange?.({
+        printer: this.printer,
+        method: 'GET',
+        target,
+        status: err instanceof TransportFailure ? err.code : 'error',
+        durationMs: Date.now() - started,
+      });
       throw socketError(this.printer, what, this.settings.origin.origin, err);
     }
   }
@@ -248,7 +260,12 @@ export class PrinterHttp {
     if (spec.body && this.options.auth.kind === 'digest' && this.nonceNeedsCheck()) {
       // A 401 to a PUT comes before the body is read and kills the socket, so make sure the
       // upload goes out with a nonce the printer accepts.
-      await this.authorised({ method: 'GET', target: VERSION_TARGET, what: 'authentication', ...(spec.signal ? { signal: spec.signal } : {}) });
+      await this.authorised({
+        method: 'GET',
+        target: VERSION_TARGET,
+        what: 'authentication',
+        ...(spec.signal ? { signal: spec.signal } : {}),
+      });
     }
     return this.authorised(spec);
   }
@@ -300,7 +317,7 @@ export class PrinterHttp {
       if (res.status === 403 || auth.kind === 'api-key') throw this.authError(spec, res);
 
       const header = res.headers['www-authenticate'];
-      const challenge = findDigestChallenge(parseWwwAuthenticate(Array.isArray(header) ? header.join(', ') : header ?? ''));
+      const challenge = findDigestChallenge(parseWwwAuthenticate(Array.isArray(header) ? header.join(', ') : (header ?? '')));
       if (!challenge) throw this.authError(spec, res, 'the printer did not offer Digest auth; configure its API key instead');
       const fresh = signedWith === undefined || challenge.stale || challenge.nonce !== signedWith;
       if (renewed || !fresh) throw this.authError(spec, res, this.buddyUserHint(challenge.realm, auth.username));
@@ -316,7 +333,13 @@ export class PrinterHttp {
     for (let attempt = 0; ; attempt++) {
       const started = Date.now();
       const notify = (status: number | string) =>
-        this.options.onExchange?.({ printer: this.printer, method: spec.method, target: spec.target, status, durationMs: Date.now() - started });
+        this.options.onExchange?.({
+          printer: this.printer,
+          method: spec.method,
+          target: spec.target,
+          status,
+          durationMs: Date.now() - started,
+        });
       const watched = spec.body ? this.watchUpload(spec, spec.body) : undefined;
       const signal = watched ? watched.signal : spec.signal;
       const onBytes = watched
@@ -332,7 +355,11 @@ export class PrinterHttp {
           target: spec.target,
           headers,
           // A download may take long at printer speed: its limit grows with its size, as an upload's does.
-          deadlineMs: spec.body ? this.uploadDeadlineMs(spec.body.size) : spec.receive ? this.uploadDeadlineMs(spec.receiveBytes ?? 0) : this.requestDeadlineMs(),
+          deadlineMs: spec.body
+            ? this.uploadDeadlineMs(spec.body.size)
+            : spec.receive
+              ? this.uploadDeadlineMs(spec.receiveBytes ?? 0)
+              : this.requestDeadlineMs(),
           ...(spec.body ? { body: spec.body } : {}),
           ...(onBytes ? { onBytes } : {}),
           ...(signal ? { signal } : {}),
@@ -342,8 +369,7 @@ export class PrinterHttp {
         return { ...raw, attempts: 1, earlierAttemptMayHaveArrived: false };
       } catch (err) {
         notify(err instanceof TransportFailure ? err.code : 'error');
-        const staleSocket =
-          err instanceof TransportFailure && err.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+        const staleSocket = err instanceof TransportFailure && err.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
         if (idempotent && staleSocket && attempt === 0) continue;
         throw this.failure(spec, err);
       } finally {
@@ -439,7 +465,10 @@ function withAttempts(error: unknown, attempts: number): unknown {
 }
 
 /** One signal that fires when either does; `dispose` drops the listeners (the run signal is long-lived). */
-export function linkSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): { signal: AbortSignal | undefined; dispose: () => void } {
+export function linkSignals(
+  a: AbortSignal | undefined,
+  b: AbortSignal | undefined,
+): { signal: AbortSignal | undefined; dispose: () => void } {
   if (!a || !b || a === b) return { signal: a ?? b, dispose: () => undefined };
   const controller = new AbortController();
   // The reason travels along: it says whether this was Ctrl-C, a stall or a deadline.

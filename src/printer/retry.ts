@@ -36,7 +36,8 @@ export interface RequestTraits {
 }
 
 /** Codes that say the name or the certificate is wrong: waiting does not fix them. */
-const PERMANENT_NETWORK = /^(ENOTFOUND|ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_VERIFY|ERR_INVALID|ABORT_ERR|EDEADLINE|HPE_|ERESPONSETOOLARGE)/;
+const PERMANENT_NETWORK =
+  /^(ENOTFOUND|ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_VERIFY|ERR_INVALID|ABORT_ERR|EDEADLINE|HPE_|ERESPONSETOOLARGE)/;
 
 /** Statuses that say the request itself is wrong, or the credentials: never retried. */
 const NEVER_STATUSES = new Set([400, 401, 403, 404, 405, 411, 413, 414, 415, 422, 431, 501, 505, 507]);

@@ -372,7 +372,12 @@ class ExchangeRun {
     // An unfinished upload must be dropped by the printer, not completed from buffered bytes.
     if (this.ex.body) resetConnection(this.req.socket);
     this.req.destroy();
-    if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure || err instanceof TransportFailure || err instanceof ReceiveFailure) {
+    if (
+      err instanceof BodyLengthMismatch ||
+      err instanceof BodyReadFailure ||
+      err instanceof TransportFailure ||
+      err instanceof ReceiveFailure
+    ) {
       this.reject(err);
       return;
     }

@@ -19,9 +19,14 @@ function checkWalkable(printer: string, storage: string, path: string, depth: nu
   if (!tooDeep && Buffer.byteLength(path) <= MAX_WALK_PATH_BYTES) return;
   const shown = path.length > 80 ? `${path.slice(0, 40)}…${path.slice(-30)}` : path;
   const why = tooDeep ? `more than ${MAX_WALK_DEPTH} folders deep` : `longer than ${MAX_WALK_PATH_BYTES} bytes`;
-  throw new PrinterError(printer, 'protocol', `printer ${printer}: its file listing goes on ${why} (${storage}/${shown}), which no printer can hold; not syncing it`, {
-    hint: 'check the printer\'s storage (a damaged USB stick can list folders without end); nothing was changed on this printer',
-  });
+  throw new PrinterError(
+    printer,
+    'protocol',
+    `printer ${printer}: its file listing goes on ${why} (${storage}/${shown}), which no printer can hold; not syncing it`,
+    {
+      hint: "check the printer's storage (a damaged USB stick can list folders without end); nothing was changed on this printer",
+    },
+  );
 }
 
 function sameName(rules: NameRules, a: string, b: string): boolean {
@@ -72,9 +77,14 @@ export async function walkRemote(
     const found = findEntry(entries, seg, rules);
     if (found === undefined || found.type !== 'folder') {
       if (found !== undefined) {
-        throw new PrinterError(api.name, 'rejected', `printer ${api.name}: ${join(storage, rootSegs.slice(0, i + 1).join('/'))} is a file, not a folder`, {
-          hint: 'rename or remove that file on the printer, or sync into another folder',
-        });
+        throw new PrinterError(
+          api.name,
+          'rejected',
+          `printer ${api.name}: ${join(storage, rootSegs.slice(0, i + 1).join('/'))} is a file, not a folder`,
+          {
+            hint: 'rename or remove that file on the printer, or sync into another folder',
+          },
+        );
       }
       const rest = rootSegs.slice(i).join('/');
       return { storage, root, rootUrl: join(rootUrl, rest), rootExists: false, files: [], folders: [] };
@@ -88,7 +98,9 @@ export async function walkRemote(
   const files: RemoteFile[] = [];
   const folders: RemoteFolder[] = [];
   // Depth-first with an explicit stack; each folder is listed exactly once.
-  const stack: Array<{ path: string; urlPath: string; depth: number; entries: RemoteEntry[] }> = [{ path: '', urlPath: rootUrl, depth: rootSegs.length, entries }];
+  const stack: Array<{ path: string; urlPath: string; depth: number; entries: RemoteEntry[] }> = [
+    { path: '', urlPath: rootUrl, depth: rootSegs.length, entries },
+  ];
   while (stack.length > 0) {
     const dir = stack.pop()!;
     // A listing that names one entry twice gets one action for it, never two requests.

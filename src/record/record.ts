@@ -61,7 +61,9 @@ export class PrinterRecord {
         const stamp = e.mTimestamp !== undefined ? `,"mTimestamp":${JSON.stringify(e.mTimestamp)}` : '';
         const unverified = e.unverified ? ',"unverified":true' : '';
         const placed = e.placedUnder !== undefined ? `,"placedUnder":${JSON.stringify(e.placedUnder)}` : '';
-        lines.push(`${JSON.stringify(key)}:{"size":${JSON.stringify(e.size)},"sha256":${JSON.stringify(e.sha256)},"mtimeMs":${JSON.stringify(e.mtimeMs)}${stamp}${unverified}${placed}}`);
+        lines.push(
+          `${JSON.stringify(key)}:{"size":${JSON.stringify(e.size)},"sha256":${JSON.stringify(e.sha256)},"mtimeMs":${JSON.stringify(e.mtimeMs)}${stamp}${unverified}${placed}}`,
+        );
       }
       parts.push(`${JSON.stringify(storage)}:{${lines.join(',')}}`);
     }
@@ -96,7 +98,10 @@ export function parseRecord(text: string, expectedKey: string, pool?: StringPool
   }
   if (!isObject(doc) || doc['format'] !== RECORD_FORMAT) return { ok: false, problem: 'it is not a link-sync record' };
   if (doc['version'] !== RECORD_VERSION) {
-    return { ok: false, problem: `it has format version ${JSON.stringify(doc['version'])}, this link-sync reads version ${RECORD_VERSION}` };
+    return {
+      ok: false,
+      problem: `it has format version ${JSON.stringify(doc['version'])}, this link-sync reads version ${RECORD_VERSION}`,
+    };
   }
   if (doc['printer'] !== expectedKey) {
     return { ok: false, problem: `it belongs to another printer (${JSON.stringify(doc['printer'])})` };

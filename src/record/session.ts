@@ -98,7 +98,10 @@ export class RecordSession {
   applyPlan(storage: string, changes: RecordChanges | undefined): void {
     if (!this.run.go || !changes) return;
     const pool = this.run.strings;
-    this.record.apply(storage, pool ? { drop: changes.drop, set: changes.set.map(({ key, entry }) => ({ key: pooled(pool, key), entry })) } : changes);
+    this.record.apply(
+      storage,
+      pool ? { drop: changes.drop, set: changes.set.map(({ key, entry }) => ({ key: pooled(pool, key), entry })) } : changes,
+    );
   }
 
   /** What the executor reports back: each confirmed upload and deletion updates the record. */
@@ -111,7 +114,11 @@ export class RecordSession {
           // What the printer holds is not known for sure: let the next run judge it without an entry.
           this.record.delete(storage, key);
           if (remote?.size !== undefined && remote.size !== size) {
-            this.emit({ type: 'warning', printer: this.printer, message: `${action.path}: the printer reports ${remote.size} bytes after the upload of ${size}; not recorded as synced` });
+            this.emit({
+              type: 'warning',
+              printer: this.printer,
+              message: `${action.path}: the printer reports ${remote.size} bytes after the upload of ${size}; not recorded as synced`,
+            });
           }
         } else {
           this.record.set(storage, key, {

@@ -80,7 +80,9 @@ export function planLines(label: string, p: PlanEvent, verbose: boolean, detail 
 /** The exact printer path a replacement or deletion acts on, and its short name where that differs. */
 function onPrinter(action: { target?: string; targetShort?: string }): string {
   if (action.target === undefined) return '';
-  return action.targetShort === undefined ? ` (on the printer: ${action.target})` : ` (on the printer: ${action.target}, requested as ${action.targetShort})`;
+  return action.targetShort === undefined
+    ? ` (on the printer: ${action.target})`
+    : ` (on the printer: ${action.target}, requested as ${action.targetShort})`;
 }
 
 /** The whole compact dry run: each group once, under the names of its printers. */

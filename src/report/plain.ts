@@ -128,7 +128,11 @@ export function linesFor(event: SyncEvent): Line[] {
         },
       ];
     case 'backup-done':
-      return [{ text: `${event.printer}: backed up ${event.path} ${formatBytes(event.bytes)} to ${event.localPath} in ${formatDuration(event.durationMs)}` }];
+      return [
+        {
+          text: `${event.printer}: backed up ${event.path} ${formatBytes(event.bytes)} to ${event.localPath} in ${formatDuration(event.durationMs)}`,
+        },
+      ];
     case 'warning':
       return [{ text: `warning: ${event.printer ? `${event.printer}: ` : ''}${event.message}`, error: true, warning: true }];
     case 'printer-done':

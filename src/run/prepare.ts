@@ -35,8 +35,7 @@ export async function prepareRun(options: SyncOptions): Promise<RunInputs> {
       ? await loadConfig(options.config, env, options.configDisplayName ? { displayName: options.configDisplayName } : {})
       : options.config;
   const { printers, warnings } = selectPrinters(config.printers, options.printers ?? [], options.exclude ?? []);
-  const destination =
-    typeof options.destination === 'object' ? options.destination : parseDestination(options.destination);
+  const destination = typeof options.destination === 'object' ? options.destination : parseDestination(options.destination);
   const paths = resolveSourcePaths(options.source, options.relativeTo, process.cwd());
   const sourceRoot = paths.source;
   const prefixNative = path.relative(paths.relativeTo, sourceRoot);
@@ -69,11 +68,16 @@ export async function prepareRun(options: SyncOptions): Promise<RunInputs> {
 function checkSourceComplete(source: SourceTree): void {
   // A print-named FIFO, socket or device (or a link to one) cannot be sent; skipping it would delete
   // the printers' copy of that name.
-  const special = source.ignored.find((entry) => entry.reason === 'not-a-regular-file' && hasPrintExtension(entry.relPath, DEFAULT_EXTENSIONS));
+  const special = source.ignored.find(
+    (entry) => entry.reason === 'not-a-regular-file' && hasPrintExtension(entry.relPath, DEFAULT_EXTENSIONS),
+  );
   if (special) {
-    throw new SourceError(`cannot sync ${special.relPath} in source folder ${source.root}: ${special.detail ?? 'it is a special file'}, not a regular file`, {
-      hint: "replace it with the print file or remove it, then run again; nothing was sent to any printer, since skipping it would delete the printers' copy",
-    });
+    throw new SourceError(
+      `cannot sync ${special.relPath} in source folder ${source.root}: ${special.detail ?? 'it is a special file'}, not a regular file`,
+      {
+        hint: "replace it with the print file or remove it, then run again; nothing was sent to any printer, since skipping it would delete the printers' copy",
+      },
+    );
   }
   const unreadable = source.ignored.filter((entry) => entry.reason === 'unreadable');
   const first = unreadable[0];

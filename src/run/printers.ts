@@ -64,7 +64,15 @@ export async function runPrinters(
 /** The sync record shared by every printer of the run, unless the run keeps none. */
 function recordRun(options: SyncOptions, stateDir: string | undefined): RecordRun | undefined {
   if (stateDir === undefined) return undefined;
-  return { dir: stateDir, go: !!options.go, checksum: options.checksum ?? false, force: options.force ?? false, hashes: new HashCache(), claimed: new Set(), strings: new Map() };
+  return {
+    dir: stateDir,
+    go: !!options.go,
+    checksum: options.checksum ?? false,
+    force: options.force ?? false,
+    hashes: new HashCache(),
+    claimed: new Set(),
+    strings: new Map(),
+  };
 }
 
 function emitRunStart(emit: EventSink, inputs: RunInputs, dryRun: boolean, stateDir: string | undefined): void {
@@ -124,9 +132,7 @@ export function defaultConnect(
       // Absent and undefined read the same to createPrinterApi.
       timeouts: options.timeouts,
       signal,
-      ...(options.verbose
-        ? { onExchange: (n: ExchangeNotice) => emit({ type: 'request', ...n }) }
-        : {}),
+      ...(options.verbose ? { onExchange: (n: ExchangeNotice) => emit({ type: 'request', ...n }) } : {}),
       onRetry: (n) => {
         if (quietRetries(n.printer)) return;
         emit({

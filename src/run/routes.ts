@@ -66,7 +66,9 @@ export async function routePrinters(
       ...(matches ? { match: { printerType: printer.printerType, models } } : {}),
     });
     if (routed.source.files.length === 0) {
-      warnings.push(`${printer.name}: none of the ${folder.files.length} print files in ${folder.root} is for this printer (include/exclude or model)`);
+      warnings.push(
+        `${printer.name}: none of the ${folder.files.length} print files in ${folder.root} is for this printer (include/exclude or model)`,
+      );
     }
     return {
       source: routed.source,
@@ -106,15 +108,21 @@ async function usableFolder(printer: string, scan: Promise<SourceTree>): Promise
     tree = await scan;
   } catch (error) {
     if (error instanceof SourceError) {
-      throw new SourceError(`printer "${printer}": ${error.message}`, { ...(error.hint ? { hint: `${error.hint}, or fix source: in the config` } : {}), cause: error });
+      throw new SourceError(`printer "${printer}": ${error.message}`, {
+        ...(error.hint ? { hint: `${error.hint}, or fix source: in the config` } : {}),
+        cause: error,
+      });
     }
     throw error;
   }
   const unreadable = tree.ignored.find((entry) => entry.reason === 'unreadable');
   if (unreadable) {
-    throw new SourceError(`printer "${printer}": cannot read ${unreadable.relPath} in its source folder ${tree.root}: ${unreadable.detail ?? 'unreadable'}`, {
-      hint: 'fix or remove it, then run again; nothing was sent to any printer',
-    });
+    throw new SourceError(
+      `printer "${printer}": cannot read ${unreadable.relPath} in its source folder ${tree.root}: ${unreadable.detail ?? 'unreadable'}`,
+      {
+        hint: 'fix or remove it, then run again; nothing was sent to any printer',
+      },
+    );
   }
   if (tree.files.length === 0) {
     throw new SourceError(`printer "${printer}": its source folder ${tree.root} holds no print files (.gcode, .bgcode)`, {

@@ -19,7 +19,10 @@ export async function sync(options: SyncOptions): Promise<RunSummary> {
   // A printer or proxy may echo a password or API key in its error text: no event ever carries one.
   const emit: EventSink = redactingSink(options.onEvent ?? (() => {}), configuredSecrets(inputs.printers));
   const dryRun = !options.go;
-  const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? inputs.configStateDir ?? defaultStateDir({ env: options.env ?? process.env }));
+  const stateDir =
+    options.stateDir === false
+      ? undefined
+      : (options.stateDir ?? inputs.configStateDir ?? defaultStateDir({ env: options.env ?? process.env }));
   // Only a run that writes the record takes the lock; a dry run reads it, and saves are atomic renames.
   const lock = stateDir !== undefined && !dryRun ? await acquireStateLock(stateDir) : undefined;
   const stop = runSignal(options.signal);

@@ -17,7 +17,10 @@ export function parseRate(text: string): number | undefined {
 
 /** "MK4,XL,MK3" → models; throws with the bad name. */
 export function parseModelList(text: string): SimModel[] {
-  const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0) throw new Error('no model given');
   return names.map((n) => {
     const model = parseSimModel(n);

@@ -73,7 +73,15 @@ export async function handleControl(printer: SimPrinterImpl, ex: Exchange): Prom
   try {
     switch (route) {
       case 'GET /_sim':
-        return ok({ name: printer.name, model: printer.model, personality: printer.personality, firmware: printer.firmware, storage: printer.storage, serial: printer.serial, url: printer.url });
+        return ok({
+          name: printer.name,
+          model: printer.model,
+          personality: printer.personality,
+          firmware: printer.firmware,
+          storage: printer.storage,
+          serial: printer.serial,
+          url: printer.url,
+        });
       case 'GET /_sim/requests':
         return ok(printer.requests());
       case 'DELETE /_sim/requests':
@@ -97,14 +105,20 @@ export async function handleControl(printer: SimPrinterImpl, ex: Exchange): Prom
         const body = await readJson(ex);
         const b64 = optString(body, 'contentBase64');
         const content = b64 !== undefined ? Buffer.from(b64, 'base64') : (optString(body, 'content') ?? '');
-        printer.seed(required(optString(body, 'path'), 'path'), content, { storage: optString(body, 'storage'), mTimestamp: optNumber(body, 'mTimestamp') });
+        printer.seed(required(optString(body, 'path'), 'path'), content, {
+          storage: optString(body, 'storage'),
+          mTimestamp: optNumber(body, 'mTimestamp'),
+        });
         return ok();
       }
       case 'GET /_sim/state':
         return ok({ state: ctx.state.state, job: ctx.state.job ?? null, transfer: ctx.state.transfer ?? null, usbPresent: ctx.usbPresent });
       case 'POST /_sim/state': {
         const body = await readJson(ex);
-        printer.setState(required(optString(body, 'state'), 'state'), { file: optString(body, 'file'), progress: optNumber(body, 'progress') });
+        printer.setState(required(optString(body, 'state'), 'state'), {
+          file: optString(body, 'file'),
+          progress: optNumber(body, 'progress'),
+        });
         return ok();
       }
       case 'GET /_sim/faults':
@@ -124,7 +138,10 @@ export async function handleControl(printer: SimPrinterImpl, ex: Exchange): Prom
       }
       case 'POST /_sim/transfer': {
         const body = await readJson(ex);
-        printer.setForeignTransfer(required(optBool(body, 'running'), 'running'), { path: optString(body, 'path'), size: optNumber(body, 'size') });
+        printer.setForeignTransfer(required(optBool(body, 'running'), 'running'), {
+          path: optString(body, 'path'),
+          size: optNumber(body, 'size'),
+        });
         return ok();
       }
       case 'POST /_sim/clock': {

@@ -7,7 +7,9 @@ import type { SimPrinterOptions } from './types.js';
 
 /** A serial in Prusa's shape, the same for the same seed. */
 export function stableSerial(seed: string): string {
-  const digits = BigInt('0x' + createHash('sha256').update(seed).digest('hex').slice(0, 15)).toString().padStart(12, '0');
+  const digits = BigInt('0x' + createHash('sha256').update(seed).digest('hex').slice(0, 15))
+    .toString()
+    .padStart(12, '0');
   return `CZPX${digits.slice(0, 4)}X${digits.slice(4, 7)}XC${digits.slice(7, 12)}`;
 }
 

@@ -74,7 +74,9 @@ export class SimPrinterImpl implements SimPrinter {
   }
   get credentials(): { username: string; password: string; apiKey?: string } {
     const o = this.ctx.opts;
-    return o.apiKey === undefined ? { username: o.username, password: o.password } : { username: o.username, password: o.password, apiKey: o.apiKey };
+    return o.apiKey === undefined
+      ? { username: o.username, password: o.password }
+      : { username: o.username, password: o.password, apiKey: o.apiKey };
   }
 
   async listen(): Promise<void> {
@@ -118,7 +120,8 @@ export class SimPrinterImpl implements SimPrinter {
         const delay = ctx.faults.delay(ex.method, ex.rawPath);
         if (delay > 0) await new Promise((r) => setTimeout(r, delay));
         const injected = ctx.faults.status(ex.method, ex.rawPath);
-        if (injected !== undefined) return this.personalityImpl.error(ex, injected.status, injected.message ?? STATUS_CODES[injected.status] ?? 'Injected fault');
+        if (injected !== undefined)
+          return this.personalityImpl.error(ex, injected.status, injected.message ?? STATUS_CODES[injected.status] ?? 'Injected fault');
       }
       await this.personalityImpl.handle(ex);
     } catch {
@@ -153,7 +156,13 @@ export class SimPrinterImpl implements SimPrinter {
       return;
     }
     if (state.transfer) throw new Error(`printer ${this.name} already has a transfer running`);
-    state.beginTransfer({ path: (opts.path ?? '').replace(/^\/+/, ''), storage: this.storage, size: opts.size ?? 0, foreign: true, toPrint: false });
+    state.beginTransfer({
+      path: (opts.path ?? '').replace(/^\/+/, ''),
+      storage: this.storage,
+      size: opts.size ?? 0,
+      foreign: true,
+      toPrint: false,
+    });
   }
 
   setUsbPresent(present: boolean): void {
@@ -207,7 +216,8 @@ export class SimPrinterImpl implements SimPrinter {
     const out: SimFileSnapshot[] = [];
     for (const volume of this.ctx.volumes.values()) {
       for (const node of volume.walk()) {
-        if (node.kind === 'file') out.push({ storage: volume.name, path: volume.pathOf(node), size: node.size, sha256: node.sha256, mTimestamp: node.mTimestamp });
+        if (node.kind === 'file')
+          out.push({ storage: volume.name, path: volume.pathOf(node), size: node.size, sha256: node.sha256, mTimestamp: node.mTimestamp });
       }
     }
     return out;

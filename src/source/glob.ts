@@ -37,8 +37,7 @@ export function compileGlob(pattern: string): GlobResult {
 
 /** Keeps a path when it matches an include (or there are none) and no exclude. */
 export function pathFilter(include: readonly GlobMatcher[], exclude: readonly GlobMatcher[]): GlobMatcher {
-  return (relPath) =>
-    (include.length === 0 || include.some((m) => m(relPath))) && !exclude.some((m) => m(relPath));
+  return (relPath) => (include.length === 0 || include.some((m) => m(relPath))) && !exclude.some((m) => m(relPath));
 }
 
 function toRegexSource(p: string): string | { error: string } {

@@ -93,7 +93,10 @@ function modelFromMetadataBlock(block: Buffer, layout: BlockLayout): BgcodeModel
   try {
     text = decompress(data, compression, uncompressedSize).toString('utf8');
   } catch (error) {
-    return { kind: 'bad', why: `bgcode printer metadata cannot be decompressed (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      kind: 'bad',
+      why: `bgcode printer metadata cannot be decompressed (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
   // Encoding 0 is INI (what slicers write); newer libbgcode also defines 1, a JSON document.
   const model = encoding === 0 ? iniValue(text, 'printer_model') : jsonValue(text, 'printer_model');
@@ -119,7 +122,11 @@ function decompress(data: Buffer, compression: number, size: number): Buffer {
 export function iniValue(text: string, key: string): string | undefined {
   for (const line of text.split('\n')) {
     const eq = line.indexOf('=');
-    if (eq !== -1 && line.slice(0, eq).trim() === key) return line.slice(eq + 1).replace(/\r$/, '').trim();
+    if (eq !== -1 && line.slice(0, eq).trim() === key)
+      return line
+        .slice(eq + 1)
+        .replace(/\r$/, '')
+        .trim();
   }
   return undefined;
 }

@@ -46,7 +46,10 @@ export async function readFileModel(absPath: string): Promise<FileModel> {
     // When the file is small the tail starts where the head ends: search both as one text.
     const contiguous = tailStart === head.length;
     const headText = completeLines(head.toString('latin1'), { atStart: true, atEnd: head.length >= size });
-    const tailText = completeLines((contiguous ? Buffer.concat([head, tail]) : tail).toString('latin1'), { atStart: contiguous, atEnd: true });
+    const tailText = completeLines((contiguous ? Buffer.concat([head, tail]) : tail).toString('latin1'), {
+      atStart: contiguous,
+      atEnd: true,
+    });
     const found = findGcodeModel(headText, tailText);
     return found ? { kind: 'model', ...found } : { kind: 'unknown', why: 'names no printer model' };
   } catch (error) {

@@ -33,7 +33,7 @@ function result(met: boolean[]): ScenarioResult {
 }
 
 describe('benchmark machinery', { timeout: 60_000 }, () => {
-  it('splits a printer\'s time into before, between, inside and after its uploads', () => {
+  it("splits a printer's time into before, between, inside and after its uploads", () => {
     // Two 100 kB uploads at 100 kB/s: 1 s each; the second took 1.2 s.
     const log = [
       entry('GET', 401, 1_000, 5),

@@ -117,10 +117,13 @@ describe('sync options: help and version', { timeout: 5000 }, () => {
       const { io, out } = makeIo();
       assert.deepEqual(parseSyncArgs([flag], io, VERSION), { kind: 'exit', code: 0 });
       assert.ok(
-        out().includes('Usage: link-sync [-c CONFIG] [-p NAME ...] [-x NAME ...] -s SOURCE [-d DESTINATION] [-r RELATIVE_TO] [-g|--go|--execute] [--ignore-state]'),
+        out().includes(
+          'Usage: link-sync [-c CONFIG] [-p NAME ...] [-x NAME ...] -s SOURCE [-d DESTINATION] [-r RELATIVE_TO] [-g|--go|--execute] [--ignore-state]',
+        ),
         out(),
       );
-      for (const word of ['--ignore-state', '--no-delete', '--modify-window', '--allow-self-signed', 'Exit codes']) assert.ok(out().includes(word), word);
+      for (const word of ['--ignore-state', '--no-delete', '--modify-window', '--allow-self-signed', 'Exit codes'])
+        assert.ok(out().includes(word), word);
     });
   }
 
@@ -206,7 +209,8 @@ describe('relative-to check', { timeout: 5000 }, () => {
     ['/a/..b/c', '/a', { source: '/a/..b/c', relativeTo: '/a' }],
   ];
   for (const [source, relativeTo, expected] of ok) {
-    it(`accepts -s ${source} -r ${relativeTo ?? '(none)'}`, () => assert.deepEqual(resolveSourcePaths(source, relativeTo, '/cwd'), expected));
+    it(`accepts -s ${source} -r ${relativeTo ?? '(none)'}`, () =>
+      assert.deepEqual(resolveSourcePaths(source, relativeTo, '/cwd'), expected));
   }
 
   const bad: Array<[source: string, relativeTo: string]> = [

@@ -44,8 +44,18 @@ const VALID_JSON = `{
 `;
 
 const EXPECTED_PRINTERS: FarmConfig['printers'] = [
-  { name: 'mk4-1', printerType: 'MK4', baseUrl: 'http://192.168.0.10', auth: { kind: 'digest', username: 'maker', password: 'hunter2-SECRET' } },
-  { name: 'XL-Big', printerType: 'XL', baseUrl: 'https://xl.farm.example:8443', auth: { kind: 'digest', username: 'maker', password: 'ENV-SECRET-PW' } },
+  {
+    name: 'mk4-1',
+    printerType: 'MK4',
+    baseUrl: 'http://192.168.0.10',
+    auth: { kind: 'digest', username: 'maker', password: 'hunter2-SECRET' },
+  },
+  {
+    name: 'XL-Big',
+    printerType: 'XL',
+    baseUrl: 'https://xl.farm.example:8443',
+    auth: { kind: 'digest', username: 'maker', password: 'ENV-SECRET-PW' },
+  },
   { name: 'mk3s', printerType: 'MK3S+', baseUrl: 'http://[fd00::3]', auth: { kind: 'api-key', apiKey: 'KEY-SECRET' } },
   { name: 'mini', printerType: 'MINI+', baseUrl: 'http://mini.local:8080', auth: { kind: 'api-key', apiKey: 'ENV-SECRET-KEY' } },
 ];
@@ -103,46 +113,192 @@ const OK_BODY = '  printer_type: MK4\n  host: 192.168.0.12\n';
 const OTHER_BODY = '  printer_type: XL\n  host: 192.168.0.13\n';
 
 const BAD: BadCase[] = [
-  { name: 'a YAML syntax error, with its line', text: 'mk4:\n\thost: x\n  password: hunter2\n', lines: [[`${P}:2: YAML syntax error`, 'tab', 'spaces']] },
-  { name: 'a YAML syntax error near a password, without quoting it', text: 'mk4:\n  host: x\n  username: maker\n   password: hunter2-SECRET\n', lines: [[`${P}:3: YAML syntax error`]] },
-  { name: 'a bad escape in a quoted password, without quoting it', text: 'mk4:\n  password: "hunter2\\q-SECRET"\n', lines: [[`${P}:2: YAML syntax error`, 'escape']] },
-  { name: 'a JSON syntax error (trailing comma), with its line', file: 'printers.json', text: '{\n  "mk4": {\n    "host": "x",\n  }\n}\n', lines: [['printers.json:4: JSON syntax error', 'property name', 'trailing commas']] },
-  { name: 'a JSON syntax error at an unquoted password, without quoting it', file: 'printers.json', text: '{\n  "mk4": {"password": hunter2-SECRET}\n}\n', lines: [['printers.json:2: JSON syntax error', 'column 23', 'a value']] },
+  {
+    name: 'a YAML syntax error, with its line',
+    text: 'mk4:\n\thost: x\n  password: hunter2\n',
+    lines: [[`${P}:2: YAML syntax error`, 'tab', 'spaces']],
+  },
+  {
+    name: 'a YAML syntax error near a password, without quoting it',
+    text: 'mk4:\n  host: x\n  username: maker\n   password: hunter2-SECRET\n',
+    lines: [[`${P}:3: YAML syntax error`]],
+  },
+  {
+    name: 'a bad escape in a quoted password, without quoting it',
+    text: 'mk4:\n  password: "hunter2\\q-SECRET"\n',
+    lines: [[`${P}:2: YAML syntax error`, 'escape']],
+  },
+  {
+    name: 'a JSON syntax error (trailing comma), with its line',
+    file: 'printers.json',
+    text: '{\n  "mk4": {\n    "host": "x",\n  }\n}\n',
+    lines: [['printers.json:4: JSON syntax error', 'property name', 'trailing commas']],
+  },
+  {
+    name: 'a JSON syntax error at an unquoted password, without quoting it',
+    file: 'printers.json',
+    text: '{\n  "mk4": {"password": hunter2-SECRET}\n}\n',
+    lines: [['printers.json:2: JSON syntax error', 'column 23', 'a value']],
+  },
   { name: 'an empty file', text: '', lines: [[`${P}:1: the file is empty`]] },
   { name: 'a file of blank lines', text: '\n   \n', lines: [[`${P}:1: the file is empty`]] },
   { name: 'a file of comments only', text: '# printers go here\n', lines: [[`${P}:1: the file is empty`]] },
   { name: 'an empty JSON file', file: 'printers.json', text: '', lines: [['printers.json:1: the file is empty']] },
   { name: 'a top-level list', text: '- mk4\n- xl\n', lines: [[`${P}:1: the top level must be a mapping`, 'got a list']] },
   { name: 'a top-level word', text: 'printers\n', lines: [[`${P}:1: the top level must be a mapping`, 'got text']] },
-  { name: 'a top-level JSON array', file: 'printers.json', text: '[{"host": "x"}]', lines: [['printers.json:1: the top level must be an object', 'got a list']] },
+  {
+    name: 'a top-level JSON array',
+    file: 'printers.json',
+    text: '[{"host": "x"}]',
+    lines: [['printers.json:1: the top level must be an object', 'got a list']],
+  },
   { name: 'an empty mapping', text: '{}\n', lines: [[`${P}: no printers are configured`]] },
-  { name: 'settings that are not a mapping', text: 'mk4: http://192.168.0.10\n', lines: [[`${P}:1: printer "mk4": settings must be a mapping`, 'got text', 'indent']] },
+  {
+    name: 'settings that are not a mapping',
+    text: 'mk4: http://192.168.0.10\n',
+    lines: [[`${P}:1: printer "mk4": settings must be a mapping`, 'got text', 'indent']],
+  },
   { name: 'a printer with no settings', text: 'mk4:\n', lines: [[`${P}:1: printer "mk4": settings must be a mapping`, 'got nothing']] },
-  { name: 'a missing host', text: printer('  printer_type: MK4\n  api_key: KEY-SECRET\n'), lines: [[`${P}:1: printer "mk4-2": missing host`, 'add host:']] },
-  { name: 'a missing printer_type', text: printer('  host: x\n  api_key: KEY-SECRET\n'), lines: [[`${P}:1: printer "mk4-2": missing printer_type`, 'MK4S', 'CORE One']] },
-  { name: 'a host that is not a URL', text: printer('  printer_type: MK4\n  host: htp://x\n  api_key: k\n'), lines: [[`${P}:3: printer "mk4-2": host "htp://x" is not a valid URL`, 'http://192.168.0.10']] },
-  { name: 'a host with a path', text: printer('  printer_type: MK4\n  host: http://x/api\n  api_key: k\n'), lines: [[`${P}:3: printer "mk4-2": host "http://x/api" must not contain a path`]] },
-  { name: 'a host holding credentials, without repeating them', text: printer('  printer_type: MK4\n  host: http://maker:hunter2-SECRET@x\n  api_key: k\n'), lines: [[`${P}:3: printer "mk4-2": host must not contain a user name or password`, 'username']] },
-  { name: 'a host that is a number', text: printer('  printer_type: MK4\n  host: 42\n  api_key: k\n'), lines: [[`${P}:3: printer "mk4-2": host must be text`, 'got a number']] },
-  { name: 'a host that is a list', text: printer('  printer_type: MK4\n  host: [a, b]\n  api_key: k\n'), lines: [[`${P}:3: printer "mk4-2": host must be text`, 'got a list']] },
-  { name: 'a numeric password, without quoting it', text: printer(`${OK_BODY}  username: maker\n  password: 918273\n`), lines: [[`${P}:5: printer "mk4-2": password must be text`, 'got a number', 'quotes']] },
-  { name: 'an empty password', text: printer(`${OK_BODY}  username: maker\n  password: ""\n`), lines: [[`${P}:5: printer "mk4-2": password is empty`]] },
-  { name: 'an unknown printer_type, listing the accepted ones', text: printer('  printer_type: MK5\n  host: x\n  api_key: k\n'), lines: [[`${P}:2: printer "mk4-2": printer_type "MK5" is not a known model`, 'did you mean "MK4"', 'MK4S', 'MK3.5', 'XL', 'MINI+', 'CORE One', 'MK3S+', 'MK2.5S']] },
-  { name: 'an unknown key, suggesting the right one', text: printer(`${OK_BODY}  username: maker\n  pasword: hunter2-SECRET\n`), lines: [[`${P}:5: printer "mk4-2": unknown key "pasword"`, 'did you mean "password"?']] },
-  { name: 'a habitual key name, suggesting ours', text: printer('  model: MK4\n  host: x\n  api_key: k\n'), lines: [[`${P}:1: printer "mk4-2": missing printer_type`], [`${P}:2: printer "mk4-2": unknown key "model"`, 'did you mean "printer_type"?']] },
-  { name: 'an unknown key far from any other, listing the known ones', text: printer(`${OK_BODY}  api_key: k\n  colour: red\n`), lines: [[`${P}:5: printer "mk4-2": unknown key "colour"`, 'known keys: printer_type, host, username']] },
-  { name: 'two names differing only in case', text: `${printer(`${OK_BODY}  api_key: k\n`, 'MK4-2')}${printer(`${OTHER_BODY}  api_key: k\n`)}`, lines: [[`${P}:5: printer "mk4-2": printer name differs only in case from "MK4-2" on line 1`, 'case-insensitively']] },
-  { name: 'the same name twice', text: `${printer(`${OK_BODY}  api_key: k\n`)}${printer(`${OTHER_BODY}  api_key: k\n`)}`, lines: [[`${P}:5: printer "mk4-2": printer name is written twice (first on line 1)`]] },
-  { name: 'two printers at one address', text: `${printer('  printer_type: MK4\n  host: HTTP://192.168.0.12:80/\n  api_key: k\n', 'a')}${printer(`${OK_BODY}  api_key: k\n`, 'b')}`, lines: [[`${P}:7: printer "b": host http://192.168.0.12 is also the host of printer "a" on line 3`]] },
-  { name: 'a key written twice', text: printer(`${OK_BODY}  host: y\n  api_key: k\n`), lines: [[`${P}:4: printer "mk4-2": key "host" is written twice (first on line 3)`]] },
-  { name: 'a missing environment variable, named', text: printer(`${OK_BODY}  username: maker\n  password_env: FARM_PASSWORD_MK4\n`), lines: [[`${P}:5: printer "mk4-2": password_env: environment variable FARM_PASSWORD_MK4 is not set`, 'export FARM_PASSWORD_MK4=']] },
-  { name: 'an empty environment variable, named', text: printer(`${OK_BODY}  api_key_env: EMPTY\n`), lines: [[`${P}:4: printer "mk4-2": api_key_env: environment variable EMPTY is empty`]] },
-  { name: 'an *_env that is no variable name, without quoting it', text: printer(`${OK_BODY}  username: maker\n  password_env: hunter2-SECRET!\n`), lines: [[`${P}:5: printer "mk4-2": password_env is not an environment variable name`]] },
-  { name: 'both a password and an API key', text: printer(`${OK_BODY}  username: maker\n  password: hunter2-SECRET\n  api_key: KEY-SECRET\n`), lines: [[`${P}:6: printer "mk4-2": has both a password and an API key`, 'keep one']] },
-  { name: 'both password and password_env', text: printer(`${OK_BODY}  username: maker\n  password: hunter2-SECRET\n  password_env: FARM_PW\n`), lines: [[`${P}:6: printer "mk4-2": has both password and password_env`]] },
-  { name: 'no credentials at all', text: printer(OK_BODY), lines: [[`${P}:1: printer "mk4-2": has no credentials`, 'username: maker', 'api_key']] },
-  { name: 'a password without a username', text: printer(`${OK_BODY}  password: hunter2-SECRET\n`), lines: [[`${P}:4: printer "mk4-2": has a password but no username`, 'maker']] },
-  { name: 'a username with an API key', text: printer(`${OK_BODY}  username: maker\n  api_key: KEY-SECRET\n`), lines: [[`${P}:4: printer "mk4-2": has a username but no password`]] },
+  {
+    name: 'a missing host',
+    text: printer('  printer_type: MK4\n  api_key: KEY-SECRET\n'),
+    lines: [[`${P}:1: printer "mk4-2": missing host`, 'add host:']],
+  },
+  {
+    name: 'a missing printer_type',
+    text: printer('  host: x\n  api_key: KEY-SECRET\n'),
+    lines: [[`${P}:1: printer "mk4-2": missing printer_type`, 'MK4S', 'CORE One']],
+  },
+  {
+    name: 'a host that is not a URL',
+    text: printer('  printer_type: MK4\n  host: htp://x\n  api_key: k\n'),
+    lines: [[`${P}:3: printer "mk4-2": host "htp://x" is not a valid URL`, 'http://192.168.0.10']],
+  },
+  {
+    name: 'a host with a path',
+    text: printer('  printer_type: MK4\n  host: http://x/api\n  api_key: k\n'),
+    lines: [[`${P}:3: printer "mk4-2": host "http://x/api" must not contain a path`]],
+  },
+  {
+    name: 'a host holding credentials, without repeating them',
+    text: printer('  printer_type: MK4\n  host: http://maker:hunter2-SECRET@x\n  api_key: k\n'),
+    lines: [[`${P}:3: printer "mk4-2": host must not contain a user name or password`, 'username']],
+  },
+  {
+    name: 'a host that is a number',
+    text: printer('  printer_type: MK4\n  host: 42\n  api_key: k\n'),
+    lines: [[`${P}:3: printer "mk4-2": host must be text`, 'got a number']],
+  },
+  {
+    name: 'a host that is a list',
+    text: printer('  printer_type: MK4\n  host: [a, b]\n  api_key: k\n'),
+    lines: [[`${P}:3: printer "mk4-2": host must be text`, 'got a list']],
+  },
+  {
+    name: 'a numeric password, without quoting it',
+    text: printer(`${OK_BODY}  username: maker\n  password: 918273\n`),
+    lines: [[`${P}:5: printer "mk4-2": password must be text`, 'got a number', 'quotes']],
+  },
+  {
+    name: 'an empty password',
+    text: printer(`${OK_BODY}  username: maker\n  password: ""\n`),
+    lines: [[`${P}:5: printer "mk4-2": password is empty`]],
+  },
+  {
+    name: 'an unknown printer_type, listing the accepted ones',
+    text: printer('  printer_type: MK5\n  host: x\n  api_key: k\n'),
+    lines: [
+      [
+        `${P}:2: printer "mk4-2": printer_type "MK5" is not a known model`,
+        'did you mean "MK4"',
+        'MK4S',
+        'MK3.5',
+        'XL',
+        'MINI+',
+        'CORE One',
+        'MK3S+',
+        'MK2.5S',
+      ],
+    ],
+  },
+  {
+    name: 'an unknown key, suggesting the right one',
+    text: printer(`${OK_BODY}  username: maker\n  pasword: hunter2-SECRET\n`),
+    lines: [[`${P}:5: printer "mk4-2": unknown key "pasword"`, 'did you mean "password"?']],
+  },
+  {
+    name: 'a habitual key name, suggesting ours',
+    text: printer('  model: MK4\n  host: x\n  api_key: k\n'),
+    lines: [
+      [`${P}:1: printer "mk4-2": missing printer_type`],
+      [`${P}:2: printer "mk4-2": unknown key "model"`, 'did you mean "printer_type"?'],
+    ],
+  },
+  {
+    name: 'an unknown key far from any other, listing the known ones',
+    text: printer(`${OK_BODY}  api_key: k\n  colour: red\n`),
+    lines: [[`${P}:5: printer "mk4-2": unknown key "colour"`, 'known keys: printer_type, host, username']],
+  },
+  {
+    name: 'two names differing only in case',
+    text: `${printer(`${OK_BODY}  api_key: k\n`, 'MK4-2')}${printer(`${OTHER_BODY}  api_key: k\n`)}`,
+    lines: [[`${P}:5: printer "mk4-2": printer name differs only in case from "MK4-2" on line 1`, 'case-insensitively']],
+  },
+  {
+    name: 'the same name twice',
+    text: `${printer(`${OK_BODY}  api_key: k\n`)}${printer(`${OTHER_BODY}  api_key: k\n`)}`,
+    lines: [[`${P}:5: printer "mk4-2": printer name is written twice (first on line 1)`]],
+  },
+  {
+    name: 'two printers at one address',
+    text: `${printer('  printer_type: MK4\n  host: HTTP://192.168.0.12:80/\n  api_key: k\n', 'a')}${printer(`${OK_BODY}  api_key: k\n`, 'b')}`,
+    lines: [[`${P}:7: printer "b": host http://192.168.0.12 is also the host of printer "a" on line 3`]],
+  },
+  {
+    name: 'a key written twice',
+    text: printer(`${OK_BODY}  host: y\n  api_key: k\n`),
+    lines: [[`${P}:4: printer "mk4-2": key "host" is written twice (first on line 3)`]],
+  },
+  {
+    name: 'a missing environment variable, named',
+    text: printer(`${OK_BODY}  username: maker\n  password_env: FARM_PASSWORD_MK4\n`),
+    lines: [[`${P}:5: printer "mk4-2": password_env: environment variable FARM_PASSWORD_MK4 is not set`, 'export FARM_PASSWORD_MK4=']],
+  },
+  {
+    name: 'an empty environment variable, named',
+    text: printer(`${OK_BODY}  api_key_env: EMPTY\n`),
+    lines: [[`${P}:4: printer "mk4-2": api_key_env: environment variable EMPTY is empty`]],
+  },
+  {
+    name: 'an *_env that is no variable name, without quoting it',
+    text: printer(`${OK_BODY}  username: maker\n  password_env: hunter2-SECRET!\n`),
+    lines: [[`${P}:5: printer "mk4-2": password_env is not an environment variable name`]],
+  },
+  {
+    name: 'both a password and an API key',
+    text: printer(`${OK_BODY}  username: maker\n  password: hunter2-SECRET\n  api_key: KEY-SECRET\n`),
+    lines: [[`${P}:6: printer "mk4-2": has both a password and an API key`, 'keep one']],
+  },
+  {
+    name: 'both password and password_env',
+    text: printer(`${OK_BODY}  username: maker\n  password: hunter2-SECRET\n  password_env: FARM_PW\n`),
+    lines: [[`${P}:6: printer "mk4-2": has both password and password_env`]],
+  },
+  {
+    name: 'no credentials at all',
+    text: printer(OK_BODY),
+    lines: [[`${P}:1: printer "mk4-2": has no credentials`, 'username: maker', 'api_key']],
+  },
+  {
+    name: 'a password without a username',
+    text: printer(`${OK_BODY}  password: hunter2-SECRET\n`),
+    lines: [[`${P}:4: printer "mk4-2": has a password but no username`, 'maker']],
+  },
+  {
+    name: 'a username with an API key',
+    text: printer(`${OK_BODY}  username: maker\n  api_key: KEY-SECRET\n`),
+    lines: [[`${P}:4: printer "mk4-2": has a username but no password`]],
+  },
   { name: 'an unresolvable alias', text: 'mk4: *defaults\n', lines: [[`${P}:1: printer "mk4": uses a YAML alias`]] },
   {
     name: 'several problems at once, in file order, from several printers',
@@ -170,7 +326,8 @@ describe('config loading: every bad input is named', { timeout: 5000 }, () => {
       c.lines.forEach(([start, ...words], i) => {
         const line = error.errors[i] ?? '';
         assert.ok(line.startsWith(start), `line ${i}: ${JSON.stringify(line)} should start with ${JSON.stringify(start)}`);
-        for (const word of words) assert.ok(line.includes(word), `line ${i}: ${JSON.stringify(line)} should mention ${JSON.stringify(word)}`);
+        for (const word of words)
+          assert.ok(line.includes(word), `line ${i}: ${JSON.stringify(line)} should mention ${JSON.stringify(word)}`);
       });
     });
   }
@@ -183,7 +340,9 @@ describe('config loading: every bad input is named', { timeout: 5000 }, () => {
   });
 
   it('starts a message about several problems with their count, then one line each', () => {
-    const error = configError(`${printer('  printer_type: MK5\n  host: x\n  api_key: k\n', 'a')}${printer('  host: x\n  api_key: k\n', 'b')}`);
+    const error = configError(
+      `${printer('  printer_type: MK5\n  host: x\n  api_key: k\n', 'a')}${printer('  host: x\n  api_key: k\n', 'b')}`,
+    );
     const lines = error.message.split('\n');
     assert.equal(lines[0], `${P}: 2 problems in the printer config`);
     assert.equal(lines.length, 3);
@@ -233,8 +392,12 @@ describe('config loading: files on disk', { timeout: 10000 }, () => {
       const file = join(dir, 'printers.yml');
       await writeFile(file, VALID_YAML);
       await chmod(file, 0o000);
-      await assert.rejects(loadConfig(file, ENV), (error: unknown) => error instanceof ConfigError && /permission denied/.test(error.message));
-    }));
+      await assert.rejects(
+        loadConfig(file, ENV),
+        (error: unknown) => error instanceof ConfigError && /permission denied/.test(error.message),
+      );
+    }),
+  );
 
   it('loads a valid file and returns its absolute path', () =>
     withDir(async (dir) => {
@@ -253,9 +416,13 @@ describe('config loading: files on disk', { timeout: 10000 }, () => {
       await chmod(file, 0o644);
       const config = await loadConfig(file, ENV, { displayName: 'printers.yml' });
       assert.equal(config.warnings?.length, 1);
-      assert.match(config.warnings?.[0] ?? '', /printers\.yml holds a password or API key and other users can read it \(mode 644\): run chmod 600 printers\.yml/);
+      assert.match(
+        config.warnings?.[0] ?? '',
+        /printers\.yml holds a password or API key and other users can read it \(mode 644\): run chmod 600 printers\.yml/,
+      );
       assert.doesNotMatch(config.warnings?.[0] ?? '', SECRET);
-    }));
+    }),
+  );
 
   it('does not warn when the secrets come from the environment', () =>
     withDir(async (dir) => {

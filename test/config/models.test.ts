@@ -71,8 +71,21 @@ describe('printer models', { timeout: 5000 }, () => {
 
   it('lists the fifteen canonical models in table order', () => {
     assert.deepEqual(acceptedModelNames(), [
-      'MK4', 'MK4S', 'MK3.9', 'MK3.9S', 'MK3.5', 'MK3.5S', 'XL', 'MINI', 'MINI+', 'CORE One',
-      'MK3', 'MK3S', 'MK3S+', 'MK2.5', 'MK2.5S',
+      'MK4',
+      'MK4S',
+      'MK3.9',
+      'MK3.9S',
+      'MK3.5',
+      'MK3.5S',
+      'XL',
+      'MINI',
+      'MINI+',
+      'CORE One',
+      'MK3',
+      'MK3S',
+      'MK3S+',
+      'MK2.5',
+      'MK2.5S',
     ]);
   });
 });

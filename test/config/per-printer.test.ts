@@ -76,19 +76,28 @@ describe('per-printer settings and defaults', { timeout: 5000 }, () => {
   });
 
   it('lets a printer’s own password replace a default API key', () => {
-    const [a, b] = load(`defaults:\n  api_key_env: FARM_KEY\na:\n  printer_type: MINI\n  host: a.local\n  username: maker\n  password: p-SECRET\nb:\n  printer_type: MINI\n  host: b.local\n`);
+    const [a, b] = load(
+      `defaults:\n  api_key_env: FARM_KEY\na:\n  printer_type: MINI\n  host: a.local\n  username: maker\n  password: p-SECRET\nb:\n  printer_type: MINI\n  host: b.local\n`,
+    );
     assert.deepEqual(a?.auth, { kind: 'digest', username: 'maker', password: 'p-SECRET' });
     assert.deepEqual(b?.auth, { kind: 'api-key', apiKey: 'ENV-SECRET-KEY' });
   });
 
   it('keeps a default username for a printer that gives only its own password', () => {
-    const [a] = load(`defaults:\n  username: maker\n  password_env: FARM_PW\na:\n  printer_type: MINI\n  host: a.local\n  password: p-SECRET\n`);
+    const [a] = load(
+      `defaults:\n  username: maker\n  password_env: FARM_PW\na:\n  printer_type: MINI\n  host: a.local\n  password: p-SECRET\n`,
+    );
     assert.deepEqual(a?.auth, { kind: 'digest', username: 'maker', password: 'p-SECRET' });
   });
 
   it('takes printer_type from defaults for a farm of one model', () => {
-    const printers = load(`defaults:\n  printer_type: mk4s\n  api_key_env: FARM_KEY\na:\n  host: a.local\nb:\n  host: b.local\n  printer_type: XL\n`);
-    assert.deepEqual(printers.map((p) => p.printerType), ['MK4S', 'XL']);
+    const printers = load(
+      `defaults:\n  printer_type: mk4s\n  api_key_env: FARM_KEY\na:\n  host: a.local\nb:\n  host: b.local\n  printer_type: XL\n`,
+    );
+    assert.deepEqual(
+      printers.map((p) => p.printerType),
+      ['MK4S', 'XL'],
+    );
   });
 
   it('accepts an empty defaults entry and a file in the original format (no new keys)', () => {
@@ -110,27 +119,73 @@ describe('per-printer settings and defaults', { timeout: 5000 }, () => {
 
   it('treats "defaults" in any case as the reserved name, never as a printer', () => {
     const printers = load(`Defaults:\n  api_key_env: FARM_KEY\na:\n  printer_type: MK4\n  host: h\n`);
-    assert.deepEqual(printers.map((p) => p.name), ['a']);
+    assert.deepEqual(
+      printers.map((p) => p.name),
+      ['a'],
+    );
   });
 
   const bad: Array<[what: string, text: string, expected: RegExp]> = [
-    ['a host in defaults', `defaults:\n  host: h\na:\n  printer_type: MK4\n  host: h2\n  api_key: k\n`, /printers\.yml:2: defaults: host cannot be a default/],
-    ['an unknown key in defaults', `defaults:\n  match_modle: true\na:\n  printer_type: MK4\n  host: h2\n  api_key: k\n`, /printers\.yml:2: defaults: unknown key "match_modle"/],
-    ['defaults that are not a mapping', `defaults: [a]\na:\n  printer_type: MK4\n  host: h2\n  api_key: k\n`, /printers\.yml:1: defaults: must be a mapping/],
+    [
+      'a host in defaults',
+      `defaults:\n  host: h\na:\n  printer_type: MK4\n  host: h2\n  api_key: k\n`,
+      /printers\.yml:2: defaults: host cannot be a default/,
+    ],
+    [
+      'an unknown key in defaults',
+      `defaults:\n  match_modle: true\na:\n  printer_type: MK4\n  host: h2\n  api_key: k\n`,
+      /printers\.yml:2: defaults: unknown key "match_modle"/,
+    ],
+    [
+      'defaults that are not a mapping',
+      `defaults: [a]\na:\n  printer_type: MK4\n  host: h2\n  api_key: k\n`,
+      /printers\.yml:1: defaults: must be a mapping/,
+    ],
     ['only defaults', `defaults:\n  api_key: k\n`, /no printers are configured/],
-    ['a destination leaving the storage', `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  destination: farm/../..\n`, /printers\.yml:5: printer "a": destination "farm\/\.\.\/\.\.": "\.\." is not allowed/],
-    ['a destination on the read-only sdcard', `a:\n  printer_type: MK3S\n  host: h\n  api_key: k\n  destination: /sdcard/x\n`, /printers\.yml:5: .*sdcard storage is read-only/],
-    ['a bad include pattern', `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  include: ["*.{gcode"]\n`, /printers\.yml:5: printer "a": include pattern "\*\.\{gcode" has a "\{" without its "\}"/],
-    ['include given as text', `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  include: "*.bgcode"\n`, /printers\.yml:5: printer "a": include must be a list \(got text\)/],
+    [
+      'a destination leaving the storage',
+      `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  destination: farm/../..\n`,
+      /printers\.yml:5: printer "a": destination "farm\/\.\.\/\.\.": "\.\." is not allowed/,
+    ],
+    [
+      'a destination on the read-only sdcard',
+      `a:\n  printer_type: MK3S\n  host: h\n  api_key: k\n  destination: /sdcard/x\n`,
+      /printers\.yml:5: .*sdcard storage is read-only/,
+    ],
+    [
+      'a bad include pattern',
+      `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  include: ["*.{gcode"]\n`,
+      /printers\.yml:5: printer "a": include pattern "\*\.\{gcode" has a "\{" without its "\}"/,
+    ],
+    [
+      'include given as text',
+      `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  include: "*.bgcode"\n`,
+      /printers\.yml:5: printer "a": include must be a list \(got text\)/,
+    ],
     ['a number in a group list', `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  groups: [1]\n`, /groups must be a list of text/],
-    ['match_model as text', `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  match_model: "yes"\n`, /match_model must be true or false \(got text\)/],
-    ['a misspelt routing key', `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  group: [x]\n`, /unknown key "group".*did you mean "groups"/],
-    ['a group named like a printer', `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  groups: [B]\nb:\n  printer_type: MK4\n  host: h2\n  api_key: k\n`, /printers\.yml:5: printer "a": group "B" has the name of printer "b"/],
+    [
+      'match_model as text',
+      `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  match_model: "yes"\n`,
+      /match_model must be true or false \(got text\)/,
+    ],
+    [
+      'a misspelt routing key',
+      `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  group: [x]\n`,
+      /unknown key "group".*did you mean "groups"/,
+    ],
+    [
+      'a group named like a printer',
+      `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  groups: [B]\nb:\n  printer_type: MK4\n  host: h2\n  api_key: k\n`,
+      /printers\.yml:5: printer "a": group "B" has the name of printer "b"/,
+    ],
   ];
   for (const [what, text, expected] of bad) {
     it(`reports ${what} with its line`, () => {
       const lines = problems(text);
-      assert.ok(lines.some((l) => expected.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => expected.test(l)),
+        lines.join('\n'),
+      );
     });
   }
 

@@ -16,7 +16,10 @@ const ENTRY_SCHEMA_FILE = fileURLToPath(new URL('../../../src/config/entry-schem
 
 /** src/config/entry-schema.ts: the parts of the JSON Schema the loader checks entries against. */
 function entrySchemaModule(): string {
-  const schema = configJsonSchema() as { properties: { defaults: Record<string, unknown> }; else: { additionalProperties: Record<string, unknown> } };
+  const schema = configJsonSchema() as {
+    properties: { defaults: Record<string, unknown> };
+    else: { additionalProperties: Record<string, unknown> };
+  };
   const data = (value: unknown): string => JSON.stringify(value, null, 2);
   return [
     '// Generated from schema.ts by `UPDATE_SCHEMA=1 npm test` (test/config/schema.test.ts fails while it is stale):',
@@ -57,8 +60,32 @@ describe('config JSON Schema', { timeout: 10000 }, () => {
     ['a password without a username', { mk3: { printer_type: 'MK3S', host: 'pi', password: 'p' } }, false],
     ['a bad variable name', { mk3: { printer_type: 'MK3S', host: 'pi', api_key_env: '1X' } }, false],
     ['a list at the top', [{ printer_type: 'MK3S', host: 'pi', api_key: 'k' }], false],
-    ['per-printer routing keys', { xl: { printer_type: 'XL', host: 'xl', api_key: 'k', destination: '/usb/farm', source: 'xl', include: ['*.bgcode'], exclude: ['old/'], groups: ['bay1'], match_model: true } }, true],
-    ['credentials and model from defaults', { defaults: { printer_type: 'MK4S', username: 'maker', password_env: 'FARM_PW', match_model: true }, a: { host: 'a' }, b: { host: 'b', printer_type: 'XL' } }, true],
+    [
+      'per-printer routing keys',
+      {
+        xl: {
+          printer_type: 'XL',
+          host: 'xl',
+          api_key: 'k',
+          destination: '/usb/farm',
+          source: 'xl',
+          include: ['*.bgcode'],
+          exclude: ['old/'],
+          groups: ['bay1'],
+          match_model: true,
+        },
+      },
+      true,
+    ],
+    [
+      'credentials and model from defaults',
+      {
+        defaults: { printer_type: 'MK4S', username: 'maker', password_env: 'FARM_PW', match_model: true },
+        a: { host: 'a' },
+        b: { host: 'b', printer_type: 'XL' },
+      },
+      true,
+    ],
     ['a printer without host despite defaults', { defaults: { api_key: 'k', printer_type: 'MK4' }, a: { printer_type: 'MK4' } }, false],
     ['a host in defaults', { defaults: { host: 'h', api_key: 'k' }, a: { printer_type: 'MK4', host: 'a' } }, false],
     ['an unknown key in defaults', { defaults: { colour: 'red' }, a: { printer_type: 'MK4', host: 'a', api_key: 'k' } }, false],
@@ -85,13 +112,31 @@ describe('entry checker (schema/printers.schema.json) against the zod schema', {
   const zodIssues = (schema: typeof printerEntrySchema | typeof defaultsSchema, value: unknown): unknown[] => {
     const parsed = schema.safeParse(value);
     if (parsed.success) return [];
-    return parsed.error.issues.map((i) => (i.code === 'unrecognized_keys' ? { code: i.code, path: i.path, keys: i.keys } : { code: i.code, path: i.path }));
+    return parsed.error.issues.map((i) =>
+      i.code === 'unrecognized_keys' ? { code: i.code, path: i.path, keys: i.keys } : { code: i.code, path: i.path },
+    );
   };
   const entries: Array<[name: string, value: Record<string, unknown>]> = [
     ['a complete entry', { printer_type: 'MK4S', host: 'h', username: 'maker', password: 'p' }],
-    ['every routing key', { printer_type: 'XL', host: 'xl', api_key: 'k', destination: '/usb/farm', source: 'xl', include: ['*.bgcode'], exclude: ['old/'], groups: ['bay1'], match_model: true }],
+    [
+      'every routing key',
+      {
+        printer_type: 'XL',
+        host: 'xl',
+        api_key: 'k',
+        destination: '/usb/farm',
+        source: 'xl',
+        include: ['*.bgcode'],
+        exclude: ['old/'],
+        groups: ['bay1'],
+        match_model: true,
+      },
+    ],
     ['nothing', {}],
-    ['wrong types everywhere', { printer_type: 4, host: null, username: true, password: ['p'], include: 'x', groups: [1, ''], match_model: 'yes' }],
+    [
+      'wrong types everywhere',
+      { printer_type: 4, host: null, username: true, password: ['p'], include: 'x', groups: [1, ''], match_model: 'yes' },
+    ],
     ['empty texts', { printer_type: '', host: '', password: '', api_key: '', destination: '', source: '', exclude: [''] }],
     ['bad variable names', { printer_type: 'MK4', host: 'h', password_env: '1X', api_key_env: '' }],
     ['unknown keys among known ones', { pasword: 'x', printer_type: 'MK4', colour: 'red', host: 'h', url: 'u' }],

@@ -65,7 +65,10 @@ describe('printer selection', { timeout: 5000 }, () => {
     ];
     for (const [include, exclude, names] of table) {
       it(`-p [${include.join(' ')}] -x [${exclude.join(' ')}] selects ${names.join(', ')}`, () => {
-        assert.deepEqual(selectPrinters(GROUPED, include, exclude).printers.map((p) => p.name), names);
+        assert.deepEqual(
+          selectPrinters(GROUPED, include, exclude).printers.map((p) => p.name),
+          names,
+        );
       });
     }
 

@@ -30,21 +30,25 @@ describe('dialect detection', () => {
   ];
   for (const c of cases) {
     const versionReads = c.dialect === 'v1' ? 0 : 1;
-    test(`uses the ${c.dialect} API for ${c.options.model} with ${c.options.firmware ?? 'current'} firmware, asking /api/v1/storage once and /api/version ${versionReads === 0 ? 'never' : 'once'}`, T, async () => {
-      // A Buddy's API key is its password; a Pi has a separate one.
-      const sim = await startPrinter({ ...c.options, password: PASSWORD, apiKey: PASSWORD });
-      const api = apiFor(sim, { kind: 'api-key', apiKey: PASSWORD });
-      try {
-        assert.equal(await dialectOf(api), c.dialect);
-        await api.identify();
-        await api.status();
-        assert.equal(sim.requests().filter((r) => r.target === '/api/v1/storage').length, 1);
-        assert.equal(sim.requests().filter((r) => r.target === '/api/version').length, versionReads);
-      } finally {
-        api.close();
-        await sim.close();
-      }
-    });
+    test(
+      `uses the ${c.dialect} API for ${c.options.model} with ${c.options.firmware ?? 'current'} firmware, asking /api/v1/storage once and /api/version ${versionReads === 0 ? 'never' : 'once'}`,
+      T,
+      async () => {
+        // A Buddy's API key is its password; a Pi has a separate one.
+        const sim = await startPrinter({ ...c.options, password: PASSWORD, apiKey: PASSWORD });
+        const api = apiFor(sim, { kind: 'api-key', apiKey: PASSWORD });
+        try {
+          assert.equal(await dialectOf(api), c.dialect);
+          await api.identify();
+          await api.status();
+          assert.equal(sim.requests().filter((r) => r.target === '/api/v1/storage').length, 1);
+          assert.equal(sim.requests().filter((r) => r.target === '/api/version').length, versionReads);
+        } finally {
+          api.close();
+          await sim.close();
+        }
+      },
+    );
   }
 });
 
@@ -73,7 +77,13 @@ describe('a printer that hides its v1 API until a legacy call meets 410 Gone', (
     }
     assert.equal(sim.readFile('after gone.gcode')?.toString(), 'G28\n'.repeat(300));
     const writes = sim.requests().filter((r) => r.method === 'POST' || r.method === 'PUT');
-    assert.deepEqual(writes.map((r) => [r.method, r.status]), [['POST', 410], ['PUT', 201]]);
+    assert.deepEqual(
+      writes.map((r) => [r.method, r.status]),
+      [
+        ['POST', 410],
+        ['PUT', 201],
+      ],
+    );
   });
 });
 
@@ -94,8 +104,14 @@ describe('legacy Pi (PrusaLink 0.6)', () => {
     for (const n of ['deep/a/b/c/one.gcode', 'deep/a/two.gcode', 'deep/x/y/three.gcode', 'deep/four.gcode']) sim.seed(n, `; ${n}\n`);
     sim.clearRequests();
     const tree = await walkRemote(api, 'local', 'deep', LEGACY_PI_RULES);
-    assert.deepEqual(tree.files.map((f) => f.path), ['a/b/c/one.gcode', 'a/two.gcode', 'four.gcode', 'x/y/three.gcode']);
-    assert.deepEqual(sim.requests().map((r) => [r.method, r.target]), [['GET', '/api/files?recursive=true']]);
+    assert.deepEqual(
+      tree.files.map((f) => f.path),
+      ['a/b/c/one.gcode', 'a/two.gcode', 'four.gcode', 'x/y/three.gcode'],
+    );
+    assert.deepEqual(
+      sim.requests().map((r) => [r.method, r.target]),
+      [['GET', '/api/files?recursive=true']],
+    );
   });
 
   test('sends the folder as `path` and asks neither to select nor to print', T, async () => {
@@ -111,7 +127,11 @@ describe('legacy Pi (PrusaLink 0.6)', () => {
     const info = await api.upload('local', 'answer/fresh.gcode', body('G1\n'.repeat(10)), { overwrite: true });
     assert.equal(info?.size, 30);
     assert.equal(typeof info?.mTimestamp, 'number');
-    assert.deepEqual(sim.requests().map((r) => r.method), ['POST'], 'no extra request to learn it');
+    assert.deepEqual(
+      sim.requests().map((r) => r.method),
+      ['POST'],
+      'no extra request to learn it',
+    );
   });
 
   test('keeps a non-empty folder, which the planner may then report as kept', T, async () => {
@@ -156,7 +176,14 @@ describe('legacy Buddy (MINI, firmware 4.4)', () => {
     sim.clearRequests();
     await api.upload('usb', 'Long Replaced Name.gcode', body('new and longer\n'), { overwrite: true });
     assert.equal(sim.readFile('Long Replaced Name.gcode')?.toString(), 'new and longer\n');
-    assert.deepEqual(sim.requests().map((r) => [r.method, r.status]), [['GET', 200], ['DELETE', 204], ['POST', 201]]);
+    assert.deepEqual(
+      sim.requests().map((r) => [r.method, r.status]),
+      [
+        ['GET', 200],
+        ['DELETE', 204],
+        ['POST', 201],
+      ],
+    );
   });
 
   test('says the old copy is gone when the upload after its deletion fails', T, async () => {

@@ -11,7 +11,9 @@ const T = { timeout: 20_000 };
 
 for (const flavour of FLAVOURS) {
   const nonceSkip = flavour.auth === 'digest' ? undefined : 'Buddy 4.4 takes only an API key';
-  describe(`PrinterApi contract: ${flavour.label} with short-lived nonces${nonceSkip ? ` (skipped: ${nonceSkip})` : ''}`, { skip: nonceSkip }, () => {
+  describe(`PrinterApi contract: ${flavour.label} with short-lived nonces${nonceSkip ? ` (skipped: ${nonceSkip})` : ''}`, {
+    skip: nonceSkip,
+  }, () => {
     let sim: SimPrinter;
     const clock = manualClock();
     before(async () => {

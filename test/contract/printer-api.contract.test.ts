@@ -41,12 +41,18 @@ for (const flavour of FLAVOURS) {
       await sim.close();
     });
 
-    test(flavour.serial ? 'identifies the printer kind, serial and name rules' : 'identifies the printer kind and name rules; the legacy API has no serial', T, async () => {
-      const id = await api.identify();
-      assert.equal(id.kind, flavour.kind);
-      assert.equal(id.serial, flavour.serial ? sim.serial : undefined);
-      assert.deepEqual(id.rules, rules);
-    });
+    test(
+      flavour.serial
+        ? 'identifies the printer kind, serial and name rules'
+        : 'identifies the printer kind and name rules; the legacy API has no serial',
+      T,
+      async () => {
+        const id = await api.identify();
+        assert.equal(id.kind, flavour.kind);
+        assert.equal(id.serial, flavour.serial ? sim.serial : undefined);
+        assert.deepEqual(id.rules, rules);
+      },
+    );
 
     test('lists the main storage as available and writable', T, async () => {
       const storages = await api.storages();
@@ -54,14 +60,18 @@ for (const flavour of FLAVOURS) {
       // PrusaLink on a Pi tells its free space (the simulator's 15 GB volume); Buddy does not.
       const { freeSpace, ...rest } = main ?? { freeSpace: undefined };
       assert.deepEqual(rest, { name: sim.storage, available: true, readOnly: false });
-      if (sim.personality === 'pi' && sim.firmware === 'current') assert.ok(freeSpace !== undefined && freeSpace > 0, 'no free space from a Pi');
+      if (sim.personality === 'pi' && sim.firmware === 'current')
+        assert.ok(freeSpace !== undefined && freeSpace > 0, 'no free space from a Pi');
       else assert.equal(freeSpace, undefined);
     });
 
     if (flavour.kind === 'pi') {
       test('offers no writable storage but local: the SD card is read-only', T, async () => {
         const storages = await api.storages();
-        assert.deepEqual(storages.filter((s) => !s.readOnly).map((s) => s.name), ['local']);
+        assert.deepEqual(
+          storages.filter((s) => !s.readOnly).map((s) => s.name),
+          ['local'],
+        );
         for (const s of storages.filter((x) => x.name === 'sdcard')) assert.equal(s.readOnly, true);
       });
     } else {
@@ -145,19 +155,26 @@ for (const flavour of FLAVOURS) {
       if (flavour.kind === 'buddy') assert.match(folder.urlName, /^[A-Z0-9_]{1,6}~\d+$/, 'Buddy gives an 8.3 short name');
       else assert.equal(folder.urlName, folder.name);
       const inner = await api.list(sim.storage, `listing/${folder.urlName}`);
-      assert.deepEqual(inner?.map((e) => [e.type, e.name]), [['file', 'Some Long File Name.gcode']]);
+      assert.deepEqual(
+        inner?.map((e) => [e.type, e.name]),
+        [['file', 'Some Long File Name.gcode']],
+      );
       assert.equal(await api.list(sim.storage, 'listing/no such folder'), undefined);
     });
 
     const statName = 'reads one file with its size and time, and nothing for a missing file';
-    test(flavour.noFileTime ? `reads one file with its size, and nothing for a missing file (${flavour.noFileTime})` : statName, T, async () => {
-      sim.seed(at('stat/one.gcode'), 'x'.repeat(1234), { mTimestamp: 1_700_000_000 });
-      const info = await api.stat(sim.storage, at('stat/one.gcode'));
-      assert.equal(info?.size, 1234);
-      if (!flavour.noFileTime) assert.equal(typeof info?.mTimestamp, 'number');
-      assert.equal(info?.readOnly, false);
-      assert.equal(await api.stat(sim.storage, at('stat/missing.gcode')), undefined);
-    });
+    test(
+      flavour.noFileTime ? `reads one file with its size, and nothing for a missing file (${flavour.noFileTime})` : statName,
+      T,
+      async () => {
+        sim.seed(at('stat/one.gcode'), 'x'.repeat(1234), { mTimestamp: 1_700_000_000 });
+        const info = await api.stat(sim.storage, at('stat/one.gcode'));
+        assert.equal(info?.size, 1234);
+        if (!flavour.noFileTime) assert.equal(typeof info?.mTimestamp, 'number');
+        assert.equal(info?.readOnly, false);
+        assert.equal(await api.stat(sim.storage, at('stat/missing.gcode')), undefined);
+      },
+    );
 
     row('uploads a new file, creating its parent folders, and counts the bytes sent', flavour.noFolders, async () => {
       const content = 'G28\n'.repeat(5000);
@@ -168,7 +185,10 @@ for (const flavour of FLAVOURS) {
       });
       assert.equal(sim.readFile('up/new/deeper/first file.gcode')?.toString(), content);
       assert.equal(last, content.length);
-      assert.ok(sim.folders().some((f) => same(f, 'up/new/deeper')), 'parents created');
+      assert.ok(
+        sim.folders().some((f) => same(f, 'up/new/deeper')),
+        'parents created',
+      );
     });
 
     test('uploads a new file to the storage root and counts only its own bytes', T, async () => {
@@ -177,7 +197,10 @@ for (const flavour of FLAVOURS) {
       await api.upload(sim.storage, 'root upload.gcode', body(content), { overwrite: false, onBytes: (n) => seen.push(n) });
       assert.equal(sim.readFile('root upload.gcode')?.toString(), content);
       assert.equal(seen[seen.length - 1], content.length);
-      assert.ok(seen.every((n, i) => n <= content.length && (i === 0 || n >= (seen[i - 1] ?? 0))), 'progress only grows, up to the file size');
+      assert.ok(
+        seen.every((n, i) => n <= content.length && (i === 0 || n >= (seen[i - 1] ?? 0))),
+        'progress only grows, up to the file size',
+      );
     });
 
     test('replaces an existing file when asked to overwrite', T, async () => {
@@ -226,14 +249,8 @@ for (const flavour of FLAVOURS) {
       const listed = names.filter((n) => flavour.listsEveryFile || rules.printExtensions.includes(extensionOf(n)));
       const tree = await walkRemote(api, sim.storage, 'walk root', rules);
       assert.equal(tree.rootExists, true);
-      assert.deepEqual(
-        tree.files.map((f) => f.path).sort(),
-        listed.map((n) => n.slice('walk root/'.length)).sort(),
-      );
-      assert.deepEqual(
-        tree.folders.map((f) => f.path).sort(),
-        ['empty one', 'plus+folder', 'ünï cödé', 'ünï cödé/deeper still'].sort(),
-      );
+      assert.deepEqual(tree.files.map((f) => f.path).sort(), listed.map((n) => n.slice('walk root/'.length)).sort());
+      assert.deepEqual(tree.folders.map((f) => f.path).sort(), ['empty one', 'plus+folder', 'ünï cödé', 'ünï cödé/deeper still'].sort());
       for (const f of tree.files) {
         const info = await api.stat(sim.storage, f.urlPath);
         assert.equal(info?.size, Buffer.byteLength(`; walk root/${f.path}\n`), `${f.urlPath} resolves to the file`);
@@ -296,25 +313,40 @@ for (const flavour of FLAVOURS) {
       assert.match(log[0]?.headers['user-agent'] ?? '', /^link-sync\/\d/);
     });
 
-    test(flavour.auth === 'digest' ? 'sends the first upload of a run pre-authorised so its body goes once' : 'sends the first upload of a run with its key so its body goes once', T, async () => {
-      const other = fresh();
-      sim.clearRequests();
-      const b = body('G28\n'.repeat(2000));
-      try {
-        await other.upload(sim.storage, at('preauth/first.gcode'), b, { overwrite: true });
-      } finally {
-        other.close();
-      }
-      assert.equal(b.opened, 1, 'the body was read once');
-      // Detection asks /api/v1/storage; a legacy printer answers 404 there and is then asked /api/version.
-      const detect = flavour.dialect === 'v1' ? [['GET', 200]] : [['GET', 404], ['GET', 200]];
-      // Buddy 4.4 cannot overwrite, so it looks for an old file that must go first.
-      const expected =
-        flavour.auth === 'digest'
-          ? [['GET', 401], ...detect, [flavour.uploadMethod, 201]]
-          : [...detect, ['GET', 404], [flavour.uploadMethod, 201]];
-      assert.deepEqual(sim.requests().map((r) => [r.method, r.status]), expected);
-    });
+    test(
+      flavour.auth === 'digest'
+        ? 'sends the first upload of a run pre-authorised so its body goes once'
+        : 'sends the first upload of a run with its key so its body goes once',
+      T,
+      async () => {
+        const other = fresh();
+        sim.clearRequests();
+        const b = body('G28\n'.repeat(2000));
+        try {
+          await other.upload(sim.storage, at('preauth/first.gcode'), b, { overwrite: true });
+        } finally {
+          other.close();
+        }
+        assert.equal(b.opened, 1, 'the body was read once');
+        // Detection asks /api/v1/storage; a legacy printer answers 404 there and is then asked /api/version.
+        const detect =
+          flavour.dialect === 'v1'
+            ? [['GET', 200]]
+            : [
+                ['GET', 404],
+                ['GET', 200],
+              ];
+        // Buddy 4.4 cannot overwrite, so it looks for an old file that must go first.
+        const expected =
+          flavour.auth === 'digest'
+            ? [['GET', 401], ...detect, [flavour.uploadMethod, 201]]
+            : [...detect, ['GET', 404], [flavour.uploadMethod, 201]];
+        assert.deepEqual(
+          sim.requests().map((r) => [r.method, r.status]),
+          expected,
+        );
+      },
+    );
 
     test('reports a wrong password as an auth error without the password', T, async () => {
       const wrong = apiFor(sim, { kind: 'digest', username: sim.credentials.username, password: 'not-the-password' });
@@ -342,7 +374,10 @@ for (const flavour of FLAVOURS) {
       const log = sim.requests();
       assert.ok(log.length >= 2);
       // A 404 is fine here (the legacy dialect looks for an old file first); no request may be refused.
-      assert.ok(log.every((r) => r.auth === 'api-key' && r.status !== 401 && r.status !== 403), JSON.stringify(log.map((r) => [r.status, r.auth])));
+      assert.ok(
+        log.every((r) => r.auth === 'api-key' && r.status !== 401 && r.status !== 403),
+        JSON.stringify(log.map((r) => [r.status, r.auth])),
+      );
       assert.equal(sim.readFile(at('key/k.gcode'))?.toString(), 'G1\n');
       const bad = apiFor(sim, { kind: 'api-key', apiKey: 'wrong-key-000' });
       try {
@@ -377,8 +412,7 @@ for (const flavour of FLAVOURS) {
     });
 
     test('reports an unreadable answer as a protocol error', T, async () => {
-      const [prefix, call] =
-        flavour.dialect === 'v1' ? ['/api/v1/storage', () => api.storages()] : ['/api/printer', () => api.status()];
+      const [prefix, call] = flavour.dialect === 'v1' ? ['/api/v1/storage', () => api.storages()] : ['/api/printer', () => api.status()];
       sim.inject({ kind: 'malformed-json', times: 1, pathPrefix: prefix });
       try {
         const err = await rejection(call());

@@ -36,7 +36,6 @@ export function apiFor(sim: SimPrinter, auth?: PrinterAuth, name = 'printer-unde
 
 export { printerRejection as rejection } from '../helpers/bodies.js';
 
-
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export { closedPort } from '../helpers/ports.js';

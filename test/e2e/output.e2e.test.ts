@@ -74,7 +74,10 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, /^Dry run: nothing will be changed/m);
     // mk4-1 and mini-2 plan the same: shown once, under both names; the Pi's plan on its own.
-    assert.match(out.stdout, /^mk4-1, mini-2 \(same plan\): 3 missing to upload, 0 stale to refresh, 0 files to delete, 0 unchanged \(\/usb\/\); 6\.0 kB to send$/m);
+    assert.match(
+      out.stdout,
+      /^mk4-1, mini-2 \(same plan\): 3 missing to upload, 0 stale to refresh, 0 files to delete, 0 unchanged \(\/usb\/\); 6\.0 kB to send$/m,
+    );
     assert.match(out.stdout, /^ {4}upload sub\/b\.gcode \(2\.0 kB\): missing on printer$/m);
     assert.match(out.stdout, /^mk3s-3: upload sub\/b\.gcode \(2\.0 kB\): missing on printer$/m);
     assert.match(out.stdout, /^printer +result +upload +replace +delete +unchanged +to send +time$/m);
@@ -155,7 +158,10 @@ describe('run output and exit codes', { timeout: 120_000 }, () => {
     assert.match(perPrinter(plain.stdout), /^mk4-1: same sub\/b\.gcode: .+/m);
     const json = parseEvents((await run('--verbose', '--json', '-p', 'mk4-1')).stdout);
     const requests = json.filter((e) => e.type === 'request');
-    assert.ok(requests.some((e) => e['method'] === 'GET' && e['target'] === '/api/v1/files/usb'), 'the root listing is logged');
+    assert.ok(
+      requests.some((e) => e['method'] === 'GET' && e['target'] === '/api/v1/files/usb'),
+      'the root listing is logged',
+    );
     const plan = json.find((e) => e.type === 'plan')!;
     assert.deepEqual((plan['same'] as Array<{ path: string }>).map((f) => f.path).sort(), ['a.gcode', 'sub/b.gcode', 'sub/c.bgcode']);
     const quiet = parseEvents((await run('--json', '-p', 'mk4-1')).stdout);

@@ -187,7 +187,12 @@ describe('link-sync pull', () => {
     for (const printer of [MK3, MK4]) assert.match(run.stderr, new RegExp(`${printer}: (REFUSED name|FAILED: listing)`), run.stderr);
     assert.doesNotMatch(run.stdout + run.stderr, /\u001b|\u0007/, 'no raw control character reaches the terminal');
     assert.deepEqual(beside(), before, 'nothing new next to the master (the sync record folder aside)');
-    assert.deepEqual(readdirSync(ws.master).filter((n) => n !== 'fine.gcode').sort(), ['kept.gcode']);
+    assert.deepEqual(
+      readdirSync(ws.master)
+        .filter((n) => n !== 'fine.gcode')
+        .sort(),
+      ['kept.gcode'],
+    );
     assert.deepEqual(
       downloads(mk3).filter((t) => !t.includes('fine.gcode')),
       [],

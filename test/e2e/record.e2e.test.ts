@@ -33,7 +33,8 @@ const CLOCKS: SimPrinterOptions[] = [
 const ok = (run: CliRun): void => assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
 const puts = (p: SimPrinter): number => p.requests().filter((r) => r.method === 'PUT').length;
 const content = (p: SimPrinter, rel: string): string | undefined => p.readFile(rel)?.toString();
-const planLine = (p: SimPrinter, upload: number, replace: number) => new RegExp(`${p.name}: ${upload} missing to upload, ${replace} stale to refresh`);
+const planLine = (p: SimPrinter, upload: number, replace: number) =>
+  new RegExp(`${p.name}: ${upload} missing to upload, ${replace} stale to refresh`);
 
 describe('sync record against printers with wrong clocks', { timeout: 120_000 }, () => {
   let farm: SimFarm;
@@ -41,8 +42,7 @@ describe('sync record against printers with wrong clocks', { timeout: 120_000 },
   let master: string;
   let config: string;
   let stateHome: string;
-  const sync = (...args: string[]) =>
-    runCli(['-c', config, '-s', master, ...args], { cwd: work.dir, env: { XDG_STATE_HOME: stateHome } });
+  const sync = (...args: string[]) => runCli(['-c', config, '-s', master, ...args], { cwd: work.dir, env: { XDG_STATE_HOME: stateHome } });
   const recordOf = (p: SimPrinter): string => recordPath(path.join(stateHome, 'link-sync'), printerKey(p.serial, p.url));
 
   beforeEach(async () => {
@@ -76,7 +76,10 @@ describe('sync record against printers with wrong clocks', { timeout: 120_000 },
     // The same tree judged without a record: the printers whose clocks are behind look stale.
     const withoutRecord = await runCli(['-c', config, '-s', master, '--state-dir', path.join(work.dir, 'empty')], { cwd: work.dir });
     for (const name of ['mk4s-behind', 'mk3s-behind']) {
-      assert.match(perPrinter(withoutRecord.stdout), new RegExp(`${name}: replace benchy\\.gcode .*: no sync record; local copy newer by (1 d|23 h 59 min)`));
+      assert.match(
+        perPrinter(withoutRecord.stdout),
+        new RegExp(`${name}: replace benchy\\.gcode .*: no sync record; local copy newer by (1 d|23 h 59 min)`),
+      );
     }
   });
 
@@ -88,7 +91,10 @@ describe('sync record against printers with wrong clocks', { timeout: 120_000 },
 
     const dry = await sync();
     for (const p of farm.printers) {
-      assert.match(perPrinter(dry.stdout), new RegExp(`${p.name}: replace benchy\\.gcode \\(.*\\): changed here since the last upload: 3\\.4 kB now, 3\\.0 kB then`));
+      assert.match(
+        perPrinter(dry.stdout),
+        new RegExp(`${p.name}: replace benchy\\.gcode \\(.*\\): changed here since the last upload: 3\\.4 kB now, 3\\.0 kB then`),
+      );
     }
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
@@ -123,7 +129,10 @@ describe('sync record against printers with wrong clocks', { timeout: 120_000 },
     const run = await sync('--go', '--checksum');
     assert.equal(run.code, 0, run.stderr);
     for (const p of farm.printers) {
-      assert.match(perPrinter(dry.stdout), new RegExp(`${p.name}: replace parts/Clip\\.gcode .*: changed here since the last upload: same size, different content`));
+      assert.match(
+        perPrinter(dry.stdout),
+        new RegExp(`${p.name}: replace parts/Clip\\.gcode .*: changed here since the last upload: same size, different content`),
+      );
       assert.match(perPrinter(run.stdout), new RegExp(`${p.name}: replaced parts/Clip\\.gcode`));
       assert.equal(content(p, 'parts/Clip.gcode'), edited, p.name);
     }
@@ -140,7 +149,10 @@ describe('sync record against printers with wrong clocks', { timeout: 120_000 },
     }
     const dry = await sync();
     for (const p of farm.printers) {
-      assert.match(perPrinter(dry.stdout), new RegExp(`${p.name}: replace benchy\\.gcode .*: (changed|replaced) on the printer since the last upload`));
+      assert.match(
+        perPrinter(dry.stdout),
+        new RegExp(`${p.name}: replace benchy\\.gcode .*: (changed|replaced) on the printer since the last upload`),
+      );
     }
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
@@ -217,7 +229,9 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
     const pi = farm.printers[1]!;
     rmSync(path.join(master, 'parts/Clip.gcode'));
     ok(await sync('--go'));
-    const keys = Object.keys((JSON.parse(readFileSync(recordOf(pi), 'utf8')) as { storages: Record<string, object> }).storages['local'] ?? {});
+    const keys = Object.keys(
+      (JSON.parse(readFileSync(recordOf(pi), 'utf8')) as { storages: Record<string, object> }).storages['local'] ?? {},
+    );
     assert.deepEqual(keys, ['benchy.gcode', 'parts/bracket.bgcode']);
 
     writeFileSync(recordOf(pi), '{"format":"link-sync-record","vers');
@@ -237,7 +251,10 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
     assert.ok(existsSync(lockFile), 'the first run took the lock');
     const second = await sync('--go');
     assert.equal(second.code, 2);
-    assert.match(second.stderr, new RegExp(`another link-sync run is using the state folder ${stateDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(pid \\d+`));
+    assert.match(
+      second.stderr,
+      new RegExp(`another link-sync run is using the state folder ${stateDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(pid \\d+`),
+    );
     assert.match(second.stderr, /if no link-sync is running, delete .*link-sync\.lock/);
     const dry = await sync();
     assert.equal(dry.code, 0, dry.stderr);
@@ -291,13 +308,17 @@ describe('an unchanged tree', { timeout: 120_000 }, () => {
         for (const p of farm.printers) p.seed(rel(i), body(i, 'A'));
       }
       const config = writeConfig(work.dir, farm.printers);
-      const sync = (...args: string[]) => runCli(['-c', config, '-s', master, '--state-dir', stateDir, ...args], { cwd: work.dir, timeoutMs: 60_000 });
+      const sync = (...args: string[]) =>
+        runCli(['-c', config, '-s', master, '--state-dir', stateDir, ...args], { cwd: work.dir, timeoutMs: 60_000 });
 
       // First run: the printers already hold the files; the time rule keeps them and the record adopts them.
       const first = await sync('--go');
       assert.equal(first.code, 0, first.stderr);
       for (const p of farm.printers) {
-        assert.match(perPrinter(first.stdout), new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, ${FILES} unchanged`));
+        assert.match(
+          perPrinter(first.stdout),
+          new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, ${FILES} unchanged`),
+        );
         assert.equal(puts(p), 0);
       }
 
@@ -311,11 +332,15 @@ describe('an unchanged tree', { timeout: 120_000 }, () => {
       const second = await sync('--go');
       assert.equal(second.code, 0, second.stderr);
       for (const p of farm.printers) {
-        assert.match(perPrinter(second.stdout), new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, ${FILES} unchanged`));
+        assert.match(
+          perPrinter(second.stdout),
+          new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, ${FILES} unchanged`),
+        );
         assert.equal(puts(p), 0, `${p.name}: nothing sent`);
       }
       const checked = await sync('--checksum');
-      for (const p of farm.printers) assert.match(perPrinter(checked.stdout), new RegExp(`${p.name}: 0 missing to upload, ${FILES} stale to refresh`));
+      for (const p of farm.printers)
+        assert.match(perPrinter(checked.stdout), new RegExp(`${p.name}: 0 missing to upload, ${FILES} stale to refresh`));
     } finally {
       await farm.close();
       work.cleanup();

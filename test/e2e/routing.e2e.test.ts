@@ -14,7 +14,11 @@ import { gcodeSample } from '../helpers/gcode-sample.js';
 
 // What the slicer wrote in each file decides where it goes.
 const MASTER: Record<string, Buffer | string> = {
-  'mk4/benchy.bgcode': bgcodeFile({ printerMetadata: printerMetadataFor('MK4IS'), printerMetadataCompression: 1, gcode: 'G1 X1 E1\n'.repeat(3000) }),
+  'mk4/benchy.bgcode': bgcodeFile({
+    printerMetadata: printerMetadataFor('MK4IS'),
+    printerMetadataCompression: 1,
+    gcode: 'G1 X1 E1\n'.repeat(3000),
+  }),
   'mk4/bracket.gcode': gcodeSample({ printerModel: 'MK4IS', checkModel: 'MK4IS', label: 'bracket' }),
   'xl/big part.bgcode': bgcodeFile({ printerMetadata: printerMetadataFor('XL5IS'), printerMetadataCompression: 3 }),
   'xl/tray.gcode': gcodeSample({ printerModel: 'XLIS', checkModel: 'XLIS', label: 'tray' }),
@@ -87,7 +91,11 @@ describe('model-aware routing on a mixed farm', { timeout: 120_000 }, () => {
         else assert.match(perPrinter(run.stdout), skipLine, `${p.name} skips ${file}`);
       }
       assert.match(perPrinter(run.stdout), new RegExp(`${p.name}: ${FOR[p.name]!.length} missing to upload`));
-      assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], `${p.name} got a mutating request`);
+      assert.deepEqual(
+        p.requests().filter((r) => MUTATING.has(r.method)),
+        [],
+        `${p.name} got a mutating request`,
+      );
     }
     assert.match(perPrinter(run.stdout), /xl-1: not for this model: mk4\/benchy\.bgcode \(sliced for MK4IS\)/);
     assert.match(perPrinter(run.stdout), /mk4-1: not for this model: xl\/big part\.bgcode \(sliced for XL5IS\)/);
@@ -110,7 +118,11 @@ describe('model-aware routing on a mixed farm', { timeout: 120_000 }, () => {
     const again = await sync('--match-model', '--go');
     assert.equal(again.code, 0, again.stderr);
     for (const p of farm.printers) {
-      assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], `${p.name}: second run changes nothing`);
+      assert.deepEqual(
+        p.requests().filter((r) => MUTATING.has(r.method)),
+        [],
+        `${p.name}: second run changes nothing`,
+      );
     }
   });
 
@@ -124,7 +136,10 @@ describe('model-aware routing on a mixed farm', { timeout: 120_000 }, () => {
   });
 
   test('match_model in the config does the same without the flag', async () => {
-    writeFarmConfig({ 'xl-1': ['destination: xl prints'], 'mk3-1': ['destination: /local/prints'] }, ['destination: farm', 'match_model: true']);
+    writeFarmConfig({ 'xl-1': ['destination: xl prints'], 'mk3-1': ['destination: /local/prints'] }, [
+      'destination: farm',
+      'match_model: true',
+    ]);
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
     for (const p of farm.printers) assert.deepEqual(remoteTree(p), under(DEST[p.name]!, FOR[p.name]!), p.name);

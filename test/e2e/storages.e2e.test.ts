@@ -29,7 +29,9 @@ describe('storages and -d', { timeout: 120_000 }, () => {
     work = undefined;
   });
 
-  async function setUp(printers: SimPrinterOptions[]): Promise<{ sync: (...args: string[]) => ReturnType<typeof runCli>; printer: (name: string) => SimPrinter }> {
+  async function setUp(
+    printers: SimPrinterOptions[],
+  ): Promise<{ sync: (...args: string[]) => ReturnType<typeof runCli>; printer: (name: string) => SimPrinter }> {
     farm = await startFarm(printers);
     work = tempDir();
     const master = path.join(work.dir, 'master');
@@ -49,9 +51,21 @@ describe('storages and -d', { timeout: 120_000 }, () => {
     pi.seed('on the card.gcode', 'G28\n', { storage: 'sdcard' });
     const run = await sync('-d', '/local/farm', '--go');
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(remoteTree(pi), MASTER_PATHS.map((f) => `farm/${f}`));
-    assert.deepEqual(pi.files().filter((f) => f.storage === 'sdcard').map((f) => f.path), ['on the card.gcode']);
-    assert.ok(pi.requests().every((r) => !MUTATING.has(r.method) || !/sdcard/.test(r.target)), 'nothing sent to the SD card');
+    assert.deepEqual(
+      remoteTree(pi),
+      MASTER_PATHS.map((f) => `farm/${f}`),
+    );
+    assert.deepEqual(
+      pi
+        .files()
+        .filter((f) => f.storage === 'sdcard')
+        .map((f) => f.path),
+      ['on the card.gcode'],
+    );
+    assert.ok(
+      pi.requests().every((r) => !MUTATING.has(r.method) || !/sdcard/.test(r.target)),
+      'nothing sent to the SD card',
+    );
   });
 
   test('-d /local/farm on a mixed farm: Buddy printers fail with a clear error, Pis are synced', T, async () => {
@@ -68,9 +82,20 @@ describe('storages and -d', { timeout: 120_000 }, () => {
     assert.match(out, /mini-old: .*has no storage "local" \(it has: usb\)/);
     for (const name of ['mk4s-1', 'mini-old']) {
       assert.deepEqual(remoteTree(printer(name)), [], `${name} untouched`);
-      assert.deepEqual(printer(name).requests().filter((r) => MUTATING.has(r.method)), [], `${name} got no change`);
+      assert.deepEqual(
+        printer(name)
+          .requests()
+          .filter((r) => MUTATING.has(r.method)),
+        [],
+        `${name} got no change`,
+      );
     }
-    for (const name of ['mk3s-3', 'mk3s-old']) assert.deepEqual(remoteTree(printer(name)), MASTER_PATHS.map((f) => `farm/${f}`), name);
+    for (const name of ['mk3s-3', 'mk3s-old'])
+      assert.deepEqual(
+        remoteTree(printer(name)),
+        MASTER_PATHS.map((f) => `farm/${f}`),
+        name,
+      );
   });
 
   test('-d /usb/farm on a mixed farm: Pis fail with a clear error naming their storages', T, async () => {
@@ -84,12 +109,15 @@ describe('storages and -d', { timeout: 120_000 }, () => {
     const out = run.stdout + run.stderr;
     assert.match(out, /mk3s-2: .*has no storage "usb" \(it has: local, sdcard\)/);
     assert.match(out, /mk3s-old: .*has no storage "usb" \(it has: local\)/);
-    assert.deepEqual(remoteTree(printer('xl-1')), MASTER_PATHS.map((f) => `farm/${f}`));
+    assert.deepEqual(
+      remoteTree(printer('xl-1')),
+      MASTER_PATHS.map((f) => `farm/${f}`),
+    );
     assert.deepEqual(remoteTree(printer('mk3s-2')), []);
     assert.deepEqual(remoteTree(printer('mk3s-old')), []);
   });
 
-  test('-d farm is relative to each printer\'s writable storage, on v1 and legacy printers alike', T, async () => {
+  test("-d farm is relative to each printer's writable storage, on v1 and legacy printers alike", T, async () => {
     const { sync, printer } = await setUp([
       { name: 'mk4-1', model: 'MK4' },
       { name: 'mk3s-2', model: 'MK3S' },
@@ -98,14 +126,23 @@ describe('storages and -d', { timeout: 120_000 }, () => {
     const run = await sync('-d', 'farm', '--go');
     assert.equal(run.code, 0, run.stdout + run.stderr);
     for (const p of ['mk4-1', 'mk3s-2', 'mk3s-old'].map(printer)) {
-      assert.deepEqual(remoteTree(p), MASTER_PATHS.map((f) => `farm/${f}`), p.name);
-      for (const [rel, content] of Object.entries(MASTER)) assert.equal(p.readFile(`farm/${rel}`)?.toString(), content, `${p.name}: ${rel}`);
+      assert.deepEqual(
+        remoteTree(p),
+        MASTER_PATHS.map((f) => `farm/${f}`),
+        p.name,
+      );
+      for (const [rel, content] of Object.entries(MASTER))
+        assert.equal(p.readFile(`farm/${rel}`)?.toString(), content, `${p.name}: ${rel}`);
       p.clearRequests();
     }
     const again = await sync('-d', 'farm', '--go');
     assert.equal(again.code, 0, again.stdout + again.stderr);
     for (const p of ['mk4-1', 'mk3s-2', 'mk3s-old'].map(printer)) {
-      assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], `${p.name}: nothing to do the second time`);
+      assert.deepEqual(
+        p.requests().filter((r) => MUTATING.has(r.method)),
+        [],
+        `${p.name}: nothing to do the second time`,
+      );
     }
   });
 
@@ -115,7 +152,9 @@ describe('storages and -d', { timeout: 120_000 }, () => {
     assert.equal(dry.code, 1);
     assert.match(dry.stderr, /mini-old: cannot sync parts\/bracket\.gcode: .*only in the root of the USB drive/);
     const run = await sync('--go');
-    const posts = printer('mini-old').requests().filter((r) => r.method === 'POST');
+    const posts = printer('mini-old')
+      .requests()
+      .filter((r) => r.method === 'POST');
     assert.equal(posts.length, 1, 'only the root file is sent; nested files are not even tried');
     assert.notEqual(run.code, 0);
     assert.deepEqual(remoteTree(printer('mini-old')), ['benchy.gcode']);

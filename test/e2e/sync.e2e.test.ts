@@ -39,7 +39,11 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
     assert.match(perPrinter(run.stdout), /Dry run/);
     for (const p of ws.farm.printers) {
       assert.match(perPrinter(run.stdout), new RegExp(`${p.name}: 5 missing to upload, 0 stale to refresh, 0 files to delete`));
-      assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], `${p.name} got a mutating request`);
+      assert.deepEqual(
+        p.requests().filter((r) => MUTATING.has(r.method)),
+        [],
+        `${p.name} got a mutating request`,
+      );
       assert.deepEqual(remoteTree(p), []);
     }
     assert.match(perPrinter(run.stdout), /mk4s-1: upload calibration\/Ω\+plus & more\.gcode/);
@@ -65,8 +69,15 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
     for (const p of ws.farm.printers) {
-      assert.match(perPrinter(run.stdout), new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, 5 unchanged`));
-      assert.deepEqual(p.requests().filter((r) => MUTATING.has(r.method)), [], p.name);
+      assert.match(
+        perPrinter(run.stdout),
+        new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, 5 unchanged`),
+      );
+      assert.deepEqual(
+        p.requests().filter((r) => MUTATING.has(r.method)),
+        [],
+        p.name,
+      );
     }
   });
 
@@ -95,9 +106,16 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
     for (const p of ws.farm.printers) {
-      assert.deepEqual(remoteTree(p), MASTER_PATHS.filter((f) => !f.startsWith('parts/clips/')), p.name);
+      assert.deepEqual(
+        remoteTree(p),
+        MASTER_PATHS.filter((f) => !f.startsWith('parts/clips/')),
+        p.name,
+      );
       assert.ok(!p.folders().some((f) => f.toLowerCase() === 'parts/clips'), `${p.name} kept parts/clips: ${p.folders()}`);
-      assert.ok(p.folders().some((f) => f.toLowerCase() === 'parts'), `${p.name} lost parts`);
+      assert.ok(
+        p.folders().some((f) => f.toLowerCase() === 'parts'),
+        `${p.name} lost parts`,
+      );
       assert.match(perPrinter(run.stdout), new RegExp(`${p.name}: deleted parts/clips/cable clip ×8\\.gcode`));
     }
   });
@@ -138,13 +156,19 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
   });
 
   test('-d puts files in a folder of the storage and -r keeps the source folder name', async () => {
-    const run = await runCli(['-c', ws.config, '-s', path.join(ws.master, 'parts'), '-r', ws.master, '-d', '/usb/farm', '-p', 'mk4s-1', '--go'], { cwd: ws.dir });
+    const run = await runCli(
+      ['-c', ws.config, '-s', path.join(ws.master, 'parts'), '-r', ws.master, '-d', '/usb/farm', '-p', 'mk4s-1', '--go'],
+      { cwd: ws.dir },
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(remoteTree(printer('mk4s-1')), ['farm/parts/bracket.bgcode', 'farm/parts/clips/cable clip ×8.gcode']);
 
     const pi = await runCli(['-c', ws.config, '-s', ws.master, '-d', 'farm', '-p', 'mk3s-3', '--go'], { cwd: ws.dir });
     assert.equal(pi.code, 0, pi.stderr);
-    assert.deepEqual(remoteTree(printer('mk3s-3')), MASTER_PATHS.map((f) => `farm/${f}`));
+    assert.deepEqual(
+      remoteTree(printer('mk3s-3')),
+      MASTER_PATHS.map((f) => `farm/${f}`),
+    );
   });
 
   test('a name too long for Buddy is reported in the dry run and the rest is still synced', async () => {

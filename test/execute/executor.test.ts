@@ -57,8 +57,20 @@ function planOf(actions: Action[]): PrinterPlan {
   return { actions, problems: [], holds: [], unchanged: 0, uploadBytes: 0 };
 }
 
-const upload = (source: SourceFile): Action => ({ kind: 'upload', path: source.relPath, targetUrl: source.relPath, source, reason: 'missing on printer' });
-const replace = (source: SourceFile): Action => ({ kind: 'replace', path: source.relPath, targetUrl: source.relPath, source, reason: 'local copy newer' });
+const upload = (source: SourceFile): Action => ({
+  kind: 'upload',
+  path: source.relPath,
+  targetUrl: source.relPath,
+  source,
+  reason: 'missing on printer',
+});
+const replace = (source: SourceFile): Action => ({
+  kind: 'replace',
+  path: source.relPath,
+  targetUrl: source.relPath,
+  source,
+  reason: 'local copy newer',
+});
 const remove = (p: string): Action => ({ kind: 'delete', path: p, targetUrl: p, reason: 'not in the source' });
 const rmdir = (p: string): Action => ({ kind: 'rmdir', path: p, targetUrl: p, reason: 'empty, not in the source' });
 
@@ -86,18 +98,31 @@ for (const model of ['MK4', 'MK3S'] as const) {
         b.sim.seed('keep.gcode', 'v1');
         const a = b.file('parts/a.gcode', 'G28\n'.repeat(100));
         const k = b.file('keep.gcode', 'v2 longer');
-        const result = await executePlan(planOf([upload(a), replace(k), remove('old.gcode'), remove('gone/x.gcode'), rmdir('gone')]), b.context());
+        const result = await executePlan(
+          planOf([upload(a), replace(k), remove('old.gcode'), remove('gone/x.gcode'), rmdir('gone')]),
+          b.context(),
+        );
         assert.deepEqual(result.done, { upload: 1, replace: 1, delete: 2, rmdir: 1 });
         assert.equal(result.failed, 0);
         assert.equal(result.notRun, 0);
         assert.equal(result.bytesSent, a.size + k.size);
         assert.equal(b.sim.readFile('parts/a.gcode')?.toString(), 'G28\n'.repeat(100));
         assert.equal(b.sim.readFile('keep.gcode')?.toString(), 'v2 longer');
-        assert.deepEqual(b.sim.files().map((f) => f.path).sort(), ['keep.gcode', 'parts/a.gcode']);
+        assert.deepEqual(
+          b.sim
+            .files()
+            .map((f) => f.path)
+            .sort(),
+          ['keep.gcode', 'parts/a.gcode'],
+        );
         assert.deepEqual(types(b.events), Array(5).fill(['action-start', 'action-done']).flat());
         const done = b.events.filter((e) => e.type === 'action-done');
-        assert.deepEqual(done.map((e) => e.action.path), ['parts/a.gcode', 'keep.gcode', 'old.gcode', 'gone/x.gcode', 'gone']);
-      }));
+        assert.deepEqual(
+          done.map((e) => e.action.path),
+          ['parts/a.gcode', 'keep.gcode', 'old.gcode', 'gone/x.gcode', 'gone'],
+        );
+      }),
+    );
 
     test('tells the record what the printer confirmed: the hash of the bytes sent and each deletion', T, () =>
       withBench({ model }, async (b) => {
@@ -118,7 +143,8 @@ for (const model of ['MK4', 'MK3S'] as const) {
         assert.equal(uploaded[0]!.sha256, createHash('sha256').update('G1 X1\n').digest('hex'));
         assert.equal(uploaded[0]!.mTimestamp, b.sim.files().find((f) => f.path === 'a.gcode')?.mTimestamp);
         assert.deepEqual(deleted, ['old.gcode']);
-      }));
+      }),
+    );
   });
 }
 
@@ -139,28 +165,40 @@ describe('executePlan stops early', () => {
       const warning = b.events.find((e) => e.type === 'warning');
       assert.ok(warning && warning.type === 'warning' && warning.message.includes('delete old.gcode'), JSON.stringify(b.events));
       assert.deepEqual(types(b.events), ['action-start', 'action-failed', 'action-start', 'action-done', 'warning']);
-    }));
+    }),
+  );
 
   test('a recheck that finds the printer busy stops before the next action', T, () =>
     withBench({ model: 'MK3S' }, async (b) => {
       let checks = 0;
       const files = ['a', 'b', 'c'].map((n) => b.file(`${n}.gcode`, n));
-      const result = await executePlan(planOf(files.map(upload)), b.context({ recheck: async () => (++checks > 1 ? 'the printer started printing' : undefined) }));
+      const result = await executePlan(
+        planOf(files.map(upload)),
+        b.context({ recheck: async () => (++checks > 1 ? 'the printer started printing' : undefined) }),
+      );
       assert.equal(result.done.upload, 1);
       assert.equal(result.notRun, 2);
       assert.equal(result.stoppedReason, 'the printer started printing');
-      assert.deepEqual(b.sim.files().map((f) => f.path), ['a.gcode']);
-    }));
+      assert.deepEqual(
+        b.sim.files().map((f) => f.path),
+        ['a.gcode'],
+      );
+    }),
+  );
 
   test('an aborted signal runs nothing and counts everything as not run, interrupted', T, () =>
     withBench({ model: 'MK4' }, async (b) => {
       const controller = new AbortController();
       controller.abort();
-      const result = await executePlan(planOf([upload(b.file('a.gcode', 'A')), remove('x.gcode')]), b.context({ signal: controller.signal }));
+      const result = await executePlan(
+        planOf([upload(b.file('a.gcode', 'A')), remove('x.gcode')]),
+        b.context({ signal: controller.signal }),
+      );
       assert.equal(result.interrupted, true);
       assert.equal(result.notRun, 2);
       assert.deepEqual(b.sim.requests(), []);
-    }));
+    }),
+  );
 
   test('a folder the printer will not remove because it is not empty is kept with a warning, not a failure', T, () =>
     withBench({ model: 'MK4' }, async (b) => {
@@ -170,5 +208,6 @@ describe('executePlan stops early', () => {
       assert.equal(result.done.rmdir, 0);
       assert.ok(b.sim.readFile('keep/a.gcode'));
       assert.ok(b.events.some((e) => e.type === 'warning' && e.message.startsWith('kept folder keep')));
-    }));
+    }),
+  );
 });

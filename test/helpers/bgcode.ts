@@ -67,15 +67,32 @@ export function bgcodeFile(options: BgcodeOptions): Buffer {
       data: ini(options.printerMetadata ?? printerMetadataFor('MK4S')),
     });
   }
-  for (const t of options.thumbnails ?? [{ width: 16, height: 16, bytes: 600 }, { width: 313, height: 173, bytes: 20_000 }]) {
+  for (const t of options.thumbnails ?? [
+    { width: 16, height: 16, bytes: 600 },
+    { width: 313, height: 173, bytes: 20_000 },
+  ]) {
     blocks.push({ type: BLOCK_TYPE.thumbnail, params: Buffer.concat([u16(0), u16(t.width), u16(t.height)]), data: fakePng(t.bytes) });
   }
-  blocks.push({ type: BLOCK_TYPE.printMetadata, params: encoding(0), data: ini(options.printMetadata ?? { 'estimated printing time (normal mode)': '1h 2m 3s', 'filament used [g]': '12.34' }) });
-  blocks.push({ type: BLOCK_TYPE.slicerMetadata, compression: 1, params: encoding(0), data: ini(options.slicerMetadata ?? { printer_model: 'MK4S', layer_height: '0.2' }) });
+  blocks.push({
+    type: BLOCK_TYPE.printMetadata,
+    params: encoding(0),
+    data: ini(options.printMetadata ?? { 'estimated printing time (normal mode)': '1h 2m 3s', 'filament used [g]': '12.34' }),
+  });
+  blocks.push({
+    type: BLOCK_TYPE.slicerMetadata,
+    compression: 1,
+    params: encoding(0),
+    data: ini(options.slicerMetadata ?? { printer_model: 'MK4S', layer_height: '0.2' }),
+  });
   const gcode = Buffer.from(options.gcode ?? 'G28\nG1 X10 Y10 E0.5\n'.repeat(200), 'latin1');
   const per = options.gcodeBlockBytes ?? 65536;
   for (let at = 0; at < gcode.length; at += per) {
-    blocks.push({ type: BLOCK_TYPE.gcode, compression: options.gcodeCompression ?? 1, params: encoding(0), data: gcode.subarray(at, at + per) });
+    blocks.push({
+      type: BLOCK_TYPE.gcode,
+      compression: options.gcodeCompression ?? 1,
+      params: encoding(0),
+      data: gcode.subarray(at, at + per),
+    });
   }
   return Buffer.concat([header, ...blocks.map((b) => encodeBlock(b, checksum))]);
 }
@@ -152,7 +169,12 @@ export function heatshrinkEncode(data: Uint8Array, windowBits: number, lookahead
 }
 
 export function ini(values: Record<string, string>): Buffer {
-  return Buffer.from(Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join(''), 'utf8');
+  return Buffer.from(
+    Object.entries(values)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+    'utf8',
+  );
 }
 
 function u16(value: number): Buffer {

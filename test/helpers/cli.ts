@@ -36,7 +36,13 @@ export interface CliRunOptions {
  */
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
   const ownState = options.env && 'XDG_STATE_HOME' in options.env ? undefined : mkdtempSync(path.join(tmpdir(), 'link-sync-state-'));
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...(ownState ? { XDG_STATE_HOME: ownState } : {}), ...options.env };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NO_COLOR: '1',
+    ...(ownState ? { XDG_STATE_HOME: ownState } : {}),
+    ...options.env,
+  };
   const run = options.process || options.killAfter || options.bin ? spawnCli(args, env, options) : callMain(args, env, options);
   return ownState ? run.finally(() => rmSync(ownState, { recursive: true, force: true })) : run;
 }
@@ -80,7 +86,11 @@ function spawnCli(args: string[], env: Record<string, string | undefined>, optio
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const limit = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`link-sync ${args.join(' ')} did not finish in ${options.timeoutMs ?? 60_000} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(
+        new Error(
+          `link-sync ${args.join(' ')} did not finish in ${options.timeoutMs ?? 60_000} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+        ),
+      );
     }, options.timeoutMs ?? 60_000);
     if (options.killAfter) {
       const { ms, signal } = options.killAfter;

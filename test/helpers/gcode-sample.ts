@@ -34,7 +34,13 @@ export function gcodeSample(options: GcodeSampleOptions = {}): string {
     ';TYPE:Custom',
   );
   if (options.checkModel !== undefined) {
-    lines.push('M17 ; enable steppers', `M862.1 P0.4 ; nozzle check`, `M862.3 P "${options.checkModel}" ; printer model check`, 'M862.5 P2 ; g-code level check', 'M862.6 P"Input shaper" ; FW feature check');
+    lines.push(
+      'M17 ; enable steppers',
+      `M862.1 P0.4 ; nozzle check`,
+      `M862.3 P "${options.checkModel}" ; printer model check`,
+      'M862.5 P2 ; g-code level check',
+      'M862.6 P"Input shaper" ; FW feature check',
+    );
   }
   lines.push('M115 U6.1.3+7898', 'G90 ; use absolute coordinates', 'M83 ; extruder relative mode', 'G28 ; home all without mesh bed level');
   const move = 'G1 X110.418 Y98.302 E.02515';

@@ -48,7 +48,11 @@ export function useWorkspace(options: WorkspaceOptions): Workspace {
     sync: (...args: string[]) =>
       runCli(['-c', ws.config, '-s', ws.master, ...args], { cwd: ws.dir, ...(options.env ? { env: options.env(ws.dir) } : {}) }),
     syncProcess: (...args: string[]) =>
-      runCli(['-c', ws.config, '-s', ws.master, ...args], { cwd: ws.dir, process: true, ...(options.env ? { env: options.env(ws.dir) } : {}) }),
+      runCli(['-c', ws.config, '-s', ws.master, ...args], {
+        cwd: ws.dir,
+        process: true,
+        ...(options.env ? { env: options.env(ws.dir) } : {}),
+      }),
   };
   beforeEach(async () => {
     farm = await startFarm(options.printers);

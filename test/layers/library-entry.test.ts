@@ -19,7 +19,13 @@ function modulesLoadedBy(file: string): string[] {
     const log = path.join(work.dir, 'loads.txt');
     const child = spawnSync(
       process.execPath,
-      ['--import', pathToFileURL(registrar).href, '--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(file).href)});`],
+      [
+        '--import',
+        pathToFileURL(registrar).href,
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(pathToFileURL(file).href)});`,
+      ],
       { env: { PATH: process.env.PATH, LINK_SYNC_LOAD_LOG: log }, encoding: 'utf8', timeout: 20_000 },
     );
     assert.equal(child.status, 0, child.stderr);
@@ -34,11 +40,17 @@ const isCliCode = (url: string): boolean =>
 
 test('import of the library entry (dist/src/index.js) loads no commander, no log-update and nothing from cli/', T, () => {
   const loaded = modulesLoadedBy(path.join(dist, 'src/index.js'));
-  assert.ok(loaded.some((u) => u.endsWith('/dist/src/run/sync.js')), `the recorder saw the library load:\n${loaded.join('\n')}`);
+  assert.ok(
+    loaded.some((u) => u.endsWith('/dist/src/run/sync.js')),
+    `the recorder saw the library load:\n${loaded.join('\n')}`,
+  );
   assert.deepEqual(loaded.filter(isCliCode), []);
 });
 
 test('the same check sees commander when the sync command is loaded (the recorder can fail)', T, () => {
   const loaded = modulesLoadedBy(path.join(dist, 'src/cli/commands/sync.js'));
-  assert.ok(loaded.some((u) => u.includes('/node_modules/commander/')), loaded.join('\n'));
+  assert.ok(
+    loaded.some((u) => u.includes('/node_modules/commander/')),
+    loaded.join('\n'),
+  );
 });

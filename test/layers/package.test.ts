@@ -41,14 +41,37 @@ test('the package ships the library, schemas, README, LICENSE and CHANGELOG, and
   const out = spawnSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', timeout: 50_000 });
   assert.equal(out.status, 0, out.stderr);
   const files = (JSON.parse(out.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-  for (const needed of ['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/bin.js']) {
+  for (const needed of [
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'package.json',
+    'dist/src/index.js',
+    'dist/src/index.d.ts',
+    'dist/src/bin.js',
+  ]) {
     assert.ok(files.includes(needed), `${needed} is shipped`);
   }
   assert.ok(files.includes('dist/src/simulator/index.js'), 'the simulator entry is shipped');
-  assert.ok(files.some((f) => f.startsWith('schema/')), 'the schemas are shipped');
-  assert.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'no source map points at a .ts file that is not shipped');
-  assert.deepEqual(files.filter((f) => /^(dist\/(test|bench)|src|test|bench)\//.test(f)), [], 'no tests, bench or TypeScript sources');
-  assert.deepEqual(files.filter((f) => /^docs\/(decisions|performance|reliability|architecture)\.md$/.test(f)), [], 'no notes for developers');
+  assert.ok(
+    files.some((f) => f.startsWith('schema/')),
+    'the schemas are shipped',
+  );
+  assert.deepEqual(
+    files.filter((f) => f.endsWith('.map')),
+    [],
+    'no source map points at a .ts file that is not shipped',
+  );
+  assert.deepEqual(
+    files.filter((f) => /^(dist\/(test|bench)|src|test|bench)\//.test(f)),
+    [],
+    'no tests, bench or TypeScript sources',
+  );
+  assert.deepEqual(
+    files.filter((f) => /^docs\/(decisions|performance|reliability|architecture)\.md$/.test(f)),
+    [],
+    'no notes for developers',
+  );
 });
 
 test('license file and package.json agree, and the simulator is a subpath export', T, () => {

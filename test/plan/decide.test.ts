@@ -45,7 +45,11 @@ describe('decideFile', { timeout: 5000 }, () => {
   });
 
   it('keeps a file when the printer gives neither size nor time', () => {
-    const decision = decideFile(local('a.gcode', { mtimeSec: T + 9999 }), remoteFile('a.gcode', { size: undefined, mTimestamp: undefined }), WINDOW);
+    const decision = decideFile(
+      local('a.gcode', { mtimeSec: T + 9999 }),
+      remoteFile('a.gcode', { size: undefined, mTimestamp: undefined }),
+      WINDOW,
+    );
     assert.equal(decision.verdict, 'same');
     assert.match(decision.reason, /nothing to compare/);
   });

@@ -17,7 +17,10 @@ describe('matchFiles', { timeout: 5000 }, () => {
   it('keeps names that differ in case apart on a Pi', () => {
     const result = matchFiles(sourceOf(local('Benchy.gcode')), remoteOf({ files: [remoteFile('benchy.gcode')], storage: 'local' }), PI);
     assert.equal(result.pairs[0]!.remote, undefined);
-    assert.deepEqual(result.unmatched.map((f) => f.path), ['benchy.gcode']);
+    assert.deepEqual(
+      result.unmatched.map((f) => f.path),
+      ['benchy.gcode'],
+    );
   });
 
   it('prefers the exact-case remote file when a printer lists two that fold together', () => {
@@ -29,7 +32,10 @@ describe('matchFiles', { timeout: 5000 }, () => {
 
   it('gives both local files of a case collision a problem and uploads neither', () => {
     const result = matchFiles(sourceOf(local('A.gcode'), local('a.gcode'), local('b.gcode')), remoteOf(), BUDDY);
-    assert.deepEqual(result.pairs.map((p) => p.source.relPath), ['b.gcode']);
+    assert.deepEqual(
+      result.pairs.map((p) => p.source.relPath),
+      ['b.gcode'],
+    );
     assert.deepEqual(
       result.problems.map((p) => [p.path, p.code]),
       [
@@ -54,10 +60,13 @@ describe('matchFiles', { timeout: 5000 }, () => {
   it('reports a local file and a local folder that are one name on the printer', () => {
     const result = matchFiles(sourceOf(local('x.gcode'), local('X.GCODE/inner.gcode')), remoteOf(), BUDDY);
     assert.deepEqual(result.pairs, []);
-    assert.deepEqual(result.problems.map((p) => [p.path, p.code]), [
-      ['X.GCODE/inner.gcode', 'CASE_COLLISION'],
-      ['x.gcode', 'CASE_COLLISION'],
-    ]);
+    assert.deepEqual(
+      result.problems.map((p) => [p.path, p.code]),
+      [
+        ['X.GCODE/inner.gcode', 'CASE_COLLISION'],
+        ['x.gcode', 'CASE_COLLISION'],
+      ],
+    );
   });
 
   it('lets two local folders that differ in case share one printer folder', () => {
@@ -69,15 +78,27 @@ describe('matchFiles', { timeout: 5000 }, () => {
   it('reports a local file where the printer has a folder', () => {
     const remote = remoteOf({ files: [remoteFile('cube.gcode/old.gcode')] });
     const result = matchFiles(sourceOf(local('Cube.gcode')), remote, BUDDY);
-    assert.deepEqual(result.problems.map((p) => [p.path, p.code]), [['Cube.gcode', 'FOLDER_IS_FILE']]);
-    assert.deepEqual(result.unmatched.map((f) => f.path), ['cube.gcode/old.gcode']);
+    assert.deepEqual(
+      result.problems.map((p) => [p.path, p.code]),
+      [['Cube.gcode', 'FOLDER_IS_FILE']],
+    );
+    assert.deepEqual(
+      result.unmatched.map((f) => f.path),
+      ['cube.gcode/old.gcode'],
+    );
   });
 
   it('reports a local folder where the printer has a file', () => {
     const remote = remoteOf({ files: [remoteFile('jigs.g')] });
     const result = matchFiles(sourceOf(local('jigs.g/clip.gcode'), local('other.gcode')), remote, BUDDY);
-    assert.deepEqual(result.problems.map((p) => [p.path, p.code]), [['jigs.g/clip.gcode', 'FOLDER_IS_FILE']]);
+    assert.deepEqual(
+      result.problems.map((p) => [p.path, p.code]),
+      [['jigs.g/clip.gcode', 'FOLDER_IS_FILE']],
+    );
     assert.match(result.problems[0]!.message, /file "jigs.g" where this file's folder goes/);
-    assert.deepEqual(result.pairs.map((p) => p.source.relPath), ['other.gcode']);
+    assert.deepEqual(
+      result.pairs.map((p) => p.source.relPath),
+      ['other.gcode'],
+    );
   });
 });

@@ -19,7 +19,11 @@ describe('planPrinter with a sync record', { timeout: 10000 }, () => {
     const source = sourceOf(local('a.gcode'));
     const remote = remoteOf({ files: [remoteFile('a.gcode', { size: undefined, mTimestamp: T - 86400 })] });
     assert.equal(plan({ source, remote }).actions.length, 1, 'the time rule alone replaces it');
-    const withRecord = plan({ source, remote, record: { entries: new Map([['a.gcode', entry({ mTimestamp: T - 86400 })]]), hashes: new Map() } });
+    const withRecord = plan({
+      source,
+      remote,
+      record: { entries: new Map([['a.gcode', entry({ mTimestamp: T - 86400 })]]), hashes: new Map() },
+    });
     assert.deepEqual(withRecord.actions, []);
     assert.equal(withRecord.unchanged, 1);
     assert.deepEqual(withRecord.recordChanges, { set: [], drop: [] });
@@ -35,13 +39,19 @@ describe('planPrinter with a sync record', { timeout: 10000 }, () => {
   });
 
   it('looks entries up by the storage path folded as the printer compares names', () => {
-    const remote = remoteOf({ root: 'Farm', rootUrl: 'FARM', files: [remoteFile('Parts/Benchy.gcode', { urlPath: 'PARTS/BENCHY~1.GCO', mTimestamp: T + 2 })] });
+    const remote = remoteOf({
+      root: 'Farm',
+      rootUrl: 'FARM',
+      files: [remoteFile('Parts/Benchy.gcode', { urlPath: 'PARTS/BENCHY~1.GCO', mTimestamp: T + 2 })],
+    });
     const result = plan({
       source: sourceOf(local('parts/benchy.gcode')),
       remote,
       record: { entries: new Map([['farm/parts/benchy.gcode', entry()]]), hashes: new Map() },
     });
-    assert.deepEqual(replaced(result), [['parts/benchy.gcode', 'replaced on the printer since the last upload (its timestamp moved 2 s later)']]);
+    assert.deepEqual(replaced(result), [
+      ['parts/benchy.gcode', 'replaced on the printer since the last upload (its timestamp moved 2 s later)'],
+    ]);
   });
 
   it('keeps case on a printer that tells case apart', () => {
@@ -91,7 +101,10 @@ describe('planPrinter with a sync record', { timeout: 10000 }, () => {
       },
     });
     assert.deepEqual(result.recordChanges?.drop, ['farm/gone.gcode', 'farm/sub/removed.gcode']);
-    assert.deepEqual(result.actions.map((a) => [a.kind, a.path]), [['upload', 'gone.gcode']]);
+    assert.deepEqual(
+      result.actions.map((a) => [a.kind, a.path]),
+      [['upload', 'gone.gcode']],
+    );
   });
 
   it('--force replaces every file the printer has, with or without a record, and still uploads missing ones', () => {
@@ -100,10 +113,13 @@ describe('planPrinter with a sync record', { timeout: 10000 }, () => {
     const policy = { ...POLICY, force: true };
     for (const record of [undefined, { entries: new Map([['a.gcode', entry()]]), hashes: new Map() }]) {
       const result = plan({ source, remote, policy, ...(record ? { record } : {}) });
-      assert.deepEqual(result.actions.map((a) => [a.kind, a.path, a.reason]), [
-        ['replace', 'a.gcode', 'forced by --force'],
-        ['upload', 'b.gcode', 'missing on printer'],
-      ]);
+      assert.deepEqual(
+        result.actions.map((a) => [a.kind, a.path, a.reason]),
+        [
+          ['replace', 'a.gcode', 'forced by --force'],
+          ['upload', 'b.gcode', 'missing on printer'],
+        ],
+      );
     }
   });
 
@@ -115,7 +131,10 @@ describe('planPrinter with a sync record', { timeout: 10000 }, () => {
       record: { entries: new Map([['a.gcode', entry()]]), hashes: new Map() },
     });
     assert.deepEqual(result.actions, []);
-    assert.deepEqual(result.holds.map((h) => [h.path, h.reason]), [['a.gcode', 'being-printed']]);
+    assert.deepEqual(
+      result.holds.map((h) => [h.path, h.reason]),
+      [['a.gcode', 'being-printed']],
+    );
   });
 
   it('reports no record changes when planned without a record', () => {

@@ -73,7 +73,7 @@ describe('planPrinter', { timeout: 10000 }, () => {
     assert.equal(result.uploadBytes, 0);
   });
 
-  it('replaces a stale file through its folder\'s short path and its own long name (Buddy names the file after the PUT path)', () => {
+  it("replaces a stale file through its folder's short path and its own long name (Buddy names the file after the PUT path)", () => {
     const result = plan({ source: sourceOf(local('Parts/Benchy.gcode', { mtimeSec: T + 7500, size: 2048 })), remote: buddyFarm() });
     assert.deepEqual(steps(result), [['replace', 'Parts/Benchy.gcode', 'FARM/PARTS~1/Benchy.gcode']]);
     assert.equal(result.actions[0]!.reason, 'local copy newer by 2 h 5 min');

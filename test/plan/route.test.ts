@@ -10,7 +10,16 @@ import type { SourceTree } from '../../src/types.js';
 const tree = (paths: string[]): SourceTree => ({
   root: '/master',
   files: [...paths].sort().map((relPath) => ({ relPath, absPath: `/master/${relPath}`, size: 10, mtimeMs: 0 })),
-  folders: [...new Set(paths.flatMap((p) => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))))].sort(),
+  folders: [
+    ...new Set(
+      paths.flatMap((p) =>
+        p
+          .split('/')
+          .slice(0, -1)
+          .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+      ),
+    ),
+  ].sort(),
   ignored: [{ relPath: 'notes.txt', reason: 'not-a-print-file' }],
 });
 const glob = (pattern: string): GlobMatcher => {
@@ -31,16 +40,54 @@ const master = tree([...models.keys()].map((p) => p.slice('/master/'.length)).co
 
 describe('routing a printer’s files', { timeout: 5000 }, () => {
   const cases: Array<[printerType: string, kept: string[], skipped: Array<[string, string]>]> = [
-    ['MK4', ['any/broken.bgcode', 'any/other-slicer.gcode', 'any/unread.gcode', 'mk4/benchy.bgcode'], [['mini/clip.gcode', 'MINIIS'], ['xl/big.bgcode', 'XL5IS'], ['xl/small.gcode', 'XLIS']]],
-    ['XL', ['any/broken.bgcode', 'any/other-slicer.gcode', 'any/unread.gcode', 'xl/big.bgcode', 'xl/small.gcode'], [['mini/clip.gcode', 'MINIIS'], ['mk4/benchy.bgcode', 'MK4IS']]],
-    ['MINI+', ['any/broken.bgcode', 'any/other-slicer.gcode', 'any/unread.gcode', 'mini/clip.gcode'], [['mk4/benchy.bgcode', 'MK4IS'], ['xl/big.bgcode', 'XL5IS'], ['xl/small.gcode', 'XLIS']]],
-    ['MK4S', ['any/broken.bgcode', 'any/other-slicer.gcode', 'any/unread.gcode'], [['mini/clip.gcode', 'MINIIS'], ['mk4/benchy.bgcode', 'MK4IS'], ['xl/big.bgcode', 'XL5IS'], ['xl/small.gcode', 'XLIS']]],
+    [
+      'MK4',
+      ['any/broken.bgcode', 'any/other-slicer.gcode', 'any/unread.gcode', 'mk4/benchy.bgcode'],
+      [
+        ['mini/clip.gcode', 'MINIIS'],
+        ['xl/big.bgcode', 'XL5IS'],
+        ['xl/small.gcode', 'XLIS'],
+      ],
+    ],
+    [
+      'XL',
+      ['any/broken.bgcode', 'any/other-slicer.gcode', 'any/unread.gcode', 'xl/big.bgcode', 'xl/small.gcode'],
+      [
+        ['mini/clip.gcode', 'MINIIS'],
+        ['mk4/benchy.bgcode', 'MK4IS'],
+      ],
+    ],
+    [
+      'MINI+',
+      ['any/broken.bgcode', 'any/other-slicer.gcode', 'any/unread.gcode', 'mini/clip.gcode'],
+      [
+        ['mk4/benchy.bgcode', 'MK4IS'],
+        ['xl/big.bgcode', 'XL5IS'],
+        ['xl/small.gcode', 'XLIS'],
+      ],
+    ],
+    [
+      'MK4S',
+      ['any/broken.bgcode', 'any/other-slicer.gcode', 'any/unread.gcode'],
+      [
+        ['mini/clip.gcode', 'MINIIS'],
+        ['mk4/benchy.bgcode', 'MK4IS'],
+        ['xl/big.bgcode', 'XL5IS'],
+        ['xl/small.gcode', 'XLIS'],
+      ],
+    ],
   ];
   for (const [printerType, kept, skipped] of cases) {
     it(`gives an ${printerType} its own files and those without a model, and lists the others`, () => {
       const route = routeSource({ source: master, match: { printerType, models } });
-      assert.deepEqual(route.source.files.map((f) => f.relPath), kept);
-      assert.deepEqual(route.skipped.map((s) => [s.path, s.model]), skipped);
+      assert.deepEqual(
+        route.source.files.map((f) => f.relPath),
+        kept,
+      );
+      assert.deepEqual(
+        route.skipped.map((s) => [s.path, s.model]),
+        skipped,
+      );
       assert.ok(route.skipped.every((s) => s.reason === 'other-model'));
     });
   }
@@ -55,8 +102,14 @@ describe('routing a printer’s files', { timeout: 5000 }, () => {
   it('applies include and exclude patterns before models, without listing what they leave out', () => {
     const filter = pathFilter([glob('*.bgcode')], [glob('broken*')]);
     const route = routeSource({ source: master, filter, match: { printerType: 'MK4', models } });
-    assert.deepEqual(route.source.files.map((f) => f.relPath), ['mk4/benchy.bgcode']);
-    assert.deepEqual(route.skipped.map((s) => s.path), ['xl/big.bgcode']);
+    assert.deepEqual(
+      route.source.files.map((f) => f.relPath),
+      ['mk4/benchy.bgcode'],
+    );
+    assert.deepEqual(
+      route.skipped.map((s) => s.path),
+      ['xl/big.bgcode'],
+    );
   });
 
   it('keeps every file and the same tree without patterns or model matching', () => {

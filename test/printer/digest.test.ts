@@ -23,13 +23,14 @@ test('parses challenge headers in every form the printers and RFCs use', T, () =
     [
       'Pi, no spaces, everything quoted',
       'Digest realm="Administrator",qop="auth",algorithm="MD5-sess",nonce="a1b2",opaque="ff00",stale=true',
-      [{ scheme: 'digest', params: { realm: 'Administrator', qop: 'auth', algorithm: 'MD5-sess', nonce: 'a1b2', opaque: 'ff00', stale: 'true' } }],
+      [
+        {
+          scheme: 'digest',
+          params: { realm: 'Administrator', qop: 'auth', algorithm: 'MD5-sess', nonce: 'a1b2', opaque: 'ff00', stale: 'true' },
+        },
+      ],
     ],
-    [
-      'Buddy API key scheme',
-      'ApiKey realm="Printer API"',
-      [{ scheme: 'apikey', params: { realm: 'Printer API' } }],
-    ],
+    ['Buddy API key scheme', 'ApiKey realm="Printer API"', [{ scheme: 'apikey', params: { realm: 'Printer API' } }]],
     [
       'comma and escaped quote inside a quoted value',
       'Digest realm="a, \\"b\\" c", qop="auth,auth-int", nonce=xyz',

@@ -265,7 +265,13 @@ test('sends a reader body whole and in order through reused buffers, then closes
       const http = client(baseUrl);
       const body = readerBodyOf(size);
       const progress: number[] = [];
-      const res = await http.request({ method: 'PUT', target: '/r.gcode', what: 'upload of r.gcode', body, onBytes: (n) => progress.push(n) });
+      const res = await http.request({
+        method: 'PUT',
+        target: '/r.gcode',
+        what: 'upload of r.gcode',
+        body,
+        onBytes: (n) => progress.push(n),
+      });
       http.close();
       assert.deepEqual(JSON.parse(res.body.toString()), { at: size, wrong: 0 });
       assert.equal(progress.at(-1), size);

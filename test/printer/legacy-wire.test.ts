@@ -16,29 +16,78 @@ const PI_TREE = {
       type: 'folder',
       origin: 'local',
       children: [
-        { name: 'parts', path: '/Prusa Link gcodes/parts', display: 'parts', type: 'folder', origin: 'local', children: [
-          { name: 'a.gcode', path: '/Prusa Link gcodes/parts/a.gcode', display: 'a.gcode', type: 'machinecode', origin: 'local', size: 12, date: 1700000000 },
-        ] },
-        { name: 'b.gcode', path: '/Prusa Link gcodes/b.gcode', display: 'b.gcode', type: 'machinecode', origin: 'local', size: 3, date: 1700000001 },
+        {
+          name: 'parts',
+          path: '/Prusa Link gcodes/parts',
+          display: 'parts',
+          type: 'folder',
+          origin: 'local',
+          children: [
+            {
+              name: 'a.gcode',
+              path: '/Prusa Link gcodes/parts/a.gcode',
+              display: 'a.gcode',
+              type: 'machinecode',
+              origin: 'local',
+              size: 12,
+              date: 1700000000,
+            },
+          ],
+        },
+        {
+          name: 'b.gcode',
+          path: '/Prusa Link gcodes/b.gcode',
+          display: 'b.gcode',
+          type: 'machinecode',
+          origin: 'local',
+          size: 3,
+          date: 1700000001,
+        },
       ],
     },
-    { name: 'SD Card', path: '/SD Card', display: 'SD Card', type: 'folder', origin: 'sdcard', children: [{ name: 'sd.gcode', type: 'machinecode', origin: 'sdcard' }] },
+    {
+      name: 'SD Card',
+      path: '/SD Card',
+      display: 'SD Card',
+      type: 'folder',
+      origin: 'sdcard',
+      children: [{ name: 'sd.gcode', type: 'machinecode', origin: 'sdcard' }],
+    },
   ],
   free: '12 GB',
 };
 
 const BUDDY_TREE = {
   files: [
-    { name: 'USB', path: '/usb', display: 'USB', type: 'folder', origin: 'usb', children: [
-      { name: 'BENCHY~1.GCO', display: 'Benchy Long Name.gcode', path: 'usb/BENCHY~1.GCO', origin: 'usb', refs: { resource: '/api/files/usb/BENCHY~1.GCO' } },
-    ] },
+    {
+      name: 'USB',
+      path: '/usb',
+      display: 'USB',
+      type: 'folder',
+      origin: 'usb',
+      children: [
+        {
+          name: 'BENCHY~1.GCO',
+          display: 'Benchy Long Name.gcode',
+          path: 'usb/BENCHY~1.GCO',
+          origin: 'usb',
+          refs: { resource: '/api/files/usb/BENCHY~1.GCO' },
+        },
+      ],
+    },
   ],
 };
 
 test('reads the Pi 0.6 tree: its storage folder and nested entries with size and date', T, () => {
   const tree = parseLegacyTree(PI_TREE, 'local');
   assert.deepEqual(tree.rootSegments, ['Prusa Link gcodes']);
-  assert.deepEqual(tree.entries.map((e) => [e.type, e.name]), [['folder', 'parts'], ['file', 'b.gcode']]);
+  assert.deepEqual(
+    tree.entries.map((e) => [e.type, e.name]),
+    [
+      ['folder', 'parts'],
+      ['file', 'b.gcode'],
+    ],
+  );
   const a = findEntry(tree, ['parts', 'a.gcode'], false);
   assert.deepEqual(a, { type: 'file', name: 'a.gcode', urlName: 'a.gcode', size: 12, mTimestamp: 1700000000, children: [] });
   assert.equal(findEntry(tree, ['PARTS', 'a.gcode'], false), undefined, 'Pi names are case-sensitive');
@@ -96,7 +145,11 @@ test('reads whether the storage is there from sdReady or sd.ready', T, () => {
 
 test('reads single-file answers of both printers, and tells a folder apart', T, () => {
   assert.deepEqual(parseLegacyFile({ name: 'Long.gcode', origin: 'local', size: 5 }), { folder: false, size: 5 });
-  assert.deepEqual(parseLegacyFile({ name: 'a.gcode', type: 'machinecode', size: 9, date: 17 }), { folder: false, size: 9, mTimestamp: 17 });
+  assert.deepEqual(parseLegacyFile({ name: 'a.gcode', type: 'machinecode', size: 9, date: 17 }), {
+    folder: false,
+    size: 9,
+    mTimestamp: 17,
+  });
   assert.deepEqual(parseLegacyFile({ name: 'dir', type: 'folder' }), { folder: true });
   assert.deepEqual(parseLegacyFile({ files: [] }), { folder: true });
   assert.throws(() => parseLegacyFile('nope'), WireError);

@@ -32,17 +32,34 @@ async function readAll(body: UploadBody): Promise<Buffer> {
 
 test('announces exactly as many bytes as it sends', T, async () => {
   const file = Buffer.from('G28\nG1 X1 ; ünï\n'.repeat(50));
-  const form = multipartBody([{ name: 'path', value: '/a b/ç' }, { name: 'print', value: 'false' }], { field: 'file', filename: 'x+y ü.gcode', contentType: 'application/octet-stream', body: memoryBody(file) }, 'BOUNDARY42');
+  const form = multipartBody(
+    [
+      { name: 'path', value: '/a b/ç' },
+      { name: 'print', value: 'false' },
+    ],
+    { field: 'file', filename: 'x+y ü.gcode', contentType: 'application/octet-stream', body: memoryBody(file) },
+    'BOUNDARY42',
+  );
   const bytes = await readAll(form.body);
   assert.equal(bytes.length, form.body.size);
   assert.equal(form.contentType, 'multipart/form-data; boundary=BOUNDARY42');
   assert.ok(bytes.toString('utf8').endsWith('\r\n--BOUNDARY42--\r\n'));
 });
 
-test('counts progress in the file\'s own bytes, from 0 to its size', T, () => {
-  const form = multipartBody([{ name: 'print', value: 'false' }], { field: 'file', filename: 'a.gcode', contentType: 'application/octet-stream', body: memoryBody(Buffer.alloc(100)) }, 'B');
+test("counts progress in the file's own bytes, from 0 to its size", T, () => {
+  const form = multipartBody(
+    [{ name: 'print', value: 'false' }],
+    { field: 'file', filename: 'a.gcode', contentType: 'application/octet-stream', body: memoryBody(Buffer.alloc(100)) },
+    'B',
+  );
   const head = form.body.size - 100 - '\r\n--B--\r\n'.length;
-  const table: Array<[number, number]> = [[0, 0], [head, 0], [head + 1, 1], [head + 100, 100], [form.body.size, 100]];
+  const table: Array<[number, number]> = [
+    [0, 0],
+    [head, 0],
+    [head + 1, 1],
+    [head + 100, 100],
+    [form.body.size, 100],
+  ];
   for (const [sent, want] of table) assert.equal(form.fileBytes(sent), want, `after ${sent} bytes`);
 });
 
@@ -69,7 +86,14 @@ test('quotes names as browsers do', T, () => {
 test('reads back fields and file bytes whatever the chunk boundaries', T, async () => {
   // Near misses only: a boundary may not occur in the content itself (RFC 2046).
   const file = Buffer.from('\r\n--BOUNDAR not a boundary --BOUNDARY nor this\r\n-\r\n--'.repeat(3));
-  const form = multipartBody([{ name: 'path', value: '/parts/ü' }, { name: 'select', value: 'false' }], { field: 'file', filename: 'x+y ünï; a=b.gcode', contentType: 'application/octet-stream', body: memoryBody(file) }, 'BOUNDARY');
+  const form = multipartBody(
+    [
+      { name: 'path', value: '/parts/ü' },
+      { name: 'select', value: 'false' },
+    ],
+    { field: 'file', filename: 'x+y ünï; a=b.gcode', contentType: 'application/octet-stream', body: memoryBody(file) },
+    'BOUNDARY',
+  );
   const bytes = await readAll(form.body);
   assert.equal(boundaryOf(form.contentType), 'BOUNDARY');
   for (const size of [1, 2, 3, 5, 11, 64, bytes.length]) {

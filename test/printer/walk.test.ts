@@ -95,7 +95,10 @@ test('matches names exactly on a case-sensitive printer', T, async () => {
   assert.equal(missing.rootExists, false);
   assert.equal(missing.rootUrl, 'parts');
   const found = await walkRemote(api, 'local', 'Parts', PI_RULES);
-  assert.deepEqual(found.files.map((f) => f.urlPath), ['Parts/a.gcode']);
+  assert.deepEqual(
+    found.files.map((f) => f.urlPath),
+    ['Parts/a.gcode'],
+  );
 });
 
 test('refuses a root that is a file on the printer', T, async () => {
@@ -122,10 +125,22 @@ test('keeps partial downloads and read-only flags on files', T, async () => {
 test('an entry listed twice (by long or URL name, any case on Buddy) is walked once', T, async () => {
   const api = treeApi({
     '': [folder('farm', 'FARM'), folder('Farm', 'FARM')],
-    FARM: [file('a.gcode', 'A.GCO'), file('a.gcode', 'A.GCO'), file('A.GCODE', 'A~2.GCO'), file('b.gcode', 'A.GCO'), file('c.gcode', 'C.GCO')],
+    FARM: [
+      file('a.gcode', 'A.GCO'),
+      file('a.gcode', 'A.GCO'),
+      file('A.GCODE', 'A~2.GCO'),
+      file('b.gcode', 'A.GCO'),
+      file('c.gcode', 'C.GCO'),
+    ],
   });
   const tree = await walkRemote(api, 'usb', '', BUDDY_RULES);
   assert.deepEqual(api.listed, ['', 'FARM']);
-  assert.deepEqual(tree.files.map((f) => f.urlPath), ['FARM/A.GCO', 'FARM/C.GCO']);
-  assert.deepEqual(tree.folders.map((f) => f.path), ['farm']);
+  assert.deepEqual(
+    tree.files.map((f) => f.urlPath),
+    ['FARM/A.GCO', 'FARM/C.GCO'],
+  );
+  assert.deepEqual(
+    tree.folders.map((f) => f.path),
+    ['farm'],
+  );
 });

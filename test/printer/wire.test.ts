@@ -67,7 +67,10 @@ test('reads the state, a running transfer and the job flag from the status', T, 
   assert.deepEqual(buddy, { state: 'PRINTING', transferRunning: true, hasJob: true, jobProgress: 10, storages: ['usb'] });
   const pi = parseStatus({
     printer: { state: 'idle' },
-    storage: [{ path: '/local', name: 'PrusaLink gcodes', read_only: false }, { path: '/sdcard', name: 'SD Card', read_only: true }],
+    storage: [
+      { path: '/local', name: 'PrusaLink gcodes', read_only: false },
+      { path: '/sdcard', name: 'SD Card', read_only: true },
+    ],
   });
   assert.deepEqual(pi, { state: 'IDLE', transferRunning: false, hasJob: false, storages: ['local', 'sdcard'] });
   assert.throws(() => parseStatus({ storage: [] }), WireError, 'printer is required');
@@ -86,11 +89,7 @@ test('lists every storage-relative path that may name the printed file', T, () =
       { path: '/usb/PARTS/BENCHY~1.BGC', name: 'BENCHY~1.BGC', displayName: 'benchy.bgcode' },
       ['PARTS/BENCHY~1.BGC', 'PARTS/benchy.bgcode'],
     ],
-    [
-      'Pi: storage root',
-      { path: '/local', name: 'a.gcode', displayName: 'a.gcode' },
-      ['a.gcode'],
-    ],
+    ['Pi: storage root', { path: '/local', name: 'a.gcode', displayName: 'a.gcode' }, ['a.gcode']],
     [
       'Pi: full path with long name',
       { path: '/local/deep/dir/a b.gcode', name: 'a b.gcode', displayName: undefined },
@@ -141,7 +140,15 @@ test('reads Buddy and Pi folder listings into entries', T, () => {
       name: 'parts',
       read_only: false,
       children: [
-        { type: 'PRINT_FILE', name: 'a.gcode', read_only: false, m_timestamp: 5, size: 10, display_name: 'a.gcode', refs: { download: '/d' } },
+        {
+          type: 'PRINT_FILE',
+          name: 'a.gcode',
+          read_only: false,
+          m_timestamp: 5,
+          size: 10,
+          display_name: 'a.gcode',
+          refs: { download: '/d' },
+        },
         { type: 'FILE', name: 'b.bgcode', read_only: false, m_timestamp: 6, size: 11, display_name: 'b.bgcode', refs: { download: '/d' } },
         { type: 'FOLDER', name: 'sub', read_only: false, size: 21 },
       ],
@@ -159,7 +166,11 @@ test('reads Buddy and Pi folder listings into entries', T, () => {
 });
 
 test('reads a single file answer', T, () => {
-  assert.deepEqual(parseFileInfo({ name: 'A.GCO', ro: false, size: 12, m_timestamp: 3 }, 'x'), { readOnly: false, size: 12, mTimestamp: 3 });
+  assert.deepEqual(parseFileInfo({ name: 'A.GCO', ro: false, size: 12, m_timestamp: 3 }, 'x'), {
+    readOnly: false,
+    size: 12,
+    mTimestamp: 3,
+  });
   assert.deepEqual(parseFileInfo({ read_only: 'True' }, 'x'), { readOnly: true });
 });
 

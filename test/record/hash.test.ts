@@ -67,7 +67,13 @@ describe('hashing local files', { timeout: 10000 }, () => {
     const a = sourceFile('a.gcode', 'A');
     const b = sourceFile('b.gcode', 'B');
     const [first, second] = await Promise.all([cache.getAll([a, b]), cache.getAll([a, b])]);
-    assert.deepEqual(first, new Map([['a.gcode', sha('A')], ['b.gcode', sha('B')]]));
+    assert.deepEqual(
+      first,
+      new Map([
+        ['a.gcode', sha('A')],
+        ['b.gcode', sha('B')],
+      ]),
+    );
     assert.deepEqual(second, first);
     assert.equal(cache.filesRead, 2);
   });

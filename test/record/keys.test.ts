@@ -45,8 +45,18 @@ describe('default state folder', { timeout: 5000 }, () => {
   const table: Array<[string, Record<string, string>, NodeJS.Platform, string]> = [
     ['XDG_STATE_HOME when set', { XDG_STATE_HOME: '/xdg/state', HOME: '/home/fred' }, 'linux', '/xdg/state/link-sync'],
     ['~/.local/state without it', { HOME: '/home/fred' }, 'linux', '/home/fred/.local/state/link-sync'],
-    ['~/.local/state when XDG_STATE_HOME is relative', { XDG_STATE_HOME: 'state', HOME: '/home/fred' }, 'linux', '/home/fred/.local/state/link-sync'],
-    ['LOCALAPPDATA on Windows', { LOCALAPPDATA: 'C:\\Users\\fred\\AppData\\Local' }, 'win32', 'C:\\Users\\fred\\AppData\\Local\\link-sync\\state'],
+    [
+      '~/.local/state when XDG_STATE_HOME is relative',
+      { XDG_STATE_HOME: 'state', HOME: '/home/fred' },
+      'linux',
+      '/home/fred/.local/state/link-sync',
+    ],
+    [
+      'LOCALAPPDATA on Windows',
+      { LOCALAPPDATA: 'C:\\Users\\fred\\AppData\\Local' },
+      'win32',
+      'C:\\Users\\fred\\AppData\\Local\\link-sync\\state',
+    ],
   ];
   for (const [name, env, platform, expected] of table) {
     it(`uses ${name}`, () => assert.equal(defaultStateDir({ env, platform, home: '/unused' }), expected));

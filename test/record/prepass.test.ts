@@ -6,7 +6,13 @@ import { selectPrepass, withSizes, type PrepassPolicy } from '../../src/record/p
 import type { RecordEntry } from '../../src/record/types.js';
 import { T, local, remoteFile, remoteOf, sourceOf } from '../plan/builders.js';
 
-const entry = (over: Partial<RecordEntry> = {}): RecordEntry => ({ size: 100, sha256: 'a'.repeat(64), mtimeMs: T * 1000, mTimestamp: T, ...over });
+const entry = (over: Partial<RecordEntry> = {}): RecordEntry => ({
+  size: 100,
+  sha256: 'a'.repeat(64),
+  mtimeMs: T * 1000,
+  mTimestamp: T,
+  ...over,
+});
 const NORMAL: PrepassPolicy = { checksum: false, force: false, adopt: true };
 const BUDDY = { caseInsensitive: true };
 
@@ -65,6 +71,9 @@ describe('selectPrepass', { timeout: 5000 }, () => {
     // unknown.gcode has no entry: its size is asked once, so that it is adopted only if it matches.
     assert.deepEqual(names(needs.statSize), ['same.gcode', 'unknown.gcode']);
     const sized = withSizes(clockless, new Map([[needs.statSize[0]!, 42]]));
-    assert.deepEqual(sized.files.map((f) => f.size), [42, 100, undefined]);
+    assert.deepEqual(
+      sized.files.map((f) => f.size),
+      [42, 100, undefined],
+    );
   });
 });

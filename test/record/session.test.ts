@@ -20,7 +20,14 @@ const HASH = 'd'.repeat(64);
 describe('record session', { timeout: 10000 }, () => {
   let tmp: { dir: string; cleanup: () => void };
   let events: SyncEvent[];
-  const run = (go: boolean): RecordRun => ({ dir: tmp.dir, go, checksum: false, force: false, hashes: new HashCache(), claimed: new Set() });
+  const run = (go: boolean): RecordRun => ({
+    dir: tmp.dir,
+    go,
+    checksum: false,
+    force: false,
+    hashes: new HashCache(),
+    claimed: new Set(),
+  });
   const emit = (event: SyncEvent): void => void events.push(event);
   beforeEach(() => {
     tmp = tempDir('link-sync-session-');

@@ -59,15 +59,29 @@ describe('record store', { timeout: 10000 }, () => {
     ['empty', '', /not valid JSON/],
     ['not a record', '{"hello":1}', /not a link-sync record/],
     ['from a newer version', JSON.stringify({ format: 'link-sync-record', version: 9, printer: KEY, storages: {} }), /format version 9/],
-    ['foreign', JSON.stringify({ format: 'link-sync-record', version: 1, printer: 'serial:OTHER', storages: {} }), /another printer .*serial:OTHER/],
+    [
+      'foreign',
+      JSON.stringify({ format: 'link-sync-record', version: 1, printer: 'serial:OTHER', storages: {} }),
+      /another printer .*serial:OTHER/,
+    ],
     [
       'with a malformed entry',
-      JSON.stringify({ format: 'link-sync-record', version: 1, printer: KEY, storages: { usb: { 'a.gcode': { size: -1, sha256: HASH, mtimeMs: 1 } } } }),
+      JSON.stringify({
+        format: 'link-sync-record',
+        version: 1,
+        printer: KEY,
+        storages: { usb: { 'a.gcode': { size: -1, sha256: HASH, mtimeMs: 1 } } },
+      }),
       /entry for "usb\/a.gcode" is malformed/,
     ],
     [
       'with a bad hash',
-      JSON.stringify({ format: 'link-sync-record', version: 1, printer: KEY, storages: { usb: { 'a.gcode': { size: 1, sha256: 'xyz', mtimeMs: 1 } } } }),
+      JSON.stringify({
+        format: 'link-sync-record',
+        version: 1,
+        printer: KEY,
+        storages: { usb: { 'a.gcode': { size: 1, sha256: 'xyz', mtimeMs: 1 } } },
+      }),
       /malformed/,
     ],
   ];
@@ -125,7 +139,10 @@ describe('record store', { timeout: 10000 }, () => {
       saved: when.toISOString(),
       storages: {
         local: { 'é/ü.bgcode': { size: 3, sha256: HASH, mtimeMs: 3 } },
-        usb: { 'farm/a.gcode': { size: 1, sha256: HASH, mtimeMs: 1 }, 'farm/b "quoted".gcode': { size: 2, sha256: HASH, mtimeMs: 1.5, mTimestamp: 1700000000 } },
+        usb: {
+          'farm/a.gcode': { size: 1, sha256: HASH, mtimeMs: 1 },
+          'farm/b "quoted".gcode': { size: 2, sha256: HASH, mtimeMs: 1.5, mTimestamp: 1700000000 },
+        },
       },
     };
     assert.equal(text, `${JSON.stringify(expected)}\n`);

@@ -31,13 +31,23 @@ describe('delete safety', T, () => {
 
   it('refuses every deletion and folder removal of a plan over --max-delete, and says how to proceed', () => {
     const plan = planWith(4, ['new.gcode']);
-    assert.deepEqual(kinds(plan), ['upload new.gcode', 'delete old/1.gcode', 'delete old/2.gcode', 'delete old/3.gcode', 'delete old/4.gcode', 'rmdir old']);
+    assert.deepEqual(kinds(plan), [
+      'upload new.gcode',
+      'delete old/1.gcode',
+      'delete old/2.gcode',
+      'delete old/3.gcode',
+      'delete old/4.gcode',
+      'rmdir old',
+    ]);
     const guarded = guardDeletions(plan, { maxDelete: 3 });
     assert.deepEqual(kinds(guarded.plan), ['upload new.gcode'], 'uploads stay');
     assert.equal(guarded.refusal?.code, 'MAX_DELETE');
     assert.equal(guarded.refusal?.files, 4);
     assert.equal(guarded.refusal?.folders, 1);
-    assert.match(guarded.refusal?.message ?? '', /refusing to delete 4 files, more than --max-delete 3: nothing is deleted on this printer \(check -s and -d; .*--max-delete 4\)/);
+    assert.match(
+      guarded.refusal?.message ?? '',
+      /refusing to delete 4 files, more than --max-delete 3: nothing is deleted on this printer \(check -s and -d; .*--max-delete 4\)/,
+    );
   });
 
   it('refuses deletions with --max-delete 0', () => {

@@ -37,7 +37,10 @@ describe('delete safety', { timeout: 120_000 }, () => {
 
       const dry = await runSync(bench, { go: false, maxDelete: 2 });
       assert.equal(dry.exitCode, ExitCode.ACTIONS_FAILED, 'a refused printer is not in sync, even in a dry run');
-      assert.match(dry.warnings('mk4-a').join('\n'), /refusing to delete 3 files, more than --max-delete 2: nothing is deleted on this printer \(check -s and -d; if these deletions are intended, run with --max-delete 3\)/);
+      assert.match(
+        dry.warnings('mk4-a').join('\n'),
+        /refusing to delete 3 files, more than --max-delete 2: nothing is deleted on this printer \(check -s and -d; if these deletions are intended, run with --max-delete 3\)/,
+      );
       assert.deepEqual(dry.warnings('xl-b'), []);
 
       const run = await runSync(bench, { maxDelete: 2 });
@@ -53,7 +56,8 @@ describe('delete safety', { timeout: 120_000 }, () => {
       const allowed = await runSync(bench, { maxDelete: 3 });
       assert.equal(allowed.exitCode, ExitCode.OK);
       for (const name of many) assert.equal(mk4.readFile(name), undefined);
-    }));
+    }),
+  );
 
   test('after a failed deletion, no further deletion on that printer', T, () =>
     withBench(async (bench) => {
@@ -67,8 +71,12 @@ describe('delete safety', { timeout: 120_000 }, () => {
       assert.equal(deletes(mk4).length, 1, 'one attempt, then none');
       for (const name of names) assert.ok(mk4.readFile(name), `${name} kept`);
       assert.match(r.reason ?? '', /deletions withheld because an action failed on this printer/);
-      assert.match(run.warnings('mk4-a').join('\n'), /not done \(deletions withheld.*\): delete old\/legacy-2\.gcode, delete old\/legacy-3\.gcode, rmdir old/);
-    }));
+      assert.match(
+        run.warnings('mk4-a').join('\n'),
+        /not done \(deletions withheld.*\): delete old\/legacy-2\.gcode, delete old\/legacy-3\.gcode, rmdir old/,
+      );
+    }),
+  );
 
   test('while a file cannot be stored on a printer, nothing is deleted there', T, () =>
     withBench(async (bench) => {
@@ -82,7 +90,8 @@ describe('delete safety', { timeout: 120_000 }, () => {
       assert.match(run.warnings('mk4-a').join('\n'), /1 deletion withheld because 1 file cannot be stored on this printer/);
       assert.ok(mk4.readFile('short-old-name.gcode'), 'the old copy is kept');
       assert.deepEqual(deletes(mk4), []);
-    }));
+    }),
+  );
 
   test('--no-delete only adds and replaces', T, () =>
     withBench(async (bench) => {
@@ -93,5 +102,6 @@ describe('delete safety', { timeout: 120_000 }, () => {
       assert.equal(run.result('mk4-a').done.upload, 3);
       assert.deepEqual(deletes(mk4), []);
       for (const name of names) assert.ok(mk4.readFile(name));
-    }));
+    }),
+  );
 });

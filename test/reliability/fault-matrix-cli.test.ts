@@ -86,7 +86,10 @@ describe('fault matrix through the CLI', { timeout: 180_000 }, () => {
     chmodSync(config, 0o644);
     const out = await runCli(['-c', config, '-s', master], { cwd: work!.dir, env });
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stderr, /^warning: .*printers\.yml holds a password or API key and other users can read it \(mode 644\): run chmod 600 .*, or use password_env \/ api_key_env$/m);
+    assert.match(
+      out.stderr,
+      /^warning: .*printers\.yml holds a password or API key and other users can read it \(mode 644\): run chmod 600 .*, or use password_env \/ api_key_env$/m,
+    );
     assertNoSecrets(out.stdout + out.stderr, secrets(farm!), 'the output');
   });
 

@@ -31,10 +31,7 @@ const ROW = { timeout: 30_000 };
 const DAY_AGO = Math.floor(Date.now() / 1000) - 86_400;
 
 /** Starts a farm, runs the row, checks the invariants every row shares, and cleans up. */
-async function row(
-  body: (bench: Bench) => Promise<{ run: Run; faulty: string[] }>,
-  farm: SimPrinterOptions[] = FARM,
-): Promise<void> {
+async function row(body: (bench: Bench) => Promise<{ run: Run; faulty: string[] }>, farm: SimPrinterOptions[] = FARM): Promise<void> {
   const bench = await startBench(farm);
   try {
     const { run, faulty } = await body(bench);
@@ -70,9 +67,13 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       assert.equal(sent.length, 4, 'one cut upload, then each file once');
       assert.notEqual(sent[0], 201);
       assert.deepEqual(sent.slice(1), [201, 201, 201]);
-      assert.match(run.warnings('mk4-a').join('\n'), /benchy\.gcode: the connection broke and the printer does not have the file; sending it again/);
+      assert.match(
+        run.warnings('mk4-a').join('\n'),
+        /benchy\.gcode: the connection broke and the printer does not have the file; sending it again/,
+      );
       return { run, faulty: [] };
-    }));
+    }),
+  );
 
   test('F2 connection reset during a replacement: the old file stays until the new one is complete', ROW, () =>
     row(async (bench) => {
@@ -84,7 +85,8 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       assert.equal(run.result('xl-b').done.replace, 1);
       assert.equal(puts(xl).filter((r) => r.headers['overwrite'] === '?1').length, 2, 'the replacement was sent twice');
       return { run, faulty: [] };
-    }));
+    }),
+  );
 
   test('F3 connection lost after the last byte (answer lost): the printer has the file, nothing is sent twice', ROW, async () => {
     let relay: Awaited<ReturnType<typeof answerDroppingRelay>> | undefined;
@@ -97,7 +99,11 @@ describe('fault matrix', { timeout: 300_000 }, () => {
         const run = await runSync(bench, { config: bench.config((p) => (p.name === 'mk4-a' ? { ...p, baseUrl: url } : p)) });
         assert.equal(run.exitCode, ExitCode.OK);
         assert.equal(relay.dropped(), 2);
-        assert.deepEqual(puts(mk4).map((r) => r.status), [201, 201, 201], 'each file reached the printer once');
+        assert.deepEqual(
+          puts(mk4).map((r) => r.status),
+          [201, 201, 201],
+          'each file reached the printer once',
+        );
         assert.deepEqual([run.result('mk4-a').done.replace, run.result('mk4-a').done.upload], [1, 2]);
         const notes = run.warnings('mk4-a').join('\n');
         assert.match(notes, /benchy\.gcode: the connection broke, but the printer has the complete file/);
@@ -109,19 +115,23 @@ describe('fault matrix', { timeout: 300_000 }, () => {
     }
   });
 
-  test('F4 stalled upload: the printer takes nothing for --timeout; the client resets, waits until the printer shows no transfer, looks, and sends again', ROW, () =>
-    row(async (bench) => {
-      const xl = bench.printer('xl-b');
-      xl.inject({ kind: 'stall', afterBytes: 4_000, times: 1 });
-      const run = await runSync(bench, { retries: 5, retryDelayMs: 300, timeouts: { connectMs: 1_000, responseMs: 500, stallMs: 500 } });
-      assert.equal(run.exitCode, ExitCode.OK);
-      assert.equal(puts(xl).filter((r) => r.status === 201).length, 3);
-      const notes = run.warnings('xl-b').join('\n');
-      assert.match(notes, /benchy\.gcode: the connection broke and the printer does not have the file; sending it again/);
-      // Judged from the printer's own count, and resent only once the printer let go: never a 409.
-      assert.equal(puts(xl).filter((r) => r.status === 409).length, 0, 'no 409 Another transfer in progress');
-      return { run, faulty: [] };
-    }));
+  test(
+    'F4 stalled upload: the printer takes nothing for --timeout; the client resets, waits until the printer shows no transfer, looks, and sends again',
+    ROW,
+    () =>
+      row(async (bench) => {
+        const xl = bench.printer('xl-b');
+        xl.inject({ kind: 'stall', afterBytes: 4_000, times: 1 });
+        const run = await runSync(bench, { retries: 5, retryDelayMs: 300, timeouts: { connectMs: 1_000, responseMs: 500, stallMs: 500 } });
+        assert.equal(run.exitCode, ExitCode.OK);
+        assert.equal(puts(xl).filter((r) => r.status === 201).length, 3);
+        const notes = run.warnings('xl-b').join('\n');
+        assert.match(notes, /benchy\.gcode: the connection broke and the printer does not have the file; sending it again/);
+        // Judged from the printer's own count, and resent only once the printer let go: never a 409.
+        assert.equal(puts(xl).filter((r) => r.status === 409).length, 0, 'no 409 Another transfer in progress');
+        return { run, faulty: [] };
+      }),
+  );
 
   test('F5 stalled upload that the printer ends with 408: sent again', ROW, () =>
     row(
@@ -130,12 +140,16 @@ describe('fault matrix', { timeout: 300_000 }, () => {
         xl.inject({ kind: 'stall', afterBytes: 4_000, times: 1 });
         const run = await runSync(bench, { timeouts: { connectMs: 1_000, responseMs: 5_000, stallMs: 5_000 } });
         assert.equal(run.exitCode, ExitCode.OK);
-        assert.deepEqual(puts(xl).map((r) => r.status), [408, 201, 201, 201]);
+        assert.deepEqual(
+          puts(xl).map((r) => r.status),
+          [408, 201, 201, 201],
+        );
         assert.match(run.warnings('xl-b').join('\n'), /upload of benchy\.gcode: the printer timed the request out \(408\); retry 1 of 3/);
         return { run, faulty: [] };
       },
       FARM.map((o) => (o.name === 'xl-b' ? { ...o, uploadIdleTimeoutMs: 300 } : o)),
-    ));
+    ),
+  );
 
   test('F6 a burst of 500/502/503: retried with backoff; in sync', ROW, () =>
     row(async (bench) => {
@@ -146,9 +160,13 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       assert.equal(run.exitCode, ExitCode.OK);
       assert.match(run.warnings('mk4-a').join('\n'), /upload of benchy\.gcode: the printer answered 503; retry 2 of 3/);
       assert.match(run.warnings('mk3s-c').join('\n'), /reading the status: the printer answered 500; retry 1 of 3/);
-      assert.deepEqual(puts(bench.printer('mk4-a')).map((r) => r.status), [503, 503, 201, 201, 201]);
+      assert.deepEqual(
+        puts(bench.printer('mk4-a')).map((r) => r.status),
+        [503, 503, 201, 201, 201],
+      );
       return { run, faulty: [] };
-    }));
+    }),
+  );
 
   test('F7 409 "Another transfer in progress" that ends: waited for, then sent', ROW, () =>
     row(async (bench) => {
@@ -164,7 +182,8 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       assert.equal(run.exitCode, ExitCode.OK);
       assert.match(run.warnings('mk4-a').join('\n'), /upload of benchy\.gcode: another transfer is in progress; retry 1 of 6/);
       return { run, faulty: [] };
-    }));
+    }),
+  );
 
   test('F8 409 "Another transfer in progress" that does not end: failed after the retries, nothing deleted', ROW, () =>
     row(async (bench) => {
@@ -183,7 +202,8 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       assert.equal(mk4.requests().filter((q) => q.method === 'DELETE').length, 0);
       assert.match(run.warnings('mk4-a').join('\n'), /not done \(.*\): .*delete old\/legacy\.gcode/);
       return { run, faulty: ['mk4-a'] };
-    }));
+    }),
+  );
 
   test('F9 507 storage full: not retried, uploads stop, nothing deleted on that printer', ROW, () =>
     row(async (bench) => {
@@ -198,7 +218,8 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       assert.ok(xl.readFile('old/legacy.gcode'), 'the extraneous file is kept on the failed printer');
       assert.equal(bench.printer('mk4-a').readFile('old/legacy.gcode'), undefined, 'and deleted on the others');
       return { run, faulty: ['xl-b'] };
-    }));
+    }),
+  );
 
   test('F10 USB stick removed mid-run: the upload fails, the rest is not done, nothing deleted', ROW, () =>
     row(
@@ -218,7 +239,8 @@ describe('fault matrix', { timeout: 300_000 }, () => {
         return { run, faulty: ['mk4-a'] };
       },
       FARM.map((o) => (o.name === 'mk4-a' ? { ...o, rateBytesPerSec: 20_000 } : o)),
-    ));
+    ),
+  );
 
   test('F11 no USB stick at the start: an error, not an empty printer; nothing sent', ROW, () =>
     row(async (bench) => {
@@ -233,7 +255,8 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       assert.match(r.reason ?? '', /no USB stick is inserted/);
       assert.deepEqual(mutating(mk4), []);
       return { run, faulty: ['mk4-a'] };
-    }));
+    }),
+  );
 
   test('F12 wrong password: reported as credentials refused (exit 3), nothing sent; others synced', ROW, () =>
     row(async (bench) => {
@@ -248,7 +271,8 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       assert.deepEqual(mutating(bench.printer('xl-b')), []);
       assertNoSecrets(JSON.stringify(run.events), [wrong], 'the events');
       return { run, faulty: ['xl-b'] };
-    }));
+    }),
+  );
 
   test('F13 printer starts printing mid-sync: no further change, the printed file untouched', ROW, () =>
     row(async (bench) => {
@@ -267,29 +291,47 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       assert.equal(r.done.upload, 1);
       assert.ok(mk3s.readFile('job.gcode'), 'the printed file is still there');
       assert.equal(mk3s.requests().filter((q) => q.method === 'DELETE').length, 0);
-      assert.match(run.warnings('mk3s-c').join('\n'), /not done \(printer became busy.*\): upload parts\/bracket\.bgcode, upload parts\/clip\.gcode, delete job\.gcode/);
+      assert.match(
+        run.warnings('mk3s-c').join('\n'),
+        /not done \(printer became busy.*\): upload parts\/bracket\.bgcode, upload parts\/clip\.gcode, delete job\.gcode/,
+      );
       return { run, faulty: ['mk3s-c'] };
-    }));
+    }),
+  );
 
   test('F14 host refusing connections: unreachable after the retries (exit 3); others synced', ROW, () =>
     row(async (bench) => {
       const port = await refusedPort();
       const config = bench.config();
-      config.printers.push({ name: 'ghost', printerType: 'MK4', baseUrl: `http://127.0.0.1:${port}`, auth: { kind: 'digest', username: 'maker', password: 'ghost-Pa55' } });
+      config.printers.push({
+        name: 'ghost',
+        printerType: 'MK4',
+        baseUrl: `http://127.0.0.1:${port}`,
+        auth: { kind: 'digest', username: 'maker', password: 'ghost-Pa55' },
+      });
       const run = await runSync(bench, { config });
       const r = run.result('ghost');
       assert.equal(run.exitCode, ExitCode.PRINTERS_UNREACHABLE);
       assert.equal(r.outcome, 'unreachable');
-      assert.match(r.reason ?? '', /cannot reach http:\/\/127\.0\.0\.1:\d+ for reading the storage list \(ECONNREFUSED\), after 4 attempts/);
+      assert.match(
+        r.reason ?? '',
+        /cannot reach http:\/\/127\.0\.0\.1:\d+ for reading the storage list \(ECONNREFUSED\), after 4 attempts/,
+      );
       return { run, faulty: ['ghost'] };
-    }));
+    }),
+  );
 
   test('F15 host not answering: timed out after the retries (exit 3); others synced', ROW, async () => {
     const silent = await silentServer();
     try {
       await row(async (bench) => {
         const config = bench.config();
-        config.printers.push({ name: 'hung', printerType: 'XL', baseUrl: `http://127.0.0.1:${silent.port}`, auth: { kind: 'digest', username: 'maker', password: 'hung-Pa55' } });
+        config.printers.push({
+          name: 'hung',
+          printerType: 'XL',
+          baseUrl: `http://127.0.0.1:${silent.port}`,
+          auth: { kind: 'digest', username: 'maker', password: 'hung-Pa55' },
+        });
         const started = Date.now();
         const run = await runSync(bench, { config, retries: 1, timeouts: { connectMs: 500, responseMs: 500, stallMs: 500 } });
         const r = run.result('hung');
@@ -312,7 +354,8 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       assert.equal(run.exitCode, ExitCode.OK);
       assert.match(run.warnings('mk3s-c').join('\n'), /reading the storage list: connection lost \(ETIMEDOUT\); retry 1 of 3/);
       return { run, faulty: [] };
-    }));
+    }),
+  );
 
   test('F17 malformed JSON in a folder listing: the listing is incomplete, so nothing is changed there', ROW, () =>
     row(async (bench) => {
@@ -326,7 +369,8 @@ describe('fault matrix', { timeout: 300_000 }, () => {
       assert.equal(r.error?.code, 'PRINTER_PROTOCOL');
       assert.deepEqual(mutating(mk3s), []);
       return { run, faulty: ['mk3s-c'] };
-    }));
+    }),
+  );
 
   test('F18 digest nonce expiring mid-run: renewed on the fly, uploads sent again; in sync', ROW, () =>
     row(
@@ -336,10 +380,14 @@ describe('fault matrix', { timeout: 300_000 }, () => {
         for (const name of ['mk4-a', 'mk3s-c']) {
           const log = bench.printer(name).requests();
           const late401 = log.slice(2).filter((r) => r.status === 401);
-          assert.ok(late401.length >= 1, `${name}: the nonce expired during the run (${log.map((r) => `${r.method} ${r.status}`).join(', ')})`);
+          assert.ok(
+            late401.length >= 1,
+            `${name}: the nonce expired during the run (${log.map((r) => `${r.method} ${r.status}`).join(', ')})`,
+          );
         }
         return { run, faulty: [] };
       },
       FARM.map((o) => (o.name === 'xl-b' ? o : { ...o, nonceLifetimeSec: 1, rateBytesPerSec: 15_000 })),
-    ));
+    ),
+  );
 });

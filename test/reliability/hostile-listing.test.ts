@@ -21,10 +21,7 @@ function assertInScope(p: SimPrinter): void {
     const decoded = decodeURIComponent(r.target.split('?')[0]!);
     assert.ok(decoded.toLowerCase().startsWith(root), `${p.name}: ${r.method} ${r.target} is outside ${root}`);
     const leaves = /(^|\/)\.\.?(\/|$)|\\|[\u0000-\u001f]/;
-    assert.ok(
-      !leaves.test(decoded.slice(root.length)),
-      `${p.name}: ${r.method} ${r.target} leaves its folder`,
-    );
+    assert.ok(!leaves.test(decoded.slice(root.length)), `${p.name}: ${r.method} ${r.target} leaves its folder`);
   }
 }
 

@@ -63,7 +63,11 @@ describe('https printers', { timeout: 60_000, skip }, () => {
     work = tempDir('link-sync-https-');
     const key = path.join(work.dir, 'key.pem');
     const cert = path.join(work.dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
+      { stdio: 'ignore' },
+    );
     farm = await startFarm([{ name: 'secure-mk4', model: 'MK4', password: 'tls-secret-Pa55word' }]);
     printer = farm.printers[0]!;
     relay = await tlsRelay(readFileSync(key), readFileSync(cert), printer.port);
@@ -79,12 +83,18 @@ describe('https printers', { timeout: 60_000, skip }, () => {
   });
 
   const run = (...extra: string[]) =>
-    runCli(['-c', config, '-s', master, '--go', '--retry-delay', '0.01', ...extra], { cwd: work.dir, env: { XDG_STATE_HOME: path.join(work.dir, 'state') } });
+    runCli(['-c', config, '-s', master, '--go', '--retry-delay', '0.01', ...extra], {
+      cwd: work.dir,
+      env: { XDG_STATE_HOME: path.join(work.dir, 'state') },
+    });
 
   test('refuses a self-signed certificate, saying which option accepts it (exit 3)', async () => {
     const out = await run();
     assert.equal(out.code, 3, out.stderr);
-    assert.match(out.stderr, /secure-mk4: UNREACHABLE: (printer secure-mk4: )?TLS failed for https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+    assert.match(
+      out.stderr,
+      /secure-mk4: UNREACHABLE: (printer secure-mk4: )?TLS failed for https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT\)/,
+    );
     assert.match(out.stderr, /run with --allow-self-signed/);
     assert.deepEqual(printer.requests(), [], 'nothing reached the printer');
   });

@@ -34,10 +34,13 @@ test('retries a burst of 503s, honouring Retry-After, and tells about each retry
       http.close();
       assert.equal(res.status, 200);
       assert.equal(res.attempts, 3);
-      assert.deepEqual(notices.map((n) => [n.retry, n.delayMs, n.reason]), [
-        [1, 0, 'the printer answered 503'],
-        [2, 0, 'the printer answered 503'],
-      ]);
+      assert.deepEqual(
+        notices.map((n) => [n.retry, n.delayMs, n.reason]),
+        [
+          [1, 0, 'the printer answered 503'],
+          [2, 0, 'the printer answered 503'],
+        ],
+      );
     },
   );
 });
@@ -73,7 +76,12 @@ test('re-sends an upload refused with 409 "Another transfer in progress", re-rea
     async (url) => {
       const opened = { count: 0 };
       const http = client(url);
-      const res = await http.request({ method: 'PUT', target: '/api/v1/files/usb/a.gcode', what: 'upload of a.gcode', body: bodyOf(200_000, opened) });
+      const res = await http.request({
+        method: 'PUT',
+        target: '/api/v1/files/usb/a.gcode',
+        what: 'upload of a.gcode',
+        body: bodyOf(200_000, opened),
+      });
       http.close();
       assert.deepEqual([res.status, res.attempts, opened.count], [201, 2, 2]);
     },
@@ -93,7 +101,9 @@ test('never re-sends an upload whose connection broke after it went out', T, asy
     },
     async (url) => {
       const http = client(url);
-      const err = await rejection(http.request({ method: 'PUT', target: '/api/v1/files/usb/b.gcode', what: 'upload of b.gcode', body: bodyOf(4 * 1024 * 1024) }));
+      const err = await rejection(
+        http.request({ method: 'PUT', target: '/api/v1/files/usb/b.gcode', what: 'upload of b.gcode', body: bodyOf(4 * 1024 * 1024) }),
+      );
       http.close();
       assert.equal(err.kind, 'unknown-outcome');
     },
@@ -115,7 +125,11 @@ test('gives up on refused connections after the retries, saying how many attempt
 test('an abort cuts the wait between attempts short', T, async () => {
   const port = await closedPort();
   const controller = new AbortController();
-  const http = client(`http://127.0.0.1:${port}`, { retry: { ...FAST, baseDelayMs: 60_000, maxDelayMs: 60_000 }, signal: controller.signal, random: () => 1 });
+  const http = client(`http://127.0.0.1:${port}`, {
+    retry: { ...FAST, baseDelayMs: 60_000, maxDelayMs: 60_000 },
+    signal: controller.signal,
+    random: () => 1,
+  });
   const started = Date.now();
   setTimeout(() => controller.abort(), 100);
   const err = await rejection(http.request({ method: 'GET', target: '/api/version', what: 'reading /api/version' }));
@@ -131,7 +145,9 @@ test('an upload the printer stops taking fails after the stall timeout, as an un
     },
     async (url) => {
       const http = client(url, { stallTimeoutMs: 300, responseTimeoutMs: 5_000 });
-      const err = await rejection(http.request({ method: 'PUT', target: '/api/v1/files/usb/s.gcode', what: 'upload of s.gcode', body: bodyOf(32 * 1024 * 1024) }));
+      const err = await rejection(
+        http.request({ method: 'PUT', target: '/api/v1/files/usb/s.gcode', what: 'upload of s.gcode', body: bodyOf(32 * 1024 * 1024) }),
+      );
       http.close();
       assert.equal(err.kind, 'unknown-outcome');
       assert.match(err.message, /no upload progress for 0\.3 s during upload of s\.gcode after \d+ of 33554432 bytes/);
@@ -150,7 +166,9 @@ test('an upload slower than its size allows fails at its deadline', T, async () 
     },
     async (url) => {
       const http = client(url, { stallTimeoutMs: 5_000, uploadMinBytesPerSec: 10_000_000, uploadGraceMs: 300 });
-      const err = await rejection(http.request({ method: 'PUT', target: '/api/v1/files/usb/d.gcode', what: 'upload of d.gcode', body: bodyOf(16 * 1024 * 1024) }));
+      const err = await rejection(
+        http.request({ method: 'PUT', target: '/api/v1/files/usb/d.gcode', what: 'upload of d.gcode', body: bodyOf(16 * 1024 * 1024) }),
+      );
       http.close();
       assert.equal(err.kind, 'unknown-outcome');
       assert.match(err.message, /not finished within 2\.0 s during upload of d\.gcode/);
@@ -162,7 +180,10 @@ test('a delete whose first answer was lost counts as done when the retry finds t
   const files = new Set(['old.gcode']);
   await withServer(
     (req, res, n) => {
-      const name = decodeURIComponent(req.url ?? '').split('/').pop() ?? '';
+      const name =
+        decodeURIComponent(req.url ?? '')
+          .split('/')
+          .pop() ?? '';
       if (!files.has(name)) {
         res.writeHead(404, { 'Content-Type': 'application/json' });
         return void res.end('{"title":"Not Found","message":"File not found"}');

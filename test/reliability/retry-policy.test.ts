@@ -74,18 +74,42 @@ describe('backoff with full jitter', T, () => {
   ];
   for (const [retry, random, expected] of table) {
     it(`retry ${retry} with jitter ${random} waits ${expected} ms`, () => {
-      assert.equal(backoffDelayMs(retry, policy, () => random), expected);
+      assert.equal(
+        backoffDelayMs(retry, policy, () => random),
+        expected,
+      );
     });
   }
 
   it('gives up once the retries are used up, and honours a Retry-After within the limit', () => {
     const p = { ...policy, retries: 2, maxRetryAfterMs: 10_000 };
-    assert.equal(retryDelayMs(1, p, undefined, () => 1), 1000);
-    assert.equal(retryDelayMs(2, p, undefined, () => 1), 2000);
-    assert.equal(retryDelayMs(3, p, undefined, () => 1), undefined);
-    assert.equal(retryDelayMs(1, p, 7000, () => 1), 7000, 'Retry-After wins over the backoff');
-    assert.equal(retryDelayMs(1, p, 60_000, () => 1), undefined, 'a Retry-After past the limit is not waited for');
-    assert.equal(retryDelayMs(1, { ...p, retries: 0 }, 0, () => 1), undefined, 'no retries: never');
+    assert.equal(
+      retryDelayMs(1, p, undefined, () => 1),
+      1000,
+    );
+    assert.equal(
+      retryDelayMs(2, p, undefined, () => 1),
+      2000,
+    );
+    assert.equal(
+      retryDelayMs(3, p, undefined, () => 1),
+      undefined,
+    );
+    assert.equal(
+      retryDelayMs(1, p, 7000, () => 1),
+      7000,
+      'Retry-After wins over the backoff',
+    );
+    assert.equal(
+      retryDelayMs(1, p, 60_000, () => 1),
+      undefined,
+      'a Retry-After past the limit is not waited for',
+    );
+    assert.equal(
+      retryDelayMs(1, { ...p, retries: 0 }, 0, () => 1),
+      undefined,
+      'no retries: never',
+    );
   });
 });
 

@@ -57,7 +57,10 @@ export async function startBench(farm: SimPrinterOptions[] = FARM, master: Recor
       assert.ok(found, `no printer ${name}`);
       return found;
     },
-    config: (change = (p) => p) => ({ path: path.join(work.dir, 'printers.yml'), printers: sims.printers.map((p) => change(printerConfig(p))) }),
+    config: (change = (p) => p) => ({
+      path: path.join(work.dir, 'printers.yml'),
+      printers: sims.printers.map((p) => change(printerConfig(p))),
+    }),
     snapshot,
     before: snapshot(),
     close: async () => {
@@ -233,7 +236,10 @@ export async function silentServer(): Promise<{ port: number; close: () => Promi
  * and then cuts the client off instead of passing the answer back: the printer acted, the client
  * never heard. Everything else is relayed as is.
  */
-export async function answerDroppingRelay(targetPort: number, drops: number): Promise<{ url: string; dropped: () => number; close: () => Promise<void> }> {
+export async function answerDroppingRelay(
+  targetPort: number,
+  drops: number,
+): Promise<{ url: string; dropped: () => number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   let left = drops;
   let dropped = 0;

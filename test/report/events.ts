@@ -34,12 +34,27 @@ const remove = { kind: 'delete' as const, path: 'old.gcode', reason: 'not in the
 /** --go: mk4-bay1 uploads and deletes; xl-bay2 fails its upload. */
 export function goRun(): SyncEvent[] {
   const ok = result('mk4-bay1', { planned: counts(1, 0, 1), done: counts(1, 0, 1), bytesSent: 2_000_000, unchanged: 3 });
-  const failed = result('xl-bay2', { outcome: 'failed', planned: counts(1), failed: 1, error: { code: 'PRINTER_HTTP', message: 'upload of parts/benchy.gcode failed: 500' } });
+  const failed = result('xl-bay2', {
+    outcome: 'failed',
+    planned: counts(1),
+    failed: 1,
+    error: { code: 'PRINTER_HTTP', message: 'upload of parts/benchy.gcode failed: 500' },
+  });
   return [
     { type: 'run-start', dryRun: false, printers: ['mk4-bay1', 'xl-bay2'], source: '/srv/master', files: 4, bytes: 2_400_000 },
     { type: 'printer-start', printer: 'mk4-bay1' },
     { type: 'printer-start', printer: 'xl-bay2' },
-    { type: 'plan', printer: 'mk4-bay1', storage: 'usb', root: '', actions: [upload, remove], problems: [], holds: [], unchanged: 3, uploadBytes: 2_000_000 },
+    {
+      type: 'plan',
+      printer: 'mk4-bay1',
+      storage: 'usb',
+      root: '',
+      actions: [upload, remove],
+      problems: [],
+      holds: [],
+      unchanged: 3,
+      uploadBytes: 2_000_000,
+    },
     {
       type: 'plan',
       printer: 'xl-bay2',
@@ -54,8 +69,17 @@ export function goRun(): SyncEvent[] {
     { type: 'action-start', printer: 'mk4-bay1', action: upload },
     { type: 'action-progress', printer: 'mk4-bay1', path: upload.path, bytes: 1_000_000, total: 2_000_000 },
     { type: 'action-start', printer: 'xl-bay2', action: upload },
-    { type: 'action-failed', printer: 'xl-bay2', action: upload, error: { code: 'PRINTER_HTTP', message: 'printer xl-bay2: upload of parts/benchy.gcode failed: 500', hint: 'try again' } },
-    { type: 'warning', printer: 'xl-bay2', message: 'not done (deletions withheld because an action failed on this printer): delete old.gcode' },
+    {
+      type: 'action-failed',
+      printer: 'xl-bay2',
+      action: upload,
+      error: { code: 'PRINTER_HTTP', message: 'printer xl-bay2: upload of parts/benchy.gcode failed: 500', hint: 'try again' },
+    },
+    {
+      type: 'warning',
+      printer: 'xl-bay2',
+      message: 'not done (deletions withheld because an action failed on this printer): delete old.gcode',
+    },
     { type: 'printer-done', result: failed },
     { type: 'action-done', printer: 'mk4-bay1', action: upload, durationMs: 1000, bytes: 2_000_000 },
     { type: 'action-start', printer: 'mk4-bay1', action: remove },

@@ -4,7 +4,16 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, InternalError, LinkSyncError, PrinterError, SourceError, StateError, UsageError, type PrinterErrorKind } from '../../src/errors.js';
+import {
+  ConfigError,
+  InternalError,
+  LinkSyncError,
+  PrinterError,
+  SourceError,
+  StateError,
+  UsageError,
+  type PrinterErrorKind,
+} from '../../src/errors.js';
 import { ExitCode, combineExitCodes, exitCodeFor, exitCodeForSummary } from '../../src/report/exit-codes.js';
 import { emptyCounts, type PrinterResult, type RunSummary } from '../../src/report/events.js';
 
@@ -27,7 +36,19 @@ const result = (outcome: PrinterResult['outcome'], extra: Partial<PrinterResult>
 const summary = (printers: PrinterResult[], interrupted = false): RunSummary => ({ dryRun: false, printers, durationMs: 1, interrupted });
 
 const KINDS: PrinterErrorKind[] = [
-  'unreachable', 'auth', 'file-in-use', 'transfer-busy', 'storage', 'not-found', 'rejected', 'http', 'protocol', 'unknown-outcome', 'aborted', 'not-prusalink', 'local-limit',
+  'unreachable',
+  'auth',
+  'file-in-use',
+  'transfer-busy',
+  'storage',
+  'not-found',
+  'rejected',
+  'http',
+  'protocol',
+  'unknown-outcome',
+  'aborted',
+  'not-prusalink',
+  'local-limit',
 ];
 
 describe('exit codes', { timeout: 5000 }, () => {
@@ -82,7 +103,11 @@ describe('exit codes', { timeout: 5000 }, () => {
     ['a printer whose credentials were refused', summary([result('credentials-refused')]), 3],
     ['a printer that went offline during the sync', summary([result('in-sync'), result('went-offline', { failed: 1 })]), 3],
     ['an address that is not a PrusaLink printer', summary([result('not-prusalink')]), 3],
-    ['a dry run whose deletions --max-delete refused', summary([result('planned', { held: 6, error: { code: 'MAX_DELETE', message: 'x' } })]), 1],
+    [
+      'a dry run whose deletions --max-delete refused',
+      summary([result('planned', { held: 6, error: { code: 'MAX_DELETE', message: 'x' } })]),
+      1,
+    ],
     ['a printer that refused the credentials', summary([result('failed', { error: { code: 'PRINTER_AUTH', message: 'x' } })]), 3],
     ['an interrupted run', summary([result('in-sync'), result('interrupted')], true), 130],
     ['a run interrupted before any printer ended', summary([], true), 130],

@@ -20,7 +20,10 @@ for (const [name, events] of [
 ] as const) {
   test(`${name}: one line per event, each the event plus version and time, each valid against the schema`, () => {
     let text = '';
-    const sink = jsonReporter((line) => (text += line), () => FIXED);
+    const sink = jsonReporter(
+      (line) => (text += line),
+      () => FIXED,
+    );
     for (const e of events) sink(e);
     assert.ok(text.endsWith('\n'));
     const lines = text.split('\n').slice(0, -1);

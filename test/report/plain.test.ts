@@ -40,14 +40,26 @@ test('a plan line per printer with its counts, then one line per planned action 
   assert.ok(lines[0]!.text.startsWith('mk4-bay1: '));
   assert.match(lines[0]!.text, /\b1\b.*\b1\b.*\b3\b/, 'upload, delete and unchanged counts appear in order');
   const planned = lines.filter((l) => l.planned);
-  assert.deepEqual(planned.map((l) => /parts\/benchy\.gcode|old\.gcode/.exec(l.text)?.[0]), ['parts/benchy.gcode', 'old.gcode']);
+  assert.deepEqual(
+    planned.map((l) => /parts\/benchy\.gcode|old\.gcode/.exec(l.text)?.[0]),
+    ['parts/benchy.gcode', 'old.gcode'],
+  );
 });
 
 test('failures, problems and warnings go to the error channel, each naming its printer', () => {
   const { err } = render(goRun());
-  assert.ok(err.some((l) => l.startsWith('xl-bay2: ') && l.includes('parts/benchy.gcode')), err.join('\n'));
-  assert.ok(err.some((l) => l.includes('a-very-long-name.gcode')), 'the plan problem is shown');
-  assert.ok(err.some((l) => l.includes('delete old.gcode')), 'the warning is shown');
+  assert.ok(
+    err.some((l) => l.startsWith('xl-bay2: ') && l.includes('parts/benchy.gcode')),
+    err.join('\n'),
+  );
+  assert.ok(
+    err.some((l) => l.includes('a-very-long-name.gcode')),
+    'the plan problem is shown',
+  );
+  assert.ok(
+    err.some((l) => l.includes('delete old.gcode')),
+    'the warning is shown',
+  );
   const { out } = render(goRun());
   assert.ok(!out.some((l) => l.includes('failed: 500')), 'a failure is not on the normal channel');
 });
@@ -64,7 +76,10 @@ test('--quiet keeps the problems and the closing summary only', () => {
   assert.deepEqual(quiet.err, loud.err);
   assert.ok(quiet.out.length > 0 && quiet.out.length < loud.out.length);
   assert.deepEqual(quiet.out, loud.out.slice(-quiet.out.length), 'what is kept is the end: the summary');
-  assert.ok(quiet.out.some((l) => l.startsWith('mk4-bay1')), 'the summary rows are kept');
+  assert.ok(
+    quiet.out.some((l) => l.startsWith('mk4-bay1')),
+    'the summary rows are kept',
+  );
 });
 
 test('the summary is a table: a title, a header and one aligned row per printer', () => {
@@ -106,6 +121,9 @@ test('fanOut hands every event to every sink, in order', () => {
     (e) => b.push(e.type),
   );
   for (const e of goRun()) sink(e);
-  assert.deepEqual(a, goRun().map((e) => e.type));
+  assert.deepEqual(
+    a,
+    goRun().map((e) => e.type),
+  );
   assert.deepEqual(b, a);
 });

@@ -58,7 +58,10 @@ describe('live view', () => {
     // scrolled above them are written once and may wrap.
     test(`${name}: every live row (a printer, or overall) fits the terminal`, () => {
       const rows = visibleLines(play(events)).filter((l) => /^(mk4-bay1|xl-bay2|overall)\s/.test(l));
-      assert.ok(rows.some((l) => l.startsWith('overall')), 'the overall row was drawn');
+      assert.ok(
+        rows.some((l) => l.startsWith('overall')),
+        'the overall row was drawn',
+      );
       for (const row of rows) assert.ok(row.length <= COLUMNS, `${row.length} columns: ${row}`);
     });
 

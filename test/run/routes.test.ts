@@ -50,7 +50,11 @@ describe('routing printers for a run', { timeout: 20_000 }, () => {
   });
 
   it('routes by model with --match-model, warning once about a file it cannot read', async () => {
-    const { routes, warnings } = await routePrinters([printer('mk4', 'MK4'), printer('xl', 'XL')], { master, masterPrefix: '', matchModel: true });
+    const { routes, warnings } = await routePrinters([printer('mk4', 'MK4'), printer('xl', 'XL')], {
+      master,
+      masterPrefix: '',
+      matchModel: true,
+    });
     assert.deepEqual(names(routes[0]!.source), ['any/c.gcode', 'broken.bgcode', 'mk4/a.bgcode']);
     assert.deepEqual(names(routes[1]!.source), ['any/c.gcode', 'broken.bgcode', 'xl/b.gcode']);
     assert.deepEqual(routes[0]?.skipped, [{ path: 'xl/b.gcode', reason: 'other-model', model: 'XLIS' }]);
@@ -59,7 +63,11 @@ describe('routing printers for a run', { timeout: 20_000 }, () => {
   });
 
   it('routes by model only the printers whose config asks for it', async () => {
-    const { routes } = await routePrinters([printer('mk4', 'MK4', { matchModel: true }), printer('xl', 'XL')], { master, masterPrefix: '', matchModel: false });
+    const { routes } = await routePrinters([printer('mk4', 'MK4', { matchModel: true }), printer('xl', 'XL')], {
+      master,
+      masterPrefix: '',
+      matchModel: false,
+    });
     assert.equal(routes[0]?.source.files.length, 3);
     assert.equal(routes[1]?.source, master);
   });
@@ -67,14 +75,32 @@ describe('routing printers for a run', { timeout: 20_000 }, () => {
   it('lets -d win over a printer’s destination', async () => {
     const printers = [printer('a', 'MK4', { destination: { path: 'farm' } }), printer('b', 'MK4')];
     const own = await routePrinters(printers, { master, masterPrefix: '', matchModel: false });
-    assert.deepEqual(own.routes.map((r) => r.destination), [{ path: 'farm' }, { path: '' }]);
-    const cli = await routePrinters(printers, { master, masterPrefix: '', matchModel: false, cliDestination: { storage: 'usb', path: 'x' } });
-    assert.deepEqual(cli.routes.map((r) => r.destination), [{ storage: 'usb', path: 'x' }, { storage: 'usb', path: 'x' }]);
+    assert.deepEqual(
+      own.routes.map((r) => r.destination),
+      [{ path: 'farm' }, { path: '' }],
+    );
+    const cli = await routePrinters(printers, {
+      master,
+      masterPrefix: '',
+      matchModel: false,
+      cliDestination: { storage: 'usb', path: 'x' },
+    });
+    assert.deepEqual(
+      cli.routes.map((r) => r.destination),
+      [
+        { storage: 'usb', path: 'x' },
+        { storage: 'usb', path: 'x' },
+      ],
+    );
   });
 
   it('mirrors a printer’s own folder, a sub-folder or an absolute one, to its destination root', async () => {
     const { routes } = await routePrinters(
-      [printer('a', 'MK4', { source: 'mk4' }), printer('b', 'MK3S', { source: path.join(work.dir, 'elsewhere') }), printer('c', 'MK4', { source: '.' })],
+      [
+        printer('a', 'MK4', { source: 'mk4' }),
+        printer('b', 'MK3S', { source: path.join(work.dir, 'elsewhere') }),
+        printer('c', 'MK4', { source: '.' }),
+      ],
       { master, masterPrefix: 'master', matchModel: false },
     );
     assert.deepEqual(names(routes[0]!.source), ['a.bgcode']);

@@ -29,13 +29,19 @@ describe('simulated Buddy printer', () => {
     const bad = await send(p, 'GET', '/api/version', { headers: { 'X-Api-Key': 'wrong' } });
     assert.equal(bad.status, 401);
     assert.equal(bad.headers['www-authenticate'], 'ApiKey realm="Printer API"');
-    assert.deepEqual(p.requests().map((e) => e.auth), ['none', 'digest', 'api-key', 'invalid']);
+    assert.deepEqual(
+      p.requests().map((e) => e.auth),
+      ['none', 'digest', 'api-key', 'invalid'],
+    );
   });
 
   it('ignores the digest user name: the password alone decides', T, async () => {
     const probe = await send(p, 'GET', '/api/version');
     const { digestHeader } = await import('./client.js');
-    const h = digestHeader(String(probe.headers['www-authenticate']), 'GET', '/api/v1/info', 'maker', 'Secret-1').replace('username="maker"', 'username="someone"');
+    const h = digestHeader(String(probe.headers['www-authenticate']), 'GET', '/api/v1/info', 'maker', 'Secret-1').replace(
+      'username="maker"',
+      'username="someone"',
+    );
     const r = await send(p, 'GET', '/api/v1/info', { headers: { Authorization: h } });
     assert.equal(r.status, 200);
     assert.equal(json(r).serial, p.serial);
@@ -58,7 +64,10 @@ describe('simulated Buddy printer', () => {
     assert.equal(json(put).name, 'BENCHY~1.GCO');
     const root = json(await authed(p, 'GET', '/api/v1/files/usb'));
     assert.equal(root.m_timestamp, undefined);
-    assert.deepEqual(root.children.map((c: any) => [c.name, c.display_name, c.type]), [['PARTS', 'Parts', 'FOLDER']]);
+    assert.deepEqual(
+      root.children.map((c: any) => [c.name, c.display_name, c.type]),
+      [['PARTS', 'Parts', 'FOLDER']],
+    );
     const folder = json(await authed(p, 'GET', '/api/v1/files/usb/PARTS'));
     const child = folder.children[0];
     assert.equal(child.name, 'BENCHY~1.GCO');
@@ -86,7 +95,9 @@ describe('simulated Buddy printer', () => {
     p.seed('b.bgcode', '2');
     p.seed('notes.txt', '3');
     p.seed('.hidden.gcode', '4');
-    const names = json(await authed(p, 'GET', '/api/v1/files/usb')).children.map((c: any) => c.display_name).sort();
+    const names = json(await authed(p, 'GET', '/api/v1/files/usb'))
+      .children.map((c: any) => c.display_name)
+      .sort();
     assert.deepEqual(names, ['a.gcode', 'b.bgcode']);
   });
 
@@ -101,12 +112,18 @@ describe('simulated Buddy printer', () => {
     assert.equal(p.readFile('a.gcode')?.toString(), 'old');
     const ok = await authed(p, 'PUT', '/api/v1/files/usb/A.gcode', { body: 'new!', headers: { ...GCODE, Overwrite: '?1' } });
     assert.equal(ok.status, 201);
-    assert.deepEqual(p.files().map((f) => [f.path, f.size]), [['A.gcode', 4]]);
+    assert.deepEqual(
+      p.files().map((f) => [f.path, f.size]),
+      [['A.gcode', 4]],
+    );
   });
 
   it('answers 501 for an empty file, 411 without Content-Length, 415 for a non-print name', T, async () => {
     assert.equal((await authed(p, 'PUT', '/api/v1/files/usb/e.gcode', { body: '', headers: { 'Content-Length': '0' } })).status, 501);
-    assert.equal((await authed(p, 'PUT', '/api/v1/files/usb/e.gcode', { body: 'x', headers: { 'Transfer-Encoding': 'chunked' } })).status, 411);
+    assert.equal(
+      (await authed(p, 'PUT', '/api/v1/files/usb/e.gcode', { body: 'x', headers: { 'Transfer-Encoding': 'chunked' } })).status,
+      411,
+    );
     const r = await authed(p, 'PUT', '/api/v1/files/usb/readme.txt', { body: 'x', headers: { Accept: 'application/json' } });
     assert.equal(r.status, 415);
     assert.deepEqual(json(r), { title: '415: Unsupported Media Type', message: 'Not a GCODE' });
@@ -124,7 +141,10 @@ describe('simulated Buddy printer', () => {
     const name = 'c'.repeat(92) + '.gc' + 'ode';
     const stored = await authed(p, 'PUT', '/api/v1/files/usb/' + name + '.gcode', { body: 'x' });
     assert.equal(stored.status, 201);
-    assert.deepEqual(p.files().map((f) => f.path), ['c'.repeat(92) + '.gcode']);
+    assert.deepEqual(
+      p.files().map((f) => f.path),
+      ['c'.repeat(92) + '.gcode'],
+    );
   });
 
   it('protects the printed file: 409 on delete and overwrite, Currently-Printing on HEAD, job JSON', T, async () => {
@@ -236,7 +256,13 @@ describe('simulated Buddy printer', () => {
     assert.equal(json(await authed(p, 'GET', '/api/v1/job')).file.display_name, 'one.gcode');
     const second = await authed(p, 'PUT', '/api/v1/files/usb/two.gcode', { body: 'y', headers: { 'Print-After-Upload': '?1' } });
     assert.equal(second.status, 409);
-    assert.deepEqual(p.files().map((f) => f.path).sort(), ['one.gcode', 'two.gcode']);
+    assert.deepEqual(
+      p
+        .files()
+        .map((f) => f.path)
+        .sort(),
+      ['one.gcode', 'two.gcode'],
+    );
   });
 
   it('expires nonces: an old nonce with a right answer gets stale=true', T, async () => {
@@ -252,7 +278,10 @@ describe('simulated Buddy printer', () => {
       assert.equal(old.status, 401);
       assert.match(String(old.headers['www-authenticate']), /stale=true$/);
       const wrong = digestHeader(String(probe.headers['www-authenticate']), 'GET', '/api/v1/info', 'maker', 'nope');
-      assert.match(String((await send(short, 'GET', '/api/v1/info', { headers: { Authorization: wrong } })).headers['www-authenticate']), /stale=false$/);
+      assert.match(
+        String((await send(short, 'GET', '/api/v1/info', { headers: { Authorization: wrong } })).headers['www-authenticate']),
+        /stale=false$/,
+      );
     } finally {
       await short.close();
     }
@@ -261,7 +290,13 @@ describe('simulated Buddy printer', () => {
   it("reads '+' in a path as a space, so a literal plus needs %2B", T, async () => {
     assert.equal((await authed(p, 'PUT', '/api/v1/files/usb/a+b.gcode', { body: '1' })).status, 201);
     assert.equal((await authed(p, 'PUT', '/api/v1/files/usb/c%2Bd.gcode', { body: '2' })).status, 201);
-    assert.deepEqual(p.files().map((f) => f.path).sort(), ['a b.gcode', 'c+d.gcode']);
+    assert.deepEqual(
+      p
+        .files()
+        .map((f) => f.path)
+        .sort(),
+      ['a b.gcode', 'c+d.gcode'],
+    );
   });
 
   it('lets the auth header that comes last decide when both are sent', T, async () => {

@@ -31,7 +31,8 @@ export function send(printer: SimPrinter, method: string, target: string, opts: 
   return new Promise((resolve) => {
     const body = typeof opts.body === 'string' ? Buffer.from(opts.body) : opts.body;
     const headers: Record<string, string> = { 'User-Agent': 'sim-test/1', ...(opts.headers ?? {}) };
-    if (body && headers['Content-Length'] === undefined && headers['Transfer-Encoding'] === undefined) headers['Content-Length'] = String(body.length);
+    if (body && headers['Content-Length'] === undefined && headers['Transfer-Encoding'] === undefined)
+      headers['Content-Length'] = String(body.length);
     const req = httpRequest({ host: '127.0.0.1', port: printer.port, method, path: target, headers, agent: false });
     let settled = false;
     const done = (r: Reply): void => {
@@ -51,7 +52,9 @@ export function send(printer: SimPrinter, method: string, target: string, opts: 
       res.on('error', (e) => end(e.message));
       res.on('aborted', () => end('aborted'));
     });
-    req.on('error', (e: NodeJS.ErrnoException) => done({ status: 0, headers: {}, body: Buffer.alloc(0), text: '', error: e.code ?? e.message }));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      done({ status: 0, headers: {}, body: Buffer.alloc(0), text: '', error: e.code ?? e.message }),
+    );
     if (opts.abortAfterMs !== undefined) {
       const timer = setTimeout(() => req.destroy(new Error('client gave up')), opts.abortAfterMs);
       req.on('close', () => clearTimeout(timer));
@@ -102,7 +105,9 @@ export function digestHeader(challenge: string, method: string, target: string, 
 
 /** Gets a challenge with a cheap GET, then sends the request pre-authorised with digest. */
 export async function authed(printer: SimPrinter, method: string, target: string, opts: SendOptions = {}): Promise<Reply> {
-  const probe = await send(printer, 'GET', '/api/version', { headers: opts.headers?.['User-Agent'] ? { 'User-Agent': opts.headers['User-Agent'] } : {} });
+  const probe = await send(printer, 'GET', '/api/version', {
+    headers: opts.headers?.['User-Agent'] ? { 'User-Agent': opts.headers['User-Agent'] } : {},
+  });
   const challenge = String(probe.headers['www-authenticate'] ?? '');
   const { username, password } = printer.credentials;
   const authorization = digestHeader(challenge, method, target, username, password);

@@ -14,12 +14,16 @@ describe('simulator controls', () => {
   it('drives state, files, faults and the request log over /_sim without auth', T, async () => {
     const p = await startPrinter({ model: 'MK4' });
     try {
-      const post = (path: string, body: unknown) => send(p, 'POST', path, { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+      const post = (path: string, body: unknown) =>
+        send(p, 'POST', path, { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
       assert.equal((await post('/_sim/seed', { path: 'parts/a.gcode', content: 'G28' })).status, 200);
       assert.equal((await post('/_sim/state', { state: 'PRINTING', file: 'parts/a.gcode' })).status, 200);
       assert.equal(json(await authed(p, 'GET', '/api/v1/status')).printer.state, 'PRINTING');
       const files = json(await send(p, 'GET', '/_sim/files'));
-      assert.deepEqual(files.map((f: any) => [f.storage, f.path, f.size]), [['usb', 'parts/a.gcode', 3]]);
+      assert.deepEqual(
+        files.map((f: any) => [f.storage, f.path, f.size]),
+        [['usb', 'parts/a.gcode', 3]],
+      );
       assert.equal((await post('/_sim/faults', { kind: 'status', status: 500, times: 1, pathPrefix: '/api/v1/info' })).status, 200);
       assert.equal((await authed(p, 'GET', '/api/v1/info')).status, 500);
       assert.equal((await post('/_sim/faults', { kind: 'nonsense' })).status, 400);
@@ -28,8 +32,14 @@ describe('simulator controls', () => {
       assert.equal((await post('/_sim/state', { state: 'FLYING' })).status, 400);
       const log = json(await send(p, 'GET', '/_sim/requests'));
       assert.ok(log.length > 0);
-      assert.ok(log.every((e: any) => !e.target.startsWith('/_sim')), 'control requests are not logged');
-      assert.ok(log.every((e: any) => e.headers.authorization === undefined), 'no credentials in the log');
+      assert.ok(
+        log.every((e: any) => !e.target.startsWith('/_sim')),
+        'control requests are not logged',
+      );
+      assert.ok(
+        log.every((e: any) => e.headers.authorization === undefined),
+        'no credentials in the log',
+      );
       assert.equal((await send(p, 'DELETE', '/_sim/requests')).status, 200);
       assert.deepEqual(p.requests(), []);
     } finally {
@@ -45,7 +55,10 @@ describe('simulator controls', () => {
       await p.close();
       assert.equal(readFileSync(join(dir, 'usb', 'Parts', 'Big Benchy.gcode'), 'utf8'), 'G1 X1\n');
       const again = await startPrinter({ model: 'MK4', name: 'disk', storageDir: dir, password: 'pw-disk' });
-      assert.deepEqual(again.files().map((f) => f.path), ['Parts/Big Benchy.gcode']);
+      assert.deepEqual(
+        again.files().map((f) => f.path),
+        ['Parts/Big Benchy.gcode'],
+      );
       assert.equal((await authed(again, 'DELETE', '/api/v1/files/usb/PARTS/BIGBEN~1.GCO')).status, 204);
       assert.equal(existsSync(join(dir, 'usb', 'Parts', 'Big Benchy.gcode')), false);
       await again.close();
@@ -72,7 +85,10 @@ describe('simulator controls', () => {
       const ports = new Set(farm.printers.map((p) => p.port));
       assert.equal(ports.size, 3);
       assert.equal(new Set(farm.printers.map((p) => p.serial)).size, 3);
-      assert.deepEqual(farm.printers.map((p) => p.personality), ['buddy', 'buddy', 'pi']);
+      assert.deepEqual(
+        farm.printers.map((p) => p.personality),
+        ['buddy', 'buddy', 'pi'],
+      );
       for (const p of farm.printers) assert.equal((await authed(p, 'GET', '/api/version')).status, 200);
     } finally {
       await farm.close();

@@ -43,7 +43,8 @@ describe('FAT short names', () => {
   });
 
   it('refuses the characters FatFS refuses', () => {
-    for (const bad of ['a?.gcode', 'a*.gcode', 'a:b.gcode', 'a<b', 'a|b', 'a"b', 'tab\there', '...']) assert.equal(isInvalidFatName(bad), true, bad);
+    for (const bad of ['a?.gcode', 'a*.gcode', 'a:b.gcode', 'a<b', 'a|b', 'a"b', 'tab\there', '...'])
+      assert.equal(isInvalidFatName(bad), true, bad);
     for (const ok of ['a b.gcode', 'a+b.gcode', 'ünï.gcode', '(1)[2].gcode']) assert.equal(isInvalidFatName(ok), false, ok);
   });
 });

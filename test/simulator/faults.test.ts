@@ -54,7 +54,10 @@ describe('simulator faults', () => {
     p.inject({ kind: 'reset-after-bytes', bytes: 4096, times: 1 });
     const r = await authed(p, 'PUT', '/api/v1/files/usb/a.gcode', { body: Buffer.alloc(100_000, 1), headers: { Overwrite: '?1' } });
     assert.equal(r.status, 0);
-    assert.deepEqual(p.files().map((f) => [f.path, f.size]), [['a.gcode', 3]]);
+    assert.deepEqual(
+      p.files().map((f) => [f.path, f.size]),
+      [['a.gcode', 3]],
+    );
     assert.equal(p.requests().find((e) => e.method === 'PUT')?.bytesIn, 4096);
     const again = await authed(p, 'PUT', '/api/v1/files/usb/a.gcode', { body: 'new', headers: { Overwrite: '?1' } });
     assert.equal(again.status, 201);
@@ -65,7 +68,8 @@ describe('simulator faults', () => {
     p.inject({ kind: 'stall', afterBytes: 1, times: 1 });
     const r = await authed(p, 'PUT', '/api/v1/files/usb/s.gcode', { body: Buffer.alloc(8 * 1024 * 1024, 1), abortAfterMs: 200 });
     assert.equal(r.status, 0);
-    for (let i = 0; i < 100 && json(await authed(p, 'GET', '/api/v1/status')).transfer; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 100 && json(await authed(p, 'GET', '/api/v1/status')).transfer; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(json(await authed(p, 'GET', '/api/v1/status')).transfer, undefined);
     assert.deepEqual(p.files(), []);
     assert.equal((await authed(p, 'PUT', '/api/v1/files/usb/s.gcode', { body: 'x' })).status, 201);
@@ -81,7 +85,10 @@ describe('simulator faults', () => {
 
   it('limits the upload rate: 60 kB at 200 kB/s takes at least 0.25 s', T, async () => {
     p = await startPrinter({ model: 'MK3S', rateBytesPerSec: 200_000 });
-    const r = await authed(p, 'PUT', '/api/v1/files/local/r.gcode', { body: Buffer.alloc(60_000, 1), headers: { 'Content-Type': 'text/x.gcode' } });
+    const r = await authed(p, 'PUT', '/api/v1/files/local/r.gcode', {
+      body: Buffer.alloc(60_000, 1),
+      headers: { 'Content-Type': 'text/x.gcode' },
+    });
     assert.equal(r.status, 201);
     const entry = p.requests().find((e) => e.method === 'PUT');
     assert.ok((entry?.durationMs ?? 0) >= 250, `took ${entry?.durationMs} ms`);

@@ -10,7 +10,12 @@ const T = { timeout: 20_000 };
 const KEY = 'legacy-key-123';
 
 /** A hand-written multipart body, so these tests do not lean on the client's own builder. */
-function form(fields: Record<string, string>, filename: string, content: string, boundary = 'XyZzY-0042'): { body: Buffer; headers: Record<string, string> } {
+function form(
+  fields: Record<string, string>,
+  filename: string,
+  content: string,
+  boundary = 'XyZzY-0042',
+): { body: Buffer; headers: Record<string, string> } {
   let text = '';
   for (const [k, v] of Object.entries(fields)) text += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
   text += `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n${content}\r\n--${boundary}--\r\n`;
@@ -49,10 +54,16 @@ describe('simulated PrusaLink 0.6 (legacy Pi)', () => {
     const local = tree.files.find((f: { origin: string }) => f.origin === 'local');
     assert.equal(local.path, '/Prusa Link gcodes');
     const a = local.children.find((c: { name: string }) => c.name === 'a');
-    assert.deepEqual(a.children.map((c: { name: string }) => c.name), ['b']);
+    assert.deepEqual(
+      a.children.map((c: { name: string }) => c.name),
+      ['b'],
+    );
     const deep = a.children[0].children[0];
     assert.deepEqual([deep.path, deep.size, deep.date, deep.type], ['/Prusa Link gcodes/a/b/deep.gcode', 3, 1_700_000_000, 'machinecode']);
-    assert.equal(local.children.some((c: { name: string }) => c.name === 'top.bgcode'), false);
+    assert.equal(
+      local.children.some((c: { name: string }) => c.name === 'top.bgcode'),
+      false,
+    );
     assert.ok(tree.files.some((f: { origin: string; path: string }) => f.origin === 'sdcard' && f.path === '/SD Card'));
   });
 
@@ -95,7 +106,11 @@ describe('simulated PrusaLink 0.6 (legacy Pi)', () => {
   it('deletes by the tree path, keeps a folder that is not empty, and never touches the SD card', T, async () => {
     p.seed('d/one.gcode', 'G1\n');
     p.seed('sd.gcode', 'G1\n', { storage: 'sdcard' });
-    assert.equal((await send(p, 'DELETE', '/api/files/local/d/one.gcode', { headers: key })).status, 404, 'the storage folder is part of the path');
+    assert.equal(
+      (await send(p, 'DELETE', '/api/files/local/d/one.gcode', { headers: key })).status,
+      404,
+      'the storage folder is part of the path',
+    );
     assert.equal((await send(p, 'DELETE', '/api/files/local/Prusa%20Link%20gcodes/d', { headers: key })).status, 409);
     assert.equal((await send(p, 'DELETE', '/api/files/local/Prusa%20Link%20gcodes/d/one.gcode', { headers: key })).status, 204);
     assert.equal((await send(p, 'DELETE', '/api/files/local/Prusa%20Link%20gcodes/d', { headers: key })).status, 204);

@@ -21,7 +21,10 @@ describe('simulated Pi printer', () => {
   it('challenges with MD5-sess, qop=auth, an opaque, and accepts a correct answer', T, async () => {
     const r = await send(p, 'GET', '/api/v1/status');
     assert.equal(r.status, 401);
-    assert.match(String(r.headers['www-authenticate']), /^Digest realm="Administrator",qop="auth",algorithm="MD5-sess",nonce="[0-9a-f]{64}",opaque="[0-9a-f]{64}"$/);
+    assert.match(
+      String(r.headers['www-authenticate']),
+      /^Digest realm="Administrator",qop="auth",algorithm="MD5-sess",nonce="[0-9a-f]{64}",opaque="[0-9a-f]{64}"$/,
+    );
     assert.match(String(r.headers['content-type']), /text\/html/);
     assert.equal((await authed(p, 'GET', '/api/v1/status')).status, 200);
   });
@@ -58,7 +61,13 @@ describe('simulated Pi printer', () => {
     assert.equal(v.original, 'PrusaLink I3MK3S');
     assert.equal(v.capabilities['upload-by-put'], true);
     const list = json(await authed(p, 'GET', '/api/v1/storage')).storage_list;
-    assert.deepEqual(list.map((s: any) => [s.path, s.read_only]), [['/local', false], ['/sdcard', true]]);
+    assert.deepEqual(
+      list.map((s: any) => [s.path, s.read_only]),
+      [
+        ['/local', false],
+        ['/sdcard', true],
+      ],
+    );
     const status = json(await authed(p, 'GET', '/api/v1/status'));
     assert.ok(Array.isArray(status.storage));
   });
@@ -71,7 +80,10 @@ describe('simulated Pi printer', () => {
     const folder = await authed(p, 'GET', '/api/v1/files/local/Parts', { headers: { 'Connection': 'keep-alive' } });
     assert.equal(folder.headers.connection, 'close');
     const child = json(folder).children[0];
-    assert.deepEqual([child.name, child.display_name, child.size, child.read_only, child.type], ['Benchy+PLA.gcode', 'Benchy+PLA.gcode', 4, false, 'PRINT_FILE']);
+    assert.deepEqual(
+      [child.name, child.display_name, child.size, child.read_only, child.type],
+      ['Benchy+PLA.gcode', 'Benchy+PLA.gcode', 4, false, 'PRINT_FILE'],
+    );
     assert.equal(json(folder).size, 4);
     assert.equal((await authed(p, 'GET', '/api/v1/files/local/parts/Benchy%2BPLA.gcode')).status, 404, 'names are case-sensitive');
     assert.equal((await authed(p, 'GET', '/api/files/local/Parts/Benchy%2BPLA.gcode/raw')).text, 'G28\n');
@@ -81,12 +93,16 @@ describe('simulated Pi printer', () => {
     p.seed('a.bgcode', '1');
     p.seed('.secret.gcode', '2');
     const children = json(await authed(p, 'GET', '/api/v1/files/local')).children;
-    assert.deepEqual(children.map((c: any) => [c.name, c.type]), [['a.bgcode', 'FILE']]);
+    assert.deepEqual(
+      children.map((c: any) => [c.name, c.type]),
+      [['a.bgcode', 'FILE']],
+    );
   });
 
   it('checks a PUT before the body: 415 type, 411 length, 409 exists, 409 sdcard, 404 storage, 400 names', T, async () => {
     p.seed('a.gcode', 'old');
-    const put = (path: string, headers: Record<string, string>, body?: string) => authed(p, 'PUT', path, { headers, ...(body === undefined ? {} : { body }) });
+    const put = (path: string, headers: Record<string, string>, body?: string) =>
+      authed(p, 'PUT', path, { headers, ...(body === undefined ? {} : { body }) });
     assert.equal((await put('/api/v1/files/local/b.gcode', { 'Content-Type': 'application/json' }, 'x')).status, 415);
     assert.equal((await put('/api/v1/files/local/b.gcode', { ...GCODE, 'Content-Length': '0' })).status, 411);
     assert.equal((await put('/api/v1/files/local/a.gcode', GCODE, 'x')).status, 409);
@@ -105,7 +121,10 @@ describe('simulated Pi printer', () => {
     const head = await send(p, 'HEAD', '/api/v1/files/local/job.gcode');
     assert.equal(head.status, 200, 'HEAD needs no auth');
     assert.equal(head.headers['currently-printed'], 'True');
-    assert.equal((await authed(p, 'PUT', '/api/v1/files/local/job.gcode', { body: 'v2', headers: { ...GCODE, Overwrite: '?1' } })).status, 201);
+    assert.equal(
+      (await authed(p, 'PUT', '/api/v1/files/local/job.gcode', { body: 'v2', headers: { ...GCODE, Overwrite: '?1' } })).status,
+      201,
+    );
     assert.equal(p.readFile('job.gcode')?.toString(), 'v2');
     assert.equal((await authed(p, 'DELETE', '/api/v1/files/local/job.gcode')).status, 409);
     const job = json(await authed(p, 'GET', '/api/v1/job'));
@@ -124,11 +143,20 @@ describe('simulated Pi printer', () => {
   it('leaves .name.part behind when the connection drops, and the target untouched', T, async () => {
     p.seed('parts/a.gcode', 'old');
     p.inject({ kind: 'reset-after-bytes', bytes: 1000, times: 1 });
-    const r = await authed(p, 'PUT', '/api/v1/files/local/parts/a.gcode', { body: Buffer.alloc(50_000, 0x31), headers: { ...GCODE, Overwrite: '?1' } });
+    const r = await authed(p, 'PUT', '/api/v1/files/local/parts/a.gcode', {
+      body: Buffer.alloc(50_000, 0x31),
+      headers: { ...GCODE, Overwrite: '?1' },
+    });
     assert.equal(r.status, 0);
     assert.ok(r.error);
-    const files = p.files().map((f) => [f.path, f.size]).sort();
-    assert.deepEqual(files, [['.a.gcode.part', 1000], ['parts/a.gcode', 3]]);
+    const files = p
+      .files()
+      .map((f) => [f.path, f.size])
+      .sort();
+    assert.deepEqual(files, [
+      ['.a.gcode.part', 1000],
+      ['parts/a.gcode', 3],
+    ]);
     assert.equal(json(await authed(p, 'GET', '/api/v1/status')).transfer, undefined);
     const listed = json(await authed(p, 'GET', '/api/v1/files/local')).children.map((c: any) => c.name);
     assert.deepEqual(listed, ['parts']);

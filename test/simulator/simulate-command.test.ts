@@ -34,7 +34,14 @@ async function until(check: () => boolean): Promise<void> {
 
 describe('link-sync simulate', () => {
   it('parses rates with k, M and plain bytes', () => {
-    assert.deepEqual(['200k', '1.5M', '5000', '64Ki', 'fast', '0'].map(parseRate), [200_000, 1_500_000, 5000, 65_536, undefined, undefined]);
+    assert.deepEqual(['200k', '1.5M', '5000', '64Ki', 'fast', '0'].map(parseRate), [
+      200_000,
+      1_500_000,
+      5000,
+      65_536,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('starts N printers with cycled models, writes printers.yml, and stops on Ctrl-C', T, async () => {
@@ -45,14 +52,23 @@ describe('link-sync simulate', () => {
       await until(() => out().includes('Config written'));
       const config = parse(readFileSync(join(dir, 'printers.yml'), 'utf8')) as Record<string, Record<string, string>>;
       assert.deepEqual(Object.keys(config), ['mk4-1', 'xl-2', 'mk3-3']);
-      assert.deepEqual(Object.values(config).map((c) => c['printer_type']), ['MK4', 'XL', 'MK3']);
+      assert.deepEqual(
+        Object.values(config).map((c) => c['printer_type']),
+        ['MK4', 'XL', 'MK3'],
+      );
       const mk3 = config['mk3-3'] ?? {};
       assert.match(mk3['host'] ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(out().includes(mk3['host'] ?? '?'), 'the URL is printed');
       // The written credentials work against the running printer.
       const url = new URL(mk3['host'] ?? '');
       const probe = await fetch(new URL('/api/version', url));
-      const auth = digestHeader(probe.headers.get('www-authenticate') ?? '', 'GET', '/api/v1/info', mk3['username'] ?? '', mk3['password'] ?? '');
+      const auth = digestHeader(
+        probe.headers.get('www-authenticate') ?? '',
+        'GET',
+        '/api/v1/info',
+        mk3['username'] ?? '',
+        mk3['password'] ?? '',
+      );
       const info = await fetch(new URL('/api/v1/info', url), { headers: { Authorization: auth } });
       assert.equal(info.status, 200);
       stop();
@@ -73,7 +89,10 @@ describe('link-sync simulate', () => {
       assert.equal(await runSimulate(['--write-config', 'printers.yml'], io), 2);
       assert.equal(readFileSync(join(dir, 'printers.yml'), 'utf8'), real, 'the real config is untouched');
       assert.equal(err().trimEnd().split('\n').length, 1, err());
-      assert.match(err(), /^link-sync simulate: --write-config .*printers\.yml: the file exists and was not written by link-sync simulate; not overwriting it \(give another file name/);
+      assert.match(
+        err(),
+        /^link-sync simulate: --write-config .*printers\.yml: the file exists and was not written by link-sync simulate; not overwriting it \(give another file name/,
+      );
       assert.equal(out(), '', 'no printer was started');
     } finally {
       stop();

@@ -15,7 +15,13 @@ function fakeIo(cwd: string): { io: CliIo; out: () => string; err: () => string;
   let out = '';
   let err = '';
   const ac = new AbortController();
-  const io: CliIo = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, cwd, signal: ac.signal };
+  const io: CliIo = {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    env: {},
+    cwd,
+    signal: ac.signal,
+  };
   return { io, out: () => out, err: () => err, stop: () => ac.abort() };
 }
 

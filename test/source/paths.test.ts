@@ -49,7 +49,10 @@ describe('checkRemotePath', { timeout: 5000 }, () => {
   it('refuses a 99-byte path on Buddy, naming both lengths', () => {
     const path = `parts/${nameOf(93)}`;
     const problems = checkRemotePath(path, 'usb', BUDDY);
-    assert.deepEqual(problems.map((p) => p.code), ['PATH_TOO_LONG']);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['PATH_TOO_LONG'],
+    );
     assert.match(problems[0]!.message, /104 bytes; the printer accepts at most 103/);
   });
 
@@ -62,7 +65,10 @@ describe('checkRemotePath', { timeout: 5000 }, () => {
     const tooLong = `${'é'.repeat(25)}.gcode`; // 174 URL bytes, but only 61 path bytes
     assert.deepEqual(codes(fits), []);
     const problems = checkRemotePath(tooLong, 'usb', BUDDY);
-    assert.deepEqual(problems.map((p) => p.code), ['URL_TOO_LONG']);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['URL_TOO_LONG'],
+    );
     assert.match(problems[0]!.message, /174 bytes; the printer accepts at most 168/);
   });
 
@@ -70,18 +76,27 @@ describe('checkRemotePath', { timeout: 5000 }, () => {
     // 161 path bytes and 174 URL bytes: only the path's count is said.
     const path = `${'x'.repeat(150)}.gcode`;
     const problems = checkRemotePath(path, 'usb', BUDDY);
-    assert.deepEqual(problems.map((p) => p.code), ['PATH_TOO_LONG']);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['PATH_TOO_LONG'],
+    );
     assert.match(problems[0]!.message, /is 161 bytes; the printer accepts at most 103/);
     assert.doesNotMatch(problems.map((p) => p.message).join('; '), /174/);
     // A name over the name limit is the only length reported, though the path is longer still.
     const name = `${'n'.repeat(300)}.gcode`;
     const named = checkRemotePath(`parts/${name}`, 'usb', BUDDY);
-    assert.deepEqual(named.map((p) => p.code), ['NAME_TOO_LONG']);
+    assert.deepEqual(
+      named.map((p) => p.code),
+      ['NAME_TOO_LONG'],
+    );
     assert.match(named[0]!.message, /is 306 characters long; the printer stores names of at most 167$/);
   });
 
   it('counts a custom request prefix for the URL limit', () => {
-    assert.deepEqual(checkRemotePath('a.gcode', 'usb', BUDDY, 162).map((p) => p.code), ['URL_TOO_LONG']);
+    assert.deepEqual(
+      checkRemotePath('a.gcode', 'usb', BUDDY, 162).map((p) => p.code),
+      ['URL_TOO_LONG'],
+    );
   });
 
   const forbidden: Array<[path: string, shown: RegExp]> = [
@@ -93,7 +108,10 @@ describe('checkRemotePath', { timeout: 5000 }, () => {
   for (const [path, shown] of forbidden) {
     it(`names the forbidden character in ${JSON.stringify(path)}`, () => {
       const problems = checkRemotePath(path, 'usb', BUDDY);
-      assert.deepEqual(problems.map((p) => p.code), ['FORBIDDEN_CHARACTER']);
+      assert.deepEqual(
+        problems.map((p) => p.code),
+        ['FORBIDDEN_CHARACTER'],
+      );
       assert.match(problems[0]!.message, shown);
     });
   }

@@ -89,7 +89,10 @@ describe('scanSource', { timeout: 60000 }, () => {
 
     it('keeps only the extensions it is given', async () => {
       const tree = await scanSource(root, { extensions: ['BGCODE', 'stl'] });
-      assert.deepEqual(tree.files.map((f) => f.relPath), ['other/only.stl', 'parts/jigs/clip.bgcode']);
+      assert.deepEqual(
+        tree.files.map((f) => f.relPath),
+        ['other/only.stl', 'parts/jigs/clip.bgcode'],
+      );
     });
 
     it('resolves a relative root to an absolute one', async () => {
@@ -127,7 +130,10 @@ describe('scanSource', { timeout: 60000 }, () => {
       symlinkSync(outside, path.join(root, 'one'));
       symlinkSync(outside, path.join(root, 'two'));
       const tree = await scanSource(root);
-      assert.deepEqual(tree.files.map((f) => f.relPath), ['one/cube.gcode', 'two/cube.gcode']);
+      assert.deepEqual(
+        tree.files.map((f) => f.relPath),
+        ['one/cube.gcode', 'two/cube.gcode'],
+      );
     });
 
     it('refuses a link loop with an error naming the link', async () => {
@@ -149,8 +155,13 @@ describe('scanSource', { timeout: 60000 }, () => {
       write(root, { 'ok.gcode': 'k' });
       symlinkSync(path.join(root, 'nowhere.gcode'), path.join(root, 'dangling.gcode'));
       const tree = await scanSource(root);
-      assert.deepEqual(tree.files.map((f) => f.relPath), ['ok.gcode']);
-      assert.deepEqual(tree.ignored, [{ relPath: 'dangling.gcode', reason: 'unreadable', detail: 'vanished while scanning, or a link to nothing' }]);
+      assert.deepEqual(
+        tree.files.map((f) => f.relPath),
+        ['ok.gcode'],
+      );
+      assert.deepEqual(tree.ignored, [
+        { relPath: 'dangling.gcode', reason: 'unreadable', detail: 'vanished while scanning, or a link to nothing' },
+      ]);
     });
   });
 

@@ -40,7 +40,10 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(DEMO_HELP);
     return ExitCode.OK;
   }
-  if (argv.length > 0) throw new UsageError(`demo: unexpected argument ${JSON.stringify(argv[0])}`, { hint: 'link-sync demo takes no options; see link-sync demo --help' });
+  if (argv.length > 0)
+    throw new UsageError(`demo: unexpected argument ${JSON.stringify(argv[0])}`, {
+      hint: 'link-sync demo takes no options; see link-sync demo --help',
+    });
   const farm = await startFarm([
     { name: 'mk4s-1', model: 'MK4S', rateBytesPerSec: 100_000 },
     { name: 'xl-2', model: 'XL', rateBytesPerSec: 150_000 },

@@ -57,7 +57,7 @@ function buildCommand(io: CliIo): Command {
       return n;
     })
     .option('--clock-unset', 'the printers never got the time (Buddy writes 1980-01-01 dates)')
-    .option('--storage-dir <DIR>', 'keep each printer\'s files on disk under DIR/<name>/')
+    .option('--storage-dir <DIR>', "keep each printer's files on disk under DIR/<name>/")
     .option('--write-config <FILE>', 'write a printers.yml for these printers')
     .option('--password <PASSWORD>', 'one password for every printer (default: random per printer)')
     .option('--api-key <KEY>', 'API key for the Pi printers (Buddy uses the password)')
@@ -74,7 +74,8 @@ function printerOptions(opts: SimulateOptions, models: SimModel[], io: CliIo): S
     const name = farmPrinterName(model, i);
     const o: SimPrinterOptions = { model, name };
     if (opts.port !== undefined) {
-      if (opts.port + i > 65535) throw new UsageError(`--port ${opts.port} leaves no port for printer ${i + 1}`, { hint: 'use a lower --port or fewer --printers' });
+      if (opts.port + i > 65535)
+        throw new UsageError(`--port ${opts.port} leaves no port for printer ${i + 1}`, { hint: 'use a lower --port or fewer --printers' });
       o.port = opts.port + i;
     }
     if (opts.rate !== undefined) o.rateBytesPerSec = opts.rate;
@@ -83,7 +84,10 @@ function printerOptions(opts: SimulateOptions, models: SimModel[], io: CliIo): S
     if (opts.password !== undefined) o.password = opts.password;
     if (opts.apiKey !== undefined) o.apiKey = opts.apiKey;
     if (opts.firmware === 'legacy') {
-      if (!hasLegacyFirmware(model)) throw new UsageError(`--firmware legacy: ${model} never had a legacy-only firmware`, { hint: 'use --models with MINI, MK3, MK3S, MK2.5 or MK2.5S' });
+      if (!hasLegacyFirmware(model))
+        throw new UsageError(`--firmware legacy: ${model} never had a legacy-only firmware`, {
+          hint: 'use --models with MINI, MK3, MK3S, MK2.5 or MK2.5S',
+        });
       o.firmware = 'legacy';
     }
     list.push(o);
@@ -114,7 +118,9 @@ function checkWritable(path: string): void {
     first = readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new UsageError(`--write-config ${path}: cannot read the existing file (${(err as NodeJS.ErrnoException).code ?? err})`, { hint: 'give a new file name' });
+    throw new UsageError(`--write-config ${path}: cannot read the existing file (${(err as NodeJS.ErrnoException).code ?? err})`, {
+      hint: 'give a new file name',
+    });
   }
   if (!first.startsWith(WRITTEN_BY) && !first.startsWith('# Simulated printers started by `link-sync simulate`')) {
     throw new UsageError(`--write-config ${path}: the file exists and was not written by link-sync simulate; not overwriting it`, {
@@ -136,12 +142,15 @@ function parse(argv: string[], io: CliIo): SimulateOptions | 'help' {
     command.parse([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') return 'help';
-    if (error instanceof CommanderError) throw new UsageError(error.message.replace(/^error: /, ''), { hint: 'see link-sync simulate --help' });
+    if (error instanceof CommanderError)
+      throw new UsageError(error.message.replace(/^error: /, ''), { hint: 'see link-sync simulate --help' });
     throw error;
   }
-  if (command.args.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(command.args[0])}`, { hint: 'see link-sync simulate --help' });
+  if (command.args.length > 0)
+    throw new UsageError(`unexpected argument ${JSON.stringify(command.args[0])}`, { hint: 'see link-sync simulate --help' });
   const opts = command.opts<SimulateOptions>();
-  if (opts.model !== undefined && opts.models !== undefined) throw new UsageError('--model and --models cannot be used together', { hint: 'use --models MK4 for one model' });
+  if (opts.model !== undefined && opts.models !== undefined)
+    throw new UsageError('--model and --models cannot be used together', { hint: 'use --models MK4 for one model' });
   return opts;
 }
 
@@ -178,7 +187,12 @@ export async function runSimulate(argv: string[], io: CliIo): Promise<number> {
     farm = await startFarm(list);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const line = err instanceof LinkSyncError ? err.toLine() : e.code === 'EADDRINUSE' ? `a port is already in use (${e.message}) (choose another --port)` : e.message;
+    const line =
+      err instanceof LinkSyncError
+        ? err.toLine()
+        : e.code === 'EADDRINUSE'
+          ? `a port is already in use (${e.message}) (choose another --port)`
+          : e.message;
     io.stderr.write(`link-sync simulate: ${line}\n`);
     return err instanceof LinkSyncError || e.code === 'EADDRINUSE' || e.code === 'EACCES' ? ExitCode.USAGE : ExitCode.INTERNAL;
   }

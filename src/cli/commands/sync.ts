@@ -78,7 +78,10 @@ export interface Reporters {
 }
 
 /** The live view is loaded only when it is shown. */
-export async function pickReporters(o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFile'> & { verbose?: boolean }, io: CliIo): Promise<Reporters> {
+export async function pickReporters(
+  o: Pick<SyncCliOptions, 'json' | 'quiet' | 'logFile'> & { verbose?: boolean },
+  io: CliIo,
+): Promise<Reporters> {
   const sinks: EventSink[] = [];
   const closers: Array<(exitCode: number, error?: string) => void> = [];
   if (o.json) {

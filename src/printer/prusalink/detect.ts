@@ -5,7 +5,17 @@
 
 import { PrinterError } from '../../errors.js';
 import type { PrinterStatus, StorageInfo } from '../../types.js';
-import type { DownloadOptions, DownloadResult, PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, TransferProgress, UploadBody, UploadOptions } from '../api.js';
+import type {
+  DownloadOptions,
+  DownloadResult,
+  PrinterApi,
+  PrinterIdentity,
+  RemoteEntry,
+  RemoteFileInfo,
+  TransferProgress,
+  UploadBody,
+  UploadOptions,
+} from '../api.js';
 import { errorText, hintFor, statusError } from '../http-errors.js';
 import { headerText, type PrinterHttp } from '../http.js';
 import { PrusaLinkLegacy } from './legacy.js';
@@ -104,18 +114,26 @@ export class DetectingPrinterApi implements PrinterApi {
       const list = parsed(this.name, storageWhat, parseStorageList, jsonOf(this.name, storageWhat, first));
       return new PrusaLinkV1(this.http, this.printerType, undefined, list);
     }
-    if (first.status !== 404) throw statusError(this.name, storageWhat, first.status, errorText(first.body, headerText(first.headers['content-type'])));
+    if (first.status !== 404)
+      throw statusError(this.name, storageWhat, first.status, errorText(first.body, headerText(first.headers['content-type'])));
     const what = 'reading /api/version';
     const res = await this.http.request({ method: 'GET', target: '/api/version', what });
     if (res.status === 404) {
       // Every PrusaLink answers one of the two: this is some other web server at that address.
-      throw new PrinterError(this.name, 'not-prusalink', `printer ${this.name}: not a PrusaLink printer (the address answers 404 to /api/v1/storage and /api/version)`, {
-        hint: hintFor('not-prusalink'),
-        status: 404,
-      });
+      throw new PrinterError(
+        this.name,
+        'not-prusalink',
+        `printer ${this.name}: not a PrusaLink printer (the address answers 404 to /api/v1/storage and /api/version)`,
+        {
+          hint: hintFor('not-prusalink'),
+          status: 404,
+        },
+      );
     }
     if (res.status !== 200) throw statusError(this.name, what, res.status, errorText(res.body, headerText(res.headers['content-type'])));
     const version = parsed(this.name, what, parseVersion, jsonOf(this.name, what, res));
-    return version.uploadByPut ? new PrusaLinkV1(this.http, this.printerType, version) : new PrusaLinkLegacy(this.http, version, this.printerType);
+    return version.uploadByPut
+      ? new PrusaLinkV1(this.http, this.printerType, version)
+      : new PrusaLinkLegacy(this.http, version, this.printerType);
   }
 }

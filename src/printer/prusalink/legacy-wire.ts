@@ -70,7 +70,9 @@ export function parseLegacyTree(body: unknown, storage: string): LegacyTree {
   const top = body['files'].filter(isObj);
   const wrappers = top.filter(isStorageFolder);
   if (wrappers.length === 0) return { rootSegments: [], entries: entriesOf(top) };
-  const mine = wrappers.find((w) => str(w['origin'])?.toLowerCase() === storage || segments(str(w['path']) ?? '')[0]?.toLowerCase() === storage);
+  const mine = wrappers.find(
+    (w) => str(w['origin'])?.toLowerCase() === storage || segments(str(w['path']) ?? '')[0]?.toLowerCase() === storage,
+  );
   if (!mine) throw new WireError(`/api/files lists no ${storage} storage`);
   return { rootSegments: segments(str(mine['path']) ?? ''), entries: entriesOf(mine['children'] as unknown[]) };
 }
@@ -164,6 +166,9 @@ export function parsed<T>(printer: string, what: string, parse: (body: unknown) 
     return parse(body);
   } catch (err) {
     if (!(err instanceof WireError)) throw err;
-    throw new PrinterError(printer, 'protocol', `printer ${printer}: ${what}: ${err.message}`, { hint: err.hint ?? hintFor('protocol'), cause: err });
+    throw new PrinterError(printer, 'protocol', `printer ${printer}: ${what}: ${err.message}`, {
+      hint: err.hint ?? hintFor('protocol'),
+      cause: err,
+    });
   }
 }

@@ -3,7 +3,16 @@
 
 import { PrinterError } from '../../errors.js';
 import type { NameRules, PrinterKind, PrinterStatus, StorageInfo } from '../../types.js';
-import type { DownloadOptions, DownloadResult, PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, UploadBody, UploadOptions } from '../api.js';
+import type {
+  DownloadOptions,
+  DownloadResult,
+  PrinterApi,
+  PrinterIdentity,
+  RemoteEntry,
+  RemoteFileInfo,
+  UploadBody,
+  UploadOptions,
+} from '../api.js';
 import { downloadRaw } from './v1.js';
 import { errorText, statusError } from '../http-errors.js';
 import { headerText, type HttpResult, type PrinterHttp, type RequestSpec } from '../http.js';
@@ -25,7 +34,11 @@ import type { VersionInfo } from './wire.js';
 /** PrusaLink 0.6 lists and accepts G-code only: binary G-code came with 0.7. */
 export const LEGACY_PI_RULES: NameRules = Object.freeze({ ...PI_RULES, printExtensions: ['.gcode', '.gc', '.g', '.gco'] });
 /** Buddy 4.4 predates binary G-code too. */
-export const LEGACY_BUDDY_RULES: NameRules = Object.freeze({ ...BUDDY_RULES, printExtensions: ['.g', '.gc', '.gco', '.gcode'], rootOnly: true });
+export const LEGACY_BUDDY_RULES: NameRules = Object.freeze({
+  ...BUDDY_RULES,
+  printExtensions: ['.g', '.gc', '.gco', '.gcode'],
+  rootOnly: true,
+});
 
 const split = (path: string): string[] => path.split('/').filter((s) => s !== '');
 const encode = (segs: readonly string[]): string => segs.map(encodeURIComponent).join('/');
@@ -99,7 +112,11 @@ export class PrusaLinkLegacy implements PrinterApi {
     this.checkStorage(storage, what);
     const info = await this.fileInfo(split(fileUrl), what);
     if (!info || info.folder) return undefined;
-    return { readOnly: false, ...(info.size !== undefined ? { size: info.size } : {}), ...(info.mTimestamp !== undefined ? { mTimestamp: info.mTimestamp } : {}) };
+    return {
+      readOnly: false,
+      ...(info.size !== undefined ? { size: info.size } : {}),
+      ...(info.mTimestamp !== undefined ? { mTimestamp: info.mTimestamp } : {}),
+    };
   }
 
   /** The legacy API reports no transfer progress. */
@@ -112,9 +129,14 @@ export class PrusaLinkLegacy implements PrinterApi {
     this.checkStorage(storage, what);
     const segs = split(fileUrl);
     if (this.kind === 'buddy' && segs.length > 1) {
-      throw new PrinterError(this.name, 'rejected', `printer ${this.name}: ${what} refused: firmware 4.4 stores files only in the root of the USB drive`, {
-        hint: 'update the printer firmware to 4.5 or later to sync folders, or sync a flat folder to -d /usb/',
-      });
+      throw new PrinterError(
+        this.name,
+        'rejected',
+        `printer ${this.name}: ${what} refused: firmware 4.4 stores files only in the root of the USB drive`,
+        {
+          hint: 'update the printer firmware to 4.5 or later to sync folders, or sync a flat folder to -d /usb/',
+        },
+      );
     }
     // PrusaLink 0.6 replaces a file silently and Buddy 4.4 never does: both differ from what was asked.
     const mustCheck = this.kind === 'pi' ? !options.overwrite : options.overwrite;
@@ -141,7 +163,13 @@ export class PrusaLinkLegacy implements PrinterApi {
   private async post(what: string, segs: string[], body: UploadBody, options: UploadOptions): Promise<RemoteFileInfo | undefined> {
     const filename = segs[segs.length - 1] ?? '';
     const folder = segs.slice(0, -1);
-    const fields: FormField[] = this.kind === 'pi' ? [{ name: 'path', value: `/${folder.join('/')}` }, { name: 'select', value: 'false' }] : [];
+    const fields: FormField[] =
+      this.kind === 'pi'
+        ? [
+            { name: 'path', value: `/${folder.join('/')}` },
+            { name: 'select', value: 'false' },
+          ]
+        : [];
     fields.push({ name: 'print', value: 'false' });
     const form = multipartBody(fields, { field: 'file', filename, contentType: 'application/octet-stream', body });
     const onBytes = options.onBytes;
@@ -165,9 +193,14 @@ export class PrusaLinkLegacy implements PrinterApi {
     const what = `download of ${fileUrl}`;
     this.checkStorage(storage, what);
     if (this.kind === 'buddy') {
-      throw new PrinterError(this.name, 'rejected', `printer ${this.name}: ${what} not attempted: link-sync does not download from Buddy firmware 4.4`, {
-        hint: 'update the printer firmware to 4.5 or later, which serves files over PrusaLink',
-      });
+      throw new PrinterError(
+        this.name,
+        'rejected',
+        `printer ${this.name}: ${what} not attempted: link-sync does not download from Buddy firmware 4.4`,
+        {
+          hint: 'update the printer firmware to 4.5 or later, which serves files over PrusaLink',
+        },
+      );
     }
     const target = `${await this.fileTarget(split(fileUrl))}/raw`;
     return downloadRaw(this.http, target, what, options, (w, res) => this.refusal(w, res));
@@ -269,5 +302,9 @@ function toRemoteEntry(e: LegacyEntry): RemoteEntry {
 }
 
 function fileInfo(e: LegacyEntry): RemoteFileInfo {
-  return { readOnly: false, ...(e.size !== undefined ? { size: e.size } : {}), ...(e.mTimestamp !== undefined ? { mTimestamp: e.mTimestamp } : {}) };
+  return {
+    readOnly: false,
+    ...(e.size !== undefined ? { size: e.size } : {}),
+    ...(e.mTimestamp !== undefined ? { mTimestamp: e.mTimestamp } : {}),
+  };
 }

@@ -2,7 +2,17 @@
 
 import { PrinterError } from '../../errors.js';
 import type { PrinterKind, PrinterStatus, StorageInfo } from '../../types.js';
-import type { DownloadOptions, DownloadResult, PrinterApi, PrinterIdentity, RemoteEntry, RemoteFileInfo, TransferProgress, UploadBody, UploadOptions } from '../api.js';
+import type {
+  DownloadOptions,
+  DownloadResult,
+  PrinterApi,
+  PrinterIdentity,
+  RemoteEntry,
+  RemoteFileInfo,
+  TransferProgress,
+  UploadBody,
+  UploadOptions,
+} from '../api.js';
 import { receiveBody } from '../download-body.js';
 import { parseTransferProgress, statusTransfer } from './transfer-wire.js';
 import { errorText, hintFor, statusError } from '../http-errors.js';
@@ -32,7 +42,10 @@ export function filesTarget(storage: string, path: string): string {
 
 /** Raw bytes: Buddy serves the USB stick at "/usb/<path>", a Pi at "/api/files/<storage>/<path>/raw". */
 export function rawTarget(storage: string, path: string): string {
-  const segs = path.split('/').filter((s) => s !== '').map(encodeURIComponent);
+  const segs = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(encodeURIComponent);
   if (storage === 'usb') return `/usb/${segs.join('/')}`;
   return `/api/files/${[encodeURIComponent(storage), ...segs].join('/')}/raw`;
 }
@@ -65,7 +78,9 @@ export class PrusaLinkV1 implements PrinterApi {
     // A storage list from detection already proves the v1 API with upload by PUT.
     const version =
       this.knownVersion ??
-      (this.storageKind !== undefined ? undefined : parseWith(this.name, 'reading /api/version', parseVersion, await this.getJson('/api/version', 'reading /api/version')));
+      (this.storageKind !== undefined
+        ? undefined
+        : parseWith(this.name, 'reading /api/version', parseVersion, await this.getJson('/api/version', 'reading /api/version')));
     if (version && !version.uploadByPut) {
       throw new PrinterError(this.name, 'rejected', `printer ${this.name}: its PrusaLink has only the legacy API (no upload by PUT)`, {
         hint: 'update the printer firmware or PrusaLink to a version with the v1 API',
@@ -224,11 +239,16 @@ export class PrusaLinkV1 implements PrinterApi {
     try {
       return JSON.parse(res.body.toString('utf8'));
     } catch (err) {
-      throw new PrinterError(this.name, 'protocol', `printer ${this.name}: ${what} gave an answer that is not JSON (status ${res.status})`, {
-        hint: hintFor('protocol'),
-        status: res.status,
-        cause: err,
-      });
+      throw new PrinterError(
+        this.name,
+        'protocol',
+        `printer ${this.name}: ${what} gave an answer that is not JSON (status ${res.status})`,
+        {
+          hint: hintFor('protocol'),
+          status: res.status,
+          cause: err,
+        },
+      );
     }
   }
 
@@ -273,6 +293,9 @@ function parseWith<T>(printer: string, what: string, parse: (body: unknown) => T
     return parse(body);
   } catch (err) {
     if (!(err instanceof WireError)) throw err;
-    throw new PrinterError(printer, 'protocol', `printer ${printer}: ${what}: ${err.message}`, { hint: err.hint ?? hintFor('protocol'), cause: err });
+    throw new PrinterError(printer, 'protocol', `printer ${printer}: ${what}: ${err.message}`, {
+      hint: err.hint ?? hintFor('protocol'),
+      cause: err,
+    });
   }
 }

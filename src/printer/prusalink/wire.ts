@@ -84,7 +84,12 @@ function storageEntry(o: Obj): StorageInfo | undefined {
   if (!name) return undefined;
   const available = o['available'];
   const free = num(o['free_space']);
-  return { name, available: available === undefined ? true : available === true, readOnly: readOnly(o), ...(free !== undefined ? { freeSpace: free } : {}) };
+  return {
+    name,
+    available: available === undefined ? true : available === true,
+    readOnly: readOnly(o),
+    ...(free !== undefined ? { freeSpace: free } : {}),
+  };
 }
 
 /** /api/v1/storage: `storage_list` entries; the URL segment comes from `path`, not `name`. */

@@ -51,7 +51,12 @@ export function executeOnPrinter(
     storage: storage.name,
     emit: job.emit,
     ...(job.signal ? { signal: job.signal } : {}),
-    recheck: makeRecheck(job, status, storage, plan.actions.map((a) => a.kind)),
+    recheck: makeRecheck(
+      job,
+      status,
+      storage,
+      plan.actions.map((a) => a.kind),
+    ),
     previousCopy: previousCopies(remote, identity.rules),
     uploadResends: job.uploadResends ?? 0,
     ...(backups && job.backupDir !== undefined ? { backup: backupStep(job, storage.name, remote.root, backups) } : {}),
@@ -122,9 +127,7 @@ function makeRecheck(job: PrinterJob, initial: PrinterStatus, storage: StorageIn
     const now = await job.api.status();
     lastCheck = Date.now();
     if (job.ignoreState) {
-      return samePrintedFile(initial.printing, now.printing)
-        ? undefined
-        : 'a print started during the sync; no further changes made';
+      return samePrintedFile(initial.printing, now.printing) ? undefined : 'a print started during the sync; no further changes made';
     }
     const gate = gatePrinter(now, storage, false);
     return gate.ok ? undefined : `printer became busy during the sync (${gate.reason}); no further changes made`;
@@ -145,7 +148,8 @@ function heldReason(holds: readonly PlanHold[]): string {
   const printed = holds.filter((h) => h.reason === 'being-printed');
   const elsewhere = holds.filter((h) => h.reason === 'other-destination').length;
   const parts: string[] = [];
-  for (const h of printed) parts.push(`${h.path} is being printed and ${h.wouldHave === 'delete' ? 'is not deleted' : 'keeps its old copy'}`);
+  for (const h of printed)
+    parts.push(`${h.path} is being printed and ${h.wouldHave === 'delete' ? 'is not deleted' : 'keeps its old copy'}`);
   if (elsewhere > 0) parts.push(`${elsewhere} ${elsewhere === 1 ? 'deletion' : 'deletions'} held for another destination`);
   return parts.join('; ');
 }

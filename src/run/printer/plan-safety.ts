@@ -46,7 +46,9 @@ export function planSafely(
   const guarded = guardDeletions(plan, job.maxDelete === undefined ? {} : { maxDelete: job.maxDelete });
   const refusal = guarded.refusal;
   // Refused deletions are held files like any other: listed, and counted once each.
-  const safe = refusal ? { ...guarded.plan, holds: [...guarded.plan.holds, ...refusedHolds(plan, guarded.plan, refusal.code)] } : guarded.plan;
+  const safe = refusal
+    ? { ...guarded.plan, holds: [...guarded.plan.holds, ...refusedHolds(plan, guarded.plan, refusal.code)] }
+    : guarded.plan;
   return { plan: safe, refusal };
 }
 
@@ -103,7 +105,9 @@ function refusedHolds(before: PrinterPlan, after: PrinterPlan, code: 'MAX_DELETE
 /** One line per run saying which deletions wait for another destination's sync, and how to go on. */
 function otherDestinationWarning(holds: readonly PlanHold[], storage: string, destination: string): string | undefined {
   const byDestination = new Map<string, number>();
-  for (const h of holds) if (h.reason === 'other-destination' && h.placedBy !== undefined) byDestination.set(h.placedBy, (byDestination.get(h.placedBy) ?? 0) + 1);
+  for (const h of holds)
+    if (h.reason === 'other-destination' && h.placedBy !== undefined)
+      byDestination.set(h.placedBy, (byDestination.get(h.placedBy) ?? 0) + 1);
   if (byDestination.size === 0) return undefined;
   const here = destination === '' ? `the root of /${storage}` : `/${storage}/${destination}`;
   const which = [...byDestination].map(([d, n]) => `${n} placed by a sync to -d /${storage}/${d}`).join(', ');

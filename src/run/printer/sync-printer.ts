@@ -32,7 +32,11 @@ function blameDeadline(job: PrinterJob, result: PrinterResult): PrinterResult {
   const deadline = job.deadline;
   if (!deadline?.expired || job.signal?.aborted) return result;
   const message = `printer ${job.printer}: ${deadline.expired}`;
-  const error = { code: 'PRINTER_DEADLINE', message, hint: 'the printer is far slower than planned or hangs; check it, then run again (see docs/reliability.md, deadlines)' };
+  const error = {
+    code: 'PRINTER_DEADLINE',
+    message,
+    hint: 'the printer is far slower than planned or hangs; check it, then run again (see docs/reliability.md, deadlines)',
+  };
   return { ...result, outcome: 'failed', reason: message, error };
 }
 

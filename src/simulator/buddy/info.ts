@@ -59,7 +59,14 @@ export function buddyJob(ctx: SimContext, ex: Exchange): void {
       }
     : { name: parts[parts.length - 1] ?? '', display_name: parts[parts.length - 1] ?? '', path: '/usb', m_timestamp: 0 };
   const t = jobTelemetry(job);
-  ex.sendJson(200, { id: job.id, state: jobState(ctx.state.state), progress: job.progress, time_remaining: t['time_remaining'], time_printing: t['time_printing'], file });
+  ex.sendJson(200, {
+    id: job.id,
+    state: jobState(ctx.state.state),
+    progress: job.progress,
+    time_remaining: t['time_remaining'],
+    time_printing: t['time_printing'],
+    file,
+  });
 }
 
 export function buddyTransfer(ctx: SimContext, ex: Exchange): void {

@@ -16,7 +16,9 @@ export function hasLegacyFirmware(model: SimModel): boolean {
 /** Throws for a model that never had a legacy-only firmware. */
 export function checkLegacyModel(model: SimModel): void {
   if (!hasLegacyFirmware(model)) {
-    throw new Error(`model ${model} has no legacy firmware to simulate (legacy: MINI with Buddy 4.4, or MK3/MK3S/MK2.5/MK2.5S with PrusaLink 0.6)`);
+    throw new Error(
+      `model ${model} has no legacy firmware to simulate (legacy: MINI with Buddy 4.4, or MK3/MK3S/MK2.5/MK2.5S with PrusaLink 0.6)`,
+    );
   }
 }
 

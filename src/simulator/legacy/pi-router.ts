@@ -64,7 +64,10 @@ function info(ctx: SimContext, ex: Exchange, rest: string): void {
   if (!node) return piError(ex, 404, 'File Not Found', 'File not found.');
   const path = `/${root}/${volume.pathOf(node)}`;
   if (node.kind === 'folder') return ex.sendJson(200, { origin: volume.name, name: node.name, path, type: 'folder', typePath: ['folder'] });
-  ex.sendJson(200, legacyPiFile(volume, node, path), { 'Read-Only': volume.readOnly ? 'True' : 'False', 'Currently-Printed': ctx.isBusy(node) ? 'True' : 'False' });
+  ex.sendJson(200, legacyPiFile(volume, node, path), {
+    'Read-Only': volume.readOnly ? 'True' : 'False',
+    'Currently-Printed': ctx.isBusy(node) ? 'True' : 'False',
+  });
 }
 
 /** GET /api/files/<target>/<storage folder>/<path>/raw: the file's bytes (PrusaLink files_legacy.py). */
@@ -112,7 +115,8 @@ export class LegacyPiPersonality extends PiPersonalityBase {
     const upload = /^\/api\/files\/([^/]+)\/?$/.exec(path);
     if (upload && ex.method === 'POST') return legacyPiUpload(ctx, ex, decodeURIComponent(upload[1] ?? ''));
     if (path.startsWith('/api/files/') && ex.method === 'DELETE') return remove(ctx, ex, path.slice('/api/files'.length));
-    if (path.startsWith('/api/files/') && path.endsWith('/raw') && get) return raw(ctx, ex, path.slice('/api/files'.length, -'/raw'.length));
+    if (path.startsWith('/api/files/') && path.endsWith('/raw') && get)
+      return raw(ctx, ex, path.slice('/api/files'.length, -'/raw'.length));
     if (path.startsWith('/api/files/') && get) return info(ctx, ex, path.slice('/api/files'.length));
     return piError(ex, 404, 'Not Found', 'Not found.');
   }

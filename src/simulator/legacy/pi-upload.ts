@@ -19,9 +19,12 @@ function refuse(ex: Exchange, r: Refusal): void {
 }
 
 function checkName(ctx: SimContext, name: string): Refusal | undefined {
-  if (PI_FORBIDDEN.test(name) || name.includes('/')) return { status: 400, title: 'Forbidden Characters', message: 'Forbidden characters in file name.' };
-  if (Buffer.byteLength(name) > PI_MAX_NAME_BYTES) return { status: 400, title: 'Filename Too Long', message: 'File name length is too long.' };
-  if (name.startsWith('.') || !hasExtension(name, PI_PRINT_EXTENSIONS)) return { status: 415, title: 'Unsupported Media Type', message: 'Unsupported file type.' };
+  if (PI_FORBIDDEN.test(name) || name.includes('/'))
+    return { status: 400, title: 'Forbidden Characters', message: 'Forbidden characters in file name.' };
+  if (Buffer.byteLength(name) > PI_MAX_NAME_BYTES)
+    return { status: 400, title: 'Filename Too Long', message: 'File name length is too long.' };
+  if (name.startsWith('.') || !hasExtension(name, PI_PRINT_EXTENSIONS))
+    return { status: 415, title: 'Unsupported Media Type', message: 'Unsupported file type.' };
   if (ctx.faults.storageFull()) return { status: 413, title: 'Entity Too Large', message: 'Not enough space in storage.' };
   return undefined;
 }

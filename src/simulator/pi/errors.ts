@@ -4,7 +4,10 @@
 import type { Exchange, HeaderMap } from '../server/exchange.js';
 
 export function piError(ex: Exchange, status: number, title: string, message: string, headers: HeaderMap = {}): void {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   const url = `http://${ex.header('host') ?? 'localhost'}/error/${slug}`;
   if (ex.acceptsJson()) {
     ex.sendJson(status, { title, message, url }, { 'Content-Location': url, ...headers });

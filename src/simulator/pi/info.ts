@@ -69,7 +69,14 @@ export function piStorage(ctx: SimContext, ex: Exchange): void {
         print_files: ctx.main.printBytes,
         system_files: 0,
       },
-      { type: 'SDCARD', path: '/sdcard', available: true, read_only: true, name: PI_STORAGE_NAMES['sdcard'], print_files: sd?.printBytes ?? 0 },
+      {
+        type: 'SDCARD',
+        path: '/sdcard',
+        available: true,
+        read_only: true,
+        name: PI_STORAGE_NAMES['sdcard'],
+        print_files: sd?.printBytes ?? 0,
+      },
     ],
   });
 }

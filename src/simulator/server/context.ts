@@ -51,13 +51,40 @@ export class SimContext {
     const disk = (storage: string): string | undefined =>
       opts.keepContent && opts.storageDir ? join(opts.storageDir, storage) : undefined;
     if (opts.personality === 'buddy') {
-      this.main = new Volume({ name: 'usb', fat: true, readOnly: false, diskRoot: disk('usb'), touchFolderOnChange: false, rootTimestamp: undefined, printExtensions: BUDDY_PRINT_EXTENSIONS });
+      this.main = new Volume({
+        name: 'usb',
+        fat: true,
+        readOnly: false,
+        diskRoot: disk('usb'),
+        touchFolderOnChange: false,
+        rootTimestamp: undefined,
+        printExtensions: BUDDY_PRINT_EXTENSIONS,
+      });
       this.volumes.set('usb', this.main);
     } else {
       const now = clock.fileTimestamp();
-      this.main = new Volume({ name: 'local', fat: false, readOnly: false, diskRoot: disk('local'), touchFolderOnChange: true, rootTimestamp: now, printExtensions: PI_PRINT_EXTENSIONS });
+      this.main = new Volume({
+        name: 'local',
+        fat: false,
+        readOnly: false,
+        diskRoot: disk('local'),
+        touchFolderOnChange: true,
+        rootTimestamp: now,
+        printExtensions: PI_PRINT_EXTENSIONS,
+      });
       this.volumes.set('local', this.main);
-      this.volumes.set('sdcard', new Volume({ name: 'sdcard', fat: false, readOnly: true, diskRoot: disk('sdcard'), touchFolderOnChange: true, rootTimestamp: now, printExtensions: PI_PRINT_EXTENSIONS }));
+      this.volumes.set(
+        'sdcard',
+        new Volume({
+          name: 'sdcard',
+          fat: false,
+          readOnly: true,
+          diskRoot: disk('sdcard'),
+          touchFolderOnChange: true,
+          rootTimestamp: now,
+          printExtensions: PI_PRINT_EXTENSIONS,
+        }),
+      );
     }
   }
 

@@ -53,7 +53,12 @@ export class Exchange {
   }
 
   /** Sends a complete answer. `chunked` streams it without Content-Length, as Buddy's listings come. */
-  send(status: number, body: string | Buffer | undefined, headers: HeaderMap = {}, opts: { chunked?: boolean; close?: boolean } = {}): void {
+  send(
+    status: number,
+    body: string | Buffer | undefined,
+    headers: HeaderMap = {},
+    opts: { chunked?: boolean; close?: boolean } = {},
+  ): void {
     const res = this.res;
     if (res.headersSent || res.destroyed) return;
     const close = opts.close === true || this.closesAfter(status);
@@ -136,7 +141,9 @@ function withListingEntries(value: unknown, fault: ListingFault): Buffer {
   const marks = (fault.raw ?? []).map((_, i) => `@@raw-entry-${i}@@`);
   const added: unknown[] = [...(fault.entries ?? []), ...marks];
   const files = copy['files'];
-  const wrapper = Array.isArray(files) ? files.find((f) => typeof f === 'object' && f !== null && Array.isArray((f as Record<string, unknown>)['children'])) : undefined;
+  const wrapper = Array.isArray(files)
+    ? files.find((f) => typeof f === 'object' && f !== null && Array.isArray((f as Record<string, unknown>)['children']))
+    : undefined;
   if (Array.isArray(copy['children'])) (copy['children'] as unknown[]).push(...added);
   else if (wrapper && 'origin' in (wrapper as object)) ((wrapper as Record<string, unknown>)['children'] as unknown[]).push(...added);
   else if (Array.isArray(files)) files.push(...added);

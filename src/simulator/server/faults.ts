@@ -9,7 +9,18 @@ interface Armed {
 
 export type BodyFault = Extract<SimFault, { kind: 'reset-after-bytes' } | { kind: 'stall' }>;
 
-const KINDS = new Set(['reset-after-bytes', 'stall', 'status', 'delay', 'storage-full', 'malformed-json', 'trickle', 'endless-listing', 'listing-entries', 'cut-download']);
+const KINDS = new Set([
+  'reset-after-bytes',
+  'stall',
+  'status',
+  'delay',
+  'storage-full',
+  'malformed-json',
+  'trickle',
+  'endless-listing',
+  'listing-entries',
+  'cut-download',
+]);
 
 export type ListingFault = Extract<SimFault, { kind: 'listing-entries' }>;
 
@@ -32,9 +43,13 @@ export function validateFault(value: unknown): SimFault {
   if (f['kind'] === 'cut-download') needNumber('afterBytes');
   if (f['times'] !== undefined) needNumber('times');
   if (f['kind'] === 'listing-entries') {
-    if (typeof f['path'] !== 'string' || !f['path'].startsWith('/')) throw new Error('fault "listing-entries" needs a request "path" starting with "/"');
+    if (typeof f['path'] !== 'string' || !f['path'].startsWith('/'))
+      throw new Error('fault "listing-entries" needs a request "path" starting with "/"');
     const entries = f['entries'];
-    if (entries !== undefined && (!Array.isArray(entries) || !entries.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e)))) {
+    if (
+      entries !== undefined &&
+      (!Array.isArray(entries) || !entries.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e)))
+    ) {
       throw new Error('fault "listing-entries": "entries" must be an array of objects');
     }
     const raw = f['raw'];

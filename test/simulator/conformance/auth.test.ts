@@ -23,7 +23,8 @@ test('Buddy challenges with realm "Printer API", a 16-hex nonce, stale=false and
     assert.equal(ch.params.opaque, undefined);
     assert.equal(ch.params.algorithm, undefined);
     assert.equal((await client.get('/api/version')).status, 200);
-  }));
+  }),
+);
 
 test('Pi challenges with realm "Administrator", qop=auth, MD5-sess and an opaque', T, () =>
   withPrinter(optionsFor('pi'), async (p) => {
@@ -36,13 +37,15 @@ test('Pi challenges with realm "Administrator", qop=auth, MD5-sess and an opaque
     assert.equal(ch.params.algorithm, 'MD5-sess');
     assert.ok((ch.params.opaque ?? '').length > 0);
     assert.match(ch.params.nonce ?? '', /^[0-9a-f]+$/);
-  }));
+  }),
+);
 
 test('Buddy ignores the digest username: the hash always uses maker', T, () =>
   withPrinter(optionsFor('buddy'), async (p) => {
     const client = clientFor(p, { username: 'somebody-else' });
     assert.equal((await client.get('/api/v1/status')).status, 200);
-  }));
+  }),
+);
 
 test('Pi accepts MD5-sess with the opaque echoed, and refuses it without the opaque', T, () =>
   withPrinter(optionsFor('pi'), async (p, client) => {
@@ -50,14 +53,24 @@ test('Pi accepts MD5-sess with the opaque echoed, and refuses it without the opa
     const ch = client.lastChallenge;
     assert.ok(ch !== undefined);
     const noOpaque = piAuthorization({
-      username: 'maker', password: p.credentials.password, realm: ch.params.realm ?? '', nonce: ch.params.nonce ?? '',
-      opaque: undefined, method: 'GET', uri: '/api/v1/status',
+      username: 'maker',
+      password: p.credentials.password,
+      realm: ch.params.realm ?? '',
+      nonce: ch.params.nonce ?? '',
+      opaque: undefined,
+      method: 'GET',
+      uri: '/api/v1/status',
     });
-    const res = await send(p.url, { method: 'GET', target: '/api/v1/status', headers: { Authorization: noOpaque, 'User-Agent': client.userAgent } });
+    const res = await send(p.url, {
+      method: 'GET',
+      target: '/api/v1/status',
+      headers: { Authorization: noOpaque, 'User-Agent': client.userAgent },
+    });
     assert.equal(res.status, 401);
-  }));
+  }),
+);
 
-test('each dialect refuses the other one\'s formula', T, async () => {
+test("each dialect refuses the other one's formula", T, async () => {
   await withPrinter(optionsFor('buddy'), async (p) => {
     assert.equal((await clientFor(p, { formula: 'pi' }).get('/api/version')).status, 401);
   });
@@ -75,14 +88,16 @@ for (const { personality } of PERSONALITIES) {
       const ch = parseChallenge(firstHeader(res.headers['www-authenticate']) ?? '');
       assert.equal(ch.scheme, 'Digest');
       assert.notEqual(ch.params.stale, 'true');
-    }));
+    }),
+  );
 
   test(`every /api endpoint needs credentials (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (p, client) => {
       for (const target of ['/api/version', '/api/v1/info', '/api/v1/status', '/api/v1/storage', `/api/v1/files/${p.storage}`]) {
         assert.equal((await client.get(target, { auth: 'none' })).status, 401, target);
       }
-    }));
+    }),
+  );
 
   test(`a nonce can be reused for many requests (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (_p, client) => {
@@ -92,7 +107,8 @@ for (const { personality } of PERSONALITIES) {
         assert.equal(res.status, 200, `request ${i + 1} with the same nonce`);
         assert.equal(client.lastChallenge?.params.nonce, ch.params.nonce);
       }
-    }));
+    }),
+  );
 
   test(`an expired nonce gets 401 stale=true and the new nonce works (${personality})`, T, () => {
     const clock = manualClock();
@@ -132,7 +148,8 @@ test('Pi binds the nonce to the User-Agent', T, () =>
     const b = clientFor(p, { userAgent: 'agent-b' });
     b.useChallenge(ch);
     assert.equal((await b.get('/api/v1/status', { retryStale: false })).status, 401);
-  }));
+  }),
+);
 
 test('Buddy takes the password as X-Api-Key; a wrong key gets 401 with an ApiKey challenge', T, () =>
   withPrinter(optionsFor('buddy'), async (p) => {
@@ -142,7 +159,8 @@ test('Buddy takes the password as X-Api-Key; a wrong key gets 401 with an ApiKey
     const ch = parseChallenge(firstHeader(res.headers['www-authenticate']) ?? '');
     assert.equal(ch.scheme, 'ApiKey');
     assert.equal(ch.params.realm, 'Printer API');
-  }));
+  }),
+);
 
 test('Pi takes its own API key; a wrong key gets 403 "Bad X-Api-Key."', T, () =>
   withPrinter(optionsFor('pi'), async (p, client) => {
@@ -152,26 +170,39 @@ test('Pi takes its own API key; a wrong key gets 403 "Bad X-Api-Key."', T, () =>
     assert.match(res.text(), /Bad X-Api-Key\./);
     const digestKey = await clientFor(p, { apiKey: p.credentials.password }).get('/api/v1/status', { auth: 'apikey' });
     assert.equal(digestKey.status, 403, 'the digest password is not an API key on Pi');
-  }));
+  }),
+);
 
 test('Pi without a configured API key refuses every key with 403', T, () =>
   withPrinter(optionsFor('pi', { apiKey: undefined }), async (p) => {
     const res = await clientFor(p, { apiKey: 'anything-long' }).get('/api/v1/status', { auth: 'apikey' });
     assert.equal(res.status, 403);
-  }));
+  }),
+);
 
 test('Pi does not check the digest when X-Api-Key is present', T, () =>
   withPrinter(optionsFor('pi'), async (p, client) => {
     const ch = await client.fetchChallenge();
     const res = await send(p.url, {
-      method: 'GET', target: '/api/v1/status',
+      method: 'GET',
+      target: '/api/v1/status',
       headers: {
-        'User-Agent': client.userAgent, 'X-Api-Key': 'wrong-key-123',
-        Authorization: piAuthorization({ username: 'maker', password: p.credentials.password, realm: ch.params.realm ?? '', nonce: ch.params.nonce ?? '', opaque: ch.params.opaque, method: 'GET', uri: '/api/v1/status' }),
+        'User-Agent': client.userAgent,
+        'X-Api-Key': 'wrong-key-123',
+        Authorization: piAuthorization({
+          username: 'maker',
+          password: p.credentials.password,
+          realm: ch.params.realm ?? '',
+          nonce: ch.params.nonce ?? '',
+          opaque: ch.params.opaque,
+          method: 'GET',
+          uri: '/api/v1/status',
+        }),
       },
     });
     assert.equal(res.status, 403);
-  }));
+  }),
+);
 
 test('Pi answers HEAD without credentials; Buddy wants them (deviation pi-head-no-auth)', T, async () => {
   await withPrinter(optionsFor('pi'), async (p, client) => {
@@ -189,7 +220,8 @@ test('Pi answers 401 with an HTML body (deviation pi-401-html)', T, () =>
     const res = await send(p.url, { method: 'GET', target: '/api/version' });
     assert.equal(res.status, 401);
     assert.match(String(res.headers['content-type']), /text\/html/);
-  }));
+  }),
+);
 
 for (const { personality } of PERSONALITIES) {
   test(`JSON error bodies have title and message (deviation error-message-not-text, ${personality})`, T, (t) =>
@@ -198,18 +230,25 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(res.status, 404);
       assert.match(String(res.headers['content-type']), /application\/json/);
       await conformsToSpec(t, 'the error body', (oas) => oas.validateError(personality, res.json()));
-    }));
+    }),
+  );
 }
 
 test('the Buddy digest formula is what a hand-built header carries', T, () =>
   withPrinter(optionsFor('buddy'), async (p, client) => {
     const ch = await client.fetchChallenge();
-    const header = buddyAuthorization({ password: p.credentials.password, nonce: ch.params.nonce ?? '', method: 'GET', uri: '/api/v1/info' });
+    const header = buddyAuthorization({
+      password: p.credentials.password,
+      nonce: ch.params.nonce ?? '',
+      method: 'GET',
+      uri: '/api/v1/info',
+    });
     const res = await send(p.url, { method: 'GET', target: '/api/v1/info', headers: { Authorization: header } });
     assert.equal(res.status, 200);
     const wrongUri = await send(p.url, { method: 'GET', target: '/api/v1/status', headers: { Authorization: header } });
     assert.equal(wrongUri.status, 401, 'HA2 covers the request-target');
-  }));
+  }),
+);
 
 test('Buddy parses only nonce and response: uri, realm, qop and cnonce in the header are ignored', T, () =>
   withPrinter(optionsFor('buddy'), async (p, client) => {
@@ -217,15 +256,26 @@ test('Buddy parses only nonce and response: uri, realm, qop and cnonce in the he
     const response = buddyResponse({ password: p.credentials.password, nonce: ch.params.nonce ?? '', method: 'GET', uri: '/api/v1/info' });
     const header = `Digest username="x", realm="Other", nonce="${ch.params.nonce ?? ''}", uri="/elsewhere", qop=auth, nc=00000009, cnonce="zz", response="${response}"`;
     assert.equal((await send(p.url, { method: 'GET', target: '/api/v1/info', headers: { Authorization: header } })).status, 200);
-  }));
+  }),
+);
 
 test('Pi wants the digest uri to match the request target', T, () =>
   withPrinter(optionsFor('pi'), async (p, client) => {
     const ch = await client.fetchChallenge();
     const header = piAuthorization({
-      username: 'maker', password: p.credentials.password, realm: ch.params.realm ?? '', nonce: ch.params.nonce ?? '',
-      opaque: ch.params.opaque, method: 'GET', uri: '/api/v1/storage',
+      username: 'maker',
+      password: p.credentials.password,
+      realm: ch.params.realm ?? '',
+      nonce: ch.params.nonce ?? '',
+      opaque: ch.params.opaque,
+      method: 'GET',
+      uri: '/api/v1/storage',
     });
-    const res = await send(p.url, { method: 'GET', target: '/api/v1/info', headers: { Authorization: header, 'User-Agent': client.userAgent } });
+    const res = await send(p.url, {
+      method: 'GET',
+      target: '/api/v1/info',
+      headers: { Authorization: header, 'User-Agent': client.userAgent },
+    });
     assert.equal(res.status, 401);
-  }));
+  }),
+);

@@ -24,12 +24,20 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(body.storage, printer.storage);
       assert.equal(body.serial, printer.serial);
       assert.equal(body.url, printer.url);
-    }));
+    }),
+  );
 
   test(`/_sim seed, folders, files and file change and show the storage (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
-      assert.equal((await control(printer.url, 'POST', '/_sim/seed', { path: 'dir/a.gcode', content: 'G28\n', mTimestamp: 1_600_000_000 })).status, 200);
-      assert.equal((await control(printer.url, 'POST', '/_sim/seed', { path: 'b.gcode', contentBase64: Buffer.from('G1\n').toString('base64') })).status, 200);
+      assert.equal(
+        (await control(printer.url, 'POST', '/_sim/seed', { path: 'dir/a.gcode', content: 'G28\n', mTimestamp: 1_600_000_000 })).status,
+        200,
+      );
+      assert.equal(
+        (await control(printer.url, 'POST', '/_sim/seed', { path: 'b.gcode', contentBase64: Buffer.from('G1\n').toString('base64') }))
+          .status,
+        200,
+      );
       assert.equal((await control(printer.url, 'POST', '/_sim/folders', { path: 'empty/inner' })).status, 200);
       const files = (await control(printer.url, 'GET', '/_sim/files')).json() as { path: string; size: number; mTimestamp: number }[];
       assert.deepEqual(files.map((f) => f.path).sort(), ['b.gcode', 'dir/a.gcode']);
@@ -41,7 +49,8 @@ for (const { personality } of PERSONALITIES) {
       assert.equal((await control(printer.url, 'GET', '/_sim/file?path=nope.gcode')).status, 404);
       const listed = childrenOf(await client.getJson(filesTarget(printer.storage, 'dir')));
       assert.equal(listed[0]?.display_name, 'a.gcode');
-    }));
+    }),
+  );
 
   test(`/_sim state, transfer, clock and faults drive the printer API (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -61,13 +70,18 @@ for (const { personality } of PERSONALITIES) {
       const ts = printer.files().find((f) => f.path === 'late.gcode')?.mTimestamp ?? 0;
       assert.ok(ts - Date.now() / 1000 > 80_000, `m_timestamp ${ts}`);
 
-      assert.equal((await control(printer.url, 'POST', '/_sim/faults', [{ kind: 'status', status: 503, times: 1, pathPrefix: '/api/v1/info' }])).status, 200);
+      assert.equal(
+        (await control(printer.url, 'POST', '/_sim/faults', [{ kind: 'status', status: 503, times: 1, pathPrefix: '/api/v1/info' }]))
+          .status,
+        200,
+      );
       assert.equal(((await control(printer.url, 'GET', '/_sim/faults')).json() as unknown[]).length, 1);
       assert.equal((await client.get('/api/v1/info')).status, 503);
       await control(printer.url, 'POST', '/_sim/faults', { kind: 'status', status: 500 });
       assert.equal((await control(printer.url, 'DELETE', '/_sim/faults')).status, 200);
       assert.equal((await client.get('/api/v1/info')).status, 200);
-    }));
+    }),
+  );
 
   test(`/_sim requests returns the log and DELETE clears it (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -75,8 +89,12 @@ for (const { personality } of PERSONALITIES) {
       const log = (await control(printer.url, 'GET', '/_sim/requests')).json() as { target: string }[];
       assert.ok(log.some((e) => e.target === '/api/v1/status'));
       assert.equal((await control(printer.url, 'DELETE', '/_sim/requests')).status, 200);
-      assert.equal(printer.requests().some((e) => e.target === '/api/v1/status'), false);
-    }));
+      assert.equal(
+        printer.requests().some((e) => e.target === '/api/v1/status'),
+        false,
+      );
+    }),
+  );
 
   test(`/_sim answers 400 with an error for a bad body and 404 for an unknown control (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer) => {
@@ -84,7 +102,8 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(bad.status, 400);
       assert.match(String(asRecord(bad.json()).error), /state/);
       assert.equal((await control(printer.url, 'POST', '/_sim/nothing', {})).status, 404);
-    }));
+    }),
+  );
 }
 
 test('/_sim usb takes the Buddy USB stick out and back', T, () =>
@@ -94,7 +113,8 @@ test('/_sim usb takes the Buddy USB stick out and back', T, () =>
     assert.equal(asRecord(list[0]).available, false);
     await control(printer.url, 'POST', '/_sim/usb', { present: true });
     assert.equal(asRecord((asRecord(await client.getJson('/api/v1/storage')).storage_list as unknown[])[0]).available, true);
-  }));
+  }),
+);
 
 test('Pi serves raw bytes at GET /api/files/local/<path>/raw with auth', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
@@ -104,4 +124,5 @@ test('Pi serves raw bytes at GET /api/files/local/<path>/raw with auth', T, () =
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, body);
     assert.equal((await client.request('GET', '/api/files/local/Parts/Long%20File.gcode/raw', { auth: 'none' })).status, 401);
-  }));
+  }),
+);

@@ -17,7 +17,9 @@ interface CurlResult {
 /** Runs curl against 127.0.0.1 only (proxies disabled) and returns the HTTP status and body. */
 function curl(args: string[]): Promise<CurlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('curl', ['-sS', '--noproxy', '*', '--max-time', '20', '-w', '\n%{http_code}', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('curl', ['-sS', '--noproxy', '*', '--max-time', '20', '-w', '\n%{http_code}', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -31,7 +33,10 @@ function curl(args: string[]): Promise<CurlResult> {
   });
 }
 
-test('curl --digest lists, uploads, overwrites and deletes on a Buddy', { timeout: 60_000, skip: hasCurl ? false : 'curl is not installed' }, async () => {
+test('curl --digest lists, uploads, overwrites and deletes on a Buddy', {
+  timeout: 60_000,
+  skip: hasCurl ? false : 'curl is not installed',
+}, async () => {
   const tmp = tempDir('conformance-curl');
   try {
     await withPrinter(optionsFor('buddy'), async (printer) => {
@@ -42,7 +47,10 @@ test('curl --digest lists, uploads, overwrites and deletes on a Buddy', { timeou
 
       const list = await curl([...auth, '-H', 'Accept: application/json', `${base}/api/v1/files/usb`]);
       assert.equal(list.status, 200, list.body);
-      assert.deepEqual(childrenOf(JSON.parse(list.body)).map((c) => c.display_name), ['existing.gcode']);
+      assert.deepEqual(
+        childrenOf(JSON.parse(list.body)).map((c) => c.display_name),
+        ['existing.gcode'],
+      );
 
       const file = path.join(tmp.dir, 'cube.gcode');
       writeFileSync(file, 'G28\nG1 X10\n');
@@ -60,7 +68,10 @@ test('curl --digest lists, uploads, overwrites and deletes on a Buddy', { timeou
 
       const del = await curl([...auth, '-X', 'DELETE', `${base}/api/v1/files/usb/parts/cube.gcode`]);
       assert.equal(del.status, 204, del.body);
-      assert.equal(printer.files().some((f) => f.path === 'parts/cube.gcode'), false);
+      assert.equal(
+        printer.files().some((f) => f.path === 'parts/cube.gcode'),
+        false,
+      );
 
       const wrong = await curl(['--digest', '-u', 'maker:wrong', `${base}/api/v1/files/usb`]);
       assert.equal(wrong.status, 401);

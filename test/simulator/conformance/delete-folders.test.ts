@@ -17,7 +17,8 @@ for (const { personality } of PERSONALITIES) {
       assert.equal((await client.delete(filesTarget(printer.storage, 'dir/a.gcode'))).status, 404);
       assert.equal((await client.delete(filesTarget(printer.storage, 'empty'))).status, 204);
       assert.equal(printer.folders().includes('empty'), false);
-    }));
+    }),
+  );
 
   test(`DELETE of the file being printed is 409; once FINISHED it is 204 (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -32,7 +33,8 @@ for (const { personality } of PERSONALITIES) {
       printer.setState('FINISHED', { file: 'job.gcode' });
       assert.equal((await client.delete(filesTarget(printer.storage, 'job.gcode'))).status, 204);
       assert.deepEqual(printer.files(), []);
-    }));
+    }),
+  );
 
   test(`another file can be deleted during a print (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -40,7 +42,8 @@ for (const { personality } of PERSONALITIES) {
       printer.seed('other.gcode', 'Y');
       printer.setState('PRINTING', { file: 'job.gcode' });
       assert.equal((await client.delete(filesTarget(printer.storage, 'other.gcode'))).status, 204);
-    }));
+    }),
+  );
 }
 
 test('Buddy: a non-empty folder gives 404, with or without Force (deviation buddy-delete-nonempty-404)', T, () =>
@@ -49,7 +52,8 @@ test('Buddy: a non-empty folder gives 404, with or without Force (deviation budd
     assert.equal((await client.delete(filesTarget('usb', 'full'))).status, 404);
     assert.equal((await client.delete(filesTarget('usb', 'full'), { Force: '?1' })).status, 404);
     assert.equal(printer.files().length, 1);
-  }));
+  }),
+);
 
 test('Pi: a non-empty folder gives 409 "Directory is not empty"; Force: ?1 deletes it all', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
@@ -61,8 +65,12 @@ test('Pi: a non-empty folder gives 409 "Directory is not empty"; Force: ?1 delet
     assert.equal((await client.delete(filesTarget('local', 'full'), { Force: 'true' })).status, 409, 'only ?1 means true');
     assert.equal((await client.delete(filesTarget('local', 'full'), { Force: '?1' })).status, 204);
     assert.deepEqual(printer.files(), []);
-    assert.equal(printer.folders().some((f) => f.startsWith('full')), false);
-  }));
+    assert.equal(
+      printer.folders().some((f) => f.startsWith('full')),
+      false,
+    );
+  }),
+);
 
 test('Buddy Create-Folder: 201, then 409 when it exists, 500 when the parent is missing', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
@@ -74,8 +82,12 @@ test('Buddy Create-Folder: 201, then 409 when it exists, 500 when the parent is 
     assert.match(again.text(), /Already exists/);
     const orphan = await make('missing/child');
     assert.equal(orphan.status, 500);
-    assert.equal(printer.folders().some((f) => f.toLowerCase().startsWith('missing')), false);
-  }));
+    assert.equal(
+      printer.folders().some((f) => f.toLowerCase().startsWith('missing')),
+      false,
+    );
+  }),
+);
 
 test('Pi Create-Folder works like mkdir -p and answers 201 when it exists', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
@@ -83,7 +95,8 @@ test('Pi Create-Folder works like mkdir -p and answers 201 when it exists', T, (
     assert.equal((await make('x/y/z')).status, 201);
     for (const f of ['x', 'x/y', 'x/y/z']) assert.ok(printer.folders().includes(f), f);
     assert.equal((await make('x/y/z')).status, 201);
-  }));
+  }),
+);
 
 test('Create-Folder: true is not ?1, so no folder is made', T, async () => {
   for (const { personality } of PERSONALITIES) {

@@ -41,9 +41,7 @@ export function renderDeviationsMarkdown(): string {
   for (const d of DEVIATIONS) {
     const who = d.personalities.length === 2 ? 'both' : d.personalities[0] === 'buddy' ? 'Buddy' : 'Pi';
     const relax = [...new Set(d.relax.map(describe))].join('; ');
-    lines.push(
-      `| ${[d.id, d.endpoints.join('<br>'), who, d.field, d.spec, d.firmware, d.source, relax].map(cell).join(' | ')} |`,
-    );
+    lines.push(`| ${[d.id, d.endpoints.join('<br>'), who, d.field, d.spec, d.firmware, d.source, relax].map(cell).join(' | ')} |`);
   }
   lines.push('', 'How the suite reads the spec itself:', '');
   for (const r of SPEC_READINGS) lines.push(`- ${r.rule}: ${r.why}.`);

@@ -17,7 +17,8 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(res.status, 201);
       // 2 s in theory; a lower bound only, with slack for the first burst.
       assert.ok(elapsed >= 1500, `took ${elapsed} ms`);
-    }));
+    }),
+  );
 
   test(`reset-after-bytes cuts the socket mid-body, once per "times" (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -26,11 +27,18 @@ for (const { personality } of PERSONALITIES) {
         const res = await client.put(filesTarget(printer.storage, 'cut.gcode'), gcode(50_000)).catch((e: Error) => e);
         assert.ok(res instanceof Error || res.status !== 201, `attempt ${i + 1} was not cut`);
       }
-      assert.equal(printer.files().some((f) => f.path === 'cut.gcode'), false);
+      assert.equal(
+        printer.files().some((f) => f.path === 'cut.gcode'),
+        false,
+      );
       assert.equal((await client.put(filesTarget(printer.storage, 'cut.gcode'), gcode(50_000))).status, 201);
       const log = printer.requests().filter((r) => r.method === 'PUT');
-      assert.ok(log.slice(0, 2).every((r) => r.bytesIn < 50_000), JSON.stringify(log.map((r) => r.bytesIn)));
-    }));
+      assert.ok(
+        log.slice(0, 2).every((r) => r.bytesIn < 50_000),
+        JSON.stringify(log.map((r) => r.bytesIn)),
+      );
+    }),
+  );
 
   test(`a status fault answers N matching requests and then stops (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -39,7 +47,8 @@ for (const { personality } of PERSONALITIES) {
       assert.equal((await client.get('/api/v1/status')).status, 503);
       assert.equal((await client.get('/api/v1/status')).status, 503);
       assert.equal((await client.get('/api/v1/status')).status, 200);
-    }));
+    }),
+  );
 
   test(`a status fault can target one method (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -49,7 +58,8 @@ for (const { personality } of PERSONALITIES) {
       assert.equal((await client.put(filesTarget(printer.storage, 'x.gcode'), 'X')).status, 500, 'no times: until cleared');
       printer.clearFaults();
       assert.equal((await client.put(filesTarget(printer.storage, 'x.gcode'), 'X')).status, 201);
-    }));
+    }),
+  );
 
   test(`a delay fault holds the response at least that long (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -58,7 +68,8 @@ for (const { personality } of PERSONALITIES) {
       const started = Date.now();
       assert.equal((await client.get('/api/v1/info')).status, 200);
       assert.ok(Date.now() - started >= 550, `answered after ${Date.now() - started} ms`);
-    }));
+    }),
+  );
 
   test(`malformed-json truncates JSON bodies, then stops (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -67,7 +78,8 @@ for (const { personality } of PERSONALITIES) {
       assert.throws(() => JSON.parse(bad.text()));
       const good = await client.get('/api/v1/status');
       assert.doesNotThrow(() => JSON.parse(good.text()));
-    }));
+    }),
+  );
 }
 
 test('storage-full: Buddy 507 before the body, until cleared', T, () =>
@@ -79,7 +91,8 @@ test('storage-full: Buddy 507 before the body, until cleared', T, () =>
     assert.deepEqual(printer.files(), []);
     printer.clearFaults();
     assert.equal((await client.put(filesTarget('usb', 'full.gcode'), gcode(5000))).status, 201);
-  }));
+  }),
+);
 
 test('storage-full: Pi 500 after the body, target untouched', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
@@ -88,7 +101,8 @@ test('storage-full: Pi 500 after the body, target untouched', T, () =>
     const res = await client.put(filesTarget('local', 'full.gcode'), gcode(5000), { Overwrite: '?1' });
     assert.equal(res.status, 500);
     assert.equal(printer.readFile('full.gcode')?.toString(), 'OLD');
-  }));
+  }),
+);
 
 test('Buddy aborts a stalled upload with 408 after the idle timeout', T, () =>
   withPrinter(optionsFor('buddy', { uploadIdleTimeoutMs: 500 }), async (printer, client) => {
@@ -102,7 +116,8 @@ test('Buddy aborts a stalled upload with 408 after the idle timeout', T, () =>
     assert.deepEqual(printer.files(), []);
     const log = printer.requests().find((r) => r.method === 'PUT');
     assert.equal(log?.status, 408);
-  }));
+  }),
+);
 
 test('a timed stall pauses the body and then lets the upload finish', T, async () => {
   for (const { personality } of PERSONALITIES) {

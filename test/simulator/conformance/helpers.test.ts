@@ -18,11 +18,24 @@ test('parses the Buddy and Pi challenges from the reference doc', T, () => {
 test('the Buddy response hashes the fixed user maker and the raw target', T, () => {
   const ha1 = md5('maker:Printer API:secret');
   const ha2 = md5('GET:/api/v1/files/usb/A%20B.gcode');
-  assert.equal(buddyResponse({ password: 'secret', nonce: 'n1', method: 'GET', uri: '/api/v1/files/usb/A%20B.gcode', username: 'ignored' }), md5(`${ha1}:n1:${ha2}`));
+  assert.equal(
+    buddyResponse({ password: 'secret', nonce: 'n1', method: 'GET', uri: '/api/v1/files/usb/A%20B.gcode', username: 'ignored' }),
+    md5(`${ha1}:n1:${ha2}`),
+  );
 });
 
 test('the Pi response follows RFC 2617 MD5-sess with qop=auth', T, () => {
-  const input = { username: 'maker', password: 'pw', realm: 'Administrator', nonce: 'n', opaque: 'o', method: 'PUT', uri: '/x', cnonce: 'c', nc: '00000001' };
+  const input = {
+    username: 'maker',
+    password: 'pw',
+    realm: 'Administrator',
+    nonce: 'n',
+    opaque: 'o',
+    method: 'PUT',
+    uri: '/x',
+    cnonce: 'c',
+    nc: '00000001',
+  };
   const ha1 = md5(`${md5('maker:Administrator:pw')}:n:c`);
   assert.equal(piResponse(input), md5(`${ha1}:n:00000001:c:auth:${md5('PUT:/x')}`));
   const header = piAuthorization(input);

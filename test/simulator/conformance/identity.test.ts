@@ -30,7 +30,8 @@ test('Buddy /api/version: bare "PrusaLink", upload-by-put, no firmware field', T
     assert.equal(v.firmware, undefined);
     assert.equal(v.original, undefined);
     await conformsToSpec(t, 'Buddy /api/version', (oas) => oas.validate('GET /api/version', 'buddy', v));
-  }));
+  }),
+);
 
 test('Pi /api/version: "PrusaLink <ver>", original, firmware and sdk, upload-by-put', T, (t) =>
   withPrinter(optionsFor('pi'), async (_p, client) => {
@@ -41,7 +42,8 @@ test('Pi /api/version: "PrusaLink <ver>", original, firmware and sdk, upload-by-
     assert.equal(typeof v.sdk, 'string');
     assert.equal(asRecord(v.capabilities)['upload-by-put'], true);
     await conformsToSpec(t, 'Pi /api/version', (oas) => oas.validate('GET /api/version', 'pi', v));
-  }));
+  }),
+);
 
 for (const { personality } of PERSONALITIES) {
   test(`/api/v1/info has a serial that survives a restart with the same options (${personality})`, T, async (t) => {
@@ -77,7 +79,8 @@ for (const { personality } of PERSONALITIES) {
       await conformsToSpec(t, `${personality} /api/v1/status`, (oas) => oas.validate('GET /api/v1/status', personality, s));
       const job = await client.get('/api/v1/job');
       assert.equal(job.status, 204);
-    }));
+    }),
+  );
 
   test(`/api/v1/status and /api/v1/job show the job only while printing (${personality})`, T, (t) =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -95,7 +98,8 @@ for (const { personality } of PERSONALITIES) {
       printer.setState('IDLE');
       const after = asRecord(await client.getJson('/api/v1/status'));
       assert.equal(after.job, undefined);
-    }));
+    }),
+  );
 }
 
 test('Buddy status storage is one object {path:"/usb/", name:"usb", read_only:false}', T, () =>
@@ -105,7 +109,8 @@ test('Buddy status storage is one object {path:"/usb/", name:"usb", read_only:fa
     assert.equal(storage.path, '/usb/');
     assert.equal(storage.name, 'usb');
     assert.equal(storage.read_only, false);
-  }));
+  }),
+);
 
 test('Pi status storage is an array naming the local storage', T, () =>
   withPrinter(optionsFor('pi'), async (_p, client) => {
@@ -113,14 +118,16 @@ test('Pi status storage is an array naming the local storage', T, () =>
     assert.ok(Array.isArray(s.storage), `storage is ${JSON.stringify(s.storage)}`);
     const paths = (s.storage as unknown[]).map((x) => asRecord(x).path);
     assert.ok(paths.includes('/local'), JSON.stringify(paths));
-  }));
+  }),
+);
 
 test('Buddy /api/v1/storage: one USB entry at "/usb/" without free_space', T, (t) =>
   withPrinter(optionsFor('buddy'), async (_p, client) => {
     const body = asRecord(await client.getJson('/api/v1/storage'));
     await conformsToSpec(t, 'Buddy /api/v1/storage', (oas) => oas.validate('GET /api/v1/storage', 'buddy', body));
     assert.deepEqual(body.storage_list, [{ path: '/usb/', name: 'usb', type: 'USB', read_only: false, available: true }]);
-  }));
+  }),
+);
 
 test('Pi /api/v1/storage: writable LOCAL with space figures, and SDCARD', T, (t) =>
   withPrinter(optionsFor('pi'), async (_p, client) => {
@@ -137,7 +144,8 @@ test('Pi /api/v1/storage: writable LOCAL with space figures, and SDCARD', T, (t)
     const sd = list.find((s) => s.path === '/sdcard');
     assert.ok(sd !== undefined, 'an SDCARD entry is listed');
     assert.equal(sd.type, 'SDCARD');
-  }));
+  }),
+);
 
 test('a farm gives every printer its own port and serial, and close() stops them all', T, async () => {
   const farm = await startFarm([optionsFor('buddy'), optionsFor('pi'), optionsFor('buddy', { model: 'XL' })]);
@@ -145,7 +153,10 @@ test('a farm gives every printer its own port and serial, and close() stops them
   try {
     assert.equal(new Set(farm.printers.map((p) => p.port)).size, 3);
     assert.equal(new Set(farm.printers.map((p) => p.serial)).size, 3);
-    assert.deepEqual(farm.printers.map((p) => p.personality), ['buddy', 'pi', 'buddy']);
+    assert.deepEqual(
+      farm.printers.map((p) => p.personality),
+      ['buddy', 'pi', 'buddy'],
+    );
     for (const p of farm.printers) assert.equal(asRecord(await clientFor(p).getJson('/api/v1/info')).serial, p.serial);
   } finally {
     await farm.close();
@@ -161,7 +172,8 @@ test('Buddy may report state UNKNOWN, which the spec does not list (deviation bu
     const s = asRecord(await client.getJson('/api/v1/status'));
     assert.equal(asRecord(s.printer).state, 'UNKNOWN');
     await conformsToSpec(t, 'Buddy status in UNKNOWN', (oas) => oas.validate('GET /api/v1/status', 'buddy', s));
-  }));
+  }),
+);
 
 for (const { personality } of PERSONALITIES) {
   test(`status shows every non-idle state the printer is put in (${personality})`, T, (t) =>
@@ -172,5 +184,6 @@ for (const { personality } of PERSONALITIES) {
         assert.equal(asRecord(s.printer).state, state);
         await conformsToSpec(t, `${personality} status in ${state}`, (oas) => oas.validate('GET /api/v1/status', personality, s));
       }
-    }));
+    }),
+  );
 }

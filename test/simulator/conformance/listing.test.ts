@@ -31,7 +31,11 @@ test('Buddy root listing: 8.3 names with ~N, long display_name, ro, no size, hid
     const kids = childrenOf(root);
     const byDisplay = new Map(kids.map((k) => [String(k.display_name), k]));
     assert.deepEqual([...byDisplay.keys()].sort(), [
-      'Cube.gcode', 'Empty Folder', 'Parts', 'benchy_0.4n_0.2mm_PETG_MK4S_45m.bgcode', 'benchy_0.4n_0.2mm_PLA_MK4S_45m.bgcode',
+      'Cube.gcode',
+      'Empty Folder',
+      'Parts',
+      'benchy_0.4n_0.2mm_PETG_MK4S_45m.bgcode',
+      'benchy_0.4n_0.2mm_PLA_MK4S_45m.bgcode',
     ]);
     for (const k of kids) {
       assert.match(String(k.name), SFN, `short name ${String(k.name)}`);
@@ -40,7 +44,9 @@ test('Buddy root listing: 8.3 names with ~N, long display_name, ro, no size, hid
       assert.equal(k.read_only, undefined);
       assert.equal(typeof k.m_timestamp, 'number');
     }
-    const shorts = ['benchy_0.4n_0.2mm_PLA_MK4S_45m.bgcode', 'benchy_0.4n_0.2mm_PETG_MK4S_45m.bgcode'].map((n) => String(byDisplay.get(n)?.name));
+    const shorts = ['benchy_0.4n_0.2mm_PLA_MK4S_45m.bgcode', 'benchy_0.4n_0.2mm_PETG_MK4S_45m.bgcode'].map((n) =>
+      String(byDisplay.get(n)?.name),
+    );
     for (const s of shorts) assert.match(s, /^BENCHY~\d\.BGC$/);
     assert.notEqual(shorts[0], shorts[1]);
     // A 5-letter extension loses information, so even a short body gets a numeric tail.
@@ -49,7 +55,8 @@ test('Buddy root listing: 8.3 names with ~N, long display_name, ro, no size, hid
     const refs = asRecord(byDisplay.get('Cube.gcode')?.refs);
     assert.equal(refs.download, '/usb/CUBE~1.GCO');
     assert.equal(byDisplay.get('Parts')?.name, 'PARTS');
-  }));
+  }),
+);
 
 test('Pi root listing: real names, sizes, read_only, dot-files hidden, other files typed FILE', T, (t) =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
@@ -60,7 +67,12 @@ test('Pi root listing: real names, sizes, read_only, dot-files hidden, other fil
     const kids = childrenOf(root);
     const byName = new Map(kids.map((k) => [String(k.name), k]));
     assert.deepEqual([...byName.keys()].sort(), [
-      'Cube.gcode', 'Empty Folder', 'Parts', 'benchy_0.4n_0.2mm_PETG_MK4S_45m.bgcode', 'benchy_0.4n_0.2mm_PLA_MK4S_45m.bgcode', 'notes.txt',
+      'Cube.gcode',
+      'Empty Folder',
+      'Parts',
+      'benchy_0.4n_0.2mm_PETG_MK4S_45m.bgcode',
+      'benchy_0.4n_0.2mm_PLA_MK4S_45m.bgcode',
+      'notes.txt',
     ]);
     for (const k of kids) {
       assert.equal(k.display_name, k.name);
@@ -73,14 +85,17 @@ test('Pi root listing: real names, sizes, read_only, dot-files hidden, other fil
     assert.equal(byName.get('benchy_0.4n_0.2mm_PLA_MK4S_45m.bgcode')?.type, 'FILE', 'Pi has no bgcode print type');
     assert.equal(byName.get('Parts')?.type, 'FOLDER');
     assert.equal(byName.get('Parts')?.size, 42, 'a Pi folder size is the sum of its files (deviation pi-folder-size)');
-  }));
+  }),
+);
 
 for (const { personality } of PERSONALITIES) {
   test(`a sub-folder lists one level only, with m_timestamp (${personality})`, T, (t) =>
     withPrinter(optionsFor(personality), async (printer, client) => {
       seedMix(printer);
       const folder = asRecord(await client.getJson(filesTarget(printer.storage, personality === 'buddy' ? 'PARTS' : 'Parts')));
-      await conformsToSpec(t, `${personality} GET /api/v1/files/{storage}/{path}`, (oas) => oas.validate('GET /api/v1/files/{storage}/{path}', personality, folder));
+      await conformsToSpec(t, `${personality} GET /api/v1/files/{storage}/{path}`, (oas) =>
+        oas.validate('GET /api/v1/files/{storage}/{path}', personality, folder),
+      );
       assert.equal(typeof folder.m_timestamp, 'number');
       const kids = childrenOf(folder);
       assert.deepEqual(kids.map((k) => String(k.display_name)).sort(), ['deeper', 'inner.gcode']);
@@ -88,19 +103,23 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(deeper?.children, undefined, 'no recursion');
       const recursive = asRecord(await client.getJson(`${filesTarget(printer.storage, 'Parts')}?recursive=true`));
       assert.equal(childrenOf(recursive).find((k) => k.display_name === 'deeper')?.children, undefined);
-    }));
+    }),
+  );
 
   test(`a single file GET has size and matches the spec (${personality})`, T, (t) =>
     withPrinter(optionsFor(personality), async (printer, client) => {
       seedMix(printer);
       const file = asRecord(await client.getJson(filesTarget(printer.storage, 'Parts/inner.gcode')));
-      await conformsToSpec(t, `${personality} GET /api/v1/files/{storage}/{path}`, (oas) => oas.validate('GET /api/v1/files/{storage}/{path}', personality, file));
+      await conformsToSpec(t, `${personality} GET /api/v1/files/{storage}/{path}`, (oas) =>
+        oas.validate('GET /api/v1/files/{storage}/{path}', personality, file),
+      );
       assert.equal(file.size, 40);
       assert.equal(file.type, 'PRINT_FILE');
       assert.equal(file.display_name, 'inner.gcode');
       assert.equal((await client.get(filesTarget(printer.storage, 'Parts/missing.gcode'))).status, 404);
       assert.equal((await client.get(filesTarget(printer.storage, 'NoSuchFolder'))).status, 404);
-    }));
+    }),
+  );
 
   test(`HEAD answers 200 with the file headers and no body, 404 when missing (${personality})`, T, (t) =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -116,9 +135,13 @@ for (const { personality } of PERSONALITIES) {
       printer.setState('PRINTING', { file: 'a.gcode' });
       const busy = await client.head(target);
       assert.equal(firstHeader(busy.headers[printedHeader])?.toLowerCase(), 'true');
-      assert.equal(firstHeader((await client.head(filesTarget(printer.storage, 'b.gcode'))).headers[printedHeader])?.toLowerCase(), 'false');
+      assert.equal(
+        firstHeader((await client.head(filesTarget(printer.storage, 'b.gcode'))).headers[printedHeader])?.toLowerCase(),
+        'false',
+      );
       assert.equal((await client.head(filesTarget(printer.storage, 'missing.gcode'))).status, 404);
-    }));
+    }),
+  );
 }
 
 test('Buddy HEAD sends no Content-Length', T, () =>
@@ -127,7 +150,8 @@ test('Buddy HEAD sends no Content-Length', T, () =>
     const res = await client.head('/api/v1/files/usb/a.gcode');
     assert.equal(res.headers['content-length'], undefined);
     assert.equal(res.headers['read-only'], 'false');
-  }));
+  }),
+);
 
 test('Buddy serves raw bytes at GET /usb/<path>, by long or short name, with auth', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
@@ -140,14 +164,16 @@ test('Buddy serves raw bytes at GET /usb/<path>, by long or short name, with aut
     const byShort = await client.request('GET', `/usb/PARTS/${short}`);
     assert.deepEqual(byShort.body, body);
     assert.equal((await client.request('GET', '/usb/Parts/Long%20File%20Name.gcode', { auth: 'none' })).status, 401);
-  }));
+  }),
+);
 
 test('Buddy collapses // and refuses ../ with 404', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.seed('Parts/a.gcode', 'X');
     assert.equal((await client.get('/api/v1/files/usb//Parts//a.gcode')).status, 200);
     assert.equal((await client.get('/api/v1/files/usb/Parts/../Parts/a.gcode')).status, 404);
-  }));
+  }),
+);
 
 test('Buddy folder ETag gives 304 on If-None-Match and changes after an upload', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
@@ -161,7 +187,8 @@ test('Buddy folder ETag gives 304 on If-None-Match and changes after an upload',
     const changed = await client.get('/api/v1/files/usb', { headers: { 'If-None-Match': etag ?? '' } });
     assert.equal(changed.status, 200);
     assert.notEqual(firstHeader(changed.headers.etag), etag);
-  }));
+  }),
+);
 
 test('Pi listing carries a weak ETag and Last-Modified and honours If-None-Match', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
@@ -171,7 +198,8 @@ test('Pi listing carries a weak ETag and Last-Modified and honours If-None-Match
     assert.match(etag, /^W\//);
     assert.ok(first.headers['last-modified'] !== undefined);
     assert.equal((await client.get('/api/v1/files/local', { headers: { 'If-None-Match': etag } })).status, 304);
-  }));
+  }),
+);
 
 test('Buddy shows a Prusa Connect download as a read-only entry without a download ref', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
@@ -181,7 +209,8 @@ test('Buddy shows a Prusa Connect download as a read-only entry without a downlo
     assert.ok(partial !== undefined, JSON.stringify(kids));
     assert.equal(partial.ro, true);
     assert.equal(asRecord(partial.refs ?? {}).download, undefined);
-  }));
+  }),
+);
 
 test('Buddy: a long folder is descended by its short name, and refs use short paths', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
@@ -195,7 +224,12 @@ test('Buddy: a long folder is descended by its short name, and refs use short pa
     assert.equal(file?.display_name, 'Long bracket file.gcode');
     const fileShort = String(file?.name);
     assert.equal(asRecord(file?.refs).download, `/usb/${folderShort}/${fileShort}`);
-    for (const p of [`${folderShort}/Long bracket file.gcode`, `Functional Parts/${fileShort}`, `functional parts/LONG BRACKET FILE.GCODE`]) {
+    for (const p of [
+      `${folderShort}/Long bracket file.gcode`,
+      `Functional Parts/${fileShort}`,
+      `functional parts/LONG BRACKET FILE.GCODE`,
+    ]) {
       assert.equal((await client.get(filesTarget('usb', p))).status, 200, p);
     }
-  }));
+  }),
+);

@@ -99,7 +99,10 @@ export class SpecValidator {
   validate(endpoint: Endpoint, personality: Personality, body: unknown): Verdict {
     const check = this.compile(endpoint, personality);
     const ok = check(body);
-    return { ok: ok === true, errors: (check.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`) };
+    return {
+      ok: ok === true,
+      errors: (check.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`),
+    };
   }
 
   /** Checks a JSON error body against `components.schemas.Error`. */
@@ -171,7 +174,8 @@ function applyRelaxation(r: Relaxation, components: Obj, document: Obj, id: stri
     }
     case 'not-required': {
       const { schema } = props(r.component);
-      if (!Array.isArray(schema.required) || !schema.required.includes(r.property)) return fail(`${r.component}.${r.property} is not required`);
+      if (!Array.isArray(schema.required) || !schema.required.includes(r.property))
+        return fail(`${r.component}.${r.property} is not required`);
       schema.required = schema.required.filter((p) => p !== r.property);
       return document;
     }
@@ -209,7 +213,8 @@ function applyRelaxation(r: Relaxation, components: Obj, document: Obj, id: stri
 function inlineCombinators(node: Obj, components: Obj): Obj {
   let here = node;
   // Remember which component this was, so the union reading can still tell the branches apart.
-  if (typeof here.$ref === 'string') here = { ...structuredClone(obj(components, refName(here.$ref))), [COMPONENT_MARK]: refName(here.$ref) };
+  if (typeof here.$ref === 'string')
+    here = { ...structuredClone(obj(components, refName(here.$ref))), [COMPONENT_MARK]: refName(here.$ref) };
   const out: Obj = { ...here };
   for (const k of ['allOf', 'anyOf', 'oneOf']) {
     const list = out[k];

@@ -38,14 +38,16 @@ test('Buddy keeps a GET connection alive for the next request', T, () =>
   withPrinter(optionsFor('buddy'), async (printer) => {
     const { ports } = await twoGets(printer, printer.credentials.password);
     assert.equal(ports[0], ports[1], 'both GETs used one connection');
-  }));
+  }),
+);
 
 test('Pi answers one request per connection', T, () =>
   withPrinter(optionsFor('pi'), async (printer) => {
     const { ports, connection } = await twoGets(printer, printer.credentials.apiKey ?? '');
     assert.notEqual(ports[0], ports[1], 'the second GET needed a new connection');
     assert.equal(connection[0]?.toLowerCase(), 'close');
-  }));
+  }),
+);
 
 test('Buddy sends a JSON error only when application/json is the first Accept type', T, () =>
   withPrinter(optionsFor('buddy'), async (_p, client) => {
@@ -56,7 +58,8 @@ test('Buddy sends a JSON error only when application/json is the first Accept ty
     assert.equal(text.status, 404);
     assert.match(String(text.headers['content-type']), /text\/plain/);
     assert.match(text.text(), /^404: Not Found\n\n/);
-  }));
+  }),
+);
 
 test('Buddy counts the 168-byte limit on the raw, percent-encoded target', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
@@ -65,16 +68,21 @@ test('Buddy counts the 168-byte limit on the raw, percent-encoded target', T, ()
     const res = await client.put(filesTarget('usb', name), 'X\n');
     assert.equal(res.status, 414);
     assert.deepEqual(printer.files(), []);
-  }));
+  }),
+);
 
 test('Buddy answers the legacy multipart upload with 410 Gone', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     const boundary = 'conformance-boundary';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.gcode"\r\nContent-Type: application/octet-stream\r\n\r\nG28\n\r\n--${boundary}--\r\n`;
-    const res = await client.request('POST', '/api/files/local', { body, headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` } });
+    const res = await client.request('POST', '/api/files/local', {
+      body,
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+    });
     assert.equal(res.status, 410);
     assert.deepEqual(printer.files(), []);
-  }));
+  }),
+);
 
 test('Buddy keeps the file when Print-After-Upload cannot start a print (409)', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
@@ -84,7 +92,8 @@ test('Buddy keeps the file when Print-After-Upload cannot start a print (409)', 
     assert.equal(res.status, 409);
     assert.match(res.text(), /Can't print right now/);
     assert.equal(printer.readFile('next.gcode')?.toString(), 'G28\n');
-  }));
+  }),
+);
 
 for (const { personality } of PERSONALITIES) {
   test(`uploading during a print is allowed for other files (${personality})`, T, () =>
@@ -92,7 +101,8 @@ for (const { personality } of PERSONALITIES) {
       printer.seed('running.gcode', 'G28\n');
       printer.setState('PRINTING', { file: 'running.gcode' });
       assert.equal((await client.put(filesTarget(printer.storage, 'queued.gcode'), 'G28\n')).status, 201);
-    }));
+    }),
+  );
 }
 
 for (const { personality } of PERSONALITIES) {
@@ -103,7 +113,8 @@ for (const { personality } of PERSONALITIES) {
       const status = (await client.getJson('/api/v1/status')) as { printer: { state: string }; job?: unknown };
       assert.equal(status.printer.state, 'PRINTING');
       assert.ok(status.job !== undefined);
-    }));
+    }),
+  );
 }
 
 test('Buddy refuses to delete a Prusa Connect download in progress (409 "File is being transferred")', T, () =>
@@ -112,4 +123,5 @@ test('Buddy refuses to delete a Prusa Connect download in progress (409 "File is
     const res = await client.delete(filesTarget('usb', 'incoming.gcode'));
     assert.equal(res.status, 409);
     assert.match(res.text(), /File is being transferred/);
-  }));
+  }),
+);

@@ -19,7 +19,8 @@ for (const { personality } of PERSONALITIES) {
       const put = await client.put(target, gcode(500), { Overwrite: '?1' });
       assert.equal(put.status, 201);
       const log = printer.requests();
-      const find = (method: string, t: string, status: number) => log.find((e) => e.method === method && e.target === t && e.status === status);
+      const find = (method: string, t: string, status: number) =>
+        log.find((e) => e.method === method && e.target === t && e.status === status);
       assert.equal(find('GET', '/api/version', 401)?.auth, 'none');
       assert.equal(find('GET', '/api/v1/status', 200)?.auth, 'digest');
       assert.equal(find('GET', '/api/v1/info', 200)?.auth, 'api-key');
@@ -44,5 +45,6 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(dump.includes('response='), false, 'no digest response in the log');
       printer.clearRequests();
       assert.deepEqual(printer.requests(), []);
-    }));
+    }),
+  );
 }

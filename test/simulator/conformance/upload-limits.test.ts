@@ -14,7 +14,15 @@ const T = { timeout: 20_000 };
 async function signedHead(client: SimClient, method: string, target: string, headers: string[]): Promise<string> {
   const ch = client.lastChallenge ?? (await client.fetchChallenge());
   const auth = client.authorization(method, target, ch);
-  return [`${method} ${target} HTTP/1.1`, 'Host: 127.0.0.1', `User-Agent: ${client.userAgent}`, `Authorization: ${auth}`, ...headers, '', ''].join('\r\n');
+  return [
+    `${method} ${target} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    `User-Agent: ${client.userAgent}`,
+    `Authorization: ${auth}`,
+    ...headers,
+    '',
+    '',
+  ].join('\r\n');
 }
 
 for (const { personality } of PERSONALITIES) {
@@ -25,7 +33,8 @@ for (const { personality } of PERSONALITIES) {
       const got = await rawExchange({ port: printer.port, head, waitMs: 5000 });
       assert.equal(statusOf(got.received), 411, got.received.slice(0, 200));
       assert.deepEqual(printer.files(), []);
-    }));
+    }),
+  );
 
   test(`a PUT whose auth fails is answered 401 before the body and the connection is closed (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer) => {
@@ -36,7 +45,8 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(statusOf(got.received), 401, got.received.slice(0, 200));
       assert.equal(got.closedByServer, true, 'the server closes the connection instead of reading 50 MB');
       assert.ok(got.bytesWritten < 2000, 'no body was sent');
-    }));
+    }),
+  );
 
   test(`one transfer at a time: a second PUT during an upload is refused (${personality})`, { timeout: 30_000 }, (t) =>
     withPrinter(optionsFor(personality, { rateBytesPerSec: 20_000 }), async (printer, client) => {
@@ -66,11 +76,15 @@ for (const { personality } of PERSONALITIES) {
       // Checked once the upload-time checks are done: compiling the schema can take a while on a busy machine.
       await conformsToSpec(t, `${personality} GET /api/v1/status`, (oas) => oas.validate('GET /api/v1/status', personality, status));
       assert.equal((await first).status, 201);
-      assert.equal(printer.files().some((f) => f.path === 'other.gcode'), false);
+      assert.equal(
+        printer.files().some((f) => f.path === 'other.gcode'),
+        false,
+      );
       const after = (await client.getJson('/api/v1/status')) as Record<string, unknown>;
       assert.equal(after.transfer, undefined, 'the transfer is gone once the upload ended');
       assert.equal((await client.get('/api/v1/transfer')).status, 204);
-    }));
+    }),
+  );
 
   test(`a Prusa Connect download blocks uploads and shows as a transfer (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -81,7 +95,8 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(res.status, personality === 'buddy' ? 409 : 500, res.text());
       printer.setForeignTransfer(false);
       assert.equal((await client.put(filesTarget(printer.storage, 'mine.gcode'), gcode(100))).status, 201);
-    }));
+    }),
+  );
 }
 
 test('Buddy: Content-Length 0 gets 501; Pi: 411', T, async () => {
@@ -106,7 +121,8 @@ test('Buddy refuses a request-target longer than 168 bytes with 414', T, () =>
     const fits = await client.get(at(168));
     assert.notEqual(fits.status, 414);
     assert.deepEqual(printer.files(), []);
-  }));
+  }),
+);
 
 test('Pi takes a request-target far longer than 168 bytes', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
@@ -114,7 +130,8 @@ test('Pi takes a request-target far longer than 168 bytes', T, () =>
     const res = await client.put(filesTarget('local', name), 'X\n');
     assert.equal(res.status, 201, res.text());
     assert.ok(printer.files().some((f) => f.path === name));
-  }));
+  }),
+);
 
 test('Buddy: a decoded PUT path over 103 bytes is refused with 415 or stored under a truncated name', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
@@ -123,13 +140,18 @@ test('Buddy: a decoded PUT path over 103 bytes is refused with 415 or stored und
     assert.equal(`/usb/${rel}`.length, 104);
     const res = await client.put(filesTarget('usb', rel), 'X\n');
     assert.ok(res.status === 415 || res.status === 201, `status ${res.status}`);
-    assert.equal(printer.files().some((f) => f.path === rel), false, 'never stored under the full name');
+    assert.equal(
+      printer.files().some((f) => f.path === rel),
+      false,
+      'never stored under the full name',
+    );
     if (res.status === 201) for (const f of printer.files()) assert.ok(`/usb/${f.path}`.length <= 103, f.path);
     const fits = `${'f'.repeat(92)}.gcode`;
     assert.equal(`/usb/${fits}`.length, 103);
     assert.equal((await client.put(filesTarget('usb', fits), 'X\n')).status, 201);
     assert.ok(printer.files().some((f) => f.path === fits));
-  }));
+  }),
+);
 
 for (const ch of ['"', '*', ':', '<', '>', '|']) {
   test(`Buddy rejects the FatFS-invalid character ${ch} in a name`, T, () =>
@@ -138,7 +160,8 @@ for (const ch of ['"', '*', ':', '<', '>', '|']) {
       assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`);
       assert.equal(res.status, 404, 'FR_INVALID_NAME maps to ENOTDIR: "Destination directory does not exist"');
       assert.deepEqual(printer.files(), []);
-    }));
+    }),
+  );
 }
 
 for (const ch of ['%', '#', '\\', '"', '?']) {
@@ -147,7 +170,8 @@ for (const ch of ['%', '#', '\\', '"', '?']) {
       const res = await client.put(filesTarget('local', `bad${ch}name.gcode`), 'X\n');
       assert.equal(res.status, 400, res.text());
       assert.deepEqual(printer.files(), []);
-    }));
+    }),
+  );
 }
 
 test('Buddy refuses non-print extensions with 415 "Not a GCODE"', T, () =>
@@ -161,15 +185,20 @@ test('Buddy refuses non-print extensions with 415 "Not a GCODE"', T, () =>
       assert.equal((await client.put(filesTarget('usb', name), 'X\n')).status, 201, name);
     }
     assert.equal(printer.files().length, 6);
-  }));
+  }),
+);
 
 test('Pi stores any extension and refuses an unknown Content-Type with 415', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     assert.equal((await client.put(filesTarget('local', 'notes.txt'), 'X\n')).status, 201);
     const bad = await client.put(filesTarget('local', 'x.gcode'), 'X\n', { 'Content-Type': 'image/png' });
     assert.equal(bad.status, 415);
-    assert.deepEqual(printer.files().map((f) => f.path), ['notes.txt']);
-  }));
+    assert.deepEqual(
+      printer.files().map((f) => f.path),
+      ['notes.txt'],
+    );
+  }),
+);
 
 test('Pi: sdcard is read-only (409) and an unknown storage is 404', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
@@ -177,17 +206,20 @@ test('Pi: sdcard is read-only (409) and an unknown storage is 404', T, () =>
     assert.equal((await client.delete(filesTarget('sdcard', 'x.gcode'))).status, 409);
     assert.equal((await client.put(filesTarget('nowhere', 'x.gcode'), 'X\n')).status, 404);
     assert.deepEqual(printer.files(), []);
-  }));
+  }),
+);
 
 test('Buddy: any storage other than usb is 403', T, () =>
   withPrinter(optionsFor('buddy'), async (_p, client) => {
     assert.equal((await client.get('/api/v1/files/local')).status, 403);
     assert.equal((await client.put(filesTarget('local', 'x.gcode'), 'X\n')).status, 403);
-  }));
+  }),
+);
 
 test('Buddy: a parent path part that is a file gives 409', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     printer.seed('a.gcode', 'X\n');
     const res = await client.put(filesTarget('usb', 'a.gcode/b.gcode'), 'Y\n');
     assert.equal(res.status, 409, res.text());
-  }));
+  }),
+);

@@ -17,12 +17,15 @@ test('Buddy answers 201 with the file info JSON and Connection: close (deviation
     assert.equal(res.status, 201, res.text());
     assert.equal(String(res.headers.connection).toLowerCase(), 'close');
     const info = asRecord(res.json());
-    await conformsToSpec(t, 'buddy GET /api/v1/files/{storage}/{path}', (oas) => oas.validate('GET /api/v1/files/{storage}/{path}', 'buddy', info));
+    await conformsToSpec(t, 'buddy GET /api/v1/files/{storage}/{path}', (oas) =>
+      oas.validate('GET /api/v1/files/{storage}/{path}', 'buddy', info),
+    );
     assert.equal(info.display_name, 'Benchy Model.gcode');
     assert.equal(info.size, 3000);
     assert.equal(info.type, 'PRINT_FILE');
     assert.deepEqual(printer.readFile('parts/Benchy Model.gcode'), body);
-  }));
+  }),
+);
 
 test('Pi answers 201 with an empty body', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
@@ -31,7 +34,8 @@ test('Pi answers 201 with an empty body', T, () =>
     assert.equal(res.status, 201, res.text());
     assert.equal(res.body.length, 0);
     assert.deepEqual(printer.readFile('parts/Benchy Model.gcode'), body);
-  }));
+  }),
+);
 
 for (const { personality } of PERSONALITIES) {
   test(`an upload creates missing parent folders and is visible in files() and the listing (${personality})`, T, () =>
@@ -48,7 +52,8 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(entry.storage, printer.storage);
       const single = asRecord(await client.getJson(filesTarget(printer.storage, 'a/b/c/deep.gcode')));
       assert.equal(single.size, 1234);
-    }));
+    }),
+  );
 
   test(`an existing file is replaced only with Overwrite: ?1 (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
@@ -65,13 +70,16 @@ for (const { personality } of PERSONALITIES) {
       assert.equal(ok.status, 201, ok.text());
       assert.equal(printer.readFile('keep.gcode')?.toString(), 'NEW CONTENT\n');
       assert.equal(printer.files().filter((f) => f.path.toLowerCase() === 'keep.gcode').length, 1);
-    }));
+    }),
+  );
 
   test(`a failed overwrite leaves the old file intact (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
       printer.seed('sub/keep.gcode', 'OLD CONTENT\n');
       printer.inject({ kind: 'reset-after-bytes', bytes: 1000, times: 1 });
-      const res = await client.put(filesTarget(printer.storage, 'sub/keep.gcode'), gcode(20_000), { Overwrite: '?1' }).catch((e: Error) => e);
+      const res = await client
+        .put(filesTarget(printer.storage, 'sub/keep.gcode'), gcode(20_000), { Overwrite: '?1' })
+        .catch((e: Error) => e);
       if (!(res instanceof Error)) assert.notEqual(res.status, 201);
       assert.equal(printer.readFile('sub/keep.gcode')?.toString(), 'OLD CONTENT\n');
       const listed = childrenOf(await client.getJson(filesTarget(printer.storage, 'sub')));
@@ -80,7 +88,8 @@ for (const { personality } of PERSONALITIES) {
       const again = await client.put(filesTarget(printer.storage, 'sub/keep.gcode'), gcode(20_000), { Overwrite: '?1' });
       assert.equal(again.status, 201);
       assert.equal(printer.readFile('sub/keep.gcode')?.length, 20_000);
-    }));
+    }),
+  );
 }
 
 test('Buddy refuses to overwrite the file being printed with 409 "File is busy"', T, () =>
@@ -91,7 +100,8 @@ test('Buddy refuses to overwrite the file being printed with 409 "File is busy"'
     assert.equal(res.status, 409);
     assert.match(res.text(), /File is busy/);
     assert.equal(printer.readFile('job.gcode')?.toString(), 'PRINTING\n');
-  }));
+  }),
+);
 
 test('Pi replaces the file being printed without any check', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
@@ -100,7 +110,8 @@ test('Pi replaces the file being printed without any check', T, () =>
     const res = await client.put(filesTarget('local', 'job.gcode'), 'REPLACEMENT\n', { Overwrite: '?1' });
     assert.equal(res.status, 201);
     assert.equal(printer.readFile('job.gcode')?.toString(), 'REPLACEMENT\n');
-  }));
+  }),
+);
 
 test('Buddy keeps no temp file after a dropped upload', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
@@ -108,7 +119,8 @@ test('Buddy keeps no temp file after a dropped upload', T, () =>
     await client.put(filesTarget('usb', 'drop.gcode'), gcode(10_000)).catch(() => undefined);
     assert.deepEqual(printer.files(), []);
     assert.deepEqual(childrenOf(await client.getJson('/api/v1/files/usb')), []);
-  }));
+  }),
+);
 
 test('Pi leaves a hidden .name.part after a dropped upload, not shown in listings', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
@@ -116,10 +128,18 @@ test('Pi leaves a hidden .name.part after a dropped upload, not shown in listing
     await client.put(filesTarget('local', 'dir/drop.gcode'), gcode(10_000)).catch(() => undefined);
     const part = printer.files().find((f) => f.path === '.drop.gcode.part');
     assert.ok(part !== undefined, `files(): ${JSON.stringify(printer.files().map((f) => f.path))}`);
-    assert.equal(printer.files().some((f) => f.path === 'dir/drop.gcode'), false);
+    assert.equal(
+      printer.files().some((f) => f.path === 'dir/drop.gcode'),
+      false,
+    );
     const root = childrenOf(await client.getJson('/api/v1/files/local'));
-    assert.equal(root.some((c) => String(c.name).endsWith('.part')), false, JSON.stringify(root));
-  }));
+    assert.equal(
+      root.some((c) => String(c.name).endsWith('.part')),
+      false,
+      JSON.stringify(root),
+    );
+  }),
+);
 
 test('Buddy resolves other case and 8.3 short names for GET, PUT and DELETE', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
@@ -139,17 +159,24 @@ test('Buddy resolves other case and 8.3 short names for GET, PUT and DELETE', T,
     const inParts = printer.files().filter((f) => f.path.toLowerCase().startsWith('parts/'));
     assert.equal(inParts.length, 1, JSON.stringify(inParts));
     assert.equal(printer.readFile(inParts[0]?.path ?? '')?.toString(), 'TWO\n');
-    const del = await client.delete(filesTarget('usb', `PARTS/${String(childrenOf(await client.getJson('/api/v1/files/usb/parts'))[0]?.name)}`));
+    const del = await client.delete(
+      filesTarget('usb', `PARTS/${String(childrenOf(await client.getJson('/api/v1/files/usb/parts'))[0]?.name)}`),
+    );
     assert.equal(del.status, 204);
     assert.equal(printer.files().length, 0);
-  }));
+  }),
+);
 
 test('Buddy reads a raw + in the path as a space', T, () =>
   withPrinter(optionsFor('buddy'), async (printer, client) => {
     const res = await client.put('/api/v1/files/usb/a+b.gcode', 'X\n');
     assert.equal(res.status, 201, res.text());
-    assert.ok(printer.files().some((f) => f.path === 'a b.gcode'), JSON.stringify(printer.files()));
-  }));
+    assert.ok(
+      printer.files().some((f) => f.path === 'a b.gcode'),
+      JSON.stringify(printer.files()),
+    );
+  }),
+);
 
 test('Pi is case-sensitive: other case is another file', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
@@ -158,4 +185,5 @@ test('Pi is case-sensitive: other case is another file', T, () =>
     const res = await client.put(filesTarget('local', 'BENCHY.gcode'), 'TWO\n');
     assert.equal(res.status, 201);
     assert.equal(printer.files().length, 2);
-  }));
+  }),
+);

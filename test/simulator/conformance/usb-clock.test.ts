@@ -23,8 +23,12 @@ test('Buddy without USB: storage unavailable, root lists 200 empty, uploads 507;
     assert.match(up.text(), /Failed to write to location/);
     printer.setUsbPresent(true);
     assert.equal(asRecord((asRecord(await client.getJson('/api/v1/storage')).storage_list as unknown[])[0]).available, true);
-    assert.deepEqual(childrenOf(await client.getJson('/api/v1/files/usb')).map((c) => c.display_name), ['a.gcode']);
-  }));
+    assert.deepEqual(
+      childrenOf(await client.getJson('/api/v1/files/usb')).map((c) => c.display_name),
+      ['a.gcode'],
+    );
+  }),
+);
 
 async function uploadedTimestamp(client: import('./http-client.js').SimClient, storage: string, name: string): Promise<number> {
   const res = await client.put(filesTarget(storage, name), 'G28\n');
@@ -44,14 +48,16 @@ for (const { personality } of PERSONALITIES) {
       const later = await uploadedTimestamp(client, printer.storage, 'behind.gcode');
       assert.ok(Math.abs(later - (Date.now() / 1000 - 7200)) < 30, `m_timestamp ${later}`);
       assert.equal(printer.files().find((f) => f.path === 'behind.gcode')?.mTimestamp, later);
-    }));
+    }),
+  );
 
   test(`a seeded m_timestamp is what the listing shows (${personality})`, T, () =>
     withPrinter(optionsFor(personality), async (printer, client) => {
       printer.seed('old.gcode', 'X', { mTimestamp: 1_600_000_000 });
       const kid = childrenOf(await client.getJson(`/api/v1/files/${printer.storage}`))[0];
       assert.equal(kid?.m_timestamp, 1_600_000_000);
-    }));
+    }),
+  );
 }
 
 test('Buddy stores m_timestamp in 2-second steps', T, () => {
@@ -75,14 +81,16 @@ test('Buddy with an unset clock writes garbage dates from before 2000', T, () =>
   withPrinter(optionsFor('buddy', { clock: { unset: true } }), async (_p, client) => {
     const ts = await uploadedTimestamp(client, 'usb', 'nodate.gcode');
     assert.ok(ts < 946_684_800, `m_timestamp ${ts} is a real-looking date`);
-  }));
+  }),
+);
 
 test('Pi with an unset clock writes dates far from the real time', T, () =>
   withPrinter(optionsFor('pi', { clock: { unset: true } }), async (_p, client) => {
     const ts = await uploadedTimestamp(client, 'local', 'nodate.gcode');
     assert.ok(Number.isInteger(ts));
     assert.ok(Math.abs(ts - Date.now() / 1000) > 86_400, `m_timestamp ${ts} is within a day of now`);
-  }));
+  }),
+);
 
 test('m_timestamp is taken at upload start on Buddy and at upload end on Pi', { timeout: 30_000 }, async () => {
   for (const { personality } of PERSONALITIES) {
