@@ -47,18 +47,14 @@ const routingKeys = {
     'Files matching any of these are not sent to this printer (and are deleted from it, as files gone from the source are).',
     ['old/', '*_draft.gcode'],
   ),
-  groups: z
-    .array(z.string().min(1))
-    .meta({
-      description: 'Group names this printer belongs to; -p and -x accept a group name for all its printers.',
-      examples: [['bay1', 'mk4s']],
-    }),
-  match_model: z
-    .boolean()
-    .meta({
-      description:
-        'Send this printer only files sliced for its model (and files that name no model). Also on for every printer with --match-model.',
-    }),
+  groups: z.array(z.string().min(1)).meta({
+    description: 'Group names this printer belongs to; -p and -x accept a group name for all its printers.',
+    examples: [['bay1', 'mk4s']],
+  }),
+  match_model: z.boolean().meta({
+    description:
+      'Send this printer only files sliced for its model (and files that name no model). Also on for every printer with --match-model.',
+  }),
 };
 
 const CREDENTIAL_RULES = {
@@ -132,14 +128,10 @@ const printerWithDefaultsSchema = printerEntrySchema
 export const configFileSchema = z
   .object({
     [DEFAULTS_NAME]: defaultsSchema.optional(),
-    state_dir: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description:
-          "Folder of the sync records (--state-dir wins over it): ~/ is the home folder, a relative path is taken from this file's folder.",
-      }),
+    state_dir: z.string().min(1).optional().meta({
+      description:
+        "Folder of the sync records (--state-dir wins over it): ~/ is the home folder, a relative path is taken from this file's folder.",
+    }),
   })
   .catchall(printerWithDefaultsSchema)
   .meta({
