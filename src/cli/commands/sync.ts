@@ -3,6 +3,7 @@
 import type { CliIo, OutputStream } from '../io.js';
 import { parseSyncArgs, type SyncCliOptions } from '../options.js';
 import { sync } from '../../run/sync.js';
+import type { SyncOptions } from '../../run/options.js';
 import { VERSION } from '../../version.js';
 import { plainReporter } from '../../report/plain.js';
 import { jsonReporter } from '../../report/json.js';
@@ -21,36 +22,7 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
   let code: number | undefined;
 
   try {
-    const summary = await sync({
-      config: o.configPath,
-      configDisplayName: o.config,
-      printers: o.printers,
-      exclude: o.exclude,
-      source: o.source,
-      relativeTo: o.relativeTo,
-      ...(o.destinationGiven ? { destination: o.destination } : {}),
-      matchModel: o.matchModel,
-      go: o.execute,
-      ignoreState: o.ignoreState,
-      delete: o.delete,
-      modifyWindowSec: o.modifyWindowSec,
-      ...(o.stateDir !== undefined ? { stateDir: o.stateDir } : {}),
-      checksum: o.checksum,
-      force: o.force,
-      ...(o.backupDir !== undefined ? { backupDir: o.backupDir } : {}),
-      deleteOtherDestinations: o.deleteOtherDestinations,
-      allowSelfSigned: o.allowSelfSigned,
-      ...(o.maxDelete !== undefined ? { maxDelete: o.maxDelete } : {}),
-      retries: o.retries,
-      ...(o.retryDelayMs !== undefined ? { retryDelayMs: o.retryDelayMs } : {}),
-      ...(o.timeoutMs !== undefined ? { timeouts: timeoutsFor(o.timeoutMs) } : {}),
-      env: io.env,
-      onEvent: reporters.sink,
-      verbose: o.verbose,
-      signal: io.signal,
-      ...(o.waitBusyMs !== undefined ? { waitBusyMs: o.waitBusyMs } : {}),
-      ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),
-    });
+    const summary = await sync({ ...syncOptionsFrom(o, io), onEvent: reporters.sink });
     code = exitCodeForSummary(summary, { failOnBusy: o.failOnBusy });
     return code;
   } catch (error) {
@@ -59,6 +31,39 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
   } finally {
     if (code !== undefined) reporters.close(code);
   }
+}
+
+/** The sync flags as library options: one mapping for every command built on them (sync, watch). */
+export function syncOptionsFrom(o: SyncCliOptions, io: CliIo): SyncOptions {
+  return {
+    config: o.configPath,
+    configDisplayName: o.config,
+    printers: o.printers,
+    exclude: o.exclude,
+    source: o.source,
+    relativeTo: o.relativeTo,
+    ...(o.destinationGiven ? { destination: o.destination } : {}),
+    matchModel: o.matchModel,
+    go: o.execute,
+    ignoreState: o.ignoreState,
+    delete: o.delete,
+    modifyWindowSec: o.modifyWindowSec,
+    ...(o.stateDir !== undefined ? { stateDir: o.stateDir } : {}),
+    checksum: o.checksum,
+    force: o.force,
+    ...(o.backupDir !== undefined ? { backupDir: o.backupDir } : {}),
+    deleteOtherDestinations: o.deleteOtherDestinations,
+    allowSelfSigned: o.allowSelfSigned,
+    ...(o.maxDelete !== undefined ? { maxDelete: o.maxDelete } : {}),
+    retries: o.retries,
+    ...(o.retryDelayMs !== undefined ? { retryDelayMs: o.retryDelayMs } : {}),
+    ...(o.timeoutMs !== undefined ? { timeouts: timeoutsFor(o.timeoutMs) } : {}),
+    env: io.env,
+    verbose: o.verbose,
+    signal: io.signal,
+    ...(o.waitBusyMs !== undefined ? { waitBusyMs: o.waitBusyMs } : {}),
+    ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),
+  };
 }
 
 /** --timeout sets the answer and stall limits; connecting never needs longer than 10 s on a LAN. */

@@ -15,6 +15,7 @@ import { defaultStateDir } from '../../record/paths.js';
 import { watch } from '../../watch/watch.js';
 import { startFarmServer, type FarmServer } from '../../farm-page/server.js';
 import { ExitCode } from '../../report/exit-codes.js';
+import { syncOptionsFrom } from './sync.js';
 
 export interface HttpAddress {
   host: string;
@@ -88,32 +89,9 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
   let server: FarmServer | undefined;
   try {
     await watch({
-      config: o.configPath,
-      configDisplayName: o.config,
-      printers: o.printers,
-      exclude: o.exclude,
-      source: o.source,
-      relativeTo: o.relativeTo,
-      ...(o.destinationGiven ? { destination: o.destination } : {}),
-      matchModel: o.matchModel,
-      go: o.execute,
-      ignoreState: o.ignoreState,
-      delete: o.delete,
-      modifyWindowSec: o.modifyWindowSec,
+      ...syncOptionsFrom(o, io),
       stateDir: o.stateDir ?? defaultStateDir({ env: io.env }),
-      checksum: o.checksum,
-      force: o.force,
-      allowSelfSigned: o.allowSelfSigned,
-      ...(o.maxDelete !== undefined ? { maxDelete: o.maxDelete } : {}),
-      retries: o.retries,
-      ...(o.retryDelayMs !== undefined ? { retryDelayMs: o.retryDelayMs } : {}),
-      ...(o.timeoutMs !== undefined
-        ? { timeouts: { connectMs: Math.min(o.timeoutMs, 10_000), responseMs: o.timeoutMs, stallMs: o.timeoutMs } }
-        : {}),
-      ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),
       ...(settleMs !== undefined ? { settleMs } : {}),
-      env: io.env,
-      verbose: o.verbose,
       onEvent: fanOut(...sinks),
       signal: io.signal,
       beforeStart: async (farm) => {
