@@ -1,7 +1,7 @@
 // Parses the sync command line (the original link-sync interface plus newer flags) into typed
 // options. Never exits and never prints except help and version, which go to io.stdout.
 
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
@@ -242,21 +242,25 @@ function nonEmptyNames(names: string[], flag: string): string[] {
   return names;
 }
 
+/** Commander writes only help to stdout; its errors become a UsageError that the caller prints once, with the hint. */
+export function helpOnlyOutput(io: Pick<CliIo, 'stdout'>): OutputConfiguration {
+  return {
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: () => undefined,
+    outputError: () => undefined,
+    getOutHelpWidth: () => io.stdout.columns ?? 80,
+    getErrHelpWidth: () => 80,
+    getOutHasColors: () => false,
+    getErrHasColors: () => false,
+  };
+}
+
 function buildCommand(io: Pick<CliIo, 'stdout'>, version: string, footer: string): Command {
   return new Command('link-sync')
     .usage(USAGE)
     .description('Mirror a local folder of print files (.gcode, .bgcode) onto Prusa printers over PrusaLink.\nDry run unless -g is given.')
     .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      // Errors become a UsageError; the caller prints them once, with the hint.
-      writeErr: () => undefined,
-      outputError: () => undefined,
-      getOutHelpWidth: () => io.stdout.columns ?? 80,
-      getErrHelpWidth: () => 80,
-      getOutHasColors: () => false,
-      getErrHasColors: () => false,
-    })
+    .configureOutput(helpOnlyOutput(io))
     .allowExcessArguments(true)
     .helpOption('-h, --help', 'show this help')
     .option('-c, --config <CONFIG>', 'Printer config, YAML or JSON. Default printers.yml in the working directory.')

@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
+import { helpOnlyOutput } from './options.js';
 import { expandHome, parseDestination, resolveSourcePaths, type Destination } from '../config/destination.js';
 
 export interface PullCliOptions {
@@ -38,15 +39,7 @@ export function parsePullArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' 
       'Copy print files that are on printers but not in the master folder back into it.\nDry run unless -g is given. Never overwrites or deletes a local file.',
     )
     .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: () => undefined,
-      outputError: () => undefined,
-      getOutHelpWidth: () => io.stdout.columns ?? 80,
-      getErrHelpWidth: () => 80,
-      getOutHasColors: () => false,
-      getErrHasColors: () => false,
-    })
+    .configureOutput(helpOnlyOutput(io))
     .allowExcessArguments(true)
     .helpOption('-h, --help', 'show this help')
     .option('-c, --config <CONFIG>', 'printers file, YAML or JSON', 'printers.yml')
