@@ -110,7 +110,7 @@ export class SimPrinterImpl implements SimPrinter {
     if (!control) {
       res.once('close', () => {
         entry.status = res.headersSent ? res.statusCode : 0;
-        entry.durationMs = Date.now() - entry.startedAt;
+        entry.durationMs = ctx.log.now() - entry.startedAt;
         ctx.log.add(entry);
       });
     }
