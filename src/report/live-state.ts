@@ -55,6 +55,17 @@ export class LiveState {
       case 'run-start':
         for (const name of event.printers) this.view(name);
         return;
+      case 'printer-start':
+        // A printer waited for (--wait-busy) is read again once free: from here it is connecting, not waiting.
+        this.view(event.printer).phase = 'connecting';
+        return;
+      case 'printer-state': {
+        // --wait-busy: the printer was found busy and is polled until free; the row says what it is doing.
+        const v = this.view(event.printer);
+        v.phase = 'waiting';
+        v.note = waitingNote(event);
+        return;
+      }
       case 'plan': {
         const v = this.view(event.printer);
         v.phase = 'planned';
@@ -122,6 +133,14 @@ export class LiveState {
       ...(longest > 0 ? { etaSeconds: longest } : {}),
     };
   }
+}
+
+/** "PRINTING benchy.gcode (45%)": the state a waited-for printer reported last. */
+function waitingNote(event: Extract<SyncEvent, { type: 'printer-state' }>): string {
+  if (event.error) return `${event.state}: ${event.error.message}`;
+  const file = event.job?.file ? ` ${event.job.file}` : '';
+  const progress = event.job?.progress !== undefined ? ` (${Math.round(event.job.progress)}%)` : '';
+  return `${event.state}${file}${progress}`;
 }
 
 /** A finished printer's line: the same words as the plain closing line, with its reason. */
