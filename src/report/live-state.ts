@@ -3,7 +3,7 @@
 
 import type { PrinterResult, SyncEvent } from './events.js';
 import type { OverallRow, PrinterRow } from './live-lines.js';
-import { closingText } from './plain.js';
+import { closingText, jobSuffix } from './plain.js';
 import { UploadMeter } from './progress.js';
 
 export interface PrinterView {
@@ -138,9 +138,7 @@ export class LiveState {
 /** "PRINTING benchy.gcode (45%)": the state a waited-for printer reported last. */
 function waitingNote(event: Extract<SyncEvent, { type: 'printer-state' }>): string {
   if (event.error) return `${event.state}: ${event.error.message}`;
-  const file = event.job?.file ? ` ${event.job.file}` : '';
-  const progress = event.job?.progress !== undefined ? ` (${Math.round(event.job.progress)}%)` : '';
-  return `${event.state}${file}${progress}`;
+  return `${event.state}${jobSuffix(event.job)}`;
 }
 
 /** A finished printer's line: the same words as the plain closing line, with its reason. */
