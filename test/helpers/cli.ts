@@ -28,6 +28,8 @@ export interface CliRunOptions {
   process?: boolean;
   /** Start this entry (the bundled CLI) as a child process instead of dist/src/bin.js. Implies `process`. */
   bin?: string;
+  /** In this process: aborts the run as bin.ts does on Ctrl-C or SIGTERM. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -63,7 +65,7 @@ async function callMain(args: string[], env: Record<string, string | undefined>,
     stderr: { write: (chunk: string) => (stderr += chunk), isTTY: false },
     env,
     cwd: options.cwd ?? repoRoot,
-    signal: new AbortController().signal,
+    signal: options.signal ?? new AbortController().signal,
   };
   try {
     const code = await Promise.race([main(args, io), overdue]);
