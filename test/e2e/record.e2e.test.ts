@@ -303,10 +303,11 @@ describe('an unchanged tree', { timeout: 120_000 }, () => {
       const master = path.join(work.dir, 'master');
       const stateDir = path.join(work.dir, 'records');
       const mtime = Math.floor(Date.now() / 1000) - 3600;
-      const FILES = 300;
-      const rel = (i: number): string => `d${String(Math.floor(i / 100)).padStart(2, '0')}/f${String(i).padStart(5, '0')}.gcode`;
+      const FILES = 90;
+      const PER_FOLDER = 30;
+      const rel = (i: number): string => `d${String(Math.floor(i / PER_FOLDER)).padStart(2, '0')}/f${String(i).padStart(5, '0')}.gcode`;
       const body = (i: number, mark: string): string => `; ${mark} ${i}\nG28\n`;
-      for (let d = 0; d < FILES / 100; d++) mkdirSync(path.join(master, `d${String(d).padStart(2, '0')}`), { recursive: true });
+      for (let d = 0; d < FILES / PER_FOLDER; d++) mkdirSync(path.join(master, `d${String(d).padStart(2, '0')}`), { recursive: true });
       for (let i = 0; i < FILES; i++) {
         const file = path.join(master, rel(i));
         writeFileSync(file, body(i, 'A'));
