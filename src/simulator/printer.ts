@@ -175,6 +175,11 @@ export class SimPrinterImpl implements SimPrinter {
     this.ctx.clock.set(clock);
   }
 
+  setRate(bytesPerSec: number | undefined): void {
+    if (bytesPerSec !== undefined && !(bytesPerSec > 0)) throw new Error(`printer ${this.name}: a rate is a positive number of bytes/s`);
+    this.ctx.opts.rateBytesPerSec = bytesPerSec;
+  }
+
   inject(fault: SimFault): void {
     this.ctx.faults.add(validateFault(fault));
   }

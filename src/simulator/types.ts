@@ -151,6 +151,8 @@ export interface SimPrinter {
   /** Buddy only. */
   setUsbPresent(present: boolean): void;
   setClock(clock: SimClockOptions): void;
+  /** Uploads and downloads that start from now on run at this rate (bytes/s; undefined: unlimited). */
+  setRate(bytesPerSec: number | undefined): void;
   inject(fault: SimFault): void;
   clearFaults(): void;
   /** Creates parents. */
