@@ -28,7 +28,23 @@ export interface MatchResult {
  */
 export function matchFiles(source: SourceTree, remote: RemoteTree, rules: NameRules): MatchResult {
   const fold = (path: string): string => foldName(path, rules);
-  const remoteFiles = groupBy(remote.files, (file) => fold(file.path));
+  // Most names are unique: the first file of each name is kept apart, and a list only for a name held twice.
+  const remoteKeys: string[] = new Array(remote.files.length);
+  const firstByKey = new Map<string, RemoteFile>();
+  const sharedNames = new Map<string, RemoteFile[]>();
+  remote.files.forEach((file, i) => {
+    const key = fold(file.path);
+    remoteKeys[i] = key;
+    const first = firstByKey.get(key);
+    if (first === undefined) {
+      firstByKey.set(key, file);
+      return;
+    }
+    const group = sharedNames.get(key);
+    if (group) group.push(file);
+    else sharedNames.set(key, [first, file]);
+  });
+  const remoteFiles: RemoteGroups = { firstByKey, sharedNames };
   const foldersByKey = new Map<string, RemoteFolder>();
   for (const folder of remote.folders) {
     const key = fold(folder.path);
@@ -38,29 +54,32 @@ export function matchFiles(source: SourceTree, remote: RemoteTree, rules: NameRu
 
   const pairs: FilePair[] = [];
   const problems: PlanProblem[] = [];
-  const claimed = new Set<RemoteFile>();
 
   for (let i = 0; i < source.files.length; i++) {
     const file = source.files[i]!;
     const key = local.keys[i]!;
-    const candidates = remoteFiles.get(key) ?? [];
-    // A remote file named by any local file is never extraneous, even when that local file has a problem.
-    for (const candidate of candidates) claimed.add(candidate);
     const conflict = local.conflicts[i] ?? remoteConflict(key, local.ancestorKeys[i]!, remoteFiles, foldersByKey);
     if (conflict) {
       problems.push({ path: file.relPath, ...conflict });
       continue;
     }
-    const exact = candidates.find((candidate) => candidate.path === file.relPath) ?? candidates[0];
+    const twins = sharedNames.get(key);
+    const exact = twins ? (twins.find((candidate) => candidate.path === file.relPath) ?? twins[0]) : firstByKey.get(key);
     pairs.push(exact ? { source: file, remote: exact } : { source: file });
   }
 
-  return {
-    pairs,
-    problems,
-    unmatched: remote.files.filter((file) => !claimed.has(file)),
-    foldersByKey,
-  };
+  // A remote file named by any local file is never extraneous, even when that local file has a problem.
+  const unmatched: RemoteFile[] = [];
+  remote.files.forEach((file, i) => {
+    if (!local.keySet.has(remoteKeys[i]!)) unmatched.push(file);
+  });
+  return { pairs, problems, unmatched, foldersByKey };
+}
+
+/** The printer's files by folded path: the first of each name, and every file of a name held more than once. */
+interface RemoteGroups {
+  firstByKey: ReadonlyMap<string, RemoteFile>;
+  sharedNames: ReadonlyMap<string, RemoteFile[]>;
 }
 
 type Conflict = Omit<PlanProblem, 'path'>;
@@ -69,6 +88,8 @@ type Conflict = Omit<PlanProblem, 'path'>;
 interface SourceIndex {
   /** Folded relPath of each file, in source order. */
   keys: string[];
+  /** The same keys as a set. */
+  keySet: ReadonlySet<string>;
   /** Folded ancestor folders of each file, nearest last. */
   ancestorKeys: string[][];
   /** Each file's clash with other local names (undefined: none). */
@@ -135,7 +156,7 @@ function buildSourceIndex(source: SourceTree, rules: NameRules): SourceIndex {
     ancestorKeys.push(folded);
     conflicts.push(localConflict(file, keys[i]!, ancestors, folded, localFiles, localFolders));
   });
-  return { keys, ancestorKeys, conflicts };
+  return { keys, keySet: new Set(keys), ancestorKeys, conflicts };
 }
 
 /** Clashes among local names: checked before anything on the printer. */
@@ -177,7 +198,7 @@ function localConflict(
 function remoteConflict(
   key: string,
   ancestorKeys: readonly string[],
-  remoteFiles: ReadonlyMap<string, RemoteFile[]>,
+  remoteFiles: RemoteGroups,
   remoteFolders: ReadonlyMap<string, RemoteFolder>,
 ): Conflict | undefined {
   const folder = remoteFolders.get(key);
@@ -188,7 +209,7 @@ function remoteConflict(
     };
   }
   for (const ancestorKey of ancestorKeys) {
-    const blocking = remoteFiles.get(ancestorKey)?.[0];
+    const blocking = remoteFiles.firstByKey.get(ancestorKey);
     if (blocking) {
       return {
         code: 'FOLDER_IS_FILE',
@@ -197,15 +218,4 @@ function remoteConflict(
     }
   }
   return undefined;
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }

@@ -4,7 +4,7 @@
 
 import { recordKey } from '../record/keys.js';
 import { ancestorsOf, foldName } from '../source/paths.js';
-import type { NameRules } from '../types.js';
+import type { NameRules, RemoteFile, RemoteTree } from '../types.js';
 
 const SLASH = 0x2f;
 
@@ -26,4 +26,48 @@ export function recordKeyer(root: string, rules: Pick<NameRules, 'caseInsensitiv
   if (root !== '' && !isClean(root)) return (path) => recordKey(root, path, rules);
   const prefix = root === '' ? '' : `${root}/`;
   return (path) => (isClean(path) ? foldName(prefix + path, rules) : recordKey(root, path, rules));
+}
+
+interface CachedKeys {
+  files: readonly RemoteFile[];
+  fileCount: number;
+  root: string;
+  caseInsensitive: boolean;
+  byKey: ReadonlyMap<string, RemoteFile>;
+}
+
+const remoteKeys = new WeakMap<RemoteTree, CachedKeys>();
+
+/**
+ * The printer's files by record key (a later file of the same key wins). The pre-pass and the planner
+ * both need it for one listing, so it is built once per tree and case rule (until forgetRecordKeys),
+ * and again should the tree's file list be replaced or change length.
+ */
+export function filesByRecordKey(remote: RemoteTree, rules: Pick<NameRules, 'caseInsensitive'>): ReadonlyMap<string, RemoteFile> {
+  const cached = remoteKeys.get(remote);
+  if (
+    cached &&
+    cached.files === remote.files &&
+    cached.fileCount === remote.files.length &&
+    cached.root === remote.root &&
+    cached.caseInsensitive === rules.caseInsensitive
+  ) {
+    return cached.byKey;
+  }
+  const keyOf = recordKeyer(remote.root, rules);
+  const byKey = new Map<string, RemoteFile>();
+  for (const file of remote.files) byKey.set(keyOf(file.path), file);
+  remoteKeys.set(remote, {
+    files: remote.files,
+    fileCount: remote.files.length,
+    root: remote.root,
+    caseInsensitive: rules.caseInsensitive,
+    byKey,
+  });
+  return byKey;
+}
+
+/** Lets go of what filesByRecordKey keeps for a tree, once its printer is planned: a farm keeps trees until the end. */
+export function forgetRecordKeys(remote: RemoteTree): void {
+  remoteKeys.delete(remote);
 }

@@ -16,10 +16,10 @@ import type {
 import { checkRemotePath, compareCodeUnits, joinPath } from '../source/paths.js';
 import { decideFile, type Decision } from './decide.js';
 import { decideChange } from './decide-record.js';
-import { isUnderRoot } from '../record/keys.js';
+import { underRootTest } from '../record/keys.js';
 import type { RecordChanges, RecordEntries } from '../record/types.js';
 import { matchFiles } from './match.js';
-import { recordKeyer } from './path-keys.js';
+import { filesByRecordKey, forgetRecordKeys, recordKeyer } from './path-keys.js';
 import { printedFileTest } from './printed.js';
 import { planRemovals } from './remove.js';
 import { uploadTarget } from './target.js';
@@ -71,7 +71,7 @@ export function planPrinter(input: PlanInput): PrinterPlan {
 
   const keyOf = recordKeyer(remote.root, rules);
   const recordChanges: RecordChanges | undefined = input.record
-    ? { set: [], drop: droppedEntries(input.record.entries, remote, rules, keyOf) }
+    ? { set: [], drop: droppedEntries(input.record.entries, remote, rules) }
     : undefined;
   const decide = (file: SourceFile, copy: RemoteFile): Decision => {
     if (!input.record) return policy.force ? { verdict: 'stale', reason: 'forced by --force' } : decideFile(file, copy, policy);
@@ -138,6 +138,7 @@ export function planPrinter(input: PlanInput): PrinterPlan {
     : { deletes: [], rmdirs: [], holds: [] };
   holds.push(...removals.holds);
 
+  forgetRecordKeys(remote);
   let uploadBytes = 0;
   for (const action of transfers) if (action.kind === 'upload' || action.kind === 'replace') uploadBytes += action.source.size;
 
@@ -153,11 +154,12 @@ export function planPrinter(input: PlanInput): PrinterPlan {
 }
 
 /** Entries under the sync root for files the printer no longer lists: someone removed them. */
-function droppedEntries(entries: RecordEntries, remote: RemoteTree, rules: NameRules, keyOf: (path: string) => string): string[] {
-  const listed = new Set(remote.files.map((file) => keyOf(file.path)));
+function droppedEntries(entries: RecordEntries, remote: RemoteTree, rules: NameRules): string[] {
+  const listed = filesByRecordKey(remote, rules);
+  const underRoot = underRootTest(remote.root, rules);
   const dropped: string[] = [];
   for (const key of entries.keys()) {
-    if (isUnderRoot(key, remote.root, rules) && !listed.has(key)) dropped.push(key);
+    if (underRoot(key) && !listed.has(key)) dropped.push(key);
   }
   return dropped.sort(compareCodeUnits);
 }

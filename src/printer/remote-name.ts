@@ -6,8 +6,16 @@ export const MAX_REMOTE_NAME_UTF16 = 255;
 /** ext4 counts bytes; FAT's 255 UTF-16 units are at most 765 bytes of UTF-8. */
 export const MAX_REMOTE_NAME_BYTES = 765;
 
+/** Printable ASCII but "/" and "\\": the names of almost every listing, which need no closer look. */
+const PLAIN_NAME = /^[\x20-\x2e\x30-\x5b\x5d-\x7e]+$/;
+
 /** Why a name from a printer cannot be used, or undefined when it can. Pure. */
 export function remoteNameProblem(name: string): string | undefined {
+  if (name.length <= MAX_REMOTE_NAME_UTF16 && name !== '.' && name !== '..' && PLAIN_NAME.test(name)) return undefined;
+  return closerProblem(name);
+}
+
+function closerProblem(name: string): string | undefined {
   if (name === '') return 'an empty name';
   if (name === '.' || name === '..') return `the name "${name}"`;
   for (const char of name) {
@@ -44,12 +52,21 @@ export function quoteRemoteName(name: string): string {
  */
 export function listingNameProblem(names: ReadonlyArray<string | undefined>): string | undefined {
   for (const name of names) {
-    if (name === undefined) continue;
-    const problem = remoteNameProblem(name);
-    if (!problem) continue;
-    // "." and ".." name themselves already.
-    const shown = name === '.' || name === '..' ? '' : ` (${quoteRemoteName(name)})`;
-    return `lists an entry with ${problem}${shown}; nothing is changed on this printer while its listing holds such a name`;
+    const problem = name === undefined ? undefined : namedProblem(name);
+    if (problem) return problem;
   }
   return undefined;
+}
+
+/** listingNameProblem for the two names of one entry, without building a list per entry. */
+export function entryNamesProblem(urlName: string, displayName: string | undefined): string | undefined {
+  return namedProblem(urlName) ?? (displayName === undefined ? undefined : namedProblem(displayName));
+}
+
+function namedProblem(name: string): string | undefined {
+  const problem = remoteNameProblem(name);
+  if (!problem) return undefined;
+  // "." and ".." name themselves already.
+  const shown = name === '.' || name === '..' ? '' : ` (${quoteRemoteName(name)})`;
+  return `lists an entry with ${problem}${shown}; nothing is changed on this printer while its listing holds such a name`;
 }

@@ -4,9 +4,8 @@
 import { PrinterError } from '../errors.js';
 import type { NameRules, RemoteFile, RemoteFolder, RemoteTree } from '../types.js';
 import type { PrinterApi, RemoteEntry } from './api.js';
+import { childPathsOf, joinListed as join } from './child-paths.js';
 import { hintFor } from './http-errors.js';
-
-const join = (a: string, b: string): string => (a === '' ? b : `${a}/${b}`);
 
 /** No printer holds folders nested deeper than this (Buddy's 104-byte path buffer stops near 50). */
 export const MAX_WALK_DEPTH = 64;
@@ -51,13 +50,8 @@ export async function walkRemote(
   /** One copy of each path for all printers of a run (many printers hold the same files). */
   pool?: Map<string, string>,
 ): Promise<RemoteTree> {
-  const shared = (text: string): string => {
-    if (!pool) return text;
-    const known = pool.get(text);
-    if (known !== undefined) return known;
-    pool.set(text, text);
-    return text;
-  };
+  const children = pool ? childPathsOf(pool) : undefined;
+  const child = (parent: string, name: string): string => (children ? children.child(parent, name) : join(parent, name));
   const rootSegs = rootPath.split('/').filter((s) => s !== '');
   const root = rootSegs.join('/');
   const missing = (what: string): PrinterError =>
@@ -104,20 +98,22 @@ export async function walkRemote(
   while (stack.length > 0) {
     const dir = stack.pop()!;
     // A listing that names one entry twice gets one action for it, never two requests.
-    const seen = new Set<string>();
+    const seenNames = new Set<string>();
+    const seenUrls = new Set<string>();
     for (const e of dir.entries) {
-      const longKey = `name:${rules.caseInsensitive ? e.name.toLowerCase() : e.name}`;
-      const urlKey = `url:${rules.caseInsensitive ? e.urlName.toLowerCase() : e.urlName}`;
-      if (seen.has(longKey) || seen.has(urlKey)) continue;
-      seen.add(longKey).add(urlKey);
-      const path = shared(join(dir.path, e.name));
-      const urlPath = shared(join(dir.urlPath, e.urlName));
+      const longKey = rules.caseInsensitive ? e.name.toLowerCase() : e.name;
+      const urlKey = rules.caseInsensitive ? e.urlName.toLowerCase() : e.urlName;
+      if (seenNames.has(longKey) || seenUrls.has(urlKey)) continue;
+      seenNames.add(longKey);
+      seenUrls.add(urlKey);
+      const path = child(dir.path, e.name);
+      const urlPath = child(dir.urlPath, e.urlName);
       if (e.type === 'folder') {
         folders.push({ path, urlPath, ...(e.mTimestamp !== undefined ? { mTimestamp: e.mTimestamp } : {}) });
         checkWalkable(api.name, storage, join(root, path), dir.depth + 1);
-        const children = await api.list(storage, urlPath);
-        if (children === undefined) throw missing(join(storage, urlPath));
-        stack.push({ path, urlPath, depth: dir.depth + 1, entries: children });
+        const listed = await api.list(storage, urlPath);
+        if (listed === undefined) throw missing(join(storage, urlPath));
+        stack.push({ path, urlPath, depth: dir.depth + 1, entries: listed });
       } else {
         const file: RemoteFile = { path, urlPath, readOnly: e.readOnly };
         if (e.size !== undefined) file.size = e.size;

@@ -36,6 +36,13 @@ export function recordKey(root: string, relPath: string, rules: Pick<NameRules, 
 
 /** Whether a record key lies under the sync root (every key does when the root is the storage root). */
 export function isUnderRoot(key: string, root: string, rules: Pick<NameRules, 'caseInsensitive'>): boolean {
+  return underRootTest(root, rules)(key);
+}
+
+/** `(key) => isUnderRoot(key, root, rules)` for one sync root, for testing many keys. */
+export function underRootTest(root: string, rules: Pick<NameRules, 'caseInsensitive'>): (key: string) => boolean {
   const folded = foldName(root, rules);
-  return folded === '' || key.startsWith(`${folded}/`);
+  if (folded === '') return () => true;
+  const prefix = `${folded}/`;
+  return (key) => key.startsWith(prefix);
 }

@@ -2,7 +2,7 @@
 // asked for their size. Selection is pure; the reads (disk, one GET per file) are done by the caller.
 
 import type { NameRules, RemoteFile, RemoteTree, SourceFile, SourceTree } from '../types.js';
-import { recordKey } from './keys.js';
+import { filesByRecordKey, recordKeyer } from '../plan/path-keys.js';
 import type { RecordEntries } from './types.js';
 
 /**
@@ -38,10 +38,10 @@ export function selectPrepass(
 ): PrepassNeeds {
   const needs: PrepassNeeds = { hash: [], statSize: [] };
   if (policy.force) return needs;
-  const remoteByKey = new Map<string, RemoteFile>();
-  for (const file of remote.files) remoteByKey.set(recordKey(remote.root, file.path, rules), file);
+  const remoteByKey = filesByRecordKey(remote, rules);
+  const keyOf = recordKeyer(remote.root, rules);
   for (const file of source.files) {
-    const key = recordKey(remote.root, file.relPath, rules);
+    const key = keyOf(file.relPath);
     const copy = remoteByKey.get(key);
     if (!copy) continue;
     const entry = entries.get(key);

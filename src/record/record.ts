@@ -78,6 +78,20 @@ export class PrinterRecord {
  */
 export type StringPool = Map<string, string>;
 
+/** Hashes already found well formed in this run's records, by pool: the same hash is checked once. */
+const checkedHashes = new WeakMap<StringPool, Set<string>>();
+
+function wellFormedHash(sha256: string, pool: StringPool | undefined): boolean {
+  const checked = pool ? checkedHashes.get(pool) : undefined;
+  if (checked?.has(sha256)) return true;
+  if (!/^[0-9a-f]{64}$/.test(sha256)) return false;
+  if (pool) {
+    if (checked) checked.add(sha256);
+    else checkedHashes.set(pool, new Set([sha256]));
+  }
+  return true;
+}
+
 export function pooled(pool: StringPool | undefined, text: string): string {
   if (!pool) return text;
   const known = pool.get(text);
@@ -115,7 +129,7 @@ export function parseRecord(text: string, expectedKey: string, pool?: StringPool
     const entries = new Map<string, RecordEntry>();
     // for...in rather than Object.entries: a record holds thousands of keys, and no pair arrays are made.
     for (const key in rawEntries) {
-      const entry = toEntry(rawEntries[key]);
+      const entry = toEntry(rawEntries[key], pool);
       if (!entry) return { ok: false, problem: `the entry for "${storage}/${key}" is malformed` };
       entry.sha256 = pooled(pool, entry.sha256);
       entries.set(pooled(pool, key), entry);
@@ -125,11 +139,11 @@ export function parseRecord(text: string, expectedKey: string, pool?: StringPool
   return { ok: true, record: new PrinterRecord(expectedKey, storages) };
 }
 
-function toEntry(raw: unknown): RecordEntry | undefined {
+function toEntry(raw: unknown, pool: StringPool | undefined): RecordEntry | undefined {
   if (!isObject(raw)) return undefined;
   const { size, sha256, mtimeMs, mTimestamp, unverified, placedUnder } = raw;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return undefined;
-  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return undefined;
+  if (typeof sha256 !== 'string' || !wellFormedHash(sha256, pool)) return undefined;
   if (typeof mtimeMs !== 'number' || !Number.isFinite(mtimeMs)) return undefined;
   if (mTimestamp !== undefined && (typeof mTimestamp !== 'number' || !Number.isFinite(mTimestamp))) return undefined;
   if (unverified !== undefined && unverified !== true) return undefined;

@@ -1,6 +1,7 @@
 // Reads and writes record files: a damaged or foreign file is reported and ignored, and every write
 // goes to a temporary file that is renamed over the old one, so a crash never leaves half a record.
 
+import { isAscii } from 'node:buffer';
 import { promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -25,7 +26,7 @@ export async function loadRecord(dir: string, key: string, pool?: StringPool): P
   const file = recordPath(dir, key);
   let text: string;
   try {
-    text = await fsp.readFile(file, 'utf8');
+    text = recordText(await fsp.readFile(file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { record: new PrinterRecord(key), file };
@@ -34,6 +35,11 @@ export async function loadRecord(dir: string, key: string, pool?: StringPool): P
   const parsed = parseRecord(text, key, pool);
   if (!parsed.ok) return { record: new PrinterRecord(key), file, warning: ignored(file, parsed.problem) };
   return { record: parsed.record, file };
+}
+
+/** The file as text: ASCII (the usual record) is decoded as Latin-1, which gives the same text much faster. */
+export function recordText(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 function ignored(file: string, problem: string): string {

@@ -3,7 +3,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_REMOTE_NAME_UTF16, listingNameProblem, remoteNameProblem } from '../../src/printer/remote-name.js';
+import { MAX_REMOTE_NAME_UTF16, entryNamesProblem, listingNameProblem, remoteNameProblem } from '../../src/printer/remote-name.js';
 import { WireError, parseListing } from '../../src/printer/prusalink/wire.js';
 import { parseLegacyTree } from '../../src/printer/prusalink/legacy-wire.js';
 
@@ -104,6 +104,25 @@ describe('remoteNameProblem', T, () => {
       }
     }
     assert.ok(accepted > 1000, `only ${accepted} names accepted: the generator tests too little`);
+  });
+
+  it('judges every UTF-16 code unit inside a name, alone and at the length limit', () => {
+    const hazard = /[/\\\u0000-\u001f\u007f-\u009f\ufffd\ud800-\udfff]/;
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code);
+      for (const name of [`a${char}b`, char.padEnd(MAX_REMOTE_NAME_UTF16, 'x'), char.padEnd(MAX_REMOTE_NAME_UTF16 + 1, 'x')]) {
+        const refused = hazard.test(char) || name.length > MAX_REMOTE_NAME_UTF16 || Buffer.byteLength(name) > 765;
+        assert.equal(remoteNameProblem(name) !== undefined, refused, `U+${code.toString(16)} in a name of ${name.length}`);
+      }
+    }
+  });
+
+  it("checks an entry's two names as the list check does", () => {
+    const names = ['OLD-PA~1.GCO', 'old-part.gcode', '..', '.', '', 'a/b', '..\\x', 'ok\u001b', undefined];
+    for (const urlName of names) {
+      if (urlName === undefined) continue;
+      for (const displayName of names) assert.equal(entryNamesProblem(urlName, displayName), listingNameProblem([urlName, displayName]));
+    }
   });
 
   it('checks both names of an entry', () => {

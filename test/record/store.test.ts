@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrinterRecord, parseRecord } from '../../src/record/record.js';
-import { loadRecord, recordPath, saveRecord } from '../../src/record/store.js';
+import { loadRecord, recordPath, recordText, saveRecord } from '../../src/record/store.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const KEY = 'serial:CZPX0001';
@@ -155,5 +155,27 @@ describe('record store', { timeout: 10000 }, () => {
     assert.equal([...first.record.entries('usb').keys()][0], [...second.record.entries('usb').keys()][0]);
     assert.equal(pool.get(HASH), HASH);
     assert.ok(pool.has('farm/a.gcode'));
+  });
+
+  it('reads record bytes as UTF-8 text, ASCII or not', () => {
+    const texts = ['{"a":1}\n', '{"é/ü.bgcode":"Ωμέγα ✓ 🖨"}\n', '', 'caf\u00e9'];
+    for (const text of texts) assert.equal(recordText(Buffer.from(text, 'utf8')), text);
+    // Bytes that are not UTF-8 read as the replacement character, as a UTF-8 read gives them.
+    const broken = Buffer.from([0x7b, 0xff, 0xc3, 0x7d]);
+    assert.equal(recordText(broken), broken.toString('utf8'));
+  });
+
+  it('refuses a malformed hash after the same run has read well-formed ones', () => {
+    const pool = new Map<string, string>();
+    const good = new PrinterRecord(KEY);
+    good.set('usb', 'a.gcode', { size: 1, sha256: HASH, mtimeMs: 1 });
+    const text = good.serialize(new Date(0));
+    assert.ok(parseRecord(text, KEY, pool).ok);
+    assert.ok(parseRecord(text, KEY, pool).ok, 'the same hash again');
+    for (const bad of [HASH.toUpperCase(), `${HASH}0`, HASH.slice(1), `${HASH.slice(0, 63)}g`]) {
+      const parsed = parseRecord(text.replace(HASH, bad), KEY, pool);
+      assert.equal(parsed.ok, false, bad);
+      assert.match(parsed.ok ? '' : parsed.problem, /entry for "usb\/a.gcode" is malformed/);
+    }
   });
 });

@@ -3,7 +3,7 @@
 
 import type { PrinterKind, StorageInfo } from '../../types.js';
 import type { RemoteEntry, RemoteFileInfo } from '../api.js';
-import { REMOTE_NAME_HINT, listingNameProblem } from '../remote-name.js';
+import { REMOTE_NAME_HINT, entryNamesProblem } from '../remote-name.js';
 
 /** Thrown when a body has the wrong shape; the caller turns it into a 'protocol' PrinterError. */
 export class WireError extends Error {
@@ -168,7 +168,7 @@ function entryOf(o: Obj): RemoteEntry | undefined {
   const displayName = str(o['display_name']);
   const name = displayName ?? urlName;
   if (urlName === undefined || name === undefined) return undefined;
-  const problem = listingNameProblem([urlName, displayName]);
+  const problem = entryNamesProblem(urlName, displayName);
   if (problem) throw new WireError(problem, REMOTE_NAME_HINT);
   const type = str(o['type'])?.toUpperCase();
   const folder = type === 'FOLDER';
@@ -193,7 +193,13 @@ export function parseListing(body: unknown, what: string): RemoteEntry[] {
   if (type !== undefined && type !== 'FOLDER' && children === undefined) throw new WireError(`${what} is a file, not a folder`);
   if (children === undefined) return [];
   if (!Array.isArray(children)) throw new WireError(`${what} has no children list`);
-  return children.filter(isObj).flatMap((c) => entryOf(c) ?? []);
+  const entries: RemoteEntry[] = [];
+  for (const child of children) {
+    if (!isObj(child)) continue;
+    const entry = entryOf(child);
+    if (entry) entries.push(entry);
+  }
+  return entries;
 }
 
 /** A single-file GET. */
