@@ -189,9 +189,10 @@ export class PrinterHttp {
     const auth = this.options.auth;
     if (auth.kind === 'api-key') headers['X-Api-Key'] = auth.apiKey;
     else if (this.signer) headers['Authorization'] = this.signer.authorize('GET', target);
+    this.pollSettings ??= { ...this.settings, agent: this.makeAgent() };
     const started = Date.now();
     try {
-      const raw = await exchange((this.pollSettings ??= { ...this.settings, agent: this.makeAgent() }), {
+      const raw = await exchange(this.pollSettings, {
         method: 'GET',
         target,
         headers,
