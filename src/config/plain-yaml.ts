@@ -12,6 +12,7 @@ const NOT_TEXT = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 /** A plain value: characters that never start or end anything in YAML (a dash starts a list only when alone). */
 const PLAIN_VALUE = /^(?:[A-Za-z0-9_./~+^(]|-(?=.))[A-Za-z0-9_./~+=@%!$&*()?,:^-]*$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const MAX_LINE = 1000;
 const TAIL = /^(?: +#.*| *)$/;
 const INTEGER = /^[-+]?[0-9]{1,15}$/;
 /** YAML 1.2 core-schema floats, octal and hexadecimal integers: left to the YAML reader. */
@@ -38,6 +39,8 @@ export function readPlainYamlEntries(text: string): { entries: RawEntry[]; probl
   let current: PlainEntry | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
+    // YAML refuses a key over 1024 characters: such lines are its business.
+    if (line.length > MAX_LINE) return undefined;
     const start = line.search(/[^ ]/);
     if (start < 0 || line.charCodeAt(start) === 0x23 /* # */) continue;
     if (start === 0) {

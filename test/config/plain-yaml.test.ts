@@ -71,6 +71,8 @@ const DECLINED: Array<[name: string, text: string]> = [
   ['a comment glued to a quote', "a:\n  host: 'x'#c\n"],
   ['a control character in quotes', 'a:\n  host: "x\u0001"\n'],
   ['only comments', '# nothing\n'],
+  ['a name over 1024 characters', `${'a'.repeat(1100)}:\n  host: x\n`],
+  ['a key over 1024 characters', `p:\n  ${'k'.repeat(1100)}: x\n`],
   ['JSON', '{"a": {"host": "x"}}'],
 ];
 
