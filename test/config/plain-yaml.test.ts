@@ -24,6 +24,10 @@ const ACCEPTED: Array<[name: string, text: string]> = [
     'numbers, booleans and nothing',
     'defaults:\n  match_model: true\n  delete: False\n  modify_window: 120\n  retries: -3\n  zero: +007\n  empty:\n  tilde: ~\n  nul: NULL\n  commented:   # nothing here\np:\n  host: h\n',
   ],
+  [
+    'comments deeper and shallower than the settings, blank lines, an empty setting',
+    'p:  \n  host: x\n      # deeper\n# at the edge\n\n\n  api_key:\n  username: y\nq:\n\n  host: z\n  # last',
+  ],
   ['a name with no settings', 'a:\nb:\n  host: x\n'],
   [
     'passwords as link-sync simulate draws them',
