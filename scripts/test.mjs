@@ -1,9 +1,14 @@
 // Runs the compiled test files (dist/**/*.test.js) under node:test; helper modules beside them are not run as tests.
 // Usage: node scripts/test.mjs [folder or file ...]   (default: dist/test)
+// Two files run at a time, the slowest first (by the last run's durations, kept in dist/, else guessed),
+// so no long file is left to run alone at the end.
 
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const durationsFile = path.join('dist', '.test-durations.json');
 
 /** dist/test/a/b.test.js is run only while test/a/b.test.ts exists: tsc never deletes the output of a removed or moved test. */
 function hasSource(file) {
@@ -16,15 +21,48 @@ function testFiles(target) {
   return readdirSync(target, { recursive: true })
     .filter((name) => name.endsWith('.test.js'))
     .map((name) => path.join(target, name))
-    .filter(hasSource)
-    .sort();
+    .filter(hasSource);
+}
+
+/** Milliseconds each file took last time. A file not timed yet is guessed: the folders whose tests start printers and
+ *  processes first, then the larger files (a fresh clone has no timings). */
+function expectedCost() {
+  let last = {};
+  try {
+    last = JSON.parse(readFileSync(durationsFile, 'utf8'));
+  } catch {
+    // No earlier run (a fresh clone): sizes alone.
+  }
+  const slowFolder = /[\\/](e2e|reliability|simulator)[\\/]/;
+  return (file) => last[path.resolve(file)] ?? statSync(file).size * (slowFolder.test(file) ? 10 : 1);
 }
 
 const targets = process.argv.slice(2);
-const files = (targets.length > 0 ? targets : ['dist/test']).flatMap(testFiles);
-if (files.length === 0) {
+const found = (targets.length > 0 ? targets : ['dist/test']).flatMap(testFiles);
+if (found.length === 0) {
   console.error(`no *.test.js files under ${targets.join(' ') || 'dist/test'}; run npm run build first`);
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=120000', ...files], { stdio: 'inherit' });
-child.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const cost = expectedCost();
+const files = found.map((file) => ({ file, cost: cost(file) })).sort((a, b) => b.cost - a.cost || a.file.localeCompare(b.file));
+const reporter = fileURLToPath(new URL('./durations-reporter.mjs', import.meta.url));
+const fresh = `${durationsFile}.new`;
+const child = spawn(
+  process.execPath,
+  [
+    '--test',
+    '--test-concurrency=2',
+    '--test-timeout=120000',
+    `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`,
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${reporter}`,
+    `--test-reporter-destination=${fresh}`,
+    ...files.map((f) => f.file),
+  ],
+  { stdio: 'inherit' },
+);
+child.on('close', (code, signal) => {
+  // Only a whole run's timings replace the last ones: a run of one folder would forget the rest.
+  if (targets.length === 0 && existsSync(fresh)) renameSync(fresh, durationsFile);
+  process.exit(code ?? (signal ? 1 : 0));
+});

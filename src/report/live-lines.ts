@@ -8,7 +8,7 @@ import type { PrinterOutcome } from './events.js';
 /** What a printer row shows. Progress numbers are given, not computed here. */
 export interface PrinterRow {
   name: string;
-  phase: 'connecting' | 'planned' | 'syncing' | PrinterOutcome;
+  phase: 'connecting' | 'waiting' | 'planned' | 'syncing' | PrinterOutcome;
   /** planned: actions and bytes of the plan. syncing: the action under way (1-based) of `actions`. */
   actions: number;
   actionIndex: number;
@@ -25,7 +25,7 @@ export interface PrinterRow {
   etaSeconds?: number;
   /** A transfer the printer has not reported any bytes of yet: how long it has been sending. */
   sendingMs?: number;
-  /** Finished: what it did, or why not. */
+  /** Finished: what it did, or why not. waiting: the state the printer reported last. */
   note?: string;
   doneActions: number;
   doneBytes: number;
@@ -66,6 +66,8 @@ function describe(r: PrinterRow, room: number): [string, Color | undefined] {
   switch (r.phase) {
     case 'connecting':
       return ['connecting…', 'dim'];
+    case 'waiting':
+      return [`waiting until it is free: ${r.note ?? 'busy'}`, 'yellow'];
     case 'planned':
       return r.actions === 0
         ? ['nothing to do', 'green']

@@ -3,7 +3,7 @@
 
 import type { PrinterResult, SyncEvent } from './events.js';
 import type { OverallRow, PrinterRow } from './live-lines.js';
-import { closingText } from './plain.js';
+import { closingText, jobSuffix } from './plain.js';
 import { UploadMeter } from './progress.js';
 
 export interface PrinterView {
@@ -55,6 +55,17 @@ export class LiveState {
       case 'run-start':
         for (const name of event.printers) this.view(name);
         return;
+      case 'printer-start':
+        // A printer waited for (--wait-busy) is read again once free: from here it is connecting, not waiting.
+        this.view(event.printer).phase = 'connecting';
+        return;
+      case 'printer-state': {
+        // --wait-busy: the printer was found busy and is polled until free; the row says what it is doing.
+        const v = this.view(event.printer);
+        v.phase = 'waiting';
+        v.note = waitingNote(event);
+        return;
+      }
       case 'plan': {
         const v = this.view(event.printer);
         v.phase = 'planned';
@@ -122,6 +133,12 @@ export class LiveState {
       ...(longest > 0 ? { etaSeconds: longest } : {}),
     };
   }
+}
+
+/** "PRINTING benchy.gcode (45%)": the state a waited-for printer reported last. */
+function waitingNote(event: Extract<SyncEvent, { type: 'printer-state' }>): string {
+  if (event.error) return `${event.state}: ${event.error.message}`;
+  return `${event.state}${jobSuffix(event.job)}`;
 }
 
 /** A finished printer's line: the same words as the plain closing line, with its reason. */

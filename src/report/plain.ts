@@ -1,7 +1,7 @@
 // Plain reporter: stable, greppable lines, no escape codes. For cron logs and pipes; the live view
 // scrolls the same lines above its progress area.
 
-import type { EventSink, PrinterResult, SyncEvent } from './events.js';
+import type { EventSink, JobInfo, PrinterResult, SyncEvent } from './events.js';
 import { formatBytes, formatDuration, formatSpeed, plural } from './format.js';
 import { dryRunLines, planLines, type PlanEvent } from './dry-run.js';
 import { summaryLines } from './summary.js';
@@ -149,9 +149,14 @@ export function linesFor(event: SyncEvent): Line[] {
 function stateLine(event: Extract<SyncEvent, { type: 'printer-state' }>): Line {
   const was = event.previous ? `${event.previous} → ` : '';
   if (event.error) return { text: `${event.printer}: ${was}${event.state}: ${about(event.printer, event.error.message)}`, error: true };
-  const file = event.job?.file ? ` ${event.job.file}` : '';
-  const progress = event.job?.progress !== undefined ? ` (${Math.round(event.job.progress)}%)` : '';
-  return { text: `${event.printer}: ${was}${event.state}${file}${progress}` };
+  return { text: `${event.printer}: ${was}${event.state}${jobSuffix(event.job)}` };
+}
+
+/** " benchy.gcode (45%)": the job a printer reports, as far as it tells. */
+export function jobSuffix(job: JobInfo | undefined): string {
+  const file = job?.file ? ` ${job.file}` : '';
+  const progress = job?.progress !== undefined ? ` (${Math.round(job.progress)}%)` : '';
+  return file + progress;
 }
 
 /** How one printer ended, with its reason; a planned printer says nothing (the summary has it). */

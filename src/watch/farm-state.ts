@@ -4,7 +4,7 @@
 import type { PrinterConfig } from '../config/types.js';
 import type { PrinterStatus } from '../types.js';
 import type { ErrorInfo, EventSink, SyncEvent } from '../report/events.js';
-import { blankRow, STATUS_SCHEMA_VERSION, type PrinterStatusRow, type StatusDocument } from '../run/status.js';
+import { blankRow, STATUS_SCHEMA_VERSION, type PrinterStatusRow, type StatusDocument } from '../run/status-row.js';
 import { jobInfo } from '../run/wait-busy.js';
 import { mapStrings, redact } from '../report/inert.js';
 

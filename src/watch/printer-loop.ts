@@ -11,7 +11,7 @@ import type { SyncOptions } from '../run/options.js';
 import { printerDeadline, printerJob } from '../run/printers.js';
 import { linkSignals } from '../printer/http.js';
 import { syncPrinter } from '../run/printer/sync-printer.js';
-import { applyPlan, readPrinter, type PrinterStatusRow } from '../run/status.js';
+import { applyPlan, readPrinter, type PrinterStatusRow } from '../run/status-row.js';
 import { isFree, jobInfo } from '../run/wait-busy.js';
 import type { HashCache } from '../record/hash.js';
 import type { RecordRun } from '../record/session.js';

@@ -9,7 +9,7 @@ import { statusLines, pendingText, ago } from '../../src/run/status-table.js';
 import { isFree, jobInfo } from '../../src/run/wait-busy.js';
 import type { PrinterConfig } from '../../src/config/types.js';
 import type { RunInputs } from '../../src/run/sync.js';
-import type { StatusDocument } from '../../src/run/status.js';
+import type { StatusDocument } from '../../src/run/status-row.js';
 import { emptyCounts, type PrinterResult } from '../../src/report/events.js';
 
 const printer = (name: string): PrinterConfig => ({
