@@ -110,7 +110,7 @@ export class SimPrinterImpl implements SimPrinter {
     if (!control) {
       res.once('close', () => {
         entry.status = res.headersSent ? res.statusCode : 0;
-        entry.durationMs = Date.now() - entry.startedAt;
+        entry.durationMs = ctx.log.now() - entry.startedAt;
         ctx.log.add(entry);
       });
     }
@@ -173,6 +173,11 @@ export class SimPrinterImpl implements SimPrinter {
 
   setClock(clock: SimClockOptions): void {
     this.ctx.clock.set(clock);
+  }
+
+  setRate(bytesPerSec: number | undefined): void {
+    if (bytesPerSec !== undefined && !(bytesPerSec > 0)) throw new Error(`printer ${this.name}: a rate is a positive number of bytes/s`);
+    this.ctx.opts.rateBytesPerSec = bytesPerSec;
   }
 
   inject(fault: SimFault): void {

@@ -50,8 +50,9 @@ export interface SimPrinterOptions {
   storageDir?: string;
   /** Default true; false keeps only size and sha256 (benchmarks with huge files). */
   keepContent?: boolean;
-  /** The host time in epoch ms behind the printer clock and nonce ages. Default `Date.now`; tests pass a
-   * `manualClock()` to expire nonces or step file stamps without waiting. */
+  /** The host time in epoch ms behind the printer clock, nonce ages, the request log's times, the job's
+   * and the transfer's times and the Pi's listing ETag. Default `Date.now`; tests pass a `manualClock()`
+   * to expire nonces or step file stamps without waiting. Transfer rates and fault delays stay in real time. */
   now?: () => number;
   /** Buddy default 300 s; Pi: the bucket length, default 60 s (a nonce lives one to two buckets). */
   nonceLifetimeSec?: number;
@@ -150,6 +151,8 @@ export interface SimPrinter {
   /** Buddy only. */
   setUsbPresent(present: boolean): void;
   setClock(clock: SimClockOptions): void;
+  /** Uploads and downloads that start from now on run at this rate (bytes/s; undefined: unlimited). */
+  setRate(bytesPerSec: number | undefined): void;
   inject(fault: SimFault): void;
   clearFaults(): void;
   /** Creates parents. */

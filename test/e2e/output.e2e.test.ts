@@ -11,6 +11,8 @@ import { perPrinter } from '../helpers/dry-run.js';
 import { configYaml, gcode } from '../helpers/fixtures.js';
 import { useWorkspace } from '../helpers/workspace.js';
 import { closedPort } from '../helpers/ports.js';
+import { startCli } from '../reliability/cli-process.js';
+import { waitFor } from '../reliability/support.js';
 
 const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/events.schema.json'), 'utf8')) as object;
 const validate = new Ajv2020({ strict: true, validateFormats: false, allErrors: true }).compile(schema);
@@ -187,7 +189,11 @@ describe('interrupting a run', { timeout: 60_000 }, () => {
   });
 
   test('Ctrl-C mid-upload stops, reports what was not done, and exits 130', async () => {
-    const out = await runCli(['-c', ws.config, '-s', ws.master, '--go'], { cwd: ws.dir, killAfter: { ms: 1500, signal: 'SIGINT' } });
+    // The built CLI gets a real SIGINT once the printer has taken part of the 10 s upload.
+    const cli = startCli(['-c', ws.config, '-s', ws.master, '--go'], { cwd: ws.dir });
+    await waitFor('the upload under way', () => (ws.farm.printers[0]!.transfer()?.transferred ?? 0) > 0, 30_000);
+    cli.child.kill('SIGINT');
+    const out = await cli.done;
     assert.equal(out.code, 130, out.stderr);
     assert.match(out.stderr, /slow-1: INTERRUPTED/);
     assert.ok(!ws.farm.printers[0]!.files().some((f) => f.path === 'big.gcode'), 'no partial file under the real name');

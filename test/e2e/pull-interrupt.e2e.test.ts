@@ -3,10 +3,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { binPath, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { startCli } from '../reliability/cli-process.js';
 import { gcode } from '../helpers/fixtures.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
@@ -25,32 +25,30 @@ test('Ctrl-C mid-download: exit 130, no file, no temporary file, no folder it ma
   printer.seed('old/parts/deep/slow.gcode', gcode('slow', 400_000));
   // Already in the master, and empty: it was not made by the pull, so it stays.
   mkdirSync(path.join(ws.master, 'old'));
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', XDG_STATE_HOME: path.join(ws.dir, 'state') };
-  const child = spawn(process.execPath, [binPath, 'pull', '-c', ws.config, '-s', ws.master, '--go'], {
+  const state = path.join(ws.dir, 'state');
+  const cli = startCli(['pull', '-c', ws.config, '-s', ws.master, '--go'], {
     cwd: ws.dir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { XDG_STATE_HOME: state },
+    timeoutMs: 30_000,
   });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const output = (): string => cli.output().stdout + cli.output().stderr;
   // The signal comes once the download is under way: its hidden temporary file exists.
   const folder = path.join(ws.master, 'old', 'parts', 'deep');
   const partial = (): boolean => existsSync(folder) && readdirSync(folder).some((n) => n.endsWith('.link-sync.part'));
   for (let i = 0; i < 400 && !partial(); i++) await sleep(50);
-  assert.ok(partial(), `the download started:\n${output}`);
+  assert.ok(partial(), `the download started:\n${output()}`);
   await sleep(300);
-  child.kill('SIGINT');
-  const code = await Promise.race([exited, sleep(20_000).then(() => 'timeout' as const)]);
-  if (code === 'timeout') child.kill('SIGKILL');
-  assert.equal(code, 130, output);
+  cli.child.kill('SIGINT');
+  const { code } = await cli.done;
+  assert.equal(code, 130, output());
   assert.deepEqual(readdirSync(path.join(ws.master, 'old')), [], 'no file, no temporary file, and parts/deep, made by the pull, removed');
   assert.deepEqual(readdirSync(ws.master).sort(), ['kept.gcode', 'old'], 'the folder that was there before stays');
 
+  // The interrupted download had 10 s to go: the next run need not wait for the slow link.
+  printer.setRate(undefined);
   const next = await runCli(['pull', '-c', ws.config, '-s', ws.master, '--go'], {
     cwd: ws.dir,
-    env: { XDG_STATE_HOME: env.XDG_STATE_HOME },
+    env: { XDG_STATE_HOME: state },
     timeoutMs: 40_000,
   });
   assert.equal(next.code, 0, `${next.stdout}\n${next.stderr}`);

@@ -185,8 +185,8 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
 
   beforeEach(async () => {
     farm = await startFarm([
-      { name: 'mk4s', model: 'MK4S', rateBytesPerSec: 400_000 },
-      { name: 'mk3s', model: 'MK3S', rateBytesPerSec: 400_000 },
+      { name: 'mk4s', model: 'MK4S', rateBytesPerSec: 100_000 },
+      { name: 'mk3s', model: 'MK3S', rateBytesPerSec: 100_000 },
     ]);
     work = tempDir();
     master = path.join(work.dir, 'master');
@@ -243,8 +243,10 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
   });
 
   test('a second run at the same time is refused with a clear message; a dry run still works', async () => {
-    writeTree(master, { 'big.gcode': gcode('big', 1_600_000) });
-    const first = sync('--go');
+    // At the printers' 100 kB/s this upload takes 20 s: the first run holds the lock until it is stopped.
+    writeTree(master, { 'big.gcode': gcode('big', 2_000_000) });
+    const stop = new AbortController();
+    const first = runCli(['-c', config, '-s', master, '--state-dir', stateDir, '--go'], { cwd: work.dir, signal: stop.signal });
     const lockFile = path.join(stateDir, 'link-sync.lock');
     const deadline = Date.now() + 20_000;
     while (!existsSync(lockFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -258,8 +260,11 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
     assert.match(second.stderr, /if no link-sync is running, delete .*link-sync\.lock/);
     const dry = await sync();
     assert.equal(dry.code, 0, dry.stderr);
+    assert.ok(existsSync(lockFile), 'the refused run and the dry run left the lock of the first alone');
+    // Stopped as Ctrl-C stops it: the first run ends interrupted and releases its lock.
+    stop.abort();
     const done = await first;
-    assert.equal(done.code, 0, done.stderr);
+    assert.equal(done.code, 130, done.stderr);
     assert.equal(existsSync(lockFile), false, 'the lock is released');
   });
 
@@ -273,7 +278,8 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
   test('an upload that fails is not recorded; the ones confirmed before it are', async () => {
     const [buddy] = farm.printers;
     buddy!.inject({ kind: 'status', status: 500, method: 'PUT', pathPrefix: '/api/v1/files/usb/parts' });
-    const run = await sync('--go', '-p', 'mk4s');
+    // The 500s are retried (short waits here) and still fail.
+    const run = await sync('--go', '-p', 'mk4s', '--retry-delay', '0.01');
     assert.equal(run.code, 1);
     const doc = JSON.parse(readFileSync(recordOf(buddy!), 'utf8')) as { storages: Record<string, object> };
     assert.deepEqual(Object.keys(doc.storages['usb'] ?? {}), ['benchy.gcode']);
@@ -297,10 +303,11 @@ describe('an unchanged tree', { timeout: 120_000 }, () => {
       const master = path.join(work.dir, 'master');
       const stateDir = path.join(work.dir, 'records');
       const mtime = Math.floor(Date.now() / 1000) - 3600;
-      const FILES = 300;
-      const rel = (i: number): string => `d${String(Math.floor(i / 100)).padStart(2, '0')}/f${String(i).padStart(5, '0')}.gcode`;
+      const FILES = 90;
+      const PER_FOLDER = 30;
+      const rel = (i: number): string => `d${String(Math.floor(i / PER_FOLDER)).padStart(2, '0')}/f${String(i).padStart(5, '0')}.gcode`;
       const body = (i: number, mark: string): string => `; ${mark} ${i}\nG28\n`;
-      for (let d = 0; d < FILES / 100; d++) mkdirSync(path.join(master, `d${String(d).padStart(2, '0')}`), { recursive: true });
+      for (let d = 0; d < FILES / PER_FOLDER; d++) mkdirSync(path.join(master, `d${String(d).padStart(2, '0')}`), { recursive: true });
       for (let i = 0; i < FILES; i++) {
         const file = path.join(master, rel(i));
         writeFileSync(file, body(i, 'A'));

@@ -38,7 +38,7 @@ describe('sync --wait-busy', { timeout: 120_000 }, () => {
       finished = Date.now();
       busy.setState('IDLE');
     })();
-    const run = await ws.sync('-g', '--wait-busy', '1m', '--poll-ms', '300', '--json');
+    const run = await ws.sync('-g', '--wait-busy', '1m', '--poll-ms', '100', '--json');
     await endPrint;
     assert.equal(run.code, 0, run.stderr);
     assert.ok(finished > 0, 'the run ended before the print did');
@@ -87,11 +87,11 @@ describe('sync --wait-busy', { timeout: 120_000 }, () => {
     const busy = ws.printer('busy');
     busy.seed('printing.gcode', gcode('printing'));
     busy.setState('PRINTING', { file: 'printing.gcode' });
-    const run = await ws.sync('-g', '--wait-busy', '1s', '--poll-ms', '300');
+    const run = await ws.sync('-g', '--wait-busy', '400ms', '--poll-ms', '100');
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /busy: skipped: printer is PRINTING; still busy after waiting 1\.0 s/);
+    assert.match(run.stdout, /busy: skipped: printer is PRINTING; still busy after waiting 400 ms/);
     assert.deepEqual(remoteTree(busy), ['printing.gcode']);
-    const failing = await ws.sync('-g', '--wait-busy', '1s', '--poll-ms', '300', '--fail-on-busy');
+    const failing = await ws.sync('-g', '--wait-busy', '400ms', '--poll-ms', '100', '--fail-on-busy');
     assert.equal(failing.code, 1);
   });
 });

@@ -1,13 +1,14 @@
 // End to end: `link-sync watch` against simulated printers, with short polling and settle times:
 // new files reach idle printers, half-written files wait, a print that ends gets its files at the
-// next poll, a printer that comes back is synced, and SIGTERM stops cleanly.
+// next poll, a printer that comes back is synced, and SIGTERM stops cleanly. One case runs the built CLI
+// and signals it; the others call main() in this process and stop it as bin.ts does on a signal.
 
-import { describe, test, afterEach } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { startFarm, startPrinter, type SimFarm, type SimPrinter } from '../../src/simulator/index.js';
+import { startFarm, startPrinter, type SimPrinter } from '../../src/simulator/index.js';
 import { repoRoot } from '../helpers/cli.js';
 import { startCli, type BackgroundCli } from '../helpers/background.js';
 import { configYaml, gcode, remoteTree, tempDir, writeTree } from '../helpers/fixtures.js';
@@ -37,42 +38,43 @@ function events(cli: BackgroundCli): Event[] {
 
 const has = (printer: SimPrinter, rel: string) => remoteTree(printer).includes(rel);
 
-describe('link-sync watch', { timeout: 120_000 }, () => {
-  let farm: SimFarm | undefined;
-  let extra: SimPrinter[] = [];
-  let cli: BackgroundCli | undefined;
-  let work: { dir: string; cleanup: () => void } | undefined;
-
-  afterEach(async () => {
-    await cli?.stop('SIGKILL');
-    await farm?.close();
-    for (const p of extra) await p.close();
-    work?.cleanup();
-    cli = undefined;
-    farm = undefined;
-    extra = [];
-  });
-
-  async function setUp(printers: Parameters<typeof startFarm>[0], master: Record<string, string>, configExtra = '') {
-    farm = await startFarm(printers);
-    work = tempDir();
+// The cases run at once: each has its own farm, folder and watch, and mostly waits for polls.
+describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
+  /** A farm, a master folder and a config for one test; everything is stopped and removed after it. */
+  async function setUp(t: TestContext, printers: Parameters<typeof startFarm>[0], master: Record<string, string>, configExtra = '') {
+    const farm = await startFarm(printers);
+    const work = tempDir();
+    const extra: SimPrinter[] = [];
+    let cli: BackgroundCli | undefined;
+    t.after(async () => {
+      await cli?.stop('SIGKILL');
+      await farm.close();
+      for (const p of extra) await p.close();
+      work.cleanup();
+    });
     const dir = work.dir;
     writeTree(path.join(dir, 'master'), master);
     writeFileSync(path.join(dir, 'printers.yml'), configYaml(farm.printers) + configExtra, { mode: 0o600 });
     return {
       dir,
+      farm,
+      /** Printers started by the test itself, closed after it. */
+      extra,
       master: path.join(dir, 'master'),
       state: path.join(dir, 'state'),
-      watch: (...args: string[]) =>
-        startCli(['watch', '-c', 'printers.yml', '-s', 'master', '--json', ...FAST, ...args], {
+      /** `link-sync watch` in this process; `process: true` starts the built CLI (signals, exit code). */
+      watch: (args: string[], options: { process?: boolean } = {}): BackgroundCli =>
+        (cli = startCli(['watch', '-c', 'printers.yml', '-s', 'master', '--json', ...FAST, ...args], {
           cwd: dir,
           env: { XDG_STATE_HOME: path.join(dir, 'state') },
-        }),
+          ...options,
+        })),
     };
   }
 
-  test('a file added to the master reaches every idle printer, and SIGTERM stops with exit 0', async () => {
+  test('a file added to the master reaches every idle printer, and SIGTERM stops with exit 0', async (t) => {
     const ws = await setUp(
+      t,
       [
         { name: 'a', model: 'MK4S' },
         { name: 'b', model: 'XL' },
@@ -80,12 +82,13 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
       ],
       { 'one.gcode': gcode('one') },
     );
-    cli = ws.watch('--go');
-    for (const p of farm!.printers) await cli.waitFor(`${p.name} has one.gcode`, () => has(p, 'one.gcode'));
+    // The built CLI: the signal and the exit code are the process's.
+    const cli = ws.watch(['--go'], { process: true });
+    for (const p of ws.farm.printers) await cli.waitFor(`${p.name} has one.gcode`, () => has(p, 'one.gcode'));
     writeTree(ws.master, { 'parts/two.gcode': gcode('two', 5000) });
-    for (const p of farm!.printers) await cli.waitFor(`${p.name} has parts/two.gcode`, () => has(p, 'parts/two.gcode'));
-    for (const p of farm!.printers) assert.equal(p.readFile('parts/two.gcode')?.toString(), gcode('two', 5000));
-    await cli.waitFor('source-changed event', () => events(cli!).some((e) => e.type === 'source-changed'));
+    for (const p of ws.farm.printers) await cli.waitFor(`${p.name} has parts/two.gcode`, () => has(p, 'parts/two.gcode'));
+    for (const p of ws.farm.printers) assert.equal(p.readFile('parts/two.gcode')?.toString(), gcode('two', 5000));
+    await cli.waitFor('source-changed event', () => events(cli).some((e) => e.type === 'source-changed'));
     const end = await cli.stop('SIGTERM');
     assert.equal(end.code, 0, cli.stderr());
     assert.ok(
@@ -95,16 +98,17 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
     assert.ok(!existsSync(path.join(ws.state, 'link-sync', 'link-sync.lock')), 'the lock was not released');
   });
 
-  test('a file written slowly is sent only once it is complete', async () => {
+  test('a file written slowly is sent only once it is complete', async (t) => {
     const ws = await setUp(
+      t,
       [
         { name: 'a', model: 'MK4S' },
         { name: 'c', model: 'MK3S' },
       ],
       { 'one.gcode': gcode('one') },
     );
-    cli = ws.watch('--go');
-    for (const p of farm!.printers) await cli.waitFor(`${p.name} has one.gcode`, () => has(p, 'one.gcode'));
+    const cli = ws.watch(['--go']);
+    for (const p of ws.farm.printers) await cli.waitFor(`${p.name} has one.gcode`, () => has(p, 'one.gcode'));
     const file = path.join(ws.master, 'slow.gcode');
     const full = gcode('slow', 16_000);
     const chunks = 10;
@@ -115,8 +119,8 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
       await new Promise((r) => setTimeout(r, 150));
     }
     const writeEnd = Date.now();
-    for (const p of farm!.printers) await cli.waitFor(`${p.name} has slow.gcode`, () => has(p, 'slow.gcode'));
-    for (const p of farm!.printers) {
+    for (const p of ws.farm.printers) await cli.waitFor(`${p.name} has slow.gcode`, () => has(p, 'slow.gcode'));
+    for (const p of ws.farm.printers) {
       assert.equal(p.readFile('slow.gcode')?.toString(), full, `${p.name} got a different slow.gcode`);
       const puts = p.requests().filter((r) => r.method === 'PUT' && r.target.includes('slow'));
       assert.equal(puts.length, 1, `${p.name}: one upload of slow.gcode expected`);
@@ -124,21 +128,22 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
     }
   });
 
-  test('a printer that finishes its print gets the changes at the next poll; the others at once', async () => {
+  test('a printer that finishes its print gets the changes at the next poll; the others at once', async (t) => {
     const ws = await setUp(
+      t,
       [
         { name: 'busy', model: 'MK4S' },
         { name: 'idle', model: 'XL' },
       ],
       { 'one.gcode': gcode('one') },
     );
-    const busy = farm!.printers[0]!;
+    const busy = ws.farm.printers[0]!;
     busy.seed('printing.gcode', gcode('printing'));
     busy.setState('PRINTING', { file: 'printing.gcode', progress: 30 });
-    cli = ws.watch('--go');
-    await cli.waitFor('idle printer synced', () => has(farm!.printers[1]!, 'one.gcode'));
+    const cli = ws.watch(['--go']);
+    await cli.waitFor('idle printer synced', () => has(ws.farm.printers[1]!, 'one.gcode'));
     await cli.waitFor('state event for the busy printer', () =>
-      events(cli!).some((e) => e.type === 'printer-state' && e['printer'] === 'busy' && e['state'] === 'PRINTING'),
+      events(cli).some((e) => e.type === 'printer-state' && e['printer'] === 'busy' && e['state'] === 'PRINTING'),
     );
     assert.ok(!has(busy, 'one.gcode'), 'a printing printer was synced');
     assert.ok(has(busy, 'printing.gcode'), 'the printed file was touched');
@@ -158,67 +163,67 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
     assert.equal(states[1]!['previous'], 'PRINTING');
   });
 
-  test('an unreachable printer is retried and synced when it comes back; the others are not held up', async () => {
+  test('an unreachable printer is retried and synced when it comes back; the others are not held up', async (t) => {
     const password = 'late-printer-pw';
     const late = await startPrinter({ name: 'late', model: 'MK4S', password });
     const port = late.port;
     const lateConfig = `late:\n  printer_type: MK4S\n  host: ${late.url}\n  username: maker\n  password: ${password}\n`;
     await late.close();
-    const ws = await setUp([{ name: 'here', model: 'MK4S' }], { 'one.gcode': gcode('one') }, lateConfig);
-    cli = ws.watch('--go', '--retries', '0');
-    await cli.waitFor('printer present is synced', () => has(farm!.printers[0]!, 'one.gcode'));
+    const ws = await setUp(t, [{ name: 'here', model: 'MK4S' }], { 'one.gcode': gcode('one') }, lateConfig);
+    const cli = ws.watch(['--go', '--retries', '0']);
+    await cli.waitFor('printer present is synced', () => has(ws.farm.printers[0]!, 'one.gcode'));
     await cli.waitFor('UNREACHABLE event', () =>
-      events(cli!).some((e) => e.type === 'printer-state' && e['printer'] === 'late' && e['state'] === 'UNREACHABLE'),
+      events(cli).some((e) => e.type === 'printer-state' && e['printer'] === 'late' && e['state'] === 'UNREACHABLE'),
     );
     const back = await startPrinter({ name: 'late', model: 'MK4S', password, port });
-    extra.push(back);
+    ws.extra.push(back);
     await cli.waitFor('printer back is synced', () => has(back, 'one.gcode'));
     assert.equal(back.readFile('one.gcode')?.toString(), gcode('one'));
     // In sync, then gone again, and back with an empty storage (a new stick): planned and filled again.
     const downs = () =>
-      events(cli!).filter((e) => e.type === 'printer-state' && e['printer'] === 'late' && e['state'] === 'UNREACHABLE').length;
+      events(cli).filter((e) => e.type === 'printer-state' && e['printer'] === 'late' && e['state'] === 'UNREACHABLE').length;
     await back.close();
-    extra = [];
+    ws.extra.splice(ws.extra.indexOf(back), 1);
     await cli.waitFor('second UNREACHABLE event', () => downs() === 2);
     const again = await startPrinter({ name: 'late', model: 'MK4S', password, port });
-    extra.push(again);
+    ws.extra.push(again);
     await cli.waitFor('printer back again is synced again', () => has(again, 'one.gcode'));
   });
 
-  test('without --go it only shows what it would do, once per change', async () => {
-    const ws = await setUp([{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
-    cli = ws.watch();
-    await cli.waitFor('a plan', () => events(cli!).some((e) => e.type === 'plan'));
+  test('without --go it only shows what it would do, once per change', async (t) => {
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
+    const cli = ws.watch([]);
+    await cli.waitFor('a plan', () => events(cli).some((e) => e.type === 'plan'));
     // Several polls later: no second plan for the same master, nothing sent.
-    const polls = () => farm!.printers[0]!.requests().filter((r) => r.target === '/api/v1/status').length;
+    const polls = () => ws.farm.printers[0]!.requests().filter((r) => r.target === '/api/v1/status').length;
     const before = polls();
     await cli.waitFor('three more polls', () => polls() >= before + 3);
     assert.equal(events(cli).filter((e) => e.type === 'plan').length, 1);
     assert.deepEqual(
-      farm!.printers[0]!.requests().filter((r) => ['PUT', 'DELETE', 'POST'].includes(r.method)),
+      ws.farm.printers[0]!.requests().filter((r) => ['PUT', 'DELETE', 'POST'].includes(r.method)),
       [],
     );
     assert.equal((await cli.stop('SIGINT')).code, 0);
   });
 
-  /** Starts a watch that uploads a small file, then a big one slowly; stops it mid-upload with SIGTERM. */
-  async function stopMidUpload() {
-    const ws = await setUp([{ name: 'slow', model: 'MK4S', rateBytesPerSec: 100_000 }], {
+  /** Starts a watch that uploads a small file, then a big one slowly; stops it mid-upload (SIGTERM's abort). */
+  async function stopMidUpload(t: TestContext) {
+    const ws = await setUp(t, [{ name: 'slow', model: 'MK4S', rateBytesPerSec: 100_000 }], {
       'a-small.gcode': gcode('small', 3000),
       'z-big.gcode': gcode('big', 12_000_000),
     });
-    const printer = farm!.printers[0]!;
-    cli = ws.watch('--go');
+    const printer = ws.farm.printers[0]!;
+    const cli = ws.watch(['--go']);
     await cli.waitFor('the big upload has started', () => transferRunning(printer), 30_000);
-    await cli.waitFor('the printer has taken some of it', async () => (await transferred(printer)) > 100_000, 30_000);
+    await cli.waitFor('the printer has taken some of it', async () => (await transferred(printer)) > 20_000, 30_000);
     const end = await cli.stop('SIGTERM');
-    return { ws, printer, end };
+    return { ws, cli, printer, end };
   }
 
-  test('SIGTERM mid-upload: exit 0, the run marked interrupted, the record saved, the lock released', async () => {
-    const { ws, end } = await stopMidUpload();
-    assert.equal(end.code, 0, cli!.stderr());
-    const done = events(cli!).find((e) => e.type === 'run-done');
+  test('SIGTERM mid-upload: exit 0, the run marked interrupted, the record saved, the lock released', async (t) => {
+    const { ws, cli, end } = await stopMidUpload(t);
+    assert.equal(end.code, 0, cli.stderr());
+    const done = events(cli).find((e) => e.type === 'run-done');
     assert.ok(done, 'no run-done event');
     assert.equal((done['summary'] as { interrupted: boolean }).interrupted, true);
     const records = readdirSync(path.join(ws.state, 'link-sync'));
@@ -228,10 +233,10 @@ describe('link-sync watch', { timeout: 120_000 }, () => {
     assert.match(readFileSync(path.join(ws.state, 'link-sync', record), 'utf8'), /a-small\.gcode/);
   });
 
-  test('SIGTERM mid-upload: the printer drops the transfer at once and keeps no part of the file', async () => {
-    const { printer } = await stopMidUpload();
+  test('SIGTERM mid-upload: the printer drops the transfer at once and keeps no part of the file', async (t) => {
+    const { printer } = await stopMidUpload(t);
     const until = Date.now() + 5000;
-    while ((await transferRunning(printer)) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while ((await transferRunning(printer)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     assert.ok(!(await transferRunning(printer)), 'the printer still runs the transfer 5 s after the stop');
     assert.ok(!has(printer, 'z-big.gcode'), 'the interrupted upload was stored');
   });

@@ -22,12 +22,12 @@ export interface CliRunOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
-  /** Send this signal after the delay (ms), e.g. to test Ctrl-C. Implies `process`. */
-  killAfter?: { ms: number; signal: NodeJS.Signals };
   /** Start the built CLI as a child process instead of calling main() here. */
   process?: boolean;
   /** Start this entry (the bundled CLI) as a child process instead of dist/src/bin.js. Implies `process`. */
   bin?: string;
+  /** In this process: aborts the run as bin.ts does on Ctrl-C or SIGTERM. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -43,7 +43,7 @@ export function runCli(args: string[], options: CliRunOptions = {}): Promise<Cli
     ...(ownState ? { XDG_STATE_HOME: ownState } : {}),
     ...options.env,
   };
-  const run = options.process || options.killAfter || options.bin ? spawnCli(args, env, options) : callMain(args, env, options);
+  const run = options.process || options.bin ? spawnCli(args, env, options) : callMain(args, env, options);
   return ownState ? run.finally(() => rmSync(ownState, { recursive: true, force: true })) : run;
 }
 
@@ -63,7 +63,7 @@ async function callMain(args: string[], env: Record<string, string | undefined>,
     stderr: { write: (chunk: string) => (stderr += chunk), isTTY: false },
     env,
     cwd: options.cwd ?? repoRoot,
-    signal: new AbortController().signal,
+    signal: options.signal ?? new AbortController().signal,
   };
   try {
     const code = await Promise.race([main(args, io), overdue]);
@@ -92,10 +92,6 @@ function spawnCli(args: string[], env: Record<string, string | undefined>, optio
         ),
       );
     }, options.timeoutMs ?? 60_000);
-    if (options.killAfter) {
-      const { ms, signal } = options.killAfter;
-      setTimeout(() => child.kill(signal), ms).unref();
-    }
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(limit);

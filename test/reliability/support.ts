@@ -109,7 +109,10 @@ export async function runSync(bench: Bench, options: Partial<SyncOptions> = {}):
     source: bench.master,
     ...FAST,
     ...options,
-    onEvent: (e) => events.push(e),
+    onEvent: (e) => {
+      events.push(e);
+      options.onEvent?.(e);
+    },
   });
   return {
     summary,

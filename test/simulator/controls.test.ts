@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startFarm, startPrinter } from '../../src/simulator/index.js';
@@ -74,6 +75,59 @@ describe('simulator controls', () => {
       const [f] = p.files();
       assert.equal(f?.sha256, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
       assert.equal(p.readFile('h.gcode'), undefined);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('setRate paces the transfers that start after it; undefined lifts the limit', T, async () => {
+    const p = await startPrinter({ model: 'MK4', password: 'Secret-1' });
+    const body = Buffer.alloc(2_000_000, 0x47);
+    const put = (name: string) =>
+      request({
+        host: '127.0.0.1',
+        port: p.port,
+        method: 'PUT',
+        path: `/api/v1/files/usb/${name}`,
+        headers: { 'X-Api-Key': 'Secret-1', 'Content-Type': 'text/x.gcode', 'Content-Length': String(body.length) },
+        agent: false,
+      });
+    try {
+      assert.throws(() => p.setRate(0), /positive number of bytes\/s/);
+      // 20 kB/s: the 2 MB would take 100 s. A moment after it starts, the printer has taken at most its
+      // rate's worth since the request (plus the quarter second it may catch up and two 2 kB pieces);
+      // unpaced it would have it all. A slow machine takes fewer bytes, never more.
+      const RATE = 20_000;
+      p.setRate(RATE);
+      const slow = put('slow.gcode');
+      slow.on('error', () => undefined);
+      const sent = Date.now();
+      slow.end(body);
+      const until = Date.now() + 10_000;
+      const takenSoFar = (): number => p.transfer()?.transferred ?? (p.files().some((f) => f.path === 'slow.gcode') ? body.length : 0);
+      while (takenSoFar() === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 300));
+      const taken = takenSoFar();
+      const bound = RATE * ((Date.now() - sent) / 1000 + 0.25) + 2 * 2_000;
+      assert.ok(taken > 0, 'the upload started');
+      assert.ok(taken <= bound, `paced: ${taken} bytes taken, at most ${Math.round(bound)} at ${RATE} B/s`);
+      // A reset, as a client that gives up sends: the printer drops the transfer at once.
+      slow.socket?.resetAndDestroy();
+      while (p.transfer() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(p.transfer(), undefined, 'the dropped upload ended');
+      // Unlimited again: the same 2 MB is taken whole within the test's time limit.
+      p.setRate(undefined);
+      const status = await new Promise<number>((resolve, reject) => {
+        const fast = put('fast.gcode');
+        fast.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        fast.on('error', reject);
+        fast.end(body);
+      });
+      assert.equal(status, 201);
+      assert.equal(p.files().find((f) => f.path === 'fast.gcode')?.size, body.length);
     } finally {
       await p.close();
     }

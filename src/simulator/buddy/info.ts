@@ -34,8 +34,8 @@ export function buddyStatus(ctx: SimContext, ex: Exchange): void {
   // Buddy reports the X and Y position only while no print is running.
   if (!['PRINTING', 'PAUSED'].includes(ctx.state.state)) Object.assign(printer, { axis_x: 241, axis_y: 170 });
   body['printer'] = printer;
-  if (ctx.state.job) body['job'] = jobTelemetry(ctx.state.job);
-  if (ctx.state.transfer) body['transfer'] = transferTelemetry(ctx.state.transfer, 'transferred');
+  if (ctx.state.job) body['job'] = jobTelemetry(ctx.state.job, ctx.opts.now());
+  if (ctx.state.transfer) body['transfer'] = transferTelemetry(ctx.state.transfer, 'transferred', ctx.opts.now());
   ex.sendJson(200, body);
 }
 
@@ -58,7 +58,7 @@ export function buddyJob(ctx: SimContext, ex: Exchange): void {
         m_timestamp: node.mTimestamp,
       }
     : { name: parts[parts.length - 1] ?? '', display_name: parts[parts.length - 1] ?? '', path: '/usb', m_timestamp: 0 };
-  const t = jobTelemetry(job);
+  const t = jobTelemetry(job, ctx.opts.now());
   ex.sendJson(200, {
     id: job.id,
     state: jobState(ctx.state.state),
@@ -73,5 +73,5 @@ export function buddyTransfer(ctx: SimContext, ex: Exchange): void {
   const t = ctx.state.transfer;
   if (!t) return ex.send(204, undefined);
   const parts = SimContext.parts(t.path);
-  ex.sendJson(200, transferInfo(t, '/usb/' + parts.slice(0, -1).join('/'), parts[parts.length - 1] ?? ''));
+  ex.sendJson(200, transferInfo(t, '/usb/' + parts.slice(0, -1).join('/'), parts[parts.length - 1] ?? '', ctx.opts.now()));
 }

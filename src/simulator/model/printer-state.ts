@@ -53,6 +53,9 @@ export class PrinterState {
   private nextJobId = 100;
   private nextTransferId = 1000;
 
+  /** `now`: the host time in epoch ms behind the job's and the transfer's start (the printer's `now` option). */
+  constructor(private readonly now: () => number = Date.now) {}
+
   /** Throws on an unknown state or a print state without a file. */
   set(state: string, opts: { file?: string; progress?: number } = {}): void {
     const upper = state.toUpperCase();
@@ -64,7 +67,7 @@ export class PrinterState {
     }
     if (opts.file !== undefined) {
       const file = opts.file.replace(/^\/+|\/+$/g, '');
-      this.job = { id: this.nextJobId++, file, progress: opts.progress ?? 0, startedAtMs: Date.now() };
+      this.job = { id: this.nextJobId++, file, progress: opts.progress ?? 0, startedAtMs: this.now() };
     } else if (!this.job && (upper === 'PRINTING' || upper === 'PAUSED')) {
       throw new Error(`state ${upper} needs a file`);
     } else if (this.job && opts.progress !== undefined) {
@@ -97,7 +100,7 @@ export class PrinterState {
   /** Takes the single transfer slot; undefined when it is taken. */
   beginTransfer(t: Omit<Transfer, 'id' | 'transferred' | 'startedAtMs'>): Transfer | undefined {
     if (this.transfer) return undefined;
-    this.transfer = { ...t, id: this.nextTransferId++, transferred: 0, startedAtMs: Date.now() };
+    this.transfer = { ...t, id: this.nextTransferId++, transferred: 0, startedAtMs: this.now() };
     return this.transfer;
   }
 

@@ -57,6 +57,8 @@ export interface VolumeOptions {
   /** ext4: adding or removing an entry updates the folder's mtime. */
   touchFolderOnChange: boolean;
   rootTimestamp: number | undefined;
+  /** The host time in epoch ms behind `lastChangeMs` (the printer's `now` option); default `Date.now`. */
+  now?: () => number;
   /** Files with these extensions count towards `printBytes`. */
   printExtensions: readonly string[];
 }
@@ -78,14 +80,17 @@ export class Volume {
   readonly root: FolderNode;
   /** Bumped on every change; feeds ETags. */
   changes = 0;
-  lastChangeMs = Date.now();
+  lastChangeMs: number;
   fileCount = 0;
   /** Bytes held by print files. */
   printBytes = 0;
   private readonly touchFolders: boolean;
   private readonly printExtensions: readonly string[];
+  private readonly now: () => number;
 
   constructor(options: VolumeOptions) {
+    this.now = options.now ?? Date.now;
+    this.lastChangeMs = this.now();
     this.name = options.name;
     this.fat = options.fat;
     this.readOnly = options.readOnly;
@@ -257,7 +262,7 @@ export class Volume {
 
   private touch(folder: FolderNode, mTimestamp: number): void {
     this.changes++;
-    this.lastChangeMs = Date.now();
+    this.lastChangeMs = this.now();
     if (this.touchFolders) folder.mTimestamp = mTimestamp;
   }
 

@@ -49,8 +49,8 @@ export function piStatus(ctx: SimContext, ex: Exchange): void {
     ],
     printer: printerTelemetry(ctx.state),
   };
-  if (ctx.state.job) body['job'] = jobTelemetry(ctx.state.job);
-  if (ctx.state.transfer) body['transfer'] = transferTelemetry(ctx.state.transfer, 'data_transferred');
+  if (ctx.state.job) body['job'] = jobTelemetry(ctx.state.job, ctx.opts.now());
+  if (ctx.state.transfer) body['transfer'] = transferTelemetry(ctx.state.transfer, 'data_transferred', ctx.opts.now());
   ex.sendJson(200, body);
 }
 
@@ -88,7 +88,7 @@ export function piJob(ctx: SimContext, ex: Exchange): void {
   const parts = SimContext.parts(job.file);
   const folder = parts.slice(0, -1).join('/');
   const name = parts[parts.length - 1] ?? '';
-  const t = jobTelemetry(job);
+  const t = jobTelemetry(job, ctx.opts.now());
   ex.sendJson(200, {
     id: job.id,
     state: jobState(ctx.state.state),
@@ -110,5 +110,5 @@ export function piTransfer(ctx: SimContext, ex: Exchange): void {
   const t = ctx.state.transfer;
   if (!t) return ex.send(204, undefined);
   const parts = SimContext.parts(t.path);
-  ex.sendJson(200, transferInfo(t, `/${t.storage}/` + parts.slice(0, -1).join('/'), parts[parts.length - 1] ?? ''));
+  ex.sendJson(200, transferInfo(t, `/${t.storage}/` + parts.slice(0, -1).join('/'), parts[parts.length - 1] ?? '', ctx.opts.now()));
 }

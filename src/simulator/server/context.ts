@@ -34,7 +34,7 @@ export interface ResolvedOptions {
 export class SimContext {
   readonly volumes = new Map<string, Volume>();
   readonly main: Volume;
-  readonly state = new PrinterState();
+  readonly state: PrinterState;
   readonly faults = new FaultSet();
   readonly log: RequestLog;
   readonly clock: SimClock;
@@ -47,7 +47,8 @@ export class SimContext {
     logLimit: number,
   ) {
     this.clock = clock;
-    this.log = new RequestLog(logLimit);
+    this.state = new PrinterState(opts.now);
+    this.log = new RequestLog(logLimit, opts.now);
     const disk = (storage: string): string | undefined =>
       opts.keepContent && opts.storageDir ? join(opts.storageDir, storage) : undefined;
     if (opts.personality === 'buddy') {
@@ -59,6 +60,7 @@ export class SimContext {
         touchFolderOnChange: false,
         rootTimestamp: undefined,
         printExtensions: BUDDY_PRINT_EXTENSIONS,
+        now: opts.now,
       });
       this.volumes.set('usb', this.main);
     } else {
@@ -71,6 +73,7 @@ export class SimContext {
         touchFolderOnChange: true,
         rootTimestamp: now,
         printExtensions: PI_PRINT_EXTENSIONS,
+        now: opts.now,
       });
       this.volumes.set('local', this.main);
       this.volumes.set(
@@ -83,6 +86,7 @@ export class SimContext {
           touchFolderOnChange: true,
           rootTimestamp: now,
           printExtensions: PI_PRINT_EXTENSIONS,
+          now: opts.now,
         }),
       );
     }

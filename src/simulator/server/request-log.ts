@@ -17,7 +17,11 @@ const LOGGED_HEADERS = [
 export class RequestLog {
   private entries: SimRequestLogEntry[] = [];
 
-  constructor(private readonly limit: number) {}
+  /** `now`: the host time in epoch ms the entries are stamped with (the printer's `now` option). */
+  constructor(
+    private readonly limit: number,
+    readonly now: () => number = Date.now,
+  ) {}
 
   begin(req: IncomingMessage): SimRequestLogEntry {
     const headers: Record<string, string> = {};
@@ -32,7 +36,7 @@ export class RequestLog {
       auth: 'none',
       headers,
       bytesIn: 0,
-      startedAt: Date.now(),
+      startedAt: this.now(),
       durationMs: 0,
     };
   }

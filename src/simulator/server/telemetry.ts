@@ -20,8 +20,9 @@ export function printerTelemetry(state: PrinterState): Record<string, unknown> {
   };
 }
 
-export function jobTelemetry(job: Job): Record<string, unknown> {
-  const timePrinting = Math.floor((Date.now() - job.startedAtMs) / 1000);
+/** `nowMs`: the printer's host time (its `now` option), so a manual clock drives the job's times. */
+export function jobTelemetry(job: Job, nowMs: number): Record<string, unknown> {
+  const timePrinting = Math.floor((nowMs - job.startedAtMs) / 1000);
   return {
     id: job.id,
     progress: job.progress,
@@ -37,18 +38,18 @@ export function jobState(printerState: string): string {
 }
 
 /** Buddy names the byte count `transferred`, Pi `data_transferred`. */
-export function transferTelemetry(t: Transfer, bytesKey: 'transferred' | 'data_transferred'): Record<string, unknown> {
+export function transferTelemetry(t: Transfer, bytesKey: 'transferred' | 'data_transferred', nowMs: number): Record<string, unknown> {
   return {
     id: t.id,
-    time_transferring: Math.floor((Date.now() - t.startedAtMs) / 1000),
+    time_transferring: Math.floor((nowMs - t.startedAtMs) / 1000),
     progress: t.size > 0 ? Math.round((t.transferred / t.size) * 10000) / 100 : 0,
     [bytesKey]: t.transferred,
   };
 }
 
 /** GET /api/v1/transfer body. */
-export function transferInfo(t: Transfer, storagePath: string, displayName: string): Record<string, unknown> {
-  const elapsed = (Date.now() - t.startedAtMs) / 1000;
+export function transferInfo(t: Transfer, storagePath: string, displayName: string, nowMs: number): Record<string, unknown> {
+  const elapsed = (nowMs - t.startedAtMs) / 1000;
   const rate = elapsed > 0 ? t.transferred / elapsed : 0;
   return {
     id: t.id,

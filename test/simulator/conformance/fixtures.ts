@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import { startPrinter } from '../../../src/simulator/index.js';
 import type { SimPrinter, SimPrinterOptions } from '../../../src/simulator/types.js';
 import { SimClient, type ClientOptions } from './http-client.js';
@@ -85,4 +86,19 @@ export function childrenOf(listing: unknown): Record<string, unknown>[] {
   const children = asRecord(listing).children;
   if (!Array.isArray(children)) throw new Error(`listing has no children array: ${JSON.stringify(listing)}`);
   return children.map(asRecord);
+}
+
+/**
+ * An upload body that sends its first `held` bytes at once and the rest only on `release()`: the
+ * upload stays under way, at no rate, for as long as the test needs. Send it with a Content-Length.
+ */
+export function heldBody(content: Buffer, held: number): { body: () => Readable; release: () => void } {
+  const stream = new PassThrough();
+  return {
+    body: () => {
+      stream.write(content.subarray(0, held));
+      return stream;
+    },
+    release: () => stream.end(content.subarray(held)),
+  };
 }

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filesTarget } from './http-client.js';
-import { PERSONALITIES, clientFor, gcode, optionsFor, withPrinter } from './fixtures.js';
+import { manualClock } from '../../../src/simulator/index.js';
+import { PERSONALITIES, asRecord, clientFor, gcode, heldBody, optionsFor, until, withPrinter } from './fixtures.js';
 
 const T = { timeout: 20_000 };
 
@@ -47,4 +48,37 @@ for (const { personality } of PERSONALITIES) {
       assert.deepEqual(printer.requests(), []);
     }),
   );
+}
+
+for (const { personality } of PERSONALITIES) {
+  test(`the request log, transfer and job times follow the printer's now option, not the host clock (${personality})`, T, () => {
+    // A clock far from the real time that moves only when told to.
+    const start = 1_600_000_000_000;
+    const clock = manualClock(start);
+    return withPrinter(optionsFor(personality, { now: clock.now }), async (printer, client) => {
+      await client.get('/api/v1/status');
+      const first = printer.requests().find((e) => e.target === '/api/v1/status');
+      assert.equal(first?.startedAt, start);
+      assert.equal(first?.durationMs, 0);
+
+      const content = gcode(4000);
+      const held = heldBody(content, 1000);
+      const target = filesTarget(printer.storage, 'held.gcode');
+      const upload = client.put(target, held.body, { 'Content-Length': content.length });
+      await until(() => printer.transfer() !== undefined, 'the upload to be under way');
+      clock.advance(30_000);
+      const transfer = asRecord(await client.getJson('/api/v1/transfer'));
+      assert.equal(transfer.time_transferring, 30);
+      held.release();
+      assert.equal((await upload).status, 201);
+      const put = printer.requests().find((e) => e.method === 'PUT');
+      assert.equal(put?.startedAt, start);
+      assert.equal(put?.durationMs, 30_000);
+
+      printer.setState('PRINTING', { file: 'held.gcode' });
+      clock.advance(90_000);
+      const job = asRecord(await client.getJson('/api/v1/job'));
+      assert.equal(job.time_printing, 90);
+    });
+  });
 }
