@@ -101,8 +101,9 @@ export class PrinterHttp {
   readonly printer: string;
   private readonly settings: TransportSettings;
   private readonly agent: HttpAgent;
-  /** A second socket for reading upload progress while the upload holds the first one. */
-  private readonly pollAgent: HttpAgent;
+  /** A second socket for reading upload progress while the upload holds the first one (made on first use). */
+  private pollSettings: TransportSettings | undefined;
+  private readonly makeAgent: () => HttpAgent;
   private readonly now: () => number;
   private readonly nonceMaxAgeMs: number;
   private signer: DigestSigner | undefined;
@@ -117,14 +118,15 @@ export class PrinterHttp {
     const origin = new URL(options.baseUrl);
     // One socket per printer: the printers have few connection slots and one transfer at a time.
     const agentOptions = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1 };
-    const makeAgent = (): HttpAgent =>
+    this.makeAgent = (): HttpAgent =>
       origin.protocol === 'https:'
         ? new HttpsAgent({ ...agentOptions, rejectUnauthorized: !options.allowSelfSigned })
         : new HttpAgent(agentOptions);
-    this.agent = makeAgent();
-    this.pollAgent = makeAgent();
+    this.agent = this.makeAgent();
     this.settings = {
       origin,
+      hostname: origin.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: origin.port === '' ? undefined : Number(origin.port),
       agent: this.agent,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       responseTimeoutMs: options.responseTimeoutMs ?? 30_000,
@@ -163,7 +165,7 @@ export class PrinterHttp {
 
   close(): void {
     this.agent.destroy();
-    this.pollAgent.destroy();
+    this.pollSettings?.agent.destroy();
     if (this.holdsSlot) {
       this.holdsSlot = false;
       this.slots.release();
@@ -187,18 +189,16 @@ export class PrinterHttp {
     const auth = this.options.auth;
     if (auth.kind === 'api-key') headers['X-Api-Key'] = auth.apiKey;
     else if (this.signer) headers['Authorization'] = this.signer.authorize('GET', target);
+    this.pollSettings ??= { ...this.settings, agent: this.makeAgent() };
     const started = Date.now();
     try {
-      const raw = await exchange(
-        { ...this.settings, agent: this.pollAgent },
-        {
-          method: 'GET',
-          target,
-          headers,
-          deadlineMs: Math.min(this.requestDeadlineMs(), POLL_DEADLINE_MS),
-          ...(this.options.signal ? { signal: this.options.signal } : {}),
-        },
-      );
+      const raw = await exchange(this.pollSettings, {
+        method: 'GET',
+        target,
+        headers,
+        deadlineMs: Math.min(this.requestDeadlineMs(), POLL_DEADLINE_MS),
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
+      });
       this.options.onExchange?.({ printer: this.printer, method: 'GET', target, status: raw.status, durationMs: Date.now() - started });
       return { ...raw, attempts: 1, earlierAttemptMayHaveArrived: false };
     } catch (err) {

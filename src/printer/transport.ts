@@ -34,6 +34,9 @@ export interface RawResponse {
 
 export interface TransportSettings {
   origin: URL;
+  /** The origin's host name without IPv6 brackets, and its port: worked out once per printer. */
+  hostname: string;
+  port: number | undefined;
   agent: HttpAgent;
   connectTimeoutMs: number;
   /** Requests without a body: longest silence on the socket before giving up. */
@@ -164,8 +167,8 @@ class ExchangeRun {
     const send = origin.protocol === 'https:' ? httpsRequest : httpRequest;
     this.req = send({
       protocol: origin.protocol,
-      hostname: origin.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: origin.port === '' ? undefined : Number(origin.port),
+      hostname: this.settings.hostname,
+      port: this.settings.port,
       method: this.ex.method,
       path: this.ex.target,
       headers: this.ex.headers,
@@ -275,7 +278,9 @@ class ExchangeRun {
       return;
     }
     this.readerClose = () => reader.close();
-    const buffers = [Buffer.allocUnsafe(PUMP_CHUNK), Buffer.allocUnsafe(PUMP_CHUNK)];
+    // A small file needs no 64 KiB buffers: one byte over its size still shows a file that grew.
+    const chunk = Math.min(PUMP_CHUNK, body.size + 1);
+    const buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)];
     const flushed: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
     void (async () => {
       for (let i = 0; !this.stopped(); i ^= 1) {

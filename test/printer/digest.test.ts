@@ -224,3 +224,30 @@ test('counts nc up on every request signed with the same nonce', T, () => {
   const c2 = /cnonce="([^"]+)"/.exec(random.authorize('GET', '/'))?.[1];
   assert.ok(c1 && c2 && c1 !== c2, 'default cnonces differ');
 });
+
+test('a signer writes exactly the header digestAuthorization gives, and draws a client nonce only where the challenge needs one', T, () => {
+  const cases: Array<[string, DigestChallenge, boolean]> = [
+    ['Buddy: MD5 without qop', challenge({ realm: 'Printer API', nonce: '0123456789abcdef' }), false],
+    ['qop=auth', challenge({ qop: ['auth'] }), true],
+    ['MD5-sess without qop', challenge({ algorithm: 'MD5-sess' }), true],
+    ['Pi: MD5-sess with qop', challenge({ realm: 'Administrator', qop: ['auth'], algorithm: 'MD5-sess', opaque: 'op' }), true],
+  ];
+  for (const [label, c, needsCnonce] of cases) {
+    let drawn = 0;
+    const signer = new DigestSigner(c, 'maker', 'secretpw', () => `cn${++drawn}`);
+    for (let nc = 1; nc <= 2; nc++) {
+      const header = signer.authorize('PUT', `/api/v1/files/usb/a${nc}.gcode`);
+      const expected = digestAuthorization({
+        challenge: c,
+        username: 'maker',
+        password: 'secretpw',
+        method: 'PUT',
+        uri: `/api/v1/files/usb/a${nc}.gcode`,
+        nc,
+        cnonce: needsCnonce ? `cn${nc}` : '',
+      });
+      assert.equal(header, expected, `${label}, request ${nc}`);
+    }
+    assert.equal(drawn, needsCnonce ? 2 : 0, `${label}: client nonces drawn`);
+  }
+});

@@ -316,6 +316,35 @@ test('refuses a reader body shorter than announced and says it is the file', T, 
   );
 });
 
+test('sends a small reader body whole, and refuses one that grew past its announced size', T, async () => {
+  await withServer(
+    (req, res) => {
+      let at = 0;
+      let wrong = 0;
+      req.on('data', (c: Buffer) => {
+        for (const b of c) if (b !== at++ % 251) wrong++;
+      });
+      req.on('end', () => res.end(JSON.stringify({ at, wrong })));
+      req.on('error', () => undefined);
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const exact = readerBodyOf(20_000);
+      const res = await http.request({ method: 'PUT', target: '/small.gcode', what: 'upload of small.gcode', body: exact });
+      assert.deepEqual(JSON.parse(res.body.toString()), { at: 20_000, wrong: 0 });
+      assert.deepEqual(exact.stats, { opened: 1, closed: 1, reads: 2 });
+      for (const grown of [20_001, 20_000 + 70_000]) {
+        const body = readerBodyOf(20_000, grown);
+        const err = await rejection(http.request({ method: 'PUT', target: '/grown.gcode', what: 'upload of grown.gcode', body }));
+        assert.ok(err instanceof SourceError, `grown to ${grown}`);
+        assert.match(err.message, /the file changed while it was being sent/);
+        assert.equal(body.stats.closed, 1);
+      }
+      http.close();
+    },
+  );
+});
+
 test('gives up on a printer that stops taking a reader body, and closes the reader', T, async () => {
   await withServer(
     (req) => req.pause(),
