@@ -1,13 +1,12 @@
 // Loads printers.yml / printers.json: read the file, parse it, validate it, and throw one ConfigError
 // listing every problem with its line, or return the normalised FarmConfig. The YAML parser is loaded
-// only for a YAML file beyond the plain form (plain-yaml.ts).
+// only for a YAML file.
 
 import { constants, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import { checkConfigEntries, configBody, isJsonPath, readJson, type ConfigSourceOptions, type Env } from './check.js';
 import { configErrorFor } from './problems.js';
-import { readPlainYamlEntries } from './plain-yaml.js';
 import type { FarmConfig } from './types.js';
 
 export type { ConfigSourceOptions } from './check.js';
@@ -57,9 +56,7 @@ export async function loadConfig(path: string, env: Env, options: ConfigSourceOp
     throw fail(`cannot be read (${code ?? 'unknown error'})`, 'check the path given with -c', error);
   }
   const { body, empty } = configBody(text);
-  // The plain form most YAML configs are written in is read without loading the YAML parser.
-  const read =
-    empty ?? (isJsonPath(path) ? readJson(body) : (readPlainYamlEntries(body) ?? (await import('./document.js')).readYamlEntries(body)));
+  const read = empty ?? (isJsonPath(path) ? readJson(body) : (await import('./document.js')).readYamlEntries(body));
   return checkConfigEntries(read, path, env, { displayName: display, mode: options.mode ?? mode });
 }
 
