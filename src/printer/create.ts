@@ -15,20 +15,11 @@ export interface PrinterApiOptions extends ConnectionOptions {
 
 export function createPrinterApi(config: PrinterConfig, options: PrinterApiOptions = {}): PrinterApi {
   const http = new PrinterHttp({
+    ...options,
     printer: config.name,
     baseUrl: config.baseUrl,
     auth: config.auth,
     userAgent: options.userAgent ?? defaultUserAgent(),
-    ...(options.timeouts?.connectMs !== undefined ? { connectTimeoutMs: options.timeouts.connectMs } : {}),
-    ...(options.timeouts?.responseMs !== undefined ? { responseTimeoutMs: options.timeouts.responseMs } : {}),
-    ...(options.timeouts?.stallMs !== undefined ? { stallTimeoutMs: options.timeouts.stallMs } : {}),
-    ...(options.timeouts?.uploadMinBytesPerSec !== undefined ? { uploadMinBytesPerSec: options.timeouts.uploadMinBytesPerSec } : {}),
-    ...(options.timeouts?.uploadGraceMs !== undefined ? { uploadGraceMs: options.timeouts.uploadGraceMs } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
-    ...(options.onExchange ? { onExchange: options.onExchange } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.allowSelfSigned !== undefined ? { allowSelfSigned: options.allowSelfSigned } : {}),
   });
   // The dialect (v1 or legacy) is found from /api/version on the first call.
   return new DetectingPrinterApi(http, config.printerType);

@@ -15,8 +15,8 @@ import { UploadWatch, type TransferPoll } from './upload-watch.js';
 import type { ConnectionOptions } from './connection.js';
 import { NO_RETRIES, parseRetryAfter, retryDelayMs, retryReason, sleep, type AttemptFailure } from './retry.js';
 
-/** The client of one printer: the shared connection options (its timeouts flattened to the transport's own names). */
-export interface HttpClientOptions extends Omit<ConnectionOptions, 'timeouts'> {
+/** The client of one printer: the connection options every layer shares, and what only the client needs. */
+export interface HttpClientOptions extends ConnectionOptions {
   /** The printer's name in the config, for errors. */
   printer: string;
   /** "http://host:port" or "https://host:port". */
@@ -24,17 +24,6 @@ export interface HttpClientOptions extends Omit<ConnectionOptions, 'timeouts'> {
   auth: PrinterAuth;
   /** Must not change during a run: Pi binds nonces to it. */
   userAgent: string;
-  connectTimeoutMs?: number;
-  /** Longest silence while a request or its answer is under way. */
-  responseTimeoutMs?: number;
-  /** A request without a body must be answered in full within this (default twice responseTimeoutMs). */
-  requestDeadlineMs?: number;
-  /** Longest time an upload may go without the printer taking any byte (default 30 s). */
-  stallTimeoutMs?: number;
-  /** The slowest rate a working printer plausibly takes an upload at (default 10 kB/s): an upload's
-   * time limit is size / rate + uploadGraceMs, and it sizes the wait for buffered bytes. */
-  uploadMinBytesPerSec?: number;
-  uploadGraceMs?: number;
   /** Open connections shared with other printers (default: the process-wide bound). */
   slots?: ConnectionSlots;
   /** For the backoff jitter; tests pin it. */
@@ -128,8 +117,8 @@ export class PrinterHttp {
       hostname: origin.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: origin.port === '' ? undefined : Number(origin.port),
       agent: this.agent,
-      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-      responseTimeoutMs: options.responseTimeoutMs ?? 30_000,
+      connectTimeoutMs: options.timeouts?.connectMs ?? 10_000,
+      responseTimeoutMs: options.timeouts?.responseMs ?? 30_000,
       maxResponseBytes: 8 * 1024 * 1024,
     };
     this.slots = options.slots ?? processConnectionSlots();
@@ -215,7 +204,7 @@ export class PrinterHttp {
 
   /** Requests without a body: the whole answer within this. */
   private requestDeadlineMs(): number {
-    return this.options.requestDeadlineMs ?? 2 * this.settings.responseTimeoutMs;
+    return 2 * this.settings.responseTimeoutMs;
   }
 
   private async withRetries(spec: RequestSpec): Promise<HttpResult> {
@@ -272,15 +261,15 @@ export class PrinterHttp {
 
   /** Slow links get time in proportion to the size; a stalled one is caught by the upload watch. */
   private uploadDeadlineMs(size: number): number {
-    return uploadDeadlineMs(size, this.options.uploadMinBytesPerSec, this.options.uploadGraceMs);
+    return uploadDeadlineMs(size, this.options.timeouts?.uploadMinBytesPerSec, this.options.timeouts?.uploadGraceMs);
   }
 
   /** Watches an upload's progress and links its stall abort with the caller's signal. */
   private watchUpload(spec: RequestSpec, body: UploadBody): { watch: UploadWatch; signal: AbortSignal; dispose: () => void } {
     const watch = new UploadWatch({
       size: body.size,
-      stallMs: this.options.stallTimeoutMs ?? 30_000,
-      minBytesPerSec: this.options.uploadMinBytesPerSec ?? DEFAULT_MIN_UPLOAD_RATE,
+      stallMs: this.options.timeouts?.stallMs ?? 30_000,
+      minBytesPerSec: this.options.timeouts?.uploadMinBytesPerSec ?? DEFAULT_MIN_UPLOAD_RATE,
       ...(spec.transferPoll ? { poll: spec.transferPoll } : {}),
       ...(spec.onTaken ? { onTaken: spec.onTaken } : {}),
     });

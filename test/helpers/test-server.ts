@@ -32,8 +32,7 @@ export function testClient(baseUrl: string, extra: Partial<HttpClientOptions> = 
     baseUrl,
     auth: { kind: 'api-key', apiKey: 'key-123456' },
     userAgent: 'link-sync/test',
-    connectTimeoutMs: 2_000,
-    responseTimeoutMs: 2_000,
     ...extra,
+    timeouts: { connectMs: 2_000, responseMs: 2_000, ...extra.timeouts },
   });
 }

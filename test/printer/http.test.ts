@@ -95,7 +95,7 @@ test('gives up on a printer that does not answer in time', T, async () => {
       /* never answers */
     },
     async (baseUrl) => {
-      const http = client(baseUrl, { responseTimeoutMs: 300 });
+      const http = client(baseUrl, { timeouts: { responseMs: 300 } });
       const err = await rejection(http.request({ method: 'GET', target: '/api/version', what: 'reading /api/version' }));
       http.close();
       assert.ok(err instanceof PrinterError);
@@ -349,7 +349,7 @@ test('gives up on a printer that stops taking a reader body, and closes the read
   await withServer(
     (req) => req.pause(),
     async (baseUrl) => {
-      const http = client(baseUrl, { stallTimeoutMs: 300 });
+      const http = client(baseUrl, { timeouts: { stallMs: 300 } });
       const body = readerBodyOf(256 * 1024 * 1024);
       const err = await rejection(http.request({ method: 'PUT', target: '/t.gcode', what: 'upload of t.gcode', body }));
       http.close();

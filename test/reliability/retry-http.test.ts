@@ -144,7 +144,7 @@ test('an upload the printer stops taking fails after the stall timeout, as an un
       req.pause(); // takes nothing, answers nothing
     },
     async (url) => {
-      const http = client(url, { stallTimeoutMs: 300, responseTimeoutMs: 5_000 });
+      const http = client(url, { timeouts: { stallMs: 300, responseMs: 5_000 } });
       const err = await rejection(
         http.request({ method: 'PUT', target: '/api/v1/files/usb/s.gcode', what: 'upload of s.gcode', body: bodyOf(32 * 1024 * 1024) }),
       );
@@ -166,7 +166,7 @@ test('an upload slower than its size allows fails at its deadline', T, async () 
     },
     async (url) => {
       // 4 MiB at 10 MB/s plus 0.3 s: 0.7 s, far below the 5 s stall limit and the 26 s the reading takes.
-      const http = client(url, { stallTimeoutMs: 5_000, uploadMinBytesPerSec: 10_000_000, uploadGraceMs: 300 });
+      const http = client(url, { timeouts: { stallMs: 5_000, uploadMinBytesPerSec: 10_000_000, uploadGraceMs: 300 } });
       const err = await rejection(
         http.request({ method: 'PUT', target: '/api/v1/files/usb/d.gcode', what: 'upload of d.gcode', body: bodyOf(4 * 1024 * 1024) }),
       );
