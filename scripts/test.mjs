@@ -1,6 +1,6 @@
 // Runs the compiled test files (dist/**/*.test.js) under node:test; helper modules beside them are not run as tests.
 // Usage: node scripts/test.mjs [folder or file ...]   (default: dist/test)
-// Two files run at a time, the slowest first (by the last run's durations, kept in dist/, else guessed),
+// Three files run at a time (most tests wait on simulated printers, so a third keeps both cores busy), the slowest first (by the last run's durations, kept in dist/, else guessed),
 // so no long file is left to run alone at the end.
 
 import { spawn } from 'node:child_process';
@@ -51,7 +51,7 @@ const child = spawn(
   process.execPath,
   [
     '--test',
-    '--test-concurrency=2',
+    '--test-concurrency=3',
     '--test-timeout=120000',
     `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`,
     '--test-reporter-destination=stdout',
