@@ -1,7 +1,8 @@
 // Runs the compiled test files (dist/**/*.test.js) under node:test; helper modules beside them are not run as tests.
 // Usage: node scripts/test.mjs [folder or file ...]   (default: dist/test)
-// Three files run at a time (most tests wait on simulated printers, so a third keeps both cores busy), the slowest first (by the last run's durations, kept in dist/, else guessed),
-// so no long file is left to run alone at the end.
+// Three files run at a time (most tests wait on simulated printers, so a third keeps both cores busy),
+// the slowest first (by the last run's durations, kept in dist/, else guessed), so no long file is left
+// to run alone at the end.
 
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
