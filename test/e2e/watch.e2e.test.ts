@@ -168,8 +168,9 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
     const late = await startPrinter({ name: 'late', model: 'MK4S', password });
     const port = late.port;
     const lateConfig = `late:\n  printer_type: MK4S\n  host: ${late.url}\n  username: maker\n  password: ${password}\n`;
-    await late.close();
+    // The late printer holds its port until the farm has started, so the farm's printer cannot be given the same one.
     const ws = await setUp(t, [{ name: 'here', model: 'MK4S' }], { 'one.gcode': gcode('one') }, lateConfig);
+    await late.close();
     const cli = ws.watch(['--go', '--retries', '0']);
     await cli.waitFor('printer present is synced', () => has(ws.farm.printers[0]!, 'one.gcode'));
     await cli.waitFor('UNREACHABLE event', () =>
