@@ -1,13 +1,14 @@
 // Runs the compiled test files (dist/**/*.test.js) under node:test; helper modules beside them are not run as tests.
 // Usage: node scripts/test.mjs [folder or file ...]   (default: dist/test)
 // Three files run at a time (most tests wait on simulated printers, so a third keeps both cores busy),
-// the slowest first (by the last run's durations, kept in dist/, else guessed), so no long file is left
-// to run alone at the end.
+// the slowest first (by the last whole run's durations, kept in dist/, else by scripts/test-durations.json),
+// so no long file is left to run alone at the end.
 
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { timingKey } from './durations-reporter.mjs';
 
 const durationsFile = path.join('dist', '.test-durations.json');
 
@@ -25,17 +26,23 @@ function testFiles(target) {
     .filter(hasSource);
 }
 
-/** Milliseconds each file took last time. A file not timed yet is guessed: the folders whose tests start printers and
- *  processes first, then the larger files (a fresh clone has no timings). */
-function expectedCost() {
-  let last = {};
+/** Timings of a whole run of this suite, checked in: the order for a clone that has not run it yet. */
+const shippedDurationsFile = fileURLToPath(new URL('./test-durations.json', import.meta.url));
+
+function readDurations(file) {
   try {
-    last = JSON.parse(readFileSync(durationsFile, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
-    // No earlier run (a fresh clone): sizes alone.
+    return undefined;
   }
+}
+
+/** Milliseconds each file took in this clone's last whole run, else in the checked-in one; a file in
+ *  neither (a new test) is guessed: the folders whose tests start printers and processes first, then size. */
+function expectedCost() {
+  const last = readDurations(durationsFile) ?? readDurations(shippedDurationsFile) ?? {};
   const slowFolder = /[\\/](e2e|reliability|simulator)[\\/]/;
-  return (file) => last[path.resolve(file)] ?? statSync(file).size * (slowFolder.test(file) ? 10 : 1);
+  return (file) => last[timingKey(file)] ?? statSync(file).size * (slowFolder.test(file) ? 10 : 1);
 }
 
 const targets = process.argv.slice(2);
