@@ -18,12 +18,13 @@ export interface RemoteCopy {
   storage: string;
   /** Long path under `localRoot` (its names, joined by "/"). */
   path: string;
-  /** Storage-relative path to GET. */
+  /** Storage-relative path to GET (short names on Buddy). */
   urlPath: string;
   /** Bytes the printer listed: the download must bring exactly these. */
   size: number;
   /** Printer clock seconds: the local file's mtime when plausible. */
   mTimestamp?: number;
+  /** The local folder this printer mirrors (the master, or its own `source`). */
   localRoot: string;
 }
 

@@ -1,21 +1,10 @@
 // What `pull` exchanges between its steps, and the events it emits for the reporters.
 
 import type { ErrorInfo } from '../report/events.js';
+import type { RemoteCopy } from '../local/fetch.js';
 
-/** A printer file the master lacks, inside the run's scope. */
-export interface PullCandidate {
-  printer: string;
-  storage: string;
-  /** Long path relative to the printer's sync root, as its names read; also the path under `localRoot`. */
-  path: string;
-  /** Storage-relative path to GET (short names on Buddy). */
-  urlPath: string;
-  size: number;
-  /** Printer clock seconds, when it says. */
-  mTimestamp?: number;
-  /** The local folder this printer mirrors (the master, or its own `source`). */
-  localRoot: string;
-}
+/** A printer file the master lacks, inside the run's scope: a copy for `local/fetch` to bring here. */
+export type PullCandidate = RemoteCopy;
 
 /** A printer name that is not written locally, and why. */
 export interface PullRefusal {
