@@ -60,6 +60,11 @@ export async function loadConfig(path: string, env: Env, options: ConfigSourceOp
   return checkConfigEntries(read, path, env, { displayName: display, mode: options.mode ?? mode });
 }
 
+/** The config as the caller gave it: a path to read and check (shown as `displayName` in errors), or one already loaded. */
+export async function configFrom(config: string | FarmConfig, env: Env, displayName?: string): Promise<FarmConfig> {
+  return typeof config === 'string' ? loadConfig(config, env, displayName ? { displayName } : {}) : config;
+}
+
 function kindOf(info: Stats): string {
   if (info.isFIFO()) return 'a named pipe (FIFO)';
   if (info.isCharacterDevice()) return 'a character device';

@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { expandHome, parseDestination, resolveSourcePaths, type Destination } from '../config/destination.js';
 import { selectPrinters } from '../config/select.js';
-import { loadConfig } from '../config/load.js';
+import { configFrom } from '../config/load.js';
 import type { FarmConfig, PrinterConfig } from '../config/types.js';
 import { SourceError, UsageError } from '../errors.js';
 import { scanSource } from '../source/scan.js';
@@ -46,10 +46,7 @@ export interface PullInputs {
 
 export async function preparePull(options: PullScopeOptions): Promise<PullInputs> {
   const env = options.env ?? process.env;
-  const config =
-    typeof options.config === 'string'
-      ? await loadConfig(options.config, env, options.configDisplayName ? { displayName: options.configDisplayName } : {})
-      : options.config;
+  const config = await configFrom(options.config, env, options.configDisplayName);
   const { printers, warnings } = selectPrinters(config.printers, options.printers ?? [], options.exclude ?? []);
   const prefer = options.prefer === undefined ? undefined : preferred(options.prefer, printers, config.printers);
   const cliDestination =

@@ -1,7 +1,7 @@
 // Before any printer is contacted: config, printer selection, source scan and each printer's route.
 
 import path from 'node:path';
-import { loadConfig } from '../config/load.js';
+import { configFrom } from '../config/load.js';
 import { selectPrinters } from '../config/select.js';
 import type { PrinterConfig } from '../config/types.js';
 import { scanSource } from '../source/scan.js';
@@ -30,10 +30,7 @@ export interface RunInputs {
 /** Reads config and source and checks the flags: every user-input error surfaces here, before any printer is contacted. */
 export async function prepareRun(options: SyncOptions): Promise<RunInputs> {
   const env = options.env ?? process.env;
-  const config =
-    typeof options.config === 'string'
-      ? await loadConfig(options.config, env, options.configDisplayName ? { displayName: options.configDisplayName } : {})
-      : options.config;
+  const config = await configFrom(options.config, env, options.configDisplayName);
   const { printers, warnings } = selectPrinters(config.printers, options.printers ?? [], options.exclude ?? []);
   const destination = typeof options.destination === 'object' ? options.destination : parseDestination(options.destination);
   const paths = resolveSourcePaths(options.source, options.relativeTo, process.cwd());

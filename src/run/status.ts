@@ -2,7 +2,7 @@
 // pending changes as a dry run plans them, last sync from the record). Never changes anything.
 
 import type { PrinterConfig } from '../config/types.js';
-import { loadConfig } from '../config/load.js';
+import { configFrom } from '../config/load.js';
 import { selectPrinters } from '../config/select.js';
 import type { SyncOptions } from './options.js';
 import { prepareRun, type RunInputs } from './prepare.js';
@@ -93,9 +93,6 @@ async function selectForStatus(
     const inputs = await prepareRun({ ...options, source: options.source });
     return { printers: inputs.printers, inputs };
   }
-  const config =
-    typeof options.config === 'string'
-      ? await loadConfig(options.config, env, options.configDisplayName ? { displayName: options.configDisplayName } : {})
-      : options.config;
+  const config = await configFrom(options.config, env, options.configDisplayName);
   return { printers: selectPrinters(config.printers, options.printers ?? [], options.exclude ?? []).printers };
 }

@@ -2,7 +2,7 @@
 // whenever it is free and has not had the latest changes. Stops cleanly when the signal aborts.
 
 import type { FarmConfig } from '../config/types.js';
-import { loadConfig } from '../config/load.js';
+import { configFrom } from '../config/load.js';
 import type { SyncOptions } from '../run/options.js';
 import { prepareRun } from '../run/prepare.js';
 import { defaultConnect } from '../run/printers.js';
@@ -38,10 +38,7 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
   const started = Date.now();
   const env = options.env ?? process.env;
   // The config is read once: a watch keeps the printers it started with.
-  const config: FarmConfig =
-    typeof options.config === 'string'
-      ? await loadConfig(options.config, env, options.configDisplayName ? { displayName: options.configDisplayName } : {})
-      : options.config;
+  const config: FarmConfig = await configFrom(options.config, env, options.configDisplayName);
   const runOptions: SyncOptions = { ...options, config };
   const first = await prepareRun(runOptions);
   const secrets = configuredSecrets(first.printers);
