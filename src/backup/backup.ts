@@ -6,7 +6,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { LinkSyncError } from '../errors.js';
 import type { PrinterApi } from '../printer/api.js';
-import { fetchCopy, placeCopy } from '../local/fetch.js';
+import { fetchCopy, pathExists, placeCopy } from '../local/fetch.js';
 import { checkLocalPath, checkName } from '../local/names.js';
 import { joinPath } from '../source/paths.js';
 import type { Action, RemoteFile } from '../types.js';
@@ -72,7 +72,7 @@ export async function backUp(ctx: BackupContext, action: Action): Promise<Backup
 async function freeName(folder: string, name: string, now: Date): Promise<string | undefined> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const target = path.join(folder, attempt === 0 ? name : suffixed(name, now, attempt));
-    if (!(await exists(target))) return target;
+    if (!(await pathExists(target))) return target;
   }
   return undefined;
 }
@@ -92,13 +92,4 @@ function backupError(message: string): LinkSyncError {
   return new LinkSyncError('BACKUP_FAILED', `backup failed: ${message}`, {
     hint: 'the printer keeps its copy; fix the backup folder and run again',
   });
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fsp.lstat(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -56,7 +56,7 @@ export async function targetFolder(localRoot: string, names: readonly string[], 
     }
   };
   let existing = folder;
-  while (existing !== localRoot && !(await exists(existing))) existing = path.dirname(existing);
+  while (existing !== localRoot && !(await pathExists(existing))) existing = path.dirname(existing);
   await inside(existing);
   try {
     const first = await fsp.mkdir(folder, { recursive: true });
@@ -159,7 +159,7 @@ export async function placeCopy(copy: FetchedCopy, target: string): Promise<bool
       if (code === 'EEXIST') return false;
       // File systems without hard links (FAT, some shares): look, then rename.
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
-      if (await exists(target)) return false;
+      if (await pathExists(target)) return false;
       await fsp.rename(copy.tempPath, target);
     }
     return true;
@@ -170,7 +170,8 @@ export async function placeCopy(copy: FetchedCopy, target: string): Promise<bool
   }
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Whether anything (file, folder, link) stands at this path. */
+export async function pathExists(file: string): Promise<boolean> {
   try {
     await fsp.lstat(file);
     return true;
