@@ -47,7 +47,8 @@ export class RecordSession {
     private readonly printer: string,
     private readonly emit: EventSink,
   ) {
-    this.savedRevision = record.revision;
+    // A record read from an older format counts as changed, so a run with --go rewrites it.
+    this.savedRevision = record.olderFormat ? record.revision - 1 : record.revision;
   }
 
   /** Resolves undefined (after a warning) when another printer of this run already uses this key. */

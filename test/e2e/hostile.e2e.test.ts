@@ -12,6 +12,7 @@ import { printerKey } from '../../src/record/keys.js';
 import { recordPath } from '../../src/record/store.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
+import { readRecordFile, type RecordOnDisk } from '../helpers/record-file.js';
 
 const MUTATING = new Set(['PUT', 'POST', 'DELETE']);
 /** Any raw control byte but the line feeds that end lines. */
@@ -26,7 +27,7 @@ interface Ctx {
   state: string;
   sync(...args: string[]): Promise<CliRun>;
   printer(name: string): SimPrinter;
-  record(p: SimPrinter): { storages: Record<string, Record<string, Record<string, unknown>>> };
+  record(p: SimPrinter): RecordOnDisk;
 }
 
 function useFarm(printers: SimPrinterOptions[], master: Record<string, string | Buffer>): Ctx {
@@ -43,7 +44,7 @@ function useFarm(printers: SimPrinterOptions[], master: Record<string, string | 
     ctx.config = writeConfig(work.dir, ctx.farm.printers);
     ctx.sync = (...args) => runCli(['-c', ctx.config, '-s', ctx.master, '--state-dir', ctx.state, ...args], { cwd: ctx.dir });
     ctx.printer = (name) => ctx.farm.printers.find((p) => p.name === name)!;
-    ctx.record = (p) => JSON.parse(readFileSync(recordPath(ctx.state, printerKey(p.serial, p.url)), 'utf8'));
+    ctx.record = (p) => readRecordFile(recordPath(ctx.state, printerKey(p.serial, p.url)));
   });
   afterEach(async () => {
     await ctx.farm.close();

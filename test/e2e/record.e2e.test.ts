@@ -10,6 +10,7 @@ import { recordPath } from '../../src/record/store.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { perPrinter } from '../helpers/dry-run.js';
 import { gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
+import { readRecordFile } from '../helpers/record-file.js';
 
 const DAY = 86_400;
 const MASTER = {
@@ -204,10 +205,7 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
     assert.equal(existsSync(stateDir), false, 'a dry run created the state folder');
     ok(await sync('--go'));
     const [buddy] = farm.printers;
-    const doc = JSON.parse(readFileSync(recordOf(buddy!), 'utf8')) as {
-      printer: string;
-      storages: Record<string, Record<string, { size: number; sha256: string; mtimeMs: number; mTimestamp?: number }>>;
-    };
+    const doc = readRecordFile(recordOf(buddy!));
     assert.equal(doc.printer, `serial:${buddy!.serial}`);
     const entry = doc.storages['usb']?.['parts/clip.gcode'];
     const remote = buddy!.files().find((f) => f.path === 'parts/Clip.gcode')!;
@@ -229,16 +227,14 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
     const pi = farm.printers[1]!;
     rmSync(path.join(master, 'parts/Clip.gcode'));
     ok(await sync('--go'));
-    const keys = Object.keys(
-      (JSON.parse(readFileSync(recordOf(pi), 'utf8')) as { storages: Record<string, object> }).storages['local'] ?? {},
-    );
+    const keys = Object.keys(readRecordFile(recordOf(pi)).storages['local'] ?? {});
     assert.deepEqual(keys, ['benchy.gcode', 'parts/bracket.bgcode']);
 
     writeFileSync(recordOf(pi), '{"format":"link-sync-record","vers');
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /warning: mk3s: sync record .* ignored: it is not valid JSON/);
-    const rewritten = JSON.parse(readFileSync(recordOf(pi), 'utf8')) as { storages: Record<string, object> };
+    const rewritten = readRecordFile(recordOf(pi));
     assert.deepEqual(Object.keys(rewritten.storages['local'] ?? {}), ['benchy.gcode', 'parts/bracket.bgcode'], 'adopted again');
   });
 
@@ -281,7 +277,7 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
     // The 500s are retried (short waits here) and still fail.
     const run = await sync('--go', '-p', 'mk4s', '--retry-delay', '0.01');
     assert.equal(run.code, 1);
-    const doc = JSON.parse(readFileSync(recordOf(buddy!), 'utf8')) as { storages: Record<string, object> };
+    const doc = readRecordFile(recordOf(buddy!));
     assert.deepEqual(Object.keys(doc.storages['usb'] ?? {}), ['benchy.gcode']);
     buddy!.clearFaults();
     buddy!.clearRequests();

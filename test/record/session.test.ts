@@ -2,7 +2,7 @@
 
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HashCache } from '../../src/record/hash.js';
 import { recordPath } from '../../src/record/store.js';
@@ -10,6 +10,7 @@ import { RecordSession, type RecordRun } from '../../src/record/session.js';
 import type { SyncEvent } from '../../src/report/events.js';
 import type { SourceFile } from '../../src/types.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { readRecordFile } from '../helpers/record-file.js';
 
 const KEY = 'serial:SESSION1';
 const RULES = { caseInsensitive: true, forbiddenChars: '', stripsTrailingDotsAndSpaces: true, printExtensions: ['.gcode'] };
@@ -39,7 +40,7 @@ describe('record session', { timeout: 10000 }, () => {
     const session = (await RecordSession.open(run(true), KEY, 'mk4', emit))!;
     session.confirmations('usb', 'Farm', RULES).uploaded(upload, { sha256: HASH, remote: { readOnly: false, size: 3, mTimestamp: 77 } });
     await session.close();
-    const doc = JSON.parse(readFileSync(recordPath(tmp.dir, KEY), 'utf8')) as { storages: Record<string, Record<string, unknown>> };
+    const doc = readRecordFile(recordPath(tmp.dir, KEY));
     assert.deepEqual(doc.storages['usb'], { 'farm/parts/a.gcode': { size: 3, sha256: HASH, mtimeMs: 1000, mTimestamp: 77 } });
   });
 
@@ -56,6 +57,25 @@ describe('record session', { timeout: 10000 }, () => {
     session.applyPlan('usb', { set: [{ key: 'x.gcode', entry: { size: 1, sha256: HASH, mtimeMs: 1 } }], drop: [] });
     await session.close();
     assert.equal(existsSync(tmp.dir) && existsSync(recordPath(tmp.dir, KEY)), false);
+  });
+
+  it('rewrites a version 1 record as version 2 with --go even when nothing changed, and never in a dry run', async () => {
+    const v1 = `${JSON.stringify({
+      format: 'link-sync-record',
+      version: 1,
+      printer: KEY,
+      saved: new Date(0).toISOString(),
+      storages: { usb: { 'farm/b.gcode': { size: 3, sha256: HASH, mtimeMs: 5, unverified: true, placedUnder: 'farm' } } },
+    })}\n`;
+    mkdirSync(tmp.dir, { recursive: true });
+    writeFileSync(recordPath(tmp.dir, KEY), v1);
+    await (await RecordSession.open(run(false), KEY, 'mk4', emit))!.close();
+    assert.equal(readFileSync(recordPath(tmp.dir, KEY), 'utf8'), v1, 'a dry run wrote the record');
+    await (await RecordSession.open(run(true), KEY, 'mk4', emit))!.close();
+    const doc = readRecordFile(recordPath(tmp.dir, KEY));
+    assert.equal(doc.version, 2);
+    assert.deepEqual(doc.storages['usb'], { 'farm/b.gcode': { size: 3, sha256: HASH, mtimeMs: 5, unverified: true, placedUnder: 'farm' } });
+    assert.deepEqual(events, [], 'no warning');
   });
 
   it('gives a printer reached twice in one run only one record, with a warning', async () => {

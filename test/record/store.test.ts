@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrinterRecord, parseRecord } from '../../src/record/record.js';
+import type { RecordEntry } from '../../src/types.js';
 import { loadRecord, recordPath, recordText, saveRecord } from '../../src/record/store.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -40,7 +41,7 @@ describe('record store', { timeout: 10000 }, () => {
     assert.deepEqual(loaded.record.entries('local').get('x.gcode'), { size: 3, sha256: HASH, mtimeMs: 2, mTimestamp: 4 });
     const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     assert.equal(doc['printer'], KEY);
-    assert.equal(doc['version'], 1);
+    assert.equal(doc['version'], 2);
   });
 
   it('replaces the previous file whole', async () => {
@@ -53,6 +54,31 @@ describe('record store', { timeout: 10000 }, () => {
     const loaded = await loadRecord(dir, KEY);
     assert.deepEqual([...loaded.record.entries('usb').keys()], ['b.gcode']);
   });
+
+  // Version 2 storages whose rows are off: each makes the whole record unusable.
+  const v2Damaged: Array<[string, unknown, RegExp]> = [
+    ['with a storage that is not a list', { 'a.gcode': {} }, /storage "usb" is not a list/],
+    ['with a row that is not a list', [{ path: 'a.gcode' }], /storage "usb" holds a malformed entry/],
+    ['with a row one field short', [['a.gcode', 1, HASH, 1, null, false]], /malformed entry/],
+    ['with a row one field long', [['a.gcode', 1, HASH, 1, null, false, null, 0]], /malformed entry/],
+    ['with a path that is not text', [[7, 1, HASH, 1, null, false, null]], /malformed entry/],
+    ['with a negative size (v2)', [['a.gcode', -1, HASH, 1, null, false, null]], /entry for "usb\/a.gcode" is malformed/],
+    ['with a fractional size', [['a.gcode', 1.5, HASH, 1, null, false, null]], /is malformed/],
+    ['with a short hash', [['a.gcode', 1, 'c'.repeat(63), 1, null, false, null]], /is malformed/],
+    ['with an upper-case hash', [['a.gcode', 1, 'C'.repeat(64), 1, null, false, null]], /is malformed/],
+    ['with a text mtime', [['a.gcode', 1, HASH, '1', null, false, null]], /is malformed/],
+    ['with a text printer timestamp', [['a.gcode', 1, HASH, 1, '2', false, null]], /is malformed/],
+    ['with an unverified flag that is not a boolean', [['a.gcode', 1, HASH, 1, null, 1, null]], /is malformed/],
+    ['with a numeric destination', [['a.gcode', 1, HASH, 1, null, false, 3]], /is malformed/],
+    [
+      'with one path twice',
+      [
+        ['a.gcode', 1, HASH, 1, null, false, null],
+        ['a.gcode', 2, HASH, 2, null, false, null],
+      ],
+      /entry for "usb\/a.gcode" is there twice/,
+    ],
+  ];
 
   const damaged: Array<[string, string, RegExp]> = [
     ['cut short', '{"format":"link-sync-record","vers', /not valid JSON/],
@@ -84,6 +110,11 @@ describe('record store', { timeout: 10000 }, () => {
       }),
       /malformed/,
     ],
+    ...v2Damaged.map(([name, rows, says]): [string, string, RegExp] => [
+      name,
+      JSON.stringify({ format: 'link-sync-record', version: 2, printer: KEY, storages: { usb: rows } }),
+      says,
+    ]),
   ];
   for (const [name, text, says] of damaged) {
     it(`reports and ignores a record file that is ${name}`, async () => {
@@ -134,15 +165,15 @@ describe('record store', { timeout: 10000 }, () => {
     assert.equal(text.indexOf('\n'), text.length - 1, 'one line, ending in a newline');
     const expected = {
       format: 'link-sync-record',
-      version: 1,
+      version: 2,
       printer: KEY,
       saved: when.toISOString(),
       storages: {
-        local: { 'é/ü.bgcode': { size: 3, sha256: HASH, mtimeMs: 3 } },
-        usb: {
-          'farm/a.gcode': { size: 1, sha256: HASH, mtimeMs: 1 },
-          'farm/b "quoted".gcode': { size: 2, sha256: HASH, mtimeMs: 1.5, mTimestamp: 1700000000 },
-        },
+        local: [['é/ü.bgcode', 3, HASH, 3, null, false, null]],
+        usb: [
+          ['farm/a.gcode', 1, HASH, 1, null, false, null],
+          ['farm/b "quoted".gcode', 2, HASH, 1.5, 1700000000, false, null],
+        ],
       },
     };
     assert.equal(text, `${JSON.stringify(expected)}\n`);
@@ -155,6 +186,35 @@ describe('record store', { timeout: 10000 }, () => {
     assert.equal([...first.record.entries('usb').keys()][0], [...second.record.entries('usb').keys()][0]);
     assert.equal(pool.get(HASH), HASH);
     assert.ok(pool.has('farm/a.gcode'));
+  });
+
+  it('reads a version 1 record (entries as objects) to the same entries version 2 writes', () => {
+    const entries: Array<[string, RecordEntry]> = [
+      ['a.gcode', { size: 0, sha256: HASH, mtimeMs: 1 }],
+      ['farm/b.gcode', { size: 12, sha256: HASH, mtimeMs: 1700000000123.4568, mTimestamp: 1700000010 }],
+      ['farm/c.bgcode', { size: 7, sha256: HASH, mtimeMs: 2, unverified: true, placedUnder: 'farm' }],
+      ['__proto__', { size: 1, sha256: HASH, mtimeMs: 3, mTimestamp: 0, placedUnder: '' }],
+    ];
+    const record = new PrinterRecord(KEY);
+    for (const [key, entry] of entries) record.set('usb', key, entry);
+    const v2 = parseRecord(record.serialize(new Date(0)), KEY);
+    const v1Text = JSON.stringify({
+      format: 'link-sync-record',
+      version: 1,
+      printer: KEY,
+      saved: new Date(0).toISOString(),
+      storages: { usb: Object.fromEntries(entries) },
+    });
+    const v1 = parseRecord(v1Text, KEY);
+    assert.ok(v1.ok && v2.ok);
+    const sorted = (r: PrinterRecord): Array<[string, RecordEntry]> => [...r.entries('usb')].sort(([a], [b]) => (a < b ? -1 : 1));
+    assert.deepEqual(sorted(v1.record), sorted(v2.record));
+    assert.deepEqual(
+      sorted(v2.record),
+      [...entries].sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+    assert.equal(v1.record.olderFormat, true, 'version 1 is marked for rewriting');
+    assert.equal(v2.record.olderFormat, false);
   });
 
   it('reads record bytes as UTF-8 text, ASCII or not', () => {
