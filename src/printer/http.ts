@@ -2,9 +2,9 @@
 // User-Agent, and auth that costs one 401 per run (the Digest nonce is reused until it goes stale).
 
 import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { PrinterError, SourceError } from '../errors.js';
+import { httpsModule } from '../lazy-builtin.js';
 import type { PrinterAuth } from '../config/types.js';
 import type { UploadBody } from './api.js';
 import { DigestSigner, findDigestChallenge, parseWwwAuthenticate } from './digest.js';
@@ -109,7 +109,7 @@ export class PrinterHttp {
     const agentOptions = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1 };
     this.makeAgent = (): HttpAgent =>
       origin.protocol === 'https:'
-        ? new HttpsAgent({ ...agentOptions, rejectUnauthorized: !options.allowSelfSigned })
+        ? new (httpsModule().Agent)({ ...agentOptions, rejectUnauthorized: !options.allowSelfSigned })
         : new HttpAgent(agentOptions);
     this.agent = this.makeAgent();
     this.settings = {

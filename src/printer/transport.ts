@@ -4,10 +4,10 @@
 
 import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { BodyReader, UploadBody } from './api.js';
+import { httpsModule } from '../lazy-builtin.js';
 
 export interface Exchange {
   method: string;
@@ -164,7 +164,7 @@ class ExchangeRun {
 
   start(): void {
     const { origin } = this.settings;
-    const send = origin.protocol === 'https:' ? httpsRequest : httpRequest;
+    const send = origin.protocol === 'https:' ? httpsModule().request : httpRequest;
     this.req = send({
       protocol: origin.protocol,
       hostname: this.settings.hostname,

@@ -9,8 +9,8 @@
 // INI encoding; it comes before any G-code, so thumbnails are skipped by seeking and G-code
 // blocks are never read.
 
-import { inflateRawSync, inflateSync } from 'node:zlib';
 import { heatshrinkDecode } from './model-heatshrink.js';
+import { zlibModule } from '../lazy-builtin.js';
 
 /** Reads up to `length` bytes at `position`; fewer at the end of the file. */
 export type ReadAt = (position: number, length: number) => Promise<Buffer>;
@@ -109,9 +109,9 @@ function decompress(data: Buffer, compression: number, size: number): Buffer {
   else if (compression === 1) {
     // libbgcode writes zlib streams (deflateInit); raw deflate is accepted as well.
     try {
-      out = inflateSync(data, { maxOutputLength: size + 1 });
+      out = zlibModule().inflateSync(data, { maxOutputLength: size + 1 });
     } catch {
-      out = inflateRawSync(data, { maxOutputLength: size + 1 });
+      out = zlibModule().inflateRawSync(data, { maxOutputLength: size + 1 });
     }
   } else out = heatshrinkDecode(data, size, compression === 2 ? 11 : 12, 4);
   if (out.length !== size) throw new Error(`${out.length} bytes instead of ${size}`);
