@@ -2,7 +2,7 @@
 // from a few files instead of about a hundred modules: `node scripts/bundle.mjs [OUTDIR]`.
 // The library (dist/src, from tsc) stays unbundled; see docs/decisions.md for the trade-off.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -12,6 +12,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Writes the bundle to `outdir` (default dist/cli); resolves the entry file's path. */
 export async function bundleCli(outdir = join(root, 'dist/cli')) {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  // Chunk names carry a content hash: without this, every build would leave the last one's chunks behind.
+  rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
   await build({
     entryPoints: { 'link-sync': join(root, 'src/bin.ts') },
     outdir,
