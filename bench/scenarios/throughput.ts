@@ -5,6 +5,7 @@
 
 import { join } from 'node:path';
 import { expectOutcome, runLinkSync } from '../support/child.js';
+import { curlAvailable, curlUploads } from '../support/curl.js';
 import { requestStats, startBenchFarm, watchSimulatorLoad } from '../support/farm.js';
 import { megabytes, percent, range, rate, seconds } from '../support/format.js';
 import { slowestTimeline } from '../support/timeline.js';
@@ -28,6 +29,8 @@ const fixedMs = (printers: number): number => (printers >= 32 ? 500 : 0);
 const PROBES_LIMIT = 4;
 /** From the last upload's answer to link-sync's exit. */
 const EXIT_LIMIT_MS = 100;
+/** At the smallest farm, link-sync's wall against curl's doing the same uploads in the same run. */
+const CURL_SLACK_RATIO = 1.03;
 
 async function run(ctx: BenchContext): Promise<ScenarioResult> {
   const source = join(ctx.workDir, 'master');
@@ -39,11 +42,15 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
   let busiest = { cpuShare: 0, loopP99Ms: 0 };
 
   const runs = repeats(3);
+  const withCurl = await curlAvailable();
   for (const count of FARM_SIZES) {
     const samples: Sample[] = [];
+    const curlMs: number[] = [];
     for (let i = 0; i < runs; i++) {
       ctx.log(`throughput: ${count} printers at ${rate(RATE)}, run ${i + 1} of ${runs}`);
       samples.push(await once(ctx, count, source, masterBytes, `throughput-${count}-${i}`));
+      // curl alternates with link-sync, so both see the same moments of a shared machine.
+      if (count === FARM_SIZES[0] && withCurl) curlMs.push(await curlOnce(ctx, count, source));
     }
     const pick = (f: (s: Sample) => number): number => median(samples.map(f));
     const limitMs = pick((s) => s.limitMs);
@@ -78,6 +85,18 @@ async function run(ctx: BenchContext): Promise<ScenarioResult> {
       measured: `${seconds(wallMs)} for a ${seconds(limitMs)} limit (ratio ${ratio.toFixed(3)}; ≤ ${seconds(allowedMs)} allowed; median of ${runs}: ${samples.map((s) => seconds(s.wallMs)).join(', ')})`,
       met: wallMs <= allowedMs,
     });
+    if (count === FARM_SIZES[0]) {
+      const curlWall = median(curlMs);
+      targets.push(
+        withCurl
+          ? {
+              target: `${count} printers: wall within 3 % of curl's (the same uploads, one curl process per printer, in the same run)`,
+              measured: `${seconds(wallMs)} against curl's ${seconds(curlWall)} (ratio ${(wallMs / curlWall).toFixed(3)}; curl to the limit ${(curlWall / limitMs).toFixed(3)}; curl median of ${runs}: ${curlMs.map(seconds).join(', ')})`,
+              met: wallMs <= curlWall * CURL_SLACK_RATIO,
+            }
+          : { target: `${count} printers: wall within 3 % of curl's`, measured: 'not measured: curl is not installed', met: false },
+      );
+    }
     if (count === FARM_SIZES[0] && probes > PROBES_LIMIT) notes.push(whyProbes(samples[0]?.probeList ?? ''));
     if (count === FARM_SIZES[0]) {
       targets.push({
@@ -179,6 +198,25 @@ async function once(ctx: BenchContext, count: number, source: string, masterByte
       t: slowestTimeline(logs, result.startedAtMs, result.startedAtMs + result.wallMs, RATE),
       load,
     };
+  } finally {
+    await bench.close();
+  }
+}
+
+/** The same uploads by curl onto a fresh farm of the same size and rate. */
+async function curlOnce(ctx: BenchContext, count: number, source: string): Promise<number> {
+  const bench = await startBenchFarm(ctx.workDir, count, { rateBytesPerSec: RATE });
+  try {
+    const wallMs = await curlUploads(
+      bench.farm.printers,
+      source,
+      MASTER.map(([rel]) => rel),
+    );
+    const short = bench.farm.printers
+      .map(requestStats)
+      .findIndex((s) => s.uploadedBytes !== MASTER.reduce((sum, [, size]) => sum + size, 0));
+    if (short >= 0) throw new Error(`throughput: curl did not upload everything to ${bench.farm.printers[short]?.name}`);
+    return wallMs;
   } finally {
     await bench.close();
   }
