@@ -4,6 +4,7 @@
 import type { Action } from '../types.js';
 import { ExchangeAbort } from '../printer/transport.js';
 import { formatDuration } from '../report/format.js';
+import { timerDelay } from '../timers.js';
 
 export interface DeadlineTiming {
   /** The longest one request without a body may take. */
@@ -57,10 +58,16 @@ export class PrinterDeadline {
   /** (Re)starts the clock: the printer must be done within `ms` from now. */
   arm(ms: number, basis: string): void {
     this.clear();
-    this.timer = setTimeout(() => {
+    this.wait(ms, () => {
       this.expired = `did not finish within ${formatDuration(ms)} (its deadline ${basis}); stopped, the other printers go on`;
       this.controller.abort(new ExchangeAbort(`the printer's deadline of ${formatDuration(ms)} passed`, 'EDEADLINE'));
-    }, ms);
+    });
+  }
+
+  /** A plan of thousands of actions gets a deadline longer than one timer can wait: it is waited out in steps. */
+  private wait(ms: number, expire: () => void): void {
+    const step = timerDelay(ms);
+    this.timer = setTimeout(() => (ms > step ? this.wait(ms - step, expire) : expire()), step);
     this.timer.unref();
   }
 

@@ -1,6 +1,8 @@
 // The retry policy, pure: which failures are worth another attempt, and how long to wait before it
 // (exponential backoff with full jitter, or the printer's Retry-After). No I/O except `sleep`.
 
+import { timerDelay } from '../timers.js';
+
 export interface RetryPolicy {
   /** Further attempts after the first one; 0 disables retrying. */
   retries: number;
@@ -106,7 +108,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, timerDelay(ms));
     function onAbort(): void {
       clearTimeout(timer);
       reject(abortError());

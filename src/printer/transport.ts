@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { BodyReader, UploadBody } from './api.js';
 import { httpsModule } from '../lazy-builtin.js';
+import { timerDelay } from '../timers.js';
 
 export interface Exchange {
   method: string;
@@ -357,7 +358,7 @@ class ExchangeRun {
   }
 
   private timer(ms: number, fire: () => void): NodeJS.Timeout {
-    const t = setTimeout(fire, ms);
+    const t = setTimeout(fire, timerDelay(ms));
     this.timers.push(t);
     return t;
   }

@@ -1,5 +1,7 @@
 // A timer that an AbortSignal (Ctrl-C) or an explicit wake-up ends early.
 
+import { timerDelay } from '../timers.js';
+
 /** Resolves after `ms`, or at once when the signal aborts; never rejects. */
 export function abortableSleep(ms: number, signal?: AbortSignal, wake?: { onWake?: () => void }): Promise<void> {
   return new Promise((resolve) => {
@@ -10,7 +12,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal, wake?: { onWake
       if (wake) wake.onWake = undefined;
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, timerDelay(ms));
     signal?.addEventListener('abort', done, { once: true });
     if (wake) wake.onWake = done;
   });
