@@ -48,8 +48,16 @@ export function planRemovals(
   }
 
   const occupied = new Set<string>();
+  // A folder's files share their ancestors: mark them once per folder, not once per file.
+  const marked = new Set<string>();
   for (const file of remote.files) {
     if (deleted.has(file)) continue;
+    const cut = file.path.lastIndexOf('/');
+    if (cut !== file.path.length - 1) {
+      const parent = file.path.slice(0, Math.max(cut, 0));
+      if (marked.has(parent)) continue;
+      marked.add(parent);
+    }
     for (const folder of ancestorPaths(file.path)) occupied.add(fold(folder));
   }
   const sourceFolders = new Set(source.folders.map(fold));

@@ -109,6 +109,31 @@ describe('planPrinter', { timeout: 10000 }, () => {
     assert.equal(result.unchanged, 1);
   });
 
+  it('keeps a folder that still holds a file after deletions, whichever of its files is listed first', () => {
+    for (const order of [
+      ['old/sub/x.gcode', 'old/sub/notes.txt'],
+      ['old/sub/notes.txt', 'old/sub/x.gcode'],
+    ]) {
+      const result = plan({
+        source: sourceOf(local('a.gcode')),
+        remote: remoteOf({
+          files: [remoteFile('a.gcode'), ...order.map((path) => remoteFile(path))],
+          folders: [folder('old/sub'), folder('old'), folder('gone/sub'), folder('gone')],
+        }),
+      });
+      assert.deepEqual(
+        steps(result),
+        [
+          ['delete', 'old/sub/x.gcode', 'old/sub/x.gcode'],
+          ['rmdir', 'gone/sub', 'gone/sub'],
+          ['rmdir', 'gone', 'gone'],
+        ],
+        order.join(', '),
+      );
+      assert.deepEqual(holdsOf(result), [['old/sub/notes.txt', 'not-a-print-file', 'delete']]);
+    }
+  });
+
   it('orders uploads and replaces by path, then deletes, then folder removals', () => {
     const result = plan({
       source: sourceOf(local('b.gcode', { size: 1 }), local('c.gcode'), local('a.gcode')),
