@@ -2,7 +2,7 @@
 // of each row. Paths are shortened in the middle so the bar, bytes, rate and ETA stay on the line.
 
 import { styleText } from 'node:util';
-import { formatBytes, formatDuration } from './format.js';
+import { formatBytes, formatDuration, plural } from './format.js';
 import type { PrinterOutcome } from './events.js';
 
 /** What a printer row shows. Progress numbers are given, not computed here. */
@@ -124,7 +124,7 @@ export function syncingText(r: PrinterRow, room: number): string {
 /** "overall  6 printers · 6 active · 20.7/54.6 MB · 1 min 10 s · ETA 1:53"; narrower: the elapsed time goes, then "active". */
 function overallLine(o: OverallRow, nameWidth: number, width: number, paint: (c: Color, t: string) => string): string {
   const eta = o.etaSeconds !== undefined && o.etaSeconds > 0 ? `ETA ${clock(o.etaSeconds)}` : '';
-  const printers = `${o.printers} printers`;
+  const printers = plural(o.printers, 'printer');
   const active = `${o.active} active`;
   const bytes = bytesPair(o.sentBytes, o.planBytes);
   const elapsed = formatDuration(o.elapsedMs);

@@ -72,6 +72,11 @@ describe('live view lines', () => {
     assert.match(row, /^printer-1 {2}3\/12 upload benchy\.gcode sending… 0:12 ETA 1:05$/);
   });
 
+  it('counts one printer in the singular on the overall line', () => {
+    const lines = renderLiveLines([syncing], { ...overall, printers: 1 }, 79, false);
+    assert.match(lines[1]!, /^overall {4}1 printer · 1 active · /);
+  });
+
   it('shortens in the middle', () => {
     assert.equal(shortenMiddle('abcdefghij', 7), 'ab…ghij');
     assert.equal(shortenMiddle('short', 7), 'short');
