@@ -12,3 +12,8 @@ export interface CliIo {
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
 }
+
+/** The live view only on an interactive terminal that wants it; plain lines everywhere else. */
+export function wantsLiveView(stream: OutputStream, env: Record<string, string | undefined>): boolean {
+  return Boolean(stream.isTTY) && !env['CI'] && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb';
+}

@@ -336,6 +336,11 @@ export function parseCount(value: string): number {
   return Number(value);
 }
 
+/** --timeout sets the answer and stall limits; connecting never needs longer than 10 s on a LAN. */
+export function timeoutsFor(ms: number): { connectMs: number; responseMs: number; stallMs: number } {
+  return { connectMs: Math.min(ms, 10_000), responseMs: ms, stallMs: ms };
+}
+
 /** An hour: longer than any printer takes to answer, and far below what a timer can hold. */
 export const MAX_TIMEOUT_SECONDS = 3600;
 

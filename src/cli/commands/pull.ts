@@ -1,15 +1,11 @@
 // The pull command: parse flags, run the pull with plain or JSON output, turn the summary into an exit code.
 
-import type { CliIo } from '../io.js';
+import { wantsLiveView, type CliIo } from '../io.js';
+import { timeoutsFor } from '../options.js';
 import { parsePullArgs } from '../pull-options.js';
 import { pull } from '../../pull/run.js';
 import { pullExitCode, pullJsonReporter, pullLiveReporter, pullPlainReporter } from '../../pull/report.js';
 import { defaultStateDir } from '../../record/paths.js';
-
-/** As for sync: a live line only on an interactive terminal that wants it. */
-function wantsLiveView(stream: CliIo['stdout'], env: Record<string, string | undefined>): boolean {
-  return Boolean(stream.isTTY) && !env['CI'] && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb';
-}
 
 export async function runPull(argv: string[], io: CliIo): Promise<number> {
   const parsed = parsePullArgs(argv, io);
@@ -34,9 +30,7 @@ export async function runPull(argv: string[], io: CliIo): Promise<number> {
     stateDir: o.stateDir ?? defaultStateDir({ env: io.env }),
     retries: o.retries,
     ...(o.retryDelayMs !== undefined ? { retryDelayMs: o.retryDelayMs } : {}),
-    ...(o.timeoutMs !== undefined
-      ? { timeouts: { connectMs: Math.min(o.timeoutMs, 10_000), responseMs: o.timeoutMs, stallMs: o.timeoutMs } }
-      : {}),
+    ...(o.timeoutMs !== undefined ? { timeouts: timeoutsFor(o.timeoutMs) } : {}),
     allowSelfSigned: o.allowSelfSigned,
     env: io.env,
     onEvent: sink,

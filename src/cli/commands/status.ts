@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
+import { timeoutsFor } from '../options.js';
 import { UsageError } from '../../errors.js';
 import { expandHome, parseDestination, resolveSourcePaths } from '../../config/destination.js';
 import { farmStatus, statusExitCode } from '../../run/status.js';
@@ -75,7 +76,7 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
     matchModel: Boolean(raw.matchModel),
     stateDir: raw.stateDir !== undefined ? resolve(io.cwd, expandHome(raw.stateDir, home)) : defaultStateDir({ env: io.env }),
     allowSelfSigned: Boolean(raw.allowSelfSigned),
-    timeouts: { connectMs: Math.min(timeoutMs, 10_000), responseMs: timeoutMs },
+    timeouts: timeoutsFor(timeoutMs),
     env: io.env,
     signal: io.signal,
   });

@@ -1,7 +1,7 @@
 // The sync command: parse flags, pick the reporters, run the sync, turn the summary into an exit code.
 
-import type { CliIo, OutputStream } from '../io.js';
-import { parseSyncArgs, type SyncCliOptions } from '../options.js';
+import { wantsLiveView, type CliIo } from '../io.js';
+import { parseSyncArgs, timeoutsFor, type SyncCliOptions } from '../options.js';
 import { sync } from '../../run/sync.js';
 import type { SyncOptions } from '../../run/options.js';
 import { VERSION } from '../../version.js';
@@ -64,16 +64,6 @@ export function syncOptionsFrom(o: SyncCliOptions, io: CliIo): SyncOptions {
     ...(o.waitBusyMs !== undefined ? { waitBusyMs: o.waitBusyMs } : {}),
     ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),
   };
-}
-
-/** --timeout sets the answer and stall limits; connecting never needs longer than 10 s on a LAN. */
-function timeoutsFor(ms: number): { connectMs: number; responseMs: number; stallMs: number } {
-  return { connectMs: Math.min(ms, 10_000), responseMs: ms, stallMs: ms };
-}
-
-/** The live view only on an interactive terminal that wants it; plain lines everywhere else. */
-export function wantsLiveView(stream: OutputStream, env: Record<string, string | undefined>): boolean {
-  return Boolean(stream.isTTY) && !env['CI'] && env['NO_COLOR'] === undefined && env['TERM'] !== 'dumb';
 }
 
 export interface Reporters {
