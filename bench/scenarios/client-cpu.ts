@@ -3,7 +3,7 @@
 // printer costs the client (identify, status, listing, plan, one upload, record).
 
 import { join } from 'node:path';
-import { expectOutcome, runLinkSync } from '../support/child.js';
+import { expectOutcome, goWithFreshRecord } from '../support/child.js';
 import { startBenchFarm } from '../support/farm.js';
 import { seconds } from '../support/format.js';
 import { writeRandomFile } from '../support/master.js';
@@ -16,15 +16,7 @@ const LIMIT_MS = 5;
 async function cpuFor(ctx: BenchContext, printers: number, source: string, label: string): Promise<number> {
   const bench = await startBenchFarm(ctx.workDir, printers);
   try {
-    const result = await runLinkSync(ctx, label, [
-      '-c',
-      bench.configPath,
-      '-s',
-      source,
-      '--go',
-      '--state-dir',
-      join(ctx.workDir, `state-${label}`),
-    ]);
+    const result = await goWithFreshRecord(ctx, label, bench.configPath, source);
     expectOutcome(result, 'in-sync', label);
     return result.cpuMs;
   } finally {

@@ -4,7 +4,7 @@
 // the last upload's answer to link-sync's exit.
 
 import { join } from 'node:path';
-import { expectOutcome, runLinkSync } from '../support/child.js';
+import { expectOutcome, goWithFreshRecord } from '../support/child.js';
 import { curlAvailable, curlUploads } from '../support/curl.js';
 import { requestStats, startBenchFarm, watchSimulatorLoad } from '../support/farm.js';
 import { megabytes, percent, range, rate, seconds } from '../support/format.js';
@@ -168,15 +168,7 @@ async function once(ctx: BenchContext, count: number, source: string, masterByte
   const bench = await startBenchFarm(ctx.workDir, count, { rateBytesPerSec: RATE });
   try {
     const stopWatch = watchSimulatorLoad();
-    const result = await runLinkSync(ctx, label, [
-      '-c',
-      bench.configPath,
-      '-s',
-      source,
-      '--go',
-      '--state-dir',
-      join(ctx.workDir, `state-${label}`),
-    ]);
+    const result = await goWithFreshRecord(ctx, label, bench.configPath, source);
     const load = stopWatch();
     expectOutcome(result, 'in-sync', `throughput with ${count} printers`);
     const stats = bench.farm.printers.map(requestStats);

@@ -62,6 +62,11 @@ export async function runLinkSync(ctx: BenchContext, label: string, args: string
   };
 }
 
+/** `link-sync -c CONFIG -s SOURCE --go` with a state folder of its own: the run starts without a sync record. */
+export function goWithFreshRecord(ctx: BenchContext, label: string, configPath: string, source: string): Promise<ChildRun> {
+  return runLinkSync(ctx, label, ['-c', configPath, '-s', source, '--go', '--state-dir', join(ctx.workDir, `state-${label}`)]);
+}
+
 function readSummary(eventsFile: string): RunSummary | undefined {
   const lines = readFileSync(eventsFile, 'utf8').split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
