@@ -18,9 +18,12 @@ export interface DeadlineTiming {
 /** Requests before a plan: identify, status, storages, a walk of this many folders. */
 export const PRE_PLAN_REQUESTS = 200;
 
-/** How long identifying and walking a printer may take before its plan exists. */
-export function prePlanDeadlineMs(timing: DeadlineTiming): number {
-  return PRE_PLAN_REQUESTS * timing.requestMs;
+/**
+ * How long identifying and walking a printer may take before its plan exists; `lookups`, once known,
+ * are the files whose size must be asked one request each (a first sync of thousands of files).
+ */
+export function prePlanDeadlineMs(timing: DeadlineTiming, lookups = 0): number {
+  return (PRE_PLAN_REQUESTS + lookups) * timing.requestMs;
 }
 
 /**

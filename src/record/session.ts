@@ -5,6 +5,7 @@ import type { PrinterApi } from '../printer/api.js';
 import type { ConfirmedChanges } from '../execute/executor.js';
 import type { PlanRecord } from '../plan/plan.js';
 import type { EventSink } from '../report/events.js';
+import { ReadingProgress } from '../report/reading-progress.js';
 import type { NameRules, RemoteFile, RemoteTree, SourceTree } from '../types.js';
 import type { HashCache } from './hash.js';
 import { recordKey } from './keys.js';
@@ -74,6 +75,8 @@ export class RecordSession {
     remote: RemoteTree,
     source: SourceTree,
     rules: NameRules,
+    /** Told how many sizes are about to be asked, one request each, before the first is. */
+    beforeLookups?: (count: number) => void,
   ): Promise<{ remote: RemoteTree; record: PlanRecord }> {
     const entries = this.record.entries(storage);
     if (entries.size === 0 && remote.files.length > 0 && this.record.size === 0 && !this.run.missingRecordSaid) {
@@ -86,12 +89,17 @@ export class RecordSession {
       });
     }
     const needs = selectPrepass(source, remote, entries, rules, { checksum: this.run.checksum, force: this.run.force, adopt: this.run.go });
+    if (needs.statSize.length > 0) beforeLookups?.(needs.statSize.length);
+    // A first sync can ask thousands of sizes and read gigabytes: the operator sees it happen.
+    const asked = new ReadingProgress(this.emit, this.printer, 'sizes', needs.statSize.length);
     const sizes = new Map<RemoteFile, number>();
     for (const file of needs.statSize) {
       const info = await api.stat(storage, file.urlPath);
       if (info?.size !== undefined) sizes.set(file, info.size);
+      asked.advance();
     }
-    const hashes = await this.run.hashes.getAll(needs.hash);
+    const hashed = new ReadingProgress(this.emit, this.printer, 'hashes', needs.hash.length);
+    const hashes = await this.run.hashes.getAll(needs.hash, () => hashed.advance());
     return { remote: withSizes(remote, sizes), record: { entries, hashes } };
   }
 

@@ -83,6 +83,8 @@ export interface RunSummary {
   interrupted: boolean;
 }
 
+export type ReadingStep = 'sizes' | 'hashes';
+
 export type SyncEvent =
   | {
       type: 'run-start';
@@ -112,6 +114,12 @@ export type SyncEvent =
       /** Source files this printer does not get: sliced for another model (--match-model). */
       skipped?: SourceSkip[];
     }
+  /**
+   * Before the plan, what the sync record cannot vouch for yet is read (mostly a first sync): `sizes`
+   * asks the printer, one request per file its listing gives no size for; `hashes` reads local files.
+   * Sent at the start (done 0), at most once a second, and at the end (done = total).
+   */
+  | { type: 'printer-reading'; printer: string; step: ReadingStep; done: number; total: number }
   | { type: 'action-start'; printer: string; action: ActionInfo }
   /** `bytes`: what the printer reports it has taken (never socket bytes); always below `total`. */
   | { type: 'action-progress'; printer: string; path: string; bytes: number; total: number }

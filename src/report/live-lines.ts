@@ -3,12 +3,14 @@
 
 import { styleText } from 'node:util';
 import { formatBytes, formatDuration, plural } from './format.js';
-import type { PrinterOutcome } from './events.js';
+import type { PrinterOutcome, ReadingStep } from './events.js';
 
 /** What a printer row shows. Progress numbers are given, not computed here. */
 export interface PrinterRow {
   name: string;
-  phase: 'connecting' | 'waiting' | 'planned' | 'syncing' | PrinterOutcome;
+  phase: 'connecting' | 'reading' | 'waiting' | 'planned' | 'syncing' | PrinterOutcome;
+  /** reading: sizes asked of the printer or local files hashed before the plan, and how far. */
+  reading?: { step: ReadingStep; done: number; total: number };
   /** planned: actions and bytes of the plan. syncing: the action under way (1-based) of `actions`. */
   actions: number;
   actionIndex: number;
@@ -62,16 +64,25 @@ function printerLine(r: PrinterRow, nameWidth: number, width: number, paint: (c:
   return name + (c ? paint(c, cut(text, room)) : cut(text, room));
 }
 
+/** "reading sizes from the printer: 120 of 2000 files". */
+function readingProgress(reading: PrinterRow['reading']): string {
+  if (reading === undefined) return 'reading…';
+  const what = reading.step === 'sizes' ? 'reading sizes from the printer' : 'reading local files';
+  return `${what}: ${reading.done} of ${plural(reading.total, 'file')}`;
+}
+
 function describe(r: PrinterRow, room: number): [string, Color | undefined] {
   switch (r.phase) {
     case 'connecting':
       return ['connecting…', 'dim'];
+    case 'reading':
+      return [readingProgress(r.reading), 'dim'];
     case 'waiting':
       return [`waiting until it is free: ${r.note ?? 'busy'}`, 'yellow'];
     case 'planned':
       return r.actions === 0
         ? ['nothing to do', 'green']
-        : [`planned: ${r.actions} actions, ${formatBytes(r.planBytes)} to send`, undefined];
+        : [`planned: ${plural(r.actions, 'action')}, ${formatBytes(r.planBytes)} to send`, undefined];
     case 'syncing':
       return [syncingText(r, room), undefined];
     case 'in-sync':

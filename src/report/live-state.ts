@@ -21,6 +21,8 @@ export interface PrinterView {
   /** Bytes the printer reports it took (never socket bytes, which run megabytes ahead) and its rate. */
   meter: UploadMeter;
   note?: string;
+  /** reading: what is read before the plan, and how far. */
+  reading?: PrinterRow['reading'];
 }
 
 export class LiveState {
@@ -64,6 +66,12 @@ export class LiveState {
         const v = this.view(event.printer);
         v.phase = 'waiting';
         v.note = waitingNote(event);
+        return;
+      }
+      case 'printer-reading': {
+        const v = this.view(event.printer);
+        v.phase = 'reading';
+        v.reading = { step: event.step, done: event.done, total: event.total };
         return;
       }
       case 'plan': {
@@ -125,7 +133,7 @@ export class LiveState {
     const longest = Math.max(0, ...rows.filter((r) => r.phase === 'syncing').map((r) => r.etaSeconds ?? 0));
     return {
       printers: views.length,
-      active: views.filter((v) => v.phase === 'syncing' || v.phase === 'connecting').length,
+      active: views.filter((v) => v.phase === 'syncing' || v.phase === 'connecting' || v.phase === 'reading').length,
       sentBytes: views.reduce((s, v) => s + v.meter.totalBytes, 0),
       planBytes: views.reduce((s, v) => s + v.planBytes, 0),
       elapsedMs: this.now() - this.started,
@@ -169,6 +177,7 @@ export function progressRow(name: string, v: PrinterView, now: number): PrinterR
     // Until the printer reports bytes, say what is known: it is sending, for this long.
     ...(v.fileTotal > 0 && fileBytes === 0 && elapsed !== undefined ? { sendingMs: elapsed } : {}),
     ...(v.note !== undefined ? { note: v.note } : {}),
+    ...(v.phase === 'reading' && v.reading !== undefined ? { reading: v.reading } : {}),
     doneActions: v.actionsDone,
     doneBytes: v.doneBytes,
   };

@@ -1,7 +1,7 @@
 // Plain reporter: stable, greppable lines, no escape codes. For cron logs and pipes; the live view
 // scrolls the same lines above its progress area.
 
-import type { EventSink, JobInfo, PrinterResult, SyncEvent } from './events.js';
+import type { EventSink, JobInfo, PrinterResult, ReadingStep, SyncEvent } from './events.js';
 import { formatBytes, formatDuration, formatSpeed, plural } from './format.js';
 import { dryRunLines, planLines, type PlanEvent } from './dry-run.js';
 import { summaryLines } from './summary.js';
@@ -127,6 +127,9 @@ export function linesFor(event: SyncEvent): Line[] {
           error: true,
         },
       ];
+    case 'printer-reading':
+      // The start only: a cron log says why the plan is slow to come, not each file.
+      return event.done === 0 ? [{ text: `${event.printer}: ${readingText(event.step, event.total)}` }] : [];
     case 'backup-done':
       return [
         {
@@ -144,6 +147,13 @@ export function linesFor(event: SyncEvent): Line[] {
     case 'run-done':
       return ['', ...summaryLines(event.summary)].map((text) => ({ text, summary: true }));
   }
+}
+
+/** "asking the printer for the size of 2,000 files (its listing gives none; one request each)". */
+export function readingText(step: ReadingStep, total: number): string {
+  return step === 'sizes'
+    ? `asking the printer for the size of ${plural(total, 'file')} (its listing gives none; one request each)`
+    : `reading the content of ${plural(total, 'local file')} for the sync record`;
 }
 
 function stateLine(event: Extract<SyncEvent, { type: 'printer-state' }>): Line {

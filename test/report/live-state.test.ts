@@ -42,7 +42,7 @@ test('a printer waited for shows its state and job, then connects and plans once
     unchanged: 0,
     uploadBytes: 1_000,
   });
-  assert.match(rowText(state, 'mk4-bay1'), /planned: 1 actions/);
+  assert.match(rowText(state, 'mk4-bay1'), /planned: 1 action,/);
   state.apply({ type: 'printer-done', result: result('mk4-bay1') });
   assert.doesNotMatch(rowText(state, 'mk4-bay1'), /waiting/);
 });
@@ -58,4 +58,30 @@ test('a waited-for printer that stops answering says so in its row', () => {
     error: { code: 'PRINTER_UNREACHABLE', message: 'connection refused' },
   });
   assert.match(rowText(state, 'xl-bay2'), /waiting until it is free: UNREACHABLE: connection refused/);
+});
+
+test('a first sync that asks the printer for sizes shows how far it is, not "connecting"', () => {
+  const state = new LiveState(() => 0);
+  state.apply({ type: 'printer-start', printer: 'mk4-bay3' });
+  assert.match(rowText(state, 'mk4-bay3'), /connecting…/);
+  state.apply({ type: 'printer-reading', printer: 'mk4-bay3', step: 'sizes', done: 0, total: 2000 });
+  assert.equal(state.rows()[0]?.phase, 'reading');
+  assert.match(rowText(state, 'mk4-bay3'), /reading sizes from the printer: 0 of 2000 files$/);
+  state.apply({ type: 'printer-reading', printer: 'mk4-bay3', step: 'sizes', done: 1200, total: 2000 });
+  assert.match(rowText(state, 'mk4-bay3'), /reading sizes from the printer: 1200 of 2000 files$/);
+  state.apply({ type: 'printer-reading', printer: 'mk4-bay3', step: 'hashes', done: 5, total: 2000 });
+  assert.match(rowText(state, 'mk4-bay3'), /reading local files: 5 of 2000 files$/);
+  assert.equal(state.overall().active, 1, 'a printer reading is active');
+  state.apply({
+    type: 'plan',
+    printer: 'mk4-bay3',
+    storage: 'usb',
+    root: '',
+    actions: [],
+    problems: [],
+    holds: [],
+    unchanged: 2000,
+    uploadBytes: 0,
+  });
+  assert.match(rowText(state, 'mk4-bay3'), /nothing to do/);
 });

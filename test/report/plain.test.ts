@@ -127,3 +127,18 @@ test('fanOut hands every event to every sink, in order', () => {
   );
   assert.deepEqual(b, a);
 });
+
+test('reading before the plan: one line at its start, naming the printer and the count; none after', () => {
+  const start = linesFor({ type: 'printer-reading', printer: 'mk4-1', step: 'sizes', done: 0, total: 2000 });
+  assert.deepEqual(
+    start.map((l) => l.text),
+    ['mk4-1: asking the printer for the size of 2000 files (its listing gives none; one request each)'],
+  );
+  const hashes = linesFor({ type: 'printer-reading', printer: 'xl-2', step: 'hashes', done: 0, total: 1 });
+  assert.deepEqual(
+    hashes.map((l) => l.text),
+    ['xl-2: reading the content of 1 local file for the sync record'],
+  );
+  assert.deepEqual(linesFor({ type: 'printer-reading', printer: 'mk4-1', step: 'sizes', done: 1200, total: 2000 }), []);
+  assert.deepEqual(linesFor({ type: 'printer-reading', printer: 'mk4-1', step: 'sizes', done: 2000, total: 2000 }), []);
+});

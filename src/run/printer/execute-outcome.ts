@@ -12,7 +12,7 @@ import type { RecordSession } from '../../record/session.js';
 import { backupStep } from '../../backup/plan-backup.js';
 import { guardScope } from '../../execute/scope-guard.js';
 import { planDeadlineMs } from '../../execute/printer-deadline.js';
-import { formatBytes } from '../../report/format.js';
+import { formatBytes, plural } from '../../report/format.js';
 import type { PrinterJob } from './job.js';
 import type { Backups, Refusal } from './plan-safety.js';
 
@@ -30,7 +30,7 @@ export function armPlanDeadline(job: PrinterJob, plan: PrinterPlan, backups: Bac
   const backupMs = backups ? [...backups.files.values()].reduce((ms, f) => ms + timing.uploadMs(f.size ?? 0) + timing.requestMs, 0) : 0;
   const limit = planDeadlineMs(plan.actions, timing) + backupMs;
   const backupText = backups ? `, ${formatBytes(backups.bytes)} to back up` : '';
-  job.deadline.arm(limit, `from its plan: ${plan.actions.length} actions, ${formatBytes(plan.uploadBytes)} to send${backupText}`);
+  job.deadline.arm(limit, `from its plan: ${plural(plan.actions.length, 'action')}, ${formatBytes(plan.uploadBytes)} to send${backupText}`);
 }
 
 /** Runs the plan's actions on the printer, one at a time, re-checking its state before each. */

@@ -5,6 +5,8 @@ import type { RemoteTree } from '../../types.js';
 import { walkRemote } from '../../printer/walk.js';
 import { printerKey } from '../../record/keys.js';
 import { RecordSession } from '../../record/session.js';
+import { prePlanDeadlineMs } from '../../execute/printer-deadline.js';
+import { plural } from '../../report/format.js';
 import type { PrinterJob } from './job.js';
 
 /** What the record knows of the listing, with the listing as the record amends it. */
@@ -28,5 +30,13 @@ export async function prepareRecord(
   remote: RemoteTree,
   identity: PrinterIdentity,
 ): Promise<PreparedRecord | undefined> {
-  return session ? await session.prepare(job.api, storage, remote, job.source, identity.rules) : undefined;
+  if (!session) return undefined;
+  return await session.prepare(job.api, storage, remote, job.source, identity.rules, (lookups) => extendForLookups(job, lookups));
+}
+
+/** The fixed budget before a plan counts no per-file look-ups: a first sync of thousands of files gets room for each. */
+function extendForLookups(job: PrinterJob, lookups: number): void {
+  const deadline = job.deadline;
+  if (!deadline) return;
+  deadline.arm(prePlanDeadlineMs(deadline.timing, lookups), `for reading the printer before planning, with ${plural(lookups, 'file size')} to ask`);
 }
