@@ -4,7 +4,7 @@
 import { PrinterError } from '../../errors.js';
 import { hintFor } from '../http-errors.js';
 import type { HttpResult } from '../http.js';
-import { WireError, isObj } from './wire.js';
+import { IDLE_LIKE_STATES, WireError, isObj } from './wire.js';
 import { REMOTE_NAME_HINT, listingNameProblem } from '../remote-name.js';
 
 type Obj = Record<string, unknown>;
@@ -100,7 +100,6 @@ export interface LegacyPrinterState {
 }
 
 const FROM_TEXT: Record<string, string> = { operational: 'IDLE', printing: 'PRINTING', paused: 'PAUSED', busy: 'BUSY', error: 'ERROR' };
-const IDLE_LIKE = new Set(['IDLE', 'READY', 'FINISHED', 'STOPPED']);
 const KNOWN = new Set(['IDLE', 'BUSY', 'PRINTING', 'PAUSED', 'FINISHED', 'STOPPED', 'ERROR', 'ATTENTION', 'READY']);
 
 /** `GET /api/printer`: the flags decide whether the printer is busy; `link_state`, when given, names the rest. */
@@ -119,7 +118,7 @@ export function parseLegacyPrinter(body: unknown): LegacyPrinterState {
   else if (on('operational') || on('ready')) state = 'IDLE';
   else state = FROM_TEXT[(str(st['text']) ?? '').trim().toLowerCase()] ?? 'UNKNOWN';
   // No job details in this API: any state but an idle one may hold a file open.
-  const result: LegacyPrinterState = { state, job: !IDLE_LIKE.has(state) };
+  const result: LegacyPrinterState = { state, job: !IDLE_LIKE_STATES.has(state) };
   const sd = isObj(body['sd']) ? body['sd']['ready'] : undefined;
   const ready = typeof flags['sdReady'] === 'boolean' ? flags['sdReady'] : sd;
   if (typeof ready === 'boolean') result.storageReady = ready;

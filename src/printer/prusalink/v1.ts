@@ -19,6 +19,7 @@ import { errorText, hintFor, statusError } from '../http-errors.js';
 import { headerText, type HttpResult, type PrinterHttp, type RequestSpec } from '../http.js';
 import { rulesFor } from '../rules.js';
 import {
+  IDLE_LIKE_STATES,
   WireError,
   parseFileInfo,
   parseInfo,
@@ -107,7 +108,12 @@ export class PrusaLinkV1 implements PrinterApi {
     const what = 'reading the status';
     const s = parseWith(this.name, what, parseStatus, await this.getJson('/api/v1/status', what));
     const status: PrinterStatus = { state: s.state, transferRunning: s.transferRunning };
-    if (!s.hasJob) return status;
+    if (!s.hasJob) {
+      // Printing (or paused, busy, in error) with no job in the answer: a file may be open, which one
+      // is unknown, so every file counts as printed (--ignore-state then holds every change).
+      if (!IDLE_LIKE_STATES.has(s.state)) status.printing = { paths: [] };
+      return status;
+    }
     const res = await this.send({ method: 'GET', target: '/api/v1/job', what: 'reading the job' });
     const progress = s.jobProgress !== undefined ? { progress: s.jobProgress } : {};
     if (res.status === 204) {
