@@ -40,6 +40,14 @@ describe('hashing local files', { timeout: 10000 }, () => {
     const stat = statSync(absPath);
     return { relPath: name, absPath, size: stat.size, mtimeMs: stat.mtimeMs };
   };
+  /** A file last written long ago: a rewrite now moves its mtime, however coarse the clock. */
+  const oldFile = (name: string, content: string | Buffer): SourceFile => {
+    const absPath = path.join(tmp.dir, name);
+    writeFileSync(absPath, content);
+    utimesSync(absPath, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+    const stat = statSync(absPath);
+    return { relPath: name, absPath, size: stat.size, mtimeMs: stat.mtimeMs };
+  };
   beforeEach(() => (tmp = tempDir('link-sync-hash-')));
   afterEach(() => tmp.cleanup());
 
@@ -142,8 +150,43 @@ describe('hashing local files', { timeout: 10000 }, () => {
     const body = hashingBody(fileBody(file));
     const reader = body.openReader!();
     writeFileSync(file.absPath, 'abcdefghijkl');
-    await drainReader(reader);
+    // The read that reaches the announced size finds the file changed, and hands nothing over.
+    await assert.rejects(drainReader(reader), /grow\.gcode changed in the source folder during the sync/);
     assert.equal(body.sha256(), undefined);
+  });
+
+  it('refuses the last bytes of a file rewritten in place while read (same size, new content)', async () => {
+    const file = oldFile('rewrite.gcode', 'a'.repeat(20));
+    const reader = fileBody(file).openReader!();
+    const into = Buffer.alloc(5);
+    assert.equal(await reader.read(into), 5, 'the first bytes are read as usual');
+    writeFileSync(file.absPath, 'b'.repeat(20));
+    const read = async (): Promise<number> => reader.read(into);
+    assert.equal(await read(), 5);
+    assert.equal(await read(), 5);
+    await assert.rejects(read(), /rewrite\.gcode changed in the source folder during the sync/);
+    reader.close();
+  });
+
+  it('streams (the legacy upload) refuse a file rewritten while read, too', async () => {
+    const file = oldFile('stream.gcode', 'a'.repeat(200_000));
+    const stream = fileBody(file).open();
+    const chunks: Buffer[] = [];
+    const done = (async () => {
+      for await (const chunk of stream) {
+        chunks.push(chunk as Buffer);
+        if (chunks.length === 1) writeFileSync(file.absPath, 'b'.repeat(200_000));
+      }
+    })();
+    await assert.rejects(done, /stream\.gcode changed in the source folder during the sync/);
+    assert.ok(Buffer.concat(chunks).length < 200_000, 'the last bytes were never handed over');
+  });
+
+  it('an unchanged file streams whole', async () => {
+    const file = sourceFile('whole.gcode', 'x'.repeat(150_000));
+    const chunks: Buffer[] = [];
+    for await (const chunk of fileBody(file).open()) chunks.push(chunk as Buffer);
+    assert.equal(Buffer.concat(chunks).toString(), 'x'.repeat(150_000));
   });
 
   it('refuses to open a reader on a file that changed since the scan', () => {
