@@ -17,6 +17,9 @@ const stop = (why: string) => {
 };
 process.on('SIGINT', () => stop('SIGINT received'));
 process.on('SIGTERM', () => stop('SIGTERM received'));
+// A closed terminal (an SSH session that dropped) stops the run as cleanly as SIGTERM: the record is
+// saved and the summary logged, where Node's default would end the process on the spot.
+process.on('SIGHUP', () => stop('SIGHUP received'));
 
 // Output never crashes the run: a closed stdout stops it like SIGTERM; a full disk silences stdout only.
 const stderr = guardOutput(process.stderr, () => undefined);

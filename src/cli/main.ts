@@ -28,7 +28,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const code = exitCodeFor(error);
     if (error instanceof LinkSyncError && code !== ExitCode.INTERNAL) {
-      io.stderr.write(`link-sync: error: ${inertLine(error.toLine())}\n`);
+      // A config with several problems lists one per line; each line is made inert on its own.
+      io.stderr.write(`link-sync: error: ${error.toLine().split('\n').map(inertLine).join('\n')}\n`);
       return code;
     }
     if (code === ExitCode.INTERRUPTED) {

@@ -56,5 +56,6 @@ export function guardOutput(stream: RawStream, onFailure: (error: NodeJS.ErrnoEx
 
 /** A closed pipe: the reader is gone, and nobody will see what the run does next. */
 export function isClosedPipe(error: NodeJS.ErrnoException): boolean {
-  return error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED';
+  // EIO: the terminal was hung up.
+  return error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' || error.code === 'EIO';
 }

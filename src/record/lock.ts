@@ -42,11 +42,21 @@ export async function acquireStateLock(dir: string, options: LockOptions = {}): 
   const mine: LockOwner = { pid: process.pid, host, started: new Date().toISOString() };
   const text = `${JSON.stringify(mine)}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await fsp.writeFile(file, text, { flag: 'wx', mode: 0o600 });
+    const handle = await fsp.open(file, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw unwritable(dir, error);
+      return undefined;
+    });
+    if (handle) {
+      try {
+        await handle.writeFile(text);
+        await handle.close();
+      } catch (error) {
+        // A full disk: the lock file is ours but empty, and would stop the next runs as a foreign lock.
+        await handle.close().catch(() => undefined);
+        await fsp.unlink(file).catch(() => undefined);
+        throw unwritable(dir, error);
+      }
       return { file, release: () => releaseLock(file, text) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritable(dir, error);
     }
     const held = await readLock(file);
     if (held === undefined) continue; // released between our two calls: try again

@@ -47,6 +47,8 @@ export class RecordSession {
     readonly file: string,
     private readonly printer: string,
     private readonly emit: EventSink,
+    /** The record file was there but could not be used, and a warning said so already. */
+    private readonly damaged = false,
   ) {
     // A record read from an older format counts as changed, so a run with --go rewrites it.
     this.savedRevision = record.olderFormat ? record.revision - 1 : record.revision;
@@ -65,7 +67,7 @@ export class RecordSession {
     run.claimed.add(key);
     const loaded = await loadRecord(run.dir, key, run.strings);
     if (loaded.warning) emit({ type: 'warning', printer, message: loaded.warning });
-    return new RecordSession(run, loaded.record, loaded.file, printer, emit);
+    return new RecordSession(run, loaded.record, loaded.file, printer, emit, loaded.warning !== undefined);
   }
 
   /** Reads what the decisions need: hashes of local files and sizes the listing lacks. */
@@ -79,7 +81,7 @@ export class RecordSession {
     beforeLookups?: (count: number) => void,
   ): Promise<{ remote: RemoteTree; record: PlanRecord }> {
     const entries = this.record.entries(storage);
-    if (entries.size === 0 && remote.files.length > 0 && this.record.size === 0 && !this.run.missingRecordSaid) {
+    if (entries.size === 0 && remote.files.length > 0 && this.record.size === 0 && !this.damaged && !this.run.missingRecordSaid) {
       // A wrong state folder (cron's and an interactive run's differ) turns every file into "judge by time".
       this.run.missingRecordSaid = true;
       this.emit({

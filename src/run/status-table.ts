@@ -32,6 +32,8 @@ export function statusLines(doc: StatusDocument, now: Date = new Date()): string
 function stateText(r: PrinterStatusRow): string {
   if (r.state !== null) return r.state;
   if (r.error?.code === 'PRINTER_AUTH') return 'REFUSED LOGIN';
+  // Stopped by Ctrl-C before it answered: nothing is known of it, which is not "unreachable".
+  if (r.error?.code === 'PRINTER_ABORTED') return 'INTERRUPTED';
   return r.answered ? '?' : 'UNREACHABLE';
 }
 

@@ -55,7 +55,10 @@ describe('reads before the plan of a first sync', { timeout: 60_000 }, () => {
     const sizes = events.filter((e) => e.printer === 'mk4-1' && e.step === 'sizes');
     assert.deepEqual(sizes[0], { ...sizes[0], done: 0, total: FILES }, 'the start');
     assert.deepEqual(sizes.at(-1), { ...sizes.at(-1), done: FILES, total: FILES }, 'the end');
-    const fileGets = ws.printer('mk4-1').requests().filter((r) => r.method === 'GET' && /\.(gcode|gco)$/i.test(r.target));
+    const fileGets = ws
+      .printer('mk4-1')
+      .requests()
+      .filter((r) => r.method === 'GET' && /\.(gcode|gco)$/i.test(r.target));
     assert.equal(fileGets.length, FILES, 'one size request per file');
     assert.deepEqual(
       events.filter((e) => e.printer === 'mk3s-2' && e.step === 'sizes'),

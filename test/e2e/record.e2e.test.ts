@@ -234,6 +234,7 @@ describe('the sync record on disk', { timeout: 120_000 }, () => {
     const run = await sync('--go');
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /warning: mk3s: sync record .* ignored: it is not valid JSON/);
+    assert.doesNotMatch(run.stderr, /no sync record for mk3s/, 'the record was there: no doubt about the state folder');
     const rewritten = readRecordFile(recordOf(pi));
     assert.deepEqual(Object.keys(rewritten.storages['local'] ?? {}), ['benchy.gcode', 'parts/bracket.bgcode'], 'adopted again');
   });

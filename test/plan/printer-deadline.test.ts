@@ -27,7 +27,8 @@ describe('printer deadlines', () => {
   }
   it('before a plan exists: a budget of requests', T, () => assert.equal(prePlanDeadlineMs(timing), 200_000));
   it('a first sync that must ask 5,000 sizes gets a request of room for each, beyond the budget', T, () =>
-    assert.equal(prePlanDeadlineMs(timing, 5000), 5_200_000));
+    assert.equal(prePlanDeadlineMs(timing, 5000), 5_200_000),
+  );
 
   it('a deadline longer than one timer can wait does not fire at once', T, async () => {
     // 2,000 small uploads at the default settings (the run's own timing) need more than 24.8 days.

@@ -393,6 +393,26 @@ describe('bad-input matrix', { timeout: 300_000 }, () => {
     work.cleanup();
   });
 
+  test('a config with several problems: one problem a line, each line readable, exit 2, nothing contacted', {
+    timeout: 30_000,
+  }, async () => {
+    const dir = path.join(work.dir, 'several');
+    mkdirSync(dir);
+    const master = path.join(dir, 'master');
+    writeTree(master, { 'a.gcode': gcode('a', 500) });
+    yaml(dir, 'bad2.yml', 'mk4:\n  printer_type: FOO\n  host: 10.0.0.2\n');
+    for (const p of farm.printers) p.clearRequests();
+    const out = await runCli(['-c', 'bad2.yml', '-s', master], { cwd: dir, env: { XDG_STATE_HOME: path.join(dir, 'state') } });
+    assert.equal(out.code, ExitCode.USAGE, out.stderr);
+    const lines = out.stderr.trimEnd().split('\n');
+    assert.equal(lines[0], 'link-sync: error: bad2.yml: 2 problems in the printer config');
+    assert.equal(lines.length, 3, out.stderr);
+    assert.match(lines[1]!, /^ {2}bad2\.yml:\d: printer "mk4": has no credentials/);
+    assert.match(lines[2]!, /^ {2}bad2\.yml:\d: printer "mk4": printer_type "FOO" is not a known model/);
+    assert.doesNotMatch(out.stderr, /\\n/, 'no escaped line breaks');
+    for (const p of farm.printers) assert.deepEqual(p.requests(), [], `${p.name} was contacted`);
+  });
+
   test('has at least 25 rows', () => {
     assert.ok(ROWS.length >= 25, `${ROWS.length} rows`);
     assert.equal(new Set(ROWS.map((r) => r.id)).size, ROWS.length);

@@ -46,8 +46,8 @@ describe('fault matrix through the CLI', { timeout: 180_000 }, () => {
     return { master, config: writeConfig(work.dir, farm.printers), env: { XDG_STATE_HOME: path.join(work.dir, 'state') } };
   }
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    const label = signal === 'SIGINT' ? 'F19 Ctrl-C (SIGINT)' : 'F20 SIGTERM';
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const label = { SIGINT: 'F19 Ctrl-C (SIGINT)', SIGTERM: 'F20 SIGTERM', SIGHUP: 'F20b SIGHUP (the terminal closed)' }[signal];
     test(`${label} mid-upload: starts nothing new, aborts the upload, says what was and was not done, exits 130`, ROW, async () => {
       const { master, config, env } = await setUp(40_000);
       const log = path.join(work!.dir, 'sync.log');
@@ -76,6 +76,7 @@ describe('fault matrix through the CLI', { timeout: 180_000 }, () => {
           assert.ok(p.readFile(m[1]!), `${p.name}: ${m[1]} reported uploaded but missing`);
         }
       }
+      assert.match(readFileSync(log, 'utf8'), /run ended: exit 130/, 'the log says how the run ended');
       const text = out.stdout + out.stderr + readFileSync(log, 'utf8');
       assertNoSecrets(text, secrets(farm!), 'the output');
     });

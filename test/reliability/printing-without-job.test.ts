@@ -30,7 +30,8 @@ function printerIn(state: string, changes: string[]) {
     }
     if (url === '/api/version') return send(200, { api: '2.0.0', text: 'PrusaLink', capabilities: { 'upload-by-put': true } });
     if (url === '/api/v1/info') return send(200, { serial: 'SN-NOJOB', hostname: 'nojob' });
-    if (url === '/api/v1/storage') return send(200, { storage_list: [{ path: '/usb/', name: 'usb', type: 'USB', read_only: false, available: true }] });
+    if (url === '/api/v1/storage')
+      return send(200, { storage_list: [{ path: '/usb/', name: 'usb', type: 'USB', read_only: false, available: true }] });
     if (url === '/api/v1/status') return send(200, { printer: { state }, storage: { path: '/usb/', name: 'usb', read_only: false } });
     if (url === '/api/v1/job' || url === '/api/v1/transfer') return send(204);
     if (url === '/api/v1/files/usb') {

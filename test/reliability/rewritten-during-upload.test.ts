@@ -30,7 +30,10 @@ test('a file rewritten in place mid-upload never reaches the printer as a mix of
       },
     });
     // Once both printers have taken part of the file, rewrite it without changing its size.
-    await waitFor('both uploads under way', () => started === 2 && bench.farm.printers.every((p) => (p.transfer()?.transferred ?? 0) > 1_000_000));
+    await waitFor(
+      'both uploads under way',
+      () => started === 2 && bench.farm.printers.every((p) => (p.transfer()?.transferred ?? 0) > 1_000_000),
+    );
     const fd = openSync(file, 'r+');
     try {
       writeSync(fd, after, 0);

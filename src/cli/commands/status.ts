@@ -82,7 +82,7 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
   });
   if (raw.json) io.stdout.write(`${JSON.stringify(doc)}\n`);
   else io.stdout.write(`${statusLines(doc).map(inertLine).join('\n')}\n`);
-  return statusExitCode(doc);
+  return io.signal.aborted ? ExitCode.INTERRUPTED : statusExitCode(doc);
 }
 
 function secondsToMs(value: string): number {

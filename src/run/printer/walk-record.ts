@@ -38,5 +38,8 @@ export async function prepareRecord(
 function extendForLookups(job: PrinterJob, lookups: number): void {
   const deadline = job.deadline;
   if (!deadline) return;
-  deadline.arm(prePlanDeadlineMs(deadline.timing, lookups), `for reading the printer before planning, with ${plural(lookups, 'file size')} to ask`);
+  deadline.arm(
+    prePlanDeadlineMs(deadline.timing, lookups),
+    `for reading the printer before planning, with ${plural(lookups, 'file size')} to ask`,
+  );
 }
