@@ -4,6 +4,7 @@
 import { InternalError } from '../errors.js';
 import type { PrinterApi } from '../printer/api.js';
 import { quoteRemoteName, remoteNameProblem } from '../printer/remote-name.js';
+import { foldName } from '../source/paths.js';
 
 export interface RunScope {
   /** The storage synced ("usb", "local"). */
@@ -22,7 +23,7 @@ export function scopeProblem(storage: string, url: string, scope: RunScope): str
     if (problem) return `its path holds ${problem}`;
   }
   const root = scope.rootUrl.split('/').filter((s) => s !== '');
-  const fold = (s: string): string => (scope.caseInsensitive ? s.toLowerCase() : s);
+  const fold = (s: string): string => foldName(s, scope);
   if (segments.length <= root.length || root.some((segment, i) => fold(segment) !== fold(segments[i] as string))) {
     return `it is not inside ${scope.rootUrl === '' ? 'the storage root' : `/${scope.storage}/${scope.rootUrl}`}`;
   }

@@ -13,7 +13,7 @@ import type {
   SourceTree,
   SyncPolicy,
 } from '../types.js';
-import { checkRemotePath, compareCodeUnits, joinPath } from '../source/paths.js';
+import { checkRemotePath, compareCodeUnits, foldName, joinPath } from '../source/paths.js';
 import { decideFile, type Decision } from './decide.js';
 import { decideChange } from './decide-record.js';
 import { underRootTest } from '../record/keys.js';
@@ -172,7 +172,7 @@ function droppedEntries(entries: RecordEntries, remote: RemoteTree, rules: NameR
 function placedElsewhere(input: PlanInput, keyOf: (path: string) => string): ((file: RemoteFile) => string | undefined) | undefined {
   const { record, destination, policy, rules } = input;
   if (!record || destination === undefined || policy.deleteOtherDestinations) return undefined;
-  const fold = (path: string): string => (rules.caseInsensitive ? path.toLowerCase() : path);
+  const fold = (path: string): string => foldName(path, rules);
   const mine = fold(destination);
   return (file) => {
     const placedUnder = record.entries.get(keyOf(file.path))?.placedUnder;

@@ -49,16 +49,26 @@ export function encodeUrlPath(path: string): string {
 }
 
 /**
- * The key under which the printer sees a name or path: lower-cased when it ignores case.
- * FatFS compares long names through its own Unicode upper-case table and the firmware's short-name
- * helpers compare ASCII only; toLowerCase agrees with both for ASCII and for the common accented
- * letters, and where it folds more (e.g. Greek final sigma) it can only report a collision or pair
- * a file that the printer would keep apart, which errs towards doing less, not towards overwriting.
- * toLowerCase rather than toUpperCase because it keeps lengths ('ß' stays one character).
+ * The key under which the printer sees a name or path: case-folded when it ignores case.
+ * FatFS compares long names by upper-casing each character through its own table, so two names are
+ * one when their characters upper-case alike: 'ς' and 'σ' (both 'Σ'), 'ſ' and 's', 'µ' and 'μ'.
+ * Each character is upper-cased (kept when that gives several, as 'ß' → 'SS' does: FatFS keeps it
+ * too) and the result lower-cased, so ASCII keys stay lower-case, as sync records hold them. Where
+ * this folds more than FatFS (the Kelvin sign and 'k'), it can only report a collision or pair a
+ * file the printer would keep apart, which errs towards doing less, never towards overwriting.
  */
 export function foldName(name: string, rules: Pick<NameRules, 'caseInsensitive'>): string {
-  return rules.caseInsensitive ? name.toLowerCase() : name;
+  if (!rules.caseInsensitive) return name;
+  if (ASCII_ONLY.test(name)) return name.toLowerCase();
+  let folded = '';
+  for (const ch of name) {
+    const upper = ch.toUpperCase();
+    folded += (upper.length === ch.length ? upper : ch).toLowerCase();
+  }
+  return folded;
 }
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** "/usb/Long Folder/a.gcode" (requested as "/usb/LONGFO~1/a.gcode"), or the one path where both agree. */
 function shownPath(storage: string, storagePath: string, longPath: string | undefined): string {

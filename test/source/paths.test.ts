@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkRemotePath, encodeUrlPath, foldName, joinPath, utf8len, ancestorsOf } from '../../src/source/paths.js';
+import { foldCase } from '../../src/simulator/model/fat-names.js';
 import { BUDDY, PI } from '../plan/builders.js';
 
 const codes = (path: string, rules = BUDDY, storage = 'usb'): string[] =>
@@ -36,6 +37,32 @@ describe('path helpers', { timeout: 5000 }, () => {
     assert.equal(foldName('Parts/Benchy.GCODE', BUDDY), 'parts/benchy.gcode');
     assert.equal(foldName('Parts/Benchy.GCODE', PI), 'Parts/Benchy.GCODE');
     assert.equal(foldName('Straße/É.gcode', BUDDY), 'straße/é.gcode');
+  });
+
+  it('folds as one the names FAT upper-cases alike: final and medial sigma, long s, micro and mu, dotless i', () => {
+    for (const [a, b] of [
+      ['ας.gcode', 'ασ.gcode'],
+      ['ſ.gcode', 's.gcode'],
+      ['5µm.gcode', '5μm.gcode'],
+      ['ı.gcode', 'I.gcode'],
+    ] as const) {
+      assert.equal(foldName(a, BUDDY), foldName(b, BUDDY), `${a} and ${b}`);
+      assert.notEqual(foldName(a, PI), foldName(b, PI), `${a} and ${b} on a Pi`);
+    }
+    assert.notEqual(foldName('straße.gcode', BUDDY), foldName('strasse.gcode', BUDDY), 'ß is not SS to FAT');
+  });
+
+  it('never keeps apart two characters the simulated FAT volume takes as one (every BMP letter)', () => {
+    const byFatKey = new Map<string, string>();
+    for (let code = 0x20; code < 0x10000; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const ch = String.fromCharCode(code);
+      const fat = foldCase(ch);
+      const ours = foldName(ch, BUDDY);
+      const first = byFatKey.get(fat);
+      if (first === undefined) byFatKey.set(fat, ch);
+      else assert.equal(ours, foldName(first, BUDDY), `U+${code.toString(16)} and U+${first.charCodeAt(0).toString(16)} are one name on FAT`);
+    }
   });
 });
 
