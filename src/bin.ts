@@ -3,15 +3,18 @@
 
 import { main } from './cli/main.js';
 import { guardOutput, isClosedPipe } from './cli/output-guard.js';
+import type { NoticeBoard } from './cli/io.js';
 
 const controller = new AbortController();
+const notices: NoticeBoard = { show: (text) => void stderr.write(`\n${text}\n`) };
 let stops = 0;
 const stop = (why: string) => {
   stops++;
   if (stops === 1) {
-    stderr.write(`\nlink-sync: ${why}: stopping cleanly (press Ctrl-C again to quit at once)\n`);
+    notices.show(`link-sync: ${why}: stopping cleanly (press Ctrl-C again to quit at once)`);
     controller.abort();
   } else {
+    stderr.write(`\nlink-sync: ${why} again: quitting at once; uploads under way may be left for the printer to drop\n`);
     process.exit(130);
   }
 };
@@ -41,6 +44,7 @@ const code = await main(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,
+  notices,
 });
 process.exitCode = code;
 // Exit as soon as what was written to stdout and stderr is out, without waiting for anything the run

@@ -11,6 +11,16 @@ export interface CliIo {
   cwd: string;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
+  /**
+   * Where a notice from outside the run goes ("SIGINT received: stopping cleanly"): stderr by
+   * default; a live view takes it over while it owns the terminal, so the notice scrolls above it
+   * instead of being drawn over.
+   */
+  notices?: NoticeBoard;
+}
+
+export interface NoticeBoard {
+  show(text: string): void;
 }
 
 /** The live view only on an interactive terminal that wants it; plain lines everywhere else. */

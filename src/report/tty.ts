@@ -14,6 +14,8 @@ const REDRAW_MS = 100;
 
 export interface TtyReporter {
   sink: EventSink;
+  /** A line from outside the run (a stop notice), scrolled above the live lines at once. */
+  notice(text: string): void;
   /** Stops redrawing; the last frame stays. */
   stop(): void;
 }
@@ -99,6 +101,14 @@ export function ttyReporter(stream: TtyStream, options: TtyOptions = {}): TtyRep
 
   return {
     sink,
+    notice(text: string) {
+      if (finished) {
+        stream.write(`${text}\n`);
+        return;
+      }
+      pending.push(styleText('yellow', text));
+      render();
+    },
     stop() {
       stopTimers();
       if (!finished && state.views.size > 0) render();

@@ -49,6 +49,31 @@ function visibleLines(raw: string): string[] {
     .filter((l) => l.trim() !== '');
 }
 
+/** The screen (scrollback included) after `raw`: enough of a terminal for the frame's own moves. */
+function finalScreen(raw: string): string[] {
+  const lines: string[] = [''];
+  let row = 0;
+  const tokens = raw.match(/\u001b\[[0-9;?]*[A-Za-z]|\r|\n|[^\u001b\r\n]+/g) ?? [];
+  for (const token of tokens) {
+    if (token === '\n') {
+      row++;
+      if (row === lines.length) lines.push('');
+    } else if (token === '\r') {
+      // the frame only returns to the line start before moving up and erasing
+    } else if (token.startsWith('\u001b[')) {
+      const up = /^\u001b\[(\d+)A$/.exec(token);
+      if (up) row = Math.max(0, row - Number(up[1]));
+      else if (token === '\u001b[J') {
+        lines.length = row + 1;
+        lines[row] = '';
+      }
+    } else {
+      lines[row] += token;
+    }
+  }
+  return lines.map((l) => stripVTControlCharacters(l)).filter((l) => l.trim() !== '');
+}
+
 describe('live view', () => {
   for (const [name, events] of [
     ['a --go run', goRun()],
@@ -83,6 +108,36 @@ describe('live view', () => {
     const quiet = stripVTControlCharacters(play(goRun(), true));
     assert.ok(quiet.length < loud.length);
     assert.ok(quiet.includes('xl-bay2'));
+  });
+
+  test('a stop notice scrolls above the live rows and stays on screen; the rows below it are current', () => {
+    const stream = terminal();
+    mock.timers.enable({ apis: ['Date', 'setInterval'], now: 0 });
+    try {
+      const view = ttyReporter(stream);
+      const events = goRun();
+      const half = Math.floor(events.length / 2);
+      for (const e of events.slice(0, half)) {
+        view.sink(e);
+        mock.timers.tick(300);
+      }
+      view.notice('link-sync: SIGINT received: stopping cleanly (press Ctrl-C again to quit at once)');
+      for (const e of events.slice(half)) {
+        view.sink(e);
+        mock.timers.tick(300);
+      }
+      view.stop();
+    } finally {
+      mock.timers.reset();
+    }
+    const screen = finalScreen(stream.text());
+    const at = screen.findIndex((l) => l.includes('SIGINT received: stopping cleanly'));
+    assert.ok(at >= 0, `the notice is on screen:\n${screen.join('\n')}`);
+    assert.equal(screen.filter((l) => l.includes('SIGINT received')).length, 1, 'shown once');
+    assert.ok(
+      screen.slice(at + 1).some((l) => l.startsWith('Summary') || /^mk4-bay1\s/.test(l)),
+      'the run goes on below it',
+    );
   });
 
   test('after stop() nothing more is written, even as time passes', () => {

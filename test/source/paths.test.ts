@@ -61,7 +61,8 @@ describe('path helpers', { timeout: 5000 }, () => {
       const ours = foldName(ch, BUDDY);
       const first = byFatKey.get(fat);
       if (first === undefined) byFatKey.set(fat, ch);
-      else assert.equal(ours, foldName(first, BUDDY), `U+${code.toString(16)} and U+${first.charCodeAt(0).toString(16)} are one name on FAT`);
+      else
+        assert.equal(ours, foldName(first, BUDDY), `U+${code.toString(16)} and U+${first.charCodeAt(0).toString(16)} are one name on FAT`);
     }
   });
 });

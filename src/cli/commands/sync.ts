@@ -86,7 +86,14 @@ export async function pickReporters(
     const { ttyReporter } = await import('../../report/tty.js');
     const tty = ttyReporter(io.stdout, { quiet: o.quiet, verbose: o.verbose ?? false });
     sinks.push(inertSink(tty.sink));
-    closers.push(() => tty.stop());
+    // While the live view owns the terminal, a stop notice scrolls above it instead of being drawn over.
+    const board = io.notices;
+    const previous = board?.show;
+    if (board) board.show = (text) => tty.notice(text);
+    closers.push(() => {
+      tty.stop();
+      if (board && previous) board.show = previous;
+    });
   } else {
     sinks.push(
       inertSink(
