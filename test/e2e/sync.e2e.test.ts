@@ -2,7 +2,8 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { rmSync, statSync, symlinkSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { perPrinter } from '../helpers/dry-run.js';
@@ -72,6 +73,51 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
       assert.match(
         perPrinter(run.stdout),
         new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, 5 unchanged`),
+      );
+      assert.deepEqual(
+        p.requests().filter((r) => MUTATING.has(r.method)),
+        [],
+        p.name,
+      );
+    }
+  });
+
+  test('linked print files with nanosecond mtimes upload on the first --go; the next plans nothing', {
+    skip: process.platform === 'win32' ? 'symlinks need privileges on Windows' : false,
+  }, async () => {
+    const library = path.join(ws.dir, 'library');
+    const linked: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const name = `linked ${String(i).padStart(2, '0')}.gcode`;
+      const target = path.join(library, name);
+      writeTree(library, { [name]: gcode(name, 300) });
+      // Nine digits of nanoseconds, as ext4 and APFS keep them; several of these are times whose plain
+      // and bigint stats part ways when the milliseconds are built from the nanoseconds by one division.
+      const nsec = String((i * 123_456_791 + 987_654_321) % 1_000_000_000).padStart(9, '0');
+      execFileSync('touch', ['-d', `@${1_700_000_000 + i * 7_919}.${nsec}`, target]);
+      symlinkSync(target, path.join(ws.master, name));
+      linked.push(name);
+    }
+    const differ = linked.filter((n) => {
+      const f = path.join(library, n);
+      return Number(statSync(f, { bigint: true }).mtimeNs) / 1e6 !== statSync(f).mtimeMs;
+    });
+    assert.ok(differ.length > 0, 'no time here tells the two computations apart');
+
+    const first = await sync('--go');
+    assert.equal(first.code, 0, first.stderr);
+    assert.doesNotMatch(first.stderr, /changed in the source folder/);
+    for (const p of ws.farm.printers) {
+      assert.deepEqual(remoteTree(p), [...MASTER_PATHS, ...linked].sort(), p.name);
+    }
+
+    for (const p of ws.farm.printers) p.clearRequests();
+    const second = await sync('--go');
+    assert.equal(second.code, 0, second.stderr);
+    for (const p of ws.farm.printers) {
+      assert.match(
+        perPrinter(second.stdout),
+        new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, 17 unchanged`),
       );
       assert.deepEqual(
         p.requests().filter((r) => MUTATING.has(r.method)),
