@@ -120,6 +120,8 @@ export interface NameRules {
   printExtensions: string[];
   /** Files can only be stored in the storage root (Buddy firmware 4.4's legacy upload). */
   rootOnly?: boolean;
+  /** Bytes of the largest file the file system stores (Buddy's FAT32: 4 GiB − 1); none when absent. */
+  maxFileBytes?: number;
 }
 
 /** One decision of the planner. Names are used verbatim in output, JSON events and tests. */
@@ -164,7 +166,8 @@ export interface PlanProblem {
     | 'NOT_PRINTABLE' // extension the printer does not accept
     | 'FOLDERS_NOT_SUPPORTED' // a file in a folder, on a printer that stores files in its root only
     | 'FOLDER_IS_FILE' // a local folder where the printer has a file, or the reverse
-    | 'EMPTY_FILE'; // 0 bytes: printers refuse empty uploads
+    | 'EMPTY_FILE' // 0 bytes: printers refuse empty uploads
+    | 'FILE_TOO_LARGE'; // over the file system's largest file (Buddy's FAT32)
   message: string;
 }
 

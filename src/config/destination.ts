@@ -2,6 +2,8 @@
 
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../errors.js';
+import { BUDDY_RULES, PI_RULES } from '../printer/rules.js';
+import { describeForbiddenChar } from '../source/paths.js';
 
 /** Storages a PrusaLink printer can be written to: Buddy has "usb", a Pi has "local". */
 export type WritableStorage = 'usb' | 'local';
@@ -15,6 +17,41 @@ export interface Destination {
 
 const HELP = 'see link-sync --help';
 
+/** Characters no printer stores in a folder name (Buddy's FAT and the Pi both refuse them); the rest are judged per printer. */
+const REFUSED_EVERYWHERE: ReadonlySet<string> = new Set([...BUDDY_RULES.forbiddenChars].filter((c) => PI_RULES.forbiddenChars.includes(c)));
+
+/** The folder names of a destination: backslashes are separators, '' and '.' name nothing. */
+function destinationSegments(raw: string): string[] {
+  return raw
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
+}
+
+/**
+ * What makes a non-empty destination (-d, or a printer's `destination`) unusable, or undefined;
+ * `flag` ('-d ' or '') goes before the examples in the hint.
+ */
+export function destinationProblem(raw: string, flag: string): { problem: string; hint: string } | undefined {
+  const segments = destinationSegments(raw);
+  if (segments.includes('..')) {
+    return { problem: '".." is not allowed', hint: `give a folder inside the printer storage, e.g. ${flag}/usb/farm` };
+  }
+  if (segments[0]?.toLowerCase() === 'sdcard') {
+    return { problem: 'the sdcard storage is read-only over PrusaLink', hint: 'use /local (PrusaLink on a Pi) or /usb' };
+  }
+  for (const segment of segments) {
+    const bad = describeForbiddenChar(segment, REFUSED_EVERYWHERE);
+    if (bad !== undefined) {
+      return {
+        problem: `${JSON.stringify(segment)} contains ${bad}, which no printer allows in a folder name`,
+        hint: 'choose another folder name',
+      };
+    }
+  }
+  return undefined;
+}
+
 /**
  * Reads -d. The first segment is the storage when it is a storage name (usb, local, sdcard, any
  * case), so `/usb/`, `usb`, `usb/farm` and `/usb/farm/` all name storage usb; any other first
@@ -24,21 +61,16 @@ const HELP = 'see link-sync --help';
  */
 export function parseDestination(raw: string | undefined): Destination {
   if (raw === undefined) return { path: '' };
-  const segments = raw
-    .replace(/\\/g, '/')
-    .split('/')
-    .filter((s) => s !== '' && s !== '.');
-  if (segments.includes('..')) {
-    throw new UsageError(`-d ${JSON.stringify(raw)}: ".." is not allowed`, {
-      hint: `give a folder inside the printer storage, e.g. -d /usb/farm; ${HELP}`,
+  // Not the storage root: an unset shell variable (-d "$DEST") would widen the mirror, and its deletions, to the whole storage.
+  if (raw.trim() === '') {
+    throw new UsageError('-d/--destination is empty', {
+      hint: `give -d / for the storage root, or leave -d out for the config's destination; ${HELP}`,
     });
   }
+  const wrong = destinationProblem(raw, '-d ');
+  if (wrong) throw new UsageError(`-d ${JSON.stringify(raw)}: ${wrong.problem}`, { hint: `${wrong.hint}; ${HELP}` });
+  const segments = destinationSegments(raw);
   const first = segments[0]?.toLowerCase();
-  if (first === 'sdcard') {
-    throw new UsageError(`-d ${JSON.stringify(raw)}: the sdcard storage is read-only over PrusaLink`, {
-      hint: `use /local (PrusaLink on a Pi) or /usb; ${HELP}`,
-    });
-  }
   if (first === 'usb' || first === 'local') return { storage: first, path: segments.slice(1).join('/') };
   return { path: segments.join('/') };
 }

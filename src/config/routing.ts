@@ -2,7 +2,7 @@
 // turns them into PrinterConfig fields. Wrongly typed values are the schema's to report; these
 // checks look at what the values say.
 
-import { parseDestination } from './destination.js';
+import { destinationProblem, parseDestination } from './destination.js';
 import { compileGlob } from '../source/glob.js';
 import type { PrinterConfig } from './types.js';
 
@@ -19,23 +19,17 @@ export function routingFields(value: Record<string, unknown>): RoutingOutcome {
   const problems: RoutingOutcome['problems'] = [];
 
   const destination = value['destination'];
-  if (typeof destination === 'string') {
-    const segments = destination
-      .replace(/\\/g, '/')
-      .split('/')
-      .filter((s) => s !== '' && s !== '.');
-    if (segments.includes('..')) {
+  // '' is the schema's to report. Blanks are refused too, as by -d: never the storage root by mistake.
+  if (typeof destination === 'string' && destination !== '') {
+    const wrong = destinationProblem(destination, '');
+    if (destination.trim() === '') {
       problems.push({
         key: 'destination',
-        message: `destination ${JSON.stringify(destination)}: ".." is not allowed`,
-        hint: 'give a folder inside the printer storage, e.g. /usb/farm',
+        message: `destination ${JSON.stringify(destination)} is blank`,
+        hint: 'give / for the storage root, or remove the line',
       });
-    } else if (segments[0]?.toLowerCase() === 'sdcard') {
-      problems.push({
-        key: 'destination',
-        message: `destination ${JSON.stringify(destination)}: the sdcard storage is read-only over PrusaLink`,
-        hint: 'use /local (PrusaLink on a Pi) or /usb',
-      });
+    } else if (wrong) {
+      problems.push({ key: 'destination', message: `destination ${JSON.stringify(destination)}: ${wrong.problem}`, hint: wrong.hint });
     } else {
       fields.destination = parseDestination(destination);
     }

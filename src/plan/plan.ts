@@ -18,6 +18,7 @@ import { decideFile, type Decision } from './decide.js';
 import { decideChange } from './decide-record.js';
 import { underRootTest } from '../record/keys.js';
 import type { RecordChanges, RecordEntries } from '../record/types.js';
+import { formatBytes } from '../report/format.js';
 import { matchFiles } from './match.js';
 import { filesByRecordKey, forgetRecordKeys, recordKeyer } from './path-keys.js';
 import { printedFileTest } from './printed.js';
@@ -97,6 +98,17 @@ export function planPrinter(input: PlanInput): PrinterPlan {
         path: file.relPath,
         code: 'EMPTY_FILE',
         message: 'the file is empty (0 bytes) and printers refuse empty files: export it again, or remove it from the source folder',
+      });
+      continue;
+    }
+    if (rules.maxFileBytes !== undefined && file.size > rules.maxFileBytes) {
+      // It would fail only after the whole upload (hours over Wi-Fi); the printer's copy is kept, as for any problem.
+      problems.push({
+        path: file.relPath,
+        code: 'FILE_TOO_LARGE',
+        message:
+          `the file is ${formatBytes(file.size)} (${file.size} bytes) and this printer's FAT32 USB drive stores files of at most ` +
+          `${rules.maxFileBytes} bytes (4 GiB − 1): export it smaller (as binary .bgcode), or exclude it for this printer`,
       });
       continue;
     }

@@ -14,6 +14,8 @@ export const BUDDY_RULES: NameRules = Object.freeze({
   maxNameUtf16: 167,
   stripsTrailingDotsAndSpaces: true,
   printExtensions: Object.freeze(['.g', '.gc', '.gco', '.gcode', '.bgc', '.bgcode']) as string[],
+  // FAT32 keeps a file's size in 32 bits, and the firmware mounts nothing else (exFAT is compiled out).
+  maxFileBytes: 0xffff_ffff,
 });
 
 /**

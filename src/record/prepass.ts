@@ -33,7 +33,7 @@ export function selectPrepass(
   source: SourceTree,
   remote: RemoteTree,
   entries: RecordEntries,
-  rules: Pick<NameRules, 'caseInsensitive'>,
+  rules: Pick<NameRules, 'caseInsensitive' | 'maxFileBytes'>,
   policy: PrepassPolicy,
 ): PrepassNeeds {
   const needs: PrepassNeeds = { hash: [], statSize: [] };
@@ -44,6 +44,8 @@ export function selectPrepass(
     const key = keyOf(file.relPath);
     const copy = remoteByKey.get(key);
     if (!copy) continue;
+    // Too large for this printer: a problem in the plan, never compared, so never read (gigabytes).
+    if (rules.maxFileBytes !== undefined && file.size > rules.maxFileBytes) continue;
     const entry = entries.get(key);
     if (!entry) {
       // A copy is adopted only once its size is confirmed: one look-up per such file, on the first run.

@@ -18,8 +18,8 @@ export interface SyncOptions extends Pick<ConnectionOptions, 'timeouts' | 'signa
   exclude?: string[];
   /** The master folder. */
   source: string;
-  /** Folder within the printer's storage: "/usb/farm", "usb/farm", "farm". When given it wins over each
-   * printer's `destination` in the config; otherwise that, else the storage root. */
+  /** Folder within the printer's storage: "/usb/farm", "usb/farm", "farm"; "/" is the storage root ("" is
+   * refused). When given it wins over each printer's `destination` in the config; otherwise that, else the storage root. */
   destination?: string | Destination;
   /** Send each printer only the files sliced for its model (and files naming none), whatever the
    * config's match_model says. */

@@ -194,6 +194,12 @@ function firstForbidden(segment: string, forbidden: ReadonlySet<string>): string
   return undefined;
 }
 
+/** The first of `forbidden` (or an unpaired surrogate) in a name, in words; undefined when there is none. */
+export function describeForbiddenChar(name: string, forbidden: ReadonlySet<string>): string | undefined {
+  const bad = firstForbidden(name, forbidden);
+  return bad === undefined ? undefined : describeChar(bad);
+}
+
 function describeChar(char: string): string {
   const code = char.charCodeAt(0);
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;

@@ -167,8 +167,25 @@ function keepFile(state: ScanState, relPath: string, absPath: string, stats: Sta
     return;
   }
   const size = Number(stats.size);
-  const mtimeMs = typeof stats.mtimeMs === 'bigint' ? Number((stats as BigIntStats).mtimeNs) / 1e6 : stats.mtimeMs;
+  const mtimeMs = typeof stats.mtimeMs === 'bigint' ? numberMtimeMs((stats as BigIntStats).mtimeNs) : stats.mtimeMs;
   state.files.push({ relPath, absPath, size, mtimeMs });
+}
+
+const NS_PER_SEC = 1_000_000_000n;
+
+/**
+ * The mtimeMs a plain (number) stat gives for this time, to the last bit: the upload and the hash compare
+ * against one, and Node computes it as sec * 1e3 + nsec / 1e6 in doubles, which Number(ns) / 1e6 is not.
+ */
+function numberMtimeMs(mtimeNs: bigint): number {
+  let sec = mtimeNs / NS_PER_SEC;
+  let nsec = mtimeNs % NS_PER_SEC;
+  // Before 1970 the time is whole seconds down and nanoseconds up, as the file system keeps it.
+  if (nsec < 0n) {
+    sec -= 1n;
+    nsec += NS_PER_SEC;
+  }
+  return Number(sec) * 1e3 + Number(nsec) / 1e6;
 }
 
 /** Stats through the limiter; a failure is recorded as 'unreadable' and gives undefined. */

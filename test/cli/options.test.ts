@@ -152,6 +152,11 @@ describe('sync options: usage errors', { timeout: 5000 }, () => {
     [['-s', '/a/b', '-r', '/a/c'], /-r "\/a\/c" is not the source folder or one of its parents/],
     [['-s', 'g', '-d', 'farm/../..'], /-d "farm\/\.\.\/\.\.": "\.\." is not allowed/],
     [['-s', 'g', '-d', '/sdcard/farm'], /sdcard storage is read-only/],
+    // An unset variable in `-d "$DEST"`: not the storage root, which would mirror and delete across all of it.
+    [['-s', 'g', '-d', ''], /^-d\/--destination is empty$/],
+    [['-s', 'g', '--destination='], /^-d\/--destination is empty$/],
+    [['-s', 'g', '-d', '  '], /^-d\/--destination is empty$/],
+    [['-s', 'g', '-d', 'farm/wh?t'], /^-d "farm\/wh\?t": "wh\?t" contains the character "\?", which no printer allows in a folder name$/],
     [['-s', ''], /-s\/--source is empty/],
     [['-s', 'g', '-c', ''], /-c\/--config is empty/],
     [['-s', 'g', '-p', ''], /-p: a printer name is empty/],
@@ -170,8 +175,8 @@ describe('sync options: usage errors', { timeout: 5000 }, () => {
 describe('destination normalisation', { timeout: 5000 }, () => {
   const table: Array<[raw: string | undefined, expected: ReturnType<typeof parseDestination>]> = [
     [undefined, { path: '' }],
-    ['', { path: '' }],
     ['/', { path: '' }],
+    ['.', { path: '' }],
     ['/usb/', { storage: 'usb', path: '' }],
     ['/usb', { storage: 'usb', path: '' }],
     ['usb', { storage: 'usb', path: '' }],
@@ -192,8 +197,43 @@ describe('destination normalisation', { timeout: 5000 }, () => {
     it(`reads -d ${JSON.stringify(raw)}`, () => assert.deepEqual(parseDestination(raw), expected));
   }
 
-  for (const raw of ['..', '/usb/..', 'farm/../x', '..\\x', '/sdcard', 'sdcard/farm']) {
+  for (const raw of [
+    '..',
+    '/usb/..',
+    'farm/../x',
+    '..\\x',
+    '/sdcard',
+    'sdcard/farm',
+    '',
+    ' ',
+    '\t',
+    'a"b',
+    'farm/a?b',
+    'a\u0001b',
+    'a\u007fb',
+  ]) {
     it(`refuses -d ${JSON.stringify(raw)}`, () => assert.throws(() => parseDestination(raw), UsageError));
+  }
+
+  it('says how to name the storage root when -d is empty', () => {
+    assert.throws(
+      () => parseDestination(''),
+      (error: unknown) => {
+        assert.ok(error instanceof UsageError);
+        assert.equal(error.message, '-d/--destination is empty');
+        assert.match(error.hint ?? '', /^give -d \/ for the storage root/);
+        return true;
+      },
+    );
+  });
+
+  it('names the control character a -d holds', () => {
+    assert.throws(() => parseDestination('farm\tx'), /"farm\\tx" contains the control character U\+0009, which no printer allows/);
+  });
+
+  // Only what no printer stores is refused here: a Pi keeps these names, Buddy reports each file.
+  for (const raw of ['a:b', 'x.', 'a*b', 'farm/#1', '100%']) {
+    it(`leaves -d ${JSON.stringify(raw)} to each printer's rules`, () => assert.equal(parseDestination(raw).path, raw));
   }
 });
 

@@ -148,6 +148,21 @@ describe('per-printer settings and defaults', { timeout: 5000 }, () => {
       /printers\.yml:5: printer "a": destination "farm\/\.\.\/\.\.": "\.\." is not allowed/,
     ],
     [
+      'a blank destination',
+      `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  destination: "   "\n`,
+      /printers\.yml:5: printer "a": destination " {3}" is blank \(give \/ for the storage root, or remove the line\)/,
+    ],
+    [
+      'a blank destination in defaults',
+      `defaults:\n  destination: " "\na:\n  printer_type: MK4\n  host: h\n  api_key: k\n`,
+      /printers\.yml:2: defaults: destination " " is blank/,
+    ],
+    [
+      'a destination with a character no printer stores',
+      `a:\n  printer_type: MK4\n  host: h\n  api_key: k\n  destination: "farm/a?b"\n`,
+      /printers\.yml:5: printer "a": destination "farm\/a\?b": "a\?b" contains the character "\?", which no printer allows in a folder name/,
+    ],
+    [
       'a destination on the read-only sdcard',
       `a:\n  printer_type: MK3S\n  host: h\n  api_key: k\n  destination: /sdcard/x\n`,
       /printers\.yml:5: .*sdcard storage is read-only/,

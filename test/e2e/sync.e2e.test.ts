@@ -2,7 +2,8 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { perPrinter } from '../helpers/dry-run.js';
@@ -72,6 +73,51 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
       assert.match(
         perPrinter(run.stdout),
         new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, 5 unchanged`),
+      );
+      assert.deepEqual(
+        p.requests().filter((r) => MUTATING.has(r.method)),
+        [],
+        p.name,
+      );
+    }
+  });
+
+  test('linked print files with nanosecond mtimes upload on the first --go; the next plans nothing', {
+    skip: process.platform === 'win32' ? 'symlinks need privileges on Windows' : false,
+  }, async () => {
+    const library = path.join(ws.dir, 'library');
+    const linked: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const name = `linked ${String(i).padStart(2, '0')}.gcode`;
+      const target = path.join(library, name);
+      writeTree(library, { [name]: gcode(name, 300) });
+      // Nine digits of nanoseconds, as ext4 and APFS keep them; several of these are times whose plain
+      // and bigint stats part ways when the milliseconds are built from the nanoseconds by one division.
+      const nsec = String((i * 123_456_791 + 987_654_321) % 1_000_000_000).padStart(9, '0');
+      execFileSync('touch', ['-d', `@${1_700_000_000 + i * 7_919}.${nsec}`, target]);
+      symlinkSync(target, path.join(ws.master, name));
+      linked.push(name);
+    }
+    const differ = linked.filter((n) => {
+      const f = path.join(library, n);
+      return Number(statSync(f, { bigint: true }).mtimeNs) / 1e6 !== statSync(f).mtimeMs;
+    });
+    assert.ok(differ.length > 0, 'no time here tells the two computations apart');
+
+    const first = await sync('--go');
+    assert.equal(first.code, 0, first.stderr);
+    assert.doesNotMatch(first.stderr, /changed in the source folder/);
+    for (const p of ws.farm.printers) {
+      assert.deepEqual(remoteTree(p), [...MASTER_PATHS, ...linked].sort(), p.name);
+    }
+
+    for (const p of ws.farm.printers) p.clearRequests();
+    const second = await sync('--go');
+    assert.equal(second.code, 0, second.stderr);
+    for (const p of ws.farm.printers) {
+      assert.match(
+        perPrinter(second.stdout),
+        new RegExp(`${p.name}: 0 missing to upload, 0 stale to refresh, 0 files to delete, 17 unchanged`),
       );
       assert.deepEqual(
         p.requests().filter((r) => MUTATING.has(r.method)),
@@ -185,5 +231,36 @@ describe('link-sync against a simulated farm', { timeout: 120_000 }, () => {
     assert.deepEqual(remoteTree(printer('mk4s-1')), MASTER_PATHS);
     assert.ok(remoteTree(printer('mk3s-3')).includes(`deep/${longName}`));
     assert.match(run.stderr, /mk4s-1: FAILED: 1 file cannot be stored/);
+  });
+
+  // Buddy's USB drive is FAT32 (the firmware has no exFAT): a 4 GiB file would fail only after hours of upload.
+  test('a file over 4 GiB − 1 is a problem on Buddy, never sent, its printer copy kept; the Pi plans it', async () => {
+    const huge = path.join(ws.master, 'huge.gcode');
+    writeFileSync(huge, '');
+    truncateSync(huge, 2 ** 32 + 1); // sparse: no disk space used
+    for (const name of ['mk4s-1', 'xl-2']) printer(name).seed('huge.gcode', 'an older, smaller copy');
+
+    const dry = await sync();
+    assert.equal(dry.code, 1, dry.stderr);
+    for (const name of ['mk4s-1', 'xl-2']) {
+      assert.match(dry.stderr, new RegExp(`${name}: cannot sync huge\\.gcode: the file is 4\\.3 GB \\(4294967297 bytes\\) .*FAT32`));
+    }
+    assert.doesNotMatch(dry.stderr, /mk3s-3: cannot sync/, 'ext4 on the Pi stores it');
+    assert.match(perPrinter(dry.stdout), /mk3s-3: upload huge\.gcode \(4\.3 GB\)/);
+
+    // --go on the Buddy printers only: the Pi would take the whole 4 GiB.
+    const run = await sync('--go', '-p', 'mk4s-1', 'xl-2');
+    assert.equal(run.code, 1, run.stderr);
+    for (const name of ['mk4s-1', 'xl-2']) {
+      const p = printer(name);
+      assert.deepEqual(remoteTree(p), [...MASTER_PATHS, 'huge.gcode'].sort(), name);
+      assert.equal(p.readFile('huge.gcode')?.toString(), 'an older, smaller copy', `${name} kept its copy`);
+      assert.deepEqual(
+        p.requests().filter((r) => MUTATING.has(r.method) && /huge/i.test(r.target)),
+        [],
+        `${name} got a request for huge.gcode`,
+      );
+      assert.match(run.stderr, new RegExp(`${name}: FAILED: 1 file cannot be stored`));
+    }
   });
 });

@@ -1,11 +1,12 @@
-// What the planner leaves alone on purpose: empty local files, hidden printer files, and files that
-// a sync to another destination placed.
+// What the planner leaves alone on purpose: empty local files and files too large for the printer,
+// hidden printer files, and files that a sync to another destination placed.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { planPrinter, type PlanInput } from '../../src/plan/plan.js';
 import type { RecordEntry } from '../../src/record/types.js';
 import type { PrinterPlan } from '../../src/types.js';
+import { BUDDY_RULES, PI_RULES } from '../../src/printer/rules.js';
 import { BUDDY, PI, POLICY, T, folder, local, remoteFile, remoteOf, sourceOf } from './builders.js';
 
 const entry = (placedUnder?: string): RecordEntry => ({
@@ -34,6 +35,31 @@ describe('planner scope', { timeout: 10_000 }, () => {
       ],
     );
     assert.match(result.problems[0]!.message, /printers refuse empty files/);
+  });
+
+  it("a file over 4 GiB − 1 is a problem on Buddy's FAT32, never sent, its printer copy kept; a Pi takes it", () => {
+    const source = sourceOf(
+      local('parts/huge.gcode', { size: 2 ** 32 + 1 }),
+      local('parts/edge.bgcode', { size: 2 ** 32 - 1 }),
+      local('new-huge.gcode', { size: 2 ** 32 }),
+      local('ok.gcode'),
+    );
+    const remote = remoteOf({ files: [remoteFile('parts/huge.gcode', { size: 500 })], folders: [folder('parts')] });
+    const buddy = plan({ rules: BUDDY_RULES, source, remote });
+    assert.deepEqual(actions(buddy), ['upload ok.gcode', 'upload parts/edge.bgcode']);
+    assert.deepEqual(
+      buddy.problems.map((p) => [p.path, p.code]),
+      [
+        ['new-huge.gcode', 'FILE_TOO_LARGE'],
+        ['parts/huge.gcode', 'FILE_TOO_LARGE'],
+      ],
+    );
+    assert.match(buddy.problems[1]!.message, /4\.3 GB \(4294967297 bytes\).*FAT32.*at most 4294967295 bytes/);
+    assert.equal(buddy.uploadBytes, 100 + 2 ** 32 - 1);
+
+    const pi = plan({ rules: PI_RULES, source, remote });
+    assert.deepEqual(actions(pi), ['upload new-huge.gcode', 'upload ok.gcode', 'upload parts/edge.bgcode', 'replace parts/huge.gcode']);
+    assert.deepEqual(pi.problems, []);
   });
 
   it('hidden printer files and folders are never deleted', () => {

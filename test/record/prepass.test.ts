@@ -54,6 +54,12 @@ describe('selectPrepass', { timeout: 5000 }, () => {
     assert.deepEqual(names(needs.hash), ['same.gcode', 'touched.gcode']);
   });
 
+  it('reads nothing for a file too large for the printer, which is never sent', () => {
+    const huge = sourceOf(local('touched.gcode', { size: 2 ** 32 }), local('unknown.gcode', { size: 2 ** 32 }));
+    const rules = { ...BUDDY, maxFileBytes: 2 ** 32 - 1 };
+    assert.deepEqual(selectPrepass(huge, remote, entries, rules, { ...NORMAL, checksum: true }), { hash: [], statSize: [] });
+  });
+
   it('--force reads nothing: every file is sent anyway', () => {
     assert.deepEqual(selectPrepass(source, remote, entries, BUDDY, { ...NORMAL, force: true, checksum: true }), { hash: [], statSize: [] });
   });

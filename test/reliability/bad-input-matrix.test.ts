@@ -372,6 +372,20 @@ const ROWS: Row[] = [
     args: (c) => ['-c', path.join(c.dir, 'open.yml'), '-s', c.master, '--go'],
     says: /^cannot read locked\.gcode in source folder .*master: permission denied \(fix or remove it, then run again; nothing was sent to any printer, .*\)$/,
   },
+  {
+    id: 'B52',
+    name: 'an empty destination (-d "$DEST" with the variable unset)',
+    kind: 'error',
+    args: (c) => ['-c', c.config, '-s', c.master, '-d', '', '--go'],
+    says: /^-d\/--destination is empty \(give -d \/ for the storage root, .*; see link-sync --help\)$/,
+  },
+  {
+    id: 'B53',
+    name: 'a destination with a character no printer allows in a folder name',
+    kind: 'error',
+    args: (c) => ['-c', c.config, '-s', c.master, '-d', 'farm/what?', '--go'],
+    says: /^-d "farm\/what\?": "what\?" contains the character "\?", which no printer allows in a folder name \(choose another folder name; see link-sync --help\)$/,
+  },
 ];
 
 describe('bad-input matrix', { timeout: 300_000 }, () => {

@@ -2,7 +2,8 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -148,6 +149,35 @@ describe('scanSource', { timeout: 60000 }, () => {
         assert.ok(error.hint);
         return true;
       });
+    });
+
+    // The upload and the hash compare a plain stat's mtimeMs with the scanned one; links are statted with
+    // bigint times, and a millisecond value built from those differently breaks that for many times.
+    it('gives files reached through links the mtime a plain stat gives, to the last bit', async () => {
+      const outside = temp();
+      const root = temp();
+      mkdirSync(path.join(outside, 'shared'));
+      symlinkSync(path.join(outside, 'shared'), path.join(root, 'linked'));
+      const files: string[] = [];
+      for (let i = 0; i < 120; i++) {
+        const sec = i < 4 ? -300_000_000 - i * 7_919 : T + i * 7_919;
+        const nsec = String((i * 123_456_791 + 987_654_321) % 1_000_000_000).padStart(9, '0');
+        const name = `f${String(i).padStart(3, '0')}.gcode`;
+        const target = i % 2 === 0 ? path.join(outside, name) : path.join(outside, 'shared', name);
+        writeFileSync(target, 'x');
+        // touch sets all nine digits; utimes would round to microseconds.
+        execFileSync('touch', ['-d', `@${sec}.${nsec}`, target]);
+        if (i % 2 === 0) symlinkSync(target, path.join(root, name));
+        files.push(target);
+      }
+      // The times chosen are ones a plain division of the nanoseconds gets wrong.
+      const divided = files.filter((f) => Number(statSync(f, { bigint: true }).mtimeNs) / 1e6 !== statSync(f).mtimeMs);
+      assert.ok(divided.length >= 10, `only ${divided.length} of the times tell the two apart`);
+      const tree = await scanSource(root);
+      assert.equal(tree.files.length, files.length);
+      for (const file of tree.files) {
+        assert.equal(file.mtimeMs, statSync(file.absPath).mtimeMs, file.relPath);
+      }
     });
 
     it('lists a dangling link as unreadable and goes on', async () => {
