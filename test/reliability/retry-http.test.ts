@@ -271,3 +271,24 @@ test('an upload whose answer is cut off is an unknown outcome, never sent again'
   );
   assert.equal(requests, 1);
 });
+
+test('an upload is stalled when the printer reports more bytes taken than the file has, and no more', { timeout: 30_000 }, async () => {
+  const size = 20_000;
+  await withServer(
+    (req, res) => {
+      if (req.method === 'PUT') return void req.pause(); // never answers
+      // A count past the file's size, the same at every poll.
+      const body = JSON.stringify({ transferred: 50 * size });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+    },
+    async (url) => {
+      // Without the stall, only the upload's whole-time limit (2 s + 10 s) would end it.
+      const api = new PrusaLinkV1(client(url, { timeouts: { stallMs: 300, uploadGraceMs: 10_000 } }));
+      const err = await rejection(api.upload('usb', 'o.gcode', bodyOf(size), { overwrite: false }));
+      api.close();
+      assert.equal(err.kind, 'unknown-outcome');
+      assert.match(err.message, /^printer p1: the printer took every byte but gave no answer for 0\.3 s during upload of o\.gcode/);
+    },
+  );
+});
