@@ -6,7 +6,7 @@ import { hintFor } from '../http-errors.js';
 import type { HttpResult } from '../http.js';
 import { WireError, isObj } from './wire.js';
 import { REMOTE_NAME_HINT, listingNameProblem } from '../remote-name.js';
-import { WALK_LIMIT_HINT, pathBeyondLimits } from '../walk.js';
+import { WALK_LIMIT_HINT, countBeyondLimits, pathBeyondLimits } from '../walk.js';
 
 type Obj = Record<string, unknown>;
 
@@ -36,6 +36,8 @@ const segments = (path: string): string[] => path.split('/').filter((s) => s !==
 /** Where a read of the tree stands: the walk's limits hold for the tree too, and keep the recursion shallow. */
 interface TreeRead {
   storage: string;
+  /** Entries read so far. */
+  count: number;
 }
 
 function entryOf(o: Obj, parent: string, depth: number, read: TreeRead): LegacyEntry | undefined {
@@ -61,6 +63,9 @@ function entryOf(o: Obj, parent: string, depth: number, read: TreeRead): LegacyE
 
 /** The entries of one folder; `depth` is theirs (1 for the storage's own). */
 function entriesOf(list: unknown[], parent: string, depth: number, read: TreeRead): LegacyEntry[] {
+  read.count += list.length;
+  const beyond = countBeyondLimits(read.storage, read.count);
+  if (beyond) throw new WireError(beyond, WALK_LIMIT_HINT);
   return list.filter(isObj).flatMap((o) => entryOf(o, parent, depth, read) ?? []);
 }
 
@@ -81,7 +86,7 @@ export function parseLegacyTree(body: unknown, storage: string): LegacyTree {
   if (!isObj(body) || !Array.isArray(body['files'])) throw new WireError('/api/files has no files list');
   const top = body['files'].filter(isObj);
   const wrappers = top.filter(isStorageFolder);
-  const read: TreeRead = { storage };
+  const read: TreeRead = { storage, count: 0 };
   if (wrappers.length === 0) return { rootSegments: [], entries: entriesOf(top, '', 1, read) };
   const mine = wrappers.find(
     (w) => str(w['origin'])?.toLowerCase() === storage || segments(str(w['path']) ?? '')[0]?.toLowerCase() === storage,
