@@ -10,7 +10,15 @@ import type { UploadBody } from './api.js';
 import { DigestSigner, findDigestChallenge, parseWwwAuthenticate } from './digest.js';
 import { errorText, hintFor, socketError, statusError } from './http-errors.js';
 import { processConnectionSlots, type ConnectionSlots } from './connection-slots.js';
-import { BodyLengthMismatch, BodyReadFailure, ReceiveFailure, TransportFailure, exchange, type TransportSettings } from './transport.js';
+import {
+  AnswerCutOff,
+  BodyLengthMismatch,
+  BodyReadFailure,
+  ReceiveFailure,
+  TransportFailure,
+  exchange,
+  type TransportSettings,
+} from './transport.js';
 import { UploadWatch, type TransferPoll } from './upload-watch.js';
 import type { ConnectionOptions } from './connection.js';
 import { NO_RETRIES, parseRetryAfter, retryDelayMs, retryReason, sleep, type AttemptFailure } from './retry.js';
@@ -358,7 +366,12 @@ export class PrinterHttp {
         return { ...raw, attempts: 1, earlierAttemptMayHaveArrived: false };
       } catch (err) {
         notify(err instanceof TransportFailure ? err.code : 'error');
-        const staleSocket = err instanceof TransportFailure && err.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+        // A socket that brought (part of) an answer was not stale: a cut-off answer is retried by the policy only.
+        const staleSocket =
+          err instanceof TransportFailure &&
+          !(err instanceof AnswerCutOff) &&
+          err.reusedSocket &&
+          (err.code === 'ECONNRESET' || err.code === 'EPIPE');
         if (idempotent && staleSocket && attempt === 0) continue;
         throw this.failure(spec, err);
       } finally {
@@ -396,6 +409,13 @@ export class PrinterHttp {
         timedOut ? `printer ${name}: ${err.message} ${lost}` : `printer ${name}: connection lost ${lost} (${err.code})`,
         { hint: hintFor('unknown-outcome'), cause: err },
       );
+    }
+    if (err instanceof AnswerCutOff) {
+      // Retried like any lost connection (a request without a body may be sent again).
+      return new PrinterError(name, 'unreachable', `printer ${name}: connection lost during ${spec.what}: ${err.message}`, {
+        hint: 'the printer stopped in the middle of its answer (a flaky link, or a printer that restarted); run again',
+        cause: err,
+      });
     }
     if (err instanceof TransportFailure && err.code === 'EDEADLINE') {
       return new PrinterError(name, 'unreachable', `printer ${name}: ${spec.what}: ${err.message}`, {

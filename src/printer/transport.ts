@@ -62,6 +62,16 @@ export class TransportFailure extends Error {
   }
 }
 
+/** The connection ended before the whole answer arrived (short of its Content-Length, or a chunked
+ * body without its last chunk): a lost connection, never a shorter answer. */
+export class AnswerCutOff extends TransportFailure {
+  constructor(received: number, expected: number | undefined, reusedSocket: boolean, bodyBytesSent: number) {
+    const of = expected === undefined ? '' : ` of ${expected}`;
+    super(`the answer broke off after ${received}${of} bytes`, 'ECONNRESET', true, reusedSocket, bodyBytesSent);
+    this.name = 'AnswerCutOff';
+  }
+}
+
 /** An abort reason that says why (a stalled upload, a printer's deadline), so the failure can too. */
 export class ExchangeAbort extends Error {
   constructor(
@@ -394,6 +404,12 @@ class ExchangeRun {
   private finish(): void {
     const response = this.response;
     if (this.settled || !response) return;
+    // A cut-off listing may still be valid JSON: only a complete answer may be used.
+    if (!response.complete) {
+      const length = Number(response.headers['content-length']);
+      const expected = Number.isSafeInteger(length) ? length : undefined;
+      return this.fail(new AnswerCutOff(this.received, expected, this.req.reusedSocket, this.sent));
+    }
     this.settled = true;
     this.cleanup();
     // A request whose body was cut short by an early answer cannot share its socket again.

@@ -141,8 +141,10 @@ export class UploadWatch {
     const size = this.options.size;
     // A transfer of another size is not ours (a Connect download that slipped in): no evidence.
     const ours = progress !== undefined && (progress.size === undefined || progress.size === size);
-    if (ours && progress!.transferred > this.taken) {
-      this.taken = Math.min(progress!.transferred, size);
+    // Capped before comparing: a count past the file's size, repeated, is not progress.
+    const taken = ours ? Math.min(progress!.transferred, size) : this.taken;
+    if (taken > this.taken) {
+      this.taken = taken;
       this.lastTakenAt = now;
       this.options.onTaken?.(this.taken);
       return;

@@ -11,21 +11,30 @@ import { hintFor } from './http-errors.js';
 export const MAX_WALK_DEPTH = 64;
 /** Nor a path longer than this (Linux PATH_MAX on a Pi; far beyond what Buddy can address). */
 export const MAX_WALK_PATH_BYTES = 4096;
+/** Nor more entries in all (a USB stick of prints holds thousands): each answer is capped in size, their number is not. */
+export const MAX_WALK_ENTRIES = 200_000;
 
-/** A listing deeper or longer than any printer can hold is a broken answer, not a folder to follow. */
-function checkWalkable(printer: string, storage: string, path: string, depth: number): void {
+export const WALK_LIMIT_HINT =
+  "check the printer's storage (a damaged USB stick can list folders without end); nothing was changed on this printer";
+
+/** Why a folder this deep or long is a broken answer, not a folder to follow; undefined when it is fine. */
+export function pathBeyondLimits(storage: string, path: string, depth: number): string | undefined {
   const tooDeep = depth > MAX_WALK_DEPTH;
-  if (!tooDeep && Buffer.byteLength(path) <= MAX_WALK_PATH_BYTES) return;
+  if (!tooDeep && Buffer.byteLength(path) <= MAX_WALK_PATH_BYTES) return undefined;
   const shown = path.length > 80 ? `${path.slice(0, 40)}…${path.slice(-30)}` : path;
   const why = tooDeep ? `more than ${MAX_WALK_DEPTH} folders deep` : `longer than ${MAX_WALK_PATH_BYTES} bytes`;
-  throw new PrinterError(
-    printer,
-    'protocol',
-    `printer ${printer}: its file listing goes on ${why} (${storage}/${shown}), which no printer can hold; not syncing it`,
-    {
-      hint: "check the printer's storage (a damaged USB stick can list folders without end); nothing was changed on this printer",
-    },
-  );
+  return `its file listing goes on ${why} (${storage}/${shown}), which no printer can hold; not syncing it`;
+}
+
+/** Why this many listed entries is a broken answer (and would exhaust memory); undefined when it is fine. */
+export function countBeyondLimits(storage: string, count: number): string | undefined {
+  if (count <= MAX_WALK_ENTRIES) return undefined;
+  return `its file listing goes on past ${MAX_WALK_ENTRIES} entries (${count} listed on ${storage}), which no printer can hold; not syncing it`;
+}
+
+function checkWalkable(printer: string, problem: string | undefined): void {
+  if (problem === undefined) return;
+  throw new PrinterError(printer, 'protocol', `printer ${printer}: ${problem}`, { hint: WALK_LIMIT_HINT });
 }
 
 function sameName(rules: NameRules, a: string, b: string): boolean {
@@ -89,6 +98,13 @@ export async function walkRemote(
     entries = next;
   }
 
+  // Counted as each answer comes: a printer may list folder after folder until memory runs out.
+  let listed = 0;
+  const count = (n: number): void => {
+    listed += n;
+    checkWalkable(api.name, countBeyondLimits(storage, listed));
+  };
+  count(entries.length);
   const files: RemoteFile[] = [];
   const folders: RemoteFolder[] = [];
   // Depth-first with an explicit stack; each folder is listed exactly once.
@@ -110,10 +126,11 @@ export async function walkRemote(
       const urlPath = child(dir.urlPath, e.urlName);
       if (e.type === 'folder') {
         folders.push({ path, urlPath, ...(e.mTimestamp !== undefined ? { mTimestamp: e.mTimestamp } : {}) });
-        checkWalkable(api.name, storage, join(root, path), dir.depth + 1);
-        const listed = await api.list(storage, urlPath);
-        if (listed === undefined) throw missing(join(storage, urlPath));
-        stack.push({ path, urlPath, depth: dir.depth + 1, entries: listed });
+        checkWalkable(api.name, pathBeyondLimits(storage, join(root, path), dir.depth + 1));
+        const inside = await api.list(storage, urlPath);
+        if (inside === undefined) throw missing(join(storage, urlPath));
+        count(inside.length);
+        stack.push({ path, urlPath, depth: dir.depth + 1, entries: inside });
       } else {
         const file: RemoteFile = { path, urlPath, readOnly: e.readOnly };
         if (e.size !== undefined) file.size = e.size;

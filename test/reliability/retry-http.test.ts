@@ -202,3 +202,93 @@ test('a delete whose first answer was lost counts as done when the retry finds t
     },
   );
 });
+
+test('a listing cut off before its Content-Length is a lost connection: tried again, never used as it came', T, async () => {
+  await withServer(
+    (_req, res, n) => {
+      const whole = '{"type":"FOLDER","name":"usb","children":[{"name":"a.gcode","type":"PRINT_FILE","size":5}]}';
+      if (n === 1) {
+        // A valid JSON start, then the connection ends 5000 bytes short.
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '5000' });
+        return void res.write('{"type":"FOLDER","name":"usb","children":[]}', () => res.socket?.destroy());
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(whole) });
+      res.end(whole);
+    },
+    async (url) => {
+      const notices: RetryNotice[] = [];
+      const api = new PrusaLinkV1(client(url, { onRetry: (n) => notices.push(n) }));
+      const entries = await api.list('usb', '');
+      api.close();
+      assert.deepEqual(
+        entries?.map((e) => e.name),
+        ['a.gcode'],
+      );
+      assert.deepEqual(
+        notices.map((n) => n.reason),
+        ['connection lost (ECONNRESET)'],
+      );
+    },
+  );
+});
+
+test('a chunked answer cut off before its last chunk fails as a lost connection', T, async () => {
+  await withServer(
+    (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"printer":{"state":"IDLE"}}', () => res.socket?.destroy());
+    },
+    async (url) => {
+      const http = testClient(url);
+      const err = await rejection(http.request({ method: 'GET', target: '/api/v1/status', what: 'reading the status' }));
+      http.close();
+      assert.equal(err.kind, 'unreachable');
+      assert.match(err.message, /^printer p1: connection lost during reading the status: the answer broke off after 28 bytes$/);
+    },
+  );
+});
+
+test('an upload whose answer is cut off is an unknown outcome, never sent again', T, async () => {
+  let requests = 0;
+  await withServer(
+    (req, res) => {
+      requests++;
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(201, { 'Content-Type': 'application/json', 'Content-Length': '500' });
+        res.write('{"name":"C.GCO"', () => res.socket?.destroy());
+      });
+    },
+    async (url) => {
+      const http = client(url);
+      const err = await rejection(
+        http.request({ method: 'PUT', target: '/api/v1/files/usb/c.gcode', what: 'upload of c.gcode', body: bodyOf(100_000) }),
+      );
+      http.close();
+      assert.equal(err.kind, 'unknown-outcome');
+      assert.match(err.message, /^printer p1: connection lost during upload of c\.gcode after 100000 of 100000 bytes \(ECONNRESET\)$/);
+    },
+  );
+  assert.equal(requests, 1);
+});
+
+test('an upload is stalled when the printer reports more bytes taken than the file has, and no more', { timeout: 30_000 }, async () => {
+  const size = 20_000;
+  await withServer(
+    (req, res) => {
+      if (req.method === 'PUT') return void req.pause(); // never answers
+      // A count past the file's size, the same at every poll.
+      const body = JSON.stringify({ transferred: 50 * size });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+    },
+    async (url) => {
+      // Without the stall, only the upload's whole-time limit (2 s + 10 s) would end it.
+      const api = new PrusaLinkV1(client(url, { timeouts: { stallMs: 300, uploadGraceMs: 10_000 } }));
+      const err = await rejection(api.upload('usb', 'o.gcode', bodyOf(size), { overwrite: false }));
+      api.close();
+      assert.equal(err.kind, 'unknown-outcome');
+      assert.match(err.message, /^printer p1: the printer took every byte but gave no answer for 0\.3 s during upload of o\.gcode/);
+    },
+  );
+});

@@ -6,6 +6,7 @@ import { hintFor } from '../http-errors.js';
 import type { HttpResult } from '../http.js';
 import { IDLE_LIKE_STATES, WireError, isObj } from './wire.js';
 import { REMOTE_NAME_HINT, listingNameProblem } from '../remote-name.js';
+import { WALK_LIMIT_HINT, countBeyondLimits, pathBeyondLimits } from '../walk.js';
 
 type Obj = Record<string, unknown>;
 
@@ -32,7 +33,14 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const segments = (path: string): string[] => path.split('/').filter((s) => s !== '');
 
-function entryOf(o: Obj): LegacyEntry | undefined {
+/** Where a read of the tree stands: the walk's limits hold for the tree too, and keep the recursion shallow. */
+interface TreeRead {
+  storage: string;
+  /** Entries read so far. */
+  count: number;
+}
+
+function entryOf(o: Obj, parent: string, depth: number, read: TreeRead): LegacyEntry | undefined {
   const urlName = str(o['name']);
   if (urlName === undefined) return undefined;
   const problem = listingNameProblem([urlName, str(o['display']) || undefined]);
@@ -44,12 +52,21 @@ function entryOf(o: Obj): LegacyEntry | undefined {
   if (size !== undefined && !folder) entry.size = size;
   const date = num(o['date']);
   if (date !== undefined) entry.mTimestamp = date;
-  if (folder && Array.isArray(children)) entry.children = entriesOf(children);
+  if (folder) {
+    const path = parent === '' ? entry.name : `${parent}/${entry.name}`;
+    const beyond = pathBeyondLimits(read.storage, path, depth);
+    if (beyond) throw new WireError(beyond, WALK_LIMIT_HINT);
+    if (Array.isArray(children)) entry.children = entriesOf(children, path, depth + 1, read);
+  }
   return entry;
 }
 
-function entriesOf(list: unknown[]): LegacyEntry[] {
-  return list.filter(isObj).flatMap((o) => entryOf(o) ?? []);
+/** The entries of one folder; `depth` is theirs (1 for the storage's own). */
+function entriesOf(list: unknown[], parent: string, depth: number, read: TreeRead): LegacyEntry[] {
+  read.count += list.length;
+  const beyond = countBeyondLimits(read.storage, read.count);
+  if (beyond) throw new WireError(beyond, WALK_LIMIT_HINT);
+  return list.filter(isObj).flatMap((o) => entryOf(o, parent, depth, read) ?? []);
 }
 
 const STORAGE_ORIGINS = new Set(['local', 'sdcard', 'usb']);
@@ -69,12 +86,13 @@ export function parseLegacyTree(body: unknown, storage: string): LegacyTree {
   if (!isObj(body) || !Array.isArray(body['files'])) throw new WireError('/api/files has no files list');
   const top = body['files'].filter(isObj);
   const wrappers = top.filter(isStorageFolder);
-  if (wrappers.length === 0) return { rootSegments: [], entries: entriesOf(top) };
+  const read: TreeRead = { storage, count: 0 };
+  if (wrappers.length === 0) return { rootSegments: [], entries: entriesOf(top, '', 1, read) };
   const mine = wrappers.find(
     (w) => str(w['origin'])?.toLowerCase() === storage || segments(str(w['path']) ?? '')[0]?.toLowerCase() === storage,
   );
   if (!mine) throw new WireError(`/api/files lists no ${storage} storage`);
-  return { rootSegments: segments(str(mine['path']) ?? ''), entries: entriesOf(mine['children'] as unknown[]) };
+  return { rootSegments: segments(str(mine['path']) ?? ''), entries: entriesOf(mine['children'] as unknown[], '', 1, read) };
 }
 
 /** The entry at these URL segments, or undefined. */
