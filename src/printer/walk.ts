@@ -6,6 +6,7 @@ import type { NameRules, RemoteFile, RemoteFolder, RemoteTree } from '../types.j
 import type { PrinterApi, RemoteEntry } from './api.js';
 import { childPathsOf, joinListed as join } from './child-paths.js';
 import { hintFor } from './http-errors.js';
+import { foldName } from '../source/paths.js';
 
 /** No printer holds folders nested deeper than this (Buddy's 104-byte path buffer stops near 50). */
 export const MAX_WALK_DEPTH = 64;
@@ -38,7 +39,7 @@ function checkWalkable(printer: string, problem: string | undefined): void {
 }
 
 function sameName(rules: NameRules, a: string, b: string): boolean {
-  return rules.caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b;
+  return foldName(a, rules) === foldName(b, rules);
 }
 
 /** The entry a long name refers to: folders first (by long, then URL name, as Buddy accepts either). */
@@ -117,8 +118,8 @@ export async function walkRemote(
     const seenNames = new Set<string>();
     const seenUrls = new Set<string>();
     for (const e of dir.entries) {
-      const longKey = rules.caseInsensitive ? e.name.toLowerCase() : e.name;
-      const urlKey = rules.caseInsensitive ? e.urlName.toLowerCase() : e.urlName;
+      const longKey = foldName(e.name, rules);
+      const urlKey = foldName(e.urlName, rules);
       if (seenNames.has(longKey) || seenUrls.has(urlKey)) continue;
       seenNames.add(longKey);
       seenUrls.add(urlKey);
