@@ -34,10 +34,13 @@ export class UsageError extends LinkSyncError {
 export class ConfigError extends LinkSyncError {
   /** Every problem found, one line each with its fix (one entry when there is a single problem). */
   readonly errors: string[];
+  /** With several problems: the line that counts them, shown above one line per problem. */
+  readonly heading: string | undefined;
 
-  constructor(message: string, details: ErrorDetails & { errors?: string[] } = {}) {
+  constructor(message: string, details: ErrorDetails & { errors?: string[]; heading?: string } = {}) {
     super('CONFIG', message, details);
     this.errors = details.errors ?? [this.toLine()];
+    this.heading = details.heading;
   }
 }
 

@@ -1,7 +1,7 @@
 // main(argv, io) → exit code. Dispatches to a command and turns every error into one clear line.
 
 import type { CliIo } from './io.js';
-import { LinkSyncError, UsageError } from '../errors.js';
+import { ConfigError, LinkSyncError, UsageError } from '../errors.js';
 import { ExitCode, exitCodeFor } from '../report/exit-codes.js';
 import { inertLine } from '../report/inert.js';
 
@@ -28,8 +28,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const code = exitCodeFor(error);
     if (error instanceof LinkSyncError && code !== ExitCode.INTERNAL) {
-      // A config with several problems lists one per line; each line is made inert on its own.
-      io.stderr.write(`link-sync: error: ${error.toLine().split('\n').map(inertLine).join('\n')}\n`);
+      io.stderr.write(`link-sync: error: ${errorText(error)}\n`);
       return code;
     }
     if (code === ExitCode.INTERRUPTED) {
@@ -42,4 +41,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     );
     return ExitCode.INTERNAL;
   }
+}
+
+/**
+ * The error for the terminal, made inert (a hostile name cannot break the line). A config with
+ * several problems gets its count, then one line per problem, each made inert on its own.
+ */
+function errorText(error: LinkSyncError): string {
+  if (!(error instanceof ConfigError) || error.heading === undefined) return inertLine(error.toLine());
+  const hint = error.hint === undefined ? '' : ` (${inertLine(error.hint)})`;
+  return [inertLine(error.heading), ...error.errors.map((line) => `  ${inertLine(line)}`)].join('\n') + hint;
 }

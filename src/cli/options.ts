@@ -269,7 +269,7 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string, footer: string
     .requiredOption('-s, --source <SOURCE>', 'The master folder. Required.')
     .option(
       '-d, --destination <DESTINATION>',
-      "Folder within the printer's storage: /usb/, usb/farm, /local/farm or farm; / for the storage root. Wins over the config's destination. Default: each printer's destination, else the storage root.",
+      "Folder within the printer's storage: /usb/, usb/farm, /local/farm or farm; / for the storage root (an empty -d is refused). Wins over the config's destination. Default: each printer's destination, else the storage root.",
     )
     .option('--match-model', 'Send each printer only the files sliced for its model (see Models and routing).')
     .option(

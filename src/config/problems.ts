@@ -49,6 +49,7 @@ export function configErrorFor(file: string, problems: readonly ConfigProblem[],
   const count = `${file}: ${sorted.length} problems in the printer config`;
   return new ConfigError([count, ...lines.map((l) => `  ${l}`)].join('\n'), {
     ...details,
+    heading: count,
     hint: 'fix each line above, then run again',
   });
 }
