@@ -100,7 +100,7 @@ export function mapStrings<T>(value: T, change: (text: string) => string): T {
 }
 
 /** Every event with the configured secrets replaced by ***, for every reporter, JSON included. */
-export function redactingSink(sink: EventSink, secrets: readonly string[]): EventSink {
+export function redactingSink<E = SyncEvent>(sink: (event: E) => void, secrets: readonly string[]): (event: E) => void {
   if (secrets.length === 0) return sink;
   return (event) => sink(mapStrings(event, (text) => redact(text, secrets)));
 }

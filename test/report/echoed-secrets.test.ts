@@ -1,5 +1,5 @@
 // A printer that echoes the password or API key it received URL-encoded or JSON-escaped in its error
-// text: the sync's stderr and --json show *** there, never the secret in any of those forms.
+// text: the sync's and the pull's stderr and --json show *** there, never the secret in any form.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,6 +87,63 @@ describe('a secret echoed encoded by a printer', T, () => {
         messages.some((m) => m.startsWith(`${name}: `) && m.includes('busy: *** *** *** ***')),
         messages.join('\n'),
       );
+    }
+  });
+
+  test('pull shows it as *** too', T, async () => {
+    const master = path.join(work.dir, 'pull-master');
+    writeTree(master, { 'kept.gcode': gcode('kept', 300) });
+    const config = writeConfig(work.dir, farm.printers);
+    const mk4 = farm.printers.find((p) => p.name === 'mk4')!;
+    mk4.seed('only-here.gcode', gcode('only here', 500));
+    mk4.inject({
+      kind: 'status',
+      status: 409,
+      method: 'GET',
+      pathPrefix: '/usb/',
+      message: `busy: ${[PASSWORD, ...echoedForms(PASSWORD)].join(' ')}`,
+    });
+    const pull = (...args: string[]): Promise<CliRun> =>
+      runCli(
+        [
+          'pull',
+          '-c',
+          config,
+          '-s',
+          master,
+          '-p',
+          'mk4',
+          '--go',
+          '--retries',
+          '0',
+          '--state-dir',
+          path.join(work.dir, 'pull-state'),
+          ...args,
+        ],
+        {
+          cwd: work.dir,
+        },
+      );
+    const plain = await pull();
+    const json = await pull('--json');
+    assert.equal(plain.code, 1, show(plain));
+    assert.equal(json.code, 1, show(json));
+    assert.match(plain.stderr, /^mk4: FAILED to download only-here\.gcode: .*busy: \*\*\* \*\*\* \*\*\* \*\*\* \*\*\*/m, show(plain));
+    const failed = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; error?: { message: string } })
+      .find((e) => e.type === 'download-failed');
+    assert.match(failed?.error?.message ?? '', /busy: \*\*\* \*\*\* \*\*\* \*\*\* \*\*\*/, show(json));
+    for (const form of [PASSWORD, ...echoedForms(PASSWORD)]) {
+      for (const [where, text] of [
+        ['stderr', plain.stderr],
+        ['stdout', plain.stdout],
+        ['--json stdout', json.stdout],
+        ['--json message', failed?.error?.message ?? ''],
+      ] as const) {
+        assert.ok(!text.includes(form), `${form} appears in ${where}:\n${text}`);
+      }
     }
   });
 });
