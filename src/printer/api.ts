@@ -70,7 +70,7 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   /** Called as body bytes arrive, with the running total of this attempt. */
   onBytes?: (received: number) => void;
-  /** The size the listing gave: the download's time limit grows with it. */
+  /** The size the listing gave: the download's time limit grows with it, and a byte past it stops the download. */
   expectedBytes?: number;
 }
 

@@ -1,12 +1,24 @@
 // Streams a download's answer into a sink with backpressure, and tells a body cut short from a
-// complete one: fewer bytes than Content-Length is a lost connection, never a finished file.
+// complete one: fewer bytes than Content-Length is a lost connection, never a finished file. More
+// bytes than the listing gave stop the download at once: a broken printer must not fill the disk.
 
 import type { IncomingMessage } from 'node:http';
 import type { DownloadSink } from './api.js';
-import { ReceiveFailure, TransportFailure } from './transport.js';
+import { DownloadTooLarge, ReceiveFailure, TransportFailure } from './transport.js';
 
-/** Reads the whole body into a freshly opened sink; resolves the byte count. */
-export async function receiveBody(res: IncomingMessage, open: () => DownloadSink, onBytes?: (received: number) => void): Promise<number> {
+/** Reads the whole body into a freshly opened sink; resolves the byte count. Given `expectedBytes`,
+ * no byte past it is written. */
+export async function receiveBody(
+  res: IncomingMessage,
+  open: () => DownloadSink,
+  onBytes?: (received: number) => void,
+  expectedBytes?: number,
+): Promise<number> {
+  const announced = Number(res.headers['content-length']);
+  if (expectedBytes !== undefined && res.headers['content-length'] !== undefined && announced > expectedBytes) {
+    res.destroy();
+    throw new DownloadTooLarge(expectedBytes, announced, true);
+  }
   let sink: DownloadSink;
   try {
     sink = open();
@@ -17,6 +29,9 @@ export async function receiveBody(res: IncomingMessage, open: () => DownloadSink
   let bytes = 0;
   try {
     for await (const chunk of res as AsyncIterable<Buffer>) {
+      if (expectedBytes !== undefined && bytes + chunk.length > expectedBytes) {
+        throw new DownloadTooLarge(expectedBytes, bytes + chunk.length, false);
+      }
       try {
         await sink.write(chunk);
       } catch (err) {
@@ -25,7 +40,6 @@ export async function receiveBody(res: IncomingMessage, open: () => DownloadSink
       bytes += chunk.length;
       onBytes?.(bytes);
     }
-    const announced = Number(res.headers['content-length']);
     if (res.headers['content-length'] !== undefined && Number.isFinite(announced) && bytes !== announced) {
       throw new TransportFailure(`download cut short after ${bytes} of ${announced} bytes`, 'ECONNRESET', true, false, 0);
     }
@@ -39,7 +53,7 @@ export async function receiveBody(res: IncomingMessage, open: () => DownloadSink
     res.destroy();
     await sink.abort().catch(() => undefined);
     // A body that ended early surfaces as an 'aborted' error without a code: call it a reset.
-    if (!(err instanceof ReceiveFailure) && !(err instanceof TransportFailure)) {
+    if (!(err instanceof ReceiveFailure) && !(err instanceof TransportFailure) && !(err instanceof DownloadTooLarge)) {
       const code = (err as NodeJS.ErrnoException).code ?? 'ECONNRESET';
       throw new TransportFailure(`download cut short after ${bytes} bytes (${code})`, code, true, false, 0, { cause: err });
     }

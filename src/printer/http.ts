@@ -14,6 +14,7 @@ import {
   AnswerCutOff,
   BodyLengthMismatch,
   BodyReadFailure,
+  DownloadTooLarge,
   ReceiveFailure,
   TransportFailure,
   exchange,
@@ -384,6 +385,13 @@ export class PrinterHttp {
     const name = this.printer;
     // The local disk failed a download: the printer is fine, and trying again will not help.
     if (err instanceof ReceiveFailure) return err.cause instanceof Error ? err.cause : err;
+    if (err instanceof DownloadTooLarge) {
+      // Not retried: the printer would send the same again.
+      return new PrinterError(name, 'protocol', `printer ${name}: ${spec.what}: ${err.message}; stopped, nothing was kept`, {
+        hint: 'the file may have changed on the printer: run again; if this repeats, restart the printer',
+        cause: err,
+      });
+    }
     if (err instanceof BodyLengthMismatch || err instanceof BodyReadFailure) {
       return new SourceError(`printer ${name}: ${spec.what}: ${err.message}`, {
         hint: 'leave the source folder alone while a sync runs, then run it again',

@@ -102,6 +102,23 @@ export class ReceiveFailure extends Error {
   }
 }
 
+/** A download brought (or announced) more bytes than the listing gave: stopped before they fill the disk. */
+export class DownloadTooLarge extends Error {
+  constructor(
+    readonly expected: number,
+    /** Bytes received so far, or the Content-Length the answer announced. */
+    readonly actual: number,
+    readonly announced: boolean,
+  ) {
+    super(
+      announced
+        ? `the printer listed ${expected} bytes but its answer announces ${actual}`
+        : `the printer listed ${expected} bytes but sent more (at least ${actual})`,
+    );
+    this.name = 'DownloadTooLarge';
+  }
+}
+
 /** The upload source could not be read (a local problem, not the printer's). */
 export class BodyReadFailure extends Error {
   constructor(cause: unknown) {
@@ -392,7 +409,8 @@ class ExchangeRun {
       err instanceof BodyLengthMismatch ||
       err instanceof BodyReadFailure ||
       err instanceof TransportFailure ||
-      err instanceof ReceiveFailure
+      err instanceof ReceiveFailure ||
+      err instanceof DownloadTooLarge
     ) {
       this.reject(err);
       return;

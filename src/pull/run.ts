@@ -12,6 +12,7 @@ import { DEFAULT_RETRY_POLICY } from '../printer/retry.js';
 import { acquireStateLock } from '../record/lock.js';
 import { defaultStateDir } from '../record/paths.js';
 import { toErrorInfo } from '../report/error-info.js';
+import { configuredSecrets, redactingSink } from '../report/inert.js';
 import { CreatedFolders } from '../local/created-folders.js';
 import { fetchCopy, placeCopy, type FetchedCopy } from '../local/fetch.js';
 import { checkLocalPath } from '../local/names.js';
@@ -37,8 +38,9 @@ const PROGRESS_INTERVAL_MS = 250;
 
 export async function pull(options: PullOptions): Promise<PullSummary> {
   const started = Date.now();
-  const emit: PullEventSink = options.onEvent ?? (() => {});
   const inputs = await preparePull(options);
+  // A printer's error text may echo its password or API key.
+  const emit: PullEventSink = redactingSink(options.onEvent ?? (() => {}), configuredSecrets(inputs.scopes.map((s) => s.printer)));
   const go = options.go ?? false;
   const env = options.env ?? process.env;
   const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? defaultStateDir({ env }));

@@ -1,11 +1,13 @@
 // One run at a time per state folder: an exclusive lock file holding the owner's pid, host and start
 // time. A lock left by a process that died on this host is taken over; any other lock is an error.
+// Whoever holds it clears the temporary files of record saves that never finished.
 
 import { promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import { StateError } from '../errors.js';
+import { removeLeftoverTemps } from './store.js';
 
 export const LOCK_NAME = 'link-sync.lock';
 
@@ -56,6 +58,8 @@ export async function acquireStateLock(dir: string, options: LockOptions = {}): 
         await fsp.unlink(file).catch(() => undefined);
         throw unwritable(dir, error);
       }
+      // Held: a record's temporary file left here belongs to a run that is gone.
+      await removeLeftoverTemps(dir);
       return { file, release: () => releaseLock(file, text) };
     }
     const held = await readLock(file);

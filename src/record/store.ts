@@ -55,7 +55,7 @@ export async function saveRecord(dir: string, record: PrinterRecord, now = new D
   const text = record.serialize(now);
   await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   const file = recordPath(dir, record.key);
-  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`; // matches RECORD_TEMP
   try {
     const handle = await fsp.open(temp, 'wx', 0o600);
     try {
@@ -71,6 +71,21 @@ export async function saveRecord(dir: string, record: PrinterRecord, now = new D
   }
   await syncFolder(dir);
   return file;
+}
+
+/** A record's temporary file as saveRecord names it: `<record>.json.<pid>-<8 hex>.tmp`. */
+const RECORD_TEMP = /^[A-Za-z0-9._-]+-[0-9a-f]{16}\.json\.\d+-[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temporary files of saves that never finished (a second Ctrl-C, a crash): they would
+ * stay forever. Call only with the state lock held, when no other run can be writing one. Anything
+ * not named like a record's temporary file is left alone. Best effort.
+ */
+export async function removeLeftoverTemps(dir: string): Promise<void> {
+  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (entry.isFile() && RECORD_TEMP.test(entry.name)) await fsp.rm(path.join(dir, entry.name), { force: true }).catch(() => undefined);
+  }
 }
 
 /** Makes the rename itself durable where the platform allows opening a folder (not on Windows). */

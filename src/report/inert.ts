@@ -36,10 +36,55 @@ export function configuredSecrets(printers: readonly PrinterConfig[]): string[] 
   return [...all].sort((a, b) => b.length - a.length);
 }
 
+/** Hides each secret as configured, percent-encoded (either hex case, '/' encoded or not, '+' for a
+ * space) or JSON-escaped: a printer may echo a key the way it came in a URL or a JSON body. */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('***');
-  return out;
+  if (secrets.length === 0) return text;
+  // Encoded forms need a '%', '\' or '+': without one, only a secret as configured can be there.
+  if (!/[%\\+]/.test(text) && !secrets.some((secret) => secret !== '' && text.includes(secret))) return text;
+  return text.replace(secretPattern(secrets), '***');
+}
+
+const patterns = new WeakMap<readonly string[], RegExp>();
+
+/** One pattern for all secrets, the longer first; built once per list. */
+function secretPattern(secrets: readonly string[]): RegExp {
+  let pattern = patterns.get(secrets);
+  if (!pattern) {
+    const longerFirst = secrets.filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
+    pattern = new RegExp(longerFirst.map((secret) => [...secret].map(charForms).join('')).join('|') || '(?!)', 'g');
+    patterns.set(secrets, pattern);
+  }
+  return pattern;
+}
+
+const JSON_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '/': '\\/',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/** Every way one character of a secret may be written: itself, %XX per UTF-8 byte, \uXXXX, a JSON escape. */
+function charForms(char: string): string {
+  const forms = [literal(char), [...Buffer.from(char, 'utf8')].map((byte) => `%${anyCaseHex(byte, 2)}`).join('')];
+  forms.push([...Array(char.length).keys()].map((i) => `\\\\u${anyCaseHex(char.charCodeAt(i), 4)}`).join(''));
+  const escaped = JSON_ESCAPES[char];
+  if (escaped) forms.push(literal(escaped));
+  if (char === ' ') forms.push('\\+');
+  return `(?:${forms.join('|')})`;
+}
+
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+function anyCaseHex(value: number, digits: number): string {
+  return [...value.toString(16).padStart(digits, '0')].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join('');
 }
 
 /** Applies `change` to every string inside an event (names, paths, messages), keeping its shape. */
@@ -55,7 +100,7 @@ export function mapStrings<T>(value: T, change: (text: string) => string): T {
 }
 
 /** Every event with the configured secrets replaced by ***, for every reporter, JSON included. */
-export function redactingSink(sink: EventSink, secrets: readonly string[]): EventSink {
+export function redactingSink<E = SyncEvent>(sink: (event: E) => void, secrets: readonly string[]): (event: E) => void {
   if (secrets.length === 0) return sink;
   return (event) => sink(mapStrings(event, (text) => redact(text, secrets)));
 }

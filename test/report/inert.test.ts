@@ -32,6 +32,24 @@ describe('inert output', { timeout: 5_000 }, () => {
     assert.equal(redact('key=passphrase pw=pass', secrets), 'key=*** pw=***');
   });
 
+  it('replaces a secret echoed percent-encoded or JSON-escaped, and only that', () => {
+    const key = String.raw`Ke"y\Sec/ret+9%x`;
+    const secrets = [key, 'pass word'];
+    for (const echoed of [
+      'Ke%22y%5CSec/ret%2B9%25x',
+      encodeURIComponent(key),
+      'Ke%22y%5cSec%2fret%2b9%25x',
+      encodeURI(key),
+      JSON.stringify(key).slice(1, -1),
+      String.raw`Ke\"y\\Sec\/ret+9%x`,
+      String.raw`\u004B\u0065\u0022y\u005cSec/ret+9%x`,
+    ]) {
+      assert.equal(redact(`key=${echoed}; done`, secrets), 'key=***; done', echoed);
+    }
+    assert.equal(redact('pw=pass+word pw=pass%20word', secrets), 'pw=*** pw=***');
+    assert.equal(redact('50% done, 10 \\ 2, a+b', secrets), '50% done, 10 \\ 2, a+b');
+  });
+
   it('cuts long texts', () => {
     assert.equal(cut('x'.repeat(2000)).length, 1000);
     assert.equal(cut('short'), 'short');

@@ -281,7 +281,7 @@ export async function downloadRaw(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.expectedBytes !== undefined ? { receiveBytes: options.expectedBytes } : {}),
     receive: async (answer) => {
-      bytes = await receiveBody(answer, options.open, options.onBytes);
+      bytes = await receiveBody(answer, options.open, options.onBytes, options.expectedBytes);
     },
   });
   if (res.status === 404) return undefined;
