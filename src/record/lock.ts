@@ -1,5 +1,6 @@
 // One run at a time per state folder: an exclusive lock file holding the owner's pid, host and start
-// time. A lock left by a process that died on this host is taken over; any other lock is an error.
+// time (and boot). A lock left by a process that died on this host, or by an earlier boot of it, is
+// taken over; any other lock is an error.
 // Whoever holds it clears the temporary files of record saves that never finished.
 
 import { promises as fsp } from 'node:fs';
@@ -24,12 +25,22 @@ interface LockOwner {
   pid: number;
   host: string;
   started: string;
+  /** The host's boot (Linux boot_id): a lock from an earlier boot is abandoned whatever runs under its pid now. */
+  boot?: string;
 }
 
 export interface LockOptions {
   /** Is a process with this pid running on this host? (default: signal 0) */
   isAlive?: (pid: number) => boolean;
   host?: string;
+  /** This boot of the host (default: Linux's boot_id; none elsewhere). */
+  boot?: string;
+}
+
+/** Linux gives each boot its own id; after a power cut, a pid in an old lock may belong to any process. */
+async function currentBoot(): Promise<string | undefined> {
+  const id = await fsp.readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => undefined);
+  return id?.trim() || undefined;
 }
 
 export async function acquireStateLock(dir: string, options: LockOptions = {}): Promise<StateLock> {
@@ -41,7 +52,8 @@ export async function acquireStateLock(dir: string, options: LockOptions = {}): 
   } catch (cause) {
     throw unwritable(dir, cause);
   }
-  const mine: LockOwner = { pid: process.pid, host, started: new Date().toISOString() };
+  const boot = 'boot' in options ? options.boot : await currentBoot();
+  const mine: LockOwner = { pid: process.pid, host, started: new Date().toISOString(), ...(boot ? { boot } : {}) };
   const text = `${JSON.stringify(mine)}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
     const handle = await fsp.open(file, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
@@ -65,8 +77,9 @@ export async function acquireStateLock(dir: string, options: LockOptions = {}): 
     const held = await readLock(file);
     if (held === undefined) continue; // released between our two calls: try again
     const owner = parseOwner(held.text);
+    const earlierBoot = owner?.boot !== undefined && boot !== undefined && owner.boot !== boot;
     const abandoned = owner
-      ? owner.host === host && owner.pid !== process.pid && !isAlive(owner.pid)
+      ? owner.host === host && owner.pid !== process.pid && (earlierBoot || !isAlive(owner.pid))
       : Date.now() - held.mtimeMs > UNREADABLE_LOCK_GRACE_MS;
     if (!abandoned) throw locked(dir, file, owner);
     await takeOver(file, held.text);
@@ -105,7 +118,12 @@ function parseOwner(text: string): LockOwner | undefined {
   try {
     const doc = JSON.parse(text) as Partial<LockOwner>;
     if (typeof doc.pid === 'number' && Number.isSafeInteger(doc.pid) && doc.pid > 0 && typeof doc.host === 'string') {
-      return { pid: doc.pid, host: doc.host, started: typeof doc.started === 'string' ? doc.started : 'an unknown time' };
+      return {
+        pid: doc.pid,
+        host: doc.host,
+        started: typeof doc.started === 'string' ? doc.started : 'an unknown time',
+        ...(typeof doc.boot === 'string' && doc.boot !== '' ? { boot: doc.boot } : {}),
+      };
     }
   } catch {
     // fall through: an unreadable lock

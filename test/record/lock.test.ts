@@ -61,6 +61,23 @@ describe('state folder lock', { timeout: 10000 }, () => {
     await lock.release();
   });
 
+  it('takes over a lock from an earlier boot of this host, even when its pid now belongs to a live process', async () => {
+    mkdirSync(dir, { recursive: true });
+    // After a power cut the pid of the old run may be any live process's (here: this test's parent).
+    const owner = { pid: process.ppid, host: hostname(), started: '2020-01-01T00:00:00Z', boot: 'boot-before-the-power-cut' };
+    writeFileSync(path.join(dir, LOCK_NAME), JSON.stringify(owner));
+    const lock = await acquireStateLock(dir, { boot: 'boot-now' });
+    const mine = JSON.parse(readFileSync(lock.file, 'utf8')) as { pid: number; boot: string };
+    assert.deepEqual([mine.pid, mine.boot], [process.pid, 'boot-now']);
+    await lock.release();
+  });
+
+  it('refuses a lock of this boot whose process is alive', async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, LOCK_NAME), JSON.stringify({ pid: process.ppid, host: hostname(), started: 'x', boot: 'boot-now' }));
+    await assert.rejects(acquireStateLock(dir, { boot: 'boot-now' }), /another link-sync run is using the state folder/);
+  });
+
   it('does not take over a lock held on another host, whose processes it cannot see', async () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, LOCK_NAME), JSON.stringify({ pid: deadPid(), host: 'some-other-host', started: 'x' }));
