@@ -147,7 +147,7 @@ function buildSourceIndex(source: SourceTree, rules: NameRules): SourceIndex {
     if (group) group.push(file);
     else localFiles.set(keys[i]!, [file]);
   });
-  const localFolders = new Set(source.folders.map(fold));
+  const localFolders = new Map(source.folders.map((folder) => [fold(folder), folder] as const));
   const ancestorKeys: string[][] = [];
   const conflicts: Array<Conflict | undefined> = [];
   source.files.forEach((file, i) => {
@@ -166,7 +166,7 @@ function localConflict(
   ancestors: readonly string[],
   ancestorKeys: readonly string[],
   localFiles: ReadonlyMap<string, SourceFile[]>,
-  localFolders: ReadonlySet<string>,
+  localFolders: ReadonlyMap<string, string>,
 ): Conflict | undefined {
   const twins = (localFiles.get(key) ?? []).filter((other) => other !== file);
   if (twins.length > 0) {
@@ -176,10 +176,11 @@ function localConflict(
       message: `"${file.relPath}" and ${names} are one name on this printer, which ignores case; none of them is synced: rename all but one`,
     };
   }
-  if (localFolders.has(key)) {
+  const folder = localFolders.get(key);
+  if (folder !== undefined) {
     return {
       code: 'CASE_COLLISION',
-      message: `"${file.relPath}" has the same name as a local folder on this printer, which ignores case`,
+      message: `"${file.relPath}" and the local folder "${folder}" are one name on this printer, which ignores case; neither is synced: rename one`,
     };
   }
   for (let i = 0; i < ancestors.length; i++) {

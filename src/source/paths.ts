@@ -114,7 +114,7 @@ export function checkRemotePath(
         code: 'TRAILING_DOT_OR_SPACE',
         message:
           `"${segment}" ends with a ${segment.endsWith('.') ? 'dot' : 'space'}, ` +
-          "which the printer's FAT file system strips, changing the name",
+          "which the printer's FAT file system strips, changing the name: rename it",
       });
     }
     const bytes = utf8len(segment);

@@ -93,7 +93,7 @@ async function walkFolder(state: ScanState, absDir: string, relDir: string, ance
     entries = await state.limit(() => fsp.readdir(absDir, { withFileTypes: true }));
   } catch (error) {
     if (relDir === '') throw unreadableRoot(absDir, error);
-    state.ignored.push({ relPath: relDir, reason: 'unreadable', detail: describeFsError(error) });
+    state.ignored.push({ relPath: relDir, reason: 'unreadable', detail: describeFsError(error, relDir) });
     return;
   }
   await Promise.all(entries.map((entry) => visit(state, entry, absDir, relDir, ancestors)));
@@ -145,7 +145,7 @@ async function keepReadable(state: ScanState, relPath: string, absPath: string, 
     try {
       await state.limit(() => fsp.access(absPath, fsConstants.R_OK));
     } catch (error) {
-      state.ignored.push({ relPath, reason: 'unreadable', detail: describeFsError(error) });
+      state.ignored.push({ relPath, reason: 'unreadable', detail: describeFsError(error, relPath) });
       return;
     }
   }
@@ -194,7 +194,7 @@ async function statOrIgnore<S>(state: ScanState, relPath: string, stat: () => Pr
     return await state.limit(stat);
   } catch (error) {
     // Vanished since the listing, a dangling link, no permission: leave it out, say why, go on.
-    state.ignored.push({ relPath, reason: 'unreadable', detail: describeFsError(error) });
+    state.ignored.push({ relPath, reason: 'unreadable', detail: describeFsError(error, relPath) });
     return undefined;
   }
 }
@@ -211,9 +211,12 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function describeFsError(error: unknown): string {
+/** `relPath`, when given, lets a name that is not valid UTF-8 be told from one that vanished. */
+function describeFsError(error: unknown, relPath?: string): string {
   switch (errorCode(error)) {
     case 'ENOENT':
+      // Bytes that are not UTF-8 are read as U+FFFD, a name no file has: it cannot be opened by it.
+      if (relPath?.includes('\uFFFD')) return 'its name is not valid UTF-8, so it cannot be opened by name: rename it';
       return 'vanished while scanning, or a link to nothing';
     case 'EACCES':
     case 'EPERM':

@@ -67,6 +67,10 @@ describe('matchFiles', { timeout: 5000 }, () => {
         ['x.gcode', 'CASE_COLLISION'],
       ],
     );
+    assert.equal(
+      result.problems.find((p) => p.path === 'x.gcode')?.message,
+      '"x.gcode" and the local folder "X.GCODE" are one name on this printer, which ignores case; neither is synced: rename one',
+    );
   });
 
   it('lets two local folders that differ in case share one printer folder', () => {

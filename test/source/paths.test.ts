@@ -151,6 +151,10 @@ describe('checkRemotePath', { timeout: 5000 }, () => {
 
   it('refuses a trailing dot or space on FAT, in folders and in names', () => {
     assert.deepEqual(codes('v2./a.gcode'), ['TRAILING_DOT_OR_SPACE']);
+    assert.match(
+      checkRemotePath('v2./a.gcode', 'usb', BUDDY)[0]?.message ?? '',
+      /"v2\." ends with a dot, which the printer's FAT file system strips, changing the name: rename it$/,
+    );
     assert.ok(codes('a.gcode ').includes('TRAILING_DOT_OR_SPACE'));
     assert.deepEqual(codes('v2./a.gcode', PI, 'local'), []);
   });

@@ -208,6 +208,27 @@ describe('scanSource', { timeout: 60000 }, () => {
     }
   });
 
+  it('says a print file whose name is not valid UTF-8 must be renamed, not that it vanished', {
+    skip: process.platform !== 'linux' ? 'names are bytes only on Linux file systems' : false,
+  }, async () => {
+    const root = temp();
+    write(root, { 'ok.gcode': 'G1' });
+    // "café.gcode" in Latin-1: the é is one byte, 0xE9, which is no UTF-8.
+    writeFileSync(Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from('.gcode')]), 'G1');
+    const tree = await scanSource(root);
+    assert.deepEqual(
+      tree.files.map((f) => f.relPath),
+      ['ok.gcode'],
+    );
+    assert.deepEqual(tree.ignored, [
+      {
+        relPath: 'caf\uFFFD.gcode',
+        reason: 'unreadable',
+        detail: 'its name is not valid UTF-8, so it cannot be opened by name: rename it',
+      },
+    ]);
+  });
+
   it('refuses a missing root with a hint', async () => {
     const missing = path.join(temp(), 'not-here');
     await assert.rejects(scanSource(missing), (error: unknown) => {
