@@ -75,7 +75,11 @@ export async function syncWaitingIfBusy(job: PrinterJob, policy: WaitPolicy): Pr
     }
     if (isFree(status)) result = await syncPrinter(job);
   }
-  if (isBusySkip(result) && !job.signal?.aborted) {
+  if (isBusySkip(result) && job.signal?.aborted) {
+    // Stopped while it waited: the run was interrupted, whatever the printer was doing then.
+    return { ...result, outcome: 'interrupted', reason: `interrupted while waiting for it to be free (${result.reason ?? 'busy'})` };
+  }
+  if (isBusySkip(result)) {
     return { ...result, reason: `${result.reason ?? 'busy'}; still busy after waiting ${formatDuration(policy.waitMs)}` };
   }
   return result;

@@ -96,6 +96,39 @@ describe('sync --wait-busy', { timeout: 120_000 }, () => {
   });
 });
 
+describe('sync --wait-busy stopped while it waits', { timeout: 60_000 }, () => {
+  const ws = useWorkspace({
+    printers: [
+      { name: 'busy', model: 'MK4S' },
+      { name: 'idle', model: 'MK3S' },
+    ],
+    master: { 'one.gcode': gcode('one') },
+  });
+
+  test('the waited-for printer ends interrupted, not skipped as busy; exit 130', async () => {
+    const busy = ws.printer('busy');
+    busy.seed('printing.gcode', gcode('printing'));
+    busy.setState('PRINTING', { file: 'printing.gcode' });
+    const stop = new AbortController();
+    const running = runCli(['-c', ws.config, '-s', ws.master, '-g', '--wait-busy', '30s', '--poll-ms', '100'], {
+      cwd: ws.dir,
+      signal: stop.signal,
+    });
+    // Once the idle printer is synced and the busy one polled, the run only waits.
+    const until = Date.now() + 20_000;
+    while (Date.now() < until && !(remoteTree(ws.printer('idle')).length === 1 && busy.requests().length > 6)) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    stop.abort();
+    const run = await running;
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stdout + run.stderr, /busy: INTERRUPTED while waiting for it to be free \(printer is PRINTING\)/);
+    assert.doesNotMatch(run.stdout, /busy: skipped/);
+    assert.match(run.stdout, /^busy\s+interrupted\s/m);
+    assert.deepEqual(remoteTree(busy), ['printing.gcode']);
+  });
+});
+
 describe('bad input for --wait-busy, --interval and --http', { timeout: 60_000 }, () => {
   const ws = useWorkspace({ printers: [{ name: 'p', model: 'MK4S' }], master: { 'one.gcode': gcode('one') } });
 
