@@ -165,6 +165,7 @@ export function printerJob(
     destination: route?.destination ?? inputs.destination,
     prefix: route?.prefix ?? inputs.prefix,
     ...(route && route.skipped.length > 0 ? { skipped: route.skipped } : {}),
+    ...(route?.nothingRouted ? { refused: route.nothingRouted } : {}),
     go: options.go ?? false,
     verbose: options.verbose ?? false,
     ignoreState: options.ignoreState ?? false,

@@ -21,6 +21,11 @@ export interface PrinterRoute {
   prefix: string;
   /** Files left out because they were sliced for another model. */
   skipped: SourceSkip[];
+  /**
+   * Set when the source has print files but none is for this printer: mirroring nothing would
+   * delete every file on it, so the printer is not synced at all, and this says why.
+   */
+  nothingRouted?: string;
 }
 
 export interface RouteOptions {
@@ -65,16 +70,16 @@ export async function routePrinters(
       ...(filter ? { filter } : {}),
       ...(matches ? { match: { printerType: printer.printerType, models } } : {}),
     });
-    if (routed.source.files.length === 0) {
-      warnings.push(
-        `${printer.name}: none of the ${folder.files.length} print files in ${folder.root} is for this printer (include/exclude or model)`,
-      );
-    }
+    const nothingRouted =
+      routed.source.files.length === 0 && folder.files.length > 0
+        ? `none of the ${folder.files.length} print files in ${folder.root} is for this printer (its include/exclude, or its model with --match-model); not synced, so nothing on it is deleted`
+        : undefined;
     return {
       source: routed.source,
       destination: options.cliDestination ?? printer.destination ?? { path: '' },
       prefix: printer.source === undefined ? options.masterPrefix : '',
       skipped: routed.skipped,
+      ...(nothingRouted ? { nothingRouted } : {}),
     };
   });
   return { routes, warnings };

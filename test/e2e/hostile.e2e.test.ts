@@ -274,6 +274,33 @@ describe('deletions held for another destination', { timeout: 180_000 }, () => {
   });
 });
 
+describe('deletions held for a sync scoped with -r', { timeout: 120_000 }, () => {
+  const ctx = useFarm([{ name: 'mk4', model: 'MK4' }], {
+    'a.gcode': gcode('a', 500),
+    'parts/b.gcode': gcode('b', 400),
+    'parts/c.gcode': gcode('c', 300),
+  });
+
+  test('-s master/parts -r master, then a run of another master: the parts files are held, as after -d parts', {
+    timeout: 60_000,
+  }, async () => {
+    const run = (...args: string[]) => runCli(['-c', ctx.config, '--state-dir', ctx.state, ...args], { cwd: ctx.dir });
+    const scoped = await run('-s', path.join(ctx.master, 'parts'), '-r', ctx.master, '--go');
+    assert.equal(scoped.code, 0, show(scoped));
+    const mk4 = ctx.printer('mk4');
+    assert.ok(mk4.readFile('parts/b.gcode') && mk4.readFile('parts/c.gcode'), 'the scoped run placed its files under parts/');
+    const other = path.join(ctx.dir, 'other');
+    writeTree(other, { 'z.gcode': gcode('z', 200) });
+    const wider = await run('-s', other, '--go');
+    assert.equal(wider.code, 0, show(wider));
+    assert.ok(mk4.readFile('parts/b.gcode') && mk4.readFile('parts/c.gcode'), "the scoped run's files are kept");
+    assert.match(
+      wider.stderr,
+      /^warning: mk4: 2 deletions held: 2 placed by a sync to -d \/usb\/parts, inside this run's destination the root of \/usb/m,
+    );
+  });
+});
+
 describe('upload confirmation', { timeout: 60_000 }, () => {
   const ctx = useFarm([{ name: 'mk3s', model: 'MK3S' }], { 'a.gcode': gcode('a', 500), 'b.gcode': gcode('b', 500) });
 

@@ -157,6 +157,24 @@ describe('model-aware routing on a mixed farm', { timeout: 120_000 }, () => {
     assert.match(unknown.stderr, /did you mean "small"\?.*groups: small, big, pi/s);
   });
 
+  test('a printer whose include names none of the files is not synced: its files stay, the others sync; exit 1', async () => {
+    const xl = printer('xl-1');
+    xl.seed('xl prints/kept.gcode', '; already on the printer\nG28\n');
+    writeFarmConfig({ 'xl-1': ['destination: xl prints', 'include: ["*.stl.gcode"]'] });
+    const run = await sync('--go');
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /^xl-1: FAILED: none of the 8 print files in .* is for this printer \(its include\/exclude, or its model with --match-model\); not synced, so nothing on it is deleted/m,
+    );
+    assert.deepEqual(remoteTree(xl), ['xl prints/kept.gcode'], 'nothing deleted, nothing sent');
+    assert.deepEqual(
+      xl.requests().filter((r) => MUTATING.has(r.method)),
+      [],
+    );
+    assert.deepEqual(remoteTree(printer('mini-1')), under('farm', Object.keys(MASTER)), 'the other printers sync');
+  });
+
   test('a printer with its own source folder and patterns gets only what they name', async () => {
     writeTree(master, { 'mk3/old/first try.gcode': gcodeSample({ printerModel: 'MK3', label: 'old' }) });
     writeFarmConfig({

@@ -117,7 +117,12 @@ describe('routing printers for a run', { timeout: 20_000 }, () => {
     );
     assert.deepEqual(names(routes[0]!.source), ['xl/b.gcode']);
     assert.deepEqual(names(routes[1]!.source), []);
-    assert.match(warnings.join('\n'), /^b: none of the 4 print files in .* is for this printer/m);
+    assert.equal(routes[0]?.nothingRouted, undefined);
+    assert.match(
+      routes[1]?.nothingRouted ?? '',
+      /^none of the 4 print files in .* is for this printer .*; not synced, so nothing on it is deleted$/,
+    );
+    assert.deepEqual(warnings, [], "said once, as the printer's result");
   });
 
   const refused: Array<[what: string, source: string, says: RegExp]> = [

@@ -13,7 +13,7 @@ import { backupStep } from '../../backup/plan-backup.js';
 import { guardScope } from '../../execute/scope-guard.js';
 import { planDeadlineMs } from '../../execute/printer-deadline.js';
 import { formatBytes, plural } from '../../report/format.js';
-import type { PrinterJob } from './job.js';
+import { syncRoot, type PrinterJob } from './job.js';
 import type { Backups, Refusal } from './plan-safety.js';
 
 /** What the run of a plan came to. */
@@ -61,7 +61,7 @@ export function executeOnPrinter(
     uploadResends: job.uploadResends ?? 0,
     ...(backups && job.backupDir !== undefined ? { backup: backupStep(job, storage.name, remote.root, backups) } : {}),
     ...(job.stallMs !== undefined ? { stallMs: job.stallMs } : {}),
-    ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules, job.destination.path) } : {}),
+    ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules, syncRoot(job)) } : {}),
   });
 }
 

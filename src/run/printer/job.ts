@@ -7,6 +7,7 @@ import type { Destination } from '../../config/destination.js';
 import type { RecordRun } from '../../record/session.js';
 import type { Slots } from '../../source/limit.js';
 import type { PrinterDeadline } from '../../execute/printer-deadline.js';
+import { joinPath } from '../../source/paths.js';
 
 export interface PrinterJob {
   printer: string;
@@ -40,4 +41,15 @@ export interface PrinterJob {
   stallMs?: number;
   /** Stops this printer alone when it runs past the time its plan can take. */
   deadline?: PrinterDeadline;
+  /** Why this printer is not synced at all (no file of the source is for it), before any request. */
+  refused?: string;
+}
+
+/**
+ * The folder this run mirrors within the storage: the destination, then the part of the source
+ * path below -r ('' for the storage root). Files are recorded as placed under it, so a wider sync
+ * later holds their deletion.
+ */
+export function syncRoot(job: Pick<PrinterJob, 'destination' | 'prefix'>): string {
+  return joinPath(job.destination.path, job.prefix);
 }

@@ -8,7 +8,7 @@ import { describeAction } from '../../execute/executor.js';
 import type { PrinterResult } from '../../report/events.js';
 import type { RecordSession } from '../../record/session.js';
 import type { BackupSizes } from '../../backup/plan-backup.js';
-import type { PrinterJob } from './job.js';
+import { syncRoot, type PrinterJob } from './job.js';
 import type { PreparedRecord } from './walk-record.js';
 
 /** Deletions the safety refused, and why. */
@@ -40,7 +40,7 @@ export function planSafely(
     policy: job.policy,
     ...(prepared ? { record: prepared.record } : {}),
     ...(job.verbose ? { explainSame: true } : {}),
-    destination: job.destination.path,
+    destination: syncRoot(job),
   });
   session?.applyPlan(storage, plan.recordChanges);
   const guarded = guardDeletions(plan, job.maxDelete === undefined ? {} : { maxDelete: job.maxDelete });
@@ -77,7 +77,7 @@ export function announcePlan(job: PrinterJob, storage: string, root: string, pla
     ...(backups ? { backupBytes: backups.bytes } : {}),
     ...(job.skipped && job.skipped.length > 0 ? { skipped: job.skipped } : {}),
   });
-  const elsewhere = otherDestinationWarning(plan.holds, storage, job.destination.path);
+  const elsewhere = otherDestinationWarning(plan.holds, storage, syncRoot(job));
   if (elsewhere) job.emit({ type: 'warning', printer: job.printer, message: elsewhere });
 }
 

@@ -1,12 +1,11 @@
 // One printer's sync, as its steps: identify and gate, walk and prepare the record, plan with the safety, then (with --go) execute and judge.
 
-import { joinPath } from '../../source/paths.js';
 import { emptyCounts, type PrinterResult } from '../../report/events.js';
 import { toErrorInfo } from '../../report/error-info.js';
 import type { RecordSession } from '../../record/session.js';
 import { backupSizes } from '../../backup/plan-backup.js';
 import { prePlanDeadlineMs } from '../../execute/printer-deadline.js';
-import type { PrinterJob } from './job.js';
+import { syncRoot, type PrinterJob } from './job.js';
 import { readAndGate } from './identify.js';
 import { listRemote, openRecord, prepareRecord } from './walk-record.js';
 import { announcePlan, countPlanned, planSafely, reportRefusal } from './plan-safety.js';
@@ -15,6 +14,15 @@ import { armPlanDeadline, executeOnPrinter, judgeOutcome, outcomeOfError } from 
 export type { PrinterJob } from './job.js';
 
 export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
+  if (job.refused !== undefined) {
+    job.emit({ type: 'printer-start', printer: job.printer });
+    const error = {
+      code: 'NOTHING_ROUTED',
+      message: `printer ${job.printer}: ${job.refused}`,
+      hint: "check the printer's include/exclude and printer_type in the config",
+    };
+    return { ...blankResult(job), reason: job.refused, error };
+  }
   // Waiting for a planning slot is not the printer's time: its deadline starts once it has one.
   const releaseSlot = job.planSlots ? await job.planSlots.take() : () => {};
   const deadline = job.deadline;
@@ -78,7 +86,7 @@ async function syncPrinterSteps(job: PrinterJob, releaseSlot: () => void): Promi
       return finish();
     }
     // 2. Walk, and prepare the record.
-    const root = joinPath(job.destination.path, job.prefix);
+    const root = syncRoot(job);
     let remote = await listRemote(job, storage.name, root, identity);
     session = await openRecord(job, identity);
     const prepared = await prepareRecord(job, session, storage.name, remote, identity);
