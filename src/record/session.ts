@@ -4,6 +4,7 @@
 import type { PrinterApi } from '../printer/api.js';
 import type { ConfirmedChanges } from '../execute/executor.js';
 import type { PlanRecord } from '../plan/plan.js';
+import { PrinterError } from '../errors.js';
 import type { EventSink } from '../report/events.js';
 import { ReadingProgress } from '../report/reading-progress.js';
 import type { NameRules, RemoteFile, RemoteTree, SourceTree } from '../types.js';
@@ -23,8 +24,8 @@ export interface RecordRun {
   checksum: boolean;
   force: boolean;
   hashes: HashCache;
-  /** Printer keys already used in this run: two config entries for one printer must not share a record. */
-  claimed: Set<string>;
+  /** Printer keys taken in this run, and the config entry that took each: one printer, one entry. */
+  claimed: Map<string, string>;
   /** Paths and hashes read from the records, one copy each for all printers. */
   strings?: StringPool;
   /** Set once the run said that a printer holding files has no record here (said once per run). */
@@ -54,17 +55,21 @@ export class RecordSession {
     this.savedRevision = record.olderFormat ? record.revision - 1 : record.revision;
   }
 
-  /** Resolves undefined (after a warning) when another printer of this run already uses this key. */
-  static async open(run: RecordRun, key: string, printer: string, emit: EventSink): Promise<RecordSession | undefined> {
-    if (run.claimed.has(key)) {
-      emit({
-        type: 'warning',
+  /**
+   * Throws when another entry of the config reached the same printer first: two entries for one
+   * printer fight (one deletes what the other places, every run), so the second is not synced.
+   */
+  static async open(run: RecordRun, key: string, printer: string, emit: EventSink): Promise<RecordSession> {
+    const first = run.claimed.get(key);
+    if (first !== undefined && first !== printer) {
+      throw new PrinterError(
         printer,
-        message: `another printer in the config is the same printer (${key}); this one is judged by the time rule and not recorded`,
-      });
-      return undefined;
+        'rejected',
+        `printer ${printer}: it is the same printer as ${first} in the config (${key}); two entries for one printer undo each other's changes, so this one is not synced`,
+        { hint: 'keep one entry per printer in the config, with the destination it needs' },
+      );
     }
-    run.claimed.add(key);
+    run.claimed.set(key, printer);
     const loaded = await loadRecord(run.dir, key, run.strings);
     if (loaded.warning) emit({ type: 'warning', printer, message: loaded.warning });
     return new RecordSession(run, loaded.record, loaded.file, printer, emit, loaded.warning !== undefined);

@@ -70,7 +70,7 @@ function recordRun(options: SyncOptions, stateDir: string | undefined): RecordRu
     checksum: options.checksum ?? false,
     force: options.force ?? false,
     hashes: new HashCache(),
-    claimed: new Set(),
+    claimed: new Map(),
     strings: new Map(),
   };
 }

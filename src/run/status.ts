@@ -49,7 +49,7 @@ export async function farmStatus(options: StatusOptions): Promise<StatusDocument
   };
   const connect = options.connect ?? defaultConnect(syncOptions, quiet);
   const hashes = new HashCache();
-  const claimed = new Set<string>();
+  const claimed = new Map<string, string>();
   const rows = await Promise.all(
     printers.map(async (printer, index) => {
       // The plan's own identify/status/storage reads get the answers the row was made from: one glance, one set of requests.

@@ -106,7 +106,7 @@ export class PrinterLoop {
     const record: RecordRun | undefined =
       this.ctx.stateDir === undefined
         ? undefined
-        : { dir: this.ctx.stateDir, go: false, checksum: false, force: false, hashes: this.ctx.hashes(), claimed: new Set() };
+        : { dir: this.ctx.stateDir, go: false, checksum: false, force: false, hashes: this.ctx.hashes(), claimed: new Map() };
     const result = await syncPrinter(printerJob(preview, snapshot.inputs, index, this.api, () => {}, record));
     if (result.outcome === 'planned') applyPlan(row, result);
   }
@@ -127,7 +127,7 @@ export class PrinterLoop {
             checksum: ctx.options.checksum ?? false,
             force: ctx.options.force ?? false,
             hashes: ctx.hashes(),
-            claimed: new Set(),
+            claimed: new Map(),
           };
     const deadline = printerDeadline(ctx.options);
     const link = linkSignals(ctx.signal, deadline.signal);

@@ -5,13 +5,13 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFarm, type SimFarm, type SimPrinter, type SimPrinterOptions } from '../../src/simulator/index.js';
 import { printerKey } from '../../src/record/keys.js';
 import { recordPath } from '../../src/record/store.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
-import { gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
+import { configYaml, gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
 import { readRecordFile, type RecordOnDisk } from '../helpers/record-file.js';
 
 const MUTATING = new Set(['PUT', 'POST', 'DELETE']);
@@ -298,6 +298,30 @@ describe('deletions held for a sync scoped with -r', { timeout: 120_000 }, () =>
       wider.stderr,
       /^warning: mk4: 2 deletions held: 2 placed by a sync to -d \/usb\/parts, inside this run's destination the root of \/usb/m,
     );
+  });
+});
+
+describe('two config entries for one printer', { timeout: 120_000 }, () => {
+  const ctx = useFarm([{ name: 'mk4', model: 'MK4' }], { 'a.gcode': gcode('a', 500), 'parts/b.gcode': gcode('b', 400) });
+
+  test('the entry that reaches it second is not synced: nothing either placed is deleted by the other; exit 1', {
+    timeout: 60_000,
+  }, async () => {
+    const mk4 = ctx.printer('mk4');
+    // The same printer by IP and by name, one entry syncing into farm/, the other the whole stick.
+    const byName = configYaml([mk4]).replace(/^mk4:/m, 'mk4-root:').replace('127.0.0.1', 'localhost');
+    const byIp = configYaml([mk4]).replace(/^mk4:/m, 'mk4-farm:').concat('  destination: farm\n');
+    writeFileSync(ctx.config, byIp + byName, { mode: 0o600 });
+    for (let i = 0; i < 2; i++) {
+      const run = await ctx.sync('--go');
+      assert.equal(run.code, 1, show(run));
+      assert.match(run.stderr, /(mk4-root|mk4-farm): FAILED: it is the same printer as (mk4-farm|mk4-root) in the config \(serial:/);
+      assert.deepEqual(
+        mk4.requests().filter((r) => r.method === 'DELETE'),
+        [],
+        'neither entry deletes what the other placed',
+      );
+    }
   });
 });
 

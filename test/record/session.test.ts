@@ -1,6 +1,7 @@
 // A printer's record session: one record per printer per run, saved only by runs that change printers.
 
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { PrinterError } from '../../src/errors.js';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +28,7 @@ describe('record session', { timeout: 10000 }, () => {
     checksum: false,
     force: false,
     hashes: new HashCache(),
-    claimed: new Set(),
+    claimed: new Map(),
   });
   const emit = (event: SyncEvent): void => void events.push(event);
   beforeEach(() => {
@@ -78,11 +79,17 @@ describe('record session', { timeout: 10000 }, () => {
     assert.deepEqual(events, [], 'no warning');
   });
 
-  it('gives a printer reached twice in one run only one record, with a warning', async () => {
+  it('refuses a second config entry for a printer another entry of the run reached first', async () => {
     const shared = run(true);
     assert.ok(await RecordSession.open(shared, KEY, 'mk4-by-ip', emit));
-    assert.equal(await RecordSession.open(shared, KEY, 'mk4-by-name', emit), undefined);
-    assert.match(JSON.stringify(events), /mk4-by-name.*same printer \(serial:SESSION1\)/);
+    await assert.rejects(RecordSession.open(shared, KEY, 'mk4-by-name', emit), (error: unknown) => {
+      assert.ok(error instanceof PrinterError);
+      assert.equal(error.kind, 'rejected');
+      assert.match(error.message, /^printer mk4-by-name: it is the same printer as mk4-by-ip in the config \(serial:SESSION1\)/);
+      return true;
+    });
+    // --wait-busy opens the same entry's record again when the printer frees up.
+    assert.ok(await RecordSession.open(shared, KEY, 'mk4-by-ip', emit));
   });
 
   it('warns once, and does not throw, when the record cannot be saved', async () => {
