@@ -28,6 +28,11 @@ export interface SourceTree {
   /** Every folder that holds a print file at any depth, as relPath, sorted; '' is not listed. */
   folders: string[];
   ignored: IgnoredEntry[];
+  /**
+   * Folders with nothing in them at all, as relPath, sorted: what an unmounted share looks like. The
+   * printer's files under one are not deleted (held) until the folder itself is gone.
+   */
+  emptyFolders?: string[];
 }
 
 /** A file the printer lists under the sync root. */
@@ -182,6 +187,7 @@ export interface PlanHold {
     | 'not-a-print-file'
     | 'hidden' // a hidden name: link-sync never sends one, so never deletes one
     | 'other-destination' // placed by a sync to another destination (-d) that holds this folder
+    | 'empty-local-folder' // under a local folder with nothing in it (an unmounted share?)
     // Deletions taken out of the plan by the delete safety (src/plan/safety.ts):
     | 'max-delete'
     | 'deletions-withheld';
@@ -189,6 +195,8 @@ export interface PlanHold {
   wouldHave: ActionKind;
   /** For 'other-destination': the destination path (in its storage) of the sync that placed the file. */
   placedBy?: string;
+  /** For 'empty-local-folder': that folder, relative to the source folder. */
+  localFolder?: string;
 }
 
 /** A source file a printer does not get, on purpose: it was sliced for another model (dry run shows it). */

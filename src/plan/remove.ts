@@ -31,11 +31,17 @@ export function planRemovals(
   const deletes: Action[] = [];
   const holds: PlanHold[] = [];
   const deleted = new Set<RemoteFile>();
+  const emptyLocal = new Map((source.emptyFolders ?? []).map((folder) => [fold(folder), folder] as const));
 
   for (const file of [...unmatched].sort((a, b) => compareCodeUnits(a.path, b.path))) {
     const reason = holdReason(file, rules, isPrinted);
     if (reason) {
       holds.push({ path: file.path, reason, wouldHave: 'delete' });
+      continue;
+    }
+    const localFolder = emptyLocal.size > 0 ? emptyAncestor(file.path, emptyLocal, fold) : undefined;
+    if (localFolder !== undefined) {
+      holds.push({ path: file.path, reason: 'empty-local-folder', wouldHave: 'delete', localFolder });
       continue;
     }
     const placedBy = placedElsewhere?.(file);
@@ -60,7 +66,8 @@ export function planRemovals(
     }
     for (const folder of ancestorPaths(file.path)) occupied.add(fold(folder));
   }
-  const sourceFolders = new Set(source.folders.map(fold));
+  // A folder that is there locally, empty, stays on the printer too.
+  const sourceFolders = new Set([...source.folders.map(fold), ...emptyLocal.keys()]);
   const rmdirs: Action[] = remote.folders
     .filter((folder) => {
       const key = fold(folder.path);
@@ -85,6 +92,15 @@ function holdReason(file: RemoteFile, rules: NameRules, isPrinted: PrintedTest):
   if (isHiddenPath(file.path)) return 'hidden';
   const last = splitPath(file.path).at(-1) ?? '';
   if (!rules.printExtensions.includes(extensionOf(last))) return 'not-a-print-file';
+  return undefined;
+}
+
+/** The empty local folder a printer file lies under, if any (as the source names it). */
+function emptyAncestor(path: string, emptyLocal: ReadonlyMap<string, string>, fold: (path: string) => string): string | undefined {
+  for (const folder of ancestorPaths(path)) {
+    const found = emptyLocal.get(fold(folder));
+    if (found !== undefined) return found;
+  }
   return undefined;
 }
 

@@ -37,6 +37,7 @@ const HOLD_WORDS: Record<PlanHold['reason'], string> = {
   'deletions-withheld': 'deletions withheld while a file cannot be stored',
   hidden: 'a hidden name, never sent so never deleted',
   'other-destination': 'placed by a sync to another destination',
+  'empty-local-folder': 'its local folder is empty, as an unmounted share is',
 };
 
 export function holdWords(reason: string): string {

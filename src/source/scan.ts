@@ -21,6 +21,7 @@ interface ScanState {
   readonly limit: Limiter;
   readonly files: SourceFile[];
   readonly ignored: IgnoredEntry[];
+  readonly emptyFolders: string[];
   /** Set once the scan has failed, so the branches still running stop descending. */
   failed: boolean;
 }
@@ -37,6 +38,7 @@ export async function scanSource(root: string, options: ScanOptions = {}): Promi
     limit: createLimiter(CONCURRENCY),
     files: [],
     ignored: [],
+    emptyFolders: [],
     failed: false,
   };
   try {
@@ -53,6 +55,7 @@ export async function scanSource(root: string, options: ScanOptions = {}): Promi
     files,
     folders: [...folders].sort(compareCodeUnits),
     ignored: state.ignored.sort((a, b) => compareCodeUnits(a.relPath, b.relPath)),
+    emptyFolders: state.emptyFolders.sort(compareCodeUnits),
   };
 }
 
@@ -96,6 +99,8 @@ async function walkFolder(state: ScanState, absDir: string, relDir: string, ance
     state.ignored.push({ relPath: relDir, reason: 'unreadable', detail: describeFsError(error, relDir) });
     return;
   }
+  // Nothing at all in it, not even a hidden file: what a share that is not mounted looks like.
+  if (entries.length === 0 && relDir !== '') state.emptyFolders.push(relDir);
   await Promise.all(entries.map((entry) => visit(state, entry, absDir, relDir, ancestors)));
 }
 

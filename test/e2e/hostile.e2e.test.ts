@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFarm, type SimFarm, type SimPrinter, type SimPrinterOptions } from '../../src/simulator/index.js';
 import { printerKey } from '../../src/record/keys.js';
@@ -321,6 +321,43 @@ describe('two config entries for one printer', { timeout: 120_000 }, () => {
         [],
         'neither entry deletes what the other placed',
       );
+    }
+  });
+});
+
+describe('a local folder with nothing in it (a share not mounted)', { timeout: 120_000 }, () => {
+  const ctx = useFarm(
+    [
+      { name: 'mk4', model: 'MK4' },
+      { name: 'mk3s', model: 'MK3S' },
+    ],
+    { 'top.gcode': gcode('top', 300), 'parts/a.gcode': gcode('a', 500), 'parts/b.gcode': gcode('b', 400) },
+  );
+
+  test("holds the deletion of the printers' files under it until the folder is gone; then they go", { timeout: 60_000 }, async () => {
+    assert.equal((await ctx.sync('--go')).code, 0);
+    const parts = path.join(ctx.master, 'parts');
+    rmSync(parts, { recursive: true });
+    mkdirSync(parts);
+    const held = await ctx.sync('--go');
+    assert.equal(held.code, 0, show(held));
+    for (const p of ctx.farm.printers) {
+      assert.ok(p.readFile('parts/a.gcode') && p.readFile('parts/b.gcode'), `${p.name}: kept`);
+      assert.match(
+        held.stderr,
+        new RegExp(
+          `^warning: ${p.name}: 2 deletions held: the local folder .*parts is empty, as a share that is not mounted looks \\(mount it and run again; if it was emptied on purpose, remove the folder, then run again\\)$`,
+          'm',
+        ),
+      );
+      assert.match(held.stdout, new RegExp(`^${p.name}: held: 2 deletions held under an empty local folder`, 'm'));
+    }
+    rmSync(parts, { recursive: true });
+    const emptied = await ctx.sync('--go');
+    assert.equal(emptied.code, 0, show(emptied));
+    for (const p of ctx.farm.printers) {
+      assert.equal(p.readFile('parts/a.gcode'), undefined, p.name);
+      assert.ok(p.readFile('top.gcode'), p.name);
     }
   });
 });

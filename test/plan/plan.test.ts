@@ -109,6 +109,28 @@ describe('planPrinter', { timeout: 10000 }, () => {
     assert.equal(result.unchanged, 1);
   });
 
+  it('holds the deletion of files under a local folder with nothing in it (a share not mounted), and keeps that folder', () => {
+    const result = plan({
+      source: { ...sourceOf(local('top.gcode')), emptyFolders: ['Parts'] },
+      remote: remoteOf({
+        files: [remoteFile('top.gcode'), remoteFile('parts/a.gcode'), remoteFile('parts/deep/b.gcode'), remoteFile('old/c.gcode')],
+        folders: [folder('parts/empty')],
+      }),
+    });
+    assert.deepEqual(steps(result), [
+      ['delete', 'old/c.gcode', 'old/c.gcode'],
+      ['rmdir', 'parts/empty', 'parts/empty'],
+      ['rmdir', 'old', 'old'],
+    ]);
+    assert.deepEqual(
+      result.holds.map((h) => [h.path, h.reason, h.localFolder]),
+      [
+        ['parts/a.gcode', 'empty-local-folder', 'Parts'],
+        ['parts/deep/b.gcode', 'empty-local-folder', 'Parts'],
+      ],
+    );
+  });
+
   it('keeps a folder that still holds a file after deletions, whichever of its files is listed first', () => {
     for (const order of [
       ['old/sub/x.gcode', 'old/sub/notes.txt'],

@@ -73,6 +73,11 @@ describe('scanSource', { timeout: 60000 }, () => {
       assert.deepEqual(tree.folders, ['parts', 'parts/jigs']);
     });
 
+    it('lists apart the folders with nothing at all in them (an unmounted share looks so)', async () => {
+      const tree = await scanSource(root);
+      assert.deepEqual(tree.emptyFolders, ['empty'], 'other/ holds a non-print file: not empty');
+    });
+
     it('lists hidden entries and non-print files as ignored, without entering hidden folders', async () => {
       const tree = await scanSource(root);
       assert.deepEqual(

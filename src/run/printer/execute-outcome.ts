@@ -141,7 +141,7 @@ function samePrintedFile(a: PrintedFile | undefined, b: PrintedFile | undefined)
 
 /** Holds that leave the printer short of the source: the printed file kept as it was, another destination's files. */
 function heldOnPurpose(holds: readonly PlanHold[]): boolean {
-  return holds.some((h) => h.reason === 'being-printed' || h.reason === 'other-destination');
+  return holds.some((h) => h.reason === 'being-printed' || h.reason === 'other-destination' || h.reason === 'empty-local-folder');
 }
 
 function heldReason(holds: readonly PlanHold[]): string {
@@ -151,5 +151,7 @@ function heldReason(holds: readonly PlanHold[]): string {
   for (const h of printed)
     parts.push(`${h.path} is being printed and ${h.wouldHave === 'delete' ? 'is not deleted' : 'keeps its old copy'}`);
   if (elsewhere > 0) parts.push(`${elsewhere} ${elsewhere === 1 ? 'deletion' : 'deletions'} held for another destination`);
+  const emptied = holds.filter((h) => h.reason === 'empty-local-folder').length;
+  if (emptied > 0) parts.push(`${emptied} ${emptied === 1 ? 'deletion' : 'deletions'} held under an empty local folder`);
   return parts.join('; ');
 }

@@ -6,6 +6,7 @@ import { planPrinter } from '../../plan/plan.js';
 import { guardDeletions, type DeleteRefusal } from '../../plan/safety.js';
 import { describeAction } from '../../execute/executor.js';
 import type { PrinterResult } from '../../report/events.js';
+import { plural } from '../../report/format.js';
 import type { RecordSession } from '../../record/session.js';
 import type { BackupSizes } from '../../backup/plan-backup.js';
 import { syncRoot, type PrinterJob } from './job.js';
@@ -79,6 +80,8 @@ export function announcePlan(job: PrinterJob, storage: string, root: string, pla
   });
   const elsewhere = otherDestinationWarning(plan.holds, storage, syncRoot(job));
   if (elsewhere) job.emit({ type: 'warning', printer: job.printer, message: elsewhere });
+  const emptied = emptyFolderWarning(plan.holds, job.source.root);
+  if (emptied) job.emit({ type: 'warning', printer: job.printer, message: emptied });
 }
 
 /** Refused deletions are warned about, and leave the printer out of sync, in a dry run too (see exitCodeForPrinter). */
@@ -100,6 +103,18 @@ function refusedHolds(before: PrinterPlan, after: PrinterPlan, code: 'MAX_DELETE
   return before.actions
     .filter((a) => a.kind === 'delete' && !kept.has(a.path))
     .map((a) => ({ path: a.path, reason: code === 'MAX_DELETE' ? 'max-delete' : 'deletions-withheld', wouldHave: 'delete' }));
+}
+
+/** One line saying which deletions wait because their local folder is empty, and how to go on. */
+function emptyFolderWarning(holds: readonly PlanHold[], sourceRoot: string): string | undefined {
+  const byFolder = new Map<string, number>();
+  for (const h of holds)
+    if (h.reason === 'empty-local-folder' && h.localFolder !== undefined)
+      byFolder.set(h.localFolder, (byFolder.get(h.localFolder) ?? 0) + 1);
+  if (byFolder.size === 0) return undefined;
+  const total = [...byFolder.values()].reduce((a, b) => a + b, 0);
+  const folders = [...byFolder.keys()].map((f) => `${sourceRoot}/${f}`).join(', ');
+  return `${plural(total, 'deletion')} held: the local ${byFolder.size === 1 ? 'folder' : 'folders'} ${folders} ${byFolder.size === 1 ? 'is' : 'are'} empty, as a share that is not mounted looks (mount it and run again; if it was emptied on purpose, remove the folder, then run again)`;
 }
 
 /** One line per run saying which deletions wait for another destination's sync, and how to go on. */
