@@ -36,9 +36,19 @@ const STATIC: Record<string, { type: string; body: string }> = {
 /** Listens on host:port; a port in use or a host that cannot be bound is a UsageError naming --http. */
 export async function startFarmServer(farm: FarmState, host: string, port: number): Promise<FarmServer> {
   const streams = new Set<ServerResponse>();
-  const server = createServer((req, res) => handle(req, res, farm, streams));
+  let loopback = true;
+  const server = createServer((req, res) => {
+    if (loopback && !isLoopbackHost(req.headers.host)) {
+      // A web page elsewhere can point its own name at 127.0.0.1 (DNS rebinding): only local names are served.
+      res.writeHead(421, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('this farm page answers only to 127.0.0.1, localhost or [::1]\n');
+      return;
+    }
+    handle(req, res, farm, streams);
+  });
   await listen(server, host, port);
   const address = server.address() as AddressInfo;
+  loopback = isLoopbackAddress(address.address);
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   // One timer pushes to every open page, at most every PUSH_MS, and only after a change.
   let dirty = false;
@@ -93,6 +103,19 @@ function listen(server: Server, host: string, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** 127.0.0.0/8 and ::1: a page bound there is meant for this machine only. */
+function isLoopbackAddress(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/** The Host header names this machine: 127.x.x.x, localhost or [::1], with any port. */
+function isLoopbackHost(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const name = header.startsWith('[') ? header.slice(0, header.indexOf(']') + 1) : header.replace(/:\d*$/, '');
+  const lower = name.toLowerCase();
+  return lower === 'localhost' || lower === '[::1]' || /^127(\.\d{1,3}){3}$/.test(lower);
 }
 
 function handle(req: IncomingMessage, res: ServerResponse, farm: FarmState, streams: Set<ServerResponse>): void {
