@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrinterError } from '../../src/errors.js';
 import type { PrinterApi, RemoteEntry } from '../../src/printer/api.js';
+import type { NameRules } from '../../src/types.js';
 import { DetectingPrinterApi } from '../../src/printer/prusalink/detect.js';
 import { LEGACY_PI_RULES } from '../../src/printer/prusalink/legacy.js';
 import { BUDDY_RULES } from '../../src/printer/rules.js';
@@ -74,19 +75,25 @@ function servePrinter(routes: (path: string) => string | undefined, requested: s
 
 const LEGACY_VERSION = '{"api":"0.1","text":"PrusaLink 0.6.1","original":"PrusaLink I3MK3S"}';
 
+/** Walks the printer at `url` and gives the protocol error it must end with. */
+async function walkFails(url: string, storage: string, rules: NameRules): Promise<PrinterError> {
+  const api = new DetectingPrinterApi(testClient(url));
+  const err = await walkRemote(api, storage, '', rules).catch((e: unknown) => e);
+  api.close();
+  assert.ok(err instanceof PrinterError, String(err));
+  assert.equal(err.kind, 'protocol');
+  assert.match(err.hint ?? '', /nothing was changed on this printer/);
+  return err;
+}
+
 test(`stops a legacy /api/files tree nested far deeper than ${MAX_WALK_DEPTH} folders without running out of stack`, NET, async () => {
   const depth = 50_000;
   const tree = `{"files":[${'{"name":"a","type":"folder","children":['.repeat(depth)}${']}'.repeat(depth)}]}`;
   await withServer(
     servePrinter((path) => (path === '/api/version' ? LEGACY_VERSION : path === '/api/files' ? tree : undefined)),
     async (url) => {
-      const api = new DetectingPrinterApi(testClient(url));
-      const err = await walkRemote(api, 'local', '', LEGACY_PI_RULES).catch((e: unknown) => e);
-      api.close();
-      assert.ok(err instanceof PrinterError, String(err));
-      assert.equal(err.kind, 'protocol');
+      const err = await walkFails(url, 'local', LEGACY_PI_RULES);
       assert.match(err.message, /^printer p1: listing of \/api\/files: its file listing goes on more than 64 folders deep \(local\/a\/a\//);
-      assert.match(err.hint ?? '', /nothing was changed on this printer/);
     },
   );
 });
@@ -105,13 +112,8 @@ test(`stops a printer that lists more than ${MAX_WALK_ENTRIES} entries in all, b
       return /^\/api\/v1\/files\/usb\/d\d+$/.test(path) ? folderListing : undefined;
     }, requested),
     async (url) => {
-      const api = new DetectingPrinterApi(testClient(url));
-      const err = await walkRemote(api, 'usb', '', BUDDY_RULES).catch((e: unknown) => e);
-      api.close();
-      assert.ok(err instanceof PrinterError, String(err));
-      assert.equal(err.kind, 'protocol');
+      const err = await walkFails(url, 'usb', BUDDY_RULES);
       assert.match(err.message, /^printer p1: its file listing goes on past 200000 entries \(200010 listed on usb\)/);
-      assert.match(err.hint ?? '', /nothing was changed on this printer/);
       const listed = requested.filter((p) => p.startsWith('/api/v1/files/usb/'));
       assert.equal(listed.length, 4, 'no folder listed past the limit');
     },
@@ -124,11 +126,7 @@ test(`stops a legacy /api/files tree of more than ${MAX_WALK_ENTRIES} entries`, 
   await withServer(
     servePrinter((path) => (path === '/api/version' ? LEGACY_VERSION : path === '/api/files' ? tree : undefined)),
     async (url) => {
-      const api = new DetectingPrinterApi(testClient(url));
-      const err = await walkRemote(api, 'local', '', LEGACY_PI_RULES).catch((e: unknown) => e);
-      api.close();
-      assert.ok(err instanceof PrinterError, String(err));
-      assert.equal(err.kind, 'protocol');
+      const err = await walkFails(url, 'local', LEGACY_PI_RULES);
       assert.match(
         err.message,
         /^printer p1: listing of \/api\/files: its file listing goes on past 200000 entries \(200002 listed on local\)/,
