@@ -25,8 +25,8 @@ export interface WatchOptions extends SyncOptions {
   settleMs?: number;
   /** Longest wait before trying an unreachable printer again (default 10 min). */
   maxBackoffMs?: number;
-  /** Called once the source is scanned and the printers are known, before any printer is contacted:
-   * the place to start the farm page (and fail, for a port in use, before anything is sent). */
+  /** Called once the source is scanned, the printers are known and the state lock is held, before any
+   * printer is contacted: the place to start the farm page (and fail, for a port in use, before anything is sent). */
   beforeStart?: (farm: FarmState) => Promise<void>;
 }
 
@@ -46,11 +46,12 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
   const outer: EventSink = options.onEvent ?? (() => {});
   // A printer or proxy may echo a password in its error text: no event ever carries one.
   const emit = redactingSink(fanOut(outer, farm.sink), secrets);
-  await options.beforeStart?.(farm);
   const go = options.go ?? false;
   const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? defaultStateDir({ env }));
+  // The lock first: a run that cannot start announces nothing (no farm page address).
   const lock = stateDir !== undefined && go ? await acquireStateLock(stateDir) : undefined;
   try {
+    await options.beforeStart?.(farm);
     for (const message of first.warnings) emit({ type: 'warning', message });
     emit({
       type: 'run-start',

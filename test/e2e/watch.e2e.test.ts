@@ -12,6 +12,7 @@ import { startFarm, startPrinter, type SimPrinter } from '../../src/simulator/in
 import { repoRoot } from '../helpers/cli.js';
 import { startCli, type BackgroundCli } from '../helpers/background.js';
 import { configYaml, gcode, remoteTree, tempDir, writeTree } from '../helpers/fixtures.js';
+import { acquireStateLock } from '../../src/record/lock.js';
 
 const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/events.schema.json'), 'utf8')) as object;
 const validate = new Ajv2020({ strict: true, validateFormats: false, allErrors: true }).compile(schema);
@@ -205,6 +206,18 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
       [],
     );
     assert.equal((await cli.stop('SIGINT')).code, 0);
+  });
+
+  test('a state folder locked by another run: no farm page is announced', async (t) => {
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
+    const lock = await acquireStateLock(path.join(ws.state, 'link-sync'));
+    t.after(() => lock.release());
+    const cli = ws.watch(['--go', '--http', '0']);
+    const end = await cli.exited;
+    assert.equal(end.code, 2, cli.stderr());
+    assert.match(cli.stderr(), /lock/i);
+    assert.doesNotMatch(cli.stdout() + cli.stderr(), /Farm page/);
+    assert.deepEqual(ws.farm.printers[0]!.requests(), []);
   });
 
   /** Starts a watch that uploads a small file, then a big one slowly; stops it mid-upload (SIGTERM's abort). */
