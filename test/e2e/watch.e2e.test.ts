@@ -208,6 +208,19 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
     assert.equal((await cli.stop('SIGINT')).code, 0);
   });
 
+  test('twelve printers start without a listener leak warning', async (t) => {
+    const specs = Array.from({ length: 12 }, (_, i) => ({ name: `p${i + 1}`, model: 'MK4S' as const }));
+    const ws = await setUp(t, specs, { 'one.gcode': gcode('one') });
+    // The built CLI: Node prints its warnings to the process's stderr.
+    const cli = ws.watch(['--go'], { process: true });
+    for (const p of ws.farm.printers) await cli.waitFor(`${p.name} has one.gcode`, () => has(p, 'one.gcode'));
+    const polls = () => ws.farm.printers[0]!.requests().filter((r) => r.target === '/api/v1/status').length;
+    const before = polls();
+    await cli.waitFor('two more polls', () => polls() >= before + 2);
+    assert.equal((await cli.stop('SIGTERM')).code, 0, cli.stderr());
+    assert.doesNotMatch(cli.stderr(), /MaxListenersExceededWarning|memory leak/);
+  });
+
   test('a state folder locked by another run: no farm page is announced', async (t) => {
     const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
     const lock = await acquireStateLock(path.join(ws.state, 'link-sync'));
