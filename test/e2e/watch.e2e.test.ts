@@ -208,6 +208,53 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
     assert.equal((await cli.stop('SIGINT')).code, 0);
   });
 
+  /** Syncs of one printer (printer-done events) while it answers `polls` more state reads. */
+  async function syncsDuring(cli: BackgroundCli, printer: SimPrinter, polls: number): Promise<Event[]> {
+    const reads = () => printer.requests().filter((r) => r.method === 'GET' && r.target === '/api/v1/status').length;
+    const until = reads() + polls;
+    const before = events(cli).filter((e) => e.type === 'printer-done').length;
+    await cli.waitFor(`${polls} state reads`, () => reads() >= until);
+    return events(cli)
+      .filter((e) => e.type === 'printer-done')
+      .slice(before);
+  }
+
+  test('a sync that keeps failing is tried again with a growing wait, and at once when the master changes', async (t) => {
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
+    const printer = ws.farm.printers[0]!;
+    printer.inject({ kind: 'storage-full' });
+    const cli = ws.watch(['--go', '--poll-ms', '100']);
+    await cli.waitFor('a failed sync', () => events(cli).some((e) => e.type === 'printer-done'));
+    // A retry every interval would be about one sync per two state reads (the poll's and the sync's).
+    const syncs = await syncsDuring(cli, printer, 40);
+    assert.ok(
+      syncs.every((e) => (e['result'] as { outcome: string }).outcome === 'failed'),
+      JSON.stringify(syncs),
+    );
+    assert.ok(syncs.length <= 8, `${syncs.length} syncs in 40 state reads: no backoff`);
+    printer.clearFaults();
+    writeTree(ws.master, { 'two.gcode': gcode('two') });
+    await cli.waitFor('the master change is synced', () => has(printer, 'one.gcode') && has(printer, 'two.gcode'));
+  });
+
+  test('a held printer is not synced again every interval, but as soon as its job changes', async (t) => {
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one, new', 5000) });
+    const printer = ws.farm.printers[0]!;
+    // Finished printing the old one.gcode: its job keeps that file, so the new copy waits.
+    printer.seed('one.gcode', gcode('one, old'));
+    printer.setState('FINISHED', { file: 'one.gcode', progress: 100 });
+    const cli = ws.watch(['--go', '--poll-ms', '100']);
+    await cli.waitFor('a held sync', () => events(cli).some((e) => e.type === 'printer-done'));
+    const syncs = await syncsDuring(cli, printer, 40);
+    assert.ok(
+      syncs.every((e) => (e['result'] as { outcome: string }).outcome === 'held'),
+      JSON.stringify(syncs),
+    );
+    assert.ok(syncs.length <= 8, `${syncs.length} syncs in 40 state reads of a held printer`);
+    printer.setState('IDLE');
+    await cli.waitFor('the new copy once the job is gone', () => printer.readFile('one.gcode')?.toString() === gcode('one, new', 5000));
+  });
+
   test('twelve printers start without a listener leak warning', async (t) => {
     const specs = Array.from({ length: 12 }, (_, i) => ({ name: `p${i + 1}`, model: 'MK4S' as const }));
     const ws = await setUp(t, specs, { 'one.gcode': gcode('one') });
