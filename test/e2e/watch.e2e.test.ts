@@ -208,6 +208,23 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
     assert.equal((await cli.stop('SIGINT')).code, 0);
   });
 
+  test('a log written to the master all the time does not hold the syncs back', async (t) => {
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
+    const cli = ws.watch(['--go']);
+    const printer = ws.farm.printers[0]!;
+    await cli.waitFor('first sync', () => has(printer, 'one.gcode'));
+    // As `date >> notes.txt` in a loop, and an editor's swap file: far more often than the settle time.
+    let n = 0;
+    const churn = setInterval(() => {
+      appendFileSync(path.join(ws.master, 'notes.txt'), `line ${n++}\n`);
+      writeFileSync(path.join(ws.master, '.two.gcode.swp'), String(n));
+    }, 50);
+    t.after(() => clearInterval(churn));
+    writeTree(ws.master, { 'two.gcode': gcode('two') });
+    await cli.waitFor('two.gcode synced while notes.txt keeps changing', () => has(printer, 'two.gcode'));
+    assert.ok(n > 10, 'the log was not written meanwhile');
+  });
+
   /** Syncs of one printer (printer-done events) while it answers `polls` more state reads. */
   async function syncsDuring(cli: BackgroundCli, printer: SimPrinter, polls: number): Promise<Event[]> {
     const reads = () => printer.requests().filter((r) => r.method === 'GET' && r.target === '/api/v1/status').length;
