@@ -1,12 +1,15 @@
 // Watches the master folder for `watch`: folder watchers and a periodic rescan, debounced; a change
 // counts only once two scans a settle time apart agree and no file was modified within it, so a
-// file still being written is never sent.
+// file still being written is never sent. Events for names the scan skips (a log, an editor's
+// hidden swap file) are ignored, and a folder that never stops changing is still looked at after a
+// bounded time.
 
 import { watch as fsWatch, promises as fsp, type Dirent, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { RunInputs } from '../run/prepare.js';
 import type { EventSink } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
+import { DEFAULT_PRINT_EXTENSIONS, hasPrintExtension, isHiddenName, normalizeExtensions } from '../source/filter.js';
 
 /** One settled state of the master folder; the version grows with each change. */
 export interface MasterSnapshot {
@@ -21,6 +24,8 @@ export interface MasterWatchOptions {
   settleMs: number;
   /** Rescan this often even without a folder event (network shares send none). */
   rescanMs: number;
+  /** Folder events stop postponing the next look this long after the first one (default 10 × settleMs). */
+  maxHoldMs?: number;
   emit: EventSink;
   /** Told when a new snapshot is ready. */
   onSettled: (snapshot: MasterSnapshot) => void;
@@ -28,6 +33,9 @@ export interface MasterWatchOptions {
 
 /** Mtimes this far in the future are clock skew, not a write in progress. */
 const FUTURE_SLACK_MS = 2000;
+
+/** The scan's own extensions: an event for any other file name cannot change what is synced. */
+const PRINT_EXTENSIONS = normalizeExtensions(DEFAULT_PRINT_EXTENSIONS);
 
 export class MasterWatch {
   private current: MasterSnapshot | undefined;
@@ -38,6 +46,10 @@ export class MasterWatch {
   private lastSignature: string | undefined;
   private settledSignature: string | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** When the pending look is due. */
+  private dueAt = Infinity;
+  /** The first folder event since the master last settled. */
+  private heldSince: number | undefined;
   private checking = false;
   private eventDuringCheck = false;
   private stopped = false;
@@ -55,6 +67,7 @@ export class MasterWatch {
     this.lastSignature = signature(first);
     if (isFresh(first, this.options.settleMs)) {
       this.unsettled = true;
+      this.heldSince = Date.now();
       this.schedule(this.options.settleMs);
     } else {
       this.settle(first, this.lastSignature, false);
@@ -73,15 +86,42 @@ export class MasterWatch {
   private schedule(ms: number): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.check(), ms);
+    this.dueAt = Date.now() + ms;
+    this.timer = setTimeout(() => {
+      this.dueAt = Infinity;
+      void this.check();
+    }, ms);
   }
 
-  /** A folder event: hold syncs, and look again once things may have settled (each event restarts the wait). */
+  /** A folder event for `name` in `folder`: counts only when it may change what the scan finds. */
+  private async event(folder: string, name: string | null): Promise<void> {
+    if (name === null) return this.changed();
+    if (isHiddenName(name)) return;
+    if (hasPrintExtension(name, PRINT_EXTENSIONS)) return this.changed();
+    // Any other name matters only as a folder (or a link to one), also one just removed or renamed
+    // away; the watched folder itself gone is news too.
+    const full = path.join(folder, name);
+    const isFolder = async (p: string) => (await fsp.stat(p).catch(() => undefined))?.isDirectory() ?? false;
+    if (this.watchers.has(full) || (await isFolder(full)) || !(await isFolder(folder))) this.changed();
+  }
+
+  /**
+   * A change: hold syncs, and look again once things may have settled. Each event restarts the wait,
+   * but only up to maxHoldMs after the first: a log or an autosave written every second would
+   * otherwise hold every sync forever (the two-scan check still keeps half-written files back).
+   */
   private changed(): void {
     if (this.stopped) return;
     this.unsettled = true;
-    if (this.checking) this.eventDuringCheck = true;
-    else this.schedule(this.options.settleMs);
+    if (this.checking) {
+      this.eventDuringCheck = true;
+      return;
+    }
+    const now = Date.now();
+    this.heldSince ??= now;
+    const cap = this.heldSince + (this.options.maxHoldMs ?? 10 * this.options.settleMs);
+    const due = Math.min(now + this.options.settleMs, Math.max(cap, this.dueAt));
+    if (due !== this.dueAt) this.schedule(Math.max(0, due - now));
   }
 
   private async check(): Promise<void> {
@@ -124,6 +164,7 @@ export class MasterWatch {
         this.unsettled = true;
         next = this.options.settleMs;
       }
+      if (!this.unsettled) this.heldSince = undefined;
       this.schedule(next);
     }
   }
@@ -156,7 +197,7 @@ export class MasterWatch {
     for (const folder of folders) {
       if (this.stopped || this.watchers.has(folder)) continue;
       try {
-        const watcher = fsWatch(folder, { persistent: false }, () => this.changed());
+        const watcher = fsWatch(folder, { persistent: false }, (_type, name) => void this.event(folder, name));
         watcher.on('error', () => {
           watcher.close();
           this.watchers.delete(folder);

@@ -1,5 +1,6 @@
 // One printer under `watch`: poll its state gently, sync it whenever it is free and has not had the
-// current master yet, back off while it does not answer or a sync fails. Never throws.
+// current master yet, back off while it does not answer or its syncs fail or are held (until the
+// master, its state or its job changes). Never throws.
 
 import type { PrinterConfig } from '../config/types.js';
 import type { PrinterApi } from '../printer/api.js';
@@ -26,7 +27,7 @@ export interface PrinterLoopContext {
   emit: EventSink;
   /** Time between two state reads. */
   pollMs: number;
-  /** Longest wait between attempts at a printer that does not answer or whose sync failed. */
+  /** Longest wait between attempts at a printer that does not answer or whose sync failed or was held. */
   maxBackoffMs: number;
   stateDir: string | undefined;
   /** The hash cache of the current master version (a new one per version, so it never grows old entries). */
@@ -40,6 +41,10 @@ export class PrinterLoop {
   /** The master version this printer last got (or, in a dry run, was shown); 0: none yet. */
   private syncedVersion = 0;
   private lastState: string | undefined;
+  /** The state, job and transfer last polled: a change makes a failed or held sync worth trying at once. */
+  private lastSeen: string | undefined;
+  /** After a sync of `version` that did not settle: polls to let pass before the next try, and the next wait (in polls). */
+  private retry = { version: 0, skip: 0, every: 1 };
   private readonly wake: { onWake?: () => void } = {};
   /** The printer's last sync result, for the closing summary. */
   lastResult: PrinterResult | undefined;
@@ -67,22 +72,32 @@ export class PrinterLoop {
         const status = await this.api.status();
         this.noteState(status);
         backoff = ctx.pollMs;
+        const seen = JSON.stringify([status.state, status.printing?.paths ?? null, status.transferRunning]);
+        if (seen !== this.lastSeen) this.retry = { version: 0, skip: 0, every: 1 };
+        this.lastSeen = seen;
         const snapshot = ctx.master.snapshot;
         // --ignore-state syncs busy printers too (never the printed file), as a sync does.
         if (!isFree(status) && !ctx.options.ignoreState) ctx.farm.setActivity(name, 'waiting until it is free');
         else if (!snapshot) ctx.farm.setActivity(name, 'waiting for the source folder to settle');
         else if (snapshot.version === this.syncedVersion) ctx.farm.setActivity(name, ctx.options.go ? 'in sync' : 'watching (dry run)');
-        else {
+        else if (snapshot.version === this.retry.version && this.retry.skip > 0) {
+          // The same sync would most likely end the same way: wait, longer each time.
+          this.retry.skip--;
+          ctx.farm.setActivity(name, `retrying in ${Math.round(((this.retry.skip + 1) * ctx.pollMs) / 1000)} s`);
+        } else {
           ctx.farm.setActivity(name, ctx.options.go ? 'syncing' : 'planning');
           const result = await this.syncOnce(snapshot);
           if (ctx.signal.aborted) break;
           if (settles(result)) {
             this.syncedVersion = snapshot.version;
+            this.retry = { version: 0, skip: 0, every: 1 };
             ctx.farm.setActivity(name, ctx.options.go ? 'in sync' : 'watching (dry run)');
           } else if (result.outcome !== 'skipped') {
-            wait = backoff;
-            backoff = Math.min(backoff * 2, ctx.maxBackoffMs);
-            ctx.farm.setActivity(name, `retrying in ${Math.round(wait / 1000)} s`);
+            // Failed or held: wait 1, 2, 4… polls, up to maxBackoffMs.
+            const every = snapshot.version === this.retry.version ? this.retry.every : 1;
+            const most = Math.max(1, Math.floor(ctx.maxBackoffMs / ctx.pollMs));
+            this.retry = { version: snapshot.version, skip: every - 1, every: Math.min(every * 2, most) };
+            ctx.farm.setActivity(name, `retrying in ${Math.round((every * ctx.pollMs) / 1000)} s`);
           }
         }
       } catch (error) {
@@ -163,6 +178,8 @@ export class PrinterLoop {
   private noteUnreachable(error: unknown): void {
     const info = toErrorInfo(error);
     this.ctx.farm.unreachable(this.printer.name, info);
+    // Whatever it says when it is back counts as a change.
+    this.lastSeen = undefined;
     if (this.lastState === 'UNREACHABLE') return;
     this.ctx.emit({
       type: 'printer-state',

@@ -1,6 +1,7 @@
 // `watch`: keep every printer in step with the master folder for as long as it runs, syncing each one
 // whenever it is free and has not had the latest changes. Stops cleanly when the signal aborts.
 
+import { setMaxListeners } from 'node:events';
 import type { FarmConfig } from '../config/types.js';
 import { configFrom } from '../config/load.js';
 import type { SyncOptions } from '../run/options.js';
@@ -25,8 +26,8 @@ export interface WatchOptions extends SyncOptions {
   settleMs?: number;
   /** Longest wait before trying an unreachable printer again (default 10 min). */
   maxBackoffMs?: number;
-  /** Called once the source is scanned and the printers are known, before any printer is contacted:
-   * the place to start the farm page (and fail, for a port in use, before anything is sent). */
+  /** Called once the source is scanned, the printers are known and the state lock is held, before any
+   * printer is contacted: the place to start the farm page (and fail, for a port in use, before anything is sent). */
   beforeStart?: (farm: FarmState) => Promise<void>;
 }
 
@@ -39,18 +40,25 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
   const env = options.env ?? process.env;
   // The config is read once: a watch keeps the printers it started with.
   const config: FarmConfig = await configFrom(options.config, env, options.configDisplayName);
-  const runOptions: SyncOptions = { ...options, config };
+  // Every loop, poll, sync and wait listens on the run's signal: many printers are not a listener leak.
+  const run = new AbortController();
+  setMaxListeners(0, run.signal);
+  const runOptions: SyncOptions = { ...options, config, signal: run.signal };
   const first = await prepareRun(runOptions);
   const secrets = configuredSecrets(first.printers);
   const farm = new FarmState(first.printers, first.source.root, secrets);
   const outer: EventSink = options.onEvent ?? (() => {});
   // A printer or proxy may echo a password in its error text: no event ever carries one.
   const emit = redactingSink(fanOut(outer, farm.sink), secrets);
-  await options.beforeStart?.(farm);
   const go = options.go ?? false;
   const stateDir = options.stateDir === false ? undefined : (options.stateDir ?? defaultStateDir({ env }));
+  // The lock first: a run that cannot start announces nothing (no farm page address).
   const lock = stateDir !== undefined && go ? await acquireStateLock(stateDir) : undefined;
+  const stop = () => run.abort(options.signal.reason);
+  if (options.signal.aborted) stop();
+  else options.signal.addEventListener('abort', stop, { once: true });
   try {
+    await options.beforeStart?.(farm);
     for (const message of first.warnings) emit({ type: 'warning', message });
     emit({
       type: 'run-start',
@@ -79,7 +87,7 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
     const pollConnect = options.connect ?? defaultConnect(runOptions, emit, () => true);
     // Each sync gets its own connection, tied to its own deadline (a deadline that passes ends that sync, not the polling).
     const syncConnect = options.connect ?? defaultConnect(runOptions, emit);
-    const apis = first.printers.map((printer) => pollConnect(printer, options.signal));
+    const apis = first.printers.map((printer) => pollConnect(printer, run.signal));
     try {
       for (const [index, printer] of first.printers.entries()) {
         loops.push(
@@ -94,7 +102,7 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
             stateDir,
             hashes: () => hashes,
             connect: syncConnect,
-            signal: options.signal,
+            signal: run.signal,
           }),
         );
       }
@@ -112,6 +120,7 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
     emit({ type: 'run-done', summary });
     return summary;
   } finally {
+    options.signal.removeEventListener('abort', stop);
     await lock?.release();
   }
 }

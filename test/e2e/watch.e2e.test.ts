@@ -12,6 +12,7 @@ import { startFarm, startPrinter, type SimPrinter } from '../../src/simulator/in
 import { repoRoot } from '../helpers/cli.js';
 import { startCli, type BackgroundCli } from '../helpers/background.js';
 import { configYaml, gcode, remoteTree, tempDir, writeTree } from '../helpers/fixtures.js';
+import { acquireStateLock } from '../../src/record/lock.js';
 
 const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/events.schema.json'), 'utf8')) as object;
 const validate = new Ajv2020({ strict: true, validateFormats: false, allErrors: true }).compile(schema);
@@ -205,6 +206,95 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
       [],
     );
     assert.equal((await cli.stop('SIGINT')).code, 0);
+  });
+
+  test('a log written to the master all the time does not hold the syncs back', async (t) => {
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
+    const cli = ws.watch(['--go']);
+    const printer = ws.farm.printers[0]!;
+    await cli.waitFor('first sync', () => has(printer, 'one.gcode'));
+    // As `date >> notes.txt` in a loop, and an editor's swap file: far more often than the settle time.
+    let n = 0;
+    const churn = setInterval(() => {
+      appendFileSync(path.join(ws.master, 'notes.txt'), `line ${n++}\n`);
+      writeFileSync(path.join(ws.master, '.two.gcode.swp'), String(n));
+    }, 50);
+    t.after(() => clearInterval(churn));
+    writeTree(ws.master, { 'two.gcode': gcode('two') });
+    await cli.waitFor('two.gcode synced while notes.txt keeps changing', () => has(printer, 'two.gcode'));
+    assert.ok(n > 10, 'the log was not written meanwhile');
+  });
+
+  /** Syncs of one printer (printer-done events) while it answers `polls` more state reads. */
+  async function syncsDuring(cli: BackgroundCli, printer: SimPrinter, polls: number): Promise<Event[]> {
+    const reads = () => printer.requests().filter((r) => r.method === 'GET' && r.target === '/api/v1/status').length;
+    const until = reads() + polls;
+    const before = events(cli).filter((e) => e.type === 'printer-done').length;
+    await cli.waitFor(`${polls} state reads`, () => reads() >= until);
+    return events(cli)
+      .filter((e) => e.type === 'printer-done')
+      .slice(before);
+  }
+
+  test('a sync that keeps failing is tried again with a growing wait, and at once when the master changes', async (t) => {
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
+    const printer = ws.farm.printers[0]!;
+    printer.inject({ kind: 'storage-full' });
+    const cli = ws.watch(['--go', '--poll-ms', '100']);
+    await cli.waitFor('a failed sync', () => events(cli).some((e) => e.type === 'printer-done'));
+    // A retry every interval would be about one sync per two state reads (the poll's and the sync's).
+    const syncs = await syncsDuring(cli, printer, 40);
+    assert.ok(
+      syncs.every((e) => (e['result'] as { outcome: string }).outcome === 'failed'),
+      JSON.stringify(syncs),
+    );
+    assert.ok(syncs.length <= 8, `${syncs.length} syncs in 40 state reads: no backoff`);
+    printer.clearFaults();
+    writeTree(ws.master, { 'two.gcode': gcode('two') });
+    await cli.waitFor('the master change is synced', () => has(printer, 'one.gcode') && has(printer, 'two.gcode'));
+  });
+
+  test('a held printer is not synced again every interval, but as soon as its job changes', async (t) => {
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one, new', 5000) });
+    const printer = ws.farm.printers[0]!;
+    // Finished printing the old one.gcode: its job keeps that file, so the new copy waits.
+    printer.seed('one.gcode', gcode('one, old'));
+    printer.setState('FINISHED', { file: 'one.gcode', progress: 100 });
+    const cli = ws.watch(['--go', '--poll-ms', '100']);
+    await cli.waitFor('a held sync', () => events(cli).some((e) => e.type === 'printer-done'));
+    const syncs = await syncsDuring(cli, printer, 40);
+    assert.ok(
+      syncs.every((e) => (e['result'] as { outcome: string }).outcome === 'held'),
+      JSON.stringify(syncs),
+    );
+    assert.ok(syncs.length <= 8, `${syncs.length} syncs in 40 state reads of a held printer`);
+    printer.setState('IDLE');
+    await cli.waitFor('the new copy once the job is gone', () => printer.readFile('one.gcode')?.toString() === gcode('one, new', 5000));
+  });
+
+  test('twelve printers start without a listener leak warning', async (t) => {
+    const specs = Array.from({ length: 12 }, (_, i) => ({ name: `p${i + 1}`, model: 'MK4S' as const }));
+    const ws = await setUp(t, specs, { 'one.gcode': gcode('one') });
+    // The built CLI: Node prints its warnings to the process's stderr.
+    const cli = ws.watch(['--go'], { process: true });
+    for (const p of ws.farm.printers) await cli.waitFor(`${p.name} has one.gcode`, () => has(p, 'one.gcode'));
+    const polls = () => ws.farm.printers[0]!.requests().filter((r) => r.target === '/api/v1/status').length;
+    const before = polls();
+    await cli.waitFor('two more polls', () => polls() >= before + 2);
+    assert.equal((await cli.stop('SIGTERM')).code, 0, cli.stderr());
+    assert.doesNotMatch(cli.stderr(), /MaxListenersExceededWarning|memory leak/);
+  });
+
+  test('a state folder locked by another run: no farm page is announced', async (t) => {
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
+    const lock = await acquireStateLock(path.join(ws.state, 'link-sync'));
+    t.after(() => lock.release());
+    const cli = ws.watch(['--go', '--http', '0']);
+    const end = await cli.exited;
+    assert.equal(end.code, 2, cli.stderr());
+    assert.match(cli.stderr(), /lock/i);
+    assert.doesNotMatch(cli.stdout() + cli.stderr(), /Farm page/);
+    assert.deepEqual(ws.farm.printers[0]!.requests(), []);
   });
 
   /** Starts a watch that uploads a small file, then a big one slowly; stops it mid-upload (SIGTERM's abort). */
