@@ -59,22 +59,6 @@ export function encodeUrlPath(path: string): string {
  */
 export function foldName(name: string, rules: Pick<NameRules, 'caseInsensitive'>): string {
   if (!rules.caseInsensitive) return name;
-  // Every printer of a run folds the same paths, many times over: each is folded once.
-  let key = foldedNames.get(name);
-  if (key === undefined) {
-    key = fatFold(name);
-    if (foldedNames.size >= FOLDED_NAMES_MAX) foldedNames.clear();
-    foldedNames.set(name, key);
-  }
-  return key;
-}
-
-const foldedNames = new Map<string, string>();
-/** A bound for a long `watch`, whose names come and go. */
-const FOLDED_NAMES_MAX = 200_000;
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-
-function fatFold(name: string): string {
   if (ASCII_ONLY.test(name)) return name.toLowerCase();
   let folded = '';
   for (const ch of name) {
@@ -83,6 +67,8 @@ function fatFold(name: string): string {
   }
   return folded;
 }
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** "/usb/Long Folder/a.gcode" (requested as "/usb/LONGFO~1/a.gcode"), or the one path where both agree. */
 function shownPath(storage: string, storagePath: string, longPath: string | undefined): string {
