@@ -1,11 +1,9 @@
 // The state gate: may link-sync touch this printer now? Busy printers are skipped, bad storage is an error.
 
 import type { PrinterStatus, StorageInfo } from '../types.js';
+import { IDLE_LIKE_STATES } from '../printer/api.js';
 
 export type GateResult = { ok: true } | { ok: false; reason: string; kind: 'busy' | 'storage' };
-
-/** States in which the printer may be changed; Buddy accepts a new print in exactly these. */
-export const SYNCABLE_STATES: readonly string[] = ['IDLE', 'READY', 'FINISHED', 'STOPPED'];
 
 /**
  * Storage is checked first and even with `ignoreState`: a missing USB stick lists as an empty folder,
@@ -24,7 +22,7 @@ export function gatePrinter(status: PrinterStatus, storage: StorageInfo | undefi
   }
   if (ignoreState) return { ok: true };
   const state = status.state.toUpperCase();
-  if (!SYNCABLE_STATES.includes(state)) {
+  if (!IDLE_LIKE_STATES.has(state)) {
     return { ok: false, kind: 'busy', reason: `printer is ${state === '' ? 'in an unknown state' : state}` };
   }
   if (status.transferRunning) {

@@ -8,6 +8,12 @@ import type { TransferProgress } from './upload-watch.js';
 export type { TransferProgress } from './upload-watch.js';
 
 /** Who the printer is. */
+/**
+ * States in which no print job holds a file open. They are also the states in which link-sync
+ * changes a printer: Buddy accepts a new print in exactly these.
+ */
+export const IDLE_LIKE_STATES: ReadonlySet<string> = new Set(['IDLE', 'READY', 'FINISHED', 'STOPPED']);
+
 export interface PrinterIdentity {
   kind: PrinterKind;
   /** Stable identity from /api/v1/info; undefined when the printer does not tell. */

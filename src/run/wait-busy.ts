@@ -1,7 +1,7 @@
 // --wait-busy: a printer found busy is polled gently and synced as soon as it is free, until a deadline.
 
 import type { PrinterStatus } from '../types.js';
-import { SYNCABLE_STATES } from '../plan/gate.js';
+import { IDLE_LIKE_STATES } from '../printer/api.js';
 import { syncPrinter, type PrinterJob } from './printer/sync-printer.js';
 import type { JobInfo, PrinterResult } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
@@ -22,7 +22,7 @@ export interface WaitPolicy {
 
 /** True when the gate would let a sync touch this printer (state and transfer; storage is checked by the sync). */
 export function isFree(status: PrinterStatus): boolean {
-  return SYNCABLE_STATES.includes(status.state.toUpperCase()) && !status.transferRunning;
+  return IDLE_LIKE_STATES.has(status.state.toUpperCase()) && !status.transferRunning;
 }
 
 /** What a status says about the job, for events and rows. */

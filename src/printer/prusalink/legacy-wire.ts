@@ -4,7 +4,8 @@
 import { PrinterError } from '../../errors.js';
 import { hintFor } from '../http-errors.js';
 import type { HttpResult } from '../http.js';
-import { IDLE_LIKE_STATES, WireError, isObj } from './wire.js';
+import { IDLE_LIKE_STATES } from '../api.js';
+import { WireError, isObj } from './wire.js';
 import { REMOTE_NAME_HINT, listingNameProblem } from '../remote-name.js';
 import { WALK_LIMIT_HINT, countBeyondLimits, pathBeyondLimits } from '../walk.js';
 

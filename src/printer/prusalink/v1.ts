@@ -13,13 +13,13 @@ import type {
   UploadBody,
   UploadOptions,
 } from '../api.js';
+import { IDLE_LIKE_STATES } from '../api.js';
 import { receiveBody } from '../download-body.js';
 import { parseTransferProgress, statusTransfer } from './transfer-wire.js';
 import { errorText, hintFor, statusError } from '../http-errors.js';
 import { headerText, type HttpResult, type PrinterHttp, type RequestSpec } from '../http.js';
 import { rulesFor } from '../rules.js';
 import {
-  IDLE_LIKE_STATES,
   WireError,
   parseFileInfo,
   parseInfo,

@@ -100,9 +100,6 @@ export function parseStorageList(body: unknown): StorageInfo[] {
   return list.filter(isObj).flatMap((e) => storageEntry(e) ?? []);
 }
 
-/** States in which no print job holds a file open. */
-export const IDLE_LIKE_STATES: ReadonlySet<string> = new Set(['IDLE', 'READY', 'FINISHED', 'STOPPED']);
-
 export interface StatusInfo {
   state: string;
   transferRunning: boolean;
