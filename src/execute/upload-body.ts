@@ -2,7 +2,7 @@
 // never buffered whole, and refused when the file changed since the scan (the length would lie) or
 // while it was being sent (the printer would get a mix of two versions).
 
-import { closeSync, fstat, fstatSync, openSync, read, statSync, type Stats } from 'node:fs';
+import { closeSync, fstat, fstatSync, openSync, read, type Stats } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { BodyReader, UploadBody } from '../printer/api.js';
 import type { SourceFile } from '../types.js';
@@ -42,11 +42,12 @@ async function* chunksOf(reader: BodyReader): AsyncGenerator<Buffer> {
  * content) fails here, and the printer never gets the last bytes of a mixed file.
  */
 function readerOf(file: SourceFile): BodyReader {
-  assertUnchanged(file);
-  const fd = openSync(file.absPath, 'r');
+  const fd = openSource(file);
   let opened: Stats;
   try {
     opened = fstatSync(fd);
+    // The Content-Length we send is the scanned size: refuse a file that changed since the scan.
+    if (opened.size !== file.size || opened.mtimeMs !== file.mtimeMs) throw changedError(file);
   } catch (error) {
     closeSync(fd);
     throw error;
@@ -106,16 +107,16 @@ function changedError(file: SourceFile): SourceError {
   });
 }
 
-/** The Content-Length we send is the scanned size: refuse a file that changed since. */
-export function assertUnchanged(file: SourceFile): void {
-  let now: ReturnType<typeof statSync>;
+/** Opens the file to send; one gone since the scan says so. */
+function openSource(file: SourceFile): number {
   try {
-    now = statSync(file.absPath);
+    return openSync(file.absPath, 'r');
   } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw cause;
     throw new SourceError(`${file.relPath} vanished from the source folder during the sync`, {
       hint: 'run link-sync again once the folder is stable',
       cause,
     });
   }
-  if (now.size !== file.size || now.mtimeMs !== file.mtimeMs) throw changedError(file);
 }

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import path from 'node:path';
 import { fileBody } from '../../src/execute/upload-body.js';
@@ -187,6 +187,12 @@ describe('hashing local files', { timeout: 10000 }, () => {
     const chunks: Buffer[] = [];
     for await (const chunk of fileBody(file).open()) chunks.push(chunk as Buffer);
     assert.equal(Buffer.concat(chunks).toString(), 'x'.repeat(150_000));
+  });
+
+  it('says a file removed since the scan vanished, and opens nothing', () => {
+    const file = sourceFile('gone.gcode', 'abc');
+    rmSync(file.absPath);
+    assert.throws(() => fileBody(file).openReader!(), /gone\.gcode vanished from the source folder during the sync/);
   });
 
   it('refuses to open a reader on a file that changed since the scan', () => {
