@@ -53,11 +53,10 @@ function ignored(file: string, problem: string): string {
 export async function saveRecord(dir: string, record: PrinterRecord, now = new Date()): Promise<string> {
   // Taken before the first await: changes made while the file is written belong to the next save.
   const text = record.serialize(now);
-  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   const file = recordPath(dir, record.key);
   const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`; // matches RECORD_TEMP
   try {
-    const handle = await fsp.open(temp, 'wx', 0o600);
+    const handle = await openTemp(dir, temp);
     try {
       await handle.writeFile(text, 'utf8');
       await handle.sync();
@@ -71,6 +70,17 @@ export async function saveRecord(dir: string, record: PrinterRecord, now = new D
   }
   await syncFolder(dir);
   return file;
+}
+
+/** The folder usually exists (the lock lives in it): it is made only when the first open finds it missing. */
+async function openTemp(dir: string, temp: string): Promise<fsp.FileHandle> {
+  try {
+    return await fsp.open(temp, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+    return await fsp.open(temp, 'wx', 0o600);
+  }
 }
 
 /** A record's temporary file as saveRecord names it: `<record>.json.<pid>-<8 hex>.tmp`. */
