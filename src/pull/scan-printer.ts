@@ -43,7 +43,7 @@ export async function scanPrinter(scope: ScanScope): Promise<PrinterScan> {
   const { api, printer } = scope;
   const identity = await api.identify();
   const status = await api.status();
-  const storage = chooseStorage(printer, await api.storages(), scope.destination.storage);
+  const storage = chooseStorage(printer, await api.storages(), scope.destination.storage, scope.destination.path);
   const root = joinPath(scope.destination.path, scope.prefix);
   const scan: PrinterScan = {
     printer,

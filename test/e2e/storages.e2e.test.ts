@@ -109,6 +109,7 @@ describe('storages and -d', { timeout: 120_000 }, () => {
     const out = run.stdout + run.stderr;
     assert.match(out, /mk3s-2: .*has no storage "usb" \(it has: local, sdcard\)/);
     assert.match(out, /mk3s-old: .*has no storage "usb" \(it has: local\)/);
+    assert.match(out, /give the destination without one \(-d farm\) to use each printer's own storage/);
     assert.deepEqual(
       remoteTree(printer('xl-1')),
       MASTER_PATHS.map((f) => `farm/${f}`),

@@ -15,18 +15,20 @@ export interface GatedPrinter {
 /** Reads the printer's state and storages and applies the state gate (identify comes first, on its own). */
 export async function readAndGate(job: PrinterJob): Promise<GatedPrinter> {
   const status = await job.api.status();
-  const storage = chooseStorage(job.printer, await job.api.storages(), job.destination.storage);
+  const storage = chooseStorage(job.printer, await job.api.storages(), job.destination.storage, job.destination.path);
   return { status, storage, gate: gatePrinter(status, storage, job.ignoreState) };
 }
 
 /** Picks the storage to sync: the one named in -d, else the printer's writable one (usb or local). */
-export function chooseStorage(printer: string, storages: StorageInfo[], wanted: string | undefined): StorageInfo {
+export function chooseStorage(printer: string, storages: StorageInfo[], wanted: string | undefined, folder = ''): StorageInfo {
   const names = storages.map((s) => s.name).join(', ') || 'none';
   if (wanted !== undefined) {
     const found = storages.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
     if (!found) {
+      // A farm of Buddy (usb) and Pi (local) printers wants the folder without a storage name.
+      const ownStorage = folder === '' ? '/' : folder;
       throw new PrinterError(printer, 'storage', `printer ${printer}: has no storage "${wanted}" (it has: ${names})`, {
-        hint: `use -d with one of: ${names}`,
+        hint: `name one of its storages, or give the destination without one (-d ${ownStorage}) to use each printer's own storage`,
       });
     }
     return checkUsable(printer, found);
