@@ -48,7 +48,7 @@ th { white-space: nowrap; font-size: 0.8rem; text-transform: uppercase; letter-s
 .state.IDLE, .state.READY, .state.FINISHED, .state.STOPPED { background: var(--ok); }
 .state.PRINTING, .state.BUSY { background: var(--busy); }
 .state.PAUSED, .state.ATTENTION { background: var(--warn); }
-.state.ERROR, .state.UNREACHABLE, .state.REFUSED { background: var(--bad); }
+.state.ERROR, .state.UNREACHABLE, .state.REFUSED, .state.HTTPERROR { background: var(--bad); }
 .bar { height: 0.5rem; width: 12rem; max-width: 100%; background: var(--line); border-radius: 0.25rem; overflow: hidden; margin-top: 0.25rem; }
 .bar > span { display: block; height: 100%; background: var(--busy); }
 .upload .bar > span { background: var(--ok); }
@@ -109,14 +109,27 @@ function pendingText(p) {
   return parts.join(', ');
 }
 
+/** It answered the state read with an error status (a 503 while it restarts): reachable, but not read. */
+function errorAnswer(p) {
+  return !p.state && p.error && typeof p.error.status === 'number' && p.error.code !== 'PRINTER_AUTH';
+}
+
+/** [text, class] of the state badge. */
+function stateBadge(p) {
+  if (p.state) return [p.state, p.state];
+  if (p.error && p.error.code === 'PRINTER_AUTH') return ['REFUSED', 'REFUSED'];
+  if (errorAnswer(p)) return ['PRINTER ERROR (HTTP ' + p.error.status + ')', 'HTTPERROR'];
+  return ['UNREACHABLE', 'UNREACHABLE'];
+}
+
 function row(p) {
   const tr = el('tr');
   tr.dataset.printer = p.name;
   const name = el('td');
   name.append(el('div', 'name', p.name), el('div', 'sub', p.model));
-  const stateName = p.state || (p.error && p.error.code === 'PRINTER_AUTH' ? 'REFUSED' : 'UNREACHABLE');
+  const badge = stateBadge(p);
   const state = el('td');
-  state.append(el('span', 'state ' + stateName, stateName));
+  state.append(el('span', 'state ' + badge[1], badge[0]));
   if (p.activity) state.append(el('div', 'sub activity', p.activity));
   const job = el('td', 'job');
   if (p.job) {
@@ -140,9 +153,11 @@ function row(p) {
 function render(doc) {
   body.replaceChildren(...doc.printers.map(row));
   const count = (f) => doc.printers.filter(f).length;
+  const erring = count(errorAnswer);
   summary.textContent = doc.printers.length + ' printers: ' + count((p) => p.state === 'PRINTING') + ' printing, ' +
-    count((p) => p.upload) + ' uploading, ' + count((p) => !p.answered) + ' not answering. Source: ' + (doc.source || '-') +
-    '. Updated ' + new Date(doc.time).toLocaleTimeString() + '.';
+    count((p) => p.upload) + ' uploading, ' + count((p) => !p.answered && !errorAnswer(p)) + ' not answering' +
+    (erring ? ', ' + erring + ' answering with an error' : '') +
+    '. Source: ' + (doc.source || '-') + '. Updated ' + new Date(doc.time).toLocaleTimeString() + '.';
 }
 
 const events = new EventSource('/api/events');

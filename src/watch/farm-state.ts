@@ -60,8 +60,8 @@ export class FarmState {
     });
   }
 
-  /** A state poll failed. */
-  unreachable(printer: string, error: ErrorInfo): void {
+  /** A state poll failed: no answer, or an error status (then `error.status`). */
+  pollFailed(printer: string, error: ErrorInfo): void {
     this.update(printer, (row) => {
       row.answered = false;
       row.state = null;

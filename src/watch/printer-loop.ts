@@ -6,13 +6,12 @@ import type { PrinterConfig } from '../config/types.js';
 import type { PrinterApi } from '../printer/api.js';
 import type { PrinterStatus } from '../types.js';
 import type { EventSink, PrinterResult } from '../report/events.js';
-import { toErrorInfo } from '../report/error-info.js';
 import { InternalError } from '../errors.js';
 import type { SyncOptions } from '../run/options.js';
 import { printerDeadline, printerJob } from '../run/printers.js';
 import { linkSignals } from '../printer/http.js';
 import { syncPrinter } from '../run/printer/sync-printer.js';
-import { applyPlan, readPrinter, type PrinterStatusRow } from '../run/status-row.js';
+import { applyPlan, httpErrorState, readErrorInfo, readPrinter, type PrinterStatusRow } from '../run/status-row.js';
 import { isFree, jobInfo } from '../run/wait-busy.js';
 import type { HashCache } from '../record/hash.js';
 import type { RecordRun } from '../record/session.js';
@@ -40,7 +39,10 @@ export interface PrinterLoopContext {
 export class PrinterLoop {
   /** The master version this printer last got (or, in a dry run, was shown); 0: none yet. */
   private syncedVersion = 0;
+  /** The state last reported: as the printer said, or why it could not be read. */
   private lastState: string | undefined;
+  /** The last state read failed (no answer or an error status). */
+  private lastReadFailed = false;
   /** The state, job and transfer last polled: a change makes a failed or held sync worth trying at once. */
   private lastSeen: string | undefined;
   /** After a sync of `version` that did not settle: polls to let pass before the next try, and the next wait (in polls). */
@@ -102,7 +104,7 @@ export class PrinterLoop {
         }
       } catch (error) {
         if (ctx.signal.aborted) break;
-        this.noteUnreachable(error);
+        this.noteReadFailed(error);
         wait = backoff;
         backoff = Math.min(backoff * 2, ctx.maxBackoffMs);
         ctx.farm.setActivity(name, `retrying in ${Math.round(wait / 1000)} s`);
@@ -161,9 +163,11 @@ export class PrinterLoop {
 
   private noteState(status: PrinterStatus): void {
     this.ctx.farm.observe(this.printer.name, status);
+    const wasFailed = this.lastReadFailed;
+    this.lastReadFailed = false;
     if (status.state === this.lastState) return;
-    // Back after not answering: its files may have changed meanwhile (a stick swapped, a reset), so plan it again.
-    if (this.lastState === 'UNREACHABLE') this.syncedVersion = 0;
+    // Back after not being read: its files may have changed meanwhile (a stick swapped, a reset), so plan it again.
+    if (wasFailed) this.syncedVersion = 0;
     const job = jobInfo(status);
     this.ctx.emit({
       type: 'printer-state',
@@ -175,20 +179,23 @@ export class PrinterLoop {
     this.lastState = status.state;
   }
 
-  private noteUnreachable(error: unknown): void {
-    const info = toErrorInfo(error);
-    this.ctx.farm.unreachable(this.printer.name, info);
+  /** A state read failed: no answer (UNREACHABLE), or an answer with an error status (reachable, but not read). */
+  private noteReadFailed(error: unknown): void {
+    const info = readErrorInfo(error);
+    this.ctx.farm.pollFailed(this.printer.name, info);
     // Whatever it says when it is back counts as a change.
     this.lastSeen = undefined;
-    if (this.lastState === 'UNREACHABLE') return;
+    this.lastReadFailed = true;
+    const state = info.status !== undefined && info.code !== 'PRINTER_AUTH' ? httpErrorState(info.status) : 'UNREACHABLE';
+    if (state === this.lastState) return;
     this.ctx.emit({
       type: 'printer-state',
       printer: this.printer.name,
-      state: 'UNREACHABLE',
+      state,
       ...(this.lastState ? { previous: this.lastState } : {}),
       error: info,
     });
-    this.lastState = 'UNREACHABLE';
+    this.lastState = state;
   }
 }
 

@@ -53,6 +53,7 @@ describe('the farm page in a browser', {
       { name: 'mk4s-1', model: 'MK4S' },
       { name: 'xl-2', model: 'XL', rateBytesPerSec: 100_000 },
       { name: 'mk3s-3', model: 'MK3S' },
+      { name: 'mk4-5', model: 'MK4' },
     ]);
     work = tempDir();
     writeTree(path.join(work.dir, 'master'), { 'benchy.gcode': gcode('benchy', 20_000), 'parts/big plate.gcode': gcode('big', BIG) });
@@ -62,6 +63,7 @@ describe('the farm page in a browser', {
     const printing = farm.printers[0]!;
     printing.seed('calibration cube.gcode', gcode('cube'));
     printing.setState('PRINTING', { file: 'calibration cube.gcode', progress: 45 });
+    farm.printers[3]!.inject({ kind: 'status', status: 503, pathPrefix: '/api/v1/status' });
     cli = startCli(
       [
         'watch',
@@ -101,11 +103,17 @@ describe('the farm page in a browser', {
   const cell = (printer: string, column: string) => page.locator(`tr[data-printer="${printer}"] td.${column}`);
   const stateOf = (printer: string) => page.locator(`tr[data-printer="${printer}"] .state`).first().textContent();
 
-  test('lists every printer with its state, job and an unreachable one as such', async () => {
-    await page.waitForFunction(() => document.querySelectorAll('#farm tbody tr').length === 4, undefined, { timeout: 10_000 });
+  test('lists every printer with its state, job, an unreachable one and one answering 503 as such', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('#farm tbody tr').length === 5, undefined, { timeout: 10_000 });
     await page.waitForFunction(() => document.querySelector('tr[data-printer="mk4-4"] .state')?.textContent === 'UNREACHABLE', undefined, {
       timeout: 10_000,
     });
+    // It answers, with an error: not the same as no answer at all.
+    await page.waitForFunction(
+      () => document.querySelector('tr[data-printer="mk4-5"] .state')?.textContent === 'PRINTER ERROR (HTTP 503)',
+      undefined,
+      { timeout: 10_000 },
+    );
     assert.equal(await stateOf('mk4s-1'), 'PRINTING');
     assert.match((await cell('mk4s-1', 'job').textContent()) ?? '', /calibration cube\.gcode.*45%/);
     assert.equal(await stateOf('mk3s-3'), 'IDLE');
@@ -166,6 +174,6 @@ describe('the farm page in a browser', {
     }
     const doc = (await (await fetch(`${url}/api/farm`)).json()) as { printers: unknown[] };
     assert.ok(validateStatus(doc), `GET /api/farm does not match schema/status.schema.json: ${JSON.stringify(validateStatus.errors)}`);
-    assert.equal(doc.printers.length, 4);
+    assert.equal(doc.printers.length, 5);
   });
 });

@@ -39,6 +39,18 @@ function events(cli: BackgroundCli): Event[] {
 
 const has = (printer: SimPrinter, rel: string) => remoteTree(printer).includes(rel);
 
+const statusSchema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/status.schema.json'), 'utf8')) as object;
+const validateStatus = new Ajv2020({ strict: true, validateFormats: false, allErrors: true }).compile(statusSchema);
+
+/** The little of a GET /api/farm row these tests read. */
+interface FarmRow {
+  name: string;
+  state: string | null;
+  pending: { inSync: boolean } | null;
+  error: { code: string; status?: number } | null;
+  activity?: string;
+}
+
 // The cases run at once: each has its own farm, folder and watch, and mostly waits for polls.
 describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
   /** A farm, a master folder and a config for one test; everything is stopped and removed after it. */
@@ -226,6 +238,37 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
     const before = n;
     await cli.waitFor('two.gcode synced while notes.txt keeps changing', () => has(printer, 'two.gcode'));
     assert.ok(n > before, 'the log was not written meanwhile');
+  });
+
+  /** `watch --http 0` started by `ws.watch`: GET /api/farm's row for one printer, checked against the schema. */
+  async function farmRow(cli: BackgroundCli, printer: string): Promise<FarmRow> {
+    await cli.waitFor('the farm page address', () => /Farm page: (\S+)\//.test(cli.stderr()));
+    const doc = (await (await fetch(`${/Farm page: (\S+)\//.exec(cli.stderr())![1]!}/api/farm`)).json()) as { printers: FarmRow[] };
+    assert.ok(validateStatus(doc), `GET /api/farm does not match the schema: ${JSON.stringify(validateStatus.errors)}`);
+    return doc.printers.find((r) => r.name === printer)!;
+  }
+
+  test('a printer answering its state reads with 503 is a printer error, not unreachable', async (t) => {
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
+    const printer = ws.farm.printers[0]!;
+    const cli = ws.watch(['--go', '--http', '0', '--retries', '0']);
+    await cli.waitFor('first sync', () => has(printer, 'one.gcode'));
+    printer.inject({ kind: 'status', status: 503, pathPrefix: '/api/v1/status', message: 'Busy' });
+    const states = () => events(cli).filter((e) => e.type === 'printer-state' && e['printer'] === 'a');
+    await cli.waitFor('a state event after the 503', () => states().length >= 2);
+    const failed = states()[1]!;
+    assert.equal(failed['state'], 'PRINTER ERROR (HTTP 503)');
+    assert.equal(failed['previous'], 'IDLE');
+    assert.deepEqual([(failed['error'] as { code: string }).code, (failed['error'] as { status: number }).status], ['PRINTER_HTTP', 503]);
+    const row = await farmRow(cli, 'a');
+    assert.equal(row.state, null);
+    assert.equal(row.error?.status, 503);
+    printer.clearFaults();
+    await cli.waitFor('IDLE again on the page', async () => (await farmRow(cli, 'a')).state === 'IDLE');
+    assert.deepEqual(
+      states().map((e) => e['state']),
+      ['IDLE', 'PRINTER ERROR (HTTP 503)', 'IDLE'],
+    );
   });
 
   /** Syncs of one printer (printer-done events) while it answers `polls` more state reads. */

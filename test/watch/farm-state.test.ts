@@ -66,7 +66,7 @@ test('FarmState follows a sync: plan, upload progress, done, and never holds a p
   assert.equal(doc.printers[0]!.upload, null);
   assert.equal(doc.printers[0]!.pending?.inSync, true);
   assert.notEqual(doc.printers[0]!.lastSync, null);
-  farm.unreachable('b', { code: 'PRINTER_UNREACHABLE', message: 'printer b: cannot reach it' });
+  farm.pollFailed('b', { code: 'PRINTER_UNREACHABLE', message: 'printer b: cannot reach it' });
   doc = farm.document();
   assert.equal(doc.printers[1]!.state, null);
   assert.equal(doc.printers[1]!.answered, false);
@@ -187,14 +187,28 @@ test('status table: columns, pending words, times', () => {
         lastSync: null,
         error: { code: 'PRINTER_UNREACHABLE', message: 'printer gone: cannot reach http://b', hint: 'check it' },
       },
+      {
+        name: 'erring',
+        model: 'MK4',
+        url: 'http://c',
+        answered: false,
+        state: null,
+        job: null,
+        storage: null,
+        pending: null,
+        lastSync: null,
+        error: { code: 'PRINTER_HTTP', message: 'printer erring: reading the printer status refused: 503 Busy', status: 503 },
+      },
     ],
   };
   const lines = statusLines(doc, new Date('2026-01-01T12:00:00.000Z'));
   assert.deepEqual(lines, [
-    'printer  model  state        job          free  pending           last sync',
-    'mk4      MK4S   PRINTING     x.gcode 45%  -     in sync (1 held)  2 h ago',
-    'gone     XL     UNREACHABLE  -            -     -                 never',
+    'printer  model  state                     job          free  pending           last sync',
+    'mk4      MK4S   PRINTING                  x.gcode 45%  -     in sync (1 held)  2 h ago',
+    'gone     XL     UNREACHABLE               -            -     -                 never',
+    'erring   MK4    PRINTER ERROR (HTTP 503)  -            -     -                 never',
     'gone: cannot reach http://b (check it)',
+    'erring: reading the printer status refused: 503 Busy',
   ]);
   const pending = (p: Partial<{ upload: number; replace: number; delete: number; rmdir: number; problems: number; held: number }>) =>
     pendingText({ pending: { upload: 0, replace: 0, delete: 0, rmdir: 0, problems: 0, held: 0, inSync: false, ...p }, error: null });
