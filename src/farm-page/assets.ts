@@ -96,7 +96,10 @@ function ago(iso) {
   return new Date(iso).toLocaleString();
 }
 
-function pendingText(p) {
+function pendingText(row) {
+  // An old plan may say "in sync": the printer has not had the newest master.
+  if (row.behindMaster) return 'behind the master (changed since its last sync)';
+  const p = row.pending;
   if (!p) return '-';
   if (p.inSync) return p.held ? 'in sync (' + p.held + ' held)' : 'in sync';
   const parts = [];
@@ -136,7 +139,7 @@ function row(p) {
     job.append(el('div', '', p.job.file || '(file unknown)'));
     if (typeof p.job.progress === 'number') { job.append(bar(p.job.progress), el('div', 'sub', Math.round(p.job.progress) + '%')); }
   } else job.textContent = '-';
-  const pending = el('td', p.pending && p.pending.inSync ? 'pending ok' : 'pending', pendingText(p.pending));
+  const pending = el('td', p.pending && p.pending.inSync && !p.behindMaster ? 'pending ok' : 'pending', pendingText(p));
   const upload = el('td', 'upload');
   if (p.upload) {
     const percent = p.upload.total > 0 ? (100 * p.upload.bytes) / p.upload.total : 0;
@@ -154,9 +157,10 @@ function render(doc) {
   body.replaceChildren(...doc.printers.map(row));
   const count = (f) => doc.printers.filter(f).length;
   const erring = count(errorAnswer);
+  const behind = count((p) => p.behindMaster);
   summary.textContent = doc.printers.length + ' printers: ' + count((p) => p.state === 'PRINTING') + ' printing, ' +
     count((p) => p.upload) + ' uploading, ' + count((p) => !p.answered && !errorAnswer(p)) + ' not answering' +
-    (erring ? ', ' + erring + ' answering with an error' : '') +
+    (erring ? ', ' + erring + ' answering with an error' : '') + (behind ? ', ' + behind + ' behind the master' : '') +
     '. Source: ' + (doc.source || '-') + '. Updated ' + new Date(doc.time).toLocaleTimeString() + '.';
 }
 

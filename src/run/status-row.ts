@@ -60,6 +60,8 @@ export interface PrinterStatusRow {
   lastError?: ErrorInfo | null;
   /** watch only: what watch is doing with the printer (waiting, syncing, backing off). */
   activity?: string;
+  /** watch only: the master changed after `pending` was worked out and no sync has planned the printer since; `pending` is then null. */
+  behindMaster?: boolean;
 }
 
 export interface StatusDocument {

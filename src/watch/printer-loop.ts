@@ -39,6 +39,8 @@ export interface PrinterLoopContext {
 export class PrinterLoop {
   /** The master version this printer last got (or, in a dry run, was shown); 0: none yet. */
   private syncedVersion = 0;
+  /** The master version its pending changes on the page were worked out for; 0: none yet. */
+  private plannedVersion = 0;
   /** The state last reported: as the printer said, or why it could not be read. */
   private lastState: string | undefined;
   /** The last state read failed (no answer or an error status). */
@@ -59,6 +61,7 @@ export class PrinterLoop {
 
   /** Ends a wait early: the master changed, so a free printer need not wait for its next poll. */
   nudge(): void {
+    this.showBehind();
     this.wake.onWake?.();
   }
 
@@ -70,6 +73,7 @@ export class PrinterLoop {
     let backoff = ctx.pollMs;
     while (!ctx.signal.aborted) {
       let wait = ctx.pollMs;
+      this.showBehind();
       try {
         const status = await this.api.status();
         this.noteState(status);
@@ -79,13 +83,13 @@ export class PrinterLoop {
         this.lastSeen = seen;
         const snapshot = ctx.master.snapshot;
         // --ignore-state syncs busy printers too (never the printed file), as a sync does.
-        if (!isFree(status) && !ctx.options.ignoreState) ctx.farm.setActivity(name, 'waiting until it is free');
-        else if (!snapshot) ctx.farm.setActivity(name, 'waiting for the source folder to settle');
+        if (!isFree(status) && !ctx.options.ignoreState) this.setActivity('waiting until it is free');
+        else if (!snapshot) this.setActivity('waiting for the source folder to settle');
         else if (snapshot.version === this.syncedVersion) ctx.farm.setActivity(name, ctx.options.go ? 'in sync' : 'watching (dry run)');
         else if (snapshot.version === this.retry.version && this.retry.skip > 0) {
           // The same sync would most likely end the same way: wait, longer each time.
           this.retry.skip--;
-          ctx.farm.setActivity(name, `retrying in ${Math.round(((this.retry.skip + 1) * ctx.pollMs) / 1000)} s`);
+          this.setActivity(`retrying in ${Math.round(((this.retry.skip + 1) * ctx.pollMs) / 1000)} s`);
         } else {
           ctx.farm.setActivity(name, ctx.options.go ? 'syncing' : 'planning');
           const result = await this.syncOnce(snapshot);
@@ -93,13 +97,15 @@ export class PrinterLoop {
           if (settles(result)) {
             this.syncedVersion = snapshot.version;
             this.retry = { version: 0, skip: 0, every: 1 };
-            ctx.farm.setActivity(name, ctx.options.go ? 'in sync' : 'watching (dry run)');
+            // A master that changed during the sync is not in sync: look again at once.
+            if (ctx.master.version !== snapshot.version) wait = 0;
+            else ctx.farm.setActivity(name, ctx.options.go ? 'in sync' : 'watching (dry run)');
           } else if (result.outcome !== 'skipped') {
             // Failed or held: wait 1, 2, 4… polls, up to maxBackoffMs.
             const every = snapshot.version === this.retry.version ? this.retry.every : 1;
             const most = Math.max(1, Math.floor(ctx.maxBackoffMs / ctx.pollMs));
             this.retry = { version: snapshot.version, skip: every - 1, every: Math.min(every * 2, most) };
-            ctx.farm.setActivity(name, `retrying in ${Math.round((every * ctx.pollMs) / 1000)} s`);
+            this.setActivity(`retrying in ${Math.round((every * ctx.pollMs) / 1000)} s`);
           }
         }
       } catch (error) {
@@ -107,10 +113,24 @@ export class PrinterLoop {
         this.noteReadFailed(error);
         wait = backoff;
         backoff = Math.min(backoff * 2, ctx.maxBackoffMs);
-        ctx.farm.setActivity(name, `retrying in ${Math.round(wait / 1000)} s`);
+        this.setActivity(`retrying in ${Math.round(wait / 1000)} s`);
       }
       await abortableSleep(wait, ctx.signal, this.wake);
     }
+  }
+
+  /** The master changed after the pending changes on the page were worked out: the printer lacks the newest files. */
+  private behind(): boolean {
+    return this.plannedVersion > 0 && this.ctx.master.version > this.plannedVersion;
+  }
+
+  private showBehind(): void {
+    if (this.behind()) this.ctx.farm.behindMaster(this.printer.name);
+  }
+
+  /** What watch does with the printer, saying so when it is behind the master (its old plan may read "in sync"). */
+  private setActivity(activity: string): void {
+    this.ctx.farm.setActivity(this.printer.name, this.behind() ? `${activity} (master changed since last sync)` : activity);
   }
 
   /** A busy printer's pending changes, for the page, from a dry run that leaves the printed file alone. */
@@ -125,7 +145,9 @@ export class PrinterLoop {
         ? undefined
         : { dir: this.ctx.stateDir, go: false, checksum: false, force: false, hashes: this.ctx.hashes(), claimed: new Map() };
     const result = await syncPrinter(printerJob(preview, snapshot.inputs, index, this.api, () => {}, record));
-    if (result.outcome === 'planned') applyPlan(row, result);
+    if (result.outcome !== 'planned') return;
+    applyPlan(row, result);
+    this.plannedVersion = snapshot.version;
   }
 
   private async syncOnce(snapshot: MasterSnapshot): Promise<PrinterResult> {
@@ -149,9 +171,13 @@ export class PrinterLoop {
     const deadline = printerDeadline(ctx.options);
     const link = linkSignals(ctx.signal, deadline.signal);
     const api = ctx.connect(this.printer, link.signal);
+    const emit: EventSink = (event) => {
+      if (event.type === 'plan') this.plannedVersion = snapshot.version;
+      ctx.emit(event);
+    };
     let result: PrinterResult;
     try {
-      result = await syncPrinter(printerJob(ctx.options, inputs, index, api, ctx.emit, record, deadline));
+      result = await syncPrinter(printerJob(ctx.options, inputs, index, api, emit, record, deadline));
     } finally {
       link.dispose();
       api.close();

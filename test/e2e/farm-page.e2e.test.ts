@@ -1,7 +1,8 @@
 // The farm page of `watch --http` in a real headless Chromium (the system's, driven by playwright-core):
 // every printer is listed with its state, a state change and a running upload's progress appear without
-// a reload, and no password is in anything the server sends. Set LINK_SYNC_SCREENSHOT=FILE to save a
-// screenshot of the farm mid-sync (docs/farm-page.png is made that way).
+// a reload, a busy printer is shown behind a master that changed, and no password is in anything the
+// server sends. Set LINK_SYNC_SCREENSHOT=FILE to save a screenshot of the farm mid-sync
+// (docs/farm-page.png is made that way).
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -158,6 +159,25 @@ describe('the farm page in a browser', {
       timeout: TWO_INTERVALS,
     });
     assert.deepEqual(navigations, [], 'the page reloaded');
+  });
+
+  test('a master change while a printer is busy: the page says it is behind the master, not in sync', async () => {
+    // mk3s-3 is BUSY since the test above.
+    writeTree(path.join(work.dir, 'master'), { 'added later.gcode': gcode('later') });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('tr[data-printer="mk3s-3"] td.pending')?.textContent === 'behind the master (changed since its last sync)',
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.waitForFunction(
+      () =>
+        document.querySelector('tr[data-printer="mk3s-3"] .activity')?.textContent ===
+        'waiting until it is free (master changed since last sync)',
+      undefined,
+      { timeout: TWO_INTERVALS },
+    );
+    assert.match((await page.locator('#summary').textContent()) ?? '', /\d+ behind the master/);
   });
 
   test('no password anywhere in what the server sends, and nothing accepts a change', async () => {

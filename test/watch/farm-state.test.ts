@@ -101,6 +101,27 @@ test('a failed sync is the last error until a sync succeeds', () => {
   assert.equal(farm.document().printers[0]!.lastError, null);
 });
 
+test('a master change marks a printer behind: its old "in sync" plan is dropped until a sync plans it again', () => {
+  const farm = new FarmState([printer('a')], '/master');
+  const plan = (actions: Array<{ kind: 'upload'; path: string; size: number; reason: string }>) =>
+    farm.sink({ type: 'plan', printer: 'a', storage: 'usb', root: '', actions, problems: [], holds: [], unchanged: 1, uploadBytes: 0 });
+  plan([]);
+  assert.equal(farm.document().printers[0]!.pending?.inSync, true);
+  assert.equal(farm.document().printers[0]!.behindMaster, false);
+  let changes = 0;
+  farm.onChange(() => changes++);
+  farm.behindMaster('a');
+  farm.behindMaster('a');
+  let row = farm.document().printers[0]!;
+  assert.equal(row.behindMaster, true);
+  assert.equal(row.pending, null);
+  assert.equal(changes, 1, 'marking a printer behind again is no change');
+  plan([{ kind: 'upload', path: 'new.gcode', size: 10, reason: 'missing on printer' }]);
+  row = farm.document().printers[0]!;
+  assert.equal(row.behindMaster, false);
+  assert.equal(row.pending?.upload, 1);
+});
+
 test("free for a sync: the gate's states, and no transfer running", () => {
   const table: Array<[string, boolean, boolean]> = [
     ['IDLE', false, true],
