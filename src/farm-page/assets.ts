@@ -48,7 +48,7 @@ th { white-space: nowrap; font-size: 0.8rem; text-transform: uppercase; letter-s
 .state.IDLE, .state.READY, .state.FINISHED, .state.STOPPED { background: var(--ok); }
 .state.PRINTING, .state.BUSY { background: var(--busy); }
 .state.PAUSED, .state.ATTENTION { background: var(--warn); }
-.state.ERROR, .state.UNREACHABLE, .state.REFUSED { background: var(--bad); }
+.state.ERROR, .state.UNREACHABLE, .state.REFUSED, .state.HTTPERROR { background: var(--bad); }
 .bar { height: 0.5rem; width: 12rem; max-width: 100%; background: var(--line); border-radius: 0.25rem; overflow: hidden; margin-top: 0.25rem; }
 .bar > span { display: block; height: 100%; background: var(--busy); }
 .upload .bar > span { background: var(--ok); }
@@ -96,7 +96,10 @@ function ago(iso) {
   return new Date(iso).toLocaleString();
 }
 
-function pendingText(p) {
+function pendingText(row) {
+  // An old plan may say "in sync": the printer has not had the newest master.
+  if (row.behindMaster) return 'behind the master (changed since its last sync)';
+  const p = row.pending;
   if (!p) return '-';
   if (p.inSync) return p.held ? 'in sync (' + p.held + ' held)' : 'in sync';
   const parts = [];
@@ -109,21 +112,34 @@ function pendingText(p) {
   return parts.join(', ');
 }
 
+/** It answered the state read with an error status (a 503 while it restarts): reachable, but not read. */
+function errorAnswer(p) {
+  return !p.state && p.error && typeof p.error.status === 'number' && p.error.code !== 'PRINTER_AUTH';
+}
+
+/** [text, class] of the state badge. */
+function stateBadge(p) {
+  if (p.state) return [p.state, p.state];
+  if (p.error && p.error.code === 'PRINTER_AUTH') return ['REFUSED', 'REFUSED'];
+  if (errorAnswer(p)) return ['PRINTER ERROR (HTTP ' + p.error.status + ')', 'HTTPERROR'];
+  return ['UNREACHABLE', 'UNREACHABLE'];
+}
+
 function row(p) {
   const tr = el('tr');
   tr.dataset.printer = p.name;
   const name = el('td');
   name.append(el('div', 'name', p.name), el('div', 'sub', p.model));
-  const stateName = p.state || (p.error && p.error.code === 'PRINTER_AUTH' ? 'REFUSED' : 'UNREACHABLE');
+  const badge = stateBadge(p);
   const state = el('td');
-  state.append(el('span', 'state ' + stateName, stateName));
+  state.append(el('span', 'state ' + badge[1], badge[0]));
   if (p.activity) state.append(el('div', 'sub activity', p.activity));
   const job = el('td', 'job');
   if (p.job) {
     job.append(el('div', '', p.job.file || '(file unknown)'));
     if (typeof p.job.progress === 'number') { job.append(bar(p.job.progress), el('div', 'sub', Math.round(p.job.progress) + '%')); }
   } else job.textContent = '-';
-  const pending = el('td', p.pending && p.pending.inSync ? 'pending ok' : 'pending', pendingText(p.pending));
+  const pending = el('td', p.pending && p.pending.inSync && !p.behindMaster ? 'pending ok' : 'pending', pendingText(p));
   const upload = el('td', 'upload');
   if (p.upload) {
     const percent = p.upload.total > 0 ? (100 * p.upload.bytes) / p.upload.total : 0;
@@ -140,9 +156,12 @@ function row(p) {
 function render(doc) {
   body.replaceChildren(...doc.printers.map(row));
   const count = (f) => doc.printers.filter(f).length;
+  const erring = count(errorAnswer);
+  const behind = count((p) => p.behindMaster);
   summary.textContent = doc.printers.length + ' printers: ' + count((p) => p.state === 'PRINTING') + ' printing, ' +
-    count((p) => p.upload) + ' uploading, ' + count((p) => !p.answered) + ' not answering. Source: ' + (doc.source || '-') +
-    '. Updated ' + new Date(doc.time).toLocaleTimeString() + '.';
+    count((p) => p.upload) + ' uploading, ' + count((p) => !p.answered && !errorAnswer(p)) + ' not answering' +
+    (erring ? ', ' + erring + ' answering with an error' : '') + (behind ? ', ' + behind + ' behind the master' : '') +
+    '. Source: ' + (doc.source || '-') + '. Updated ' + new Date(doc.time).toLocaleTimeString() + '.';
 }
 
 const events = new EventSource('/api/events');

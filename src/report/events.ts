@@ -7,6 +7,8 @@ export interface ErrorInfo {
   code: string;
   message: string;
   hint?: string;
+  /** The HTTP status the printer answered with, where it tells a printer that answered from one that did not (status rows, watch's state reads). */
+  status?: number;
 }
 
 /** One action as events describe it. */
@@ -131,7 +133,7 @@ export type SyncEvent =
   /** --verbose only: one request on the wire. */
   | { type: 'request'; printer: string; method: string; target: string; status: number | string; durationMs: number }
   | { type: 'printer-done'; result: PrinterResult }
-  /** --wait-busy and watch: a printer's state changed (UNREACHABLE when it stopped answering). */
+  /** --wait-busy and watch: a printer's state changed (UNREACHABLE when it stopped answering, PRINTER ERROR (HTTP 503) when it answered with an error status). */
   | { type: 'printer-state'; printer: string; state: string; previous?: string; job?: JobInfo; error?: ErrorInfo }
   /** watch: the master folder changed and settled; printers get the new files when they are free. */
   | { type: 'source-changed'; source: string; files: number; bytes: number }

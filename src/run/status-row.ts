@@ -7,6 +7,7 @@ import { printerKey } from '../record/keys.js';
 import { lastSyncTime } from '../record/last-sync.js';
 import type { ErrorInfo, JobInfo, PrinterResult } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
+import { PrinterError } from '../errors.js';
 import { jobInfo } from './wait-busy.js';
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. Schema: schema/status.schema.json. */
@@ -59,6 +60,8 @@ export interface PrinterStatusRow {
   lastError?: ErrorInfo | null;
   /** watch only: what watch is doing with the printer (waiting, syncing, backing off). */
   activity?: string;
+  /** watch only: the master changed after `pending` was worked out and no sync has planned the printer since; `pending` is then null. */
+  behindMaster?: boolean;
 }
 
 export interface StatusDocument {
@@ -106,9 +109,20 @@ export async function readPrinter(
     if (stateDir !== undefined) row.lastSync = await lastSyncTime(stateDir, printerKey(identity.serial, printer.baseUrl));
     await plan(row);
   } catch (error) {
-    row.error = toErrorInfo(error);
+    row.error = readErrorInfo(error);
   }
   return row;
+}
+
+/** An error reading a printer, with the HTTP status when the printer answered with one (it is reachable). */
+export function readErrorInfo(error: unknown): ErrorInfo {
+  const info = toErrorInfo(error);
+  return error instanceof PrinterError && error.status !== undefined ? { ...info, status: error.status } : info;
+}
+
+/** The state shown for a printer that answered a state read with an error status: reachable, but not read. */
+export function httpErrorState(status: number): string {
+  return `PRINTER ERROR (HTTP ${status})`;
 }
 
 function pickStorage(storages: StorageInfo[], wanted: string | undefined): StorageInfo | undefined {

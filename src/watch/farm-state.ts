@@ -19,7 +19,7 @@ export class FarmState {
     private readonly secrets: readonly string[] = [],
   ) {
     for (const printer of printers)
-      this.rows.set(printer.name, { ...blankRow(printer), upload: null, lastError: null, activity: 'starting' });
+      this.rows.set(printer.name, { ...blankRow(printer), upload: null, lastError: null, activity: 'starting', behindMaster: false });
   }
 
   /** Called after every change; returns the unsubscribe function. */
@@ -46,6 +46,7 @@ export class FarmState {
       upload: old?.upload ?? null,
       lastError: old?.lastError ?? null,
       activity: old?.activity ?? 'watching',
+      behindMaster: false,
     });
     this.changed();
   }
@@ -60,13 +61,23 @@ export class FarmState {
     });
   }
 
-  /** A state poll failed. */
-  unreachable(printer: string, error: ErrorInfo): void {
+  /** A state poll failed: no answer, or an error status (then `error.status`). */
+  pollFailed(printer: string, error: ErrorInfo): void {
     this.update(printer, (row) => {
       row.answered = false;
       row.state = null;
       row.job = null;
       row.error = error;
+    });
+  }
+
+  /** The master changed since the printer's pending changes were worked out: they are not known until a sync plans it again. */
+  behindMaster(printer: string): void {
+    if (this.rows.get(printer)?.behindMaster !== false) return;
+    this.update(printer, (row) => {
+      row.behindMaster = true;
+      // What it lacks now is not known: its old plan may say "in sync".
+      row.pending = null;
     });
   }
 
@@ -83,6 +94,7 @@ export class FarmState {
         return this.update(event.printer, (row) => {
           const count = (kind: string) => event.actions.filter((a) => a.kind === kind).length;
           const total = event.actions.length;
+          row.behindMaster = false;
           row.pending = {
             upload: count('upload'),
             replace: count('replace'),

@@ -62,6 +62,11 @@ export class MasterWatch {
     return this.unsettled || this.blocked ? undefined : this.current;
   }
 
+  /** The last settled version, also while a newer change settles or the folder is unusable; 0 before the first. */
+  get version(): number {
+    return this.current?.version ?? 0;
+  }
+
   /** Starts from a first scan (already checked by the caller). */
   async start(first: RunInputs): Promise<void> {
     this.lastSignature = signature(first);

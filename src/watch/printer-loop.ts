@@ -6,13 +6,12 @@ import type { PrinterConfig } from '../config/types.js';
 import type { PrinterApi } from '../printer/api.js';
 import type { PrinterStatus } from '../types.js';
 import type { EventSink, PrinterResult } from '../report/events.js';
-import { toErrorInfo } from '../report/error-info.js';
 import { InternalError } from '../errors.js';
 import type { SyncOptions } from '../run/options.js';
 import { printerDeadline, printerJob } from '../run/printers.js';
 import { linkSignals } from '../printer/http.js';
 import { syncPrinter } from '../run/printer/sync-printer.js';
-import { applyPlan, readPrinter, type PrinterStatusRow } from '../run/status-row.js';
+import { applyPlan, httpErrorState, readErrorInfo, readPrinter, type PrinterStatusRow } from '../run/status-row.js';
 import { isFree, jobInfo } from '../run/wait-busy.js';
 import type { HashCache } from '../record/hash.js';
 import type { RecordRun } from '../record/session.js';
@@ -40,7 +39,12 @@ export interface PrinterLoopContext {
 export class PrinterLoop {
   /** The master version this printer last got (or, in a dry run, was shown); 0: none yet. */
   private syncedVersion = 0;
+  /** The master version its pending changes on the page were worked out for; 0: none yet. */
+  private plannedVersion = 0;
+  /** The state last reported: as the printer said, or why it could not be read. */
   private lastState: string | undefined;
+  /** The last state read failed (no answer or an error status). */
+  private lastReadFailed = false;
   /** The state, job and transfer last polled: a change makes a failed or held sync worth trying at once. */
   private lastSeen: string | undefined;
   /** After a sync of `version` that did not settle: polls to let pass before the next try, and the next wait (in polls). */
@@ -57,6 +61,7 @@ export class PrinterLoop {
 
   /** Ends a wait early: the master changed, so a free printer need not wait for its next poll. */
   nudge(): void {
+    this.showBehind();
     this.wake.onWake?.();
   }
 
@@ -68,6 +73,7 @@ export class PrinterLoop {
     let backoff = ctx.pollMs;
     while (!ctx.signal.aborted) {
       let wait = ctx.pollMs;
+      this.showBehind();
       try {
         const status = await this.api.status();
         this.noteState(status);
@@ -77,13 +83,13 @@ export class PrinterLoop {
         this.lastSeen = seen;
         const snapshot = ctx.master.snapshot;
         // --ignore-state syncs busy printers too (never the printed file), as a sync does.
-        if (!isFree(status) && !ctx.options.ignoreState) ctx.farm.setActivity(name, 'waiting until it is free');
-        else if (!snapshot) ctx.farm.setActivity(name, 'waiting for the source folder to settle');
+        if (!isFree(status) && !ctx.options.ignoreState) this.setActivity('waiting until it is free');
+        else if (!snapshot) this.setActivity('waiting for the source folder to settle');
         else if (snapshot.version === this.syncedVersion) ctx.farm.setActivity(name, ctx.options.go ? 'in sync' : 'watching (dry run)');
         else if (snapshot.version === this.retry.version && this.retry.skip > 0) {
           // The same sync would most likely end the same way: wait, longer each time.
           this.retry.skip--;
-          ctx.farm.setActivity(name, `retrying in ${Math.round(((this.retry.skip + 1) * ctx.pollMs) / 1000)} s`);
+          this.setActivity(`retrying in ${Math.round(((this.retry.skip + 1) * ctx.pollMs) / 1000)} s`);
         } else {
           ctx.farm.setActivity(name, ctx.options.go ? 'syncing' : 'planning');
           const result = await this.syncOnce(snapshot);
@@ -91,24 +97,40 @@ export class PrinterLoop {
           if (settles(result)) {
             this.syncedVersion = snapshot.version;
             this.retry = { version: 0, skip: 0, every: 1 };
-            ctx.farm.setActivity(name, ctx.options.go ? 'in sync' : 'watching (dry run)');
+            // A master that changed during the sync is not in sync: look again at once.
+            if (ctx.master.version !== snapshot.version) wait = 0;
+            else ctx.farm.setActivity(name, ctx.options.go ? 'in sync' : 'watching (dry run)');
           } else if (result.outcome !== 'skipped') {
             // Failed or held: wait 1, 2, 4… polls, up to maxBackoffMs.
             const every = snapshot.version === this.retry.version ? this.retry.every : 1;
             const most = Math.max(1, Math.floor(ctx.maxBackoffMs / ctx.pollMs));
             this.retry = { version: snapshot.version, skip: every - 1, every: Math.min(every * 2, most) };
-            ctx.farm.setActivity(name, `retrying in ${Math.round((every * ctx.pollMs) / 1000)} s`);
+            this.setActivity(`retrying in ${Math.round((every * ctx.pollMs) / 1000)} s`);
           }
         }
       } catch (error) {
         if (ctx.signal.aborted) break;
-        this.noteUnreachable(error);
+        this.noteReadFailed(error);
         wait = backoff;
         backoff = Math.min(backoff * 2, ctx.maxBackoffMs);
-        ctx.farm.setActivity(name, `retrying in ${Math.round(wait / 1000)} s`);
+        this.setActivity(`retrying in ${Math.round(wait / 1000)} s`);
       }
       await abortableSleep(wait, ctx.signal, this.wake);
     }
+  }
+
+  /** The master changed after the pending changes on the page were worked out: the printer lacks the newest files. */
+  private behind(): boolean {
+    return this.plannedVersion > 0 && this.ctx.master.version > this.plannedVersion;
+  }
+
+  private showBehind(): void {
+    if (this.behind()) this.ctx.farm.behindMaster(this.printer.name);
+  }
+
+  /** What watch does with the printer, saying so when it is behind the master (its old plan may read "in sync"). */
+  private setActivity(activity: string): void {
+    this.ctx.farm.setActivity(this.printer.name, this.behind() ? `${activity} (master changed since last sync)` : activity);
   }
 
   /** A busy printer's pending changes, for the page, from a dry run that leaves the printed file alone. */
@@ -123,7 +145,9 @@ export class PrinterLoop {
         ? undefined
         : { dir: this.ctx.stateDir, go: false, checksum: false, force: false, hashes: this.ctx.hashes(), claimed: new Map() };
     const result = await syncPrinter(printerJob(preview, snapshot.inputs, index, this.api, () => {}, record));
-    if (result.outcome === 'planned') applyPlan(row, result);
+    if (result.outcome !== 'planned') return;
+    applyPlan(row, result);
+    this.plannedVersion = snapshot.version;
   }
 
   private async syncOnce(snapshot: MasterSnapshot): Promise<PrinterResult> {
@@ -147,9 +171,13 @@ export class PrinterLoop {
     const deadline = printerDeadline(ctx.options);
     const link = linkSignals(ctx.signal, deadline.signal);
     const api = ctx.connect(this.printer, link.signal);
+    const emit: EventSink = (event) => {
+      if (event.type === 'plan') this.plannedVersion = snapshot.version;
+      ctx.emit(event);
+    };
     let result: PrinterResult;
     try {
-      result = await syncPrinter(printerJob(ctx.options, inputs, index, api, ctx.emit, record, deadline));
+      result = await syncPrinter(printerJob(ctx.options, inputs, index, api, emit, record, deadline));
     } finally {
       link.dispose();
       api.close();
@@ -161,9 +189,11 @@ export class PrinterLoop {
 
   private noteState(status: PrinterStatus): void {
     this.ctx.farm.observe(this.printer.name, status);
+    const wasFailed = this.lastReadFailed;
+    this.lastReadFailed = false;
     if (status.state === this.lastState) return;
-    // Back after not answering: its files may have changed meanwhile (a stick swapped, a reset), so plan it again.
-    if (this.lastState === 'UNREACHABLE') this.syncedVersion = 0;
+    // Back after not being read: its files may have changed meanwhile (a stick swapped, a reset), so plan it again.
+    if (wasFailed) this.syncedVersion = 0;
     const job = jobInfo(status);
     this.ctx.emit({
       type: 'printer-state',
@@ -175,20 +205,23 @@ export class PrinterLoop {
     this.lastState = status.state;
   }
 
-  private noteUnreachable(error: unknown): void {
-    const info = toErrorInfo(error);
-    this.ctx.farm.unreachable(this.printer.name, info);
+  /** A state read failed: no answer (UNREACHABLE), or an answer with an error status (reachable, but not read). */
+  private noteReadFailed(error: unknown): void {
+    const info = readErrorInfo(error);
+    this.ctx.farm.pollFailed(this.printer.name, info);
     // Whatever it says when it is back counts as a change.
     this.lastSeen = undefined;
-    if (this.lastState === 'UNREACHABLE') return;
+    this.lastReadFailed = true;
+    const state = info.status !== undefined && info.code !== 'PRINTER_AUTH' ? httpErrorState(info.status) : 'UNREACHABLE';
+    if (state === this.lastState) return;
     this.ctx.emit({
       type: 'printer-state',
       printer: this.printer.name,
-      state: 'UNREACHABLE',
+      state,
       ...(this.lastState ? { previous: this.lastState } : {}),
       error: info,
     });
-    this.lastState = 'UNREACHABLE';
+    this.lastState = state;
   }
 }
 

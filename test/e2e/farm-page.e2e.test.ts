@@ -1,7 +1,8 @@
 // The farm page of `watch --http` in a real headless Chromium (the system's, driven by playwright-core):
 // every printer is listed with its state, a state change and a running upload's progress appear without
-// a reload, and no password is in anything the server sends. Set LINK_SYNC_SCREENSHOT=FILE to save a
-// screenshot of the farm mid-sync (docs/farm-page.png is made that way).
+// a reload, a busy printer is shown behind a master that changed, and no password is in anything the
+// server sends. Set LINK_SYNC_SCREENSHOT=FILE to save a screenshot of the farm mid-sync
+// (docs/farm-page.png is made that way).
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,6 +54,7 @@ describe('the farm page in a browser', {
       { name: 'mk4s-1', model: 'MK4S' },
       { name: 'xl-2', model: 'XL', rateBytesPerSec: 100_000 },
       { name: 'mk3s-3', model: 'MK3S' },
+      { name: 'mk4-5', model: 'MK4' },
     ]);
     work = tempDir();
     writeTree(path.join(work.dir, 'master'), { 'benchy.gcode': gcode('benchy', 20_000), 'parts/big plate.gcode': gcode('big', BIG) });
@@ -62,6 +64,7 @@ describe('the farm page in a browser', {
     const printing = farm.printers[0]!;
     printing.seed('calibration cube.gcode', gcode('cube'));
     printing.setState('PRINTING', { file: 'calibration cube.gcode', progress: 45 });
+    farm.printers[3]!.inject({ kind: 'status', status: 503, pathPrefix: '/api/v1/status' });
     cli = startCli(
       [
         'watch',
@@ -101,11 +104,17 @@ describe('the farm page in a browser', {
   const cell = (printer: string, column: string) => page.locator(`tr[data-printer="${printer}"] td.${column}`);
   const stateOf = (printer: string) => page.locator(`tr[data-printer="${printer}"] .state`).first().textContent();
 
-  test('lists every printer with its state, job and an unreachable one as such', async () => {
-    await page.waitForFunction(() => document.querySelectorAll('#farm tbody tr').length === 4, undefined, { timeout: 10_000 });
+  test('lists every printer with its state, job, an unreachable one and one answering 503 as such', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('#farm tbody tr').length === 5, undefined, { timeout: 10_000 });
     await page.waitForFunction(() => document.querySelector('tr[data-printer="mk4-4"] .state')?.textContent === 'UNREACHABLE', undefined, {
       timeout: 10_000,
     });
+    // It answers, with an error: not the same as no answer at all.
+    await page.waitForFunction(
+      () => document.querySelector('tr[data-printer="mk4-5"] .state')?.textContent === 'PRINTER ERROR (HTTP 503)',
+      undefined,
+      { timeout: 10_000 },
+    );
     assert.equal(await stateOf('mk4s-1'), 'PRINTING');
     assert.match((await cell('mk4s-1', 'job').textContent()) ?? '', /calibration cube\.gcode.*45%/);
     assert.equal(await stateOf('mk3s-3'), 'IDLE');
@@ -152,6 +161,25 @@ describe('the farm page in a browser', {
     assert.deepEqual(navigations, [], 'the page reloaded');
   });
 
+  test('a master change while a printer is busy: the page says it is behind the master, not in sync', async () => {
+    // mk3s-3 is BUSY since the test above.
+    writeTree(path.join(work.dir, 'master'), { 'added later.gcode': gcode('later') });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('tr[data-printer="mk3s-3"] td.pending')?.textContent === 'behind the master (changed since its last sync)',
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.waitForFunction(
+      () =>
+        document.querySelector('tr[data-printer="mk3s-3"] .activity')?.textContent ===
+        'waiting until it is free (master changed since last sync)',
+      undefined,
+      { timeout: TWO_INTERVALS },
+    );
+    assert.match((await page.locator('#summary').textContent()) ?? '', /\d+ behind the master/);
+  });
+
   test('no password anywhere in what the server sends, and nothing accepts a change', async () => {
     const bodies = [await page.content()];
     for (const target of ['/', '/farm.js', '/farm.css', '/api/farm']) bodies.push(await (await fetch(`${url}${target}`)).text());
@@ -166,6 +194,6 @@ describe('the farm page in a browser', {
     }
     const doc = (await (await fetch(`${url}/api/farm`)).json()) as { printers: unknown[] };
     assert.ok(validateStatus(doc), `GET /api/farm does not match schema/status.schema.json: ${JSON.stringify(validateStatus.errors)}`);
-    assert.equal(doc.printers.length, 4);
+    assert.equal(doc.printers.length, 5);
   });
 });

@@ -1,5 +1,5 @@
 // End to end: `link-sync status` on a mixed farm (printing, idle in sync, idle with pending changes,
-// unreachable, wrong password): the table, the --json document against its schema, the exit code,
+// unreachable, wrong password, answering 503): the table, the --json document against its schema, the exit code,
 // and that it changes nothing.
 
 import { describe, test, before, after } from 'node:test';
@@ -26,7 +26,7 @@ interface Row {
   storage: { name: string; freeBytes: number | null } | null;
   pending: { upload: number; replace: number; delete: number; held: number; inSync: boolean } | null;
   lastSync: string | null;
-  error: { code: string; message: string } | null;
+  error: { code: string; message: string; status?: number } | null;
 }
 
 describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
@@ -41,10 +41,12 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
       { name: 'synced', model: 'XL' },
       { name: 'pending', model: 'MK3S' },
       { name: 'locked', model: 'MK4', password: 'the-right-one' },
+      { name: 'erring', model: 'MK4S' },
     ]);
     work = tempDir();
     writeTree(path.join(work.dir, 'master'), MASTER);
-    const [printing, synced, pending, locked] = farm.printers as [
+    const [printing, synced, pending, locked, erring] = farm.printers as [
+      (typeof farm.printers)[0],
       (typeof farm.printers)[0],
       (typeof farm.printers)[0],
       (typeof farm.printers)[0],
@@ -59,7 +61,9 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     printing.setState('PRINTING', { file: 'one.gcode', progress: 37 });
     const unreachable = `gone:\n  printer_type: MK4S\n  host: http://127.0.0.1:${await closedPort()}\n  username: maker\n  password: whatever-it-is\n`;
     const wrong = `locked:\n  printer_type: MK4\n  host: ${locked.url}\n  username: maker\n  password: not-the-password\n`;
-    writeFileSync(path.join(work.dir, 'printers.yml'), goodConfig + unreachable + wrong, { mode: 0o600 });
+    // Restarting, say: it is there, but every state read is 503.
+    erring.inject({ kind: 'status', status: 503, pathPrefix: '/api/v1/status', message: 'Busy' });
+    writeFileSync(path.join(work.dir, 'printers.yml'), goodConfig + unreachable + wrong + configYaml([erring]), { mode: 0o600 });
     for (const p of farm.printers) p.clearRequests();
   });
 
@@ -75,7 +79,7 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     assert.ok(validate(doc), JSON.stringify(validate.errors));
     assert.equal(doc.source, path.join(work.dir, 'master'));
     const rows = new Map(doc.printers.map((r) => [r.name, r]));
-    assert.deepEqual([...rows.keys()], ['printing', 'synced', 'pending', 'gone', 'locked']);
+    assert.deepEqual([...rows.keys()], ['printing', 'synced', 'pending', 'gone', 'locked', 'erring']);
 
     const printing = rows.get('printing')!;
     assert.equal(printing.state, 'PRINTING');
@@ -107,6 +111,11 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     assert.equal(locked.answered, false);
     assert.equal(locked.error?.code, 'PRINTER_AUTH');
 
+    const erring = rows.get('erring')!;
+    assert.equal(erring.state, null);
+    assert.equal(erring.error?.code, 'PRINTER_HTTP');
+    assert.equal(erring.error?.status, 503);
+
     for (const p of farm.printers) {
       assert.deepEqual(
         p.requests().filter((r) => MUTATING.has(r.method)),
@@ -133,6 +142,8 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     assert.match(run.stdout, /^pending\s+MK3S\s+IDLE\s+-\s+15\.0 GB\s+2 to upload, 1 to delete\s+never$/m);
     assert.match(run.stdout, /^gone\s+MK4S\s+UNREACHABLE\s+-\s+-\s+-\s+never$/m);
     assert.match(run.stdout, /^locked\s+MK4\s+REFUSED LOGIN\s+/m);
+    assert.match(run.stdout, /^erring\s+MK4S\s+PRINTER ERROR \(HTTP 503\)\s+-\s+-\s+-\s+never$/m);
+    assert.match(run.stdout, /^erring: .*503 Busy/m);
     assert.match(run.stdout, /^gone: .*\S/m);
     assert.match(run.stdout, /^locked: .*(credential|password|401)/im);
   });

@@ -39,6 +39,19 @@ function events(cli: BackgroundCli): Event[] {
 
 const has = (printer: SimPrinter, rel: string) => remoteTree(printer).includes(rel);
 
+const statusSchema = JSON.parse(readFileSync(path.join(repoRoot, 'schema/status.schema.json'), 'utf8')) as object;
+const validateStatus = new Ajv2020({ strict: true, validateFormats: false, allErrors: true }).compile(statusSchema);
+
+/** The little of a GET /api/farm row these tests read. */
+interface FarmRow {
+  name: string;
+  state: string | null;
+  pending: { inSync: boolean } | null;
+  error: { code: string; status?: number } | null;
+  activity?: string;
+  behindMaster?: boolean;
+}
+
 // The cases run at once: each has its own farm, folder and watch, and mostly waits for polls.
 describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
   /** A farm, a master folder and a config for one test; everything is stopped and removed after it. */
@@ -226,6 +239,103 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
     const before = n;
     await cli.waitFor('two.gcode synced while notes.txt keeps changing', () => has(printer, 'two.gcode'));
     assert.ok(n > before, 'the log was not written meanwhile');
+  });
+
+  /** `watch --http 0` started by `ws.watch`: GET /api/farm's row for one printer, checked against the schema. */
+  async function farmRow(cli: BackgroundCli, printer: string): Promise<FarmRow> {
+    await cli.waitFor('the farm page address', () => /Farm page: (\S+)\//.test(cli.stderr()));
+    const doc = (await (await fetch(`${/Farm page: (\S+)\//.exec(cli.stderr())![1]!}/api/farm`)).json()) as { printers: FarmRow[] };
+    assert.ok(validateStatus(doc), `GET /api/farm does not match the schema: ${JSON.stringify(validateStatus.errors)}`);
+    return doc.printers.find((r) => r.name === printer)!;
+  }
+
+  /** Writes files into the master and waits until watch has taken the change in (its source-changed event). */
+  async function changeMaster(cli: BackgroundCli, master: string, files: Record<string, string>): Promise<void> {
+    const changes = () => events(cli).filter((e) => e.type === 'source-changed').length;
+    const before = changes();
+    writeTree(master, files);
+    await cli.waitFor('source-changed event', () => changes() > before);
+  }
+
+  /** Resolves once the printer has answered (or failed) `count` more state reads. */
+  async function statusReads(cli: BackgroundCli, printer: SimPrinter, count: number): Promise<void> {
+    const reads = () => printer.requests().filter((r) => r.method === 'GET' && r.target === '/api/v1/status').length;
+    const until = reads() + count;
+    await cli.waitFor(`${count} more state reads`, () => reads() >= until);
+  }
+
+  test('a printer that prints while the master changes is shown behind the master, not in sync, until it is synced', async (t) => {
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
+    const printer = ws.farm.printers[0]!;
+    const cli = ws.watch(['--go', '--http', '0']);
+    await cli.waitFor('first sync', () => has(printer, 'one.gcode'));
+    await cli.waitFor('in sync on the page', async () => (await farmRow(cli, 'a')).activity === 'in sync');
+    printer.setState('PRINTING', { file: 'one.gcode', progress: 10 });
+    await cli.waitFor('PRINTING on the page', async () => (await farmRow(cli, 'a')).state === 'PRINTING');
+    await changeMaster(cli, ws.master, { 'two.gcode': gcode('two') });
+    await statusReads(cli, printer, 2);
+    const behind = await farmRow(cli, 'a');
+    assert.equal(behind.behindMaster, true, JSON.stringify(behind));
+    assert.equal(behind.pending, null, 'the plan from before the change is still shown');
+    assert.equal(behind.activity, 'waiting until it is free (master changed since last sync)');
+    assert.ok(!has(printer, 'two.gcode'), 'a printing printer was synced');
+    printer.setState('IDLE');
+    await cli.waitFor('synced once free', () => has(printer, 'two.gcode'));
+    await cli.waitFor('in sync on the page again', async () => {
+      const row = await farmRow(cli, 'a');
+      return row.activity === 'in sync' && row.behindMaster === false && row.pending?.inSync === true;
+    });
+  });
+
+  test('a printer that does not answer when the master changes is shown behind the master until it is back and synced', async (t) => {
+    const password = 'gone-printer-pw';
+    const gone = await startPrinter({ name: 'gone', model: 'MK4S', password });
+    const port = gone.port;
+    const goneConfig = `gone:\n  printer_type: MK4S\n  host: ${gone.url}\n  username: maker\n  password: ${password}\n`;
+    const ws = await setUp(t, [{ name: 'here', model: 'MK4S' }], { 'one.gcode': gcode('one') }, goneConfig);
+    ws.extra.push(gone);
+    const cli = ws.watch(['--go', '--http', '0', '--retries', '0']);
+    await cli.waitFor('in sync on the page', async () => (await farmRow(cli, 'gone')).activity === 'in sync');
+    await gone.close();
+    ws.extra.splice(ws.extra.indexOf(gone), 1);
+    await cli.waitFor('unreachable on the page', async () => (await farmRow(cli, 'gone')).error?.code === 'PRINTER_UNREACHABLE');
+    await changeMaster(cli, ws.master, { 'two.gcode': gcode('two') });
+    const behind = await farmRow(cli, 'gone');
+    assert.equal(behind.behindMaster, true, JSON.stringify(behind));
+    assert.equal(behind.pending, null, 'the plan from before the change is still shown');
+    await cli.waitFor('the activity says the master changed', async () =>
+      /^retrying in \d+ s \(master changed since last sync\)$/.test((await farmRow(cli, 'gone')).activity ?? ''),
+    );
+    const back = await startPrinter({ name: 'gone', model: 'MK4S', password, port });
+    ws.extra.push(back);
+    await cli.waitFor('synced when back', () => has(back, 'two.gcode'));
+    await cli.waitFor('in sync on the page again', async () => {
+      const row = await farmRow(cli, 'gone');
+      return row.activity === 'in sync' && row.behindMaster === false && row.pending?.inSync === true;
+    });
+  });
+
+  test('a printer answering its state reads with 503 is a printer error, not unreachable', async (t) => {
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
+    const printer = ws.farm.printers[0]!;
+    const cli = ws.watch(['--go', '--http', '0', '--retries', '0']);
+    await cli.waitFor('first sync', () => has(printer, 'one.gcode'));
+    printer.inject({ kind: 'status', status: 503, pathPrefix: '/api/v1/status', message: 'Busy' });
+    const states = () => events(cli).filter((e) => e.type === 'printer-state' && e['printer'] === 'a');
+    await cli.waitFor('a state event after the 503', () => states().length >= 2);
+    const failed = states()[1]!;
+    assert.equal(failed['state'], 'PRINTER ERROR (HTTP 503)');
+    assert.equal(failed['previous'], 'IDLE');
+    assert.deepEqual([(failed['error'] as { code: string }).code, (failed['error'] as { status: number }).status], ['PRINTER_HTTP', 503]);
+    const row = await farmRow(cli, 'a');
+    assert.equal(row.state, null);
+    assert.equal(row.error?.status, 503);
+    printer.clearFaults();
+    await cli.waitFor('IDLE again on the page', async () => (await farmRow(cli, 'a')).state === 'IDLE');
+    assert.deepEqual(
+      states().map((e) => e['state']),
+      ['IDLE', 'PRINTER ERROR (HTTP 503)', 'IDLE'],
+    );
   });
 
   /** Syncs of one printer (printer-done events) while it answers `polls` more state reads. */

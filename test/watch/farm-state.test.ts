@@ -66,7 +66,7 @@ test('FarmState follows a sync: plan, upload progress, done, and never holds a p
   assert.equal(doc.printers[0]!.upload, null);
   assert.equal(doc.printers[0]!.pending?.inSync, true);
   assert.notEqual(doc.printers[0]!.lastSync, null);
-  farm.unreachable('b', { code: 'PRINTER_UNREACHABLE', message: 'printer b: cannot reach it' });
+  farm.pollFailed('b', { code: 'PRINTER_UNREACHABLE', message: 'printer b: cannot reach it' });
   doc = farm.document();
   assert.equal(doc.printers[1]!.state, null);
   assert.equal(doc.printers[1]!.answered, false);
@@ -99,6 +99,27 @@ test('a failed sync is the last error until a sync succeeds', () => {
   assert.equal(farm.document().printers[0]!.lastError?.code, 'PRINTER_STORAGE');
   farm.sink({ type: 'printer-done', result: { ...base, outcome: 'in-sync', error: undefined as never } });
   assert.equal(farm.document().printers[0]!.lastError, null);
+});
+
+test('a master change marks a printer behind: its old "in sync" plan is dropped until a sync plans it again', () => {
+  const farm = new FarmState([printer('a')], '/master');
+  const plan = (actions: Array<{ kind: 'upload'; path: string; size: number; reason: string }>) =>
+    farm.sink({ type: 'plan', printer: 'a', storage: 'usb', root: '', actions, problems: [], holds: [], unchanged: 1, uploadBytes: 0 });
+  plan([]);
+  assert.equal(farm.document().printers[0]!.pending?.inSync, true);
+  assert.equal(farm.document().printers[0]!.behindMaster, false);
+  let changes = 0;
+  farm.onChange(() => changes++);
+  farm.behindMaster('a');
+  farm.behindMaster('a');
+  let row = farm.document().printers[0]!;
+  assert.equal(row.behindMaster, true);
+  assert.equal(row.pending, null);
+  assert.equal(changes, 1, 'marking a printer behind again is no change');
+  plan([{ kind: 'upload', path: 'new.gcode', size: 10, reason: 'missing on printer' }]);
+  row = farm.document().printers[0]!;
+  assert.equal(row.behindMaster, false);
+  assert.equal(row.pending?.upload, 1);
 });
 
 test("free for a sync: the gate's states, and no transfer running", () => {
@@ -187,14 +208,28 @@ test('status table: columns, pending words, times', () => {
         lastSync: null,
         error: { code: 'PRINTER_UNREACHABLE', message: 'printer gone: cannot reach http://b', hint: 'check it' },
       },
+      {
+        name: 'erring',
+        model: 'MK4',
+        url: 'http://c',
+        answered: false,
+        state: null,
+        job: null,
+        storage: null,
+        pending: null,
+        lastSync: null,
+        error: { code: 'PRINTER_HTTP', message: 'printer erring: reading the printer status refused: 503 Busy', status: 503 },
+      },
     ],
   };
   const lines = statusLines(doc, new Date('2026-01-01T12:00:00.000Z'));
   assert.deepEqual(lines, [
-    'printer  model  state        job          free  pending           last sync',
-    'mk4      MK4S   PRINTING     x.gcode 45%  -     in sync (1 held)  2 h ago',
-    'gone     XL     UNREACHABLE  -            -     -                 never',
+    'printer  model  state                     job          free  pending           last sync',
+    'mk4      MK4S   PRINTING                  x.gcode 45%  -     in sync (1 held)  2 h ago',
+    'gone     XL     UNREACHABLE               -            -     -                 never',
+    'erring   MK4    PRINTER ERROR (HTTP 503)  -            -     -                 never',
     'gone: cannot reach http://b (check it)',
+    'erring: reading the printer status refused: 503 Busy',
   ]);
   const pending = (p: Partial<{ upload: number; replace: number; delete: number; rmdir: number; problems: number; held: number }>) =>
     pendingText({ pending: { upload: 0, replace: 0, delete: 0, rmdir: 0, problems: 0, held: 0, inSync: false, ...p }, error: null });
