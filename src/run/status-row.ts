@@ -120,6 +120,9 @@ export function readErrorInfo(error: unknown): ErrorInfo {
   return error instanceof PrinterError && error.status !== undefined ? { ...info, status: error.status } : info;
 }
 
+/** The state shown for an address that answers HTTP but is no PrusaLink printer (a wrong port or host). */
+export const NOT_PRUSALINK = 'NOT PRUSALINK';
+
 /** The state shown for a printer that answered a state read with an error status: reachable, but not read. */
 export function httpErrorState(status: number): string {
   return `PRINTER ERROR (HTTP ${status})`;

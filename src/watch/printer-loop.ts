@@ -5,13 +5,13 @@
 import type { PrinterConfig } from '../config/types.js';
 import type { PrinterApi } from '../printer/api.js';
 import type { PrinterStatus } from '../types.js';
-import type { EventSink, PrinterResult } from '../report/events.js';
+import type { ErrorInfo, EventSink, PrinterResult } from '../report/events.js';
 import { InternalError } from '../errors.js';
 import type { SyncOptions } from '../run/options.js';
 import { printerDeadline, printerJob } from '../run/printers.js';
 import { linkSignals } from '../printer/http.js';
 import { syncPrinter } from '../run/printer/sync-printer.js';
-import { applyPlan, httpErrorState, readErrorInfo, readPrinter, type PrinterStatusRow } from '../run/status-row.js';
+import { applyPlan, httpErrorState, NOT_PRUSALINK, readErrorInfo, readPrinter, type PrinterStatusRow } from '../run/status-row.js';
 import { isFree, jobInfo } from '../run/wait-busy.js';
 import type { HashCache } from '../record/hash.js';
 import type { RecordRun } from '../record/session.js';
@@ -212,7 +212,7 @@ export class PrinterLoop {
     // Whatever it says when it is back counts as a change.
     this.lastSeen = undefined;
     this.lastReadFailed = true;
-    const state = info.status !== undefined && info.code !== 'PRINTER_AUTH' ? httpErrorState(info.status) : 'UNREACHABLE';
+    const state = readFailedState(info);
     if (state === this.lastState) return;
     this.ctx.emit({
       type: 'printer-state',
@@ -232,4 +232,10 @@ export class PrinterLoop {
 function settles(result: PrinterResult): boolean {
   if (result.outcome === 'in-sync' || result.outcome === 'planned') return true;
   return result.outcome === 'failed' && result.failed === 0 && result.notRun === 0 && result.error === undefined && result.problems > 0;
+}
+
+/** How a failed state read is reported: the address is no PrusaLink printer, it answered with an error status, or it did not answer. */
+function readFailedState(info: ErrorInfo): string {
+  if (info.code === 'PRINTER_NOT_PRUSALINK') return NOT_PRUSALINK;
+  return info.status !== undefined && info.code !== 'PRINTER_AUTH' ? httpErrorState(info.status) : 'UNREACHABLE';
 }

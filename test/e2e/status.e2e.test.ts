@@ -1,10 +1,12 @@
 // End to end: `link-sync status` on a mixed farm (printing, idle in sync, idle with pending changes,
-// unreachable, wrong password, answering 503): the table, the --json document against its schema, the exit code,
+// unreachable, wrong password, answering 503, not a PrusaLink printer): the table, the --json document against its schema, the exit code,
 // and that it changes nothing.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { startFarm, type SimFarm } from '../../src/simulator/index.js';
@@ -31,6 +33,7 @@ interface Row {
 
 describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
   let farm: SimFarm;
+  let website: Server;
   let work: { dir: string; cleanup: () => void };
   const env = () => ({ XDG_STATE_HOME: path.join(work.dir, 'state') });
   const status = (...args: string[]) => runCli(['status', '-c', 'printers.yml', ...args], { cwd: work.dir, env: env() });
@@ -63,11 +66,17 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     const wrong = `locked:\n  printer_type: MK4\n  host: ${locked.url}\n  username: maker\n  password: not-the-password\n`;
     // Restarting, say: it is there, but every state read is 503.
     erring.inject({ kind: 'status', status: 503, pathPrefix: '/api/v1/status', message: 'Busy' });
-    writeFileSync(path.join(work.dir, 'printers.yml'), goodConfig + unreachable + wrong + configYaml([erring]), { mode: 0o600 });
+    // A wrong port: some other web server, 404 to everything.
+    website = createServer((_req, res) => res.writeHead(404, { 'Content-Type': 'text/html' }).end('<h1>Not Found</h1>'));
+    await new Promise<void>((resolve) => website.listen(0, '127.0.0.1', resolve));
+    const port = (website.address() as AddressInfo).port;
+    const notLink = `website:\n  printer_type: MK4\n  host: http://127.0.0.1:${port}\n  username: maker\n  password: whatever-it-is\n`;
+    writeFileSync(path.join(work.dir, 'printers.yml'), goodConfig + unreachable + wrong + configYaml([erring]) + notLink, { mode: 0o600 });
     for (const p of farm.printers) p.clearRequests();
   });
 
   after(async () => {
+    await new Promise((resolve) => website.close(resolve));
     await farm.close();
     work.cleanup();
   });
@@ -79,7 +88,7 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     assert.ok(validate(doc), JSON.stringify(validate.errors));
     assert.equal(doc.source, path.join(work.dir, 'master'));
     const rows = new Map(doc.printers.map((r) => [r.name, r]));
-    assert.deepEqual([...rows.keys()], ['printing', 'synced', 'pending', 'gone', 'locked', 'erring']);
+    assert.deepEqual([...rows.keys()], ['printing', 'synced', 'pending', 'gone', 'locked', 'erring', 'website']);
 
     const printing = rows.get('printing')!;
     assert.equal(printing.state, 'PRINTING');
@@ -116,6 +125,10 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     assert.equal(erring.error?.code, 'PRINTER_HTTP');
     assert.equal(erring.error?.status, 503);
 
+    const website = rows.get('website')!;
+    assert.equal(website.state, null);
+    assert.equal(website.error?.code, 'PRINTER_NOT_PRUSALINK');
+
     for (const p of farm.printers) {
       assert.deepEqual(
         p.requests().filter((r) => MUTATING.has(r.method)),
@@ -144,6 +157,8 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     assert.match(run.stdout, /^locked\s+MK4\s+REFUSED LOGIN\s+/m);
     assert.match(run.stdout, /^erring\s+MK4S\s+PRINTER ERROR \(HTTP 503\)\s+-\s+-\s+-\s+never$/m);
     assert.match(run.stdout, /^erring: .*503 Busy/m);
+    assert.match(run.stdout, /^website\s+MK4\s+NOT PRUSALINK\s+-\s+-\s+-\s+never$/m);
+    assert.match(run.stdout, /^website: .*not a PrusaLink printer/m);
     assert.match(run.stdout, /^gone: .*\S/m);
     assert.match(run.stdout, /^locked: .*(credential|password|401)/im);
   });
