@@ -8,7 +8,7 @@ import type { ExchangeNotice } from '../printer/http.js';
 import { DEFAULT_RETRY_POLICY } from '../printer/retry.js';
 import type { PrinterApi } from '../printer/api.js';
 import { HashCache } from '../record/hash.js';
-import type { RecordRun } from '../record/session.js';
+import { missingRecordWarnings, type RecordRun } from '../record/session.js';
 import { DEFAULT_POLL_MS, syncWaitingIfBusy, type WaitPolicy } from './wait-busy.js';
 import { createSlots, type Slots } from '../source/limit.js';
 import { linkSignals, uploadDeadlineMs } from '../printer/http.js';
@@ -51,6 +51,10 @@ export async function runPrinters(
   const results = await Promise.all(
     inputs.printers.map((_printer, index) => runOnePrinter(options, inputs, index, connect, emit, record, planSlots)),
   );
+  if (record) {
+    const names = inputs.printers.map((p) => p.name);
+    for (const warning of missingRecordWarnings(record, names)) emit({ type: 'warning', ...warning });
+  }
   const summary: RunSummary = {
     dryRun,
     printers: results,

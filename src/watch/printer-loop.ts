@@ -15,7 +15,7 @@ import { syncPrinter } from '../run/printer/sync-printer.js';
 import { applyPlan, readPrinter, type PrinterStatusRow } from '../run/status-row.js';
 import { isFree, jobInfo } from '../run/wait-busy.js';
 import type { HashCache } from '../record/hash.js';
-import type { RecordRun } from '../record/session.js';
+import { missingRecordWarnings, type RecordRun } from '../record/session.js';
 import type { MasterSnapshot, MasterWatch } from './master.js';
 import type { FarmState } from './farm-state.js';
 import { abortableSleep } from './sleep.js';
@@ -154,6 +154,7 @@ export class PrinterLoop {
       link.dispose();
       api.close();
     }
+    if (record) for (const warning of missingRecordWarnings(record, [this.printer.name])) ctx.emit({ type: 'warning', ...warning });
     this.lastResult = result;
     ctx.emit({ type: 'printer-done', result });
     return result;

@@ -4,7 +4,14 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FAT_EPOCH_SEC, startFarm, type SimFarm, type SimPrinter, type SimPrinterOptions } from '../../src/simulator/index.js';
+import {
+  FAT_EPOCH_SEC,
+  startFarm,
+  startPrinter,
+  type SimFarm,
+  type SimPrinter,
+  type SimPrinterOptions,
+} from '../../src/simulator/index.js';
 import { printerKey } from '../../src/record/keys.js';
 import { recordPath } from '../../src/record/store.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
@@ -347,6 +354,41 @@ describe('an unchanged tree', { timeout: 120_000 }, () => {
         assert.match(perPrinter(checked.stdout), new RegExp(`${p.name}: 0 missing to upload, ${FILES} stale to refresh`));
     } finally {
       await farm.close();
+      work.cleanup();
+    }
+  });
+});
+
+// Records are kept by serial: another printer at a synced printer's address has none, and the run says why.
+describe('another printer at a synced address', { timeout: 60_000 }, () => {
+  test('its missing record is put down to the printer it replaced, not to the state folder', async () => {
+    const work = tempDir();
+    const password = 'swap-test-password';
+    let before: SimPrinter | undefined = await startPrinter({ name: 'mk4', model: 'MK4', serial: 'SN-BEFORE', password });
+    let after: SimPrinter | undefined;
+    try {
+      const master = path.join(work.dir, 'master');
+      const stateDir = path.join(work.dir, 'records');
+      writeTree(master, { 'benchy.gcode': gcode('benchy') });
+      const config = writeConfig(work.dir, [before]);
+      const sync = (...args: string[]) => runCli(['-c', config, '-s', master, '--state-dir', stateDir, ...args], { cwd: work.dir });
+      ok(await sync('--go'));
+      const port = before.port;
+      await before.close();
+      before = undefined;
+      after = await startPrinter({ name: 'mk4', model: 'MK4', serial: 'SN-AFTER', password, port });
+      after.seed('benchy.gcode', gcode('benchy'));
+      const run = await sync();
+      ok(run);
+      assert.deepEqual(
+        run.stderr.split('\n').filter((l) => l.includes('record')),
+        [
+          `warning: mk4: the printer at ${after.url} reports serial SN-AFTER, but the sync record in ${stateDir} for that address is of serial SN-BEFORE: a different printer answers there now, so it has no record and its files are judged by time`,
+        ],
+      );
+    } finally {
+      await before?.close();
+      await after?.close();
       work.cleanup();
     }
   });
