@@ -15,6 +15,7 @@ import { syncPrinter } from '../run/printer/sync-printer.js';
 import { applyPlan, readPrinter, type PrinterStatusRow } from '../run/status-row.js';
 import { isFree, jobInfo } from '../run/wait-busy.js';
 import type { HashCache } from '../record/hash.js';
+import type { CreatedFolders } from '../local/created-folders.js';
 import { missingRecordWarnings, type RecordRun } from '../record/session.js';
 import type { MasterSnapshot, MasterWatch } from './master.js';
 import type { FarmState } from './farm-state.js';
@@ -32,6 +33,8 @@ export interface PrinterLoopContext {
   stateDir: string | undefined;
   /** The hash cache of the current master version (a new one per version, so it never grows old entries). */
   hashes: () => HashCache;
+  /** The folders --backup-dir made, shared by every printer of the watch. */
+  backupFolders?: CreatedFolders;
   signal: AbortSignal;
   /** A PrinterApi for one sync, whose requests end when `signal` aborts. */
   connect: (printer: PrinterConfig, signal?: AbortSignal) => PrinterApi;
@@ -149,7 +152,8 @@ export class PrinterLoop {
     const api = ctx.connect(this.printer, link.signal);
     let result: PrinterResult;
     try {
-      result = await syncPrinter(printerJob(ctx.options, inputs, index, api, ctx.emit, record, deadline));
+      const job = printerJob(ctx.options, inputs, index, api, ctx.emit, record, deadline);
+      result = await syncPrinter(ctx.backupFolders ? { ...job, backupFolders: ctx.backupFolders } : job);
     } finally {
       link.dispose();
       api.close();
