@@ -14,7 +14,7 @@ import {
 } from '../../src/simulator/index.js';
 import { printerKey } from '../../src/record/keys.js';
 import { recordPath } from '../../src/record/store.js';
-import { runCli, type CliRun } from '../helpers/cli.js';
+import { repoRoot, runCli, type CliRun } from '../helpers/cli.js';
 import { perPrinter } from '../helpers/dry-run.js';
 import { gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
 import { readRecordFile } from '../helpers/record-file.js';
@@ -389,6 +389,41 @@ describe('another printer at a synced address', { timeout: 60_000 }, () => {
     } finally {
       await before?.close();
       await after?.close();
+      work.cleanup();
+    }
+  });
+});
+
+// What the README says of a deleted state folder, checked against what a run does.
+describe('a deleted state folder', { timeout: 60_000 }, () => {
+  test('a stale copy of the same size is kept as adopted, unverified, until --checksum; the README says so', async () => {
+    const farm = await startFarm([{ name: 'mk3s', model: 'MK3S' }]);
+    const work = tempDir();
+    try {
+      const [printer] = farm.printers;
+      const master = path.join(work.dir, 'master');
+      const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+      writeTree(master, { 'part.gcode': gcode('new', 2000) }, hourAgo);
+      // The printer's copy is older content of the same size, stamped after the local edit.
+      printer!.seed('part.gcode', gcode('old', 2000), { mTimestamp: hourAgo + 60 });
+      const config = writeConfig(work.dir, farm.printers);
+      const sync = (...args: string[]) =>
+        runCli(['-c', config, '-s', master, '--state-dir', path.join(work.dir, 'deleted'), '--verbose', ...args], { cwd: work.dir });
+      const first = await sync('--go');
+      ok(first);
+      assert.match(first.stdout, /part\.gcode: no sync record; .*same size, recorded as adopted \(content unverified\)/);
+      assert.equal(content(printer!, 'part.gcode'), gcode('old', 2000), 'the stale copy is kept');
+      ok(await sync('--go', '--checksum'));
+      assert.equal(content(printer!, 'part.gcode'), gcode('new', 2000), '--checksum replaces it');
+
+      const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+      const said = /Deleting the folder [^.]*\.[^.]*\.[^.]*\./.exec(readme)?.[0] ?? '';
+      assert.doesNotMatch(said, /\bis safe\b/, said);
+      assert.match(said, /same size/, said);
+      assert.match(said, /adopted, unverified/, said);
+      assert.match(said, /--checksum/, said);
+    } finally {
+      await farm.close();
       work.cleanup();
     }
   });
