@@ -6,6 +6,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { LinkSyncError } from '../errors.js';
 import type { PrinterApi } from '../printer/api.js';
+import type { CreatedFolders } from '../local/created-folders.js';
 import { fetchCopy, pathExists, placeCopy } from '../local/fetch.js';
 import { checkLocalPath, checkName } from '../local/names.js';
 import { joinPath } from '../source/paths.js';
@@ -21,6 +22,13 @@ export interface BackupContext {
   /** What the printer holds under each action's path: its size (known before any backup) and time. */
   remoteOf: (action: Action) => Pick<RemoteFile, 'size' | 'mTimestamp'> | undefined;
   signal?: AbortSignal;
+  /**
+   * The folders the run's backups created, shared by its printers: a backup that fails or is
+   * interrupted removes those it leaves empty (its printer's, and the backup folder's own when the run made it).
+   */
+  created?: CreatedFolders;
+  /** Told what could not be tidied up after a failed backup. */
+  warn?: (message: string) => void;
 }
 
 export interface BackupDone {
@@ -40,10 +48,27 @@ export async function backUp(ctx: BackupContext, action: Action): Promise<Backup
   if (!check.ok) throw backupError(`${JSON.stringify(storagePath)} cannot be written here: ${check.reason}`);
   const folderRoot = path.join(ctx.dir, ctx.printer);
   try {
-    await fsp.mkdir(folderRoot, { recursive: true });
+    try {
+      ctx.created?.add(await fsp.mkdir(folderRoot, { recursive: true }), folderRoot);
+    } catch (error) {
+      throw backupError(`cannot create ${folderRoot} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    return await download(ctx, action, remote.size, remote.mTimestamp, folderRoot, storagePath, check.names);
   } catch (error) {
-    throw backupError(`cannot create ${folderRoot} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    if (ctx.created) await removeLeftFolders(ctx.created, folderRoot, ctx.warn);
+    throw error;
   }
+}
+
+async function download(
+  ctx: BackupContext,
+  action: Action,
+  size: number,
+  mTimestamp: number | undefined,
+  folderRoot: string,
+  storagePath: string,
+  names: readonly string[],
+): Promise<BackupDone> {
   const copy = await fetchCopy(
     ctx.api,
     {
@@ -51,21 +76,38 @@ export async function backUp(ctx: BackupContext, action: Action): Promise<Backup
       storage: ctx.storage,
       path: storagePath,
       urlPath: action.targetUrl,
-      size: remote.size,
+      size,
       localRoot: folderRoot,
-      ...(remote.mTimestamp !== undefined ? { mTimestamp: remote.mTimestamp } : {}),
+      ...(mTimestamp !== undefined ? { mTimestamp } : {}),
     },
-    check.names,
-    ctx.signal ? { signal: ctx.signal } : {},
+    names,
+    { ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.created ? { createdFolders: ctx.created } : {}) },
   );
-  const folder = path.join(folderRoot, ...check.names.slice(0, -1));
-  const target = await freeName(folder, check.names[check.names.length - 1]!, new Date());
+  const folder = path.join(folderRoot, ...names.slice(0, -1));
+  const target = await freeName(folder, names[names.length - 1]!, new Date());
   // placeCopy never replaces: should the name be taken meanwhile, the backup fails rather than overwrite.
   if (!target || !(await placeCopy(copy, target))) {
     await fsp.rm(copy.tempPath, { force: true });
     throw backupError(`no free name for the backup of ${action.path} in ${folder}`);
   }
   return { localPath: target, bytes: copy.bytes };
+}
+
+/**
+ * After a failed or interrupted backup: the folders the run made that are now empty, in this
+ * printer's part of the backup folder and above it. Another printer's part is left alone (its backup
+ * may be about to write into a folder it just made); a shared parent removed under it is made again
+ * by its next `mkdir`.
+ */
+async function removeLeftFolders(
+  created: CreatedFolders,
+  folderRoot: string,
+  warn: ((message: string) => void) | undefined,
+): Promise<void> {
+  const mine = (folder: string): boolean =>
+    folder === folderRoot || folder.startsWith(folderRoot + path.sep) || folderRoot.startsWith(folder + path.sep);
+  const { problems } = await created.removeEmpty(mine);
+  for (const problem of problems) warn?.(problem);
 }
 
 /** The name itself, else "benchy.20261205T174200Z.gcode", else with "-2", "-3"... */

@@ -7,6 +7,7 @@ import type { EventSink } from '../report/events.js';
 import { foldName } from '../source/paths.js';
 import type { Action, RemoteFile, RemoteTree } from '../types.js';
 import { backUp } from './backup.js';
+import { CreatedFolders } from '../local/created-folders.js';
 
 export interface BackupSizes {
   /** Bytes all backups download. */
@@ -38,11 +39,12 @@ export async function backupSizes(api: PrinterApi, storage: string, remote: Remo
 }
 
 export function backupStep(
-  job: { printer: string; api: PrinterApi; backupDir?: string; emit: EventSink; signal?: AbortSignal },
+  job: { printer: string; api: PrinterApi; backupDir?: string; emit: EventSink; signal?: AbortSignal; backupFolders?: CreatedFolders },
   storage: string,
   root: string,
   sizes: BackupSizes,
 ): (action: Action) => Promise<void> {
+  const created = job.backupFolders ?? new CreatedFolders('an unfinished backup');
   return async (action) => {
     const started = Date.now();
     const done = await backUp(
@@ -54,6 +56,8 @@ export function backupStep(
         root,
         remoteOf: (a) => sizes.files.get(a.path),
         ...(job.signal ? { signal: job.signal } : {}),
+        created,
+        warn: (message) => job.emit({ type: 'warning', printer: job.printer, message }),
       },
       action,
     );

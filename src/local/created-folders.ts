@@ -1,11 +1,15 @@
-// The folders a run created in the master, so that those a failed or interrupted download left empty
-// can be removed again; a folder that was there before the run is never touched.
+// The folders a run created (in the master for a pull, in the backup folder for --backup-dir), so
+// that those a failed or interrupted download left empty can be removed again; a folder that was
+// there before the run is never touched.
 
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 
 export class CreatedFolders {
   private readonly folders = new Set<string>();
+
+  /** `leftBy` ends the message about a folder that could not be removed ("left by the pull"). */
+  constructor(private readonly leftBy = 'the pull') {}
 
   /** `first` is what `mkdir(folder, { recursive: true })` resolved: the shallowest folder it made (undefined: none). */
   add(first: string | undefined, folder: string): void {
@@ -23,11 +27,12 @@ export class CreatedFolders {
   /**
    * Removes the recorded folders that are empty, deepest first, so a chain of new folders left empty
    * goes as a whole. `rmdir` removes only an empty folder: one that holds anything stays. Resolves
-   * the folders removed and a message per folder that could not be checked.
+   * the folders removed and a message per folder that could not be checked. With `only`, just the
+   * recorded folders it accepts are looked at.
    */
-  async removeEmpty(): Promise<{ removed: string[]; problems: string[] }> {
+  async removeEmpty(only?: (folder: string) => boolean): Promise<{ removed: string[]; problems: string[] }> {
     const depth = (p: string): number => p.split(path.sep).length;
-    const deepestFirst = [...this.folders].sort((a, b) => depth(b) - depth(a));
+    const deepestFirst = [...this.folders].filter((f) => only?.(f) ?? true).sort((a, b) => depth(b) - depth(a));
     const removed: string[] = [];
     const problems: string[] = [];
     for (const folder of deepestFirst) {
@@ -40,7 +45,7 @@ export class CreatedFolders {
         if (code === 'ENOTEMPTY' || code === 'EEXIST') continue;
         this.folders.delete(folder);
         if (code === 'ENOENT') continue;
-        problems.push(`could not remove the empty folder ${folder} left by the pull: ${code ?? String(error)}`);
+        problems.push(`could not remove the empty folder ${folder} left by ${this.leftBy}: ${code ?? String(error)}`);
       }
     }
     return { removed, problems };

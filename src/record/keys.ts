@@ -10,7 +10,12 @@ import { foldName, joinPath } from '../source/paths.js';
  */
 export function printerKey(serial: string | undefined, host: string): string {
   const trimmed = serial?.trim();
-  return trimmed ? `serial:${trimmed}` : `host:${host.trim().replace(/\/+$/, '').toLowerCase()}`;
+  return trimmed ? `serial:${trimmed}` : `host:${hostName(host)}`;
+}
+
+/** The configured host as records name it: no surrounding spaces, no trailing slash, lower case. */
+export function hostName(host: string): string {
+  return host.trim().replace(/\/+$/, '').toLowerCase();
 }
 
 /**

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import { StateError } from '../errors.js';
+import { makeStateFolder, stateUnwritable } from './state-folder.js';
 import { removeLeftoverTemps } from './store.js';
 
 export const LOCK_NAME = 'link-sync.lock';
@@ -47,17 +48,13 @@ export async function acquireStateLock(dir: string, options: LockOptions = {}): 
   const isAlive = options.isAlive ?? processIsAlive;
   const host = options.host ?? osHostname();
   const file = path.join(dir, LOCK_NAME);
-  try {
-    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-  } catch (cause) {
-    throw unwritable(dir, cause);
-  }
+  await makeStateFolder(dir);
   const boot = 'boot' in options ? options.boot : await currentBoot();
   const mine: LockOwner = { pid: process.pid, host, started: new Date().toISOString(), ...(boot ? { boot } : {}) };
   const text = `${JSON.stringify(mine)}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
     const handle = await fsp.open(file, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw unwritable(dir, error);
+      if (error.code !== 'EEXIST') throw stateUnwritable(dir, error);
       return undefined;
     });
     if (handle) {
@@ -68,7 +65,7 @@ export async function acquireStateLock(dir: string, options: LockOptions = {}): 
         // A full disk: the lock file is ours but empty, and would stop the next runs as a foreign lock.
         await handle.close().catch(() => undefined);
         await fsp.unlink(file).catch(() => undefined);
-        throw unwritable(dir, error);
+        throw stateUnwritable(dir, error);
       }
       // Held: a record's temporary file left here belongs to a run that is gone.
       await removeLeftoverTemps(dir);
@@ -145,13 +142,5 @@ function locked(dir: string, file: string, owner: LockOwner | undefined): StateE
   const who = owner ? ` (pid ${owner.pid} on ${owner.host}, since ${owner.started})` : '';
   return new StateError('STATE_LOCKED', `another link-sync run is using the state folder ${dir}${who}`, {
     hint: `wait for it to finish; if no link-sync is running, delete ${file}`,
-  });
-}
-
-function unwritable(dir: string, cause: unknown): StateError {
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  return new StateError('STATE_UNWRITABLE', `cannot write the sync record folder ${dir}${code ? ` (${code})` : ''}`, {
-    hint: 'make it writable, or choose another folder with --state-dir',
-    cause,
   });
 }

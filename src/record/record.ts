@@ -1,4 +1,5 @@
-// One printer's sync record in memory, and its file format: versioned JSON naming the printer inside.
+// One printer's sync record in memory, and its file format: versioned JSON naming the printer inside
+// (and the address it was last synced at, to tell a printer swapped at that address).
 // Version 2 lists each storage's entries as arrays ([path, size, sha256, mtimeMs, mTimestamp | null,
 // unverified, placedUnder | null]): a third smaller than version 1's objects and faster to parse, since
 // paths are values, not property names. Version 1 files are still read, and rewritten as version 2.
@@ -20,8 +21,24 @@ export class PrinterRecord {
     storages: Map<string, Map<string, RecordEntry>> = new Map(),
     /** Read from a file in an older format: the next save rewrites it even when nothing changed. */
     readonly olderFormat = false,
+    /** The printer's configured address when the record was last saved (absent in older files). */
+    private savedHost?: string,
   ) {
     this.storages = storages;
+  }
+
+  get host(): string | undefined {
+    return this.savedHost;
+  }
+
+  /**
+   * Notes the address the printer is reached at now. A record that holds entries and named another
+   * address (or none) counts as changed, so the next save keeps the address current.
+   */
+  setHost(host: string): void {
+    if (this.savedHost === host) return;
+    this.savedHost = host;
+    if (this.size > 0) this.revision++;
   }
 
   entries(storage: string): RecordEntries {
@@ -70,7 +87,13 @@ export class PrinterRecord {
       }
       parts.push(`${JSON.stringify(storage)}:[${rows.join(',')}]`);
     }
-    const head = JSON.stringify({ format: RECORD_FORMAT, version: RECORD_VERSION, printer: this.key, saved: savedAt.toISOString() });
+    const head = JSON.stringify({
+      format: RECORD_FORMAT,
+      version: RECORD_VERSION,
+      printer: this.key,
+      ...(this.savedHost !== undefined ? { host: this.savedHost } : {}),
+      saved: savedAt.toISOString(),
+    });
     return `${head.slice(0, -1)},"storages":{${parts.join(',')}}}\n`;
   }
 }
@@ -147,7 +170,8 @@ export function parseRecord(text: string, expectedKey: string, pool?: StringPool
     if (problem) return { ok: false, problem };
     storages.set(storage, entries);
   }
-  return { ok: true, record: new PrinterRecord(expectedKey, storages, version !== RECORD_VERSION) };
+  const host = typeof doc['host'] === 'string' ? doc['host'] : undefined;
+  return { ok: true, record: new PrinterRecord(expectedKey, storages, version !== RECORD_VERSION, host) };
 }
 
 /** Version 2: an array of entry rows. Gives the problem, or undefined when every row was read. */

@@ -9,10 +9,10 @@ import type { EventSink } from '../report/events.js';
 import { ReadingProgress } from '../report/reading-progress.js';
 import type { NameRules, RemoteFile, RemoteTree, SourceTree } from '../types.js';
 import type { HashCache } from './hash.js';
-import { recordKey } from './keys.js';
+import { hostName, recordKey } from './keys.js';
 import { selectPrepass, withSizes } from './prepass.js';
 import { pooled, type PrinterRecord, type StringPool } from './record.js';
-import { loadRecord, saveRecord } from './store.js';
+import { loadRecord, recordsByHost, saveRecord } from './store.js';
 import type { RecordChanges } from './types.js';
 
 /** What every printer of one run shares about the record. */
@@ -28,8 +28,52 @@ export interface RecordRun {
   claimed: Map<string, string>;
   /** Paths and hashes read from the records, one copy each for all printers. */
   strings?: StringPool;
-  /** Set once the run said that a printer holding files has no record here (said once per run). */
-  missingRecordSaid?: boolean;
+  /** Printers holding files that the folder has no record of: said after the run, in one warning. */
+  missing?: MissingRecord[];
+  /** Each address's latest record in the folder, read once, when a printer has no record. */
+  byHost?: Promise<Map<string, string>>;
+}
+
+/** A printer that holds files its record does not know, because there is no record for it here. */
+export interface MissingRecord {
+  printer: string;
+  /** Set when the folder's record for the printer's address is of another serial: a different printer answers there. */
+  swapped?: { host: string; serial: string; before: string };
+}
+
+const SERIAL = 'serial:';
+
+/** How many printers the missing-record warning names before it counts the rest. */
+const NAMED_PRINTERS = 5;
+
+/**
+ * What the run says about printers that hold files the state folder has no record of: one warning
+ * naming them all (in `order`, the config's), and one per printer that replaced another at its address.
+ */
+export function missingRecordWarnings(run: RecordRun, order: readonly string[]): Array<{ printer?: string; message: string }> {
+  const missing = [...(run.missing ?? [])].sort((a, b) => order.indexOf(a.printer) - order.indexOf(b.printer));
+  const warnings: Array<{ printer?: string; message: string }> = [];
+  for (const { printer, swapped } of missing) {
+    if (!swapped) continue;
+    warnings.push({
+      printer,
+      message: `the printer at ${swapped.host} reports serial ${swapped.serial}, but the sync record in ${run.dir} for that address is of serial ${swapped.before}: a different printer answers there now, so it has no record and its files are judged by time`,
+    });
+  }
+  const unexplained = missing.filter((m) => !m.swapped).map((m) => m.printer);
+  if (unexplained.length > 0) {
+    warnings.unshift({
+      message: `no sync record for ${namedList(unexplained)} in ${run.dir}: judging by time; is this the state folder you meant? (set state_dir in the config or --state-dir)`,
+    });
+  }
+  return warnings;
+}
+
+/** "a", "a and b", "a, b and c", beyond a handful "a, b, c, d, e and 7 more". */
+function namedList(names: readonly string[]): string {
+  const shown = names.length > NAMED_PRINTERS ? names.slice(0, NAMED_PRINTERS) : names.slice(0, -1);
+  const rest = names.length > NAMED_PRINTERS ? `${names.length - NAMED_PRINTERS} more` : names.at(-1)!;
+  return shown.length === 0 ? rest : `${shown.join(', ')} and ${rest}`;
 }
 
 /** While uploads are confirmed, save at most this often, so a killed run keeps most of what it did. */
@@ -50,16 +94,20 @@ export class RecordSession {
     private readonly emit: EventSink,
     /** The record file was there but could not be used, and a warning said so already. */
     private readonly damaged = false,
+    /** The printer's configured address, as records name it. */
+    private readonly host?: string,
   ) {
     // A record read from an older format counts as changed, so a run with --go rewrites it.
     this.savedRevision = record.olderFormat ? record.revision - 1 : record.revision;
+    // So does one saved from another address: the record names the address it was last synced at.
+    if (host !== undefined) record.setHost(host);
   }
 
   /**
    * Throws when another entry of the config reached the same printer first: two entries for one
    * printer fight (one deletes what the other places, every run), so the second is not synced.
    */
-  static async open(run: RecordRun, key: string, printer: string, emit: EventSink): Promise<RecordSession> {
+  static async open(run: RecordRun, key: string, printer: string, emit: EventSink, host?: string): Promise<RecordSession> {
     const first = run.claimed.get(key);
     if (first !== undefined && first !== printer) {
       throw new PrinterError(
@@ -72,7 +120,8 @@ export class RecordSession {
     run.claimed.set(key, printer);
     const loaded = await loadRecord(run.dir, key, run.strings);
     if (loaded.warning) emit({ type: 'warning', printer, message: loaded.warning });
-    return new RecordSession(run, loaded.record, loaded.file, printer, emit, loaded.warning !== undefined);
+    const at = host === undefined ? undefined : hostName(host);
+    return new RecordSession(run, loaded.record, loaded.file, printer, emit, loaded.warning !== undefined, at);
   }
 
   /** Reads what the decisions need: hashes of local files and sizes the listing lacks. */
@@ -86,14 +135,12 @@ export class RecordSession {
     beforeLookups?: (count: number) => void,
   ): Promise<{ remote: RemoteTree; record: PlanRecord }> {
     const entries = this.record.entries(storage);
-    if (entries.size === 0 && remote.files.length > 0 && this.record.size === 0 && !this.damaged && !this.run.missingRecordSaid) {
+    if (entries.size === 0 && remote.files.length > 0 && this.record.size === 0 && !this.damaged) {
       // A wrong state folder (cron's and an interactive run's differ) turns every file into "judge by time".
-      this.run.missingRecordSaid = true;
-      this.emit({
-        type: 'warning',
-        printer: this.printer,
-        message: `no sync record for ${this.printer} in ${this.run.dir}: judging by time; is this the state folder you meant? (set state_dir in the config or --state-dir)`,
-      });
+      // --wait-busy may plan a printer twice in one run: it is named once.
+      const missing = await this.missingRecord();
+      if (!this.run.missing) this.run.missing = [];
+      if (!this.run.missing.some((m) => m.printer === this.printer)) this.run.missing.push(missing);
     }
     const needs = selectPrepass(source, remote, entries, rules, { checksum: this.run.checksum, force: this.run.force, adopt: this.run.go });
     if (needs.statSize.length > 0) beforeLookups?.(needs.statSize.length);
@@ -149,6 +196,16 @@ export class RecordSession {
       },
       deleted: (action) => this.record.delete(storage, recordKey(root, action.path, rules)),
     };
+  }
+
+  /** This printer, missing from the folder, and whether the folder's record for its address is of another serial. */
+  private async missingRecord(): Promise<MissingRecord> {
+    const key = this.record.key;
+    if (this.host === undefined || !key.startsWith(SERIAL)) return { printer: this.printer };
+    this.run.byHost ??= recordsByHost(this.run.dir);
+    const before = (await this.run.byHost).get(this.host);
+    if (before === undefined || before === key || !before.startsWith(SERIAL)) return { printer: this.printer };
+    return { printer: this.printer, swapped: { host: this.host, serial: key.slice(SERIAL.length), before: before.slice(SERIAL.length) } };
   }
 
   /** Saves what changed (with --go only); waits for any save in progress first. */

@@ -6,7 +6,7 @@ import { promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { recordFileName } from './keys.js';
-import { PrinterRecord, parseRecord, type StringPool } from './record.js';
+import { PrinterRecord, RECORD_FORMAT, parseRecord, type StringPool } from './record.js';
 
 export interface LoadedRecord {
   record: PrinterRecord;
@@ -80,6 +80,62 @@ async function openTemp(dir: string, temp: string): Promise<fsp.FileHandle> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
     return await fsp.open(temp, 'wx', 0o600);
+  }
+}
+
+/** A record file as recordFileName names it. */
+const RECORD_FILE = /^[A-Za-z0-9._-]+-[0-9a-f]{16}\.json$/;
+/** A record's head (format, printer, host, saved) comes first and is far shorter than this. */
+const HEAD_BYTES = 4096;
+
+/**
+ * The printer key of the record last saved from each address, read from the head of every record
+ * file in `dir` (records saved before addresses were kept name none). Unreadable files are passed over.
+ */
+export async function recordsByHost(dir: string): Promise<Map<string, string>> {
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  const latest = new Map<string, RecordHead>();
+  for (const name of names) {
+    if (!RECORD_FILE.test(name)) continue;
+    const head = await readHead(path.join(dir, name));
+    if (head === undefined) continue;
+    const known = latest.get(head.host);
+    if (known === undefined || head.saved > known.saved) latest.set(head.host, head);
+  }
+  return new Map([...latest].map(([host, head]) => [host, head.key]));
+}
+
+interface RecordHead {
+  key: string;
+  host: string;
+  saved: string;
+}
+
+/** The head of a record file without reading its entries, or undefined when it names no address. */
+async function readHead(file: string): Promise<RecordHead | undefined> {
+  let text: string;
+  try {
+    const handle = await fsp.open(file, 'r');
+    try {
+      const buffer = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+      text = buffer.toString('utf8', 0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
+  // The entries follow the head; inside a JSON string a quote is escaped, so no value holds this text.
+  const end = text.indexOf(',"storages":');
+  if (end < 0) return undefined;
+  try {
+    const doc = JSON.parse(`${text.slice(0, end)}}`) as Record<string, unknown>;
+    const { printer, host, saved } = doc;
+    if (doc['format'] !== RECORD_FORMAT || typeof printer !== 'string' || typeof host !== 'string') return undefined;
+    return { key: printer, host, saved: typeof saved === 'string' ? saved : '' };
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,9 +8,10 @@ import type { ExchangeNotice } from '../printer/http.js';
 import { DEFAULT_RETRY_POLICY } from '../printer/retry.js';
 import type { PrinterApi } from '../printer/api.js';
 import { HashCache } from '../record/hash.js';
-import type { RecordRun } from '../record/session.js';
+import { missingRecordWarnings, type RecordRun } from '../record/session.js';
 import { DEFAULT_POLL_MS, syncWaitingIfBusy, type WaitPolicy } from './wait-busy.js';
 import { createSlots, type Slots } from '../source/limit.js';
+import { CreatedFolders } from '../local/created-folders.js';
 import { linkSignals, uploadDeadlineMs } from '../printer/http.js';
 import { PrinterDeadline, type DeadlineTiming } from '../execute/printer-deadline.js';
 import type { SyncOptions } from './options.js';
@@ -48,9 +49,14 @@ export async function runPrinters(
   emitRunStart(emit, inputs, dryRun, stateDir);
   const connect = options.connect ?? defaultConnect(options, emit);
   const planSlots = planningSlots(inputs.source.files.length);
+  const backupFolders = new CreatedFolders('an unfinished backup');
   const results = await Promise.all(
-    inputs.printers.map((_printer, index) => runOnePrinter(options, inputs, index, connect, emit, record, planSlots)),
+    inputs.printers.map((_printer, index) => runOnePrinter(options, inputs, index, connect, emit, record, { planSlots, backupFolders })),
   );
+  if (record) {
+    const names = inputs.printers.map((p) => p.name);
+    for (const warning of missingRecordWarnings(record, names)) emit({ type: 'warning', ...warning });
+  }
   const summary: RunSummary = {
     dryRun,
     printers: results,
@@ -100,13 +106,13 @@ async function runOnePrinter(
   connect: (printer: PrinterConfig, signal?: AbortSignal) => PrinterApi,
   emit: EventSink,
   record: RecordRun | undefined,
-  planSlots: Slots,
+  shared: Pick<PrinterJob, 'planSlots' | 'backupFolders'>,
 ): Promise<PrinterResult> {
   const printer = inputs.printers[index]!;
   // Each printer's requests end at Ctrl-C or at its own deadline, whichever comes first.
   const deadline = printerDeadline(options);
   const link = linkSignals(options.signal, deadline.signal);
-  const job: PrinterJob = { ...printerJob(options, inputs, index, connect(printer, link.signal), emit, record, deadline), planSlots };
+  const job: PrinterJob = { ...printerJob(options, inputs, index, connect(printer, link.signal), emit, record, deadline), ...shared };
   try {
     const result = options.waitBusyMs !== undefined ? await syncWaitingIfBusy(job, waitPolicy(options)) : await syncPrinter(job);
     emit({ type: 'printer-done', result });

@@ -14,7 +14,8 @@ import { syncPrinter } from '../run/printer/sync-printer.js';
 import { applyPlan, httpErrorState, NOT_PRUSALINK, readErrorInfo, readPrinter, type PrinterStatusRow } from '../run/status-row.js';
 import { isFree, jobInfo } from '../run/wait-busy.js';
 import type { HashCache } from '../record/hash.js';
-import type { RecordRun } from '../record/session.js';
+import type { CreatedFolders } from '../local/created-folders.js';
+import { missingRecordWarnings, type RecordRun } from '../record/session.js';
 import type { MasterSnapshot, MasterWatch } from './master.js';
 import type { FarmState } from './farm-state.js';
 import { abortableSleep } from './sleep.js';
@@ -31,6 +32,8 @@ export interface PrinterLoopContext {
   stateDir: string | undefined;
   /** The hash cache of the current master version (a new one per version, so it never grows old entries). */
   hashes: () => HashCache;
+  /** The folders --backup-dir made, shared by every printer of the watch. */
+  backupFolders?: CreatedFolders;
   signal: AbortSignal;
   /** A PrinterApi for one sync, whose requests end when `signal` aborts. */
   connect: (printer: PrinterConfig, signal?: AbortSignal) => PrinterApi;
@@ -177,11 +180,13 @@ export class PrinterLoop {
     };
     let result: PrinterResult;
     try {
-      result = await syncPrinter(printerJob(ctx.options, inputs, index, api, emit, record, deadline));
+      const job = printerJob(ctx.options, inputs, index, api, emit, record, deadline);
+      result = await syncPrinter(ctx.backupFolders ? { ...job, backupFolders: ctx.backupFolders } : job);
     } finally {
       link.dispose();
       api.close();
     }
+    if (record) for (const warning of missingRecordWarnings(record, [this.printer.name])) ctx.emit({ type: 'warning', ...warning });
     this.lastResult = result;
     ctx.emit({ type: 'printer-done', result });
     return result;

@@ -10,6 +10,7 @@ import { defaultConnect } from '../run/printers.js';
 import { defaultStateDir } from '../record/paths.js';
 import { acquireStateLock } from '../record/lock.js';
 import { HashCache } from '../record/hash.js';
+import { CreatedFolders } from '../local/created-folders.js';
 import type { EventSink, RunSummary } from '../report/events.js';
 import { fanOut } from '../report/fan-out.js';
 import { configuredSecrets, redactingSink } from '../report/inert.js';
@@ -88,6 +89,7 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
     // Each sync gets its own connection, tied to its own deadline (a deadline that passes ends that sync, not the polling).
     const syncConnect = options.connect ?? defaultConnect(runOptions, emit);
     const apis = first.printers.map((printer) => pollConnect(printer, run.signal));
+    const backupFolders = new CreatedFolders('an unfinished backup');
     try {
       for (const [index, printer] of first.printers.entries()) {
         loops.push(
@@ -101,6 +103,7 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
             maxBackoffMs: Math.max(pollMs, options.maxBackoffMs ?? Math.min(DEFAULT_MAX_BACKOFF_MS, 20 * pollMs)),
             stateDir,
             hashes: () => hashes,
+            backupFolders,
             connect: syncConnect,
             signal: run.signal,
           }),

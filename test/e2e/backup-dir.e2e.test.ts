@@ -4,12 +4,13 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SimPrinter } from '../../src/simulator/index.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { gcode } from '../helpers/fixtures.js';
 import { useWorkspace } from '../helpers/workspace.js';
+import { startCli } from '../reliability/cli-process.js';
 
 const T = { timeout: 90_000 };
 const NEW = gcode('new benchy', 3000);
@@ -25,6 +26,7 @@ const ws = useWorkspace({
 });
 
 const backups = (): string => path.join(ws.dir, 'backups');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const sync = (...args: string[]): Promise<CliRun> =>
   runCli(['-c', ws.config, '-s', path.join(ws.master, 'farm'), '-r', ws.master, '--retry-delay', '0.01', ...args], { cwd: ws.dir });
 const show = (run: CliRun): string => `exit ${run.code}\n${run.stdout}\n${run.stderr}`;
@@ -116,5 +118,31 @@ describe('sync --backup-dir', () => {
           .filter((n) => n.endsWith('.gcode') || n.endsWith('.part'))
       : [];
     assert.deepEqual(left, [], 'no partial backup left');
+    assert.equal(existsSync(backups()), false, 'no folder the run made is left');
+  });
+
+  test('Ctrl-C during a backup: exit 130, the printer keeps its file, the folders the run made are gone, the others stay', T, async () => {
+    const mk3 = ws.printer('mk3-b');
+    // 40 kB/s: the 400 kB backup takes about 10 s.
+    mk3.seed('farm/old/parts/deep/slow.gcode', gcode('slow', 400_000));
+    mk3.setRate(40_000);
+    // There before the run, and empty: it stays.
+    const before = path.join(backups(), 'mk3-b', 'farm', 'old');
+    mkdirSync(before, { recursive: true });
+    const cli = startCli(
+      ['-c', ws.config, '-s', path.join(ws.master, 'farm'), '-r', ws.master, '-p', 'mk3-b', '--go', '--backup-dir', backups()],
+      { cwd: ws.dir, env: { XDG_STATE_HOME: path.join(ws.dir, 'state') }, timeoutMs: 30_000 },
+    );
+    const output = (): string => cli.output().stdout + cli.output().stderr;
+    // The signal comes once the backup is under way: its hidden temporary file exists.
+    const folder = path.join(before, 'parts', 'deep');
+    const partial = (): boolean => existsSync(folder) && readdirSync(folder).some((n) => n.endsWith('.link-sync.part'));
+    for (let i = 0; i < 400 && !partial(); i++) await sleep(50);
+    assert.ok(partial(), `the backup started:\n${output()}`);
+    cli.child.kill('SIGINT');
+    const { code } = await cli.done;
+    assert.equal(code, 130, output());
+    assert.equal(mk3.readFile('farm/old/parts/deep/slow.gcode')?.toString(), gcode('slow', 400_000), 'the printer keeps its file');
+    assert.deepEqual(readdirSync(before), [], 'no file, no temporary file, and parts/deep, made by the run, removed');
   });
 });

@@ -4,10 +4,17 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FAT_EPOCH_SEC, startFarm, type SimFarm, type SimPrinter, type SimPrinterOptions } from '../../src/simulator/index.js';
+import {
+  FAT_EPOCH_SEC,
+  startFarm,
+  startPrinter,
+  type SimFarm,
+  type SimPrinter,
+  type SimPrinterOptions,
+} from '../../src/simulator/index.js';
 import { printerKey } from '../../src/record/keys.js';
 import { recordPath } from '../../src/record/store.js';
-import { runCli, type CliRun } from '../helpers/cli.js';
+import { repoRoot, runCli, type CliRun } from '../helpers/cli.js';
 import { perPrinter } from '../helpers/dry-run.js';
 import { gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
 import { readRecordFile } from '../helpers/record-file.js';
@@ -345,6 +352,76 @@ describe('an unchanged tree', { timeout: 120_000 }, () => {
       const checked = await sync('--checksum');
       for (const p of farm.printers)
         assert.match(perPrinter(checked.stdout), new RegExp(`${p.name}: 0 missing to upload, ${FILES} stale to refresh`));
+    } finally {
+      await farm.close();
+      work.cleanup();
+    }
+  });
+});
+
+// Records are kept by serial: another printer at a synced printer's address has none, and the run says why.
+describe('another printer at a synced address', { timeout: 60_000 }, () => {
+  test('its missing record is put down to the printer it replaced, not to the state folder', async () => {
+    const work = tempDir();
+    const password = 'swap-test-password';
+    let before: SimPrinter | undefined = await startPrinter({ name: 'mk4', model: 'MK4', serial: 'SN-BEFORE', password });
+    let after: SimPrinter | undefined;
+    try {
+      const master = path.join(work.dir, 'master');
+      const stateDir = path.join(work.dir, 'records');
+      writeTree(master, { 'benchy.gcode': gcode('benchy') });
+      const config = writeConfig(work.dir, [before]);
+      const sync = (...args: string[]) => runCli(['-c', config, '-s', master, '--state-dir', stateDir, ...args], { cwd: work.dir });
+      ok(await sync('--go'));
+      const port = before.port;
+      await before.close();
+      before = undefined;
+      after = await startPrinter({ name: 'mk4', model: 'MK4', serial: 'SN-AFTER', password, port });
+      after.seed('benchy.gcode', gcode('benchy'));
+      const run = await sync();
+      ok(run);
+      assert.deepEqual(
+        run.stderr.split('\n').filter((l) => l.includes('record')),
+        [
+          `warning: mk4: the printer at ${after.url} reports serial SN-AFTER, but the sync record in ${stateDir} for that address is of serial SN-BEFORE: a different printer answers there now, so it has no record and its files are judged by time`,
+        ],
+      );
+    } finally {
+      await before?.close();
+      await after?.close();
+      work.cleanup();
+    }
+  });
+});
+
+// What the README says of a deleted state folder, checked against what a run does.
+describe('a deleted state folder', { timeout: 60_000 }, () => {
+  test('a stale copy of the same size is kept as adopted, unverified, until --checksum; the README says so', async () => {
+    const farm = await startFarm([{ name: 'mk3s', model: 'MK3S' }]);
+    const work = tempDir();
+    try {
+      const [printer] = farm.printers;
+      const master = path.join(work.dir, 'master');
+      const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+      writeTree(master, { 'part.gcode': gcode('new', 2000) }, hourAgo);
+      // The printer's copy is older content of the same size, stamped after the local edit.
+      printer!.seed('part.gcode', gcode('old', 2000), { mTimestamp: hourAgo + 60 });
+      const config = writeConfig(work.dir, farm.printers);
+      const sync = (...args: string[]) =>
+        runCli(['-c', config, '-s', master, '--state-dir', path.join(work.dir, 'deleted'), '--verbose', ...args], { cwd: work.dir });
+      const first = await sync('--go');
+      ok(first);
+      assert.match(first.stdout, /part\.gcode: no sync record; .*same size, recorded as adopted \(content unverified\)/);
+      assert.equal(content(printer!, 'part.gcode'), gcode('old', 2000), 'the stale copy is kept');
+      ok(await sync('--go', '--checksum'));
+      assert.equal(content(printer!, 'part.gcode'), gcode('new', 2000), '--checksum replaces it');
+
+      const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+      const said = /Deleting the folder [^.]*\.[^.]*\.[^.]*\./.exec(readme)?.[0] ?? '';
+      assert.doesNotMatch(said, /\bis safe\b/, said);
+      assert.match(said, /same size/, said);
+      assert.match(said, /adopted, unverified/, said);
+      assert.match(said, /--checksum/, said);
     } finally {
       await farm.close();
       work.cleanup();

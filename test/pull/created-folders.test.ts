@@ -50,3 +50,20 @@ test('a folder recorded as made but gone already is no problem', async () => {
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('with a filter, only the recorded folders it accepts are looked at', async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'link-sync-created-'));
+  try {
+    const created = new CreatedFolders('an unfinished backup');
+    const mine = path.join(root, 'backups', 'mk4', 'farm');
+    const theirs = path.join(root, 'backups', 'mk3', 'farm');
+    created.add(await fsp.mkdir(mine, { recursive: true }), mine);
+    created.add(await fsp.mkdir(theirs, { recursive: true }), theirs);
+    const { removed } = await created.removeEmpty((folder) => !folder.startsWith(path.join(root, 'backups', 'mk3')));
+    assert.deepEqual(removed, [mine, path.dirname(mine)]);
+    assert.ok(existsSync(theirs), 'a folder the filter refuses stays, empty or not');
+    assert.deepEqual((await created.removeEmpty()).removed, [theirs, path.dirname(theirs), path.join(root, 'backups')]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -3,11 +3,13 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, symlinkSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LOCK_NAME, acquireStateLock } from '../../src/record/lock.js';
 import { StateError } from '../../src/errors.js';
+import { repoRoot } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 /** The pid of a process that has exited. */
@@ -102,13 +104,81 @@ describe('state folder lock', { timeout: 10000 }, () => {
     assert.equal(existsSync(lock.file), true);
   });
 
-  it('says so when the state folder cannot be created', async () => {
+  it('names the file that stands in the path of the state folder', async () => {
     writeFileSync(path.join(tmp.dir, 'file'), 'x');
-    await assert.rejects(acquireStateLock(path.join(tmp.dir, 'file', 'state')), (error: unknown) => {
+    const state = path.join(tmp.dir, 'file', 'state', 'link-sync');
+    await assert.rejects(acquireStateLock(state), (error: unknown) => {
       assert.ok(error instanceof StateError);
       assert.equal(error.code, 'STATE_UNWRITABLE');
-      assert.match(error.hint ?? '', /--state-dir/);
+      assert.equal(
+        error.toLine(),
+        `state folder ${state} cannot be written (${path.join(tmp.dir, 'file')} is not a folder) (${ELSEWHERE})`,
+      );
       return true;
     });
   });
+
+  // fs.mkdir({ recursive: true }) reports ENOENT here, as it does on a read-only file system.
+  it('names a link to a folder that does not exist, not a missing folder', async () => {
+    const state = path.join(tmp.dir, 'state');
+    symlinkSync(path.join(tmp.dir, 'unmounted'), state);
+    await assert.rejects(acquireStateLock(state), (error: unknown) => {
+      assert.ok(error instanceof StateError);
+      assert.equal(
+        error.toLine(),
+        `state folder ${state} cannot be written (${state} is a link to a folder that does not exist) (${ELSEWHERE})`,
+      );
+      return true;
+    });
+  });
+
+  it('says "permission denied" for a folder the user may not write (as another user when the tests run as root)', {
+    skip: process.platform === 'win32' ? 'file modes do not apply on Windows' : false,
+  }, () => {
+    const closed = path.join(tmp.dir, 'closed');
+    mkdirSync(closed, { mode: 0o555 });
+    chmodSync(closed, 0o555);
+    chmodSync(tmp.dir, 0o755);
+    const state = path.join(closed, 'state', 'link-sync');
+    const out = lockIn(state, process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {});
+    assert.equal(out, `STATE_UNWRITABLE state folder ${state} cannot be written (permission denied) (make it writable, or ${ELSEWHERE})\n`);
+  });
+
+  it('says "read-only file system" for a state folder on one, not ENOENT', { skip: unshareSkip() }, () => {
+    const mount = path.join(tmp.dir, 'read-only');
+    mkdirSync(mount);
+    const state = path.join(mount, 'state', 'link-sync');
+    // A private mount namespace: the read-only file system exists for this one process only.
+    const out = lockIn(state, {}, [
+      'unshare',
+      '--user',
+      '--map-root-user',
+      '--mount',
+      'sh',
+      '-c',
+      'mount -t tmpfs -o ro none "$0" && exec "$@"',
+      mount,
+    ]);
+    assert.equal(out, `STATE_UNWRITABLE state folder ${state} cannot be written (read-only file system) (${ELSEWHERE})\n`);
+  });
 });
+
+const ELSEWHERE = 'set --state-dir DIR, state_dir in the config, or XDG_STATE_HOME to a writable folder';
+
+/** What taking the lock on `state` prints in a process of its own (as another user, or behind `wrap`): the error's code and line. */
+function lockIn(state: string, user: { uid?: number; gid?: number }, wrap: string[] = []): string {
+  const lock = pathToFileURL(path.join(repoRoot, 'dist/src/record/lock.js')).href;
+  const script = `import(${JSON.stringify(lock)}).then((m) => m.acquireStateLock(${JSON.stringify(state)})).then(
+    () => console.log('taken'), (e) => console.log(e.code, e.toLine()))`;
+  const command = [...wrap, process.execPath, '--input-type=module', '-e', script];
+  const child = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', timeout: 20_000, ...user });
+  assert.equal(child.status, 0, child.stderr);
+  return child.stdout;
+}
+
+/** Why the read-only test cannot run here: it needs unshare into a user and a mount namespace of its own. */
+function unshareSkip(): string | false {
+  if (process.platform !== 'linux') return 'a private read-only mount needs Linux namespaces';
+  const probe = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'true'], { timeout: 10_000 });
+  return probe.status === 0 ? false : 'unshare cannot make a user and mount namespace here (no unshare, or namespaces disabled)';
+}

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HashCache } from '../../src/record/hash.js';
 import { recordPath } from '../../src/record/store.js';
-import { RecordSession, type RecordRun } from '../../src/record/session.js';
+import { RecordSession, missingRecordWarnings, type RecordRun } from '../../src/record/session.js';
 import type { SyncEvent } from '../../src/report/events.js';
 import type { SourceFile } from '../../src/types.js';
 import { tempDir } from '../helpers/fixtures.js';
@@ -100,5 +100,49 @@ describe('record session', { timeout: 10000 }, () => {
     await session.close();
     const warnings = events.filter((e) => e.type === 'warning' && /could not save the sync record/.test(e.message));
     assert.equal(warnings.length, 1);
+  });
+
+  it('keeps the address the printer was synced at, and rewrites a record saved from another one only with --go', async () => {
+    const first = (await RecordSession.open(run(true), KEY, 'mk4', emit, 'http://10.0.0.7/'))!;
+    first.confirmations('usb', '', RULES).uploaded(upload, { sha256: HASH, remote: undefined });
+    await first.close();
+    const host = () => (JSON.parse(readFileSync(recordPath(tmp.dir, KEY), 'utf8')) as { host?: string }).host;
+    assert.equal(host(), 'http://10.0.0.7');
+    await (await RecordSession.open(run(false), KEY, 'mk4', emit, 'http://10.0.0.8'))!.close();
+    assert.equal(host(), 'http://10.0.0.7', 'a dry run wrote the record');
+    await (await RecordSession.open(run(true), KEY, 'mk4', emit, 'http://10.0.0.8'))!.close();
+    assert.equal(host(), 'http://10.0.0.8');
+    assert.deepEqual(Object.keys(readRecordFile(recordPath(tmp.dir, KEY)).storages['usb'] ?? {}), ['parts/a.gcode']);
+  });
+
+  it('names every printer without a record in one warning, beyond five the first five and a count', () => {
+    const order = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const said = (names: string[]) =>
+      missingRecordWarnings({ ...run(false), missing: names.map((printer) => ({ printer })) }, order).map((w) => w.message);
+    const tail = `in ${tmp.dir}: judging by time; is this the state folder you meant? (set state_dir in the config or --state-dir)`;
+    assert.deepEqual(said([]), []);
+    assert.deepEqual(said(['c']), [`no sync record for c ${tail}`]);
+    assert.deepEqual(said(['c', 'a']), [`no sync record for a and c ${tail}`]);
+    assert.deepEqual(said(['e', 'b', 'a', 'd', 'c']), [`no sync record for a, b, c, d and e ${tail}`]);
+    assert.deepEqual(said(['g', 'f', 'e', 'd', 'c', 'b', 'a']), [`no sync record for a, b, c, d, e and 2 more ${tail}`]);
+  });
+
+  it('puts a printer that replaced another at its address apart, in a warning of its own', () => {
+    const warnings = missingRecordWarnings(
+      {
+        ...run(false),
+        missing: [{ printer: 'mk4-2', swapped: { host: 'http://10.0.0.7', serial: 'SN2', before: 'SN1' } }, { printer: 'mk4-1' }],
+      },
+      ['mk4-1', 'mk4-2'],
+    );
+    assert.deepEqual(warnings, [
+      {
+        message: `no sync record for mk4-1 in ${tmp.dir}: judging by time; is this the state folder you meant? (set state_dir in the config or --state-dir)`,
+      },
+      {
+        printer: 'mk4-2',
+        message: `the printer at http://10.0.0.7 reports serial SN2, but the sync record in ${tmp.dir} for that address is of serial SN1: a different printer answers there now, so it has no record and its files are judged by time`,
+      },
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrinterRecord, parseRecord } from '../../src/record/record.js';
 import type { RecordEntry } from '../../src/types.js';
-import { loadRecord, recordPath, recordText, saveRecord } from '../../src/record/store.js';
+import { loadRecord, recordPath, recordsByHost, recordText, saveRecord } from '../../src/record/store.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const KEY = 'serial:CZPX0001';
@@ -139,6 +139,26 @@ describe('record store', { timeout: 10000 }, () => {
     const record = new PrinterRecord(KEY);
     record.set('usb', 'a.gcode', { size: 1, sha256: HASH, mtimeMs: 1 });
     await assert.rejects(saveRecord(path.join(tmp.dir, 'blocker', 'state'), record));
+  });
+
+  it('finds the record last saved from each address, reading only the heads of the record files', async () => {
+    const saved = async (key: string, host: string | undefined, when: string): Promise<void> => {
+      const record = new PrinterRecord(key);
+      if (host !== undefined) record.setHost(host);
+      record.set('usb', 'a.gcode', { size: 1, sha256: HASH, mtimeMs: 1 });
+      await saveRecord(dir, record, new Date(when));
+    };
+    await saved('serial:OLD', 'http://10.0.0.7', '2024-01-01T00:00:00Z');
+    await saved('serial:NEWER', 'http://10.0.0.7', '2025-01-01T00:00:00Z');
+    await saved('serial:OTHER', 'http://10.0.0.8', '2024-06-01T00:00:00Z');
+    await saved('serial:NO-HOST', undefined, '2026-01-01T00:00:00Z');
+    writeFileSync(path.join(dir, 'notes.json'), '{"host":"http://10.0.0.9"}');
+    writeFileSync(recordPath(dir, 'serial:CUT'), '{"format":"link-sync-record","version":2,"printer":"serial:CUT","host":"http');
+    assert.deepEqual([...(await recordsByHost(dir))].sort(), [
+      ['http://10.0.0.7', 'serial:NEWER'],
+      ['http://10.0.0.8', 'serial:OTHER'],
+    ]);
+    assert.deepEqual([...(await recordsByHost(path.join(tmp.dir, 'nowhere')))], []);
   });
 
   it('writes the same bytes for the same entries, whatever order they were added in', () => {

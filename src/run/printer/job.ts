@@ -7,6 +7,7 @@ import type { Destination } from '../../config/destination.js';
 import type { RecordRun } from '../../record/session.js';
 import type { Slots } from '../../source/limit.js';
 import type { PrinterDeadline } from '../../execute/printer-deadline.js';
+import type { CreatedFolders } from '../../local/created-folders.js';
 import { joinPath } from '../../source/paths.js';
 
 export interface PrinterJob {
@@ -37,6 +38,8 @@ export interface PrinterJob {
   planSlots?: Slots;
   /** --backup-dir: keep the printer's copy of each file before deleting or replacing it. */
   backupDir?: string;
+  /** The folders the run's backups made, shared by its printers, so those a failed backup left empty go again. */
+  backupFolders?: CreatedFolders;
   /** --timeout: how long an upload may stand still on the printer. */
   stallMs?: number;
   /** Stops this printer alone when it runs past the time its plan can take. */

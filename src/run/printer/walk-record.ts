@@ -19,7 +19,9 @@ export function listRemote(job: PrinterJob, storage: string, root: string, ident
 
 /** This printer's part of the sync record, when the run keeps one. */
 export async function openRecord(job: PrinterJob, identity: PrinterIdentity): Promise<RecordSession | undefined> {
-  return job.record ? await RecordSession.open(job.record, printerKey(identity.serial, job.host), job.printer, job.emit) : undefined;
+  return job.record
+    ? await RecordSession.open(job.record, printerKey(identity.serial, job.host), job.printer, job.emit, job.host)
+    : undefined;
 }
 
 /** The record's view of the listing, when there is a record. */
