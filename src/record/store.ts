@@ -6,6 +6,7 @@ import { promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { recordFileName } from './keys.js';
+import { makeStateFolder } from './state-folder.js';
 import { PrinterRecord, RECORD_FORMAT, parseRecord, type StringPool } from './record.js';
 
 export interface LoadedRecord {
@@ -78,7 +79,7 @@ async function openTemp(dir: string, temp: string): Promise<fsp.FileHandle> {
     return await fsp.open(temp, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeStateFolder(dir);
     return await fsp.open(temp, 'wx', 0o600);
   }
 }
