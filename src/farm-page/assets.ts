@@ -120,7 +120,7 @@ function errorAnswer(p) {
 /** [text, class] of the state badge. */
 function stateBadge(p) {
   if (p.state) return [p.state, p.state];
-  if (p.error && p.error.code === 'PRINTER_AUTH') return ['REFUSED', 'REFUSED'];
+  if (p.error && p.error.code === 'PRINTER_AUTH') return ['REFUSED LOGIN', 'REFUSED'];
   if (p.error && p.error.code === 'PRINTER_NOT_PRUSALINK') return ['NOT PRUSALINK', 'HTTPERROR'];
   if (errorAnswer(p)) return ['PRINTER ERROR (HTTP ' + p.error.status + ')', 'HTTPERROR'];
   return ['UNREACHABLE', 'UNREACHABLE'];

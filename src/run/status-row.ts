@@ -120,6 +120,9 @@ export function readErrorInfo(error: unknown): ErrorInfo {
   return error instanceof PrinterError && error.status !== undefined ? { ...info, status: error.status } : info;
 }
 
+/** The state shown for a printer that refused the configured credentials (401/403). */
+export const REFUSED_LOGIN = 'REFUSED LOGIN';
+
 /** The state shown for an address that answers HTTP but is no PrusaLink printer (a wrong port or host). */
 export const NOT_PRUSALINK = 'NOT PRUSALINK';
 

@@ -11,7 +11,15 @@ import type { SyncOptions } from '../run/options.js';
 import { printerDeadline, printerJob } from '../run/printers.js';
 import { linkSignals } from '../printer/http.js';
 import { syncPrinter } from '../run/printer/sync-printer.js';
-import { applyPlan, httpErrorState, NOT_PRUSALINK, readErrorInfo, readPrinter, type PrinterStatusRow } from '../run/status-row.js';
+import {
+  applyPlan,
+  httpErrorState,
+  NOT_PRUSALINK,
+  REFUSED_LOGIN,
+  readErrorInfo,
+  readPrinter,
+  type PrinterStatusRow,
+} from '../run/status-row.js';
 import { isFree, jobInfo } from '../run/wait-busy.js';
 import type { HashCache } from '../record/hash.js';
 import type { CreatedFolders } from '../local/created-folders.js';
@@ -239,8 +247,9 @@ function settles(result: PrinterResult): boolean {
   return result.outcome === 'failed' && result.failed === 0 && result.notRun === 0 && result.error === undefined && result.problems > 0;
 }
 
-/** How a failed state read is reported: the address is no PrusaLink printer, it answered with an error status, or it did not answer. */
+/** How a failed state read is reported: no PrusaLink printer there, credentials refused, an error status, or no answer. */
 function readFailedState(info: ErrorInfo): string {
   if (info.code === 'PRINTER_NOT_PRUSALINK') return NOT_PRUSALINK;
-  return info.status !== undefined && info.code !== 'PRINTER_AUTH' ? httpErrorState(info.status) : 'UNREACHABLE';
+  if (info.code === 'PRINTER_AUTH') return REFUSED_LOGIN;
+  return info.status !== undefined ? httpErrorState(info.status) : 'UNREACHABLE';
 }

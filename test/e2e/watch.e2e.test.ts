@@ -338,6 +338,20 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
     );
   });
 
+  test('a printer that refuses the credentials reads REFUSED LOGIN, not unreachable', async (t) => {
+    const locked = await startPrinter({ name: 'locked', model: 'MK4', password: 'the-right-one' });
+    const lockedConfig = `locked:\n  printer_type: MK4\n  host: ${locked.url}\n  username: maker\n  password: not-the-password\n`;
+    const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') }, lockedConfig);
+    ws.extra.push(locked);
+    const cli = ws.watch(['--go', '--http', '0', '--retries', '0']);
+    const states = () => events(cli).filter((e) => e.type === 'printer-state' && e['printer'] === 'locked');
+    await cli.waitFor('a state event for the locked printer', () => states().length >= 1);
+    assert.equal(states()[0]!['state'], 'REFUSED LOGIN');
+    assert.equal((states()[0]!['error'] as { code: string }).code, 'PRINTER_AUTH');
+    await cli.waitFor('refused on the page', async () => (await farmRow(cli, 'locked')).error?.code === 'PRINTER_AUTH');
+    assert.equal(has(locked, 'one.gcode'), false);
+  });
+
   /** Syncs of one printer (printer-done events) while it answers `polls` more state reads. */
   async function syncsDuring(cli: BackgroundCli, printer: SimPrinter, polls: number): Promise<Event[]> {
     const reads = () => printer.requests().filter((r) => r.method === 'GET' && r.target === '/api/v1/status').length;
