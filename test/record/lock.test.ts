@@ -11,6 +11,7 @@ import { LOCK_NAME, acquireStateLock } from '../../src/record/lock.js';
 import { StateError } from '../../src/errors.js';
 import { repoRoot } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { readOnlyMount, readOnlyMountSkip } from '../helpers/read-only-mount.js';
 
 /** The pid of a process that has exited. */
 function deadPid(): number {
@@ -144,21 +145,11 @@ describe('state folder lock', { timeout: 10000 }, () => {
     assert.equal(out, `STATE_UNWRITABLE state folder ${state} cannot be written (permission denied) (make it writable, or ${ELSEWHERE})\n`);
   });
 
-  it('says "read-only file system" for a state folder on one, not ENOENT', { skip: unshareSkip() }, () => {
+  it('says "read-only file system" for a state folder on one, not ENOENT', { skip: readOnlyMountSkip() }, () => {
     const mount = path.join(tmp.dir, 'read-only');
     mkdirSync(mount);
     const state = path.join(mount, 'state', 'link-sync');
-    // A private mount namespace: the read-only file system exists for this one process only.
-    const out = lockIn(state, {}, [
-      'unshare',
-      '--user',
-      '--map-root-user',
-      '--mount',
-      'sh',
-      '-c',
-      'mount -t tmpfs -o ro none "$0" && exec "$@"',
-      mount,
-    ]);
+    const out = lockIn(state, {}, readOnlyMount(mount));
     assert.equal(out, `STATE_UNWRITABLE state folder ${state} cannot be written (read-only file system) (${ELSEWHERE})\n`);
   });
 });
@@ -174,11 +165,4 @@ function lockIn(state: string, user: { uid?: number; gid?: number }, wrap: strin
   const child = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', timeout: 20_000, ...user });
   assert.equal(child.status, 0, child.stderr);
   return child.stdout;
-}
-
-/** Why the read-only test cannot run here: it needs unshare into a user and a mount namespace of its own. */
-function unshareSkip(): string | false {
-  if (process.platform !== 'linux') return 'a private read-only mount needs Linux namespaces';
-  const probe = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'true'], { timeout: 10_000 });
-  return probe.status === 0 ? false : 'unshare cannot make a user and mount namespace here (no unshare, or namespaces disabled)';
 }

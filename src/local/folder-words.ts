@@ -1,0 +1,31 @@
+// A folder that could not be made or written, in words: the cause, naming the path at fault where it
+// is a file or a broken link.
+
+import { FolderError } from './make-folders.js';
+
+/** "read-only file system", "X is not a folder", "X is a link to a folder that does not exist"… */
+export function folderCause(cause: unknown): string {
+  if (cause instanceof FolderError) {
+    if (cause.danglingLink) return `${cause.at} is a link to a folder that does not exist`;
+    if (cause.code === 'ENOTDIR') return `${cause.at} is not a folder`;
+  }
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? (CAUSES[code] ?? code) : String(cause);
+}
+
+/** Whether the cause names a file or a link in the way (rather than the folder's rights or disk). */
+export function inTheWay(cause: unknown): boolean {
+  return cause instanceof FolderError && (cause.danglingLink || cause.code === 'ENOTDIR');
+}
+
+const CAUSES: Record<string, string> = {
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a part of its path is a file, not a folder',
+  ENOENT: 'a part of its path does not exist',
+  ELOOP: 'its path has a loop of symbolic links',
+  ENAMETOOLONG: 'its path is too long',
+};
