@@ -8,6 +8,8 @@ import { LinkSyncError } from '../errors.js';
 import type { PrinterApi } from '../printer/api.js';
 import type { CreatedFolders } from '../local/created-folders.js';
 import { fetchCopy, pathExists, placeCopy } from '../local/fetch.js';
+import { folderCause, folderFix } from '../local/folder-words.js';
+import { makeFolders } from '../local/make-folders.js';
 import { checkLocalPath, checkName } from '../local/names.js';
 import { joinPath } from '../source/paths.js';
 import type { Action, RemoteFile } from '../types.js';
@@ -49,9 +51,9 @@ export async function backUp(ctx: BackupContext, action: Action): Promise<Backup
   const folderRoot = path.join(ctx.dir, ctx.printer);
   try {
     try {
-      ctx.created?.add(await fsp.mkdir(folderRoot, { recursive: true }), folderRoot);
+      ctx.created?.add(await makeFolders(folderRoot));
     } catch (error) {
-      throw backupError(`cannot create ${folderRoot} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      throw backupFolderError(folderRoot, error);
     }
     return await download(ctx, action, remote.size, remote.mTimestamp, folderRoot, storagePath, check.names);
   } catch (error) {
@@ -81,7 +83,11 @@ async function download(
       ...(mTimestamp !== undefined ? { mTimestamp } : {}),
     },
     names,
-    { ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.created ? { createdFolders: ctx.created } : {}) },
+    {
+      folderError: backupFolderError,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.created ? { createdFolders: ctx.created } : {}),
+    },
   );
   const folder = path.join(folderRoot, ...names.slice(0, -1));
   const target = await freeName(folder, names[names.length - 1]!, new Date());
@@ -130,8 +136,14 @@ export function suffixed(name: string, now: Date, attempt: number): string {
   return dot <= 0 ? `${name}.${tag}` : `${name.slice(0, dot)}.${tag}${name.slice(dot)}`;
 }
 
-function backupError(message: string): LinkSyncError {
+function backupError(message: string, cause?: unknown): LinkSyncError {
   return new LinkSyncError('BACKUP_FAILED', `backup failed: ${message}`, {
     hint: 'the printer keeps its copy; fix the backup folder and run again',
+    ...(cause !== undefined ? { cause } : {}),
   });
+}
+
+/** The fix goes in the message: a held change's warning shows no hint. */
+function backupFolderError(folder: string, cause: unknown): LinkSyncError {
+  return backupError(`cannot create ${folder} (${folderCause(cause)}): ${folderFix(cause, 'choose another --backup-dir')}`, cause);
 }

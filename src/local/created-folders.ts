@@ -11,17 +11,9 @@ export class CreatedFolders {
   /** `leftBy` ends the message about a folder that could not be removed ("left by the pull"). */
   constructor(private readonly leftBy = 'the pull') {}
 
-  /** `first` is what `mkdir(folder, { recursive: true })` resolved: the shallowest folder it made (undefined: none). */
-  add(first: string | undefined, folder: string): void {
-    if (first === undefined) return;
-    const rel = path.relative(first, folder);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return;
-    let at = first;
-    this.folders.add(at);
-    for (const name of rel === '' ? [] : rel.split(path.sep)) {
-      at = path.join(at, name);
-      this.folders.add(at);
-    }
+  /** `made` is what makeFolders resolved: the folders it made. */
+  add(made: readonly string[]): void {
+    for (const folder of made) this.folders.add(folder);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { LinkSyncError } from '../errors.js';
 import type { CreatedFolders } from './created-folders.js';
+import { makeFolders } from './make-folders.js';
 import type { DownloadSink, PrinterApi } from '../printer/api.js';
 import { PrinterError } from '../errors.js';
 import { plausibleTimestamp } from '../record/prepass.js';
@@ -40,10 +41,18 @@ export function localError(message: string, hint: string, cause?: unknown): Link
   return new LinkSyncError('LOCAL_WRITE', message, { hint, ...(cause !== undefined ? { cause } : {}) });
 }
 
+/** Words a folder of the target that could not be made (the FolderError of makeFolders, or another error). */
+export type FolderErrorWords = (folder: string, cause: unknown) => LinkSyncError;
+
 /** The target's folder, created if needed, checked to lie inside the master even through symbolic
  * links: the deepest existing folder is checked before anything is created, then the result.
  * Folders it creates are added to `created`, when given. */
-export async function targetFolder(localRoot: string, names: readonly string[], created?: CreatedFolders): Promise<string> {
+export async function targetFolder(
+  localRoot: string,
+  names: readonly string[],
+  folderError: FolderErrorWords,
+  created?: CreatedFolders,
+): Promise<string> {
   const folder = path.join(localRoot, ...names.slice(0, -1));
   const realRoot = await fsp.realpath(localRoot);
   const inside = async (dir: string): Promise<void> => {
@@ -55,18 +64,14 @@ export async function targetFolder(localRoot: string, names: readonly string[], 
       );
     }
   };
+  // A link to nothing counts as missing here: makeFolders never creates through it, and names it.
   let existing = folder;
-  while (existing !== localRoot && !(await pathExists(existing))) existing = path.dirname(existing);
+  while (existing !== localRoot && !(await resolves(existing))) existing = path.dirname(existing);
   await inside(existing);
   try {
-    const first = await fsp.mkdir(folder, { recursive: true });
-    created?.add(first, folder);
+    created?.add(await makeFolders(folder));
   } catch (error) {
-    throw localError(
-      `cannot create folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      'check the master folder',
-      error,
-    );
+    throw folderError(folder, error);
   }
   await inside(folder);
   return folder;
@@ -82,9 +87,14 @@ export async function fetchCopy(
   api: PrinterApi,
   candidate: RemoteCopy,
   names: readonly string[],
-  options: { signal?: AbortSignal; onBytes?: (received: number) => void; createdFolders?: CreatedFolders },
+  options: {
+    signal?: AbortSignal;
+    onBytes?: (received: number) => void;
+    createdFolders?: CreatedFolders;
+    folderError: FolderErrorWords;
+  },
 ): Promise<FetchedCopy> {
-  const folder = await targetFolder(candidate.localRoot, names, options.createdFolders);
+  const folder = await targetFolder(candidate.localRoot, names, options.folderError, options.createdFolders);
   const tempPath = tempPathFor(folder, candidate.printer, candidate.path);
   let hash = createHash('sha256');
   const open = (): DownloadSink => {
@@ -168,6 +178,14 @@ export async function placeCopy(copy: FetchedCopy, target: string): Promise<bool
   } finally {
     await fsp.rm(copy.tempPath, { force: true });
   }
+}
+
+/** Whether this path leads somewhere (a link to nothing does not). */
+async function resolves(file: string): Promise<boolean> {
+  return fsp.stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Whether anything (file, folder, link) stands at this path. */

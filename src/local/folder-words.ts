@@ -1,6 +1,7 @@
-// A folder that could not be made or written, in words: the cause, naming the path at fault where it
-// is a file or a broken link.
+// A folder that could not be made or written, in words: the cause (naming the path at fault where it
+// is a file or a broken link) and the fix.
 
+import path from 'node:path';
 import { FolderError } from './make-folders.js';
 
 /** "read-only file system", "X is not a folder", "X is a link to a folder that does not exist"… */
@@ -16,6 +17,17 @@ export function folderCause(cause: unknown): string {
 /** Whether the cause names a file or a link in the way (rather than the folder's rights or disk). */
 export function inTheWay(cause: unknown): boolean {
   return cause instanceof FolderError && (cause.danglingLink || cause.code === 'ENOTDIR');
+}
+
+/** What to do about `cause`, ending with `elsewhere` ("choose another --backup-dir"). */
+export function folderFix(cause: unknown, elsewhere: string): string {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (cause instanceof FolderError && cause.danglingLink) return `make the link point to a folder that exists, or ${elsewhere}`;
+  if (inTheWay(cause)) return `move that file out of the way, or ${elsewhere}`;
+  if ((code === 'EACCES' || code === 'EPERM') && cause instanceof FolderError)
+    return `make ${path.dirname(cause.at)} writable, or ${elsewhere}`;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `free some space, or ${elsewhere}`;
+  return elsewhere;
 }
 
 const CAUSES: Record<string, string> = {

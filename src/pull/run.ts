@@ -16,6 +16,7 @@ import { configuredSecrets, redactingSink } from '../report/inert.js';
 import { CreatedFolders } from '../local/created-folders.js';
 import { fetchCopy, placeCopy, type FetchedCopy } from '../local/fetch.js';
 import { checkLocalPath } from '../local/names.js';
+import { pullFolderError } from './folder-error.js';
 import { copyOf, downloadQueues, planPull } from './plan.js';
 import { preparePull, type PullScopeOptions } from './prepare.js';
 import { learnPulled, type Learned } from './record.js';
@@ -260,6 +261,7 @@ async function fetchOne(
   try {
     const copy = await fetchCopy(api, source, check.names, {
       createdFolders,
+      folderError: pullFolderError,
       ...(signal ? { signal } : {}),
       onBytes: (bytes) => {
         const now = Date.now();

@@ -28,6 +28,8 @@ export interface CliRunOptions {
   bin?: string;
   /** In this process: aborts the run as bin.ts does on Ctrl-C or SIGTERM. */
   signal?: AbortSignal;
+  /** Start the built CLI through this command (e.g. `unshare ...`), which ends by running its arguments. Implies `process`. */
+  wrap?: string[];
 }
 
 /**
@@ -43,7 +45,7 @@ export function runCli(args: string[], options: CliRunOptions = {}): Promise<Cli
     ...(ownState ? { XDG_STATE_HOME: ownState } : {}),
     ...options.env,
   };
-  const run = options.process || options.bin ? spawnCli(args, env, options) : callMain(args, env, options);
+  const run = options.process || options.bin || options.wrap ? spawnCli(args, env, options) : callMain(args, env, options);
   return ownState ? run.finally(() => rmSync(ownState, { recursive: true, force: true })) : run;
 }
 
@@ -75,7 +77,8 @@ async function callMain(args: string[], env: Record<string, string | undefined>,
 
 function spawnCli(args: string[], env: Record<string, string | undefined>, options: CliRunOptions): Promise<CliRun> {
   return new Promise<CliRun>((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? binPath, ...args], {
+    const command = [...(options.wrap ?? []), process.execPath, options.bin ?? binPath, ...args];
+    const child = spawn(command[0]!, command.slice(1), {
       cwd: options.cwd ?? repoRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, promises as fsp, rmSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { CreatedFolders } from '../../src/local/created-folders.js';
+import { makeFolders } from '../../src/local/make-folders.js';
 
 test('only the folders recorded as made, and only while empty, are removed, deepest first', async () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'link-sync-created-'));
@@ -16,12 +17,12 @@ test('only the folders recorded as made, and only while empty, are removed, deep
     const created = new CreatedFolders();
     // before/a/b/c made at once; before/a/x made later, inside a folder this run made, and kept busy by a file.
     const deep = path.join(before, 'a', 'b', 'c');
-    created.add(await fsp.mkdir(deep, { recursive: true }), deep);
+    created.add(await makeFolders(deep));
     const busy = path.join(before, 'a', 'x');
-    created.add(await fsp.mkdir(busy, { recursive: true }), busy);
+    created.add(await makeFolders(busy));
     writeFileSync(path.join(busy, 'file.gcode'), 'G28\n');
-    // A folder that already existed: mkdir resolves undefined, so nothing is recorded.
-    created.add(await fsp.mkdir(before, { recursive: true }), before);
+    // A folder that already existed: makeFolders resolves no folder, so nothing is recorded.
+    created.add(await makeFolders(before));
     const { removed, problems } = await created.removeEmpty();
     assert.deepEqual(problems, []);
     assert.deepEqual(removed, [deep, path.join(before, 'a', 'b')]);
@@ -43,7 +44,7 @@ test('a folder recorded as made but gone already is no problem', async () => {
   try {
     const folder = path.join(root, 'gone');
     const created = new CreatedFolders();
-    created.add(await fsp.mkdir(folder, { recursive: true }), folder);
+    created.add(await makeFolders(folder));
     rmSync(folder, { recursive: true });
     assert.deepEqual(await created.removeEmpty(), { removed: [], problems: [] });
   } finally {
@@ -57,8 +58,8 @@ test('with a filter, only the recorded folders it accepts are looked at', async 
     const created = new CreatedFolders('an unfinished backup');
     const mine = path.join(root, 'backups', 'mk4', 'farm');
     const theirs = path.join(root, 'backups', 'mk3', 'farm');
-    created.add(await fsp.mkdir(mine, { recursive: true }), mine);
-    created.add(await fsp.mkdir(theirs, { recursive: true }), theirs);
+    created.add(await makeFolders(mine));
+    created.add(await makeFolders(theirs));
     const { removed } = await created.removeEmpty((folder) => !folder.startsWith(path.join(root, 'backups', 'mk3')));
     assert.deepEqual(removed, [mine, path.dirname(mine)]);
     assert.ok(existsSync(theirs), 'a folder the filter refuses stays, empty or not');
