@@ -84,7 +84,7 @@ async function download(
     },
     names,
     {
-      folderError: backupFolderError,
+      words: { root: 'the backup folder', elsewhere: 'choose another --backup-dir', folderError: backupFolderError },
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.created ? { createdFolders: ctx.created } : {}),
     },

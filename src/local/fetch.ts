@@ -41,16 +41,23 @@ export function localError(message: string, hint: string, cause?: unknown): Link
   return new LinkSyncError('LOCAL_WRITE', message, { hint, ...(cause !== undefined ? { cause } : {}) });
 }
 
-/** Words a folder of the target that could not be made (the FolderError of makeFolders, or another error). */
-export type FolderErrorWords = (folder: string, cause: unknown) => LinkSyncError;
+/** How a download's local folder is named in errors: the master of a pull, or the backup folder. */
+export interface TargetWords {
+  /** The local root in words: "the master folder". */
+  root: string;
+  /** What to do instead of writing there: "pull elsewhere". */
+  elsewhere: string;
+  /** A folder of the target that could not be made (the FolderError of makeFolders, or another error). */
+  folderError: (folder: string, cause: unknown) => LinkSyncError;
+}
 
-/** The target's folder, created if needed, checked to lie inside the master even through symbolic
+/** The target's folder, created if needed, checked to lie inside the local root even through symbolic
  * links: the deepest existing folder is checked before anything is created, then the result.
  * Folders it creates are added to `created`, when given. */
 export async function targetFolder(
   localRoot: string,
   names: readonly string[],
-  folderError: FolderErrorWords,
+  words: TargetWords,
   created?: CreatedFolders,
 ): Promise<string> {
   const folder = path.join(localRoot, ...names.slice(0, -1));
@@ -59,8 +66,8 @@ export async function targetFolder(
     const real = await fsp.realpath(dir);
     if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
       throw localError(
-        `${folder} leads outside the master folder (to ${real}) through a symbolic link`,
-        'nothing is written outside the master folder; remove the link or pull elsewhere',
+        `${folder} leads outside ${words.root} (to ${real}) through a symbolic link`,
+        `nothing is written outside ${words.root}; remove the link or ${words.elsewhere}`,
       );
     }
   };
@@ -71,7 +78,7 @@ export async function targetFolder(
   try {
     created?.add(await makeFolders(folder));
   } catch (error) {
-    throw folderError(folder, error);
+    throw words.folderError(folder, error);
   }
   await inside(folder);
   return folder;
@@ -91,10 +98,10 @@ export async function fetchCopy(
     signal?: AbortSignal;
     onBytes?: (received: number) => void;
     createdFolders?: CreatedFolders;
-    folderError: FolderErrorWords;
+    words: TargetWords;
   },
 ): Promise<FetchedCopy> {
-  const folder = await targetFolder(candidate.localRoot, names, options.folderError, options.createdFolders);
+  const folder = await targetFolder(candidate.localRoot, names, options.words, options.createdFolders);
   const tempPath = tempPathFor(folder, candidate.printer, candidate.path);
   let hash = createHash('sha256');
   const open = (): DownloadSink => {

@@ -261,7 +261,7 @@ async function fetchOne(
   try {
     const copy = await fetchCopy(api, source, check.names, {
       createdFolders,
-      folderError: pullFolderError,
+      words: { root: 'the master folder', elsewhere: 'pull elsewhere', folderError: pullFolderError },
       ...(signal ? { signal } : {}),
       onBytes: (bytes) => {
         const now = Date.now();

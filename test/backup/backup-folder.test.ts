@@ -3,7 +3,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { gcode } from '../helpers/fixtures.js';
@@ -55,6 +55,20 @@ describe('a backup folder that cannot be made', () => {
       held(await syncDeleting()),
       `${HELD} cannot create ${file} (${file} is not a folder): move that file out of the way, or choose another --backup-dir`,
     );
+  });
+
+  test('a link inside the backup folder that leads out of it: nothing is written there', T, async () => {
+    const outside = path.join(ws.dir, 'outside');
+    mkdirSync(outside);
+    mkdirSync(path.join(backups(), 'mk4-b'), { recursive: true });
+    symlinkSync(outside, path.join(backups(), 'mk4-b', 'farm'));
+    const run = await syncDeleting();
+    const line = run.stderr.split('\n').find((l) => l.includes('held: delete extra.gcode not done'));
+    assert.ok(line, show(run));
+    assert.match(line, /farm leads outside the backup folder \(to .*outside\) through a symbolic link/);
+    assert.doesNotMatch(run.stderr, /master folder/);
+    assert.deepEqual(readdirSync(outside), []);
+    assert.equal(ws.printer('mk4-b').readFile('farm/extra.gcode')?.toString(), EXTRA, 'the printer keeps its file');
   });
 
   test('a read-only file system', { ...T, skip: readOnlyMountSkip() }, async () => {
