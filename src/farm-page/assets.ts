@@ -146,7 +146,8 @@ function row(p) {
     const percent = p.upload.total > 0 ? (100 * p.upload.bytes) / p.upload.total : 0;
     upload.append(el('div', '', p.upload.path), bar(percent), el('div', 'sub', bytes(p.upload.bytes) + ' of ' + bytes(p.upload.total) + ' (' + Math.floor(percent) + '%)'));
   } else upload.textContent = '-';
-  const last = el('td', 'last-sync', ago(p.lastSync));
+  // "never" only for a printer that answered: for the others it is not known.
+  const last = el('td', 'last-sync', p.lastSync || p.answered ? ago(p.lastSync) : '-');
   const problem = p.error || p.lastError;
   const error = el('td', problem ? 'error' : '', problem ? problem.message : '-');
   if (problem && problem.hint) error.title = problem.hint;

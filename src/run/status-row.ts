@@ -99,6 +99,8 @@ export async function readPrinter(
   const row = blankRow(printer);
   try {
     const identity = await api.identify();
+    // Known once the printer is identified, even should it then fail to say its state.
+    if (stateDir !== undefined) row.lastSync = await lastSyncTime(stateDir, printerKey(identity.serial, printer.baseUrl));
     const status = await api.status();
     const storages = await api.storages();
     row.answered = true;
@@ -106,7 +108,6 @@ export async function readPrinter(
     row.job = jobInfo(status) ?? null;
     const storage = pickStorage(storages, wantedStorage ?? printer.destination?.storage);
     row.storage = storage ? { name: storage.name, freeBytes: storage.freeSpace ?? null } : null;
-    if (stateDir !== undefined) row.lastSync = await lastSyncTime(stateDir, printerKey(identity.serial, printer.baseUrl));
     await plan(row);
   } catch (error) {
     row.error = readErrorInfo(error);

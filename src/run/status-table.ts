@@ -15,7 +15,8 @@ export function statusLines(doc: StatusDocument, now: Date = new Date()): string
     jobText(r),
     r.storage?.freeBytes != null ? formatBytes(r.storage.freeBytes) : '-',
     ...(withPending ? [pendingText(r)] : []),
-    r.lastSync ? ago(r.lastSync, now) : 'never',
+    // "never" only for a printer that answered: for the others it is not known.
+    r.lastSync ? ago(r.lastSync, now) : r.answered ? 'never' : '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const fmt = (cells: string[]) =>

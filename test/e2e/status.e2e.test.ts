@@ -56,9 +56,12 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
       (typeof farm.printers)[0],
     ];
     const goodConfig = configYaml([printing, synced, pending]);
-    writeFileSync(path.join(work.dir, 'printers.yml'), goodConfig, { mode: 0o600 });
-    // Bring two printers in sync with a real sync, so they have a record; then change the third.
-    const first = await runCli(['-c', 'printers.yml', '-s', 'master', '-p', 'printing', 'synced', '-g'], { cwd: work.dir, env: env() });
+    writeFileSync(path.join(work.dir, 'printers.yml'), goodConfig + configYaml([erring]), { mode: 0o600 });
+    // Bring three printers in sync with a real sync, so they have a record; then change another.
+    const first = await runCli(['-c', 'printers.yml', '-s', 'master', '-p', 'printing', 'synced', 'erring', '-g'], {
+      cwd: work.dir,
+      env: env(),
+    });
     assert.equal(first.code, 0, first.stderr);
     pending.seed('extra.gcode', gcode('extra'));
     printing.setState('PRINTING', { file: 'one.gcode', progress: 37 });
@@ -124,6 +127,7 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     assert.equal(erring.state, null);
     assert.equal(erring.error?.code, 'PRINTER_HTTP');
     assert.equal(erring.error?.status, 503);
+    assert.notEqual(erring.lastSync, null, 'its last sync is known once it is identified, though its state is not');
 
     const website = rows.get('website')!;
     assert.equal(website.state, null);
@@ -153,11 +157,11 @@ describe('link-sync status on a mixed farm', { timeout: 120_000 }, () => {
     assert.match(run.stdout, /^printing\s+MK4S\s+PRINTING\s+one\.gcode 37%\s+-\s+in sync\s+just now$/m);
     assert.match(run.stdout, /^synced\s+XL\s+IDLE\s+-\s+-\s+in sync\s+just now$/m);
     assert.match(run.stdout, /^pending\s+MK3S\s+IDLE\s+-\s+15\.0 GB\s+2 to upload, 1 to delete\s+never$/m);
-    assert.match(run.stdout, /^gone\s+MK4S\s+UNREACHABLE\s+-\s+-\s+-\s+never$/m);
+    assert.match(run.stdout, /^gone\s+MK4S\s+UNREACHABLE\s+-\s+-\s+-\s+-$/m);
     assert.match(run.stdout, /^locked\s+MK4\s+REFUSED LOGIN\s+/m);
-    assert.match(run.stdout, /^erring\s+MK4S\s+PRINTER ERROR \(HTTP 503\)\s+-\s+-\s+-\s+never$/m);
+    assert.match(run.stdout, /^erring\s+MK4S\s+PRINTER ERROR \(HTTP 503\)\s+-\s+-\s+-\s+just now$/m);
     assert.match(run.stdout, /^erring: .*503 Busy/m);
-    assert.match(run.stdout, /^website\s+MK4\s+NOT PRUSALINK\s+-\s+-\s+-\s+never$/m);
+    assert.match(run.stdout, /^website\s+MK4\s+NOT PRUSALINK\s+-\s+-\s+-\s+-$/m);
     assert.match(run.stdout, /^website: .*not a PrusaLink printer/m);
     assert.match(run.stdout, /^gone: .*\S/m);
     assert.match(run.stdout, /^locked: .*(credential|password|401)/im);
