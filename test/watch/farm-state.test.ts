@@ -226,8 +226,8 @@ test('status table: columns, pending words, times', () => {
   assert.deepEqual(lines, [
     'printer  model  state                     job          free  pending           last sync',
     'mk4      MK4S   PRINTING                  x.gcode 45%  -     in sync (1 held)  2 h ago',
-    'gone     XL     UNREACHABLE               -            -     -                 never',
-    'erring   MK4    PRINTER ERROR (HTTP 503)  -            -     -                 never',
+    'gone     XL     UNREACHABLE               -            -     -                 -',
+    'erring   MK4    PRINTER ERROR (HTTP 503)  -            -     -                 -',
     'gone: cannot reach http://b (check it)',
     'erring: reading the printer status refused: 503 Busy',
   ]);
