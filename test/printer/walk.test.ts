@@ -29,6 +29,7 @@ function treeApi(folders: Record<string, RemoteEntry[]>, failOn?: string): Print
     stat: unused,
     upload: unused,
     download: unused,
+    createFolder: unused,
     remove: unused,
     transfer: unused,
     close: () => undefined,
