@@ -85,6 +85,7 @@ test('reports a missing root with the existing ancestor URL plus the missing lon
     root: 'Farm Jobs/parts/new one/deeper',
     rootUrl: 'FARMJO~1/PARTS/new one/deeper',
     rootExists: false,
+    missingRootFolders: 2,
     files: [],
     folders: [],
   });
