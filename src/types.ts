@@ -68,6 +68,8 @@ export interface RemoteTree {
   rootUrl: string;
   /** False when the sync root folder does not exist on the printer yet. */
   rootExists: boolean;
+  /** When the sync root does not exist: how many of its last folders the printer lacks (rootUrl holds their long names). */
+  missingRootFolders?: number;
   files: RemoteFile[];
   folders: RemoteFolder[];
 }
@@ -135,11 +137,14 @@ export type Action =
       kind: 'upload' | 'replace';
       /** Long path relative to the sync root. */
       path: string;
-      /** Storage-relative path to PUT to: existing parents by their urlPath, new parts by long name. */
+      /** Storage-relative path to PUT to: existing parents by their urlPath, new parts by long name.
+       * With `newFolders`, only where the file goes: the URL sent is built when the folders exist. */
       targetUrl: string;
       source: SourceFile;
       /** Why: "missing on printer", "local copy newer by 3 h", ... */
       reason: string;
+      /** Uploads only: folders to create first, because with their long names the path is too long. */
+      newFolders?: NewFolders;
     }
   | {
       kind: 'delete';
@@ -157,6 +162,19 @@ export type Action =
     };
 
 export type ActionKind = Action['kind'];
+
+/**
+ * The folders an upload creates before it is sent, one level at a time, each then addressed by the
+ * short (8.3) name the printer lists for it (Buddy copies the PUT path into a 104-byte buffer).
+ */
+export interface NewFolders {
+  /** Storage-relative URL path of the deepest folder the printer has ('' for the storage root). */
+  parentUrl: string;
+  /** That folder's long path in the storage. */
+  parentPath: string;
+  /** Long names of the folders to create below it, outermost first. */
+  names: string[];
+}
 
 /** A file that cannot be synced to this printer, found while planning (shown in the dry run). */
 export interface PlanProblem {

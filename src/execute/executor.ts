@@ -3,10 +3,11 @@
 // stop early: after any failed action no deletion runs, and a printer that becomes busy gets no more.
 
 import type { PrinterApi, RemoteFileInfo } from '../printer/api.js';
-import type { Action, PrinterPlan } from '../types.js';
+import type { Action, NameRules, PrinterPlan } from '../types.js';
 import { InternalError, PrinterError } from '../errors.js';
 import { fileBody } from './upload-body.js';
 import { uploadChecked, type PreviousCopy } from './upload-outcome.js';
+import { FolderMaker, createsFolders } from './new-folders.js';
 import { hashingBody } from '../record/hash.js';
 import { emptyCounts, type ActionCounts, type ActionInfo, type ErrorInfo, type EventSink } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
@@ -29,6 +30,8 @@ export interface ExecuteContext {
   backup?: (action: Action) => Promise<void>;
   /** --timeout: how long a printer's transfer may stand still (default 30 s). */
   stallMs?: number;
+  /** The printer's name rules: a path known only once its new folders exist is checked against them before it is sent. */
+  rules?: NameRules;
 }
 
 export type TransferAction = Extract<Action, { kind: 'upload' | 'replace' }>;
@@ -80,6 +83,7 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
   const result: ExecuteResult = { done: emptyCounts(), failed: 0, notRun: 0, held: 0, bytesSent: 0, interrupted: false };
   let anyFailed = false;
   const actions = plan.actions;
+  const folders = new FolderMaker(ctx.printer, ctx.api, ctx.storage, ctx.rules);
   for (let i = 0; i < actions.length; i++) {
     const action = actions[i]!;
     const remaining = actions.length - i;
@@ -132,8 +136,11 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
     }
     ctx.emit({ type: 'action-start', printer: ctx.printer, action: info });
     const started = Date.now();
+    // An upload that creates folders first is sent to a URL known only then; its errors name that one.
+    let sentAs: Action = action;
     try {
-      const sent = await runAction(action, ctx);
+      if (createsFolders(action)) sentAs = { ...action, targetUrl: await folders.target(action) };
+      const sent = await runAction(sentAs, ctx);
       result.bytesSent += sent;
       result.done[action.kind]++;
       ctx.emit({ type: 'action-done', printer: ctx.printer, action: info, durationMs: Date.now() - started, bytes: sent });
@@ -148,7 +155,7 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
         });
         continue;
       }
-      const err = inLongNames(toErrorInfo(error), action, ctx.storage);
+      const err = inLongNames(toErrorInfo(error), sentAs, ctx.storage);
       if (isUnreachable(error)) result.offline = true;
       result.failed++;
       // A change refused by the scope check is what the printer's result must show (exit 70).

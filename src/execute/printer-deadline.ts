@@ -29,7 +29,7 @@ export function prePlanDeadlineMs(timing: DeadlineTiming, lookups = 0): number {
 /**
  * How long executing a plan may take: every upload its own deadline once per attempt, plus per
  * action the requests around it (state re-check, a look after a broken upload, a wait for the
- * printer's transfer to end), per deletion its request and re-check, and two requests' room at
+ * printer's transfer to end) and two per folder it creates first, per deletion its request and re-check, and two requests' room at
  * the end. Pure.
  */
 export function planDeadlineMs(actions: readonly Action[], timing: DeadlineTiming): number {
@@ -38,6 +38,8 @@ export function planDeadlineMs(actions: readonly Action[], timing: DeadlineTimin
   for (const action of actions) {
     if (action.kind === 'upload' || action.kind === 'replace') {
       total += (1 + timing.resends) * (timing.uploadMs(action.source.size) + 3 * timing.requestMs);
+      // Each new folder: its creation, then the listing that gives its short name.
+      if (action.kind === 'upload' && action.newFolders) total += 2 * action.newFolders.names.length * timing.requestMs;
     } else {
       total += 2 * timing.requestMs;
     }

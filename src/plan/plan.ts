@@ -13,7 +13,7 @@ import type {
   SourceTree,
   SyncPolicy,
 } from '../types.js';
-import { checkRemotePath, compareCodeUnits, foldName, joinPath } from '../source/paths.js';
+import { checkRemotePath, compareCodeUnits, foldName, joinPath, type PathProblem } from '../source/paths.js';
 import { decideFile, type Decision } from './decide.js';
 import { decideChange } from './decide-record.js';
 import { underRootTest } from '../record/keys.js';
@@ -23,7 +23,8 @@ import { matchFiles } from './match.js';
 import { filesByRecordKey, forgetRecordKeys, recordKeyer } from './path-keys.js';
 import { printedFileTest } from './printed.js';
 import { planRemovals } from './remove.js';
-import { uploadTarget } from './target.js';
+import { uploadPlace, uploadTarget } from './target.js';
+import { explainNewFolders, foldersToCreate } from './new-folders.js';
 
 export interface PlanInput {
   source: SourceTree;
@@ -63,9 +64,11 @@ export function planPrinter(input: PlanInput): PrinterPlan {
   let unchanged = 0;
   const same: Array<{ path: string; reason: string }> | undefined = input.explainSame ? [] : undefined;
 
+  // Checked as requested (short folder names count as sent), reported with the long names.
+  const remotePathProblems = (path: string, targetUrl: string): PathProblem[] =>
+    checkRemotePath(targetUrl, remote.storage, rules, undefined, joinPath(remote.root, path));
   const pathProblems = (path: string, targetUrl: string): boolean => {
-    // Checked as requested (short folder names count as sent), reported with the long names.
-    const found = checkRemotePath(targetUrl, remote.storage, rules, undefined, joinPath(remote.root, path));
+    const found = remotePathProblems(path, targetUrl);
     for (const problem of found) problems.push({ path, ...problem });
     return found.length > 0;
   };
@@ -114,8 +117,22 @@ export function planPrinter(input: PlanInput): PrinterPlan {
     }
     if (!copy) {
       const targetUrl = uploadTarget(file.relPath, remote, match.foldersByKey, rules);
-      if (pathProblems(file.relPath, targetUrl)) continue;
-      transfers.push({ kind: 'upload', path: file.relPath, targetUrl, source: file, reason: 'missing on printer' });
+      const found = remotePathProblems(file.relPath, targetUrl);
+      const newFolders = onlyTooLong(found)
+        ? foldersToCreate(uploadPlace(file.relPath, remote, match.foldersByKey, rules), remote.storage, rules)
+        : undefined;
+      if (found.length > 0 && !newFolders) {
+        for (const problem of found) problems.push({ path: file.relPath, ...problem });
+        continue;
+      }
+      transfers.push({
+        kind: 'upload',
+        path: file.relPath,
+        targetUrl,
+        source: file,
+        reason: 'missing on printer',
+        ...(newFolders ? { newFolders } : {}),
+      });
       continue;
     }
     if (copy.partial) {
@@ -145,6 +162,7 @@ export function planPrinter(input: PlanInput): PrinterPlan {
   }
 
   transfers.sort((a, b) => compareCodeUnits(a.path, b.path));
+  const ordered = explainNewFolders(transfers, remote.storage, rules);
   const removals = policy.deleteExtraneous
     ? planRemovals(match.unmatched, remote, source, rules, isPrinted, placedElsewhere(input, keyOf))
     : { deletes: [], rmdirs: [], holds: [] };
@@ -152,10 +170,10 @@ export function planPrinter(input: PlanInput): PrinterPlan {
 
   forgetRecordKeys(remote);
   let uploadBytes = 0;
-  for (const action of transfers) if (action.kind === 'upload' || action.kind === 'replace') uploadBytes += action.source.size;
+  for (const action of ordered) if (action.kind === 'upload' || action.kind === 'replace') uploadBytes += action.source.size;
 
   return {
-    actions: [...transfers, ...removals.deletes, ...removals.rmdirs],
+    actions: [...ordered, ...removals.deletes, ...removals.rmdirs],
     problems: problems.sort((a, b) => compareCodeUnits(a.path, b.path)),
     holds: holds.sort((a, b) => compareCodeUnits(a.path, b.path)),
     unchanged,
@@ -163,6 +181,11 @@ export function planPrinter(input: PlanInput): PrinterPlan {
     uploadBytes,
     ...(recordChanges ? { recordChanges } : {}),
   };
+}
+
+/** Too long as sent, and nothing else: new folders addressed by short names may make it fit. */
+function onlyTooLong(found: readonly PathProblem[]): boolean {
+  return found.length > 0 && found.every((p) => p.code === 'PATH_TOO_LONG' || p.code === 'URL_TOO_LONG');
 }
 
 /** Entries under the sync root for files the printer no longer lists: someone removed them. */

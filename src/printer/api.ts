@@ -116,6 +116,9 @@ export interface PrinterApi {
   /** The printer's running transfer (an upload or a Connect download): undefined when none runs,
    * null when this printer cannot report one (legacy API). */
   transfer(): Promise<TransferProgress | undefined | null>;
+  /** Creates one folder (`Create-Folder: ?1`) whose parent exists: 'exists' when it was there already.
+   * Throws a PrinterError when the printer refuses (firmware without Create-Folder, a missing parent). */
+  createFolder(storage: string, folderUrl: string): Promise<'created' | 'exists'>;
   /** DELETE a file or an empty folder. */
   remove(storage: string, url: string): Promise<void>;
   /** Free sockets. */

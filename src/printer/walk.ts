@@ -91,7 +91,15 @@ export async function walkRemote(
         );
       }
       const rest = rootSegs.slice(i).join('/');
-      return { storage, root, rootUrl: join(rootUrl, rest), rootExists: false, files: [], folders: [] };
+      return {
+        storage,
+        root,
+        rootUrl: join(rootUrl, rest),
+        rootExists: false,
+        missingRootFolders: rootSegs.length - i,
+        files: [],
+        folders: [],
+      };
     }
     rootUrl = join(rootUrl, found.urlName);
     const next = await api.list(storage, rootUrl);

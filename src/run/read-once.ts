@@ -24,6 +24,7 @@ export function readOnce(api: PrinterApi): PrinterApi {
     transfer: () => api.transfer(),
     download: (storage, file, options) => api.download(storage, file, options),
     upload: () => Promise.reject(new InternalError('status tried to upload')),
+    createFolder: () => Promise.reject(new InternalError('status tried to create a folder')),
     remove: () => Promise.reject(new InternalError('status tried to delete')),
     close: () => api.close(),
   };

@@ -37,5 +37,6 @@ export function resolveOptions(options: SimPrinterOptions): ResolvedOptions {
     now: options.now ?? Date.now,
     uploadIdleTimeoutMs: options.uploadIdleTimeoutMs ?? 10_000,
     totalSpace: options.totalSpace ?? 15_000_000_000,
+    createFolder: options.createFolder ?? true,
   };
 }

@@ -63,6 +63,9 @@ export interface SimPrinterOptions {
   totalSpace?: number;
   /** Entries kept in the request log (oldest dropped first). Default 100000. */
   requestLogLimit?: number;
+  /** Buddy: false acts as firmware before 5.1, which knows no `Create-Folder`: such a PUT is an empty
+   * upload, answered 501 "0-sized files aren't implemented". Default true. */
+  createFolder?: boolean;
 }
 
 export interface SimFileSnapshot {

@@ -70,6 +70,21 @@ export function foldName(name: string, rules: Pick<NameRules, 'caseInsensitive'>
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
+/**
+ * Whether a storage-relative path, sent as it is, fits the printer's limits on the decoded PUT path
+ * and on the raw request target (the URL of a PUT to it, from the files API prefix on).
+ */
+export function fitsRequestLimits(
+  storagePath: string,
+  storage: string,
+  rules: Pick<NameRules, 'maxPutPathBytes' | 'maxUrlBytes'>,
+): boolean {
+  const path = joinPath(storagePath);
+  if (rules.maxPutPathBytes !== undefined && utf8len(`/${storage}/${path}`) > rules.maxPutPathBytes) return false;
+  if (rules.maxUrlBytes === undefined) return true;
+  return utf8len(`${FILES_API_PREFIX}${storage}/`) + encodeUrlPath(path).length <= rules.maxUrlBytes;
+}
+
 /** "/usb/Long Folder/a.gcode" (requested as "/usb/LONGFO~1/a.gcode"), or the one path where both agree. */
 function shownPath(storage: string, storagePath: string, longPath: string | undefined): string {
   const requested = `"/${storage}/${storagePath}"`;

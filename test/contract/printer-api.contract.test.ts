@@ -218,6 +218,25 @@ for (const flavour of FLAVOURS) {
       assert.equal(sim.readFile(at('up/keep.gcode'))?.toString(), 'keep me\n');
     });
 
+    const folderName =
+      flavour.dialect === 'legacy'
+        ? 'refuses to create a folder, sending nothing: the legacy API has no way to'
+        : 'creates one folder level, and tells a folder that was there already';
+    test(folderName, T, async () => {
+      if (flavour.dialect === 'legacy') {
+        sim.clearRequests();
+        const err = await rejection(api.createFolder(sim.storage, 'made'));
+        assert.equal(err.kind, 'rejected');
+        assert.deepEqual(sim.requests(), []);
+        return;
+      }
+      assert.equal(await api.createFolder(sim.storage, 'made'), 'created');
+      assert.equal(await api.createFolder(sim.storage, 'made/Long Folder Name'), 'created');
+      assert.ok(sim.folders().some((f) => same(f, 'made/Long Folder Name')));
+      // Buddy answers 409 for a folder that exists, a Pi 201 (mkdir -p): either way it is there.
+      assert.equal(await api.createFolder(sim.storage, 'made'), flavour.kind === 'buddy' ? 'exists' : 'created');
+    });
+
     const removeName = flavour.noFolders
       ? `removes a file and says not-found for a missing one (folders skipped: ${flavour.noFolders})`
       : 'removes a file and an empty folder, and says not-found for a missing one';

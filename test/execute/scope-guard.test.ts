@@ -82,6 +82,41 @@ describe('guardScope around a real printer', { timeout: 30_000 }, () => {
     }
   });
 
+  it('creates folders inside the scope or on the way to a sync root that does not exist yet, then learns its short names', async () => {
+    const farm = await startFarm([{ name: 'mk4', model: 'MK4' }]);
+    const sim = farm.printers[0]!;
+    const api = createPrinterApi(
+      {
+        name: 'mk4',
+        printerType: 'MK4',
+        baseUrl: sim.url,
+        auth: { kind: 'digest', username: sim.credentials.username, password: sim.credentials.password },
+      },
+      { allowSelfSigned: false },
+    );
+    try {
+      // The walk found no "farm": the root's URL holds its long names.
+      const guarded = guardScope(api, { storage: 'usb', rootUrl: 'farm/Customer Archive', caseInsensitive: true });
+      const body = { size: 4, open: () => Readable.from([Buffer.from('G28\n')]) };
+      await assert.rejects(guarded.createFolder('usb', 'other'), InternalError);
+      await assert.rejects(guarded.createFolder('usb', 'farm/Other Archive'), InternalError);
+      assert.deepEqual(sim.requests(), [], 'nothing was sent');
+      assert.equal(await guarded.createFolder('usb', 'farm'), 'created');
+      assert.equal(await guarded.createFolder('usb', 'FARM/Customer Archive'), 'created');
+      // Its short name is not the root's until a listing of its parent says so.
+      await assert.rejects(guarded.upload('usb', 'FARM/CUSTOM~1/a.gcode', body, { overwrite: false }), InternalError);
+      await guarded.list('usb', 'FARM');
+      await guarded.upload('usb', 'FARM/CUSTOM~1/a.gcode', body, { overwrite: false });
+      assert.equal(await guarded.createFolder('usb', 'FARM/CUSTOM~1/Parts'), 'created');
+      assert.equal(await guarded.createFolder('usb', 'FARM/CUSTOM~1/Parts'), 'exists');
+      assert.equal(sim.readFile('farm/Customer Archive/a.gcode')?.toString(), 'G28\n');
+      assert.deepEqual(sim.folders().sort(), ['farm', 'farm/Customer Archive', 'farm/Customer Archive/Parts']);
+    } finally {
+      api.close();
+      await farm.close();
+    }
+  });
+
   it('a printer that failed on such a refusal exits 70', () => {
     const result = {
       printer: 'mk4',

@@ -21,6 +21,11 @@ describe('printer deadlines', () => {
     ['one deletion: its request and its re-check', [del()], 2_000 + 2_000],
     ['one upload: its deadline and three requests, once per attempt', [upload(100_000)], 2_000 + 2 * (70_000 + 3_000)],
     ['uploads and deletions add up', [upload(100_000), del(), del()], 2_000 + 146_000 + 4_000],
+    [
+      'an upload that creates two folders first: their creation and listing, once',
+      [{ ...upload(100_000), newFolders: { parentUrl: '', parentPath: '', names: ['a', 'b'] } } as Action],
+      2_000 + 2 * (70_000 + 3_000) + 4_000,
+    ],
   ];
   for (const [label, actions, expected] of table) {
     it(label, T, () => assert.equal(planDeadlineMs(actions, timing), expected));

@@ -35,6 +35,7 @@ function endlessApi(name: (depth: number) => string): PrinterApi & { listed: num
     stat: unused,
     upload: unused,
     download: unused,
+    createFolder: unused,
     remove: unused,
     transfer: unused,
     close: () => undefined,

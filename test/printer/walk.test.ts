@@ -29,6 +29,7 @@ function treeApi(folders: Record<string, RemoteEntry[]>, failOn?: string): Print
     stat: unused,
     upload: unused,
     download: unused,
+    createFolder: unused,
     remove: unused,
     transfer: unused,
     close: () => undefined,
@@ -84,6 +85,7 @@ test('reports a missing root with the existing ancestor URL plus the missing lon
     root: 'Farm Jobs/parts/new one/deeper',
     rootUrl: 'FARMJO~1/PARTS/new one/deeper',
     rootExists: false,
+    missingRootFolders: 2,
     files: [],
     folders: [],
   });

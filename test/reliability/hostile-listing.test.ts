@@ -281,6 +281,7 @@ describe('the scope check behind the gate', { timeout: 60_000 }, () => {
             stat: (storage, url) => api.stat(storage, url),
             download: (storage, url, options) => api.download(storage, url, options),
             upload: (storage, url, body, options) => api.upload(storage, url, body, options),
+            createFolder: (storage, url) => api.createFolder(storage, url),
             remove: (storage, url) => api.remove(storage, url),
             close: () => api.close(),
             list: async (storage, dirUrl) => {

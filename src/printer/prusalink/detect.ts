@@ -73,6 +73,10 @@ export class DetectingPrinterApi implements PrinterApi {
     return this.call((api) => api.transfer());
   }
 
+  createFolder(storage: string, folderUrl: string): Promise<'created' | 'exists'> {
+    return this.call((api) => api.createFolder(storage, folderUrl));
+  }
+
   remove(storage: string, url: string): Promise<void> {
     return this.call((api) => api.remove(storage, url));
   }

@@ -206,6 +206,18 @@ export class PrusaLinkLegacy implements PrinterApi {
     return downloadRaw(this.http, target, what, options, (w, res) => this.refusal(w, res));
   }
 
+  async createFolder(_storage: string, folderUrl: string): Promise<'created' | 'exists'> {
+    // The legacy API has no way to make an empty folder: uploads make their folders, or (Buddy 4.4) none.
+    throw new PrinterError(
+      this.name,
+      'rejected',
+      `printer ${this.name}: creating folder ${folderUrl} refused: the legacy API cannot create folders`,
+      {
+        hint: 'update the printer firmware or PrusaLink to a version with the v1 API',
+      },
+    );
+  }
+
   async remove(storage: string, url: string): Promise<void> {
     const what = `deletion of ${url}`;
     this.checkStorage(storage, what);

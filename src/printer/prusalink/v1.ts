@@ -216,6 +216,21 @@ export class PrusaLinkV1 implements PrinterApi {
     return found === 'none' ? undefined : (found ?? running);
   }
 
+  async createFolder(storage: string, folderUrl: string): Promise<'created' | 'exists'> {
+    const what = `creating folder ${folderUrl}`;
+    // No body: Buddy makes one level (409 when it exists), a Pi every missing level (201 when it exists).
+    const res = await this.http.request({
+      method: 'PUT',
+      target: filesTarget(storage, folderUrl),
+      what,
+      headers: { 'Create-Folder': '?1', 'Content-Length': '0' },
+    });
+    if (res.status >= 200 && res.status < 300) return 'created';
+    const refusal = this.refusal(what, res);
+    if (refusal.kind === 'file-in-use') return 'exists';
+    throw refusal;
+  }
+
   async remove(storage: string, url: string): Promise<void> {
     const what = `deletion of ${url}`;
     const res = await this.http.request({ method: 'DELETE', target: filesTarget(storage, url), what });

@@ -61,6 +61,7 @@ export function executeOnPrinter(
     uploadResends: job.uploadResends ?? 0,
     ...(backups && job.backupDir !== undefined ? { backup: backupStep(job, storage.name, remote.root, backups) } : {}),
     ...(job.stallMs !== undefined ? { stallMs: job.stallMs } : {}),
+    rules: identity.rules,
     ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules, syncRoot(job)) } : {}),
   });
 }

@@ -63,7 +63,8 @@ export class BuddyPersonality implements Personality {
       case 'HEAD':
         return buddyHeadFile(ctx, ex, target.parts);
       case 'PUT':
-        if (ex.header('create-folder') === '?1') return buddyCreateFolder(ctx, ex, target.parts);
+        // Firmware before 5.1 ignores the header: the empty PUT is an upload like any other.
+        if (ex.header('create-folder') === '?1' && ctx.opts.createFolder) return buddyCreateFolder(ctx, ex, target.parts);
         return buddyUpload(ctx, ex, target.parts);
       case 'DELETE':
         return buddyDeleteFile(ctx, ex, target.parts);

@@ -29,6 +29,8 @@ export interface ResolvedOptions {
   now: () => number;
   uploadIdleTimeoutMs: number;
   totalSpace: number;
+  /** Buddy answers Create-Folder (firmware 5.1 and later). */
+  createFolder: boolean;
 }
 
 export class SimContext {

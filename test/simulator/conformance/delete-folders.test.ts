@@ -89,6 +89,29 @@ test('Buddy Create-Folder: 201, then 409 when it exists, 500 when the parent is 
   }),
 );
 
+test(
+  'Buddy before 5.1 ignores Create-Folder: the empty PUT is an upload (501) and no folder is made; 5.1 lists it by its 8.3 name',
+  T,
+  async () => {
+    await withPrinter(optionsFor('buddy', { createFolder: false }), async (printer, client) => {
+      const res = await client.put(filesTarget('usb', 'Customers'), Buffer.alloc(0), { 'Create-Folder': '?1' });
+      assert.equal(res.status, 501);
+      assert.match(res.text(), /0-sized files aren't implemented/);
+      assert.deepEqual(printer.folders(), []);
+    });
+    await withPrinter(optionsFor('buddy'), async (_printer, client) => {
+      const make = (p: string) => client.put(filesTarget('usb', p), Buffer.alloc(0), { 'Create-Folder': '?1' });
+      assert.equal((await make('Customers')).status, 201);
+      assert.equal((await make('CUSTOM~1/Acme Corporation')).status, 201);
+      const listing = (await client.getJson(filesTarget('usb', 'CUSTOM~1'))) as { children: Array<Record<string, unknown>> };
+      assert.deepEqual(
+        listing.children.map((c) => [c['name'], c['display_name'], c['type']]),
+        [['ACMECO~1', 'Acme Corporation', 'FOLDER']],
+      );
+    });
+  },
+);
+
 test('Pi Create-Folder works like mkdir -p and answers 201 when it exists', T, () =>
   withPrinter(optionsFor('pi'), async (printer, client) => {
     const make = (p: string) => client.put(filesTarget('local', p), Buffer.alloc(0), { 'Create-Folder': '?1' });
