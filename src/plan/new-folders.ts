@@ -12,9 +12,19 @@ export const WORST_SHORT_NAME = 'ABCDEF~1.XYZ';
 /** A name FatFS keeps as its own short name (upper-cased): no tail, no longer than the name. */
 const PLAIN_SHORT_NAME = /^[A-Za-z0-9_-]{1,8}(\.[A-Za-z0-9_-]{1,3})?$/;
 
-/** Bytes a new folder's short name may take, as a name of that length. */
+/**
+ * Bytes a new folder's short name may take, as a name of that length. FatFS makes the short name's
+ * extension (at most 3 characters) from what follows the last dot, so a name without one gets at
+ * most 8 ("BRACKE~1"). Non-ASCII names are given the longest; the printer's real short names are
+ * checked again before the file is sent.
+ */
 function shortNameStandIn(longName: string): string {
-  return PLAIN_SHORT_NAME.test(longName) ? longName.toUpperCase() : WORST_SHORT_NAME;
+  if (PLAIN_SHORT_NAME.test(longName)) return longName.toUpperCase();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is the range being tested
+  if (!/^[\x00-\x7f]*$/.test(longName)) return WORST_SHORT_NAME;
+  const dot = longName.lastIndexOf('.');
+  const extension = dot > 0 ? Math.min(3, longName.length - dot - 1) : 0;
+  return extension > 0 ? `ABCDEF~1.${'X'.repeat(extension)}` : 'ABCDEF~1';
 }
 
 /**

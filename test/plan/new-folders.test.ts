@@ -29,6 +29,23 @@ describe('uploads that create their folders first', { timeout: 10_000 }, () => {
     assert.deepEqual(reasonsOf(result), [`missing on printer (creates 4 folders down to /usb/${FOLDERS.join('/')} first: ${WHY})`]);
   });
 
+  it('counts 8 bytes for a new folder whose name has no dot (its short name has no extension)', () => {
+    // 114 bytes with long names under /usb/farm; 91 with short names of 8 bytes, 107 were they 12.
+    const path = `${FOLDERS.join('/')}/bracket-left-0.2mm-PLA-MK4-infill-20pct.gcode`;
+    const result = plan({ source: sourceOf(local(path)), remote: remoteOf({ root: 'farm', rootUrl: 'FARM' }) });
+    assert.deepEqual(problemsOf(result), []);
+    assert.deepEqual(uploadsOf(result), [[path, `FARM/${path}`, { parentUrl: 'FARM', parentPath: 'farm', names: FOLDERS }]]);
+  });
+
+  it('counts the extension a dotted folder name gives its short name', () => {
+    // Folders with dots: their short names may take 12, 12, 12 and 11 bytes, 106 in all, so it cannot fit.
+    const dotted = ['Customers.2026', 'Acme.Corporation', 'Orders.2026', 'Bracket.Assembly.v2'];
+    const path = `${dotted.join('/')}/bracket-left-0.2mm-PLA-MK4-infill-20pct.gcode`;
+    const result = plan({ source: sourceOf(local(path)), remote: remoteOf({ root: 'farm', rootUrl: 'FARM' }) });
+    assert.deepEqual(uploadsOf(result), []);
+    assert.deepEqual(problemsOf(result), [[path, 'PATH_TOO_LONG']]);
+  });
+
   it('starts below the deepest folder the printer has, by its short name', () => {
     const remote = remoteOf({
       root: 'farm',
