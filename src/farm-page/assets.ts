@@ -44,7 +44,7 @@ th, td { text-align: left; padding: 0.45rem 0.6rem; border-bottom: 1px solid var
 th { white-space: nowrap; font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
 .name { font-weight: 600; }
 .sub { color: var(--muted); font-size: 0.85em; }
-.state { display: inline-block; padding: 0.1rem 0.5rem; border-radius: 0.8rem; font-size: 0.85em; font-weight: 600; color: #fff; background: var(--muted); }
+.state { display: inline-block; padding: 0.1rem 0.5rem; border-radius: 0.8rem; font-size: 0.85em; font-weight: 600; color: #fff; background: var(--muted); white-space: nowrap; }
 .state.IDLE, .state.READY, .state.FINISHED, .state.STOPPED { background: var(--ok); }
 .state.PRINTING, .state.BUSY { background: var(--busy); }
 .state.PAUSED, .state.ATTENTION { background: var(--warn); }

@@ -132,7 +132,7 @@ describe('the farm page in a browser', {
       { timeout: TWO_INTERVALS },
     );
     const shot = process.env['LINK_SYNC_SCREENSHOT'];
-    if (shot) await page.screenshot({ path: shot });
+    if (shot) await page.screenshot({ path: shot, fullPage: true });
   });
 
   test('the upload progress, as the printer reports it, moves within two intervals', async () => {
