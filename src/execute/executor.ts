@@ -9,6 +9,7 @@ import { fileBody } from './upload-body.js';
 import { uploadChecked, type PreviousCopy } from './upload-outcome.js';
 import { FolderMaker, createsFolders } from './new-folders.js';
 import { hashingBody } from '../record/hash.js';
+import { sleep } from '../printer/retry.js';
 import { emptyCounts, type ActionCounts, type ActionInfo, type ErrorInfo, type EventSink } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
 
@@ -205,6 +206,32 @@ function isNotEmptyRefusal(error: unknown): boolean {
   return error instanceof PrinterError && (error.kind === 'not-found' || error.kind === 'file-in-use');
 }
 
+/** Looks at an uploaded file at most this often, this far apart, before it counts as missing. */
+const UPLOAD_LOOKS = 6;
+const UPLOAD_LOOK_INTERVAL_MS = 500;
+
+/**
+ * The uploaded file as the printer shows it; undefined when it could not be asked. A Pi answers the
+ * upload before its file list (updated through inotify) holds the file, so a file not found is
+ * looked for again, a few times, before it counts as missing.
+ */
+async function lookForUpload(ctx: ExecuteContext, targetUrl: string): Promise<{ found: RemoteFileInfo | undefined } | undefined> {
+  for (let look = 1; ; look++) {
+    let found: RemoteFileInfo | undefined;
+    try {
+      found = await ctx.api.stat(ctx.storage, targetUrl);
+    } catch {
+      return undefined; // a look that fails is no failed upload
+    }
+    if (found !== undefined || look >= UPLOAD_LOOKS) return { found };
+    try {
+      await sleep(UPLOAD_LOOK_INTERVAL_MS, ctx.signal);
+    } catch {
+      return undefined; // interrupted: the printer acknowledged the upload, and that stands
+    }
+  }
+}
+
 /** Performs one action; resolves the number of body bytes sent. */
 async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
   if (action.kind === 'delete' || action.kind === 'rmdir') {
@@ -237,10 +264,7 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
   });
   // A Pi answers 201 with no body: ask for the file (and, for the record, the timestamp it got).
   if (info === undefined || (ctx.confirmed && info.mTimestamp === undefined)) {
-    const looked = await ctx.api.stat(ctx.storage, action.targetUrl).then(
-      (found) => ({ found }),
-      () => undefined, // a look that fails is no failed upload
-    );
+    const looked = await lookForUpload(ctx, action.targetUrl);
     if (looked && looked.found === undefined) {
       throw new PrinterError(
         ctx.printer,

@@ -32,7 +32,8 @@ export function kindForStatus(status: number, message: string): PrinterErrorKind
     if (/read[- ]?only/i.test(message)) return 'storage';
     return 'file-in-use';
   }
-  if (status === 507) return 'storage';
+  // 413: PrusaLink 0.6 refuses an upload larger than its free space.
+  if (status === 507 || status === 413) return 'storage';
   if ([411, 414, 415, 422, 431, 501].includes(status)) return 'rejected';
   return 'http';
 }

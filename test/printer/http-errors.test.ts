@@ -16,6 +16,7 @@ test('maps each status to what the caller should do', T, () => {
     [409, 'File is busy', 'file-in-use'],
     [409, 'SD Card Read Only', 'storage'],
     [507, 'USB drive full', 'storage'],
+    [413, 'Not enough space in storage.', 'storage'],
     [411, '', 'rejected'],
     [414, '', 'rejected'],
     [415, 'Not a GCODE', 'rejected'],
