@@ -212,10 +212,14 @@ const UPLOAD_LOOK_INTERVAL_MS = 500;
 
 /**
  * The uploaded file as the printer shows it; undefined when it could not be asked. A Pi answers the
- * upload before its file list (updated through inotify) holds the file, so a file not found is
- * looked for again, a few times, before it counts as missing.
+ * upload before its file list (updated through inotify) holds the file, so a file not found, or
+ * still shown as the copy it replaced (`stale`), is looked for again, a few times.
  */
-async function lookForUpload(ctx: ExecuteContext, targetUrl: string): Promise<{ found: RemoteFileInfo | undefined } | undefined> {
+async function lookForUpload(
+  ctx: ExecuteContext,
+  targetUrl: string,
+  stale: (found: RemoteFileInfo) => boolean,
+): Promise<{ found: RemoteFileInfo | undefined } | undefined> {
   for (let look = 1; ; look++) {
     let found: RemoteFileInfo | undefined;
     try {
@@ -223,7 +227,7 @@ async function lookForUpload(ctx: ExecuteContext, targetUrl: string): Promise<{ 
     } catch {
       return undefined; // a look that fails is no failed upload
     }
-    if (found !== undefined || look >= UPLOAD_LOOKS) return { found };
+    if ((found !== undefined && !stale(found)) || look >= UPLOAD_LOOKS) return { found };
     try {
       await sleep(UPLOAD_LOOK_INTERVAL_MS, ctx.signal);
     } catch {
@@ -264,7 +268,9 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
   });
   // A Pi answers 201 with no body: ask for the file (and, for the record, the timestamp it got).
   if (info === undefined || (ctx.confirmed && info.mTimestamp === undefined)) {
-    const looked = await lookForUpload(ctx, action.targetUrl);
+    // Still listed with the replaced copy's timestamp: the printer's list has not caught up yet.
+    const stale = (found: RemoteFileInfo): boolean => previous?.mTimestamp !== undefined && found.mTimestamp === previous.mTimestamp;
+    const looked = await lookForUpload(ctx, action.targetUrl, stale);
     if (looked && looked.found === undefined) {
       throw new PrinterError(
         ctx.printer,
@@ -275,7 +281,10 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
         },
       );
     }
-    info = looked?.found ?? info;
+    // Never recorded as what was sent: the next run would take the new copy for one replaced on the printer.
+    // Without them, the next run learns the new copy's timestamp.
+    if (looked?.found && stale(looked.found)) info = undefined;
+    else info = looked?.found ?? info;
   }
   ctx.confirmed?.uploaded(action, { sha256: hashing?.sha256(), remote: info });
   return total;

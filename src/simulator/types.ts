@@ -101,7 +101,11 @@ export type SimFault =
    * names that are not valid UTF-8). The volume itself is not changed: only its listing lies. */
   | { kind: 'listing-entries'; path: string; entries?: Array<Record<string, unknown>>; raw?: string[]; times?: number }
   /** Destroy the socket after N body bytes of a raw file download (GET /usb/..., .../raw). */
-  | { kind: 'cut-download'; afterBytes: number; times?: number; pathPrefix?: string };
+  | { kind: 'cut-download'; afterBytes: number; times?: number; pathPrefix?: string }
+  /** Pi: after each of the next `times` uploads, the next `reads` GETs of that file answer what the
+   * file list held before it (the replaced copy's entry, or 404 for a new file), as PrusaLink does
+   * until inotify has told it of the new file. */
+  | { kind: 'file-list-lag'; reads: number; times?: number };
 
 export type SimAuthOutcome = 'digest' | 'api-key' | 'none' | 'invalid';
 

@@ -26,6 +26,13 @@ function cached(ex: Exchange, volume: Volume): { fresh: boolean; headers: Record
 }
 
 export function piGetFile(ex: Exchange, volume: Volume, parts: string[], ctx?: SimContext): void {
+  const lagKey = `${volume.name}/${parts.join('/')}`;
+  const lag = ctx?.lagging.get(lagKey);
+  if (lag) {
+    // The file list has not caught up with an upload yet: it answers what it held before.
+    if (--lag.reads <= 0) ctx?.lagging.delete(lagKey);
+    return lag.before === undefined ? notFound(ex) : ex.sendJson(200, lag.before);
+  }
   const node = volume.resolve(parts);
   if (!node) return notFound(ex);
   if (ctx && node.kind === 'folder') growEndless(ctx, volume, node);

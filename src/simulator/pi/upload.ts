@@ -8,6 +8,7 @@ import { readBody } from '../server/body.js';
 import type { SimContext } from '../server/context.js';
 import type { Exchange } from '../server/exchange.js';
 import { piError } from './errors.js';
+import { renderEntry } from './render.js';
 import { PI_FORBIDDEN, PI_MAX_FOLDER_BYTES, PI_MAX_NAME_BYTES } from './paths.js';
 
 const CONTENT_TYPES = ['application/octet-stream', 'text/x.gcode'];
@@ -76,6 +77,11 @@ export async function piUpload(ctx: SimContext, ex: Exchange, volume: Volume, pa
       volume.putFile(volume.root, partName, content, ctx.clock.fileTimestamp());
       if (!complete) return piError(ex, 400, 'File Upload Failed', 'File upload failed.');
       return internal(ex);
+    }
+    const lag = ctx.faults.fileListLag();
+    if (lag !== undefined && lag > 0) {
+      const old = existing?.kind === 'file' ? renderEntry(volume, existing) : undefined;
+      ctx.lagging.set(`${volume.name}/${parts.join('/')}`, { before: old, reads: lag });
     }
     const node = volume.putFile(parent, name, content, ctx.clock.fileTimestamp());
     if (toPrint && ctx.state.canPrint()) ctx.state.startPrint(volume.pathOf(node));

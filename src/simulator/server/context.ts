@@ -41,6 +41,8 @@ export class SimContext {
   readonly log: RequestLog;
   readonly clock: SimClock;
   usbPresent = true;
+  /** Pi files whose reads still answer what was there before their upload (fault file-list-lag), by storage/path. */
+  readonly lagging = new Map<string, { before: unknown; reads: number }>();
   private tempSeq = 0;
 
   constructor(

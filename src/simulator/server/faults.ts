@@ -20,6 +20,7 @@ const KINDS = new Set([
   'endless-listing',
   'listing-entries',
   'cut-download',
+  'file-list-lag',
 ]);
 
 export type ListingFault = Extract<SimFault, { kind: 'listing-entries' }>;
@@ -41,6 +42,7 @@ export function validateFault(value: unknown): SimFault {
   if (f['kind'] === 'delay') needNumber('ms');
   if (f['kind'] === 'trickle' && f['intervalMs'] !== undefined) needNumber('intervalMs');
   if (f['kind'] === 'cut-download') needNumber('afterBytes');
+  if (f['kind'] === 'file-list-lag') needNumber('reads');
   if (f['times'] !== undefined) needNumber('times');
   if (f['kind'] === 'listing-entries') {
     if (typeof f['path'] !== 'string' || !f['path'].startsWith('/'))
@@ -109,6 +111,12 @@ export class FaultSet {
   cutDownload(path: string): number | undefined {
     const f = this.take((x) => x.kind === 'cut-download' && (x.pathPrefix === undefined || path.startsWith(x.pathPrefix)));
     return f?.kind === 'cut-download' ? f.afterBytes : undefined;
+  }
+
+  /** How many reads of a file just uploaded answer its old entry, used up; undefined: none. */
+  fileListLag(): number | undefined {
+    const f = this.take((x) => x.kind === 'file-list-lag');
+    return f?.kind === 'file-list-lag' ? f.reads : undefined;
   }
 
   storageFull(): boolean {
