@@ -7,6 +7,7 @@ import type { JobInfo, PrinterResult } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
 import { formatDuration } from '../report/format.js';
 import { abortableSleep } from '../watch/sleep.js';
+import { outcomeOfError } from './printer/execute-outcome.js';
 
 /** Poll every 30 s by default: Buddy boards are weak, and frequent polling is suspected of loading them. */
 export const DEFAULT_POLL_MS = 30_000;
@@ -42,6 +43,8 @@ export async function syncWaitingIfBusy(job: PrinterJob, policy: WaitPolicy): Pr
   let result = await syncPrinter(job);
   let lastState: string | undefined;
   let unreachableWarned = false;
+  /** Why the last state read failed; undefined once the printer answers again. */
+  let lost: unknown;
   // The first read comes at once, so the output says what the printer is doing while the run waits.
   let first = true;
   while (isBusySkip(result) && !job.signal?.aborted) {
@@ -54,8 +57,10 @@ export async function syncWaitingIfBusy(job: PrinterJob, policy: WaitPolicy): Pr
     try {
       status = await job.api.status();
       unreachableWarned = false;
+      lost = undefined;
     } catch (error) {
       if (job.signal?.aborted) break;
+      lost = error;
       // A printer that stops answering while it prints may come back: keep polling until the deadline.
       if (!unreachableWarned)
         job.emit({ type: 'warning', printer: job.printer, message: `while waiting for it to be free: ${toErrorInfo(error).message}` });
@@ -78,6 +83,16 @@ export async function syncWaitingIfBusy(job: PrinterJob, policy: WaitPolicy): Pr
   if (isBusySkip(result) && job.signal?.aborted) {
     // Stopped while it waited: the run was interrupted, whatever the printer was doing then.
     return { ...result, outcome: 'interrupted', reason: `interrupted while waiting for it to be free (${result.reason ?? 'busy'})` };
+  }
+  if (isBusySkip(result) && lost !== undefined) {
+    // Its state is not known: the last read failed. Busy it may be, but it is reported as not answering.
+    const error = toErrorInfo(lost);
+    return {
+      ...result,
+      outcome: outcomeOfError(lost, true),
+      reason: `stopped answering while waited for (last seen ${lastState ?? 'busy'}): ${error.message}`,
+      error,
+    };
   }
   if (isBusySkip(result)) {
     return { ...result, reason: `${result.reason ?? 'busy'}; still busy after waiting ${formatDuration(policy.waitMs)}` };
