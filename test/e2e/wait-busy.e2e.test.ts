@@ -129,6 +129,42 @@ describe('sync --wait-busy stopped while it waits', { timeout: 60_000 }, () => {
   });
 });
 
+describe('sync --wait-busy: a printer that is busy again during its sync', { timeout: 120_000 }, () => {
+  const ws = useWorkspace({
+    printers: [{ name: 'busy', model: 'MK4S' }],
+    master: { 'one.gcode': gcode('one', 40_000), 'two.gcode': gcode('two', 40_000) },
+  });
+
+  test('is waited for again and synced once it is free, within the same run', async () => {
+    const busy = ws.printer('busy');
+    busy.seed('printing.gcode', gcode('printing'));
+    busy.setState('PRINTING', { file: 'printing.gcode' });
+    busy.setRate(20_000);
+    const statusReads = () => busy.requests().filter((r) => r.target === '/api/v1/status').length;
+    const waitFor = async (what: () => boolean): Promise<void> => {
+      const until = Date.now() + 30_000;
+      while (Date.now() < until && !what()) await new Promise((r) => setTimeout(r, 20));
+    };
+    const driver = (async () => {
+      await waitFor(() => statusReads() >= 3);
+      busy.setState('IDLE');
+      // A new print starts while the first upload runs: the sync stops before the second.
+      await waitFor(() => busy.requests().some((r) => r.method === 'PUT') || busy.transfer() !== undefined);
+      busy.setState('PRINTING', { file: 'printing.gcode' });
+      const reads = statusReads();
+      await waitFor(() => statusReads() >= reads + 4);
+      busy.setState('IDLE');
+    })();
+    const run = await ws.sync('-g', '--wait-busy', '1m', '--poll-ms', '100');
+    await driver;
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /printer became busy during the sync/);
+    assert.deepEqual(remoteTree(busy), ['one.gcode', 'two.gcode']);
+    // The summary counts what both syncs did.
+    assert.match(run.stdout, /^busy\s+in sync\s+2\s+0\s+1\s/m);
+  });
+});
+
 describe('sync --wait-busy: a printer that stops answering while it is waited for', { timeout: 60_000 }, () => {
   const ws = useWorkspace({ printers: [{ name: 'busy', model: 'MK4S' }], master: { 'one.gcode': gcode('one') } });
 
