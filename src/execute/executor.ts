@@ -83,6 +83,8 @@ export function describeAction(action: Action, where?: { storage: string; root: 
 export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promise<ExecuteResult> {
   const result: ExecuteResult = { done: emptyCounts(), failed: 0, notRun: 0, held: 0, bytesSent: 0, interrupted: false };
   let anyFailed = false;
+  /** Paths of deletions held because their backup failed: their folders are not empty. */
+  const heldPaths: string[] = [];
   const actions = plan.actions;
   const folders = new FolderMaker(ctx.printer, ctx.api, ctx.storage, ctx.rules);
   for (let i = 0; i < actions.length; i++) {
@@ -101,6 +103,8 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
       result.stoppedReason = 'deletions withheld because an action failed on this printer';
       break;
     }
+    // A folder that still holds a held file is not empty: asking would only get a refusal.
+    if (action.kind === 'rmdir' && heldPaths.some((p) => p.startsWith(`${action.path}/`))) continue;
     const stop = await ctx.recheck().catch((error: unknown) => {
       if (isUnreachable(error)) result.offline = true;
       return `state check failed: ${toErrorInfo(error).message}`;
@@ -117,6 +121,7 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
         (error: unknown) => {
           // No copy kept, no change made: the printer's file stays as it is.
           result.held++;
+          heldPaths.push(action.path);
           ctx.emit({
             type: 'warning',
             printer: ctx.printer,

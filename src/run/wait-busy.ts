@@ -7,6 +7,7 @@ import type { JobInfo, PrinterResult } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
 import { formatDuration } from '../report/format.js';
 import { abortableSleep } from '../watch/sleep.js';
+import { BECAME_BUSY, outcomeOfError } from './printer/execute-outcome.js';
 
 /** Poll every 30 s by default: Buddy boards are weak, and frequent polling is suspected of loading them. */
 export const DEFAULT_POLL_MS = 30_000;
@@ -42,9 +43,11 @@ export async function syncWaitingIfBusy(job: PrinterJob, policy: WaitPolicy): Pr
   let result = await syncPrinter(job);
   let lastState: string | undefined;
   let unreachableWarned = false;
+  /** Why the last state read failed; undefined once the printer answers again. */
+  let lost: unknown;
   // The first read comes at once, so the output says what the printer is doing while the run waits.
   let first = true;
-  while (isBusySkip(result) && !job.signal?.aborted) {
+  while (waiting(result) && !job.signal?.aborted) {
     const left = deadline - Date.now();
     if (left <= 0) break;
     if (!first) await abortableSleep(Math.min(policy.pollMs, left), job.signal);
@@ -54,8 +57,10 @@ export async function syncWaitingIfBusy(job: PrinterJob, policy: WaitPolicy): Pr
     try {
       status = await job.api.status();
       unreachableWarned = false;
+      lost = undefined;
     } catch (error) {
       if (job.signal?.aborted) break;
+      lost = error;
       // A printer that stops answering while it prints may come back: keep polling until the deadline.
       if (!unreachableWarned)
         job.emit({ type: 'warning', printer: job.printer, message: `while waiting for it to be free: ${toErrorInfo(error).message}` });
@@ -73,11 +78,21 @@ export async function syncWaitingIfBusy(job: PrinterJob, policy: WaitPolicy): Pr
       });
       lastState = status.state;
     }
-    if (isFree(status)) result = await syncPrinter(job);
+    if (isFree(status)) result = withEarlier(await syncPrinter(job), result);
   }
-  if (isBusySkip(result) && job.signal?.aborted) {
+  if (waiting(result) && job.signal?.aborted) {
     // Stopped while it waited: the run was interrupted, whatever the printer was doing then.
     return { ...result, outcome: 'interrupted', reason: `interrupted while waiting for it to be free (${result.reason ?? 'busy'})` };
+  }
+  if (waiting(result) && lost !== undefined) {
+    // Its state is not known: the last read failed. Busy it may be, but it is reported as not answering.
+    const error = toErrorInfo(lost);
+    return {
+      ...result,
+      outcome: outcomeOfError(lost, true),
+      reason: `stopped answering while waited for (last seen ${lastState ?? 'busy'}): ${error.message}`,
+      error,
+    };
   }
   if (isBusySkip(result)) {
     return { ...result, reason: `${result.reason ?? 'busy'}; still busy after waiting ${formatDuration(policy.waitMs)}` };
@@ -87,4 +102,17 @@ export async function syncWaitingIfBusy(job: PrinterJob, policy: WaitPolicy): Pr
 
 function isBusySkip(result: PrinterResult): boolean {
   return result.outcome === 'skipped';
+}
+
+/** Skipped as busy, or stopped (with nothing failed) because the printer was busy again: it is waited for. */
+function waiting(result: PrinterResult): boolean {
+  const becameBusy = result.outcome === 'failed' && result.failed === 0 && (result.reason?.startsWith(BECAME_BUSY) ?? false);
+  return isBusySkip(result) || becameBusy;
+}
+
+/** The later sync's result, counting what an earlier sync stopped by a new print had done. */
+function withEarlier(later: PrinterResult, earlier: PrinterResult): PrinterResult {
+  const done = { ...later.done };
+  for (const kind of Object.keys(done) as Array<keyof typeof done>) done[kind] += earlier.done[kind];
+  return { ...later, done, bytesSent: later.bytesSent + earlier.bytesSent };
 }

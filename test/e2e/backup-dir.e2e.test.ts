@@ -121,6 +121,23 @@ describe('sync --backup-dir', () => {
     assert.equal(existsSync(backups()), false, 'no folder the run made is left');
   });
 
+  test('a held deletion keeps its folder without asking the printer to remove it, and says nothing false about it', T, async () => {
+    const mk3 = ws.printer('mk3-b');
+    mk3.seed('farm/benchy.gcode', NEW);
+    mk3.seed('farm/old/extra.gcode', EXTRA);
+    mk3.inject({ kind: 'cut-download', afterBytes: 100 });
+    const run = await sync('--go', '--backup-dir', backups(), '--retries', '0', '-p', 'mk3-b');
+    assert.equal(run.code, 1, show(run));
+    assert.match(run.stderr, /mk3-b: held: delete old\/extra\.gcode not done/);
+    assert.doesNotMatch(run.stdout + run.stderr, /kept folder/);
+    assert.equal(mk3.readFile('farm/old/extra.gcode')?.toString(), EXTRA);
+    assert.deepEqual(
+      mk3.requests().filter((r) => r.method === 'DELETE'),
+      [],
+      'no deletion asked for',
+    );
+  });
+
   test('Ctrl-C during a backup: exit 130, the printer keeps its file, the folders the run made are gone, the others stay', T, async () => {
     const mk3 = ws.printer('mk3-b');
     // 40 kB/s: the 400 kB backup takes about 10 s.

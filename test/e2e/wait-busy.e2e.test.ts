@@ -129,6 +129,64 @@ describe('sync --wait-busy stopped while it waits', { timeout: 60_000 }, () => {
   });
 });
 
+describe('sync --wait-busy: a printer that is busy again during its sync', { timeout: 120_000 }, () => {
+  const ws = useWorkspace({
+    printers: [{ name: 'busy', model: 'MK4S' }],
+    master: { 'one.gcode': gcode('one', 40_000), 'two.gcode': gcode('two', 40_000) },
+  });
+
+  test('is waited for again and synced once it is free, within the same run', async () => {
+    const busy = ws.printer('busy');
+    busy.seed('printing.gcode', gcode('printing'));
+    busy.setState('PRINTING', { file: 'printing.gcode' });
+    busy.setRate(20_000);
+    const statusReads = () => busy.requests().filter((r) => r.target === '/api/v1/status').length;
+    const waitFor = async (what: () => boolean): Promise<void> => {
+      const until = Date.now() + 30_000;
+      while (Date.now() < until && !what()) await new Promise((r) => setTimeout(r, 20));
+    };
+    const driver = (async () => {
+      await waitFor(() => statusReads() >= 3);
+      busy.setState('IDLE');
+      // A new print starts while the first upload runs: the sync stops before the second.
+      await waitFor(() => busy.requests().some((r) => r.method === 'PUT') || busy.transfer() !== undefined);
+      busy.setState('PRINTING', { file: 'printing.gcode' });
+      const reads = statusReads();
+      await waitFor(() => statusReads() >= reads + 4);
+      busy.setState('IDLE');
+    })();
+    const run = await ws.sync('-g', '--wait-busy', '1m', '--poll-ms', '100');
+    await driver;
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /printer became busy during the sync/);
+    assert.deepEqual(remoteTree(busy), ['one.gcode', 'two.gcode']);
+    // The summary counts what both syncs did.
+    assert.match(run.stdout, /^busy\s+in sync\s+2\s+0\s+1\s/m);
+  });
+});
+
+describe('sync --wait-busy: a printer that stops answering while it is waited for', { timeout: 60_000 }, () => {
+  const ws = useWorkspace({ printers: [{ name: 'busy', model: 'MK4S' }], master: { 'one.gcode': gcode('one') } });
+
+  test('ends "went offline" (exit 3), not "still busy" (exit 0)', async () => {
+    const busy = ws.printer('busy');
+    busy.seed('printing.gcode', gcode('printing'));
+    busy.setState('PRINTING', { file: 'printing.gcode' });
+    const running = ws.sync('-g', '--wait-busy', '5s', '--poll-ms', '100', '--retries', '0');
+    // Once it has been polled while printing, the printer goes away for good.
+    const until = Date.now() + 20_000;
+    while (Date.now() < until && busy.requests().filter((r) => r.target === '/api/v1/status').length < 3) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await busy.close();
+    const run = await running;
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stderr, /busy: WENT OFFLINE DURING THE SYNC: stopped answering while waited for \(last seen PRINTING\): /);
+    assert.doesNotMatch(run.stdout + run.stderr, /still busy/);
+    assert.match(run.stdout, /^busy\s+went offline\s/m);
+  });
+});
+
 describe('bad input for --wait-busy, --interval and --http', { timeout: 60_000 }, () => {
   const ws = useWorkspace({ printers: [{ name: 'p', model: 'MK4S' }], master: { 'one.gcode': gcode('one') } });
 

@@ -117,6 +117,9 @@ function previousCopies(remote: RemoteTree, rules: NameRules): (action: Transfer
   };
 }
 
+/** How the reason of a sync stopped by a print (or other busy state) that began during it starts. */
+export const BECAME_BUSY = 'printer became busy during the sync';
+
 /** Before each action: is the printer still safe to touch? */
 function makeRecheck(job: PrinterJob, initial: PrinterStatus, storage: StorageInfo, kinds: string[]) {
   let index = 0;
@@ -131,7 +134,7 @@ function makeRecheck(job: PrinterJob, initial: PrinterStatus, storage: StorageIn
       return samePrintedFile(initial.printing, now.printing) ? undefined : 'a print started during the sync; no further changes made';
     }
     const gate = gatePrinter(now, storage, false);
-    return gate.ok ? undefined : `printer became busy during the sync (${gate.reason}); no further changes made`;
+    return gate.ok ? undefined : `${BECAME_BUSY} (${gate.reason}); no further changes made`;
   };
 }
 
