@@ -20,7 +20,6 @@ const PLAIN_SHORT_NAME = /^[A-Za-z0-9_-]{1,8}(\.[A-Za-z0-9_-]{1,3})?$/;
  */
 function shortNameStandIn(longName: string): string {
   if (PLAIN_SHORT_NAME.test(longName)) return longName.toUpperCase();
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is the range being tested
   if (!/^[\x00-\x7f]*$/.test(longName)) return WORST_SHORT_NAME;
   const dot = longName.lastIndexOf('.');
   const extension = dot > 0 ? Math.min(3, longName.length - dot - 1) : 0;
