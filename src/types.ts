@@ -192,6 +192,8 @@ export interface PlanProblem {
     | 'EMPTY_FILE' // 0 bytes: printers refuse empty uploads
     | 'FILE_TOO_LARGE'; // over the file system's largest file (Buddy's FAT32)
   message: string;
+  /** FOLDER_IS_FILE: the printer's file or folder in the way (its path, as the plan's actions name it). */
+  blockedBy?: string;
 }
 
 /** A remote file left alone on purpose, and why. */

@@ -207,6 +207,7 @@ function remoteConflict(
     return {
       code: 'FOLDER_IS_FILE',
       message: `the printer has a folder "${folder.path}" where this file goes; the file is synced once that folder is gone`,
+      blockedBy: folder.path,
     };
   }
   for (const ancestorKey of ancestorKeys) {
@@ -215,6 +216,7 @@ function remoteConflict(
       return {
         code: 'FOLDER_IS_FILE',
         message: `the printer has a file "${blocking.path}" where this file's folder goes; the file is synced once that file is gone`,
+        blockedBy: blocking.path,
       };
     }
   }

@@ -28,7 +28,8 @@ const isRemoval = (a: Action): boolean => a.kind === 'delete' || a.kind === 'rmd
 /**
  * All or nothing, per printer: a plan that deletes more files than `maxDelete` (a wrong -s or -d, a
  * source folder half there) deletes none, and a plan with files the printer cannot store deletes none
- * (the old copy of a renamed file would go while the new name cannot be uploaded). Folder removals go
+ * (the old copy of a renamed file would go while the new name cannot be uploaded), unless the only
+ * thing in its way is a printer file or folder that this plan removes. Folder removals go
  * with the deletions, since they only empty what the deletions cleared.
  */
 export function guardDeletions(plan: PrinterPlan, options: DeleteSafetyOptions = {}): GuardedPlan {
@@ -47,8 +48,11 @@ export function guardDeletions(plan: PrinterPlan, options: DeleteSafetyOptions =
       `refusing to delete ${files} files, more than --max-delete ${max}: nothing is deleted on this printer (check -s and -d; if these deletions are intended, run with --max-delete ${files})`,
     );
   }
-  if (plan.problems.length > 0) {
-    const n = plan.problems.length;
+  // A file or folder in the way that this plan removes clears itself: the next run uploads the file.
+  const removed = new Set(plan.actions.filter(isRemoval).map((a) => a.path));
+  const unstorable = plan.problems.filter((p) => p.blockedBy === undefined || !removed.has(p.blockedBy));
+  if (unstorable.length > 0) {
+    const n = unstorable.length;
     return refuse(
       'FILES_NOT_STORABLE',
       `${files} ${files === 1 ? 'deletion' : 'deletions'} withheld because ${n} ${n === 1 ? 'file' : 'files'} cannot be stored on this printer (a renamed file would lose its old copy): rename ${n === 1 ? 'it' : 'them'} as the messages above say, then run again`,
