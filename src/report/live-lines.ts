@@ -47,15 +47,42 @@ type Color = Parameters<typeof styleText>[0];
 /** Never narrower than this: below it the row is cut, not laid out. */
 const MIN_WIDTH = 30;
 
-/** All rows of one frame, each at most `width` visible columns (one less than the terminal's). */
-export function renderLiveLines(rows: readonly PrinterRow[], overall: OverallRow, width: number, color = true): string[] {
+/**
+ * All rows of one frame, each at most `width` visible columns (one less than the terminal's), and at
+ * most `height` lines: a frame taller than the terminal could not be erased, and each redraw would
+ * leave a stale copy behind. Then the printers still at work are shown first, and one line counts
+ * the others (their results scroll above and are in the summary).
+ */
+export function renderLiveLines(
+  rows: readonly PrinterRow[],
+  overall: OverallRow,
+  width: number,
+  color = true,
+  height = Number.POSITIVE_INFINITY,
+): string[] {
   const w = Math.max(MIN_WIDTH, width);
   const nameWidth = Math.min(Math.max(7, ...rows.map((r) => r.name.length)), Math.floor(w / 3));
   const paint = (c: Color, text: string) => (color ? styleText(c, text) : text);
-  const lines = rows.map((r) => printerLine(r, nameWidth, w, paint));
+  const shown = rowsThatFit(rows, Math.max(MIN_HEIGHT, height) - 1);
+  const lines = shown.map((r) => printerLine(r, nameWidth, w, paint));
+  const hidden = rows.length - shown.length;
+  if (hidden > 0) lines.push(paint('dim', cut(`${'…'.padEnd(nameWidth)}  and ${plural(hidden, 'more printer')}`, w)));
   lines.push(overallLine(overall, nameWidth, w, paint));
   return lines;
 }
+
+/** Never fewer lines than this: a printer, the count of the others, and the overall line. */
+const MIN_HEIGHT = 3;
+
+/** At most `room` lines of printers, in their order; when they do not all fit, one line goes to the count of the others. */
+function rowsThatFit(rows: readonly PrinterRow[], room: number): readonly PrinterRow[] {
+  if (rows.length <= room) return rows;
+  const atWork = (r: PrinterRow) => AT_WORK.has(r.phase);
+  const chosen = new Set([...rows.filter(atWork), ...rows.filter((r) => !atWork(r))].slice(0, room - 1));
+  return rows.filter((r) => chosen.has(r));
+}
+
+const AT_WORK: ReadonlySet<PrinterRow['phase']> = new Set(['connecting', 'reading', 'waiting', 'syncing'] as const);
 
 function printerLine(r: PrinterRow, nameWidth: number, width: number, paint: (c: Color, t: string) => string): string {
   const name = `${shortenMiddle(r.name, nameWidth).padEnd(nameWidth)}  `;
