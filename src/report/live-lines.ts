@@ -4,6 +4,7 @@
 import { styleText } from 'node:util';
 import { formatBytes, formatDuration, plural } from './format.js';
 import type { PrinterOutcome, ReadingStep } from './events.js';
+import { headToWidth, padToWidth, tailToWidth, textWidth } from './text-width.js';
 
 /** What a printer row shows. Progress numbers are given, not computed here. */
 export interface PrinterRow {
@@ -61,7 +62,7 @@ export function renderLiveLines(
   height = Number.POSITIVE_INFINITY,
 ): string[] {
   const w = Math.max(MIN_WIDTH, width);
-  const nameWidth = Math.min(Math.max(7, ...rows.map((r) => r.name.length)), Math.floor(w / 3));
+  const nameWidth = Math.min(Math.max(7, ...rows.map((r) => textWidth(r.name))), Math.floor(w / 3));
   const paint = (c: Color, text: string) => (color ? styleText(c, text) : text);
   const shown = rowsThatFit(rows, Math.max(MIN_HEIGHT, height) - 1);
   const lines = shown.map((r) => printerLine(r, nameWidth, w, paint));
@@ -85,8 +86,8 @@ function rowsThatFit(rows: readonly PrinterRow[], room: number): readonly Printe
 const AT_WORK: ReadonlySet<PrinterRow['phase']> = new Set(['connecting', 'reading', 'waiting', 'syncing'] as const);
 
 function printerLine(r: PrinterRow, nameWidth: number, width: number, paint: (c: Color, t: string) => string): string {
-  const name = `${shortenMiddle(r.name, nameWidth).padEnd(nameWidth)}  `;
-  const room = width - name.length;
+  const name = `${padToWidth(shortenMiddle(r.name, nameWidth), nameWidth)}  `;
+  const room = width - textWidth(name);
   const [text, c] = describe(r, room);
   return name + (c ? paint(c, cut(text, room)) : cut(text, room));
 }
@@ -151,7 +152,7 @@ export function syncingText(r: PrinterRow, room: number): string {
       .join(' ');
     const fixed = head.length + 1 + (tail === '' ? 0 : tail.length + 1) + slack;
     const pathRoom = room - fixed;
-    if (pathRoom >= Math.min(MIN_PATH, [...(r.file ?? '')].length) || layout === layouts.at(-1)) {
+    if (pathRoom >= Math.min(MIN_PATH, textWidth(r.file ?? '')) || layout === layouts.at(-1)) {
       const path = shortenMiddle(r.file ?? '', Math.max(MIN_PATH, pathRoom));
       return [head, path, tail].filter(Boolean).join(' ');
     }
@@ -172,7 +173,7 @@ function overallLine(o: OverallRow, nameWidth: number, width: number, paint: (c:
     [printers, active, bytes, eta],
     [printers, bytes, eta],
   ].map((parts) => head + parts.filter(Boolean).join(' · '));
-  const text = choices.find((t) => [...t].length <= width) ?? choices.at(-1)!;
+  const text = choices.find((t) => textWidth(t) <= width) ?? choices.at(-1)!;
   return paint('bold', cut(text, width));
 }
 
@@ -185,20 +186,18 @@ export function bytesPair(done: number, total: number): string {
   return unitA === unitB ? `${a.split(' ')[0]}/${b}` : `${a}/${b}`;
 }
 
-/** "parts/ve…long-name/benchy.gcode": a third of the room for the start, the rest for the end, the middle replaced by "…". */
+/** "parts/ve…long-name/benchy.gcode": a third of the room for the start, the rest for the end, the middle replaced by "…". Widths in columns. */
 export function shortenMiddle(text: string, max: number): string {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  if (max <= 1) return chars.slice(0, max).join('');
+  if (textWidth(text) <= max) return text;
+  if (max <= 1) return headToWidth(text, max);
   // The end holds the file name: keep two thirds of it.
   const head = Math.floor((max - 1) / 3);
   const tail = max - 1 - head;
-  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
+  return `${headToWidth(text, head)}…${tailToWidth(text, tail)}`;
 }
 
 function cut(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+  return textWidth(text) <= width ? text : `${headToWidth(text, Math.max(0, width - 1))}…`;
 }
 
 function bar(fraction: number, cells = 12): string {
