@@ -19,6 +19,7 @@ export interface RawStream {
   off(event: string, listener: (...args: any[]) => void): unknown;
   isTTY?: boolean;
   columns?: number;
+  rows?: number;
 }
 
 /** Wraps a stream; `onFailure` is told once, with the error, the first time a write fails. */
@@ -45,6 +46,9 @@ export function guardOutput(stream: RawStream, onFailure: (error: NodeJS.ErrnoEx
     },
     get columns() {
       return stream.columns;
+    },
+    get rows() {
+      return stream.rows;
     },
     on: (event, listener) => stream.on(event, listener),
     off: (event, listener) => stream.off(event, listener),

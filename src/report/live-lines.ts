@@ -4,6 +4,7 @@
 import { styleText } from 'node:util';
 import { formatBytes, formatDuration, plural } from './format.js';
 import type { PrinterOutcome, ReadingStep } from './events.js';
+import { headToWidth, padToWidth, tailToWidth, textWidth } from './text-width.js';
 
 /** What a printer row shows. Progress numbers are given, not computed here. */
 export interface PrinterRow {
@@ -47,19 +48,46 @@ type Color = Parameters<typeof styleText>[0];
 /** Never narrower than this: below it the row is cut, not laid out. */
 const MIN_WIDTH = 30;
 
-/** All rows of one frame, each at most `width` visible columns (one less than the terminal's). */
-export function renderLiveLines(rows: readonly PrinterRow[], overall: OverallRow, width: number, color = true): string[] {
+/**
+ * All rows of one frame, each at most `width` visible columns (one less than the terminal's), and at
+ * most `height` lines: a frame taller than the terminal could not be erased, and each redraw would
+ * leave a stale copy behind. Then the printers still at work are shown first, and one line counts
+ * the others (their results scroll above and are in the summary).
+ */
+export function renderLiveLines(
+  rows: readonly PrinterRow[],
+  overall: OverallRow,
+  width: number,
+  color = true,
+  height = Number.POSITIVE_INFINITY,
+): string[] {
   const w = Math.max(MIN_WIDTH, width);
-  const nameWidth = Math.min(Math.max(7, ...rows.map((r) => r.name.length)), Math.floor(w / 3));
+  const nameWidth = Math.min(Math.max(7, ...rows.map((r) => textWidth(r.name))), Math.floor(w / 3));
   const paint = (c: Color, text: string) => (color ? styleText(c, text) : text);
-  const lines = rows.map((r) => printerLine(r, nameWidth, w, paint));
+  const shown = rowsThatFit(rows, Math.max(MIN_HEIGHT, height) - 1);
+  const lines = shown.map((r) => printerLine(r, nameWidth, w, paint));
+  const hidden = rows.length - shown.length;
+  if (hidden > 0) lines.push(paint('dim', cut(`${'…'.padEnd(nameWidth)}  and ${plural(hidden, 'more printer')}`, w)));
   lines.push(overallLine(overall, nameWidth, w, paint));
   return lines;
 }
 
+/** Never fewer lines than this: a printer, the count of the others, and the overall line. */
+const MIN_HEIGHT = 3;
+
+/** At most `room` lines of printers, in their order; when they do not all fit, one line goes to the count of the others. */
+function rowsThatFit(rows: readonly PrinterRow[], room: number): readonly PrinterRow[] {
+  if (rows.length <= room) return rows;
+  const atWork = (r: PrinterRow) => AT_WORK.has(r.phase);
+  const chosen = new Set([...rows.filter(atWork), ...rows.filter((r) => !atWork(r))].slice(0, room - 1));
+  return rows.filter((r) => chosen.has(r));
+}
+
+const AT_WORK: ReadonlySet<PrinterRow['phase']> = new Set(['connecting', 'reading', 'waiting', 'syncing'] as const);
+
 function printerLine(r: PrinterRow, nameWidth: number, width: number, paint: (c: Color, t: string) => string): string {
-  const name = `${shortenMiddle(r.name, nameWidth).padEnd(nameWidth)}  `;
-  const room = width - name.length;
+  const name = `${padToWidth(shortenMiddle(r.name, nameWidth), nameWidth)}  `;
+  const room = width - textWidth(name);
   const [text, c] = describe(r, room);
   return name + (c ? paint(c, cut(text, room)) : cut(text, room));
 }
@@ -124,7 +152,7 @@ export function syncingText(r: PrinterRow, room: number): string {
       .join(' ');
     const fixed = head.length + 1 + (tail === '' ? 0 : tail.length + 1) + slack;
     const pathRoom = room - fixed;
-    if (pathRoom >= Math.min(MIN_PATH, [...(r.file ?? '')].length) || layout === layouts.at(-1)) {
+    if (pathRoom >= Math.min(MIN_PATH, textWidth(r.file ?? '')) || layout === layouts.at(-1)) {
       const path = shortenMiddle(r.file ?? '', Math.max(MIN_PATH, pathRoom));
       return [head, path, tail].filter(Boolean).join(' ');
     }
@@ -145,7 +173,7 @@ function overallLine(o: OverallRow, nameWidth: number, width: number, paint: (c:
     [printers, active, bytes, eta],
     [printers, bytes, eta],
   ].map((parts) => head + parts.filter(Boolean).join(' · '));
-  const text = choices.find((t) => [...t].length <= width) ?? choices.at(-1)!;
+  const text = choices.find((t) => textWidth(t) <= width) ?? choices.at(-1)!;
   return paint('bold', cut(text, width));
 }
 
@@ -158,20 +186,18 @@ export function bytesPair(done: number, total: number): string {
   return unitA === unitB ? `${a.split(' ')[0]}/${b}` : `${a}/${b}`;
 }
 
-/** "parts/ve…long-name/benchy.gcode": a third of the room for the start, the rest for the end, the middle replaced by "…". */
+/** "parts/ve…long-name/benchy.gcode": a third of the room for the start, the rest for the end, the middle replaced by "…". Widths in columns. */
 export function shortenMiddle(text: string, max: number): string {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  if (max <= 1) return chars.slice(0, max).join('');
+  if (textWidth(text) <= max) return text;
+  if (max <= 1) return headToWidth(text, max);
   // The end holds the file name: keep two thirds of it.
   const head = Math.floor((max - 1) / 3);
   const tail = max - 1 - head;
-  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
+  return `${headToWidth(text, head)}…${tailToWidth(text, tail)}`;
 }
 
 function cut(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+  return textWidth(text) <= width ? text : `${headToWidth(text, Math.max(0, width - 1))}…`;
 }
 
 function bar(fraction: number, cells = 12): string {

@@ -5,4 +5,6 @@ export interface OutputStream {
   /** True when this is an interactive terminal. */
   isTTY?: boolean;
   columns?: number;
+  /** The terminal's height in lines. */
+  rows?: number;
 }

@@ -4,6 +4,7 @@
 import type { PrinterResult, RunSummary } from './events.js';
 import { formatBytes, formatDuration, plural } from './format.js';
 import { OUTCOME_COLUMN } from './words.js';
+import { padToWidth, textWidth } from './text-width.js';
 
 interface Column {
   title: string;
@@ -59,7 +60,7 @@ export function summaryLines(summary: RunSummary, maxWidth = Infinity): string[]
   const layout = () => {
     const header = shown.map((c) => (short ? (c.short ?? c.title) : c.title));
     const rows = summary.printers.map((r) => shown.map((c) => c.cell(r)));
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+    const widths = header.map((h, i) => Math.max(textWidth(h), ...rows.map((row) => textWidth(row[i]!))));
     const gap = short ? 1 : 2;
     return { header, rows, widths, gap, total: widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) };
   };
@@ -78,7 +79,7 @@ export function summaryLines(summary: RunSummary, maxWidth = Infinity): string[]
   const { header, rows, widths, gap } = table;
   const fmt = (cells: string[]) =>
     cells
-      .map((c, i) => c.padEnd(widths[i]!))
+      .map((c, i) => padToWidth(c, widths[i]!))
       .join(' '.repeat(gap))
       .trimEnd();
   return [title, fmt(header), ...rows.map(fmt)];
@@ -114,7 +115,7 @@ function printerLines(r: PrinterResult, dryRun: boolean, maxWidth: number): stri
   let line = '';
   for (const word of words) {
     const next = line === '' ? word : `${line} ${word}`;
-    if (next.length > maxWidth && line.trim() !== '') {
+    if (textWidth(next) > maxWidth && line.trim() !== '') {
       lines.push(line);
       line = `  ${word}`;
     } else line = next;

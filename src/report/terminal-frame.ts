@@ -1,6 +1,8 @@
 // The thin terminal part of the live view: draws a block of lines in place, lets other lines scroll
 // above it, and after a resize erases the old block as the terminal now shows it (re-wrapped).
 
+import { textWidth } from './text-width.js';
+
 export interface FrameStream {
   write(chunk: string): unknown;
   columns?: number;
@@ -39,5 +41,5 @@ export class TerminalFrame {
 }
 
 export function visibleWidth(line: string): number {
-  return [...line.replace(ESCAPE, '')].length;
+  return textWidth(line.replace(ESCAPE, ''));
 }

@@ -36,6 +36,9 @@ export function ttyReporter(stream: TtyStream, options: TtyOptions = {}): TtyRep
   const state = new LiveState(now);
   const frame = new TerminalFrame(stream);
   const width = () => Math.max(30, (stream.columns ?? 100) - 1);
+  // The cursor rests on the line below the frame, and the frame never starts on the top line: erasing
+  // from there is clearing the screen, which some terminals (tmux) copy into the scrollback.
+  const height = () => (stream.rows ? stream.rows - 2 : Number.POSITIVE_INFINITY);
   const lines = lineMaker({ verbose: options.verbose ?? false, width });
   let dryRun = true;
   let finished = false;
@@ -48,7 +51,7 @@ export function ttyReporter(stream: TtyStream, options: TtyOptions = {}): TtyRep
     dirty = false;
     lastRender = now();
     if (finished) return;
-    frame.draw(renderLiveLines(state.rows(), state.overall(), width()), pending.splice(0));
+    frame.draw(renderLiveLines(state.rows(), state.overall(), width(), true, height()), pending.splice(0));
   };
   // Elapsed time and ETAs move without events, so redraw at least twice a second.
   const timer = setInterval(() => {

@@ -8,6 +8,9 @@ import { LiveState } from '../../src/report/live-state.js';
 import { TerminalFrame, visibleWidth } from '../../src/report/terminal-frame.js';
 import { emptyCounts, type PrinterResult } from '../../src/report/events.js';
 
+/** Columns on a terminal, counted here on their own: CJK characters and kana take two. */
+const columnsOf = (line: string) => [...line].reduce((n, c) => n + (/[\u3040-\u30ff\u4e00-\u9fff]/.test(c) ? 2 : 1), 0);
+
 const syncing: PrinterRow = {
   name: 'printer-1',
   phase: 'syncing',
@@ -56,6 +59,15 @@ describe('live view lines', () => {
       if (columns >= 80) assert.match(lines[2]!, /1 min 1 s/);
     });
   }
+
+  it('fit 60 columns with Japanese printer and file names, which take two columns a character', () => {
+    const wide: PrinterRow = { ...syncing, name: 'プリンタ工房の一号機', file: '日本語/お客様/ブラケット左側の取り付け金具.gcode' };
+    const lines = renderLiveLines([wide, { ...failed, name: '二号機' }], overall, 59, false);
+    for (const line of lines) assert.ok(columnsOf(line) <= 59, `${columnsOf(line)} columns: ${line}`);
+    assert.match(lines[0]!, /1\.2\/3\.4 MB/, 'bytes stay on the line');
+    assert.match(lines[0]!, /金具\.gcode /, 'the end of the file name is kept');
+    assert.equal(visibleWidth(lines[0]!), columnsOf(lines[0]!), 'the frame erases the rows the line takes');
+  });
 
   it('at 130 columns the whole path shows', () => {
     const row = renderLiveLines([{ ...syncing, file: 'parts/bracket.bgcode' }], overall, 129, false)[0]!;
@@ -151,6 +163,19 @@ describe('summary table on a narrow terminal', () => {
   const fits = (lines: string[], width: number) => {
     for (const line of lines) assert.ok(line.length <= width, `${line.length} > ${width}: ${line}`);
   };
+
+  it('lines up its columns under a Japanese printer name', async () => {
+    const { summaryLines } = await import('../../src/report/summary.js');
+    const run = {
+      dryRun: false,
+      printers: [result({ printer: 'プリンタ一号機' }), result({ printer: 'mk4-2' })],
+      durationMs: 1000,
+      interrupted: false,
+    };
+    const [, header, ...rows] = summaryLines(run);
+    const resultAt = (line: string) => columnsOf(/^\S+ +/.exec(line)![0]);
+    for (const row of rows) assert.equal(resultAt(row), resultAt(header!), row);
+  });
 
   it('drops the unchanged column, then the time, to fit', async () => {
     const { summaryLines } = await import('../../src/report/summary.js');

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { ttyReporter } from '../../src/report/tty.js';
 import type { SyncEvent } from '../../src/report/events.js';
-import { dryRun, goRun } from './events.js';
+import { dryRun, goRun, result, summary } from './events.js';
 
 const COLUMNS = 80;
 
@@ -26,8 +26,9 @@ function terminal(): Writable & { isTTY: true; columns: number; text(): string }
   return stream;
 }
 
-function play(events: SyncEvent[], quiet = false): string {
+function play(events: SyncEvent[], quiet = false, rows?: number): string {
   const stream = terminal();
+  if (rows !== undefined) Object.assign(stream, { rows });
   mock.timers.enable({ apis: ['Date', 'setInterval'], now: Date.parse('2026-12-05T12:00:00Z') });
   try {
     const view = ttyReporter(stream, { quiet });
@@ -138,6 +139,48 @@ describe('live view', () => {
       screen.slice(at + 1).some((l) => l.startsWith('Summary') || /^mk4-bay1\s/.test(l)),
       'the run goes on below it',
     );
+  });
+
+  // The cursor cannot move above the top of the screen: a frame taller than the terminal would be
+  // erased only in part, and every redraw would leave a stale copy of its top in the scrollback. The
+  // top line stays out of it too (erasing from there clears the screen, which tmux keeps).
+  test('a farm taller than the terminal: each frame fits its height, and the printers not shown are counted', () => {
+    const ROWS = 12;
+    const names = Array.from({ length: 20 }, (_, i) => `mk4-${i + 1}`);
+    const upload = { kind: 'upload' as const, path: 'benchy.gcode', size: 1_000_000, reason: 'missing on printer' };
+    const done = names.map((name) => result(name, { planned: { upload: 1, replace: 0, delete: 0, rmdir: 0 } }));
+    const events: SyncEvent[] = [
+      { type: 'run-start', dryRun: false, printers: names, source: '/srv/master', files: 1, bytes: 1_000_000 },
+      ...names.map((printer): SyncEvent => ({ type: 'printer-start', printer })),
+      ...names.flatMap((printer): SyncEvent[] => [
+        {
+          type: 'plan',
+          printer,
+          storage: 'usb',
+          root: '',
+          actions: [upload],
+          problems: [],
+          holds: [],
+          unchanged: 0,
+          uploadBytes: 1_000_000,
+        },
+        { type: 'action-start', printer, action: upload },
+        { type: 'action-progress', printer, path: upload.path, bytes: 500_000, total: 1_000_000 },
+      ]),
+      ...done.map((r): SyncEvent => ({ type: 'printer-done', result: r })),
+      { type: 'run-done', summary: summary(false, done) },
+    ];
+    const raw = play(events, false, ROWS);
+    const ups = [...raw.matchAll(/\u001b\[(\d+)A/g)].map((m) => Number(m[1]));
+    assert.ok(ups.length > 0, 'the frame was redrawn');
+    for (const up of ups) assert.ok(up <= ROWS - 2, `a frame of ${up} lines on a terminal of ${ROWS}`);
+    assert.match(stripVTControlCharacters(raw), /and 12 more printers/, 'the printers not shown are counted');
+    const screen = finalScreen(raw);
+    for (const name of names)
+      assert.ok(
+        screen.some((l) => l.startsWith(`${name} `)),
+        `${name} is in the summary`,
+      );
   });
 
   test('after stop() nothing more is written, even as time passes', () => {
