@@ -14,7 +14,11 @@ function charWidth(char: string): number {
   return eastAsianWidth(char.codePointAt(0) ?? 0, NARROW_AMBIGUOUS);
 }
 
+/** Printable ASCII: one column a character, the usual case, counted without a lookup per character. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 export function textWidth(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
   for (const char of text) width += charWidth(char);
   return width;
