@@ -16,7 +16,7 @@ export { parseConfigText } from './config/parse.js';
 export { pull, type PullOptions } from './pull/run.js';
 export type { PullSummary, PullEvent, PullPrinterResult, PullConflict } from './pull/types.js';
 export type { DownloadOptions, DownloadResult, DownloadSink } from './printer/api.js';
-export type { FarmConfig, PrinterConfig, PrinterAuth, PrinterDestination } from './config/types.js';
+export type { FarmConfig, PrinterConfig, PrinterAuth, PrinterDestination, UnresolvedPrinter } from './config/types.js';
 export type { PrinterApi, PrinterIdentity, RemoteEntry, UploadBody, UploadOptions } from './printer/api.js';
 export { createPrinterApi } from './printer/create.js';
 export { scanSource } from './source/scan.js';

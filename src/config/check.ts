@@ -45,7 +45,10 @@ export function configBody(text: string): { body: string; empty?: ReadEntries } 
   };
 }
 
-/** Validates the entries a reader found and turns them into the FarmConfig, or throws one ConfigError. */
+/**
+ * Validates the entries a reader found and turns them into the FarmConfig, or throws one ConfigError.
+ * A secret variable missing from `env` is no error here: that printer goes to `unresolved`.
+ */
 export function checkConfigEntries(read: ReadEntries, path: string, env: Env, options: ConfigSourceOptions = {}): FarmConfig {
   const display = options.displayName ?? path;
   if (read.entries === undefined) throw configErrorFor(display, read.problems);
@@ -54,7 +57,7 @@ export function checkConfigEntries(read: ReadEntries, path: string, env: Env, op
   const state = readStateDir(read.entries, path, env['HOME'] ?? env['USERPROFILE']);
   const problems = [...read.problems, ...result.problems, ...state.problems];
   // Only `defaults`, or nothing at all: there is no printer to sync.
-  if (result.printers.length === 0 && problems.length === 0) {
+  if (result.printers.length === 0 && result.unresolved.length === 0 && problems.length === 0) {
     problems.push({
       message: 'no printers are configured',
       hint: 'add one: NAME: then printer_type, host, username, password indented below',
@@ -76,6 +79,7 @@ export function checkConfigEntries(read: ReadEntries, path: string, env: Env, op
     printers: result.printers,
     warnings,
     ...(state.stateDir !== undefined ? { stateDir: state.stateDir } : {}),
+    ...(result.unresolved.length > 0 ? { unresolved: result.unresolved.map((p) => ({ ...p, file: display })) } : {}),
   };
 }
 

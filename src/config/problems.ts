@@ -26,6 +26,18 @@ export function problemLine(file: string, problem: ConfigProblem): string {
   return problem.hint === undefined ? text : `${text} (${problem.hint})`;
 }
 
+/** A problem with a default shows once, not once per printer that took it. */
+export function dedupeProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    if (p.printer !== undefined) return true;
+    const key = `${p.line}|${p.message}|${p.hint}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** File order: by line, problems without a line last, otherwise as found. */
 export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {
   return problems

@@ -16,13 +16,16 @@ export interface AuthOutcome {
   auth?: PrinterAuth;
   /** Key → message; the caller adds the printer name and line. */
   problems: Array<{ key?: keyof CredentialFields; message: string; hint: string }>;
+  /** A *_env variable unset or empty: a problem of the environment, for a run that needs this printer only. */
+  missing: AuthOutcome['problems'];
 }
 
 const CREDENTIALS_HINT = 'add username: maker with password: ... or password_env: VARIABLE; or add api_key: ... or api_key_env: VARIABLE';
 
 /**
  * Rule "one credential": exactly one of password, password_env, api_key, api_key_env; a password
- * needs a username; *_env names a variable that is set and not empty. Values are never quoted.
+ * needs a username. Then *_env must name a variable that is set and not empty, reported apart in
+ * `missing`. Values are never quoted.
  */
 export function credentialsRule(fields: CredentialFields, env: Record<string, string | undefined>): AuthOutcome {
   const problems: AuthOutcome['problems'] = [];
@@ -61,14 +64,15 @@ export function credentialsRule(fields: CredentialFields, env: Record<string, st
     });
   }
 
-  const password = secretFrom(fields, 'password', env, problems);
-  const apiKey = secretFrom(fields, 'api_key', env, problems);
-  if (problems.length > 0) return { problems };
+  const missing: AuthOutcome['missing'] = [];
+  const password = secretFrom(fields, 'password', env, missing);
+  const apiKey = secretFrom(fields, 'api_key', env, missing);
+  if (problems.length > 0 || missing.length > 0) return { problems, missing };
   if (password !== undefined && fields.username !== undefined) {
-    return { auth: { kind: 'digest', username: fields.username, password }, problems };
+    return { auth: { kind: 'digest', username: fields.username, password }, problems, missing };
   }
-  if (apiKey !== undefined) return { auth: { kind: 'api-key', apiKey }, problems };
-  return { problems };
+  if (apiKey !== undefined) return { auth: { kind: 'api-key', apiKey }, problems, missing };
+  return { problems, missing };
 }
 
 /** The secret written in the file or read from the named variable; a missing variable is a problem. */

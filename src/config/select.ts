@@ -2,8 +2,12 @@
 // where a name is a printer's or a group's (the config's `groups`).
 
 import { UsageError } from '../errors.js';
-import type { PrinterConfig } from './types.js';
+import type { PrinterConfig, UnresolvedPrinter } from './types.js';
 import { closest } from './suggest.js';
+import { configErrorFor, dedupeProblems } from './problems.js';
+
+/** What -p/-x match: a printer's name and groups. */
+type Named = Pick<PrinterConfig, 'name' | 'groups'>;
 
 export interface Selection {
   /** In config order. */
@@ -15,26 +19,38 @@ export interface Selection {
  * `-p` keeps only the named printers and the members of named groups; otherwise `-x` drops them.
  * Names match case-insensitively. With both, `-x` is ignored with a warning, as in the original
  * link-sync. An unknown name is a UsageError listing every unknown name and the configured
- * printers and groups.
+ * printers and groups. `unresolved` (the config's printers whose secret variable is missing) are
+ * named and grouped like the others; selecting one is the ConfigError of its missing variables.
  */
-export function selectPrinters(all: readonly PrinterConfig[], include: readonly string[], exclude: readonly string[]): Selection {
+export function selectPrinters(
+  resolved: readonly PrinterConfig[],
+  include: readonly string[],
+  exclude: readonly string[],
+  unresolved: readonly UnresolvedPrinter[] = [],
+): Selection {
   const warnings: string[] = [];
+  const all: readonly Named[] = [...resolved, ...unresolved];
+  let chosen: (p: Named) => boolean = () => true;
   if (include.length > 0) {
     if (exclude.length > 0) warnings.push('-x/--exclude is ignored because -p/--printer is given');
     const wanted = resolveNames(all, include, '-p');
-    return { printers: all.filter((p) => wanted.has(p)), warnings };
+    chosen = (p) => wanted.has(p);
+  } else if (exclude.length > 0) {
+    const unwanted = resolveNames(all, exclude, '-x');
+    chosen = (p) => !unwanted.has(p);
   }
-  if (exclude.length === 0) return { printers: [...all], warnings };
-  const unwanted = resolveNames(all, exclude, '-x');
-  const printers = all.filter((p) => !unwanted.has(p));
-  if (printers.length === 0) {
+  const lacking = unresolved.filter(chosen);
+  const first = lacking[0];
+  if (first !== undefined) throw configErrorFor(first.file, dedupeProblems(lacking.flatMap((p) => p.problems)));
+  const printers = resolved.filter(chosen);
+  if (printers.length === 0 && include.length === 0 && exclude.length > 0) {
     throw new UsageError('-x/--exclude leaves no printer to sync', { hint: `configured printers: ${all.map((p) => p.name).join(', ')}` });
   }
   return { printers, warnings };
 }
 
 /** Every group name in config order, each once (first spelling kept). */
-export function groupNames(all: readonly PrinterConfig[]): string[] {
+export function groupNames(all: readonly Named[]): string[] {
   const seen = new Map<string, string>();
   for (const printer of all)
     for (const group of printer.groups ?? []) if (!seen.has(group.toLowerCase())) seen.set(group.toLowerCase(), group);
@@ -42,8 +58,8 @@ export function groupNames(all: readonly PrinterConfig[]): string[] {
 }
 
 /** The printers the names stand for, after checking each name is a printer or a group. */
-function resolveNames(all: readonly PrinterConfig[], given: readonly string[], flag: string): Set<PrinterConfig> {
-  const chosen = new Set<PrinterConfig>();
+function resolveNames(all: readonly Named[], given: readonly string[], flag: string): Set<Named> {
+  const chosen = new Set<Named>();
   const unknown: string[] = [];
   for (const name of given) {
     const key = name.toLowerCase();
@@ -56,7 +72,7 @@ function resolveNames(all: readonly PrinterConfig[], given: readonly string[], f
   return chosen;
 }
 
-function unknownNames(all: readonly PrinterConfig[], unknown: readonly string[], flag: string): UsageError {
+function unknownNames(all: readonly Named[], unknown: readonly string[], flag: string): UsageError {
   const printers = all.map((p) => p.name);
   const groups = groupNames(all);
   const guesses = [...new Set(unknown.map((n) => closest(n, [...printers, ...groups])).filter((g) => g !== undefined))];

@@ -1,5 +1,7 @@
 // The validated, normalised config: what the rest of link-sync reads. Secrets live only here.
 
+import type { ConfigProblem } from './problems.js';
+
 export type PrinterAuth = { kind: 'digest'; username: string; password: string } | { kind: 'api-key'; apiKey: string };
 
 export interface PrinterConfig {
@@ -39,4 +41,17 @@ export interface FarmConfig {
   stateDir?: string;
   /** Things worth fixing that do not stop a run (e.g. a world-readable file holding a password). */
   warnings?: string[];
+  /** Valid entries left out of `printers` because a password_env / api_key_env variable is unset or
+   * empty here: an error only for a run that selects one (see selectPrinters). */
+  unresolved?: UnresolvedPrinter[];
+}
+
+/** A printer whose secret is not in the environment: its name and groups for -p/-x, and the problems to raise. */
+export interface UnresolvedPrinter {
+  name: string;
+  groups?: string[];
+  /** The config file as errors name it. */
+  file: string;
+  /** The missing-variable problems, with their lines; never a secret. */
+  problems: ConfigProblem[];
 }

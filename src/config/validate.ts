@@ -6,7 +6,7 @@ import { normaliseHost } from './host.js';
 import { entryCheckers, type ShapeIssue } from './entry-check.js';
 import { closest } from './suggest.js';
 import { credentialsRule, groupNamesRule, uniqueHostsRule, uniqueNamesRule, type CredentialFields } from './rules.js';
-import type { ConfigProblem } from './problems.js';
+import { dedupeProblems, type ConfigProblem } from './problems.js';
 import type { PrinterConfig } from './types.js';
 import { isDefaultsEntry, readDefaults, withDefaults } from './defaults.js';
 import { isStateDirEntry } from './state-dir.js';
@@ -18,6 +18,8 @@ export { describeValue, isPlainObject, type RawEntry } from './values.js';
 export interface ValidationResult {
   printers: PrinterConfig[];
   problems: ConfigProblem[];
+  /** Entries valid but for a *_env variable unset or empty here, with those problems, in file order. */
+  unresolved: Array<{ name: string; groups?: string[]; problems: ConfigProblem[] }>;
   /** A password or API key is written in the file itself rather than read from the environment. */
   clearSecrets: boolean;
 }
@@ -63,11 +65,15 @@ const SYNONYMS: Record<string, string> = {
 };
 
 /**
- * Validates every entry and the names across entries; returns printers only for clean entries.
+ * Validates every entry and the names across entries; returns printers only for clean entries, and
+ * apart those clean but for a secret variable missing from the environment.
  * The entry named `defaults` is not a printer: its settings are merged under each printer.
  */
 export function validateEntries(entries: readonly RawEntry[], env: Env): ValidationResult {
   const printers: PrinterConfig[] = [];
+  const unresolved: ValidationResult['unresolved'] = [];
+  /** Every valid entry, resolved or not, in file order: for the rules across printers. */
+  const valid: Array<Omit<PrinterConfig, 'auth'>> = [];
   const defaults = readDefaults(entries);
   const problems: ConfigProblem[] = [...defaults.problems];
   let clearSecrets = false;
@@ -75,29 +81,26 @@ export function validateEntries(entries: readonly RawEntry[], env: Env): Validat
   for (const entry of printerEntries) {
     const found = validateEntry(entry, env, defaults.values, defaults.entry);
     problems.push(...found.problems);
-    if (found.printer) printers.push(found.printer);
+    if (found.printer) {
+      valid.push(found.printer);
+      if (found.printer.auth) printers.push({ ...found.printer, auth: found.printer.auth });
+      else
+        unresolved.push({
+          name: found.printer.name,
+          ...(found.printer.groups ? { groups: found.printer.groups } : {}),
+          problems: found.missing,
+        });
+    }
     clearSecrets ||= found.clearSecret;
   }
   problems.push(...uniqueNamesRule(entries.map((e) => withLine(e, { name: e.name }, []))));
   const entryOf = new Map(printerEntries.map((e) => [e.name, e] as const));
   const lineOf = (name: string, key: string): number | undefined => entryOf.get(name)?.lineOf?.([key]);
-  problems.push(...uniqueHostsRule(printers.map((p) => ({ name: p.name, baseUrl: p.baseUrl, line: lineOf(p.name, 'host') }))));
+  problems.push(...uniqueHostsRule(valid.map((p) => ({ name: p.name, baseUrl: p.baseUrl, line: lineOf(p.name, 'host') }))));
   problems.push(
-    ...groupNamesRule(printers.map((p) => ({ name: p.name, ...(p.groups ? { groups: p.groups } : {}), line: lineOf(p.name, 'groups') }))),
+    ...groupNamesRule(valid.map((p) => ({ name: p.name, ...(p.groups ? { groups: p.groups } : {}), line: lineOf(p.name, 'groups') }))),
   );
-  return { printers, problems: dedupe(problems), clearSecrets };
-}
-
-/** A problem with a default shows once, not once per printer that took it. */
-function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    if (p.printer !== undefined) return true;
-    const key = `${p.line}|${p.message}|${p.hint}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return { printers, unresolved, problems: dedupeProblems(problems), clearSecrets };
 }
 
 function validateEntry(
@@ -105,7 +108,13 @@ function validateEntry(
   env: Env,
   defaults: Record<string, unknown>,
   defaultsEntry: RawEntry | undefined,
-): { printer?: PrinterConfig; problems: ConfigProblem[]; clearSecret: boolean } {
+): {
+  /** Without auth when a secret variable is missing (the only problems then are in `missing`). */
+  printer?: Omit<PrinterConfig, 'auth'> & { auth?: PrinterConfig['auth'] };
+  problems: ConfigProblem[];
+  missing: ConfigProblem[];
+  clearSecret: boolean;
+} {
   const problems: ConfigProblem[] = [];
   const own = isPlainObject(entry.value) ? entry.value : {};
   // A key the printer does not set itself came from defaults: the problem is reported there.
@@ -126,7 +135,7 @@ function validateEntry(
       `settings must be a mapping of printer_type, host, ... (got ${describeValue(entry.value)})`,
       'indent printer_type, host, username and password under the printer name',
     );
-    return { problems, clearSecret: false };
+    return { problems, missing: [], clearSecret: false };
   }
   const value = withDefaults(entry.value, defaults);
 
@@ -161,18 +170,23 @@ function validateEntry(
   }
   const clearSecret = fields.password !== undefined || fields.api_key !== undefined;
   let auth: PrinterConfig['auth'] | undefined;
+  let missing: ConfigProblem[] = [];
   if (!credentialKeys.some((k) => meant.has(k))) {
     const outcome = credentialsRule(fields, env);
     for (const p of outcome.problems) at(p.key === undefined ? [] : [p.key], p.message, p.hint);
+    // Placed (printer or defaults line) like any problem, then kept apart: they stop only a run that selects this printer.
+    const placed = problems.length;
+    for (const p of outcome.missing) at(p.key === undefined ? [] : [p.key], p.message, p.hint);
+    missing = problems.splice(placed);
     auth = outcome.auth;
   }
 
   const routing = routingFields(value);
   for (const p of routing.problems) at([p.key], p.message, p.hint);
 
-  if (problems.length > 0 || !model || !host?.ok || !auth) return { problems, clearSecret };
-  const printer: PrinterConfig = { name: entry.name, printerType: model.canonical, baseUrl: host.baseUrl, auth, ...routing.fields };
-  return { printer, problems, clearSecret };
+  if (problems.length > 0 || !model || !host?.ok || (!auth && missing.length === 0)) return { problems, missing: [], clearSecret };
+  const printer = { name: entry.name, printerType: model.canonical, baseUrl: host.baseUrl, ...(auth ? { auth } : {}), ...routing.fields };
+  return { printer, problems, missing, clearSecret };
 }
 
 /** Turns one shape issue into a problem naming the key; values are never quoted (they may be secrets). */

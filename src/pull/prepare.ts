@@ -47,8 +47,9 @@ export interface PullInputs {
 export async function preparePull(options: PullScopeOptions): Promise<PullInputs> {
   const env = options.env ?? process.env;
   const config = await configFrom(options.config, env, options.configDisplayName);
-  const { printers, warnings } = selectPrinters(config.printers, options.printers ?? [], options.exclude ?? []);
-  const prefer = options.prefer === undefined ? undefined : preferred(options.prefer, printers, config.printers);
+  const { printers, warnings } = selectPrinters(config.printers, options.printers ?? [], options.exclude ?? [], config.unresolved);
+  const prefer =
+    options.prefer === undefined ? undefined : preferred(options.prefer, printers, [...config.printers, ...(config.unresolved ?? [])]);
   const cliDestination =
     options.destination === undefined
       ? undefined
@@ -77,7 +78,7 @@ export async function preparePull(options: PullScopeOptions): Promise<PullInputs
 }
 
 /** --prefer must name a printer of this run; the error lists them. */
-function preferred(name: string, selected: readonly PrinterConfig[], all: readonly PrinterConfig[]): string {
+function preferred(name: string, selected: readonly PrinterConfig[], all: ReadonlyArray<{ name: string }>): string {
   const found = selected.find((p) => p.name.toLowerCase() === name.toLowerCase());
   if (found) return found.name;
   const names = selected.map((p) => p.name).join(', ');

@@ -31,7 +31,7 @@ export interface RunInputs {
 export async function prepareRun(options: SyncOptions): Promise<RunInputs> {
   const env = options.env ?? process.env;
   const config = await configFrom(options.config, env, options.configDisplayName);
-  const { printers, warnings } = selectPrinters(config.printers, options.printers ?? [], options.exclude ?? []);
+  const { printers, warnings } = selectPrinters(config.printers, options.printers ?? [], options.exclude ?? [], config.unresolved);
   const destination = typeof options.destination === 'object' ? options.destination : parseDestination(options.destination);
   const paths = resolveSourcePaths(options.source, options.relativeTo, process.cwd());
   const sourceRoot = paths.source;

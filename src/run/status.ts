@@ -94,5 +94,5 @@ async function selectForStatus(
     return { printers: inputs.printers, inputs };
   }
   const config = await configFrom(options.config, env, options.configDisplayName);
-  return { printers: selectPrinters(config.printers, options.printers ?? [], options.exclude ?? []).printers };
+  return { printers: selectPrinters(config.printers, options.printers ?? [], options.exclude ?? [], config.unresolved).printers };
 }

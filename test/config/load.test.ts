@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../../src/errors.js';
 import { loadConfig } from '../../src/config/load.js';
 import { parseConfigText } from '../../src/config/parse.js';
+import { selectPrinters } from '../../src/config/select.js';
 import type { FarmConfig } from '../../src/config/types.js';
 
 const SECRET = /SECRET|hunter2/;
@@ -60,10 +61,11 @@ const EXPECTED_PRINTERS: FarmConfig['printers'] = [
   { name: 'mini', printerType: 'MINI+', baseUrl: 'http://mini.local:8080', auth: { kind: 'api-key', apiKey: 'ENV-SECRET-KEY' } },
 ];
 
-/** Runs parseConfigText, expecting a ConfigError, and checks no secret leaks into anything shown. */
+/** Runs parseConfigText and selects every printer (a run without -p/-x), expecting a ConfigError; checks no secret leaks into anything shown. */
 function configError(text: string, file = 'printers.yml', env: Record<string, string | undefined> = ENV): ConfigError {
   try {
-    parseConfigText(text, file, env);
+    const config = parseConfigText(text, file, env);
+    selectPrinters(config.printers, [], [], config.unresolved);
   } catch (error) {
     assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
     for (const shown of [error.message, error.hint ?? '', ...error.errors]) assert.doesNotMatch(shown, SECRET);
@@ -431,4 +433,92 @@ describe('config loading: files on disk', { timeout: 10000 }, () => {
       await chmod(file, 0o644);
       assert.deepEqual((await loadConfig(file, ENV)).warnings, []);
     }));
+});
+
+describe('config loading: a secret variable missing from the environment', { timeout: 5000 }, () => {
+  // Two jobs share one file: one syncs the MK4 group with MK4_PW set, the other the XL with XL_PW.
+  const SHARED = `mk4-1:
+  printer_type: MK4
+  host: 192.168.0.10
+  username: maker
+  password_env: MK4_PW
+  groups: [mk4]
+xl:
+  printer_type: XL
+  host: 192.168.0.11
+  username: maker
+  password_env: XL_PW
+mini:
+  printer_type: MINI
+  host: 192.168.0.12
+  api_key_env: MINI_KEY
+  groups: [mk4]
+`;
+  const MK4_JOB = { MK4_PW: 'MK4-SECRET', MINI_KEY: 'MINI-SECRET' };
+  const names = (include: string[], exclude: string[], env: Record<string, string | undefined>): string[] => {
+    const config = parseConfigText(SHARED, P, env);
+    return selectPrinters(config.printers, include, exclude, config.unresolved).printers.map((p) => p.name);
+  };
+  const selectError = (include: string[], exclude: string[], env: Record<string, string | undefined>): ConfigError => {
+    const config = parseConfigText(SHARED, P, env);
+    try {
+      selectPrinters(config.printers, include, exclude, config.unresolved);
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      for (const shown of [error.message, error.hint ?? '', ...error.errors]) assert.doesNotMatch(shown, SECRET);
+      return error;
+    }
+    assert.fail('expected a ConfigError');
+  };
+
+  it('loads, holding the printer apart without a secret', () => {
+    const config = parseConfigText(SHARED, P, MK4_JOB);
+    assert.deepEqual(
+      config.printers.map((p) => p.name),
+      ['mk4-1', 'mini'],
+    );
+    assert.deepEqual(
+      config.unresolved?.map((p) => p.name),
+      ['xl'],
+    );
+    assert.doesNotMatch(JSON.stringify(config.unresolved), SECRET);
+  });
+
+  it('is no error for a run that leaves that printer out (-x, -p, -p GROUP)', () => {
+    assert.deepEqual(names([], ['xl'], MK4_JOB), ['mk4-1', 'mini']);
+    assert.deepEqual(names(['mini'], [], MK4_JOB), ['mini']);
+    assert.deepEqual(names(['MK4'], [], MK4_JOB), ['mk4-1', 'mini']);
+  });
+
+  it('is the error it always was, with its line, for a run that selects that printer', () => {
+    for (const [include, exclude] of [
+      [[], []],
+      [['xl'], []],
+      [[], ['mini']],
+    ] as const) {
+      const error = selectError([...include], [...exclude], MK4_JOB);
+      assert.equal(error.message, `${P}:11: printer "xl": password_env: environment variable XL_PW is not set`);
+      assert.equal(error.hint, 'export XL_PW=... before running link-sync');
+    }
+    const empty = selectError(['xl'], [], { ...MK4_JOB, XL_PW: '' });
+    assert.equal(empty.message, `${P}:11: printer "xl": password_env: environment variable XL_PW is empty`);
+  });
+
+  it('lists every selected printer whose variable is missing, and only those', () => {
+    const error = selectError(['xl', 'mk4'], [], { MK4_PW: 'MK4-SECRET' });
+    assert.deepEqual(error.errors, [
+      `${P}:11: printer "xl": password_env: environment variable XL_PW is not set (export XL_PW=... before running link-sync)`,
+      `${P}:15: printer "mini": api_key_env: environment variable MINI_KEY is not set (export MINI_KEY=... before running link-sync)`,
+    ]);
+  });
+
+  it('leaves every other problem an error of the whole file', () => {
+    const duplicateHost = `${SHARED}mk4-2:\n  printer_type: MK4\n  host: 192.168.0.11\n  api_key: KEY-SECRET\n`;
+    const error = configError(duplicateHost, P, MK4_JOB);
+    assert.deepEqual(error.errors, [
+      `${P}:19: printer "mk4-2": host http://192.168.0.11 is also the host of printer "xl" on line 9 (list each printer once; a printer takes one transfer at a time)`,
+    ]);
+    const badName = configError(SHARED.replace('XL_PW', 'XL-PW'), P, MK4_JOB);
+    assert.match(badName.message, /^printers\.yml:11: printer "xl": password_env is not an environment variable name$/);
+  });
 });

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/errors.js';
 import { parseConfigText } from '../../src/config/parse.js';
+import { selectPrinters } from '../../src/config/select.js';
 import type { PrinterConfig } from '../../src/config/types.js';
 
 const ENV = { FARM_PW: 'ENV-SECRET-PW', FARM_KEY: 'ENV-SECRET-KEY' };
@@ -15,7 +16,8 @@ function load(text: string, file = 'printers.yml'): PrinterConfig[] {
 
 function problems(text: string, env: Record<string, string | undefined> = ENV): string[] {
   try {
-    parseConfigText(text, 'printers.yml', env);
+    const config = parseConfigText(text, 'printers.yml', env);
+    selectPrinters(config.printers, [], [], config.unresolved);
   } catch (error) {
     assert.ok(error instanceof ConfigError, String(error));
     for (const line of error.errors) assert.doesNotMatch(line, /SECRET/);
