@@ -121,15 +121,15 @@ export function readErrorInfo(error: unknown): ErrorInfo {
   return error instanceof PrinterError && error.status !== undefined ? { ...info, status: error.status } : info;
 }
 
-/** The state shown for a printer that refused the configured credentials (401/403). */
-export const REFUSED_LOGIN = 'REFUSED LOGIN';
-
-/** The state shown for an address that answers HTTP but is no PrusaLink printer (a wrong port or host). */
-export const NOT_PRUSALINK = 'NOT PRUSALINK';
-
-/** The state shown for a printer that answered a state read with an error status: reachable, but not read. */
-export function httpErrorState(status: number): string {
-  return `PRINTER ERROR (HTTP ${status})`;
+/**
+ * The state shown (status table, watch's printer-state) for a printer whose state could not be read:
+ * an address where another web server answers, credentials refused, an answer with an error status
+ * (a 503 while it restarts: reachable, but not read), or no answer at all.
+ */
+export function unreadState(error: ErrorInfo): string {
+  if (error.code === 'PRINTER_NOT_PRUSALINK') return 'NOT PRUSALINK';
+  if (error.code === 'PRINTER_AUTH') return 'REFUSED LOGIN';
+  return error.status !== undefined ? `PRINTER ERROR (HTTP ${error.status})` : 'UNREACHABLE';
 }
 
 function pickStorage(storages: StorageInfo[], wanted: string | undefined): StorageInfo | undefined {

@@ -1,7 +1,7 @@
 // The `status` table: one row per printer, then one line per printer that could not be read.
 
 import type { PrinterStatusRow, StatusDocument } from './status.js';
-import { httpErrorState, NOT_PRUSALINK, REFUSED_LOGIN } from './status-row.js';
+import { unreadState } from './status-row.js';
 import { formatBytes } from '../report/format.js';
 import { about } from '../report/plain.js';
 
@@ -33,12 +33,9 @@ export function statusLines(doc: StatusDocument, now: Date = new Date()): string
 
 function stateText(r: PrinterStatusRow): string {
   if (r.state !== null) return r.state;
-  if (r.error?.code === 'PRINTER_AUTH') return REFUSED_LOGIN;
   // Stopped by Ctrl-C before it answered: nothing is known of it, which is not "unreachable".
   if (r.error?.code === 'PRINTER_ABORTED') return 'INTERRUPTED';
-  if (r.error?.code === 'PRINTER_NOT_PRUSALINK') return NOT_PRUSALINK;
-  // It answered, with an error status (a 503 while it restarts): there, but not read.
-  if (r.error?.status !== undefined) return httpErrorState(r.error.status);
+  if (r.error) return unreadState(r.error);
   return r.answered ? '?' : 'UNREACHABLE';
 }
 

@@ -5,21 +5,13 @@
 import type { PrinterConfig } from '../config/types.js';
 import type { PrinterApi } from '../printer/api.js';
 import type { PrinterStatus } from '../types.js';
-import type { ErrorInfo, EventSink, PrinterResult } from '../report/events.js';
+import type { EventSink, PrinterResult } from '../report/events.js';
 import { InternalError } from '../errors.js';
 import type { SyncOptions } from '../run/options.js';
 import { printerDeadline, printerJob } from '../run/printers.js';
 import { linkSignals } from '../printer/http.js';
 import { syncPrinter } from '../run/printer/sync-printer.js';
-import {
-  applyPlan,
-  httpErrorState,
-  NOT_PRUSALINK,
-  REFUSED_LOGIN,
-  readErrorInfo,
-  readPrinter,
-  type PrinterStatusRow,
-} from '../run/status-row.js';
+import { applyPlan, readErrorInfo, readPrinter, unreadState, type PrinterStatusRow } from '../run/status-row.js';
 import { isFree, jobInfo } from '../run/wait-busy.js';
 import type { HashCache } from '../record/hash.js';
 import type { CreatedFolders } from '../local/created-folders.js';
@@ -225,7 +217,7 @@ export class PrinterLoop {
     // Whatever it says when it is back counts as a change.
     this.lastSeen = undefined;
     this.lastReadFailed = true;
-    const state = readFailedState(info);
+    const state = unreadState(info);
     if (state === this.lastState) return;
     this.ctx.emit({
       type: 'printer-state',
@@ -245,11 +237,4 @@ export class PrinterLoop {
 function settles(result: PrinterResult): boolean {
   if (result.outcome === 'in-sync' || result.outcome === 'planned') return true;
   return result.outcome === 'failed' && result.failed === 0 && result.notRun === 0 && result.error === undefined && result.problems > 0;
-}
-
-/** How a failed state read is reported: no PrusaLink printer there, credentials refused, an error status, or no answer. */
-function readFailedState(info: ErrorInfo): string {
-  if (info.code === 'PRINTER_NOT_PRUSALINK') return NOT_PRUSALINK;
-  if (info.code === 'PRINTER_AUTH') return REFUSED_LOGIN;
-  return info.status !== undefined ? httpErrorState(info.status) : 'UNREACHABLE';
 }
