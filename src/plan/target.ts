@@ -14,12 +14,8 @@ export function uploadTarget(
   foldersByKey: ReadonlyMap<string, RemoteFolder>,
   rules: NameRules,
 ): string {
-  const segments = splitPath(relPath);
-  for (let depth = segments.length - 1; depth > 0; depth--) {
-    const parent = foldersByKey.get(foldName(segments.slice(0, depth).join('/'), rules));
-    if (parent) return joinPath(parent.urlPath, ...segments.slice(depth));
-  }
-  return joinPath(remote.rootUrl, relPath);
+  const place = uploadPlace(relPath, remote, foldersByKey, rules);
+  return joinPath(place.parentUrl, ...place.missing, place.name);
 }
 
 /** Where a new file goes: the deepest folder the printer has, the folders it lacks below that, the name. */
