@@ -1,9 +1,9 @@
 // Pull's reporters: plain lines (one per event, problems to stderr) and JSON lines, as sync's are.
 
-import { about } from '../report/plain.js';
+import { about, labelled } from '../report/words.js';
 import { formatBytes, formatDuration, formatSpeed, plural } from '../report/format.js';
 import { EVENT_SCHEMA_VERSION } from '../report/json.js';
-import type { PullConflict, PullEvent, PullEventSink, PullPrinterResult, PullSummary } from './types.js';
+import type { PullConflict, PullEvent, PullEventSink, PullOutcome, PullPrinterResult, PullSummary } from './types.js';
 
 /** A name from a printer, shown so that no character of it can act on the terminal. */
 export function shown(name: string): string {
@@ -122,6 +122,12 @@ function printerLine(r: PullPrinterResult): Line {
         text: `${r.printer}: UNREACHABLE: ${about(r.printer, r.reason ?? 'no answer')}${r.error?.hint ? ` (${r.error.hint})` : ''}`,
         error: true,
       };
+    case 'credentials-refused':
+      // The reason already says "credentials refused when ..."; the hint is the fix.
+      return {
+        text: `${r.printer}: ${labelled('CREDENTIALS REFUSED', about(r.printer, r.reason ?? 'credentials refused'))}${r.error?.hint ? ` (${r.error.hint})` : ''}`,
+        error: true,
+      };
     case 'interrupted':
       return { text: `${r.printer}: INTERRUPTED after ${plural(r.downloaded, 'download')}`, error: true };
     case 'failed':
@@ -132,11 +138,23 @@ function printerLine(r: PullPrinterResult): Line {
   }
 }
 
+/** The result column, as sync's says it. */
+const RESULT_WORDS: Record<PullOutcome, string> = {
+  planned: 'planned',
+  pulled: 'pulled',
+  nothing: 'nothing',
+  skipped: 'skipped',
+  failed: 'failed',
+  unreachable: 'unreachable',
+  'credentials-refused': 'credentials refused',
+  interrupted: 'interrupted',
+};
+
 export function summaryLines(s: PullSummary): string[] {
   const header = ['printer', 'result', 'to pull', 'downloaded', 'failed', 'refused', 'bytes', 'time'];
   const rows = s.printers.map((r) => [
     r.printer,
-    r.outcome,
+    RESULT_WORDS[r.outcome],
     String(r.candidates),
     String(r.downloaded),
     String(r.failed),
@@ -157,10 +175,11 @@ export function summaryLines(s: PullSummary): string[] {
   return [title, fmt(header), ...rows.map(fmt), totals];
 }
 
-/** 130 interrupted, 3 a printer unreachable, 1 any conflict, refused name, failed download or failed printer, else 0. */
+/** 130 interrupted, 3 a printer unreachable or refusing the credentials (as for sync), 1 any conflict,
+ * refused name, failed download or failed printer, else 0. */
 export function pullExitCode(s: PullSummary): number {
   if (s.interrupted) return 130;
-  if (s.printers.some((p) => p.outcome === 'unreachable')) return 3;
+  if (s.printers.some((p) => p.outcome === 'unreachable' || p.outcome === 'credentials-refused')) return 3;
   if (s.conflicts > 0 || s.refused > 0 || s.failed > 0 || s.printers.some((p) => p.outcome === 'failed')) return 1;
   return 0;
 }

@@ -130,7 +130,7 @@ export async function pull(options: PullOptions): Promise<PullSummary> {
     summary.interrupted = options.signal?.aborted ?? false;
     for (const name of order) {
       const result = results.get(name)!;
-      if (summary.interrupted && result.outcome !== 'unreachable') result.outcome = 'interrupted';
+      if (summary.interrupted && !notReached(result)) result.outcome = 'interrupted';
       summary.printers.push(result);
       emit({ type: 'printer-done', result });
     }
@@ -228,7 +228,7 @@ async function download(
       }
       result.durationMs += Date.now() - t0;
       if (result.failed > 0) {
-        result.outcome = result.outcome === 'unreachable' ? 'unreachable' : 'failed';
+        if (!notReached(result)) result.outcome = 'failed';
         result.reason ??= stopped ?? `${result.failed} download(s) failed`;
       } else if (result.downloaded > 0) {
         result.outcome = 'pulled';
@@ -276,7 +276,10 @@ async function fetchOne(
     return copy;
   } catch (error) {
     result.failed++;
-    if (error instanceof PrinterError && (error.kind === 'unreachable' || error.kind === 'auth')) result.outcome = 'unreachable';
+    const outcome = printerOutcome(error);
+    if (outcome !== 'failed') result.outcome = outcome;
+    // Its hint is the fix the printer's line shows.
+    if (outcome === 'credentials-refused') result.error ??= toErrorInfo(error);
     emit({ type: 'download-failed', printer: source.printer, path: source.path, error: toErrorInfo(error) });
     throw error;
   }
@@ -299,11 +302,19 @@ function failPrinter(result: PullPrinterResult, error: unknown, signal: AbortSig
   const info = toErrorInfo(error);
   result.error = info;
   result.reason = info.message;
-  result.outcome = signal?.aborted
-    ? 'interrupted'
-    : error instanceof PrinterError && (error.kind === 'unreachable' || error.kind === 'auth')
-      ? 'unreachable'
-      : 'failed';
+  result.outcome = signal?.aborted ? 'interrupted' : printerOutcome(error);
+}
+
+/** What a printer's error makes of its result: a printer not reached keeps that result to the end. */
+function printerOutcome(error: unknown): 'unreachable' | 'credentials-refused' | 'failed' {
+  if (!(error instanceof PrinterError)) return 'failed';
+  if (error.kind === 'auth') return 'credentials-refused';
+  return error.kind === 'unreachable' ? 'unreachable' : 'failed';
+}
+
+/** It did not answer, or refused the credentials. */
+function notReached(result: PullPrinterResult): boolean {
+  return result.outcome === 'unreachable' || result.outcome === 'credentials-refused';
 }
 
 function apiOptions(options: PullOptions, emit: PullEventSink): PrinterApiOptions {

@@ -44,7 +44,15 @@ export interface PullPlan {
   conflicts: PullConflict[];
 }
 
-export type PullOutcome = 'planned' | 'pulled' | 'nothing' | 'skipped' | 'failed' | 'unreachable' | 'interrupted';
+export type PullOutcome =
+  | 'planned'
+  | 'pulled'
+  | 'nothing'
+  | 'skipped'
+  | 'failed'
+  | 'unreachable'
+  | 'credentials-refused' // it answered 401/403: wrong username, password or API key
+  | 'interrupted';
 
 export interface PullPrinterResult {
   printer: string;

@@ -40,6 +40,22 @@ const mk3: PullPrinterResult = {
   bytes: 4000,
   durationMs: 1500.5,
 };
+const xl: PullPrinterResult = {
+  printer: 'xl-3',
+  outcome: 'credentials-refused',
+  reason: 'printer xl-3: credentials refused when reading the storage list (401 Unauthorized)',
+  error: {
+    code: 'PRINTER_AUTH',
+    message: 'printer xl-3: credentials refused when reading the storage list (401 Unauthorized)',
+    hint: 'check the password (or API key) for this printer in the config',
+  },
+  candidates: 0,
+  downloaded: 0,
+  failed: 0,
+  refused: 0,
+  bytes: 0,
+  durationMs: 40,
+};
 const conflict = {
   localRoot: '/srv/master',
   path: 'part.gcode',
@@ -109,9 +125,19 @@ const EVENTS: PullEvent[] = [
   { type: 'warning', printer: 'mk3-2', message: 'listing /local/farm: retry 1 of 3 in 0.5 s' },
   { type: 'printer-done', result: mk4 },
   { type: 'printer-done', result: mk3 },
+  { type: 'printer-done', result: xl },
   {
     type: 'pull-done',
-    summary: { dryRun: false, printers: [mk4, mk3], pulled: 1, conflicts: 2, refused: 1, failed: 1, durationMs: 2100, interrupted: false },
+    summary: {
+      dryRun: false,
+      printers: [mk4, mk3, xl],
+      pulled: 1,
+      conflicts: 2,
+      refused: 1,
+      failed: 1,
+      durationMs: 2100,
+      interrupted: false,
+    },
   },
 ];
 
