@@ -3,6 +3,7 @@
 import { about, labelled } from '../report/words.js';
 import { formatBytes, formatDuration, formatSpeed, plural } from '../report/format.js';
 import { EVENT_SCHEMA_VERSION } from '../report/json.js';
+import { headToWidth, textWidth } from '../report/text-width.js';
 import type { PullConflict, PullEvent, PullEventSink, PullOutcome, PullPrinterResult, PullSummary } from './types.js';
 
 /** A name from a printer, shown so that no character of it can act on the terminal. */
@@ -208,7 +209,8 @@ export function pullLiveReporter(
       return `${printer} ${shown(d.path)} ${pct}% (${formatBytes(d.bytes)}/${formatBytes(d.total)})`;
     });
     let line = `downloading: ${parts.join(' | ')}`;
-    if (line.length > width) line = `${line.slice(0, width - 1)}…`;
+    // Columns, not characters: a wide name counted in characters wraps the line and leaves copies.
+    if (textWidth(line) > width) line = `${headToWidth(line, width - 1)}…`;
     stream.write(line);
     shownStatus = true;
   };
