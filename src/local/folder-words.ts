@@ -30,6 +30,14 @@ export function folderFix(cause: unknown, elsewhere: string): string {
   return elsewhere;
 }
 
+/** What to do about a file that cannot be written into `folder`, a folder that exists (or did). */
+export function writeFix(folder: string, cause: unknown, elsewhere: string): string {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return `make ${folder} writable, or ${elsewhere}`;
+  if (code === 'ENOENT') return `${folder} was moved or removed meanwhile; run again`;
+  return folderFix(cause, elsewhere);
+}
+
 const CAUSES: Record<string, string> = {
   EROFS: 'read-only file system',
   EACCES: 'permission denied',

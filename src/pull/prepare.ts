@@ -10,6 +10,7 @@ import { selectPrinters } from '../config/select.js';
 import { configFrom } from '../config/load.js';
 import type { FarmConfig, PrinterConfig } from '../config/types.js';
 import { SourceError, UsageError } from '../errors.js';
+import { folderCause, writeFix } from '../local/folder-words.js';
 import { scanSource } from '../source/scan.js';
 import type { SourceTree } from '../types.js';
 
@@ -112,9 +113,8 @@ async function checkWritable(root: string): Promise<void> {
     await handle.close();
     await fsp.rm(probe, { force: true });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new SourceError(`cannot write into ${root} (${code}): pulled files go there`, {
-      hint: 'make the folder writable, or pull into another folder with -s; nothing was downloaded',
+    throw new SourceError(`cannot write into ${root} (${folderCause(error)}): pulled files go there`, {
+      hint: `${writeFix(root, error, 'pull into another folder with -s')}; nothing was downloaded`,
       cause: error,
     });
   }

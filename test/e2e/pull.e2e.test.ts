@@ -10,6 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { SimPrinter } from '../../src/simulator/index.js';
 import { repoRoot, runCli, type CliRun } from '../helpers/cli.js';
 import { gcode } from '../helpers/fixtures.js';
+import { lockFolder } from '../helpers/locked-folder.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
 const T = { timeout: 90_000 };
@@ -338,33 +339,22 @@ describe('link-sync pull: bad input stops before any download', () => {
     assert.match(unselected.stderr, /--prefer "mk3-pull" is not among the printers of this run \(the printers: mk4-pull\)/);
   });
 
-  test('a master folder that cannot be written: exit 2 before any download', T, async (t) => {
+  test('a master folder that cannot be written: exit 2 before any download, the cause in words', T, async (t) => {
     ws.printer(MK4).seed('a.gcode', gcode('a'));
-    const locked = await lockFolder(ws.master);
+    const locked = lockFolder(ws.master);
     if (!locked.ok) return t.skip(locked.why);
     try {
       const run = await pull('--go');
       assert.equal(run.code, 2, show(run));
-      assert.match(run.stderr, /cannot write into .*master.*nothing was downloaded/);
+      const cause = process.getuid?.() === 0 ? 'operation not permitted' : 'permission denied';
+      assert.ok(
+        run.stderr.includes(`cannot write into ${ws.master} (${cause}): pulled files go there`) &&
+          run.stderr.includes(`make ${ws.master} writable, or pull into another folder with -s; nothing was downloaded`),
+        show(run),
+      );
       noDownloads();
     } finally {
-      await locked.unlock();
+      locked.unlock();
     }
   });
 });
-
-/** Makes a folder refuse new files: chmod for a normal user; as root (which ignores modes) the immutable flag. */
-async function lockFolder(dir: string): Promise<{ ok: true; unlock: () => Promise<void> } | { ok: false; why: string }> {
-  const { chmodSync } = await import('node:fs');
-  const { execFileSync } = await import('node:child_process');
-  if (process.getuid?.() !== 0) {
-    chmodSync(dir, 0o555);
-    return { ok: true, unlock: async () => chmodSync(dir, 0o755) };
-  }
-  try {
-    execFileSync('chattr', ['+i', dir], { stdio: 'ignore' });
-  } catch {
-    return { ok: false, why: 'running as root, where modes do not stop writes, and chattr +i is not available here' };
-  }
-  return { ok: true, unlock: async () => void execFileSync('chattr', ['-i', dir], { stdio: 'ignore' }) };
-}

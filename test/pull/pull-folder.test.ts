@@ -1,6 +1,6 @@
-// A folder of the master that a pulled file needs and that cannot be made: the file's failure names
-// the folder, says why in words (not the ENOENT or ENOTDIR that a recursive mkdir reports) and how to
-// fix it, and nothing is written.
+// A folder of the master that a pulled file needs and that cannot be made, or that refuses the file:
+// the failure names the folder or file, says why in words (not the ENOENT, ENOTDIR or EROFS of the
+// file system) and how to fix it, and nothing is written.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -74,6 +74,18 @@ describe('pull into a folder that cannot be made', () => {
       await failedPull(ws.config, ws.master, 'sliced/deep/part.gcode', { wrap: readOnlyMount(mount) }),
       `mk4-p: FAILED to download sliced/deep/part.gcode: cannot create folder ${path.join(mount, 'deep')} (read-only file system) (${FIX})`,
     );
+  });
+});
+
+describe('pull into a folder that refuses the file', () => {
+  test('a master folder on a read-only file system: exit 2 before any download', { ...T, skip: readOnlyMountSkip() }, async () => {
+    ws.printer('mk4-p').seed('part.gcode', gcode('part', 1200));
+    mkdirSync(ws.master);
+    const args = ['pull', '-c', ws.config, '-s', ws.master, '--go', '--state-dir', path.join(ws.dir, 'state')];
+    const run = await runCli(args, { cwd: ws.dir, wrap: readOnlyMount(ws.master) });
+    assert.equal(run.code, 2, show(run));
+    assert.ok(run.stderr.includes(`cannot write into ${ws.master} (read-only file system): pulled files go there`), show(run));
+    assert.ok(run.stderr.includes(`${FIX}; nothing was downloaded`), show(run));
   });
 });
 
