@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LinkSyncError } from '../errors.js';
 import type { PrinterApi } from '../printer/api.js';
 import type { CreatedFolders } from '../local/created-folders.js';
-import { fetchCopy, pathExists, placeCopy } from '../local/fetch.js';
+import { fetchCopy, pathExists, placeCopy, type TargetWords } from '../local/fetch.js';
 import { folderCause, folderFix } from '../local/folder-words.js';
 import { makeFolders } from '../local/make-folders.js';
 import { checkLocalPath, checkName } from '../local/names.js';
@@ -32,6 +32,8 @@ export interface BackupContext {
   /** Told what could not be tidied up after a failed backup. */
   warn?: (message: string) => void;
 }
+
+const BACKUP_WORDS: TargetWords = { root: 'the backup folder', elsewhere: 'choose another --backup-dir', folderError: backupFolderError };
 
 export interface BackupDone {
   localPath: string;
@@ -84,7 +86,7 @@ async function download(
     },
     names,
     {
-      words: { root: 'the backup folder', elsewhere: 'choose another --backup-dir', folderError: backupFolderError },
+      words: BACKUP_WORDS,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.created ? { createdFolders: ctx.created } : {}),
     },
@@ -92,7 +94,7 @@ async function download(
   const folder = path.join(folderRoot, ...names.slice(0, -1));
   const target = await freeName(folder, names[names.length - 1]!, new Date());
   // placeCopy never replaces: should the name be taken meanwhile, the backup fails rather than overwrite.
-  if (!target || !(await placeCopy(copy, target))) {
+  if (!target || !(await placeCopy(copy, target, BACKUP_WORDS))) {
     await fsp.rm(copy.tempPath, { force: true });
     throw backupError(`no free name for the backup of ${action.path} in ${folder}`);
   }

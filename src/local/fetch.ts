@@ -8,6 +8,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { LinkSyncError } from '../errors.js';
 import type { CreatedFolders } from './created-folders.js';
+import { folderCause, writeFix } from './folder-words.js';
 import { makeFolders } from './make-folders.js';
 import type { DownloadSink, PrinterApi } from '../printer/api.js';
 import { PrinterError } from '../errors.js';
@@ -165,7 +166,7 @@ export async function fetchCopy(
  * existing name, so a local file is never replaced. Resolves false (and drops the copy) when the name
  * was taken meanwhile.
  */
-export async function placeCopy(copy: FetchedCopy, target: string): Promise<boolean> {
+export async function placeCopy(copy: FetchedCopy, target: string, words: Pick<TargetWords, 'elsewhere'>): Promise<boolean> {
   const stamp = copy.candidate.mTimestamp;
   try {
     if (plausibleTimestamp(stamp)) await fsp.utimes(copy.tempPath, stamp!, stamp!);
@@ -181,9 +182,11 @@ export async function placeCopy(copy: FetchedCopy, target: string): Promise<bool
     }
     return true;
   } catch (error) {
-    throw localError(`cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the master folder', error);
+    const folder = path.dirname(target);
+    throw localError(`cannot write ${target} (${folderCause(error)})`, writeFix(folder, error, words.elsewhere), error);
   } finally {
-    await fsp.rm(copy.tempPath, { force: true });
+    // In a folder that refuses the file, its removal fails too; that must not hide why.
+    await fsp.rm(copy.tempPath, { force: true }).catch(() => undefined);
   }
 }
 

@@ -14,7 +14,7 @@ import { defaultStateDir } from '../record/paths.js';
 import { toErrorInfo } from '../report/error-info.js';
 import { configuredSecrets, redactingSink } from '../report/inert.js';
 import { CreatedFolders } from '../local/created-folders.js';
-import { fetchCopy, placeCopy, type FetchedCopy } from '../local/fetch.js';
+import { fetchCopy, placeCopy, type FetchedCopy, type TargetWords } from '../local/fetch.js';
 import { checkLocalPath } from '../local/names.js';
 import { pullFolderError } from './folder-error.js';
 import { copyOf, downloadQueues, planPull } from './plan.js';
@@ -36,6 +36,8 @@ export interface PullOptions extends PullScopeOptions {
 }
 
 const PROGRESS_INTERVAL_MS = 250;
+
+const PULL_WORDS: TargetWords = { root: 'the master folder', elsewhere: 'pull elsewhere', folderError: pullFolderError };
 
 export async function pull(options: PullOptions): Promise<PullSummary> {
   const started = Date.now();
@@ -186,7 +188,7 @@ async function download(
     const check = checkLocalPath(item.path);
     const target = path.join(item.localRoot, ...(check.ok ? check.names : []));
     try {
-      if (!check.ok || !(await placeCopy(keep!, target))) {
+      if (!check.ok || !(await placeCopy(keep!, target, PULL_WORDS))) {
         summary.failed++;
         emit({
           type: 'warning',
@@ -196,7 +198,8 @@ async function download(
       }
     } catch (error) {
       summary.failed++;
-      emit({ type: 'warning', message: toErrorInfo(error).message });
+      const info = toErrorInfo(error);
+      emit({ type: 'warning', message: `${info.message}${info.hint ? ` (${info.hint})` : ''}` });
       return;
     }
     summary.pulled++;
@@ -261,7 +264,7 @@ async function fetchOne(
   try {
     const copy = await fetchCopy(api, source, check.names, {
       createdFolders,
-      words: { root: 'the master folder', elsewhere: 'pull elsewhere', folderError: pullFolderError },
+      words: PULL_WORDS,
       ...(signal ? { signal } : {}),
       onBytes: (bytes) => {
         const now = Date.now();

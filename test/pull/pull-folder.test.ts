@@ -4,11 +4,12 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { gcode } from '../helpers/fixtures.js';
+import { lockFolder } from '../helpers/locked-folder.js';
 import { readOnlyMount, readOnlyMountSkip } from '../helpers/read-only-mount.js';
 import { withServer } from '../helpers/test-server.js';
 import { useWorkspace } from '../helpers/workspace.js';
@@ -87,13 +88,51 @@ describe('pull into a folder that refuses the file', () => {
     assert.ok(run.stderr.includes(`cannot write into ${ws.master} (read-only file system): pulled files go there`), show(run));
     assert.ok(run.stderr.includes(`${FIX}; nothing was downloaded`), show(run));
   });
+
+  // The folder stops taking files while the download runs: the file is downloaded, then cannot be placed.
+  test('a folder locked during the download', T, async (t) => {
+    mkdirSync(ws.master);
+    const config = path.join(ws.dir, 'bare.yml');
+    let locked: ReturnType<typeof lockFolder> | undefined;
+    let ended = false;
+    const lockOnceStarted = async (): Promise<void> => {
+      const started = (): boolean => readdirSync(ws.master).some((n) => n.endsWith('.link-sync.part'));
+      while (!ended && !started()) await new Promise((r) => setTimeout(r, 10));
+      if (!ended) locked = lockFolder(ws.master);
+    };
+    let run: CliRun | undefined;
+    try {
+      await withServer(
+        printerWith(() => {}, lockOnceStarted),
+        async (baseUrl) => {
+          writeFileSync(config, `bare:\n  printer_type: MK4S\n  host: ${baseUrl}\n  api_key: key-123456\n`, { mode: 0o600 });
+          const args = ['pull', '-c', config, '-s', ws.master, '--go', '--state-dir', path.join(ws.dir, 'state'), '--retries', '0'];
+          run = await runCli(args, { cwd: ws.dir }).finally(() => (ended = true));
+        },
+      );
+    } finally {
+      if (locked?.ok) locked.unlock();
+    }
+    if (locked && !locked.ok) return t.skip(locked.why);
+    assert.equal(run!.code, 1, show(run!));
+    const cause = process.getuid?.() === 0 ? 'operation not permitted' : 'permission denied';
+    const target = path.join(ws.master, 'a.gcode');
+    assert.ok(
+      run!.stderr.includes(`warning: cannot write ${target} (${cause}) (make ${ws.master} writable, or pull elsewhere)`),
+      show(run!),
+    );
+    assert.equal(existsSync(target), false);
+  });
 });
 
 const A = gcode('a', 300);
 const PART = gcode('part', 400);
 
-/** A PrusaLink printer holding a.gcode and sub/part.gcode; `onFirstDownload` runs as a.gcode is asked for. */
-function printerWith(onFirstDownload: () => void) {
+/**
+ * A PrusaLink printer holding a.gcode and sub/part.gcode; `onFirstDownload` runs as a.gcode is asked
+ * for, and `midDownload`, when given, once its first bytes are sent (the rest follows when it resolves).
+ */
+function printerWith(onFirstDownload: () => void, midDownload?: () => Promise<void>) {
   const file = (name: string, display: string, body: string, at: string) => ({
     name,
     display_name: display,
@@ -125,7 +164,9 @@ function printerWith(onFirstDownload: () => void) {
     if (url === '/usb/A.GCO') {
       onFirstDownload();
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(A.length) });
-      return void res.end(A);
+      if (!midDownload) return void res.end(A);
+      res.write(A.slice(0, 100));
+      return void midDownload().then(() => res.end(A.slice(100)));
     }
     if (url === '/usb/SUB/PART.GCO') {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(PART.length) });
