@@ -212,7 +212,9 @@ function toOptions(given: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOp
     quiet: Boolean(raw.quiet),
     verbose: Boolean(raw.verbose),
     allowSelfSigned: Boolean(raw.allowSelfSigned),
-    ...(raw.logFile !== undefined ? { logFile: resolve(io.cwd, expandHome(raw.logFile, home)) } : {}),
+    ...(raw.logFile !== undefined
+      ? { logFile: nonEmptyPath(raw.logFile, '--log-file', io.cwd, home, 'give the file to append to, e.g. --log-file sync.log') }
+      : {}),
     failOnBusy: Boolean(raw.failOnBusy),
     ...(raw.maxDelete !== undefined ? { maxDelete: raw.maxDelete } : {}),
     retries: raw.retries,
@@ -232,8 +234,8 @@ function toOptions(given: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOp
   };
 }
 
-function nonEmptyPath(value: string, flag: string, cwd: string, home: string | undefined): string {
-  if (value.trim() === '') throw new UsageError(`${flag} is empty`, { hint: `give a folder; ${HELP_HINT}` });
+function nonEmptyPath(value: string, flag: string, cwd: string, home: string | undefined, fix = 'give a folder'): string {
+  if (value.trim() === '') throw new UsageError(`${flag} is empty`, { hint: `${fix}; ${HELP_HINT}` });
   return resolve(cwd, expandHome(value, home));
 }
 

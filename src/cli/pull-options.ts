@@ -83,9 +83,13 @@ export function parsePullArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' 
   if (source.trim() === '') throw new UsageError('-s/--source is empty', { hint: `give the master folder; ${HELP_HINT}` });
   const paths = resolveSourcePaths(source, raw['relativeTo'] as string | undefined, io.cwd, home);
   const config = String(raw['config']);
+  if (config.trim() === '')
+    throw new UsageError('-c/--config is empty', { hint: `give the printers file, e.g. -c printers.yml; ${HELP_HINT}` });
   const prefer = raw['prefer'] as string | undefined;
   if (prefer !== undefined && prefer.trim() === '') throw new UsageError('--prefer is empty', { hint: `name a printer; ${HELP_HINT}` });
   const stateDir = raw['stateDir'] as string | undefined;
+  if (stateDir !== undefined && stateDir.trim() === '')
+    throw new UsageError('--state-dir is empty', { hint: `give a folder; ${HELP_HINT}` });
   return {
     kind: 'run',
     options: {

@@ -161,6 +161,9 @@ describe('sync options: usage errors', { timeout: 5000 }, () => {
     [['-s', 'g', '-c', ''], /-c\/--config is empty/],
     [['-s', 'g', '-p', ''], /-p: a printer name is empty/],
     [['-s', 'g', '--state-dir', ''], /--state-dir is empty/],
+    [['-s', 'g', '--backup-dir', ''], /^--backup-dir is empty$/],
+    [['-s', 'g', '--log-file', ''], /^--log-file is empty$/],
+    [['-s', 'g', '--log-file=  '], /^--log-file is empty$/],
   ];
   for (const [argv, says] of table) {
     it(`refuses ${argv.length === 0 ? 'no arguments' : argv.map((a) => (a === '' ? "''" : a)).join(' ')}`, () => {

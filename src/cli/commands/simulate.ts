@@ -149,6 +149,10 @@ function parse(argv: string[], io: CliIo): SimulateOptions | 'help' {
   if (command.args.length > 0)
     throw new UsageError(`unexpected argument ${JSON.stringify(command.args[0])}`, { hint: 'see link-sync simulate --help' });
   const opts = command.opts<SimulateOptions>();
+  if (opts.writeConfig !== undefined && opts.writeConfig.trim() === '')
+    throw new UsageError('--write-config is empty', { hint: 'give a file name, e.g. --write-config sim-printers.yml' });
+  if (opts.storageDir !== undefined && opts.storageDir.trim() === '')
+    throw new UsageError('--storage-dir is empty', { hint: 'give a folder, or leave --storage-dir out to keep the files in memory' });
   if (opts.model !== undefined && opts.models !== undefined)
     throw new UsageError('--model and --models cannot be used together', { hint: 'use --models MK4 for one model' });
   return opts;
