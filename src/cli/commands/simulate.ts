@@ -12,6 +12,7 @@ import { hasLegacyFirmware } from '../../simulator/legacy/index.js';
 import type { SimFirmware, SimModel, SimPrinter, SimPrinterOptions } from '../../simulator/types.js';
 import { ExitCode } from '../../report/exit-codes.js';
 import type { CliIo } from '../io.js';
+import { commanderMessage } from '../options.js';
 
 interface SimulateOptions {
   printers: number;
@@ -142,8 +143,7 @@ function parse(argv: string[], io: CliIo): SimulateOptions | 'help' {
     command.parse([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') return 'help';
-    if (error instanceof CommanderError)
-      throw new UsageError(error.message.replace(/^error: /, ''), { hint: 'see link-sync simulate --help' });
+    if (error instanceof CommanderError) throw new UsageError(commanderMessage(error), { hint: 'see link-sync simulate --help' });
     throw error;
   }
   if (command.args.length > 0)

@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
-import { timeoutsFor } from '../options.js';
+import { commanderMessage, timeoutsFor } from '../options.js';
 import { UsageError } from '../../errors.js';
 import { expandHome, parseDestination, resolveSourcePaths } from '../../config/destination.js';
 import { farmStatus, statusExitCode } from '../../run/status.js';
@@ -51,7 +51,7 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.OK;
-      throw new UsageError(error.message.replace(/^error:\s*/i, ''), { hint: 'see link-sync status --help', cause: error });
+      throw new UsageError(commanderMessage(error), { hint: 'see link-sync status --help' });
     }
     throw error;
   }
