@@ -92,26 +92,7 @@ export function parseSyncArgs(
   version: string,
   extension?: CommandExtension,
 ): SyncArgsResult {
-  const program = buildCommand(io, version, extension?.footer ?? HELP_FOOTER);
-  if (extension) {
-    program.name(`link-sync ${extension.name}`).usage(extension.usage).description(extension.description);
-    extension.extend(program);
-  } else {
-    program
-      .option(
-        '--wait-busy <DURATION>',
-        'Wait up to DURATION (2h, 30m, 90s, 1h30m; at most a week) for busy or printing printers: each is polled and synced as soon as it is free. The others are synced at once. A printer still busy when the time is up counts as busy. See Waiting for busy printers.',
-        parseDuration,
-      )
-      .option(
-        '--interval <SECONDS>',
-        "With --wait-busy (and for watch): read a waiting printer's state this often, 5 to 3600 (default 30).",
-        parseInterval,
-      );
-  }
-  program.addOption(
-    new Option('--poll-ms <MS>', 'polling interval in ms without the 5 s floor (tests only)').argParser(parseCount).hideHelp(),
-  );
+  const program = syncCommand(io, version, extension);
   try {
     program.parse([...argv], { from: 'user' });
   } catch (error) {
@@ -135,6 +116,81 @@ export function parseSyncArgs(
     });
   }
   return { kind: 'run', options };
+}
+
+/** The sync flags, with the extension's or the sync command's own (--wait-busy, --interval). */
+function syncCommand(io: Pick<CliIo, 'stdout'>, version: string, extension?: CommandExtension): Command {
+  const program = buildCommand(io, version, extension?.footer ?? HELP_FOOTER);
+  if (extension) {
+    program.name(`link-sync ${extension.name}`).usage(extension.usage).description(extension.description);
+    extension.extend(program);
+  } else {
+    program
+      .option(
+        '--wait-busy <DURATION>',
+        'Wait up to DURATION (2h, 30m, 90s, 1h30m; at most a week) for busy or printing printers: each is polled and synced as soon as it is free. The others are synced at once. A printer still busy when the time is up counts as busy. See Waiting for busy printers.',
+        parseDuration,
+      )
+      .option(
+        '--interval <SECONDS>',
+        "With --wait-busy (and for watch): read a waiting printer's state this often, 5 to 3600 (default 30).",
+        parseInterval,
+      );
+  }
+  program.addOption(
+    new Option('--poll-ms <MS>', 'polling interval in ms without the 5 s floor (tests only)').argParser(parseCount).hideHelp(),
+  );
+  return program;
+}
+
+/**
+ * The --log-file of a command line, read without checking the other flags: a command line that
+ * parseSyncArgs refused still names its log, and cron keeps only the log. The arguments are walked
+ * as commander walks them (a flag's value is never read as a flag), the last --log-file winning.
+ * Undefined when it is not given or its value is blank.
+ */
+export function logFileOf(
+  argv: readonly string[],
+  io: Pick<CliIo, 'stdout' | 'env' | 'cwd'>,
+  version: string,
+  extension?: CommandExtension,
+): string | undefined {
+  const options = syncCommand(io, version, extension).options;
+  const find = (flag: string): Option | undefined => options.find((o) => o.short === flag || o.long === flag);
+  const takesValue = (o: Option): boolean => o.required || o.optional;
+  let value: string | undefined;
+  const seen = (o: Option, given: string | undefined): void => {
+    if (o.long === '--log-file') value = given;
+  };
+  const args = [...argv];
+  let variadic = false;
+  for (let arg = args.shift(); arg !== undefined && arg !== '--'; arg = args.shift()) {
+    if (variadic && !isFlag(arg)) continue;
+    variadic = false;
+    const option = find(arg);
+    if (option) {
+      // A required value is the next argument whatever it looks like; an optional one only when it is no flag.
+      if (option.required) seen(option, args.shift());
+      else if (option.optional && args[0] !== undefined && !isFlag(args[0])) seen(option, args.shift());
+      variadic = option.variadic;
+    } else if (/^-[^-]./.test(arg)) {
+      // -sFOLDER, or a group of short flags (-gs FOLDER).
+      const short = find(arg.slice(0, 2));
+      if (short && takesValue(short)) seen(short, arg.slice(2));
+      else if (short) args.unshift(`-${arg.slice(2)}`);
+    } else if (/^--[^=]+=/.test(arg)) {
+      const at = arg.indexOf('=');
+      const long = find(arg.slice(0, at));
+      if (long && takesValue(long)) seen(long, arg.slice(at + 1));
+    }
+  }
+  if (value === undefined || value.trim() === '') return undefined;
+  return resolve(io.cwd, expandHome(value, io.env['HOME'] ?? io.env['USERPROFILE']));
+}
+
+/** What commander takes for a flag rather than a value (a negative number too: no flag of ours is a digit). */
+function isFlag(arg: string): boolean {
+  return arg.length > 1 && arg.startsWith('-') && !/^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(arg);
 }
 
 interface RawOptions {
@@ -212,7 +268,9 @@ function toOptions(given: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOp
     quiet: Boolean(raw.quiet),
     verbose: Boolean(raw.verbose),
     allowSelfSigned: Boolean(raw.allowSelfSigned),
-    ...(raw.logFile !== undefined ? { logFile: resolve(io.cwd, expandHome(raw.logFile, home)) } : {}),
+    ...(raw.logFile !== undefined
+      ? { logFile: nonEmptyPath(raw.logFile, '--log-file', io.cwd, home, 'give the file to append to, e.g. --log-file sync.log') }
+      : {}),
     failOnBusy: Boolean(raw.failOnBusy),
     ...(raw.maxDelete !== undefined ? { maxDelete: raw.maxDelete } : {}),
     retries: raw.retries,
@@ -232,8 +290,8 @@ function toOptions(given: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOp
   };
 }
 
-function nonEmptyPath(value: string, flag: string, cwd: string, home: string | undefined): string {
-  if (value.trim() === '') throw new UsageError(`${flag} is empty`, { hint: `give a folder; ${HELP_HINT}` });
+function nonEmptyPath(value: string, flag: string, cwd: string, home: string | undefined, fix = 'give a folder'): string {
+  if (value.trim() === '') throw new UsageError(`${flag} is empty`, { hint: `${fix}; ${HELP_HINT}` });
   return resolve(cwd, expandHome(value, home));
 }
 
@@ -325,7 +383,10 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string, footer: string
       'Also print every request to every printer, every planned action and file for another model, and why each unchanged file is left alone.',
     )
     .option('--allow-self-signed', 'Accept self-signed certificates for https:// hosts.')
-    .option('--log-file <PATH>', 'Append the plain lines, each stamped with the time, to PATH (for cron).')
+    .option(
+      '--log-file <PATH>',
+      'Append the plain lines, each stamped with the time, to PATH (for cron). A command line refused for a bad flag is logged too.',
+    )
     .option('--fail-on-busy', 'Exit 1 when a busy printer was left alone (by default that is reported, not a failure).')
     .version(version, '--version', 'print the version')
     .addHelpText('after', footer);
@@ -393,14 +454,35 @@ function usageFromCommander(error: CommanderError): UsageError {
   if (error.code === 'commander.missingMandatoryOptionValue') {
     return new UsageError('missing -s/--source SOURCE: the local folder to mirror', { hint: HELP_HINT, cause: error });
   }
-  const text = error.message
-    .replace(/^error:\s*/i, '')
+  const message = commanderMessage(error);
+  const text = message
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '')
     .map((line) => line.replace(/^\((Did you mean .*)\)$/, (_, s: string) => `(${s.charAt(0).toLowerCase()}${s.slice(1)})`))
     .join(' ');
-  return new UsageError(text, { hint: HELP_HINT, cause: error });
+  // Commander's own error holds the text as typed: not kept where a value was left out.
+  return new UsageError(text, { hint: HELP_HINT, ...(error.code === 'commander.unknownOption' ? {} : { cause: error }) });
+}
+
+/**
+ * Commander's message without its "error: " prefix, and without the value of an unknown flag:
+ * `--password=hunter2` reads `--password=...` (and `-zsecret` reads `-z...`), since what was
+ * typed there may be a secret, and the error goes to stderr and to --log-file.
+ */
+export function commanderMessage(error: CommanderError): string {
+  const text = error.message.replace(/^error:\s*/i, '');
+  if (error.code !== 'commander.unknownOption') return text;
+  return text.replace(
+    /^(unknown option ')([\s\S]*)('(?:\n\(Did you mean [^\n]*\))?)$/,
+    (_, head: string, flag: string, tail: string) => `${head}${withoutValue(flag)}${tail}`,
+  );
+}
+
+function withoutValue(flag: string): string {
+  const long = /^(--[^=]+=)[\s\S]/.exec(flag);
+  if (long) return `${long[1]}...`;
+  return /^-[^-][\s\S]/.test(flag) ? `${flag.slice(0, 2)}...` : flag;
 }
 
 const HELP_FOOTER = `

@@ -5,7 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
-import { helpOnlyOutput } from './options.js';
+import { commanderMessage, helpOnlyOutput } from './options.js';
 import { expandHome, parseDestination, resolveSourcePaths, type Destination } from '../config/destination.js';
 
 export interface PullCliOptions {
@@ -72,7 +72,8 @@ export function parsePullArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' 
       if (error.code === 'commander.missingMandatoryOptionValue') {
         throw new UsageError('missing -s/--source MASTER: the folder to pull into', { hint: HELP_HINT, cause: error });
       }
-      throw new UsageError(error.message.replace(/^error:\s*/i, '').split('\n')[0] ?? error.message, { hint: HELP_HINT, cause: error });
+      const message = commanderMessage(error);
+      throw new UsageError(message.split('\n')[0] ?? message, { hint: HELP_HINT });
     }
     throw error;
   }
@@ -83,9 +84,13 @@ export function parsePullArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' 
   if (source.trim() === '') throw new UsageError('-s/--source is empty', { hint: `give the master folder; ${HELP_HINT}` });
   const paths = resolveSourcePaths(source, raw['relativeTo'] as string | undefined, io.cwd, home);
   const config = String(raw['config']);
+  if (config.trim() === '')
+    throw new UsageError('-c/--config is empty', { hint: `give the printers file, e.g. -c printers.yml; ${HELP_HINT}` });
   const prefer = raw['prefer'] as string | undefined;
   if (prefer !== undefined && prefer.trim() === '') throw new UsageError('--prefer is empty', { hint: `name a printer; ${HELP_HINT}` });
   const stateDir = raw['stateDir'] as string | undefined;
+  if (stateDir !== undefined && stateDir.trim() === '')
+    throw new UsageError('--state-dir is empty', { hint: `give a folder; ${HELP_HINT}` });
   return {
     kind: 'run',
     options: {

@@ -6,7 +6,8 @@ import { platform } from 'node:os';
 import { extname, resolve } from 'node:path';
 import { findJsonSyntaxError } from './json-syntax.js';
 import { readJsonEntries } from './json-entries.js';
-import { configErrorFor, type ConfigProblem } from './problems.js';
+import { configErrorFor, dedupeProblems, type ConfigProblem } from './problems.js';
+import { selectedMissing } from './select.js';
 import type { FarmConfig } from './types.js';
 import { validateEntries } from './validate.js';
 import { readStateDir } from './state-dir.js';
@@ -17,6 +18,9 @@ export interface ConfigSourceOptions {
   displayName?: string;
   /** The file's permission bits, to warn about secrets other users can read. */
   mode?: number;
+  /** The run's -p and -x (every printer when absent): a file that fails on other problems also
+   * lists the missing *_env variables of these printers, so one error names the whole fix. */
+  selection?: { printers?: readonly string[]; exclude?: readonly string[] };
 }
 
 export type Env = Record<string, string | undefined>;
@@ -47,7 +51,8 @@ export function configBody(text: string): { body: string; empty?: ReadEntries } 
 
 /**
  * Validates the entries a reader found and turns them into the FarmConfig, or throws one ConfigError.
- * A secret variable missing from `env` is no error here: that printer goes to `unresolved`.
+ * A secret variable missing from `env` is no error here: that printer goes to `unresolved`. When
+ * other problems fail the file, the missing variables of the selected printers join them.
  */
 export function checkConfigEntries(read: ReadEntries, path: string, env: Env, options: ConfigSourceOptions = {}): FarmConfig {
   const display = options.displayName ?? path;
@@ -63,7 +68,11 @@ export function checkConfigEntries(read: ReadEntries, path: string, env: Env, op
       hint: 'add one: NAME: then printer_type, host, username, password indented below',
     });
   }
-  if (problems.length > 0) throw configErrorFor(display, problems);
+  if (problems.length > 0) {
+    const { printers = [], exclude = [] } = options.selection ?? {};
+    const missing = selectedMissing(result.printers, [...result.unresolved, ...result.lackingInvalid], printers, exclude);
+    throw configErrorFor(display, dedupeProblems([...problems, ...missing]));
+  }
 
   const warnings: string[] = [];
   const mode = options.mode;

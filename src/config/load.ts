@@ -57,12 +57,17 @@ export async function loadConfig(path: string, env: Env, options: ConfigSourceOp
   }
   const { body, empty } = configBody(text);
   const read = empty ?? (isJsonPath(path) ? readJson(body) : (await import('./document.js')).readYamlEntries(body));
-  return checkConfigEntries(read, path, env, { displayName: display, mode: options.mode ?? mode });
+  return checkConfigEntries(read, path, env, { ...options, displayName: display, mode: options.mode ?? mode });
 }
 
 /** The config as the caller gave it: a path to read and check (shown as `displayName` in errors), or one already loaded. */
-export async function configFrom(config: string | FarmConfig, env: Env, displayName?: string): Promise<FarmConfig> {
-  return typeof config === 'string' ? loadConfig(config, env, displayName ? { displayName } : {}) : config;
+export async function configFrom(
+  config: string | FarmConfig,
+  env: Env,
+  { displayName, selection }: Pick<ConfigSourceOptions, 'displayName' | 'selection'> = {},
+): Promise<FarmConfig> {
+  if (typeof config !== 'string') return config;
+  return loadConfig(config, env, { ...(displayName ? { displayName } : {}), ...(selection ? { selection } : {}) });
 }
 
 function kindOf(info: Stats): string {

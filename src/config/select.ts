@@ -4,10 +4,10 @@
 import { UsageError } from '../errors.js';
 import type { PrinterConfig, UnresolvedPrinter } from './types.js';
 import { closest } from './suggest.js';
-import { configErrorFor, dedupeProblems } from './problems.js';
+import { configErrorFor, dedupeProblems, type ConfigProblem } from './problems.js';
 
 /** What -p/-x match: a printer's name and groups. */
-type Named = Pick<PrinterConfig, 'name' | 'groups'>;
+export type Named = Pick<PrinterConfig, 'name' | 'groups'>;
 
 export interface Selection {
   /** In config order. */
@@ -30,15 +30,8 @@ export function selectPrinters(
 ): Selection {
   const warnings: string[] = [];
   const all: readonly Named[] = [...resolved, ...unresolved];
-  let chosen: (p: Named) => boolean = () => true;
-  if (include.length > 0) {
-    if (exclude.length > 0) warnings.push('-x/--exclude is ignored because -p/--printer is given');
-    const wanted = resolveNames(all, include, '-p');
-    chosen = (p) => wanted.has(p);
-  } else if (exclude.length > 0) {
-    const unwanted = resolveNames(all, exclude, '-x');
-    chosen = (p) => !unwanted.has(p);
-  }
+  if (include.length > 0 && exclude.length > 0) warnings.push('-x/--exclude is ignored because -p/--printer is given');
+  const chosen = chooser(all, include, exclude, 'strict');
   const lacking = unresolved.filter(chosen);
   const first = lacking[0];
   if (first !== undefined) throw configErrorFor(first.file, dedupeProblems(lacking.flatMap((p) => p.problems)));
@@ -49,6 +42,34 @@ export function selectPrinters(
   return { printers, warnings };
 }
 
+/**
+ * The missing-variable problems of the printers -p/-x select, for a config that fails on other
+ * problems as well: the one error then names every variable the run also needs. A name that matches
+ * no printer or group is passed over here; it is reported once the config loads.
+ */
+export function selectedMissing(
+  resolved: readonly Named[],
+  lacking: ReadonlyArray<Named & { problems: readonly ConfigProblem[] }>,
+  include: readonly string[],
+  exclude: readonly string[],
+): ConfigProblem[] {
+  const chosen = chooser([...resolved, ...lacking], include, exclude, 'lenient');
+  return lacking.filter(chosen).flatMap((p) => p.problems);
+}
+
+/** Whether a printer is in the run: `-p` names it (or its group), else `-x` does not; every printer without either. */
+function chooser(all: readonly Named[], include: readonly string[], exclude: readonly string[], names: NameCheck): (p: Named) => boolean {
+  if (include.length > 0) {
+    const wanted = resolveNames(all, include, '-p', names);
+    return (p) => wanted.has(p);
+  }
+  if (exclude.length > 0) {
+    const unwanted = resolveNames(all, exclude, '-x', names);
+    return (p) => !unwanted.has(p);
+  }
+  return () => true;
+}
+
 /** Every group name in config order, each once (first spelling kept). */
 export function groupNames(all: readonly Named[]): string[] {
   const seen = new Map<string, string>();
@@ -57,8 +78,11 @@ export function groupNames(all: readonly Named[]): string[] {
   return [...seen.values()];
 }
 
+/** 'strict': a name that is no printer or group is a UsageError; 'lenient': it stands for nothing. */
+type NameCheck = 'strict' | 'lenient';
+
 /** The printers the names stand for, after checking each name is a printer or a group. */
-function resolveNames(all: readonly Named[], given: readonly string[], flag: string): Set<Named> {
+function resolveNames(all: readonly Named[], given: readonly string[], flag: string, names: NameCheck): Set<Named> {
   const chosen = new Set<Named>();
   const unknown: string[] = [];
   for (const name of given) {
@@ -68,7 +92,7 @@ function resolveNames(all: readonly Named[], given: readonly string[], flag: str
     if (members.length === 0 && !unknown.includes(name)) unknown.push(name);
     for (const member of members) chosen.add(member);
   }
-  if (unknown.length > 0) throw unknownNames(all, unknown, flag);
+  if (unknown.length > 0 && names === 'strict') throw unknownNames(all, unknown, flag);
   return chosen;
 }
 

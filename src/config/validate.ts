@@ -19,9 +19,19 @@ export interface ValidationResult {
   printers: PrinterConfig[];
   problems: ConfigProblem[];
   /** Entries valid but for a *_env variable unset or empty here, with those problems, in file order. */
-  unresolved: Array<{ name: string; groups?: string[]; problems: ConfigProblem[] }>;
+  unresolved: LackingEntry[];
+  /** Entries with other problems that also lack a *_env variable: those problems too are reported
+   * with the file's other problems when the run selects the printer, so that one error lists the whole fix. */
+  lackingInvalid: LackingEntry[];
   /** A password or API key is written in the file itself rather than read from the environment. */
   clearSecrets: boolean;
+}
+
+/** A printer entry and its missing-variable problems, with the names -p/-x select it by. */
+export interface LackingEntry {
+  name: string;
+  groups?: string[];
+  problems: ConfigProblem[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -71,7 +81,8 @@ const SYNONYMS: Record<string, string> = {
  */
 export function validateEntries(entries: readonly RawEntry[], env: Env): ValidationResult {
   const printers: PrinterConfig[] = [];
-  const unresolved: ValidationResult['unresolved'] = [];
+  const unresolved: LackingEntry[] = [];
+  const lackingInvalid: LackingEntry[] = [];
   /** Every valid entry, resolved or not, in file order: for the rules across printers. */
   const valid: Array<Omit<PrinterConfig, 'auth'>> = [];
   const defaults = readDefaults(entries);
@@ -81,16 +92,12 @@ export function validateEntries(entries: readonly RawEntry[], env: Env): Validat
   for (const entry of printerEntries) {
     const found = validateEntry(entry, env, defaults.values, defaults.entry);
     problems.push(...found.problems);
+    const lacking = { name: entry.name, ...(found.groups ? { groups: found.groups } : {}), problems: found.missing };
     if (found.printer) {
       valid.push(found.printer);
       if (found.printer.auth) printers.push({ ...found.printer, auth: found.printer.auth });
-      else
-        unresolved.push({
-          name: found.printer.name,
-          ...(found.printer.groups ? { groups: found.printer.groups } : {}),
-          problems: found.missing,
-        });
-    }
+      else unresolved.push(lacking);
+    } else if (found.missing.length > 0) lackingInvalid.push(lacking);
     clearSecrets ||= found.clearSecret;
   }
   problems.push(...uniqueNamesRule(entries.map((e) => withLine(e, { name: e.name }, []))));
@@ -100,7 +107,7 @@ export function validateEntries(entries: readonly RawEntry[], env: Env): Validat
   problems.push(
     ...groupNamesRule(valid.map((p) => ({ name: p.name, ...(p.groups ? { groups: p.groups } : {}), line: lineOf(p.name, 'groups') }))),
   );
-  return { printers, unresolved, problems: dedupeProblems(problems), clearSecrets };
+  return { printers, unresolved, lackingInvalid, problems: dedupeProblems(problems), clearSecrets };
 }
 
 function validateEntry(
@@ -112,7 +119,10 @@ function validateEntry(
   /** Without auth when a secret variable is missing (the only problems then are in `missing`). */
   printer?: Omit<PrinterConfig, 'auth'> & { auth?: PrinterConfig['auth'] };
   problems: ConfigProblem[];
+  /** The *_env variables unset or empty here, whether or not the entry has other problems. */
   missing: ConfigProblem[];
+  /** The entry's groups when they are valid, for -p/-x. */
+  groups?: string[];
   clearSecret: boolean;
 } {
   const problems: ConfigProblem[] = [];
@@ -183,10 +193,13 @@ function validateEntry(
 
   const routing = routingFields(value);
   for (const p of routing.problems) at([p.key], p.message, p.hint);
+  const groups = routing.fields.groups;
 
-  if (problems.length > 0 || !model || !host?.ok || (!auth && missing.length === 0)) return { problems, missing: [], clearSecret };
+  if (problems.length > 0 || !model || !host?.ok || (!auth && missing.length === 0)) {
+    return { problems, missing, ...(groups ? { groups } : {}), clearSecret };
+  }
   const printer = { name: entry.name, printerType: model.canonical, baseUrl: host.baseUrl, ...(auth ? { auth } : {}), ...routing.fields };
-  return { printer, problems, missing, clearSecret };
+  return { printer, problems, missing, ...(groups ? { groups } : {}), clearSecret };
 }
 
 /** Turns one shape issue into a problem naming the key; values are never quoted (they may be secrets). */

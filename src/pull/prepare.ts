@@ -47,7 +47,7 @@ export interface PullInputs {
 
 export async function preparePull(options: PullScopeOptions): Promise<PullInputs> {
   const env = options.env ?? process.env;
-  const config = await configFrom(options.config, env, options.configDisplayName);
+  const config = await configFrom(options.config, env, { displayName: options.configDisplayName, selection: options });
   const { printers, warnings } = selectPrinters(config.printers, options.printers ?? [], options.exclude ?? [], config.unresolved);
   const prefer =
     options.prefer === undefined ? undefined : preferred(options.prefer, printers, [...config.printers, ...(config.unresolved ?? [])]);

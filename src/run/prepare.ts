@@ -30,7 +30,7 @@ export interface RunInputs {
 /** Reads config and source and checks the flags: every user-input error surfaces here, before any printer is contacted. */
 export async function prepareRun(options: SyncOptions): Promise<RunInputs> {
   const env = options.env ?? process.env;
-  const config = await configFrom(options.config, env, options.configDisplayName);
+  const config = await configFrom(options.config, env, { displayName: options.configDisplayName, selection: options });
   const { printers, warnings } = selectPrinters(config.printers, options.printers ?? [], options.exclude ?? [], config.unresolved);
   const destination = typeof options.destination === 'object' ? options.destination : parseDestination(options.destination);
   const paths = resolveSourcePaths(options.source, options.relativeTo, process.cwd());

@@ -93,6 +93,6 @@ async function selectForStatus(
     const inputs = await prepareRun({ ...options, source: options.source });
     return { printers: inputs.printers, inputs };
   }
-  const config = await configFrom(options.config, env, options.configDisplayName);
+  const config = await configFrom(options.config, env, { displayName: options.configDisplayName, selection: options });
   return { printers: selectPrinters(config.printers, options.printers ?? [], options.exclude ?? [], config.unresolved).printers };
 }

@@ -40,7 +40,7 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
   const started = Date.now();
   const env = options.env ?? process.env;
   // The config is read once: a watch keeps the printers it started with.
-  const config: FarmConfig = await configFrom(options.config, env, options.configDisplayName);
+  const config: FarmConfig = await configFrom(options.config, env, { displayName: options.configDisplayName, selection: options });
   // Every loop, poll, sync and wait listens on the run's signal: many printers are not a listener leak.
   const run = new AbortController();
   setMaxListeners(0, run.signal);

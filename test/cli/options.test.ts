@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors.js';
-import { parseDestination, parseSyncArgs, resolveSourcePaths, type SyncCliOptions } from '../../src/cli/options.js';
+import { logFileOf, parseDestination, parseSyncArgs, resolveSourcePaths, type SyncCliOptions } from '../../src/cli/options.js';
 
 const VERSION = '9.8.7';
 
@@ -161,6 +161,12 @@ describe('sync options: usage errors', { timeout: 5000 }, () => {
     [['-s', 'g', '-c', ''], /-c\/--config is empty/],
     [['-s', 'g', '-p', ''], /-p: a printer name is empty/],
     [['-s', 'g', '--state-dir', ''], /--state-dir is empty/],
+    [['-s', 'g', '--backup-dir', ''], /^--backup-dir is empty$/],
+    [['-s', 'g', '--log-file', ''], /^--log-file is empty$/],
+    [['-s', 'g', '--log-file=  '], /^--log-file is empty$/],
+    // What follows an unknown flag may be a secret: it is not repeated.
+    [['-s', 'g', '--password=hunter2'], /^unknown option '--password=\.\.\.'$/],
+    [['-s', 'g', '-Phunter2'], /^unknown option '-P\.\.\.'$/],
   ];
   for (const [argv, says] of table) {
     it(`refuses ${argv.length === 0 ? 'no arguments' : argv.map((a) => (a === '' ? "''" : a)).join(' ')}`, () => {
@@ -169,6 +175,28 @@ describe('sync options: usage errors', { timeout: 5000 }, () => {
       assert.match(error.hint ?? '', /see link-sync --help/);
       assert.equal(error.code, 'USAGE');
     });
+  }
+});
+
+describe('the --log-file of a refused command line', { timeout: 5000 }, () => {
+  const table: Array<[argv: string[], expected: string | undefined]> = [
+    [['-s', 'g', '--log-file', 'sync.log', '--timeout', 'abc'], '/work/farm/sync.log'],
+    [['--timeout', 'abc', '--log-file=~/sync.log'], '/home/fred/sync.log'],
+    [['--log-file', 'a.log', '--log-file', 'b.log'], '/work/farm/b.log'],
+    [['-p', 'a', 'b', '--log-file', 'x.log', '--gp'], '/work/farm/x.log'],
+    [['--gp', '--log-file', 'x.log'], '/work/farm/x.log'],
+    [['-d', '--log-file', '--log-file', 'y.log'], '/work/farm/y.log'],
+    [['-gs', '--log-file', 'x.log'], undefined],
+    [['-s', '--log-file', 'x.log'], undefined],
+    [['-s', 'g', '--', '--log-file', 'x.log'], undefined],
+    [['-s', 'g', '--log-file'], undefined],
+    [['-s', 'g', '--log-file', ''], undefined],
+    [['-s', 'g', '--log-file', '  '], undefined],
+    [['-s', 'g', '--timeout', 'abc'], undefined],
+  ];
+  for (const [argv, expected] of table) {
+    it(`reads ${argv.map((a) => (a.trim() === '' ? JSON.stringify(a) : a)).join(' ')} as ${expected ?? 'no log'}`, () =>
+      assert.equal(logFileOf(argv, makeIo().io, VERSION), expected));
   }
 });
 

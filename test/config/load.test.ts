@@ -516,9 +516,104 @@ mini:
     const duplicateHost = `${SHARED}mk4-2:\n  printer_type: MK4\n  host: 192.168.0.11\n  api_key: KEY-SECRET\n`;
     const error = configError(duplicateHost, P, MK4_JOB);
     assert.deepEqual(error.errors, [
+      `${P}:11: printer "xl": password_env: environment variable XL_PW is not set (export XL_PW=... before running link-sync)`,
       `${P}:19: printer "mk4-2": host http://192.168.0.11 is also the host of printer "xl" on line 9 (list each printer once; a printer takes one transfer at a time)`,
     ]);
     const badName = configError(SHARED.replace('XL_PW', 'XL-PW'), P, MK4_JOB);
     assert.match(badName.message, /^printers\.yml:11: printer "xl": password_env is not an environment variable name$/);
+  });
+});
+
+describe('config loading: other problems and missing secret variables in one error', { timeout: 5000 }, () => {
+  // mk4-1 has a misspelt model and its variable set; xl lacks XL_PW; mini lacks MINI_KEY and has a bad host.
+  const FILE = `mk4-1:
+  printer_type: MK5
+  host: 192.168.0.10
+  username: maker
+  password_env: MK4_PW
+  groups: [mk4]
+xl:
+  printer_type: XL
+  host: 192.168.0.11
+  username: maker
+  password_env: XL_PW
+mini:
+  printer_type: MINI
+  host: htp://192.168.0.12
+  api_key_env: MINI_KEY
+  groups: [mk4]
+`;
+  const ENV_MK4 = { MK4_PW: 'MK4-SECRET' };
+  const MODEL = `${P}:2: printer "mk4-1": printer_type "MK5" is not a known model`;
+  const XL = `${P}:11: printer "xl": password_env: environment variable XL_PW is not set (export XL_PW=... before running link-sync)`;
+  const HOST = `${P}:14: printer "mini": host "htp://192.168.0.12" is not a valid URL`;
+  const MINI = `${P}:15: printer "mini": api_key_env: environment variable MINI_KEY is not set (export MINI_KEY=... before running link-sync)`;
+  const lines = (selection?: { printers?: string[]; exclude?: string[] }, text = FILE): string[] => {
+    try {
+      parseConfigText(text, P, ENV_MK4, selection ? { selection } : {});
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      for (const shown of [error.message, error.hint ?? '', ...error.errors]) assert.doesNotMatch(shown, SECRET);
+      return error.errors;
+    }
+    assert.fail('expected a ConfigError');
+  };
+  const starts = (got: string[], expected: string[]): void => {
+    assert.equal(got.length, expected.length, got.join('\n'));
+    for (const [i, line] of expected.entries()) assert.ok(got[i]?.startsWith(line), `${got[i]}\nshould start with\n${line}`);
+  };
+
+  it('lists every missing variable with the other problems, in file order, for a run of every printer', () => {
+    starts(lines(), [MODEL, XL, HOST, MINI]);
+    starts(lines({}), [MODEL, XL, HOST, MINI]);
+  });
+
+  it('lists only the missing variables of the printers -p or -x select, by name or group', () => {
+    starts(lines({ printers: ['xl'] }), [MODEL, XL, HOST]);
+    starts(lines({ printers: ['MK4'] }), [MODEL, HOST, MINI]);
+    starts(lines({ exclude: ['xl'] }), [MODEL, HOST, MINI]);
+    starts(lines({ exclude: ['mini', 'xl'] }), [MODEL, HOST]);
+    // -x is ignored with -p, as when the printers are selected.
+    starts(lines({ printers: ['xl'], exclude: ['xl'] }), [MODEL, XL, HOST]);
+  });
+
+  it('passes over names that match nothing: the file is reported, the names are checked once it loads', () => {
+    starts(lines({ printers: ['nosuch'] }), [MODEL, HOST]);
+    starts(lines({ printers: ['nosuch', 'xl'] }), [MODEL, XL, HOST]);
+  });
+
+  it('reports a variable missing for defaults once, at its line', () => {
+    const text = `defaults:\n  username: maker\n  password_env: FARM_PW\na:\n  printer_type: MK5\n  host: h1\nb:\n  printer_type: MK4\n  host: h2\n`;
+    const got = lines({}, text);
+    starts(got, [`${P}:3: defaults: password_env: environment variable FARM_PW is not set`, `${P}:5: printer "a": printer_type "MK5"`]);
+  });
+
+  it('still loads a file whose only problem is a missing variable, leaving it to the selection', () => {
+    const config = parseConfigText(FILE.replace('MK5', 'MK4').replace('htp://', 'http://'), P, ENV_MK4, {
+      selection: { printers: ['xl'] },
+    });
+    assert.deepEqual(
+      config.printers.map((p) => p.name),
+      ['mk4-1'],
+    );
+    assert.deepEqual(
+      config.unresolved?.map((p) => p.name),
+      ['xl', 'mini'],
+    );
+  });
+
+  it('reads the selection through loadConfig as the CLI does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'link-sync-config-'));
+    try {
+      const file = join(dir, 'printers.yml');
+      await writeFile(file, FILE, { mode: 0o600 });
+      await assert.rejects(loadConfig(file, ENV_MK4, { displayName: P, selection: { exclude: ['mini'] } }), (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        starts(error.errors, [MODEL, XL, HOST]);
+        return true;
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

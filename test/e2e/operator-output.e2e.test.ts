@@ -201,17 +201,21 @@ describe('operator output through the CLI', { timeout: 300_000 }, () => {
     for (const p of farm!.printers) assert.equal(p.readFile('a.gcode')?.toString(), readFileSync(path.join(master, 'a.gcode'), 'utf8'));
   });
 
-  test('--log-file ends each run with its exit code and counts', async () => {
+  test('--log-file ends each run with its exit code and counts, or with the error that refused it', async () => {
     const { run, dir } = await setUp([{ name: 'mk4-1', model: 'MK4' }], { 'a.gcode': gcode('a') });
     const log = path.join(dir, 'sync.log');
     assert.equal((await run('--go', '--log-file', log)).code, 0);
     assert.equal((await run('-d', 'farm/../..', '--log-file', log)).code, 2);
-    const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
+    const ends = readFileSync(log, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l.includes('run ended'));
+    assert.equal(ends.length, 2, ends.join('\n'));
     assert.match(
-      lines.find((l) => l.includes('run ended'))!,
+      ends[0]!,
       /Z run ended: exit 0; printers: 1 in sync; files: 1 uploaded, 0 replaced, 0 deleted, 0 failed, 0 problems, 0 held$/,
     );
-    assert.equal(lines.filter((l) => l.includes('run ended')).length, 1, 'a usage error is refused before the log opens');
+    assert.match(ends[1]!, /Z run ended: exit 2; -d "farm\/\.\.\/\.\.": "\.\." is not allowed \(give a folder inside the printer storage/);
   });
 
   test('a closed stdout pipe stops the run like SIGTERM: exit 130, no stack trace, lock released, printers consistent', async () => {

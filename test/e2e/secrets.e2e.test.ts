@@ -3,7 +3,7 @@
 
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFarm, type SimFarm, type SimPrinter } from '../../src/simulator/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -85,6 +85,58 @@ describe('a secret variable missing from the environment', { timeout: 120_000 },
       );
       for (const p of farm.printers) assert.deepEqual(p.requests(), [], `${p.name} got no request`);
     }
+  });
+
+  test('a config with another problem names, in the same error, the missing variables of the printers the run selects', async () => {
+    const file = path.join(work.dir, 'printers.yml');
+    // mk4-1's model is misspelt (line 2); XL_PW and MK4_2_PW are missing from the environment.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('printer_type: MK4\n', 'printer_type: MK5\n'));
+    const { MK4_2_PW: _, ...withoutMk42 } = mk4Job();
+    const model = '  printers.yml:2: printer "mk4-1": printer_type "MK5" is not a known model (did you mean "MK4"?';
+    const xl =
+      '  printers.yml:11: printer "xl-1": password_env: environment variable XL_PW is not set (export XL_PW=... before running link-sync)';
+    const mk42 =
+      '  printers.yml:16: printer "mk4-2": password_env: environment variable MK4_2_PW is not set (export MK4_2_PW=... before running link-sync)';
+    const runs: Array<[args: string[], lines: string[]]> = [
+      [[], [model, xl, mk42]],
+      [
+        ['-p', 'mk4'],
+        [model, mk42],
+      ],
+      [
+        ['-x', 'mk4-2'],
+        [model, xl],
+      ],
+      [
+        ['status', '-p', 'xl-1'],
+        [model, xl],
+      ],
+    ];
+    for (const [args, lines] of runs) {
+      const argv = args[0] === 'status' ? [...args, '-c', 'printers.yml'] : ['-c', 'printers.yml', '-s', 'master', ...args, '--go'];
+      const run = await runCli(argv, { cwd: work.dir, env: withoutMk42, process: true });
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      const shown = run.stderr.trimEnd().split('\n');
+      assert.equal(shown[0], `link-sync: error: printers.yml: ${lines.length} problems in the printer config`, run.stderr);
+      assert.equal(shown.length, lines.length + 1, run.stderr);
+      for (const [i, line] of lines.entries())
+        assert.ok(shown[i + 1]!.startsWith(line), `${args.join(' ')}: line ${i + 1}:\n${run.stderr}`);
+      assert.ok(!run.stderr.includes(printer('mk4-1').credentials.password), 'no password is shown');
+    }
+    for (const p of farm.printers) assert.deepEqual(p.requests(), [], `${p.name} got no request`);
+  });
+
+  test('leaving out the printers that lack a variable leaves only the other problem', async () => {
+    const file = path.join(work.dir, 'printers.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('printer_type: MK4\n', 'printer_type: MK5\n'));
+    const run = await sync('-x', 'xl-1', '--go');
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /^link-sync: error: printers\.yml:2: printer "mk4-1": printer_type "MK5" is not a known model \(did you mean "MK4"\?/,
+    );
+    assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
+    assert.doesNotMatch(run.stderr, /XL_PW/);
   });
 
   test('status reads only the selected printers as well', async () => {

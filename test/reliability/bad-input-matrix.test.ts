@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFarm, type SimFarm } from '../../src/simulator/index.js';
 import { ExitCode } from '../../src/report/exit-codes.js';
@@ -386,6 +386,49 @@ const ROWS: Row[] = [
     args: (c) => ['-c', c.config, '-s', c.master, '-d', 'farm/what?', '--go'],
     says: /^-d "farm\/what\?": "what\?" contains the character "\?", which no printer allows in a folder name \(choose another folder name; see link-sync --help\)$/,
   },
+  // An empty path (`--log-file "$LOG"` with the variable unset) is refused by name, never taken as the working folder.
+  {
+    id: 'B54',
+    name: 'an empty --log-file',
+    kind: 'error',
+    args: (c) => ['-c', c.config, '-s', c.master, '--log-file', ''],
+    says: /^--log-file is empty \(give the file to append to, e\.g\. --log-file sync\.log; see link-sync --help\)$/,
+  },
+  {
+    id: 'B55',
+    name: 'a blank --log-file',
+    kind: 'error',
+    args: (c) => ['-c', c.config, '-s', c.master, '--log-file', ' '],
+    says: /^--log-file is empty \(give the file to append to, e\.g\. --log-file sync\.log; see link-sync --help\)$/,
+  },
+  {
+    id: 'B56',
+    name: 'status with an empty -c',
+    kind: 'error',
+    args: () => ['status', '-c', ''],
+    says: /^-c\/--config is empty \(give the printers file, e\.g\. -c printers\.yml; see link-sync status --help\)$/,
+  },
+  {
+    id: 'B57',
+    name: 'status with an empty --state-dir',
+    kind: 'error',
+    args: (c) => ['status', '-c', c.config, '--state-dir', ''],
+    says: /^--state-dir is empty \(give a folder, or leave --state-dir out; see link-sync status --help\)$/,
+  },
+  {
+    id: 'B58',
+    name: 'pull with an empty -c',
+    kind: 'error',
+    args: (c) => ['pull', '-c', '', '-s', c.master],
+    says: /^-c\/--config is empty \(give the printers file, e\.g\. -c printers\.yml; see link-sync pull --help\)$/,
+  },
+  {
+    id: 'B59',
+    name: 'pull with an empty --state-dir',
+    kind: 'error',
+    args: (c) => ['pull', '-c', c.config, '-s', c.master, '--state-dir', ''],
+    says: /^--state-dir is empty \(give a folder; see link-sync pull --help\)$/,
+  },
 ];
 
 describe('bad-input matrix', { timeout: 300_000 }, () => {
@@ -443,6 +486,7 @@ describe('bad-input matrix', { timeout: 300_000 }, () => {
       else mkdirSync(master);
       const ctx: Ctx = { dir, master, config };
       row.setup?.(ctx);
+      const before = readdirSync(dir);
       for (const p of farm.printers) p.clearRequests();
       const user = row.unprivileged && runAsRoot ? { uid: 65534, gid: 65534 } : undefined;
       const env = { XDG_STATE_HOME: path.join(dir, 'state'), ...row.env };
@@ -458,6 +502,8 @@ describe('bad-input matrix', { timeout: 300_000 }, () => {
         assert.match(lines[0]!.replace(/^link-sync: error: /, ''), row.says);
         assert.equal(out.stdout, '');
         for (const p of farm.printers) assert.deepEqual(p.requests(), [], `${p.name} was contacted`);
+        // Nothing is written into the working folder (in an empty path's stead, say).
+        assert.deepEqual(readdirSync(dir), before);
       } else {
         assert.equal(out.code, ExitCode.ACTIONS_FAILED, out.stderr);
         const problems = lines.filter((l) => / cannot sync /.test(l));

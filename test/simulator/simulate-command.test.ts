@@ -1,12 +1,13 @@
 // `link-sync simulate`: starts the farm, prints URLs and credentials, writes a usable config, stops on abort.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { runSimulate } from '../../src/cli/commands/simulate.js';
+import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { parseRate } from '../../src/simulator/cli-args.js';
 import { digestHeader } from './client.js';
@@ -112,6 +113,26 @@ describe('link-sync simulate', () => {
         stop();
         assert.equal(await run, 0);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an empty --write-config or --storage-dir in one line naming the flag, with exit 2, starting nothing', T, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cmd-'));
+    try {
+      for (const [flag, says] of [
+        ['--write-config', 'give a file name, e.g. --write-config sim-printers.yml'],
+        ['--storage-dir', 'give a folder, or leave --storage-dir out to keep the files in memory'],
+      ] as const) {
+        const { io, out, err, stop } = fakeIo(dir);
+        // Stopped before it starts: a run that got as far as starting printers ends at once.
+        stop();
+        assert.equal(await main(['simulate', flag, ''], io), 2, err());
+        assert.equal(err(), `link-sync simulate: ${flag} is empty (${says})\n`);
+        assert.equal(out(), '', 'no printer was started');
+      }
+      assert.deepEqual(readdirSync(dir), []);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -12,6 +12,7 @@ import { hasLegacyFirmware } from '../../simulator/legacy/index.js';
 import type { SimFirmware, SimModel, SimPrinter, SimPrinterOptions } from '../../simulator/types.js';
 import { ExitCode } from '../../report/exit-codes.js';
 import type { CliIo } from '../io.js';
+import { commanderMessage } from '../options.js';
 
 interface SimulateOptions {
   printers: number;
@@ -142,13 +143,16 @@ function parse(argv: string[], io: CliIo): SimulateOptions | 'help' {
     command.parse([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') return 'help';
-    if (error instanceof CommanderError)
-      throw new UsageError(error.message.replace(/^error: /, ''), { hint: 'see link-sync simulate --help' });
+    if (error instanceof CommanderError) throw new UsageError(commanderMessage(error), { hint: 'see link-sync simulate --help' });
     throw error;
   }
   if (command.args.length > 0)
     throw new UsageError(`unexpected argument ${JSON.stringify(command.args[0])}`, { hint: 'see link-sync simulate --help' });
   const opts = command.opts<SimulateOptions>();
+  if (opts.writeConfig !== undefined && opts.writeConfig.trim() === '')
+    throw new UsageError('--write-config is empty', { hint: 'give a file name, e.g. --write-config sim-printers.yml' });
+  if (opts.storageDir !== undefined && opts.storageDir.trim() === '')
+    throw new UsageError('--storage-dir is empty', { hint: 'give a folder, or leave --storage-dir out to keep the files in memory' });
   if (opts.model !== undefined && opts.models !== undefined)
     throw new UsageError('--model and --models cannot be used together', { hint: 'use --models MK4 for one model' });
   return opts;

@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
-import { timeoutsFor } from '../options.js';
+import { commanderMessage, timeoutsFor } from '../options.js';
 import { UsageError } from '../../errors.js';
 import { expandHome, parseDestination, resolveSourcePaths } from '../../config/destination.js';
 import { farmStatus, statusExitCode } from '../../run/status.js';
@@ -51,7 +51,7 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.OK;
-      throw new UsageError(error.message.replace(/^error:\s*/i, ''), { hint: 'see link-sync status --help', cause: error });
+      throw new UsageError(commanderMessage(error), { hint: 'see link-sync status --help' });
     }
     throw error;
   }
@@ -61,6 +61,10 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
   const home = io.env['HOME'] ?? io.env['USERPROFILE'];
   if (raw.source !== undefined && raw.source.trim() === '')
     throw new UsageError('-s/--source is empty', { hint: 'give the master folder, or leave -s out' });
+  if (raw.config.trim() === '')
+    throw new UsageError('-c/--config is empty', { hint: 'give the printers file, e.g. -c printers.yml; see link-sync status --help' });
+  if (raw.stateDir !== undefined && raw.stateDir.trim() === '')
+    throw new UsageError('--state-dir is empty', { hint: 'give a folder, or leave --state-dir out; see link-sync status --help' });
   if ((raw.destination !== undefined || raw.relativeTo !== undefined || raw.matchModel) && raw.source === undefined) {
     throw new UsageError('-d, -r and --match-model need -s SOURCE', { hint: 'add -s with the master folder to see pending changes' });
   }

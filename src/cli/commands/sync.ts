@@ -1,7 +1,8 @@
 // The sync command: parse flags, pick the reporters, run the sync, turn the summary into an exit code.
 
 import { wantsLiveView, type CliIo } from '../io.js';
-import { parseSyncArgs, timeoutsFor, type SyncCliOptions } from '../options.js';
+import { timeoutsFor, type SyncCliOptions } from '../options.js';
+import { parseSyncArgsLogged } from '../refusal-log.js';
 import { sync } from '../../run/sync.js';
 import type { SyncOptions } from '../../run/options.js';
 import { VERSION } from '../../version.js';
@@ -15,7 +16,7 @@ import { exitCodeFor, exitCodeForSummary } from '../../report/exit-codes.js';
 import { LinkSyncError } from '../../errors.js';
 
 export async function runSync(argv: string[], io: CliIo): Promise<number> {
-  const parsed = parseSyncArgs(argv, io, VERSION);
+  const parsed = parseSyncArgsLogged(argv, io, VERSION);
   if (parsed.kind === 'exit') return parsed.code;
   const o = parsed.options;
   const reporters = await pickReporters(o, io);

@@ -2,7 +2,8 @@
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { parseCount, parseInterval, parseSyncArgs, type CommandExtension } from '../options.js';
+import { parseCount, parseInterval, type CommandExtension } from '../options.js';
+import { parseSyncArgsLogged } from '../refusal-log.js';
 import { VERSION } from '../../version.js';
 import { UsageError } from '../../errors.js';
 import { plainReporter } from '../../report/plain.js';
@@ -60,15 +61,15 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
         .addOption(new Option('--settle-ms <MS>', 'how long a source change must hold still (tests)').argParser(parseCount).hideHelp());
     },
     read(raw) {
+      if (raw['failOnBusy'])
+        throw new UsageError('--fail-on-busy has no meaning for watch', { hint: 'watch waits for busy printers; drop --fail-on-busy' });
       http = raw['http'] as HttpAddress | undefined;
       settleMs = raw['settleMs'] as number | undefined;
     },
   };
-  const parsed = parseSyncArgs(argv, io, VERSION, extension);
+  const parsed = parseSyncArgsLogged(argv, io, VERSION, extension);
   if (parsed.kind === 'exit') return parsed.code;
   const o = parsed.options;
-  if (o.failOnBusy)
-    throw new UsageError('--fail-on-busy has no meaning for watch', { hint: 'watch waits for busy printers; drop --fail-on-busy' });
   const sinks: EventSink[] = [];
   const closers: Array<() => void> = [];
   // Plain lines or JSON events, never a redrawn screen: watch runs for days, mostly unattended.
