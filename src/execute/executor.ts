@@ -8,6 +8,7 @@ import { InternalError, PrinterError } from '../errors.js';
 import { fileBody } from './upload-body.js';
 import { lookForUpload, uploadChecked, type PreviousCopy } from './upload-outcome.js';
 import { FolderMaker, createsFolders } from './new-folders.js';
+import { FreeSpace } from './free-space.js';
 import { hashingBody } from '../record/hash.js';
 import { emptyCounts, type ActionCounts, type ActionInfo, type ErrorInfo, type EventSink } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
@@ -32,6 +33,8 @@ export interface ExecuteContext {
   stallMs?: number;
   /** The printer's name rules: a path known only once its new folders exist is checked against them before it is sent. */
   rules?: NameRules;
+  /** Free bytes on the storage, when the printer tells (PrusaLink on a Pi): an upload that cannot fit is not sent. */
+  freeSpace?: number;
 }
 
 export type TransferAction = Extract<Action, { kind: 'upload' | 'replace' }>;
@@ -86,6 +89,7 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
   const heldPaths: string[] = [];
   const actions = plan.actions;
   const folders = new FolderMaker(ctx.printer, ctx.api, ctx.storage, ctx.rules);
+  const space = new FreeSpace(ctx.printer, ctx.storage, ctx.freeSpace);
   for (let i = 0; i < actions.length; i++) {
     const action = actions[i]!;
     const remaining = actions.length - i;
@@ -145,7 +149,7 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
     let sentAs: Action = action;
     try {
       if (createsFolders(action)) sentAs = { ...action, targetUrl: await folders.target(action) };
-      const sent = await runAction(sentAs, ctx);
+      const sent = await runAction(sentAs, ctx, space);
       result.bytesSent += sent;
       result.done[action.kind]++;
       ctx.emit({ type: 'action-done', printer: ctx.printer, action: info, durationMs: Date.now() - started, bytes: sent });
@@ -211,7 +215,7 @@ function isNotEmptyRefusal(error: unknown): boolean {
 }
 
 /** Performs one action; resolves the number of body bytes sent. */
-async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
+async function runAction(action: Action, ctx: ExecuteContext, space: FreeSpace): Promise<number> {
   if (action.kind === 'delete' || action.kind === 'rmdir') {
     await ctx.api.remove(ctx.storage, action.targetUrl);
     if (action.kind === 'delete') ctx.confirmed?.deleted(action);
@@ -221,6 +225,7 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
   const hashing = ctx.confirmed ? hashingBody(fileBody(action.source)) : undefined;
   const previous = action.kind === 'replace' ? (ctx.previousCopy?.(action) ?? {}) : undefined;
   const what = `${action.kind === 'replace' ? 'replacement' : 'upload'} of ${action.path}`;
+  space.check(what, total);
   let info = await uploadChecked({
     api: ctx.api,
     storage: ctx.storage,
@@ -240,7 +245,10 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
         if (bytes < total) ctx.emit({ type: 'action-progress', printer: ctx.printer, path: action.path, bytes, total });
       },
     },
+  }).catch(async (error: unknown) => {
+    throw await space.explain(error, ctx.api, total);
   });
+  space.took(total, previous?.size);
   // A Pi answers 201 with no body: ask for the file (and, for the record, the timestamp it got).
   if (info === undefined || (ctx.confirmed && info.mTimestamp === undefined)) {
     // Still listed with the replaced copy's timestamp: the printer's list has not caught up yet.
