@@ -1,18 +1,20 @@
 // --backup-dir: before a sync deletes or replaces a printer's file, its current copy is downloaded to
-// DIR/<printer>/<path on the storage>. An existing backup is kept; the new one gets a time suffix.
-// Any failure throws, and the caller then leaves the printer's file alone.
+// DIR/<printer>/<path on the storage>. An existing backup is kept; the new one gets a time suffix,
+// unless the newest backup there is already this same file. Any failure throws, and the caller then
+// leaves the printer's file alone.
 
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { LinkSyncError } from '../errors.js';
 import type { PrinterApi } from '../printer/api.js';
 import type { CreatedFolders } from '../local/created-folders.js';
-import { fetchCopy, pathExists, placeCopy, type TargetWords } from '../local/fetch.js';
+import { fetchCopy, pathExists, placeCopy, targetFolder, type TargetWords } from '../local/fetch.js';
 import { folderCause, folderFix } from '../local/folder-words.js';
 import { makeFolders } from '../local/make-folders.js';
 import { checkLocalPath, checkName } from '../local/names.js';
 import { joinPath } from '../source/paths.js';
 import type { Action, RemoteFile } from '../types.js';
+import { newestBackup, sameByTime, sameContent } from './earlier-backup.js';
 
 export interface BackupContext {
   dir: string;
@@ -37,7 +39,10 @@ const BACKUP_WORDS: TargetWords = { root: 'the backup folder', elsewhere: 'choos
 
 export interface BackupDone {
   localPath: string;
+  /** Bytes downloaded (0 when the printer's time stamp showed the earlier backup is the same file). */
   bytes: number;
+  /** The backup is one an earlier run made of this same file; nothing new was written. */
+  kept?: boolean;
 }
 
 /** Downloads the printer's copy of the file `action` is about to delete or replace. */
@@ -73,6 +78,10 @@ async function download(
   storagePath: string,
   names: readonly string[],
 ): Promise<BackupDone> {
+  const name = names[names.length - 1]!;
+  // A replacement whose upload failed comes back on the next run: its newest backup may be this very file.
+  const earlier = await newestBackup(await targetFolder(folderRoot, names, BACKUP_WORDS, ctx.created), name);
+  if (earlier && sameByTime(earlier, size, mTimestamp)) return { localPath: earlier.path, bytes: 0, kept: true };
   const copy = await fetchCopy(
     ctx.api,
     {
@@ -91,8 +100,12 @@ async function download(
       ...(ctx.created ? { createdFolders: ctx.created } : {}),
     },
   );
+  if (earlier && (await sameContent(earlier, copy.bytes, copy.sha256))) {
+    await fsp.rm(copy.tempPath, { force: true });
+    return { localPath: earlier.path, bytes: copy.bytes, kept: true };
+  }
   const folder = path.join(folderRoot, ...names.slice(0, -1));
-  const target = await freeName(folder, names[names.length - 1]!, new Date());
+  const target = await freeName(folder, name, new Date());
   // placeCopy never replaces: should the name be taken meanwhile, the backup fails rather than overwrite.
   if (!target || !(await placeCopy(copy, target, BACKUP_WORDS))) {
     await fsp.rm(copy.tempPath, { force: true });

@@ -67,6 +67,7 @@ export function backupStep(
       path: action.path,
       localPath: done.localPath,
       bytes: done.bytes,
+      ...(done.kept ? { kept: true as const } : {}),
       durationMs: Date.now() - started,
     });
   };

@@ -6,10 +6,10 @@ import type { PrinterApi, RemoteFileInfo } from '../printer/api.js';
 import type { Action, NameRules, PrinterPlan } from '../types.js';
 import { InternalError, PrinterError } from '../errors.js';
 import { fileBody } from './upload-body.js';
-import { uploadChecked, type PreviousCopy } from './upload-outcome.js';
+import { lookForUpload, uploadChecked, type PreviousCopy } from './upload-outcome.js';
 import { FolderMaker, createsFolders } from './new-folders.js';
+import { FreeSpace } from './free-space.js';
 import { hashingBody } from '../record/hash.js';
-import { sleep } from '../printer/retry.js';
 import { emptyCounts, type ActionCounts, type ActionInfo, type ErrorInfo, type EventSink } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
 
@@ -33,6 +33,8 @@ export interface ExecuteContext {
   stallMs?: number;
   /** The printer's name rules: a path known only once its new folders exist is checked against them before it is sent. */
   rules?: NameRules;
+  /** Free bytes on the storage, when the printer tells (PrusaLink on a Pi): an upload that cannot fit is not sent. */
+  freeSpace?: number;
 }
 
 export type TransferAction = Extract<Action, { kind: 'upload' | 'replace' }>;
@@ -87,6 +89,7 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
   const heldPaths: string[] = [];
   const actions = plan.actions;
   const folders = new FolderMaker(ctx.printer, ctx.api, ctx.storage, ctx.rules);
+  const space = new FreeSpace(ctx.printer, ctx.storage, ctx.freeSpace);
   for (let i = 0; i < actions.length; i++) {
     const action = actions[i]!;
     const remaining = actions.length - i;
@@ -146,7 +149,7 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
     let sentAs: Action = action;
     try {
       if (createsFolders(action)) sentAs = { ...action, targetUrl: await folders.target(action) };
-      const sent = await runAction(sentAs, ctx);
+      const sent = await runAction(sentAs, ctx, space);
       result.bytesSent += sent;
       result.done[action.kind]++;
       ctx.emit({ type: 'action-done', printer: ctx.printer, action: info, durationMs: Date.now() - started, bytes: sent });
@@ -211,38 +214,8 @@ function isNotEmptyRefusal(error: unknown): boolean {
   return error instanceof PrinterError && (error.kind === 'not-found' || error.kind === 'file-in-use');
 }
 
-/** Looks at an uploaded file at most this often, this far apart, before it counts as missing. */
-const UPLOAD_LOOKS = 6;
-const UPLOAD_LOOK_INTERVAL_MS = 500;
-
-/**
- * The uploaded file as the printer shows it; undefined when it could not be asked. A Pi answers the
- * upload before its file list (updated through inotify) holds the file, so a file not found, or
- * still shown as the copy it replaced (`stale`), is looked for again, a few times.
- */
-async function lookForUpload(
-  ctx: ExecuteContext,
-  targetUrl: string,
-  stale: (found: RemoteFileInfo) => boolean,
-): Promise<{ found: RemoteFileInfo | undefined } | undefined> {
-  for (let look = 1; ; look++) {
-    let found: RemoteFileInfo | undefined;
-    try {
-      found = await ctx.api.stat(ctx.storage, targetUrl);
-    } catch {
-      return undefined; // a look that fails is no failed upload
-    }
-    if ((found !== undefined && !stale(found)) || look >= UPLOAD_LOOKS) return { found };
-    try {
-      await sleep(UPLOAD_LOOK_INTERVAL_MS, ctx.signal);
-    } catch {
-      return undefined; // interrupted: the printer acknowledged the upload, and that stands
-    }
-  }
-}
-
 /** Performs one action; resolves the number of body bytes sent. */
-async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
+async function runAction(action: Action, ctx: ExecuteContext, space: FreeSpace): Promise<number> {
   if (action.kind === 'delete' || action.kind === 'rmdir') {
     await ctx.api.remove(ctx.storage, action.targetUrl);
     if (action.kind === 'delete') ctx.confirmed?.deleted(action);
@@ -251,6 +224,8 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
   const total = action.source.size;
   const hashing = ctx.confirmed ? hashingBody(fileBody(action.source)) : undefined;
   const previous = action.kind === 'replace' ? (ctx.previousCopy?.(action) ?? {}) : undefined;
+  const what = `${action.kind === 'replace' ? 'replacement' : 'upload'} of ${action.path}`;
+  space.check(what, total);
   let info = await uploadChecked({
     api: ctx.api,
     storage: ctx.storage,
@@ -270,17 +245,20 @@ async function runAction(action: Action, ctx: ExecuteContext): Promise<number> {
         if (bytes < total) ctx.emit({ type: 'action-progress', printer: ctx.printer, path: action.path, bytes, total });
       },
     },
+  }).catch(async (error: unknown) => {
+    throw await space.explain(error, ctx.api, total);
   });
+  space.took(total, previous?.size);
   // A Pi answers 201 with no body: ask for the file (and, for the record, the timestamp it got).
   if (info === undefined || (ctx.confirmed && info.mTimestamp === undefined)) {
     // Still listed with the replaced copy's timestamp: the printer's list has not caught up yet.
     const stale = (found: RemoteFileInfo): boolean => previous?.mTimestamp !== undefined && found.mTimestamp === previous.mTimestamp;
-    const looked = await lookForUpload(ctx, action.targetUrl, stale);
+    const looked = await lookForUpload(ctx.api, ctx.storage, action.targetUrl, stale, ctx.signal);
     if (looked && looked.found === undefined) {
       throw new PrinterError(
         ctx.printer,
         'not-found',
-        `printer ${ctx.printer}: ${action.kind === 'replace' ? 'replacement' : 'upload'} of ${action.path}: the printer acknowledged the upload but does not list the file`,
+        `printer ${ctx.printer}: ${what}: the printer acknowledged the upload but does not list the file`,
         {
           hint: 'nothing is recorded and nothing is deleted on this printer; check its storage, then run again',
         },

@@ -1,6 +1,7 @@
 // An upload whose connection broke after it was sent has an unknown outcome: wait until the printer
 // no longer reports a transfer, then look at the file before deciding (PrusaLink pitfall 12).
-// Re-send only when the look shows the file did not arrive; never while a transfer still runs.
+// Re-send only when the look shows the file did not arrive; never while a transfer still runs. An
+// acknowledged upload is looked at too, until the printer's file list shows it.
 
 import { PrinterError } from '../errors.js';
 import type { PrinterApi, RemoteFileInfo, UploadBody, UploadOptions } from '../printer/api.js';
@@ -149,4 +150,36 @@ function unknown(error: PrinterError, job: CheckedUpload, why: string): PrinterE
     hint: `nothing was deleted on this printer; run again to compare ${job.path} with the printer`,
     cause: error,
   });
+}
+
+/** Looks at an uploaded file at most this often, this far apart, before it counts as missing. */
+const UPLOAD_LOOKS = 6;
+const UPLOAD_LOOK_INTERVAL_MS = 500;
+
+/**
+ * The uploaded file as the printer shows it; undefined when it could not be asked. A Pi answers the
+ * upload before its file list (updated through inotify) holds the file, so a file not found, or
+ * still shown as the copy it replaced (`stale`), is looked for again, a few times.
+ */
+export async function lookForUpload(
+  api: PrinterApi,
+  storage: string,
+  targetUrl: string,
+  stale: (found: RemoteFileInfo) => boolean,
+  signal?: AbortSignal,
+): Promise<{ found: RemoteFileInfo | undefined } | undefined> {
+  for (let look = 1; ; look++) {
+    let found: RemoteFileInfo | undefined;
+    try {
+      found = await api.stat(storage, targetUrl);
+    } catch {
+      return undefined; // a look that fails is no failed upload
+    }
+    if ((found !== undefined && !stale(found)) || look >= UPLOAD_LOOKS) return { found };
+    try {
+      await sleep(UPLOAD_LOOK_INTERVAL_MS, signal);
+    } catch {
+      return undefined; // interrupted: the printer acknowledged the upload, and that stands
+    }
+  }
 }

@@ -22,7 +22,7 @@ import {
 } from './transport.js';
 import { UploadWatch, type TransferPoll } from './upload-watch.js';
 import type { ConnectionOptions } from './connection.js';
-import { NO_RETRIES, parseRetryAfter, retryDelayMs, retryReason, sleep, type AttemptFailure } from './retry.js';
+import { NO_RETRIES, parseRetryAfter, retriesFor, retryDelayMs, retryReason, sleep, type AttemptFailure } from './retry.js';
 
 /** The client of one printer: the connection options every layer shares, and what only the client needs. */
 export interface HttpClientOptions extends ConnectionOptions {
@@ -239,13 +239,14 @@ export class PrinterHttp {
         error = err;
       }
       const reason = retryReason(failure, traits);
-      const delay = reason === undefined ? undefined : retryDelayMs(attempt, policy, retryAfterMs, this.options.random);
+      const retries = retriesFor(failure, traits, policy);
+      const delay = reason === undefined ? undefined : retryDelayMs(attempt, { ...policy, retries }, retryAfterMs, this.options.random);
       if (reason === undefined || delay === undefined) {
         if (res) return res;
         throw attempt > 1 ? withAttempts(error, attempt) : error;
       }
       if (failure.kind === 'network' && failure.connected) mayHaveArrived = true;
-      this.options.onRetry?.({ printer: this.printer, what: spec.what, retry: attempt, retries: policy.retries, delayMs: delay, reason });
+      this.options.onRetry?.({ printer: this.printer, what: spec.what, retry: attempt, retries, delayMs: delay, reason });
       try {
         await sleep(delay, spec.signal);
       } catch {

@@ -66,6 +66,16 @@ export function retryReason(failure: AttemptFailure, request: RequestTraits): st
   return `connection lost (${failure.code})`;
 }
 
+/**
+ * How many retries this failure may have: the policy's, except a 500 to an upload, which gets one at
+ * most (the PrusaLink notes: retry once, then report). A Pi answers a PUT onto a full disk with 500
+ * only after the whole body went out, so each retry sends the whole file again.
+ */
+export function retriesFor(failure: AttemptFailure, request: RequestTraits, policy: RetryPolicy): number {
+  if (failure.kind === 'status' && failure.status === 500 && request.hasBody) return Math.min(policy.retries, 1);
+  return policy.retries;
+}
+
 /** Full jitter: a random wait between 0 and min(maxDelay, base × 2^(retry − 1)). `retry` counts from 1. */
 export function backoffDelayMs(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));

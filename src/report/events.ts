@@ -128,8 +128,8 @@ export type SyncEvent =
   | { type: 'action-done'; printer: string; action: ActionInfo; durationMs: number; bytes: number }
   | { type: 'action-failed'; printer: string; action: ActionInfo; error: ErrorInfo }
   | { type: 'warning'; printer?: string; message: string }
-  /** --backup-dir: the printer's copy was saved before it was deleted or replaced. */
-  | { type: 'backup-done'; printer: string; path: string; localPath: string; bytes: number; durationMs: number }
+  /** --backup-dir: the printer's copy was saved before it was deleted or replaced; `kept`: an earlier run's backup of this same file stands for it. */
+  | { type: 'backup-done'; printer: string; path: string; localPath: string; bytes: number; kept?: true; durationMs: number }
   /** --verbose only: one request on the wire. */
   | { type: 'request'; printer: string; method: string; target: string; status: number | string; durationMs: number }
   | { type: 'printer-done'; result: PrinterResult }

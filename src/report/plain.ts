@@ -133,7 +133,9 @@ export function linesFor(event: SyncEvent): Line[] {
     case 'backup-done':
       return [
         {
-          text: `${event.printer}: backed up ${event.path} ${formatBytes(event.bytes)} to ${event.localPath} in ${formatDuration(event.durationMs)}`,
+          text: event.kept
+            ? `${event.printer}: kept the backup of ${event.path} from an earlier run: ${event.localPath} (the printer's copy is the same file)`
+            : `${event.printer}: backed up ${event.path} ${formatBytes(event.bytes)} to ${event.localPath} in ${formatDuration(event.durationMs)}`,
         },
       ];
     case 'warning':

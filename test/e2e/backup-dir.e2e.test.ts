@@ -97,6 +97,72 @@ describe('sync --backup-dir', () => {
     assert.equal(readFileSync(path.join(dir, suffixed[0]!), 'utf8'), again);
   });
 
+  /** A first run whose backups are made but whose uploads the printers refuse (503, not retried). */
+  async function backedUpButNotReplaced(): Promise<void> {
+    for (const p of ws.farm.printers) p.inject({ kind: 'status', status: 503, method: 'PUT' });
+    const first = await sync('--go', '--backup-dir', backups(), '--retries', '0');
+    assert.equal(first.code, 1, show(first));
+    for (const p of ws.farm.printers) {
+      assert.equal(p.readFile('farm/benchy.gcode')?.toString(), OLD, `${p.name} keeps its copy`);
+      assert.equal(readFileSync(path.join(backups(), p.name, 'farm', 'benchy.gcode'), 'utf8'), OLD, `${p.name} backed up`);
+      p.clearFaults();
+      p.clearRequests();
+    }
+  }
+
+  test('a replacement whose upload failed is not backed up twice: the next run keeps the earlier backup', T, async () => {
+    seedPrinters();
+    await backedUpButNotReplaced();
+    const run = await sync('--go', '--backup-dir', backups());
+    assert.equal(run.code, 0, show(run));
+    for (const p of ws.farm.printers) {
+      const dir = path.join(backups(), p.name, 'farm');
+      assert.deepEqual(readdirSync(dir).sort(), ['benchy.gcode', 'extra.gcode'], `${p.name}: no second copy of benchy`);
+      assert.equal(readFileSync(path.join(dir, 'benchy.gcode'), 'utf8'), OLD);
+      assert.match(
+        run.stdout,
+        new RegExp(
+          `${p.name}: kept the backup of benchy\\.gcode from an earlier run: .*benchy\\.gcode \\(the printer's copy is the same file\\)`,
+        ),
+      );
+      assert.equal(at(p, isDownload('benchy')), -1, `${p.name}: the printer's time stamp told, without a download`);
+      assert.equal(p.readFile('farm/benchy.gcode')?.toString(), NEW);
+    }
+  });
+
+  test('a printer without a clock: its copy is downloaded and compared, and the same content keeps the earlier backup', T, async () => {
+    seedPrinters();
+    // 1980-01-01, what a Buddy that never got the time writes: no proof that two files are one.
+    for (const p of ws.farm.printers) p.seed('farm/benchy.gcode', OLD, { mTimestamp: 315532800 });
+    await backedUpButNotReplaced();
+    const run = await sync('--go', '--backup-dir', backups());
+    assert.equal(run.code, 0, show(run));
+    for (const p of ws.farm.printers) {
+      const dir = path.join(backups(), p.name, 'farm');
+      assert.ok(at(p, isDownload('benchy')) >= 0, `${p.name}: downloaded to compare`);
+      assert.deepEqual(readdirSync(dir).sort(), ['benchy.gcode', 'extra.gcode'], p.name);
+      assert.match(run.stdout, new RegExp(`${p.name}: kept the backup of benchy\\.gcode from an earlier run`));
+    }
+  });
+
+  test('a printer copy that changed since the earlier backup, at the same size, is backed up again', T, async () => {
+    seedPrinters();
+    await backedUpButNotReplaced();
+    const other = gcode('odd benchy', 2000);
+    assert.equal(other.length, OLD.length);
+    for (const p of ws.farm.printers) p.seed('farm/benchy.gcode', other, { mTimestamp: Math.floor(Date.now() / 1000) - 3_600 });
+    const run = await sync('--go', '--backup-dir', backups());
+    assert.equal(run.code, 0, show(run));
+    assert.doesNotMatch(run.stdout, /kept the backup/);
+    for (const p of ws.farm.printers) {
+      const dir = path.join(backups(), p.name, 'farm');
+      assert.equal(readFileSync(path.join(dir, 'benchy.gcode'), 'utf8'), OLD, `${p.name}: the earlier backup untouched`);
+      const suffixed = readdirSync(dir).filter((n) => /^benchy\.\d{8}T\d{6}Z\.gcode$/.test(n));
+      assert.equal(suffixed.length, 1, `${p.name}: ${readdirSync(dir).join(', ')}`);
+      assert.equal(readFileSync(path.join(dir, suffixed[0]!), 'utf8'), other);
+    }
+  });
+
   test('a backup that cannot be downloaded holds the deletion and the replacement: the printer keeps its files, exit 1', T, async () => {
     seedPrinters();
     const mk4 = ws.printer('mk4-b');

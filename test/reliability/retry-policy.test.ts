@@ -6,6 +6,7 @@ import {
   DEFAULT_RETRY_POLICY,
   backoffDelayMs,
   parseRetryAfter,
+  retriesFor,
   retryDelayMs,
   retryReason,
   sleep,
@@ -57,6 +58,22 @@ describe('which failures are retried', T, () => {
     it(`${expected ? 'retries' : 'does not retry'} ${label}`, () => {
       const reason = retryReason(failure, request);
       assert.equal(reason !== undefined, expected, reason);
+    });
+  }
+});
+
+describe('how many retries a failure gets', T, () => {
+  const policy = { ...DEFAULT_RETRY_POLICY, retries: 3 };
+  const table: Array<[string, AttemptFailure, RequestTraits, number, number]> = [
+    ['a 500 to an upload (a Pi with a full disk): once, the whole file sent again', status(500), PUT, 3, 1],
+    ['a 500 to an upload with retries off', status(500), PUT, 0, 0],
+    ['a 500 to a GET', status(500), GET, 3, 3],
+    ['a 503 to an upload', status(503), PUT, 3, 3],
+    ['a lost connection before an upload went out', net('ECONNREFUSED', false), PUT, 3, 3],
+  ];
+  for (const [label, failure, request, retries, expected] of table) {
+    it(`${label}: ${expected}`, () => {
+      assert.equal(retriesFor(failure, request, { ...policy, retries }), expected);
     });
   }
 });

@@ -62,6 +62,7 @@ export function executeOnPrinter(
     ...(backups && job.backupDir !== undefined ? { backup: backupStep(job, storage.name, remote.root, backups) } : {}),
     ...(job.stallMs !== undefined ? { stallMs: job.stallMs } : {}),
     rules: identity.rules,
+    ...(storage.freeSpace !== undefined ? { freeSpace: storage.freeSpace } : {}),
     ...(session ? { confirmed: session.confirmations(storage.name, remote.root, identity.rules, syncRoot(job)) } : {}),
   });
 }

@@ -37,14 +37,15 @@ export function piInfo(ctx: SimContext, ex: Exchange): void {
   });
 }
 
-function freeSpace(ctx: SimContext): number {
+/** Bytes left on the main storage: `totalSpace` less what it holds (hidden leftovers too); none while storage-full is armed. */
+export function piFreeSpace(ctx: SimContext): number {
   return ctx.faults.storageFull() ? 0 : Math.max(0, ctx.opts.totalSpace - ctx.main.root.bytes);
 }
 
 export function piStatus(ctx: SimContext, ex: Exchange): void {
   const body: Record<string, unknown> = {
     storage: [
-      { path: '/local', name: PI_STORAGE_NAMES['local'], read_only: false, free_space: freeSpace(ctx) },
+      { path: '/local', name: PI_STORAGE_NAMES['local'], read_only: false, free_space: piFreeSpace(ctx) },
       { path: '/sdcard', name: PI_STORAGE_NAMES['sdcard'], read_only: true },
     ],
     printer: printerTelemetry(ctx.state),
@@ -62,7 +63,7 @@ export function piStorage(ctx: SimContext, ex: Exchange): void {
         type: 'LOCAL',
         path: '/local',
         available: true,
-        free_space: freeSpace(ctx),
+        free_space: piFreeSpace(ctx),
         total_space: ctx.opts.totalSpace,
         read_only: false,
         name: PI_STORAGE_NAMES['local'],

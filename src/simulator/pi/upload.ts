@@ -1,13 +1,14 @@
 // Pi PrusaLink's PUT: checks before the body (400 names, 415 type, 411 length, 409 exists, 500
 // busy slot), parents created first, the body streamed into ".<name>.part" in the storage root,
 // then an atomic replace (even of the printed file) and 201 with an empty body. A broken upload
-// leaves the .part file behind.
+// leaves the .part file behind; one that does not fit in the free space is a 500 after its body.
 
 import type { FolderNode, Volume } from '../model/volume.js';
 import { readBody } from '../server/body.js';
 import type { SimContext } from '../server/context.js';
 import type { Exchange } from '../server/exchange.js';
 import { piError } from './errors.js';
+import { piFreeSpace } from './info.js';
 import { renderEntry } from './render.js';
 import { PI_FORBIDDEN, PI_MAX_FOLDER_BYTES, PI_MAX_NAME_BYTES } from './paths.js';
 
@@ -73,7 +74,8 @@ export async function piUpload(ctx: SimContext, ex: Exchange, volume: Volume, pa
     const content = await sink.finish();
     const complete = outcome === 'complete' && content.size >= size;
     if (complete) ex.bodyConsumed = true;
-    if (!complete || ctx.faults.storageFull()) {
+    // No space check before the body: a file that does not fit fails as it is written, in a 500.
+    if (!complete || content.size > piFreeSpace(ctx)) {
       volume.putFile(volume.root, partName, content, ctx.clock.fileTimestamp());
       if (!complete) return piError(ex, 400, 'File Upload Failed', 'File upload failed.');
       return internal(ex);

@@ -106,6 +106,17 @@ describe('injected faults and the upload rate', { concurrency: true }, () => {
     }),
   );
 
+  test('Pi: an upload larger than the free space is a 500 after the body, target untouched', T, () =>
+    withPrinter(optionsFor('pi', { totalSpace: 8_000 }), async (printer, client) => {
+      printer.seed('full.gcode', 'OLD');
+      assert.equal((await client.put(filesTarget('local', 'fits.gcode'), gcode(5_000))).status, 201);
+      const res = await client.put(filesTarget('local', 'full.gcode'), gcode(3_000), { Overwrite: '?1' });
+      assert.equal(res.status, 500);
+      assert.equal(printer.requests().filter((r) => r.method === 'PUT')[1]?.bytesIn, 3_000, 'the whole body was taken');
+      assert.equal(printer.readFile('full.gcode')?.toString(), 'OLD');
+    }),
+  );
+
   test('Buddy aborts a stalled upload with 408 after the idle timeout', T, () =>
     withPrinter(optionsFor('buddy', { uploadIdleTimeoutMs: 500 }), async (printer, client) => {
       printer.inject({ kind: 'stall', afterBytes: 1000, times: 1 });
