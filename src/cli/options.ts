@@ -367,7 +367,7 @@ function buildCommand(io: Pick<CliIo, 'stdout'>, version: string, footer: string
     )
     .option(
       '--retries <N>',
-      'Try a failed request again up to N times (default 3), with backoff: connection errors, timeouts, 5xx, 408 and "another transfer in progress". Never wrong credentials, missing files, refused names or a full stick.',
+      'Try a failed request again up to N times (default 3), with backoff: connection errors, timeouts, 5xx, 408 and "another transfer in progress". A 500 to an upload is tried again once at most. Never wrong credentials, missing files, refused names or a full stick.',
       parseCount,
     )
     .addOption(new Option('--retry-delay <SECONDS>', 'first wait before a retry, doubled each time').argParser(parseRetryDelay).hideHelp())
