@@ -5,7 +5,7 @@ import { PrinterError, type PrinterErrorKind } from '../errors.js';
 
 const HINTS: Record<PrinterErrorKind, string> = {
   unreachable: 'check that the printer is on and that its address in the config is right',
-  auth: 'check the password (or API key) for this printer in the config',
+  auth: 'check the username and password (or API key) for this printer in the config',
   'file-in-use': 'the file is being printed, is busy, or already exists; try again when the printer is idle',
   'transfer-busy': 'another upload or a Prusa Connect download is running on this printer; try again later',
   storage: 'check the USB drive or storage of this printer: inserted, writable, not full',

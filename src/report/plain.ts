@@ -187,7 +187,7 @@ export function printerLines(r: PrinterResult): Line[] {
   }
 }
 
-/** "CREDENTIALS REFUSED when reading the storage list (401 Unauthorized) (check the password ...)". */
+/** "CREDENTIALS REFUSED when reading the storage list (401 Unauthorized) (check the username and password ...)". */
 export function closingText(r: PrinterResult): string {
   const label = OUTCOME_WORDS[r.outcome].toUpperCase();
   const partly = r.outcome === 'failed' || r.outcome === 'interrupted' || r.outcome === 'went-offline';

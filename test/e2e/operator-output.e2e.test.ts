@@ -61,7 +61,10 @@ describe('operator output through the CLI', { timeout: 300_000 }, () => {
     writeFileSync(path.join(dir, 'printers.yml'), configYaml([p]).replace(p.credentials.password, 'wrong-one'), { mode: 0o600 });
     const out = await run();
     assert.equal(out.code, 3, out.stderr);
-    assert.match(out.stderr, /^mk4-1: CREDENTIALS REFUSED when reading the storage list \(401 Unauthorized\) \(check the password/m);
+    assert.match(
+      out.stderr,
+      /^mk4-1: CREDENTIALS REFUSED when reading the storage list \(401 Unauthorized\) \(check the username and password/m,
+    );
     assert.doesNotMatch(out.stderr + out.stdout, /401 401|UNREACHABLE/);
     assert.match(out.stdout, /^mk4-1 +credentials refused /m);
     const json = resultsOf(events((await run('--json')).stdout));

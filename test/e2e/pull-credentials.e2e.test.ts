@@ -50,7 +50,7 @@ describe('pull from a printer that refuses the credentials', () => {
     assert.equal(run.code, 3, show(run));
     assert.match(
       run.stderr,
-      /^mk4-login: CREDENTIALS REFUSED when reading the storage list \(401 Unauthorized\) \(check the password .*in the config\)$/m,
+      /^mk4-login: CREDENTIALS REFUSED when reading the storage list \(401 Unauthorized\) \(check the username and password .*in the config\)$/m,
     );
     assert.doesNotMatch(run.stderr + run.stdout, /UNREACHABLE|unreachable|wrong-one/);
     assert.match(run.stdout, /^mk4-login +credentials refused +0 /m);
@@ -73,7 +73,7 @@ describe('pull from a printer that refuses the credentials', () => {
 
     const run = await pull('--go');
     assert.equal(run.code, 3, show(run));
-    assert.match(run.stderr, /^mk4-login: CREDENTIALS REFUSED when .*\(403 .*\(check the password /m);
+    assert.match(run.stderr, /^mk4-login: CREDENTIALS REFUSED when .*\(403 .*\(check the username and password /m);
     assert.match(run.stdout, /^mk4-login +credentials refused /m);
     assert.equal(existsSync(path.join(ws.master, 'a.gcode')), false);
     assert.equal(existsSync(path.join(ws.master, 'b.gcode')), false);

@@ -47,7 +47,7 @@ const xl: PullPrinterResult = {
   error: {
     code: 'PRINTER_AUTH',
     message: 'printer xl-3: credentials refused when reading the storage list (401 Unauthorized)',
-    hint: 'check the password (or API key) for this printer in the config',
+    hint: 'check the username and password (or API key) for this printer in the config',
   },
   candidates: 0,
   downloaded: 0,
