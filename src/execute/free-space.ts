@@ -5,6 +5,9 @@
 import { PrinterError } from '../errors.js';
 import type { PrinterApi } from '../printer/api.js';
 import { formatBytes } from '../report/format.js';
+import type { Action } from '../types.js';
+
+type Upload = Extract<Action, { kind: 'upload' | 'replace' }>;
 
 const HINT = "free space on the printer's storage (delete files there), then run again";
 
@@ -16,9 +19,14 @@ export class FreeSpace {
     private free: number | undefined,
   ) {}
 
+  /** Whether `size` bytes fit (always, on a printer that does not tell). */
+  fits(size: number): boolean {
+    return this.free === undefined || size <= this.free;
+  }
+
   /** Throws a 'storage' error, before anything is sent, when `size` bytes cannot fit. */
   check(what: string, size: number): void {
-    if (this.free === undefined || size <= this.free) return;
+    if (this.free === undefined || this.fits(size)) return;
     throw this.full(`printer ${this.printer}: ${what} not sent`, size, this.free);
   }
 
@@ -51,4 +59,26 @@ export class FreeSpace {
       { hint: HINT, ...(cause ? { cause } : {}), ...(cause?.status !== undefined ? { status: cause.status } : {}) },
     );
   }
+}
+
+/**
+ * The uploads of a plan that will not be sent for lack of space, worked out as the executor will meet
+ * them: in order, each taking its size and giving back the copy it replaces, until one does not fit;
+ * that one and every upload after it (a full storage stops the printer's uploads). Empty when the
+ * printer does not tell its space.
+ */
+export function uploadsThatWillNotFit(
+  actions: readonly Action[],
+  free: number | undefined,
+  replacedSize: (action: Upload) => number | undefined,
+): Upload[] {
+  if (free === undefined) return [];
+  const uploads = actions.filter((a): a is Upload => a.kind === 'upload' || a.kind === 'replace');
+  const space = new FreeSpace('', '', free);
+  const first = uploads.findIndex((action) => {
+    if (!space.fits(action.source.size)) return true;
+    space.took(action.source.size, action.kind === 'replace' ? replacedSize(action) : undefined);
+    return false;
+  });
+  return first < 0 ? [] : uploads.slice(first);
 }

@@ -59,6 +59,32 @@ describe('a Pi whose storage is full', { timeout: 30_000 }, () => {
     }),
   );
 
+  test('a dry run says which upload will not fit, before anything is sent; --go then leaves it out', T, () =>
+    withBench(2 * SIZE + 1_000, async (bench) => {
+      const dry = await runSync(bench, { go: false });
+      const said =
+        /storage "local" has 7\.0 kB free, too little for c\.gcode \(3\.0 kB\) after the uploads before it: free space on the printer, or it is not sent/;
+      assert.match(dry.warnings('mk3s').join('\n'), said);
+      assert.equal(puts(bench).length, 0);
+      const run = await runSync(bench);
+      assert.match(run.warnings('mk3s').join('\n'), said);
+      assert.deepEqual(
+        puts(bench).map((r) => r.target),
+        ['/api/v1/files/local/a.gcode', '/api/v1/files/local/b.gcode'],
+      );
+    }),
+  );
+
+  test('the dry run counts the uploads after the first that will not fit: a full storage stops them', T, () =>
+    withBench(SIZE + 1_000, async (bench) => {
+      const dry = await runSync(bench, { go: false });
+      assert.match(
+        dry.warnings('mk3s').join('\n'),
+        /too little for b\.gcode \(3\.0 kB\) after the uploads before it: free space on the printer, or it and 1 upload after it \(3\.0 kB\) are not sent/,
+      );
+    }),
+  );
+
   test('a disk that fills during the run: the upload is sent twice at most and reported as storage full', T, () =>
     withBench(undefined, async (bench) => {
       const pi = bench.printer('mk3s');

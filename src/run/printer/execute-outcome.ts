@@ -6,6 +6,7 @@ import { PrinterError } from '../../errors.js';
 import { gatePrinter } from '../../plan/gate.js';
 import { foldName } from '../../source/paths.js';
 import { executePlan, type TransferAction } from '../../execute/executor.js';
+import { uploadsThatWillNotFit } from '../../execute/free-space.js';
 import type { PreviousCopy } from '../../execute/upload-outcome.js';
 import type { PrinterResult } from '../../report/events.js';
 import type { RecordSession } from '../../record/session.js';
@@ -31,6 +32,30 @@ export function armPlanDeadline(job: PrinterJob, plan: PrinterPlan, backups: Bac
   const limit = planDeadlineMs(plan.actions, timing) + backupMs;
   const backupText = backups ? `, ${formatBytes(backups.bytes)} to back up` : '';
   job.deadline.arm(limit, `from its plan: ${plural(plan.actions.length, 'action')}, ${formatBytes(plan.uploadBytes)} to send${backupText}`);
+}
+
+/**
+ * Told before anything is sent, in a dry run too: uploads beyond the free space the printer reports
+ * (a Pi) will not be sent, and the operator can free space first.
+ */
+export function warnIfUploadsWillNotFit(
+  job: PrinterJob,
+  plan: PrinterPlan,
+  storage: StorageInfo,
+  remote: RemoteTree,
+  rules: NameRules,
+): void {
+  const previous = previousCopies(remote, rules);
+  const left = uploadsThatWillNotFit(plan.actions, storage.freeSpace, (action) => previous(action)?.size);
+  const [first, ...after] = left;
+  if (!first || storage.freeSpace === undefined) return;
+  const afterBytes = after.reduce((sum, a) => sum + a.source.size, 0);
+  const also = after.length === 0 ? 'it is' : `it and ${plural(after.length, 'upload')} after it (${formatBytes(afterBytes)}) are`;
+  job.emit({
+    type: 'warning',
+    printer: job.printer,
+    message: `storage "${storage.name}" has ${formatBytes(storage.freeSpace)} free, too little for ${first.path} (${formatBytes(first.source.size)}) after the uploads before it: free space on the printer, or ${also} not sent`,
+  });
 }
 
 /** Runs the plan's actions on the printer, one at a time, re-checking its state before each. */

@@ -9,7 +9,7 @@ import { syncRoot, type PrinterJob } from './job.js';
 import { readAndGate } from './identify.js';
 import { listRemote, openRecord, prepareRecord } from './walk-record.js';
 import { announcePlan, countPlanned, planSafely, reportRefusal } from './plan-safety.js';
-import { armPlanDeadline, executeOnPrinter, judgeOutcome, outcomeOfError } from './execute-outcome.js';
+import { armPlanDeadline, executeOnPrinter, judgeOutcome, outcomeOfError, warnIfUploadsWillNotFit } from './execute-outcome.js';
 
 export type { PrinterJob } from './job.js';
 
@@ -96,6 +96,7 @@ async function syncPrinterSteps(job: PrinterJob, releaseSlot: () => void): Promi
     const backups = job.backupDir !== undefined ? await backupSizes(job.api, storage.name, remote, plan.actions) : undefined;
     countPlanned(result, plan);
     announcePlan(job, storage.name, root, plan, backups);
+    warnIfUploadsWillNotFit(job, plan, storage, remote, identity.rules);
     reportRefusal(job, result, refusal);
     if (!job.go) {
       result.outcome = 'planned';
