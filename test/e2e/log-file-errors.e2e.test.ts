@@ -1,10 +1,11 @@
 // --log-file when a run cannot start, through the real CLI against a simulated printer: the log ends
 // with the exit code the process ends with and the error stderr shows, for watch as for sync (cron
-// and a service manager keep only the log), and nothing reaches the printer.
+// and a service manager keep only the log), every line of it time-stamped and inert, and nothing
+// reaches the printer.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import path from 'node:path';
 import { startFarm, type SimFarm } from '../../src/simulator/index.js';
@@ -88,6 +89,44 @@ describe('--log-file when a run cannot start', { timeout: 120_000 }, () => {
       assert.deepEqual(farm.printers[0]!.requests(), []);
     });
   }
+
+  // U+202E (right-to-left override) reorders a line on a terminal; JSON.stringify leaves it as it is.
+  const SEVERAL = '"mk4\u202e":\n  printer_type: FOO\n  host: 10.0.0.2\n';
+  const ONE = '"mk4\u202e":\n  printer_type: MK4\n  host: 10.0.0.2\n';
+  for (const command of [[], ['watch']]) {
+    const name = command[0] ?? 'sync';
+    test(`${name} with a config of several problems: one time-stamped, inert log line per problem, then the closing line`, async () => {
+      const { dir, log, state } = folder(`${name}-several`);
+      writeFileSync(path.join(dir, 'bad.yml'), SEVERAL, { mode: 0o600 });
+      farm.printers[0]!.clearRequests();
+      const out = await runCli([...command, '-c', 'bad.yml', '-s', 'master', '--log-file', log], {
+        cwd: dir,
+        env: { XDG_STATE_HOME: state },
+        timeoutMs: 30_000,
+      });
+      assert.equal(out.code, ExitCode.USAGE, out.stderr);
+      const hint = ' (fix each line above, then run again)';
+      const [heading, ...problems] = out.stderr.trimEnd().split('\n');
+      assert.equal(heading, 'link-sync: error: bad.yml: 2 problems in the printer config');
+      assert.equal(problems.length, 2, out.stderr);
+      assert.ok(problems[1]!.endsWith(hint), out.stderr);
+      const expected = problems.map((line) => line.replace(/^ {2}/, '').replace(hint, ''));
+      for (const line of expected) assert.match(line, /^bad\.yml:\d: printer "mk4\\u202e": /);
+      assert.deepEqual(logLines(log), [...expected, `run ended: exit 2; bad.yml: 2 problems in the printer config${hint}`]);
+      assert.doesNotMatch(readFileSync(log, 'utf8'), /\u202e/, 'no raw override in the log');
+      assert.deepEqual(farm.printers[0]!.requests(), []);
+    });
+  }
+
+  test('a config of one problem: its closing line is inert, as on stderr', async () => {
+    const { dir, log, state } = folder('sync-one');
+    writeFileSync(path.join(dir, 'bad.yml'), ONE, { mode: 0o600 });
+    const out = await runCli(['-c', 'bad.yml', '-s', 'master', '--log-file', log], { cwd: dir, env: { XDG_STATE_HOME: state } });
+    assert.equal(out.code, ExitCode.USAGE, out.stderr);
+    const error = out.stderr.match(/^link-sync: error: (.*)\n$/)?.[1];
+    assert.match(error ?? '', /^bad\.yml:\d: printer "mk4\\u202e": has no credentials/, out.stderr);
+    assert.deepEqual(logLines(log), [`run ended: exit 2; ${error}`]);
+  });
 
   test('watch stopped by SIGTERM still ends its log with exit 0', async () => {
     const { dir, log, state } = folder('watch-stopped');

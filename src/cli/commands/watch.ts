@@ -5,7 +5,7 @@ import type { CliIo } from '../io.js';
 import { parseCount, parseInterval, type CommandExtension } from '../options.js';
 import { parseSyncArgsLogged } from '../refusal-log.js';
 import { VERSION } from '../../version.js';
-import { LinkSyncError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { plainReporter } from '../../report/plain.js';
 import { jsonReporter } from '../../report/json.js';
 import { openLogFile } from '../../report/log-file.js';
@@ -71,7 +71,7 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
   if (parsed.kind === 'exit') return parsed.code;
   const o = parsed.options;
   const sinks: EventSink[] = [];
-  const closers: Array<(exitCode: number, error?: string) => void> = [];
+  const closers: Array<(exitCode: number, error?: unknown) => void> = [];
   // Plain lines or JSON events, never a redrawn screen: watch runs for days, mostly unattended.
   const info = (line: string) => (o.json ? io.stderr : io.stdout).write(`${line}\n`);
   if (o.json) sinks.push(jsonReporter((line) => io.stdout.write(line)));
@@ -90,7 +90,7 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
   // A stop by signal is a clean end: the log's closing line says exit 0. A watch that cannot start
   // (config, source, lock, port) ends it with the code the process exits with, and the error.
   let code: number = ExitCode.OK;
-  let failure: string | undefined;
+  let failure: unknown;
   try {
     await watch({
       ...syncOptionsFrom(o, io),
@@ -109,7 +109,7 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
     return ExitCode.OK;
   } catch (error) {
     code = exitCodeFor(error);
-    failure = error instanceof LinkSyncError ? error.toLine() : String(error);
+    failure = error;
     throw error;
   } finally {
     await server?.close();
