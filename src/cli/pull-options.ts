@@ -82,7 +82,7 @@ export function parsePullArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' 
   const home = io.env['HOME'] ?? io.env['USERPROFILE'];
   const source = String(raw['source']);
   if (source.trim() === '') throw new UsageError('-s/--source is empty', { hint: `give the master folder; ${HELP_HINT}` });
-  const paths = resolveSourcePaths(source, raw['relativeTo'] as string | undefined, io.cwd, home);
+  const paths = resolveSourcePaths(source, raw['relativeTo'] as string | undefined, io.cwd, home, HELP_HINT);
   const config = String(raw['config']);
   if (config.trim() === '')
     throw new UsageError('-c/--config is empty', { hint: `give the printers file, e.g. -c printers.yml; ${HELP_HINT}` });

@@ -3,7 +3,6 @@
 
 import { LinkSyncError } from '../errors.js';
 import { exitCodeFor } from '../report/exit-codes.js';
-import { inertLine } from '../report/inert.js';
 import { openLogFile } from '../report/log-file.js';
 import type { CliIo } from './io.js';
 import { logFileOf, parseSyncArgs, type CommandExtension, type SyncArgsResult } from './options.js';
@@ -35,5 +34,5 @@ function appendRefusal(path: string, error: LinkSyncError): void {
   } catch {
     return;
   }
-  log.close(exitCodeFor(error), inertLine(error.toLine()));
+  log.close(exitCodeFor(error), error);
 }

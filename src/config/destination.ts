@@ -85,22 +85,30 @@ export function expandHome(path: string, home: string | undefined): string {
 
 /**
  * Resolves -s and -r against `cwd`. -r defaults to the source and must be the source itself or one
- * of its parents: the source files' printer paths are their paths relative to it.
+ * of its parents: the source files' printer paths are their paths relative to it. An empty or blank
+ * -r (`-r "$ROOT"` with the variable unset) is refused: read as the working folder it would move
+ * every file to another place on the printers. `help` ends the hints (the command's own --help).
  */
 export function resolveSourcePaths(
   source: string,
   relativeTo: string | undefined,
   cwd: string,
   home?: string,
+  help = HELP,
 ): { source: string; relativeTo: string } {
   const src = resolve(cwd, expandHome(source, home));
   if (relativeTo === undefined) return { source: src, relativeTo: src };
+  if (relativeTo.trim() === '') {
+    throw new UsageError('-r/--relative-to is empty', {
+      hint: `give the source folder or one of its parents, or leave -r out to use the source folder; ${help}`,
+    });
+  }
   const rel = resolve(cwd, expandHome(relativeTo, home));
   const between = relative(rel, src);
   const inside = between === '' || (!isAbsolute(between) && between !== '..' && !between.startsWith(`..${sep}`));
   if (!inside) {
     throw new UsageError(`-r ${JSON.stringify(relativeTo)} is not the source folder or one of its parents`, {
-      hint: `-r must contain -s (${src}); ${HELP}`,
+      hint: `-r must contain -s (${src}); ${help}`,
     });
   }
   return { source: src, relativeTo: rel };

@@ -2,15 +2,30 @@
 // (a full disk) never stops the sync: one warning, then logging stops.
 
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { ConfigError, LinkSyncError, UsageError } from '../errors.js';
 import type { EventSink, RunSummary } from './events.js';
+import { inertLine } from './inert.js';
 import { plainReporter } from './plain.js';
 import { closingCountsLine } from './summary.js';
 
 export interface LogFile {
   sink: EventSink;
   /** Writes the closing line (exit code and counts, or the error that ended the run) and closes the file. */
-  close(exitCode: number, error?: string): void;
+  close(exitCode: number, error?: unknown): void;
+}
+
+/**
+ * The error that ended a run, as log lines, each made inert as on stderr. A config error with several
+ * problems gets one line per problem, as every multi-line output of the log (plan, summary) gets one
+ * time-stamped line per line; its count and hint go last, on the closing line, so the last line of a
+ * run is still `run ended: ...`.
+ */
+export function errorLogLines(error: unknown): { problems: string[]; closing: string } {
+  if (error instanceof ConfigError && error.heading !== undefined) {
+    const closing = error.hint === undefined ? error.heading : `${error.heading} (${error.hint})`;
+    return { problems: error.errors.map(inertLine), closing: inertLine(closing) };
+  }
+  return { problems: [], closing: inertLine(error instanceof LinkSyncError ? error.toLine() : String(error)) };
 }
 
 export interface LogFileOptions {
@@ -51,7 +66,9 @@ export function openLogFile(path: string, options: LogFileOptions = {}): LogFile
       plain(event);
     },
     close: (exitCode, error) => {
-      write(summary ? closingCountsLine(summary, exitCode) : `run ended: exit ${exitCode}${error ? `; ${error}` : ''}`);
+      const ended = error === undefined ? undefined : errorLogLines(error);
+      for (const line of ended?.problems ?? []) write(line);
+      write(summary ? closingCountsLine(summary, exitCode) : `run ended: exit ${exitCode}${ended ? `; ${ended.closing}` : ''}`);
       closeSync(fd);
     },
   };

@@ -150,6 +150,9 @@ describe('sync options: usage errors', { timeout: 5000 }, () => {
     [['-s', 'g', '--modify-window', 'Infinity'], /is invalid/],
     [['-s', 'g', '--quiet', '--verbose'], /contradictory flags: --quiet and --verbose/],
     [['-s', '/a/b', '-r', '/a/c'], /-r "\/a\/c" is not the source folder or one of its parents/],
+    // An unset variable in `-r "$ROOT"`: not the working folder, which would move every file on the printers.
+    [['-s', 'b/c', '-r', ''], /^-r\/--relative-to is empty$/],
+    [['-s', 'b/c', '--relative-to= '], /^-r\/--relative-to is empty$/],
     [['-s', 'g', '-d', 'farm/../..'], /-d "farm\/\.\.\/\.\.": "\.\." is not allowed/],
     [['-s', 'g', '-d', '/sdcard/farm'], /sdcard storage is read-only/],
     // An unset variable in `-d "$DEST"`: not the storage root, which would mirror and delete across all of it.

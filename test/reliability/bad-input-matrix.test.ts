@@ -429,6 +429,28 @@ const ROWS: Row[] = [
     args: (c) => ['pull', '-c', c.config, '-s', c.master, '--state-dir', ''],
     says: /^--state-dir is empty \(give a folder; see link-sync pull --help\)$/,
   },
+  // An empty -r (`-r "$ROOT"` with the variable unset) would put every file elsewhere on the printers.
+  {
+    id: 'B60',
+    name: 'an empty -r',
+    kind: 'error',
+    args: (c) => ['-c', c.config, '-s', c.master, '-r', '', '--go'],
+    says: /^-r\/--relative-to is empty \(give the source folder or one of its parents, or leave -r out to use the source folder; see link-sync --help\)$/,
+  },
+  {
+    id: 'B61',
+    name: 'status with an empty --relative-to',
+    kind: 'error',
+    args: (c) => ['status', '-c', c.config, '-s', c.master, '--relative-to', ''],
+    says: /^-r\/--relative-to is empty \(give the source folder or one of its parents, .*; see link-sync status --help\)$/,
+  },
+  {
+    id: 'B62',
+    name: 'pull with an empty -r',
+    kind: 'error',
+    args: (c) => ['pull', '-c', c.config, '-s', c.master, '-r', '', '--go'],
+    says: /^-r\/--relative-to is empty \(give the source folder or one of its parents, .*; see link-sync pull --help\)$/,
+  },
 ];
 
 describe('bad-input matrix', { timeout: 300_000 }, () => {

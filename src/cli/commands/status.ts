@@ -69,7 +69,8 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('-d, -r and --match-model need -s SOURCE', { hint: 'add -s with the master folder to see pending changes' });
   }
   const timeoutMs = raw.timeout === undefined ? 10_000 : secondsToMs(raw.timeout);
-  const paths = raw.source !== undefined ? resolveSourcePaths(raw.source, raw.relativeTo, io.cwd, home) : undefined;
+  const paths =
+    raw.source !== undefined ? resolveSourcePaths(raw.source, raw.relativeTo, io.cwd, home, 'see link-sync status --help') : undefined;
   const doc = await farmStatus({
     config: resolve(io.cwd, expandHome(raw.config, home)),
     configDisplayName: raw.config,

@@ -13,7 +13,6 @@ import { fanOut } from '../../report/fan-out.js';
 import { inertSink } from '../../report/inert.js';
 import type { EventSink } from '../../report/events.js';
 import { exitCodeFor, exitCodeForSummary } from '../../report/exit-codes.js';
-import { LinkSyncError } from '../../errors.js';
 
 export async function runSync(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseSyncArgsLogged(argv, io, VERSION);
@@ -27,7 +26,7 @@ export async function runSync(argv: string[], io: CliIo): Promise<number> {
     code = exitCodeForSummary(summary, { failOnBusy: o.failOnBusy });
     return code;
   } catch (error) {
-    reporters.close(exitCodeFor(error), error instanceof LinkSyncError ? error.toLine() : String(error));
+    reporters.close(exitCodeFor(error), error);
     throw error;
   } finally {
     if (code !== undefined) reporters.close(code);
@@ -70,7 +69,7 @@ export function syncOptionsFrom(o: SyncCliOptions, io: CliIo): SyncOptions {
 export interface Reporters {
   sink: EventSink;
   /** Stops the live view and ends the log file with the run's exit code (and the error that ended it). */
-  close: (exitCode: number, error?: string) => void;
+  close: (exitCode: number, error?: unknown) => void;
 }
 
 /** The live view is loaded only when it is shown. */
@@ -79,7 +78,7 @@ export async function pickReporters(
   io: CliIo,
 ): Promise<Reporters> {
   const sinks: EventSink[] = [];
-  const closers: Array<(exitCode: number, error?: string) => void> = [];
+  const closers: Array<(exitCode: number, error?: unknown) => void> = [];
   if (o.json) {
     // stdout carries only the event stream; people read the log file or the exit code.
     sinks.push(jsonReporter((line) => io.stdout.write(line)));

@@ -15,7 +15,7 @@ import type { EventSink } from '../../report/events.js';
 import { defaultStateDir } from '../../record/paths.js';
 import { watch } from '../../watch/watch.js';
 import { startFarmServer, type FarmServer } from '../../farm-page/server.js';
-import { ExitCode } from '../../report/exit-codes.js';
+import { ExitCode, exitCodeFor } from '../../report/exit-codes.js';
 import { syncOptionsFrom } from './sync.js';
 
 export interface HttpAddress {
@@ -71,7 +71,7 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
   if (parsed.kind === 'exit') return parsed.code;
   const o = parsed.options;
   const sinks: EventSink[] = [];
-  const closers: Array<() => void> = [];
+  const closers: Array<(exitCode: number, error?: unknown) => void> = [];
   // Plain lines or JSON events, never a redrawn screen: watch runs for days, mostly unattended.
   const info = (line: string) => (o.json ? io.stderr : io.stdout).write(`${line}\n`);
   if (o.json) sinks.push(jsonReporter((line) => io.stdout.write(line)));
@@ -84,10 +84,13 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
   if (o.logFile) {
     const log = openLogFile(o.logFile, { onWriteError: (message) => io.stderr.write(`link-sync: warning: ${message}\n`) });
     sinks.push(inertSink(log.sink));
-    // A stop by signal is a clean end: the log's closing line says exit 0.
-    closers.push(() => log.close(ExitCode.OK));
+    closers.push((exitCode, error) => log.close(exitCode, error));
   }
   let server: FarmServer | undefined;
+  // A stop by signal is a clean end: the log's closing line says exit 0. A watch that cannot start
+  // (config, source, lock, port) ends it with the code the process exits with, and the error.
+  let code: number = ExitCode.OK;
+  let failure: unknown;
   try {
     await watch({
       ...syncOptionsFrom(o, io),
@@ -104,8 +107,12 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
     info('Stopped.');
     // Stopping is what SIGTERM asks of a service: a clean stop is a success.
     return ExitCode.OK;
+  } catch (error) {
+    code = exitCodeFor(error);
+    failure = error;
+    throw error;
   } finally {
     await server?.close();
-    for (const close of closers) close();
+    for (const close of closers) close(code, failure);
   }
 }
