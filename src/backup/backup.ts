@@ -65,8 +65,14 @@ export async function backUp(ctx: BackupContext, action: Action): Promise<Backup
     return await download(ctx, action, remote.size, remote.mTimestamp, folderRoot, storagePath, check.names);
   } catch (error) {
     if (ctx.created) await removeLeftFolders(ctx.created, folderRoot, ctx.warn);
-    throw error;
+    throw inBackupWords(error);
   }
+}
+
+/** A local write that failed (a folder that refuses the file, a link that leads out): the fix goes in the message. */
+function inBackupWords(error: unknown): unknown {
+  if (!(error instanceof LinkSyncError) || error.code !== 'LOCAL_WRITE') return error;
+  return backupError(error.hint ? `${error.message}: ${error.hint}` : error.message, error);
 }
 
 async function download(

@@ -105,6 +105,10 @@ export async function fetchCopy(
   const folder = await targetFolder(candidate.localRoot, names, options.words, options.createdFolders);
   const tempPath = tempPathFor(folder, candidate.printer, candidate.path);
   let hash = createHash('sha256');
+  // The folder refuses the temporary file (its rights, a read-only file system, a full disk): a local
+  // problem in words, never retried and never blamed on the printer.
+  const unwritable = (error: unknown): LinkSyncError =>
+    localError(`cannot write into ${folder} (${folderCause(error)})`, writeFix(folder, error, options.words.elsewhere), error);
   const open = (): DownloadSink => {
     hash = createHash('sha256');
     let handle: Promise<FileHandle> | undefined;
@@ -113,14 +117,22 @@ export async function fetchCopy(
     return {
       write: async (chunk) => {
         hash.update(chunk);
-        const fh = await file();
-        let at = 0;
-        while (at < chunk.length) at += (await fh.write(chunk, at, chunk.length - at)).bytesWritten;
+        try {
+          const fh = await file();
+          let at = 0;
+          while (at < chunk.length) at += (await fh.write(chunk, at, chunk.length - at)).bytesWritten;
+        } catch (error) {
+          throw unwritable(error);
+        }
       },
       close: async () => {
-        const fh = await file();
-        await fh.sync();
-        await fh.close();
+        try {
+          const fh = await file();
+          await fh.sync();
+          await fh.close();
+        } catch (error) {
+          throw unwritable(error);
+        }
       },
       abort: async () => {
         if (handle) await (await handle).close().catch(() => undefined);
@@ -156,7 +168,8 @@ export async function fetchCopy(
     }
     return { candidate, tempPath, sha256: hash.digest('hex'), bytes: result.bytes };
   } catch (error) {
-    await fsp.rm(tempPath, { force: true });
+    // In a folder that refuses the file, its removal fails too; that must not hide why.
+    await fsp.rm(tempPath, { force: true }).catch(() => undefined);
     throw error;
   }
 }

@@ -77,3 +77,14 @@ describe('a backup folder that cannot be made', () => {
     assert.equal(line, `${HELD} cannot create ${path.join(backups(), 'mk4-b')} (read-only file system): choose another --backup-dir`);
   });
 });
+
+describe('a backup folder that refuses the file', () => {
+  // The folder exists but takes no new file: the download's temporary file cannot be created there.
+  test('a folder of the backup on a read-only file system', { ...T, skip: readOnlyMountSkip() }, async () => {
+    const mount = path.join(backups(), 'mk4-b', 'farm');
+    mkdirSync(mount, { recursive: true });
+    const run = await syncDeleting({ wrap: readOnlyMount(mount) });
+    assert.equal(held(run), `${HELD} cannot write into ${mount} (read-only file system): choose another --backup-dir`);
+    assert.doesNotMatch(run.stderr + run.stdout, /EROFS|link-sync\.part|retry|unreachable|not reached/i, show(run));
+  });
+});

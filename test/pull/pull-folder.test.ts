@@ -89,6 +89,44 @@ describe('pull into a folder that refuses the file', () => {
     assert.ok(run.stderr.includes(`${FIX}; nothing was downloaded`), show(run));
   });
 
+  // The folder exists but takes no new file: the download's temporary file cannot be created there.
+  test('a folder of the master on a read-only file system: no temporary file can be made', {
+    ...T,
+    skip: readOnlyMountSkip(),
+  }, async () => {
+    ws.printer('mk4-p').seed('sliced/part.gcode', gcode('part', 1200));
+    const mount = path.join(ws.master, 'sliced');
+    mkdirSync(mount, { recursive: true });
+    const args = ['pull', '-c', ws.config, '-s', ws.master, '--go', '--state-dir', path.join(ws.dir, 'state'), '--retries', '2'];
+    const run = await runCli(args, { cwd: ws.dir, wrap: readOnlyMount(mount) });
+    assert.equal(run.code, 1, show(run));
+    const line = run.stderr.split('\n').find((l) => l.includes('FAILED to download sliced/part.gcode:'));
+    assert.equal(
+      line,
+      `mk4-p: FAILED to download sliced/part.gcode: cannot write into ${mount} (read-only file system) (pull elsewhere)`,
+      show(run),
+    );
+    assert.doesNotMatch(run.stderr + run.stdout, /EROFS|link-sync\.part|retry|unreachable|not reached/i, show(run));
+  });
+
+  test('a folder of the master on a full disk', { ...T, skip: readOnlyMountSkip() }, async () => {
+    ws.printer('mk4-p').seed('sliced/part.gcode', gcode('part', 64_000));
+    const mount = path.join(ws.master, 'sliced');
+    mkdirSync(mount, { recursive: true });
+    // A file system of one page: the download fills it.
+    const full = ['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c', 'mount -t tmpfs -o size=4k none "$0" && exec "$@"', mount];
+    const args = ['pull', '-c', ws.config, '-s', ws.master, '--go', '--state-dir', path.join(ws.dir, 'state'), '--retries', '2'];
+    const run = await runCli(args, { cwd: ws.dir, wrap: full });
+    assert.equal(run.code, 1, show(run));
+    const line = run.stderr.split('\n').find((l) => l.includes('FAILED to download sliced/part.gcode:'));
+    assert.equal(
+      line,
+      `mk4-p: FAILED to download sliced/part.gcode: cannot write into ${mount} (no space left on the device) (free some space, or pull elsewhere)`,
+      show(run),
+    );
+    assert.doesNotMatch(run.stderr + run.stdout, /ENOSPC|retry|unreachable|not reached/i, show(run));
+  });
+
   // The folder stops taking files while the download runs: the file is downloaded, then cannot be placed.
   test('a folder locked during the download', T, async (t) => {
     mkdirSync(ws.master);
