@@ -2,24 +2,44 @@
 // will take away (one look-up per file where the listing has none, as on Buddy), and the step the
 // executor runs before each of those actions.
 
+import path from 'node:path';
 import type { PrinterApi } from '../printer/api.js';
+import { checkLocalPath, checkName } from '../local/names.js';
+import { joinPath } from '../source/paths.js';
 import type { EventSink } from '../report/events.js';
 import { foldName } from '../source/paths.js';
 import type { Action, RemoteFile, RemoteTree } from '../types.js';
 import { backUp } from './backup.js';
+import { newestBackup, sameByTime } from './earlier-backup.js';
 import { CreatedFolders } from '../local/created-folders.js';
 
 export interface BackupSizes {
-  /** Bytes all backups download. */
+  /** Bytes all backups download: none for a backup an earlier run made of the same file. */
   bytes: number;
+  /** Backups an earlier run made of the printer's file as it is now (by its time stamp): kept, not downloaded. */
+  kept: number;
   /** By action path: the printer's file as the backup will find it. */
   files: Map<string, Pick<RemoteFile, 'size' | 'mTimestamp'>>;
 }
 
-export async function backupSizes(api: PrinterApi, storage: string, remote: RemoteTree, actions: readonly Action[]): Promise<BackupSizes> {
+/** Where this printer's backups go: the backup folder, the printer's name, and the sync root in its storage. */
+export interface BackupPlace {
+  dir: string;
+  printer: string;
+  root: string;
+}
+
+export async function backupSizes(
+  api: PrinterApi,
+  storage: string,
+  remote: RemoteTree,
+  actions: readonly Action[],
+  place?: BackupPlace,
+): Promise<BackupSizes> {
   const byPath = new Map(remote.files.map((f) => [f.path, f]));
   const files = new Map<string, Pick<RemoteFile, 'size' | 'mTimestamp'>>();
   let bytes = 0;
+  let kept = 0;
   for (const action of actions) {
     if (action.kind !== 'delete' && action.kind !== 'replace') continue;
     const listed =
@@ -33,9 +53,23 @@ export async function backupSizes(api: PrinterApi, storage: string, remote: Remo
       mTimestamp = info?.mTimestamp ?? mTimestamp;
     }
     files.set(action.path, { ...(size !== undefined ? { size } : {}), ...(mTimestamp !== undefined ? { mTimestamp } : {}) });
-    bytes += size ?? 0;
+    if (place && size !== undefined && (await keptByTime(place, action.path, size, mTimestamp))) kept++;
+    else bytes += size ?? 0;
   }
-  return { bytes, files };
+  return { bytes, kept, files };
+}
+
+/**
+ * Whether the backup will keep an earlier run's copy of this file without downloading it (the test
+ * backUp makes first): a look at the folder only, nothing is created.
+ */
+async function keptByTime(place: BackupPlace, actionPath: string, size: number, mTimestamp: number | undefined): Promise<boolean> {
+  if (checkName(place.printer)) return false;
+  const check = checkLocalPath(joinPath(place.root, actionPath));
+  if (!check.ok) return false;
+  const folder = path.join(place.dir, place.printer, ...check.names.slice(0, -1));
+  const earlier = await newestBackup(folder, check.names[check.names.length - 1]!);
+  return earlier !== undefined && sameByTime(earlier, size, mTimestamp);
 }
 
 export function backupStep(

@@ -44,7 +44,12 @@ export function countLine(p: PlanEvent): string {
   const count = (kind: string) => p.actions.filter((a) => a.kind === kind).length;
   const folders = count('rmdir') > 0 ? `, ${plural(count('rmdir'), 'empty folder')} to remove` : '';
   const send = p.uploadBytes > 0 ? `; ${formatBytes(p.uploadBytes)} to send` : '';
-  const backup = p.backupBytes ? `; ${formatBytes(p.backupBytes)} to back up first (downloaded at printer speed)` : '';
+  const kept = p.backupKept ? `${plural(p.backupKept, 'backup')} kept from ${p.backupKept === 1 ? 'an earlier run' : 'earlier runs'}` : '';
+  const backup = p.backupBytes
+    ? `; ${formatBytes(p.backupBytes)} to back up first (downloaded at printer speed${kept ? `; ${kept}` : ''})`
+    : kept
+      ? `; ${kept}, nothing to back up first`
+      : '';
   return `${count('upload')} missing to upload, ${count('replace')} stale to refresh, ${plural(count('delete'), 'file')} to delete${folders}, ${p.unchanged} unchanged (/${p.storage}/${p.root})${send}${backup}`;
 }
 

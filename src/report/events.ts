@@ -113,6 +113,8 @@ export type SyncEvent =
       uploadBytes: number;
       /** --backup-dir: bytes the backups of this plan's deletions and replacements download first. */
       backupBytes?: number;
+      /** --backup-dir: backups an earlier run made of the printer's file as it is now (by its time stamp), kept instead of downloaded. */
+      backupKept?: number;
       /** Source files this printer does not get: sliced for another model (--match-model). */
       skipped?: SourceSkip[];
     }

@@ -130,6 +130,29 @@ describe('sync --backup-dir', () => {
     }
   });
 
+  test("the dry run does not count a backup the printer's time stamp shows is kept", T, async () => {
+    seedPrinters();
+    await backedUpButNotReplaced();
+    // extra.gcode changed on the printer since (another size): its backup is downloaded again.
+    for (const p of ws.farm.printers) p.seed('farm/extra.gcode', gcode('sliced again', 2700));
+    const dry = await sync('--backup-dir', backups());
+    assert.equal(dry.code, 0, show(dry));
+    for (const p of ws.farm.printers) {
+      assert.match(
+        dry.stdout,
+        new RegExp(
+          `${p.name}: 0 missing to upload, 1 stale to refresh, 1 file to delete, 0 unchanged .*; 2\\.7 kB to back up first \\(downloaded at printer speed; 1 backup kept from an earlier run\\)`,
+        ),
+        show(dry),
+      );
+      assert.equal(
+        at(p, (m, t) => m === 'GET' && isDownload('benchy')(m, t)),
+        -1,
+        `${p.name}: a dry run downloads nothing`,
+      );
+    }
+  });
+
   test('a printer without a clock: its copy is downloaded and compared, and the same content keeps the earlier backup', T, async () => {
     seedPrinters();
     // 1980-01-01, what a Buddy that never got the time writes: no proof that two files are one.

@@ -76,6 +76,7 @@ export function announcePlan(job: PrinterJob, storage: string, root: string, pla
     ...(job.verbose && plan.same ? { same: plan.same } : {}),
     uploadBytes: plan.uploadBytes,
     ...(backups ? { backupBytes: backups.bytes } : {}),
+    ...(backups && backups.kept > 0 ? { backupKept: backups.kept } : {}),
     ...(job.skipped && job.skipped.length > 0 ? { skipped: job.skipped } : {}),
   });
   const elsewhere = otherDestinationWarning(plan.holds, storage, syncRoot(job));

@@ -93,7 +93,10 @@ async function syncPrinterSteps(job: PrinterJob, releaseSlot: () => void): Promi
     if (prepared) remote = prepared.remote;
     // 3. Plan, with the delete safety; known before anything runs, so the dry run can say what the backups cost.
     const { plan, refusal } = planSafely(job, remote, identity, status, prepared, session, storage.name);
-    const backups = job.backupDir !== undefined ? await backupSizes(job.api, storage.name, remote, plan.actions) : undefined;
+    const backups =
+      job.backupDir !== undefined
+        ? await backupSizes(job.api, storage.name, remote, plan.actions, { dir: job.backupDir, printer: job.printer, root: remote.root })
+        : undefined;
     countPlanned(result, plan);
     announcePlan(job, storage.name, root, plan, backups);
     warnIfUploadsWillNotFit(job, plan, storage, remote, identity.rules);
