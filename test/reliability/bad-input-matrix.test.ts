@@ -451,6 +451,13 @@ const ROWS: Row[] = [
     args: (c) => ['pull', '-c', c.config, '-s', c.master, '-r', '', '--go'],
     says: /^-r\/--relative-to is empty \(give the source folder or one of its parents, .*; see link-sync pull --help\)$/,
   },
+  {
+    id: 'B63',
+    name: 'status with an empty -s',
+    kind: 'error',
+    args: (c) => ['status', '-c', c.config, '-s', ''],
+    says: /^-s\/--source is empty \(give the master folder, or leave -s out; see link-sync status --help\)$/,
+  },
 ];
 
 describe('bad-input matrix', { timeout: 300_000 }, () => {

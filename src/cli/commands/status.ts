@@ -60,7 +60,7 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
   const raw = program.opts<RawStatusOptions>();
   const home = io.env['HOME'] ?? io.env['USERPROFILE'];
   if (raw.source !== undefined && raw.source.trim() === '')
-    throw new UsageError('-s/--source is empty', { hint: 'give the master folder, or leave -s out' });
+    throw new UsageError('-s/--source is empty', { hint: 'give the master folder, or leave -s out; see link-sync status --help' });
   if (raw.config.trim() === '')
     throw new UsageError('-c/--config is empty', { hint: 'give the printers file, e.g. -c printers.yml; see link-sync status --help' });
   if (raw.stateDir !== undefined && raw.stateDir.trim() === '')
