@@ -10,7 +10,7 @@ import { closingCountsLine } from './summary.js';
 
 export interface LogFile {
   sink: EventSink;
-  /** Writes the closing line (exit code and counts, or the error that ended the run) and closes the file. */
+  /** Writes the closing line (exit code, the counts once the run has them, and the error that ended it) and closes the file. */
   close(exitCode: number, error?: unknown): void;
 }
 
@@ -68,7 +68,9 @@ export function openLogFile(path: string, options: LogFileOptions = {}): LogFile
     close: (exitCode, error) => {
       const ended = error === undefined ? undefined : errorLogLines(error);
       for (const line of ended?.problems ?? []) write(line);
-      write(summary ? closingCountsLine(summary, exitCode) : `run ended: exit ${exitCode}${ended ? `; ${ended.closing}` : ''}`);
+      // A run that fails after its summary (its lock cannot be removed) ends with the counts and the error.
+      const counts = summary ? closingCountsLine(summary, exitCode) : `run ended: exit ${exitCode}`;
+      write(ended ? `${counts}; ${ended.closing}` : counts);
       closeSync(fd);
     },
   };

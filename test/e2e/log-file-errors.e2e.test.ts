@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import path from 'node:path';
 import { startFarm, type SimFarm } from '../../src/simulator/index.js';
@@ -14,6 +15,8 @@ import { ExitCode } from '../../src/report/exit-codes.js';
 import { runCli } from '../helpers/cli.js';
 import { startCli } from '../helpers/background.js';
 import { gcode, tempDir, writeConfig, writeTree } from '../helpers/fixtures.js';
+import { lockFolder, type Locked } from '../helpers/locked-folder.js';
+import { withServer } from '../helpers/test-server.js';
 
 const STAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;
 
@@ -140,3 +143,57 @@ describe('--log-file when a run cannot start', { timeout: 120_000 }, () => {
     assert.match(logLines(log).at(-1)!, /^run ended: exit 0/);
   });
 });
+
+describe('--log-file when a run fails after its summary', { timeout: 60_000 }, () => {
+  // The state folder stops taking changes during the run (made read-only by someone else): the run
+  // syncs and prints its summary, then cannot remove its lock there.
+  test('the lock cannot be removed: the closing line has the exit code the process ends with, and the error', async (t) => {
+    const farm = await startFarm([{ name: 'mk4-a', model: 'MK4' }]);
+    const work = tempDir('link-sync-log-late-');
+    const master = path.join(work.dir, 'master');
+    const state = path.join(work.dir, 'state');
+    const log = path.join(work.dir, 'run.log');
+    writeTree(master, { 'a.gcode': gcode('a', 500) });
+    mkdirSync(state);
+    let locked: Locked | undefined;
+    let run: Awaited<ReturnType<typeof runCli>> | undefined;
+    try {
+      const target = new URL(farm.printers[0]!.url);
+      await withServer(
+        (req, res) => {
+          // The run holds its lock before it asks any printer.
+          locked ??= lockFolder(state);
+          forward(req, res, target);
+        },
+        async (baseUrl) => {
+          const config = writeConfig(work.dir, farm.printers);
+          writeFileSync(config, readFileSync(config, 'utf8').replace(farm.printers[0]!.url, baseUrl));
+          run = await runCli(['-c', config, '-s', master, '--go', '--state-dir', state, '--log-file', log], { cwd: work.dir });
+        },
+      );
+    } finally {
+      if (locked?.ok) locked.unlock();
+      await farm.close();
+    }
+    try {
+      if (locked && !locked.ok) return t.skip(locked.why);
+      const show = `exit ${run!.code}\n${run!.stdout}\n${run!.stderr}`;
+      assert.notEqual(run!.code, 0, show);
+      assert.match(run!.stdout, /Summary/, show);
+      const last = logLines(log).at(-1)!;
+      assert.match(last, new RegExp(`^run ended: exit ${run!.code}; printers: 1 in sync; .*; .*link-sync\\.lock`), `${last}\n${show}`);
+    } finally {
+      work.cleanup();
+    }
+  });
+});
+
+/** Passes one request on to the printer at `target` and its answer back. */
+function forward(req: IncomingMessage, res: ServerResponse, target: URL): void {
+  const out = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  out.on('error', () => res.destroy());
+  req.pipe(out);
+}
