@@ -76,6 +76,11 @@ export interface PrinterResult {
   plannedBytes: number;
   bytesSent: number;
   durationMs: number;
+  /**
+   * watch's closing summary only: true when the master folder changed after this sync and the printer
+   * has not been synced since (it was busy or did not answer), so the result is older than the master.
+   */
+  behindMaster?: boolean;
 }
 
 export interface RunSummary {
