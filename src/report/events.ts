@@ -57,6 +57,11 @@ export interface PrinterResult {
   outcome: PrinterOutcome;
   /** Why it was skipped or failed. */
   reason?: string;
+  /**
+   * Present (true) when the sync stopped because the printer became busy during it (a print began):
+   * no further changes were made; --wait-busy waits for it again.
+   */
+  becameBusy?: boolean;
   error?: ErrorInfo;
   /** What the plan held (counts of planned actions). */
   planned: ActionCounts;
