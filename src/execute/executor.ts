@@ -19,8 +19,8 @@ export interface ExecuteContext {
   storage: string;
   emit: EventSink;
   signal?: AbortSignal;
-  /** Asked before each action: a reason to stop (the printer is no longer safe to touch), or undefined. */
-  recheck: () => Promise<string | undefined>;
+  /** Asked before each action: why to stop (the printer is no longer safe to touch), or undefined. */
+  recheck: () => Promise<RecheckStop | undefined>;
   /** Told about every change the printer confirmed (for the sync record); uploads are then hashed as sent. */
   confirmed?: ConfirmedChanges;
   /** What the printer held under a replacement's name when it was listed (to judge a broken upload). */
@@ -35,6 +35,13 @@ export interface ExecuteContext {
   rules?: NameRules;
   /** Free bytes on the storage, when the printer tells (PrusaLink on a Pi): an upload that cannot fit is not sent. */
   freeSpace?: number;
+}
+
+/** Why a recheck stops the run. */
+export interface RecheckStop {
+  reason: string;
+  /** The printer became busy (a print or another busy state began): a run that waits for busy printers waits for it again. */
+  becameBusy?: boolean;
 }
 
 export type TransferAction = Extract<Action, { kind: 'upload' | 'replace' }>;
@@ -54,6 +61,8 @@ export interface ExecuteResult {
   bytesSent: number;
   /** Why the run stopped before the end of the plan. */
   stoppedReason?: string;
+  /** A recheck stopped the run because the printer became busy. */
+  becameBusy?: boolean;
   interrupted: boolean;
   firstError?: ErrorInfo;
   /** The printer stopped answering (an action or a state check could not reach it). */
@@ -108,13 +117,14 @@ export async function executePlan(plan: PrinterPlan, ctx: ExecuteContext): Promi
     }
     // A folder that still holds a held file is not empty: asking would only get a refusal.
     if (action.kind === 'rmdir' && heldPaths.some((p) => p.startsWith(`${action.path}/`))) continue;
-    const stop = await ctx.recheck().catch((error: unknown) => {
+    const stop = await ctx.recheck().catch((error: unknown): RecheckStop => {
       if (isUnreachable(error)) result.offline = true;
-      return `state check failed: ${toErrorInfo(error).message}`;
+      return { reason: `state check failed: ${toErrorInfo(error).message}` };
     });
     if (stop !== undefined) {
       result.notRun += remaining;
-      result.stoppedReason = stop;
+      result.stoppedReason = stop.reason;
+      if (stop.becameBusy) result.becameBusy = true;
       break;
     }
     const info = describeAction(action);

@@ -57,6 +57,11 @@ export interface PrinterResult {
   outcome: PrinterOutcome;
   /** Why it was skipped or failed. */
   reason?: string;
+  /**
+   * Present (true) when the sync stopped because the printer became busy during it (a print began):
+   * no further changes were made; --wait-busy waits for it again.
+   */
+  becameBusy?: boolean;
   error?: ErrorInfo;
   /** What the plan held (counts of planned actions). */
   planned: ActionCounts;
@@ -76,6 +81,11 @@ export interface PrinterResult {
   plannedBytes: number;
   bytesSent: number;
   durationMs: number;
+  /**
+   * watch's closing summary only: true when the master folder changed after this sync and the printer
+   * has not been synced since (it was busy or did not answer), so the result is older than the master.
+   */
+  behindMaster?: boolean;
 }
 
 export interface RunSummary {

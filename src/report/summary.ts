@@ -6,6 +6,18 @@ import { formatBytes, formatDuration, plural } from './format.js';
 import { OUTCOME_COLUMN } from './words.js';
 import { padToWidth, textWidth } from './text-width.js';
 
+/** What the farm page says of a printer the master changed for after its last sync. */
+const BEHIND_MASTER = 'behind the master';
+
+/**
+ * The result column: the outcome, except that a printer the master changed for after its last sync
+ * (watch) is not called in sync: `behind the master`, or e.g. `failed (behind the master)`.
+ */
+export function resultWord(r: PrinterResult): string {
+  if (!r.behindMaster) return OUTCOME_COLUMN[r.outcome];
+  return r.outcome === 'in-sync' || r.outcome === 'planned' ? BEHIND_MASTER : `${OUTCOME_COLUMN[r.outcome]} (${BEHIND_MASTER})`;
+}
+
 interface Column {
   title: string;
   /** The header on a narrow terminal. */
@@ -19,7 +31,7 @@ function columns(dryRun: boolean): Column[] {
   const count = (n: (r: PrinterResult) => number) => (r: PrinterResult) => String(n(r));
   return [
     { title: 'printer', cell: (r) => r.printer },
-    { title: 'result', cell: (r) => OUTCOME_COLUMN[r.outcome] },
+    { title: 'result', cell: resultWord },
     dryRun
       ? { title: 'upload', short: 'up', cell: count((r) => r.planned.upload) }
       : { title: 'uploaded', short: 'up', cell: count((r) => r.done.upload) },
@@ -108,9 +120,7 @@ function printerLines(r: PrinterResult, dryRun: boolean, maxWidth: number): stri
     ...(dryRun ? [] : [...nonZero(r.failed, `${r.failed} failed`), ...nonZero(r.notRun, `${r.notRun} not run`)]),
     dryRun ? `${formatBytes(r.plannedBytes)} to send` : `${formatBytes(r.bytesSent)} sent`,
   ];
-  const words = `${r.printer}: ${OUTCOME_COLUMN[r.outcome]};`
-    .split(' ')
-    .concat(zeroFree.map((c, i) => (i < zeroFree.length - 1 ? `${c},` : c)));
+  const words = `${r.printer}: ${resultWord(r)};`.split(' ').concat(zeroFree.map((c, i) => (i < zeroFree.length - 1 ? `${c},` : c)));
   const lines: string[] = [];
   let line = '';
   for (const word of words) {
@@ -127,7 +137,7 @@ function printerLines(r: PrinterResult, dryRun: boolean, maxWidth: number): stri
 /** One line for logs: the exit code and the result counts, e.g. "exit 3: 10 in sync, 1 unreachable". */
 export function closingCountsLine(summary: RunSummary, exitCode: number): string {
   const byOutcome = new Map<string, number>();
-  for (const r of summary.printers) byOutcome.set(OUTCOME_COLUMN[r.outcome], (byOutcome.get(OUTCOME_COLUMN[r.outcome]) ?? 0) + 1);
+  for (const r of summary.printers) byOutcome.set(resultWord(r), (byOutcome.get(resultWord(r)) ?? 0) + 1);
   const sum = (f: (r: PrinterResult) => number) => summary.printers.reduce((s, r) => s + f(r), 0);
   const outcomes = [...byOutcome].map(([word, count]) => `${count} ${word}`).join(', ');
   const files = summary.dryRun

@@ -7,7 +7,7 @@ import type { JobInfo, PrinterResult } from '../report/events.js';
 import { toErrorInfo } from '../report/error-info.js';
 import { formatDuration } from '../report/format.js';
 import { abortableSleep } from '../watch/sleep.js';
-import { BECAME_BUSY, outcomeOfError } from './printer/execute-outcome.js';
+import { outcomeOfError } from './printer/execute-outcome.js';
 
 /** Poll every 30 s by default: Buddy boards are weak, and frequent polling is suspected of loading them. */
 export const DEFAULT_POLL_MS = 30_000;
@@ -106,7 +106,7 @@ function isBusySkip(result: PrinterResult): boolean {
 
 /** Skipped as busy, or stopped (with nothing failed) because the printer was busy again: it is waited for. */
 function waiting(result: PrinterResult): boolean {
-  const becameBusy = result.outcome === 'failed' && result.failed === 0 && (result.reason?.startsWith(BECAME_BUSY) ?? false);
+  const becameBusy = result.outcome === 'failed' && result.failed === 0 && result.becameBusy === true;
   return isBusySkip(result) || becameBusy;
 }
 

@@ -54,13 +54,21 @@ export class PrinterLoop {
   private retry = { version: 0, skip: 0, every: 1 };
   private readonly wake: { onWake?: () => void } = {};
   /** The printer's last sync result, for the closing summary. */
-  lastResult: PrinterResult | undefined;
+  private lastResult: PrinterResult | undefined;
+  /** The master version that sync was of. */
+  private lastResultVersion = 0;
 
   constructor(
     private readonly printer: PrinterConfig,
     private readonly api: PrinterApi,
     private readonly ctx: PrinterLoopContext,
   ) {}
+
+  /** The last sync result for the closing summary, saying whether the master changed since (its result may read "in sync"). */
+  closingResult(): PrinterResult | undefined {
+    if (!this.lastResult) return undefined;
+    return { ...this.lastResult, behindMaster: this.ctx.master.version > this.lastResultVersion };
+  }
 
   /** Ends a wait early: the master changed, so a free printer need not wait for its next poll. */
   nudge(): void {
@@ -188,6 +196,7 @@ export class PrinterLoop {
     }
     if (record) for (const warning of missingRecordWarnings(record, [this.printer.name])) ctx.emit({ type: 'warning', ...warning });
     this.lastResult = result;
+    this.lastResultVersion = snapshot.version;
     ctx.emit({ type: 'printer-done', result });
     return result;
   }

@@ -165,6 +165,55 @@ describe('sync --wait-busy: a printer that is busy again during its sync', { tim
   });
 });
 
+describe('sync --wait-busy: a printer busy again during its sync until the time is up', { timeout: 60_000 }, () => {
+  const ws = useWorkspace({
+    printers: [
+      { name: 'busy', model: 'MK4S' },
+      { name: 'idle', model: 'MK4S' },
+    ],
+    master: { 'one.gcode': gcode('one', 40_000), 'two.gcode': gcode('two', 40_000) },
+  });
+
+  test('its result says so in the becameBusy field; a printer synced in full has no such field', async () => {
+    const busy = ws.printer('busy');
+    busy.seed('printing.gcode', gcode('printing'));
+    busy.setRate(20_000);
+    // A print starts while the first upload runs, and lasts past the end of the run.
+    const driver = (async () => {
+      const until = Date.now() + 30_000;
+      while (Date.now() < until && !busy.requests().some((r) => r.method === 'PUT') && busy.transfer() === undefined)
+        await new Promise((r) => setTimeout(r, 20));
+      busy.setState('PRINTING', { file: 'printing.gcode' });
+    })();
+    const run = await ws.sync('-g', '--wait-busy', '3s', '--poll-ms', '100', '--json');
+    await driver;
+    const events = run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((line) => {
+        const event = JSON.parse(line) as {
+          type: string;
+          result?: Record<string, unknown>;
+          summary?: { printers: Array<Record<string, unknown>> };
+        };
+        assert.ok(validate(event), `event does not match the schema: ${line}\n${JSON.stringify(validate.errors)}`);
+        return event;
+      });
+    const done = events.filter((e) => e.type === 'printer-done').map((e) => e.result!);
+    const stopped = done.find((r) => r['printer'] === 'busy');
+    assert.ok(stopped, run.stdout + run.stderr);
+    assert.equal(stopped['outcome'], 'failed');
+    assert.equal(stopped['becameBusy'], true, JSON.stringify(stopped));
+    assert.match(String(stopped['reason']), /printer became busy during the sync/);
+    const synced = done.find((r) => r['printer'] === 'idle');
+    assert.equal(synced?.['outcome'], 'in-sync', JSON.stringify(synced));
+    assert.ok(!('becameBusy' in synced!), JSON.stringify(synced));
+    const summary = events.find((e) => e.type === 'run-done')?.summary;
+    assert.equal(summary?.printers.find((r) => r['printer'] === 'busy')?.['becameBusy'], true);
+    assert.deepEqual(remoteTree(busy), ['one.gcode', 'printing.gcode']);
+  });
+});
+
 describe('sync --wait-busy: a printer that stops answering while it is waited for', { timeout: 60_000 }, () => {
   const ws = useWorkspace({ printers: [{ name: 'busy', model: 'MK4S' }], master: { 'one.gcode': gcode('one') } });
 

@@ -76,12 +76,12 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
       extra,
       master: path.join(dir, 'master'),
       state: path.join(dir, 'state'),
-      /** `link-sync watch` in this process; `process: true` starts the built CLI (signals, exit code). */
-      watch: (args: string[], options: { process?: boolean } = {}): BackgroundCli =>
-        (cli = startCli(['watch', '-c', 'printers.yml', '-s', 'master', '--json', ...FAST, ...args], {
+      /** `link-sync watch` in this process; `process: true` starts the built CLI (signals, exit code); `plain: true` drops --json. */
+      watch: (args: string[], options: { process?: boolean; plain?: boolean } = {}): BackgroundCli =>
+        (cli = startCli(['watch', '-c', 'printers.yml', '-s', 'master', ...(options.plain ? [] : ['--json']), ...FAST, ...args], {
           cwd: dir,
           env: { XDG_STATE_HOME: path.join(dir, 'state') },
-          ...options,
+          ...(options.process ? { process: true } : {}),
         })),
     };
   }
@@ -243,8 +243,11 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
 
   /** `watch --http 0` started by `ws.watch`: GET /api/farm's row for one printer, checked against the schema. */
   async function farmRow(cli: BackgroundCli, printer: string): Promise<FarmRow> {
-    await cli.waitFor('the farm page address', () => /Farm page: (\S+)\//.test(cli.stderr()));
-    const doc = (await (await fetch(`${/Farm page: (\S+)\//.exec(cli.stderr())![1]!}/api/farm`)).json()) as { printers: FarmRow[] };
+    // On stderr with --json, on stdout with plain lines.
+    await cli.waitFor('the farm page address', () => /Farm page: (\S+)\//.test(cli.stderr() + cli.stdout()));
+    const doc = (await (await fetch(`${/Farm page: (\S+)\//.exec(cli.stderr() + cli.stdout())![1]!}/api/farm`)).json()) as {
+      printers: FarmRow[];
+    };
     assert.ok(validateStatus(doc), `GET /api/farm does not match the schema: ${JSON.stringify(validateStatus.errors)}`);
     return doc.printers.find((r) => r.name === printer)!;
   }
@@ -313,6 +316,54 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
       const row = await farmRow(cli, 'gone');
       return row.activity === 'in sync' && row.behindMaster === false && row.pending?.inSync === true;
     });
+  });
+
+  /** A watch of printers a (printing) and b (idle), both synced once, stopped by SIGTERM after a master change that only b got. */
+  async function stopWhileBehind(t: TestContext, options: { plain?: boolean }) {
+    const ws = await setUp(
+      t,
+      [
+        { name: 'a', model: 'MK4S' },
+        { name: 'b', model: 'MK4S' },
+      ],
+      { 'one.gcode': gcode('one') },
+    );
+    const [busy, idle] = ws.farm.printers as [SimPrinter, SimPrinter];
+    const cli = ws.watch(['--go', '--http', '0'], options);
+    for (const p of ws.farm.printers)
+      await cli.waitFor(`${p.name} in sync on the page`, async () => (await farmRow(cli, p.name)).activity === 'in sync');
+    busy.setState('PRINTING', { file: 'one.gcode', progress: 10 });
+    await cli.waitFor('PRINTING on the page', async () => (await farmRow(cli, 'a')).state === 'PRINTING');
+    writeTree(ws.master, { 'two.gcode': gcode('two') });
+    await cli.waitFor('the idle printer gets the change', () => has(idle, 'two.gcode'));
+    await cli.waitFor('the busy printer shown behind the master', async () => (await farmRow(cli, 'a')).behindMaster === true);
+    await cli.waitFor('the idle printer in sync again', async () => (await farmRow(cli, 'b')).activity === 'in sync');
+    assert.ok(!has(busy, 'two.gcode'), 'a printing printer was synced');
+    const end = await cli.stop('SIGTERM');
+    assert.equal(end.code, 0, cli.stderr());
+    return cli;
+  }
+
+  test('the closing summary says a printer the master changed for while it printed is behind the master', async (t) => {
+    const cli = await stopWhileBehind(t, { plain: true });
+    const summary = cli.stdout().slice(cli.stdout().lastIndexOf('Summary ('));
+    const row = (name: string) => summary.split('\n').find((l) => l.startsWith(`${name} `)) ?? '';
+    assert.match(row('a'), /^a\s+behind the master\s/, summary);
+    assert.match(row('b'), /^b\s+in sync\s/, summary);
+  });
+
+  test('the closing run-done event marks a printer the master changed for while it printed with behindMaster', async (t) => {
+    const cli = await stopWhileBehind(t, {});
+    const done = events(cli).find((e) => e.type === 'run-done');
+    assert.ok(done, 'no run-done event');
+    const results = (done['summary'] as { printers: Array<{ printer: string; outcome: string; behindMaster?: boolean }> }).printers;
+    assert.deepEqual(
+      results.map((r) => [r.printer, r.outcome, r.behindMaster]),
+      [
+        ['a', 'in-sync', true],
+        ['b', 'in-sync', false],
+      ],
+    );
   });
 
   test('a printer answering its state reads with 503 is a printer error, not unreachable', async (t) => {

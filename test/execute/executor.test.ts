@@ -174,11 +174,12 @@ describe('executePlan stops early', () => {
       const files = ['a', 'b', 'c'].map((n) => b.file(`${n}.gcode`, n));
       const result = await executePlan(
         planOf(files.map(upload)),
-        b.context({ recheck: async () => (++checks > 1 ? 'the printer started printing' : undefined) }),
+        b.context({ recheck: async () => (++checks > 1 ? { reason: 'the printer started printing', becameBusy: true } : undefined) }),
       );
       assert.equal(result.done.upload, 1);
       assert.equal(result.notRun, 2);
       assert.equal(result.stoppedReason, 'the printer started printing');
+      assert.equal(result.becameBusy, true);
       assert.deepEqual(
         b.sim.files().map((f) => f.path),
         ['a.gcode'],

@@ -6,6 +6,7 @@ import { about, linesFor, plainReporter, summaryLines } from '../../src/report/p
 import { fanOut } from '../../src/report/fan-out.js';
 import type { SyncEvent } from '../../src/report/events.js';
 import { dryRun, goRun, result, summary } from './events.js';
+import { closingCountsLine } from '../../src/report/summary.js';
 import { OUTCOME_COLUMN } from '../../src/report/words.js';
 
 function render(events: SyncEvent[], quiet = false): { out: string[]; err: string[] } {
@@ -141,4 +142,26 @@ test('reading before the plan: one line at its start, naming the printer and the
   );
   assert.deepEqual(linesFor({ type: 'printer-reading', printer: 'mk4-1', step: 'sizes', done: 1200, total: 2000 }), []);
   assert.deepEqual(linesFor({ type: 'printer-reading', printer: 'mk4-1', step: 'sizes', done: 2000, total: 2000 }), []);
+});
+
+test('a printer behind the master is not called in sync: in the table, the narrow lines and the closing counts', () => {
+  const run = summary(false, [
+    result('a', { behindMaster: true }),
+    result('b', { outcome: 'failed', failed: 1, behindMaster: true }),
+    result('c', { behindMaster: false }),
+  ]);
+  const rows = summaryLines(run).slice(2);
+  assert.deepEqual(
+    rows.map((row) => row.split(/\s{2,}/).slice(0, 2)),
+    [
+      ['a', 'behind the master'],
+      ['b', 'failed (behind the master)'],
+      ['c', 'in sync'],
+    ],
+  );
+  assert.ok(
+    summaryLines(run, 30).some((line) => line.startsWith('a: behind the master;')),
+    summaryLines(run, 30).join('\n'),
+  );
+  assert.match(closingCountsLine(run, 0), /printers: 1 behind the master, 1 failed \(behind the master\), 1 in sync;/);
 });

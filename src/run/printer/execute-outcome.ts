@@ -5,7 +5,7 @@ import type { NameRules, PlanHold, PrinterPlan, PrintedFile, PrinterStatus, Remo
 import { PrinterError } from '../../errors.js';
 import { gatePrinter } from '../../plan/gate.js';
 import { foldName } from '../../source/paths.js';
-import { executePlan, type TransferAction } from '../../execute/executor.js';
+import { executePlan, type RecheckStop, type TransferAction } from '../../execute/executor.js';
 import { uploadsThatWillNotFit } from '../../execute/free-space.js';
 import type { PreviousCopy } from '../../execute/upload-outcome.js';
 import type { PrinterResult } from '../../report/events.js';
@@ -101,6 +101,7 @@ export function judgeOutcome(result: PrinterResult, executed: Executed, plan: Pr
   result.bytesSent = executed.bytesSent;
   if (executed.firstError) result.error = executed.firstError;
   if (executed.stoppedReason) result.reason = executed.stoppedReason;
+  if (executed.becameBusy) result.becameBusy = true;
   result.outcome = executed.interrupted
     ? 'interrupted'
     : executed.offline
@@ -144,23 +145,25 @@ function previousCopies(remote: RemoteTree, rules: NameRules): (action: Transfer
 }
 
 /** How the reason of a sync stopped by a print (or other busy state) that began during it starts. */
-export const BECAME_BUSY = 'printer became busy during the sync';
+const BECAME_BUSY = 'printer became busy during the sync';
 
 /** Before each action: is the printer still safe to touch? */
 function makeRecheck(job: PrinterJob, initial: PrinterStatus, storage: StorageInfo, kinds: string[]) {
   let index = 0;
   let lastCheck = Date.now();
-  return async (): Promise<string | undefined> => {
+  return async (): Promise<RecheckStop | undefined> => {
     const kind = kinds[index++];
     const isUpload = kind === 'upload' || kind === 'replace';
     if (index === 1 || (!isUpload && Date.now() - lastCheck < DELETE_RECHECK_MS)) return undefined;
     const now = await job.api.status();
     lastCheck = Date.now();
     if (job.ignoreState) {
-      return samePrintedFile(initial.printing, now.printing) ? undefined : 'a print started during the sync; no further changes made';
+      return samePrintedFile(initial.printing, now.printing)
+        ? undefined
+        : { reason: 'a print started during the sync; no further changes made' };
     }
     const gate = gatePrinter(now, storage, false);
-    return gate.ok ? undefined : `${BECAME_BUSY} (${gate.reason}); no further changes made`;
+    return gate.ok ? undefined : { reason: `${BECAME_BUSY} (${gate.reason}); no further changes made`, becameBusy: true };
   };
 }
 
