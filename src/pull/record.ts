@@ -7,6 +7,7 @@ import { loadRecord, saveRecord } from '../record/store.js';
 import type { PrinterScan } from './scan-printer.js';
 import type { PrinterScope } from './prepare.js';
 import type { PullCandidate, PullItem } from './types.js';
+import { folderCause } from '../local/folder-words.js';
 
 export interface Learned {
   item: PullItem;
@@ -67,7 +68,7 @@ export async function learnPulled(
       await saveRecord(stateDir, loaded.record);
     } catch (error) {
       warnings.push(
-        `${printer}: could not save the sync record ${loaded.file} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the next sync judges the pulled files by the time rule`,
+        `${printer}: could not save the sync record ${loaded.file} (${folderCause(error)}); the next sync judges the pulled files by the time rule`,
       );
     }
   }

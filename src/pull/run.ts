@@ -141,7 +141,8 @@ export async function pull(options: PullOptions): Promise<PullSummary> {
     return summary;
   } finally {
     for (const api of apis.values()) api.close();
-    await lock?.release();
+    const warning = await lock?.release();
+    if (warning !== undefined) emit({ type: 'warning', message: warning });
   }
 }
 

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import { StateError } from '../errors.js';
+import { folderCause } from '../local/folder-words.js';
 import { makeStateFolder, stateUnwritable } from './state-folder.js';
 import { removeLeftoverTemps } from './store.js';
 
@@ -19,7 +20,11 @@ const UNREADABLE_LOCK_GRACE_MS = 30_000;
 export interface StateLock {
   /** Absolute path of the lock file. */
   readonly file: string;
-  release(): Promise<void>;
+  /**
+   * Removes the lock. A lock that cannot be removed (the state folder went read-only during the run)
+   * does not fail a run that is done: it resolves the warning to show, in words.
+   */
+  release(): Promise<string | undefined>;
 }
 
 interface LockOwner {
@@ -97,9 +102,17 @@ async function takeOver(file: string, staleText: string): Promise<void> {
   await fsp.rm(aside, { force: true });
 }
 
-async function releaseLock(file: string, text: string): Promise<void> {
+async function releaseLock(file: string, text: string): Promise<string | undefined> {
   const current = await fsp.readFile(file, 'utf8').catch(() => undefined);
-  if (current === text) await fsp.rm(file, { force: true });
+  if (current !== text) return undefined;
+  try {
+    await fsp.unlink(file);
+    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // Its process is gone once this run ends: the next run on this host takes the lock over.
+    return `cannot remove the lock ${file} (${folderCause(error)}); the next run on this host takes it over once the state folder can be written`;
+  }
 }
 
 async function readLock(file: string): Promise<{ text: string; mtimeMs: number } | undefined> {

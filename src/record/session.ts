@@ -14,6 +14,7 @@ import { selectPrepass, withSizes } from './prepass.js';
 import { pooled, type PrinterRecord, type StringPool } from './record.js';
 import { loadRecord, recordsByHost, saveRecord } from './store.js';
 import type { RecordChanges } from './types.js';
+import { folderCause } from '../local/folder-words.js';
 
 /** What every printer of one run shares about the record. */
 export interface RecordRun {
@@ -229,11 +230,10 @@ export class RecordSession {
     } catch (error) {
       if (this.saveWarned) return;
       this.saveWarned = true;
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
       this.emit({
         type: 'warning',
         printer: this.printer,
-        message: `could not save the sync record ${this.file} (${code}); the next run judges this printer's files by the time rule where the record is behind`,
+        message: `could not save the sync record ${this.file} (${folderCause(error)}); the next run judges this printer's files by the time rule where the record is behind`,
       });
     }
   }

@@ -30,7 +30,8 @@ export async function sync(options: SyncOptions): Promise<RunSummary> {
     return await runPrinters({ ...options, ...(stop.signal ? { signal: stop.signal } : {}) }, inputs, stateDir, started, emit);
   } finally {
     stop.dispose();
-    await lock?.release();
+    const warning = await lock?.release();
+    if (warning !== undefined) emit({ type: 'warning', message: warning });
   }
 }
 

@@ -124,6 +124,7 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
     return summary;
   } finally {
     options.signal.removeEventListener('abort', stop);
-    await lock?.release();
+    const warning = await lock?.release();
+    if (warning !== undefined) emit({ type: 'warning', message: warning });
   }
 }

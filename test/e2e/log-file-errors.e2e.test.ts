@@ -144,10 +144,10 @@ describe('--log-file when a run cannot start', { timeout: 120_000 }, () => {
   });
 });
 
-describe('--log-file when a run fails after its summary', { timeout: 60_000 }, () => {
-  // The state folder stops taking changes during the run (made read-only by someone else): the run
-  // syncs and prints its summary, then cannot remove its lock there.
-  test('the lock cannot be removed: the closing line has the exit code the process ends with, and the error', async (t) => {
+describe('--log-file when the lock cannot be removed after the summary', { timeout: 60_000 }, () => {
+  // The state folder stops taking changes during the run (made read-only by someone else, or a disk
+  // remounted read-only): the run syncs and prints its summary, then cannot remove its lock there.
+  test('the lock cannot be removed: a warning in words, and the run ends as its printers did', async (t) => {
     const farm = await startFarm([{ name: 'mk4-a', model: 'MK4' }]);
     const work = tempDir('link-sync-log-late-');
     const master = path.join(work.dir, 'master');
@@ -178,10 +178,18 @@ describe('--log-file when a run fails after its summary', { timeout: 60_000 }, (
     try {
       if (locked && !locked.ok) return t.skip(locked.why);
       const show = `exit ${run!.code}\n${run!.stdout}\n${run!.stderr}`;
-      assert.notEqual(run!.code, 0, show);
-      assert.match(run!.stdout, /Summary/, show);
-      const last = logLines(log).at(-1)!;
-      assert.match(last, new RegExp(`^run ended: exit ${run!.code}; printers: 1 in sync; .*; .*link-sync\\.lock`), `${last}\n${show}`);
+      // The sync is done: the lock left behind is no bug, and no failure of the run.
+      assert.equal(run!.code, 0, show);
+      const warning =
+        /warning: cannot remove the lock .*link-sync\.lock \((operation not permitted|permission denied)\); the next run on this host takes it over/;
+      assert.match(run!.stderr, warning, show);
+      assert.doesNotMatch(run!.stderr, /ENOTDIR|EPERM|EACCES|a bug in link-sync/, show);
+      const lines = logLines(log);
+      assert.ok(
+        lines.some((line) => warning.test(line)),
+        `${lines.join('\n')}\n${show}`,
+      );
+      assert.match(lines.at(-1)!, /^run ended: exit 0; printers: 1 in sync; /, `${lines.join('\n')}\n${show}`);
     } finally {
       work.cleanup();
     }
