@@ -5,7 +5,7 @@
 import type { PrinterConfig } from '../config/types.js';
 import type { PrinterApi } from '../printer/api.js';
 import type { PrinterStatus } from '../types.js';
-import type { EventSink, PrinterResult } from '../report/events.js';
+import type { ErrorInfo, EventSink, PrinterResult } from '../report/events.js';
 import { InternalError } from '../errors.js';
 import type { SyncOptions } from '../run/options.js';
 import { printerDeadline, printerJob } from '../run/printers.js';
@@ -18,6 +18,7 @@ import type { CreatedFolders } from '../local/created-folders.js';
 import { missingRecordWarnings, type RecordRun } from '../record/session.js';
 import type { MasterSnapshot, MasterWatch } from './master.js';
 import type { FarmState } from './farm-state.js';
+import { neverSyncedResult } from './never-synced.js';
 import { abortableSleep } from './sleep.js';
 
 export interface PrinterLoopContext {
@@ -48,6 +49,8 @@ export class PrinterLoop {
   private lastState: string | undefined;
   /** The last state read failed (no answer or an error status). */
   private lastReadFailed = false;
+  /** Why the last state read failed, while it did: the closing summary of a printer never synced says it. */
+  private lastReadError: ErrorInfo | undefined;
   /** The state, job and transfer last polled: a change makes a failed or held sync worth trying at once. */
   private lastSeen: string | undefined;
   /** After a sync of `version` that did not settle: polls to let pass before the next try, and the next wait (in polls). */
@@ -65,8 +68,8 @@ export class PrinterLoop {
   ) {}
 
   /** The last sync result for the closing summary, saying whether the master changed since (its result may read "in sync"). */
-  closingResult(): PrinterResult | undefined {
-    if (!this.lastResult) return undefined;
+  closingResult(): PrinterResult {
+    if (!this.lastResult) return neverSyncedResult(this.printer.name, this.lastState, this.lastReadError);
     return { ...this.lastResult, behindMaster: this.ctx.master.version > this.lastResultVersion };
   }
 
@@ -205,6 +208,7 @@ export class PrinterLoop {
     this.ctx.farm.observe(this.printer.name, status);
     const wasFailed = this.lastReadFailed;
     this.lastReadFailed = false;
+    this.lastReadError = undefined;
     if (status.state === this.lastState) return;
     // Back after not being read: its files may have changed meanwhile (a stick swapped, a reset), so plan it again.
     if (wasFailed) this.syncedVersion = 0;
@@ -223,6 +227,7 @@ export class PrinterLoop {
   private noteReadFailed(error: unknown): void {
     const info = readErrorInfo(error);
     this.ctx.farm.pollFailed(this.printer.name, info);
+    this.lastReadError = info;
     // Whatever it says when it is back counts as a change.
     this.lastSeen = undefined;
     this.lastReadFailed = true;

@@ -116,7 +116,7 @@ export async function watch(options: WatchOptions): Promise<RunSummary> {
     }
     const summary: RunSummary = {
       dryRun: !go,
-      printers: loops.flatMap((loop) => loop.closingResult() ?? []),
+      printers: loops.map((loop) => loop.closingResult()),
       durationMs: Date.now() - started,
       interrupted: options.signal.aborted,
     };

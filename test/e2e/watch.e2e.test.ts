@@ -366,6 +366,41 @@ describe('link-sync watch', { timeout: 120_000, concurrency: true }, () => {
     );
   });
 
+  test('the closing summary lists a printer never synced while watched, and why: busy, or not answering', async (t) => {
+    const gone = `gone:\n  printer_type: MK4\n  host: http://127.0.0.1:1\n  username: maker\n  password: any-password\n`;
+    const ws = await setUp(
+      t,
+      [
+        { name: 'a', model: 'MK4S' },
+        { name: 'b', model: 'MK4S' },
+      ],
+      { 'one.gcode': gcode('one') },
+      gone,
+    );
+    const [busy, idle] = ws.farm.printers as [SimPrinter, SimPrinter];
+    busy.seed('one.gcode', gcode('one, old'));
+    busy.setState('PRINTING', { file: 'one.gcode', progress: 10 });
+    const cli = ws.watch(['--go', '--http', '0', '--retries', '0']);
+    await cli.waitFor('the idle printer in sync on the page', async () => (await farmRow(cli, 'b')).activity === 'in sync');
+    assert.ok(has(idle, 'one.gcode'));
+    await cli.waitFor('the missing printer read', () => events(cli).some((e) => e.type === 'printer-state' && e['printer'] === 'gone'));
+    const end = await cli.stop('SIGTERM');
+    assert.equal(end.code, 0, cli.stderr());
+    const done = events(cli).find((e) => e.type === 'run-done');
+    assert.ok(done, 'no run-done event');
+    const results = (done['summary'] as { printers: Array<{ printer: string; outcome: string; reason?: string }> }).printers;
+    assert.deepEqual(
+      results.map((r) => [r.printer, r.outcome]),
+      [
+        ['a', 'skipped'],
+        ['b', 'in-sync'],
+        ['gone', 'unreachable'],
+      ],
+    );
+    assert.match(results[0]!.reason ?? '', /^not synced while watched; its last state: PRINTING$/);
+    assert.match(results[2]!.reason ?? '', /^not synced while watched: .*gone/);
+  });
+
   test('a printer answering its state reads with 503 is a printer error, not unreachable', async (t) => {
     const ws = await setUp(t, [{ name: 'a', model: 'MK4S' }], { 'one.gcode': gcode('one') });
     const printer = ws.farm.printers[0]!;
