@@ -4,6 +4,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { main } from './cli/main.js';
 import { guardOutput, isClosedPipe } from './cli/output-guard.js';
+import { folderCause } from './local/folder-words.js';
 import type { NoticeBoard } from './cli/io.js';
 
 // A run allocates far more than it keeps (a first sync reads one answer per printer file, each soon
@@ -42,7 +43,7 @@ const stdout = guardOutput(process.stdout, (error) => {
       controller.abort();
     }
   } else {
-    stderr.write(`link-sync: warning: cannot write to stdout (${error.code ?? error.message}); the sync goes on, its output is lost\n`);
+    stderr.write(`link-sync: warning: cannot write to stdout (${folderCause(error)}); the sync goes on, its output is lost\n`);
   }
 });
 

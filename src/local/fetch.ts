@@ -46,7 +46,7 @@ export function localError(message: string, hint: string, cause?: unknown): Link
 export interface TargetWords {
   /** The local root in words: "the master folder". */
   root: string;
-  /** What to do instead of writing there: "pull elsewhere". */
+  /** What to do instead of writing there: "pull into another folder with -s". */
   elsewhere: string;
   /** A folder of the target that could not be made (the FolderError of makeFolders, or another error). */
   folderError: (folder: string, cause: unknown) => LinkSyncError;

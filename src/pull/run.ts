@@ -37,7 +37,7 @@ export interface PullOptions extends PullScopeOptions {
 
 const PROGRESS_INTERVAL_MS = 250;
 
-const PULL_WORDS: TargetWords = { root: 'the master folder', elsewhere: 'pull elsewhere', folderError: pullFolderError };
+const PULL_WORDS: TargetWords = { root: 'the master folder', elsewhere: 'pull into another folder with -s', folderError: pullFolderError };
 
 export async function pull(options: PullOptions): Promise<PullSummary> {
   const started = Date.now();

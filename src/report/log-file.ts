@@ -3,6 +3,7 @@
 
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { ConfigError, LinkSyncError, UsageError } from '../errors.js';
+import { folderCause } from '../local/folder-words.js';
 import type { EventSink, RunSummary } from './events.js';
 import { inertLine } from './inert.js';
 import { plainReporter } from './plain.js';
@@ -55,8 +56,7 @@ export function openLogFile(path: string, options: LogFileOptions = {}): LogFile
       writeSync(fd, `${now().toISOString()} ${line}\n`);
     } catch (error) {
       failed = true;
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      options.onWriteError?.(`cannot write to --log-file ${path} (${code}); logging stopped, the sync goes on`);
+      options.onWriteError?.(`cannot write to --log-file ${path} (${folderCause(error)}); logging stopped, the sync goes on`);
     }
   };
   const plain = plainReporter({ out: write, err: write });

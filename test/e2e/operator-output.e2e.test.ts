@@ -200,7 +200,10 @@ describe('operator output through the CLI', { timeout: 300_000 }, () => {
     );
     const out = await run('--go', '--log-file', '/dev/full');
     assert.equal(out.code, 0, out.stderr);
-    assert.equal(out.stderr, 'link-sync: warning: cannot write to --log-file /dev/full (ENOSPC); logging stopped, the sync goes on\n');
+    assert.equal(
+      out.stderr,
+      'link-sync: warning: cannot write to --log-file /dev/full (no space left on the device); logging stopped, the sync goes on\n',
+    );
     for (const p of farm!.printers) assert.equal(p.readFile('a.gcode')?.toString(), readFileSync(path.join(master, 'a.gcode'), 'utf8'));
   });
 
@@ -275,7 +278,7 @@ describe('operator output through the CLI', { timeout: 300_000 }, () => {
         assert.equal(code, 0, stderr);
         assert.equal(
           stderr,
-          'link-sync: warning: cannot write to stdout (ENOSPC); the sync goes on, its output is lost\n',
+          'link-sync: warning: cannot write to stdout (no space left on the device); the sync goes on, its output is lost\n',
           'one warning, no stack trace',
         );
       }

@@ -103,7 +103,7 @@ describe('pull into a folder that refuses the file', () => {
     const line = run.stderr.split('\n').find((l) => l.includes('FAILED to download sliced/part.gcode:'));
     assert.equal(
       line,
-      `mk4-p: FAILED to download sliced/part.gcode: cannot write into ${mount} (read-only file system) (pull elsewhere)`,
+      `mk4-p: FAILED to download sliced/part.gcode: cannot write into ${mount} (read-only file system) (pull into another folder with -s)`,
       show(run),
     );
     assert.doesNotMatch(run.stderr + run.stdout, /EROFS|link-sync\.part|retry|unreachable|not reached/i, show(run));
@@ -121,7 +121,7 @@ describe('pull into a folder that refuses the file', () => {
     const line = run.stderr.split('\n').find((l) => l.includes('FAILED to download sliced/part.gcode:'));
     assert.equal(
       line,
-      `mk4-p: FAILED to download sliced/part.gcode: cannot write into ${mount} (no space left on the device) (free some space, or pull elsewhere)`,
+      `mk4-p: FAILED to download sliced/part.gcode: cannot write into ${mount} (no space left on the device) (free some space, or pull into another folder with -s)`,
       show(run),
     );
     assert.doesNotMatch(run.stderr + run.stdout, /ENOSPC|retry|unreachable|not reached/i, show(run));
@@ -156,7 +156,7 @@ describe('pull into a folder that refuses the file', () => {
     const cause = process.getuid?.() === 0 ? 'operation not permitted' : 'permission denied';
     const target = path.join(ws.master, 'a.gcode');
     assert.ok(
-      run!.stderr.includes(`warning: cannot write ${target} (${cause}) (make ${ws.master} writable, or pull elsewhere)`),
+      run!.stderr.includes(`warning: cannot write ${target} (${cause}) (make ${ws.master} writable, or pull into another folder with -s)`),
       show(run!),
     );
     assert.equal(existsSync(target), false);
