@@ -156,3 +156,22 @@ export type EventSink = (event: SyncEvent) => void;
 export function emptyCounts(): ActionCounts {
   return { upload: 0, replace: 0, delete: 0, rmdir: 0 };
 }
+
+/** A printer's result with nothing done yet: a sync fills it in as it goes. */
+export function blankResult(printer: string, outcome: PrinterOutcome): PrinterResult {
+  return {
+    printer,
+    outcome,
+    planned: emptyCounts(),
+    done: emptyCounts(),
+    failed: 0,
+    notRun: 0,
+    problems: 0,
+    held: 0,
+    otherModel: 0,
+    unchanged: 0,
+    plannedBytes: 0,
+    bytesSent: 0,
+    durationMs: 0,
+  };
+}

@@ -1,27 +1,15 @@
 // watch's closing summary for a printer it never synced (busy, or not answering, the whole time): it is
 // listed all the same, saying why, so an operator reading the log sees every printer of the farm.
 
-import { emptyCounts, type ErrorInfo, type PrinterOutcome, type PrinterResult } from '../report/events.js';
+import { blankResult, type ErrorInfo, type PrinterOutcome, type PrinterResult } from '../report/events.js';
 
 /** A printer watch never synced: `readError` when its last state read failed, else the state it last said. */
 export function neverSyncedResult(printer: string, lastState: string | undefined, readError: ErrorInfo | undefined): PrinterResult {
   const why = readError ? `: ${readError.message}` : lastState ? `; its last state: ${lastState}` : '; its state was never read';
   return {
-    printer,
-    outcome: readError ? unreadOutcome(readError) : 'skipped',
+    ...blankResult(printer, readError ? unreadOutcome(readError) : 'skipped'),
     reason: `not synced while watched${why}`,
     ...(readError ? { error: readError } : {}),
-    planned: emptyCounts(),
-    done: emptyCounts(),
-    failed: 0,
-    notRun: 0,
-    problems: 0,
-    held: 0,
-    otherModel: 0,
-    unchanged: 0,
-    plannedBytes: 0,
-    bytesSent: 0,
-    durationMs: 0,
   };
 }
 

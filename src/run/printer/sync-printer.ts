@@ -1,6 +1,6 @@
 // One printer's sync, as its steps: identify and gate, walk and prepare the record, plan with the safety, then (with --go) execute and judge.
 
-import { emptyCounts, type PrinterResult } from '../../report/events.js';
+import { blankResult, type PrinterResult } from '../../report/events.js';
 import { toErrorInfo } from '../../report/error-info.js';
 import type { RecordSession } from '../../record/session.js';
 import { backupSizes } from '../../backup/plan-backup.js';
@@ -21,7 +21,7 @@ export async function syncPrinter(job: PrinterJob): Promise<PrinterResult> {
       message: `printer ${job.printer}: ${job.refused}`,
       hint: "check the printer's include/exclude and printer_type in the config",
     };
-    return { ...blankResult(job), reason: job.refused, error };
+    return { ...blankJobResult(job), reason: job.refused, error };
   }
   // Waiting for a planning slot is not the printer's time: its deadline starts once it has one.
   const releaseSlot = job.planSlots ? await job.planSlots.take() : () => {};
@@ -49,27 +49,13 @@ function blameDeadline(job: PrinterJob, result: PrinterResult): PrinterResult {
 }
 
 /** A result with nothing done yet: the steps fill it in as they go. */
-function blankResult(job: PrinterJob): PrinterResult {
-  return {
-    printer: job.printer,
-    outcome: 'failed',
-    planned: emptyCounts(),
-    done: emptyCounts(),
-    failed: 0,
-    notRun: 0,
-    problems: 0,
-    held: 0,
-    otherModel: job.skipped?.length ?? 0,
-    unchanged: 0,
-    plannedBytes: 0,
-    bytesSent: 0,
-    durationMs: 0,
-  };
+function blankJobResult(job: PrinterJob): PrinterResult {
+  return { ...blankResult(job.printer, 'failed'), otherModel: job.skipped?.length ?? 0 };
 }
 
 async function syncPrinterSteps(job: PrinterJob, releaseSlot: () => void): Promise<PrinterResult> {
   const started = Date.now();
-  const result = blankResult(job);
+  const result = blankJobResult(job);
   const finish = (): PrinterResult => ({ ...result, durationMs: Date.now() - started });
   job.emit({ type: 'printer-start', printer: job.printer });
   let session: RecordSession | undefined;
