@@ -68,7 +68,7 @@ export function openLogFile(path: string, options: LogFileOptions = {}): LogFile
     close: (exitCode, error) => {
       const ended = error === undefined ? undefined : errorLogLines(error);
       for (const line of ended?.problems ?? []) write(line);
-      // A run that fails after its summary (its lock cannot be removed) ends with the counts and the error.
+      // A run that fails after its summary still ends with the counts, and then the error.
       const counts = summary ? closingCountsLine(summary, exitCode) : `run ended: exit ${exitCode}`;
       write(ended ? `${counts}; ${ended.closing}` : counts);
       closeSync(fd);
