@@ -5,7 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option, type OutputConfi
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
-import { expandHome, parseDestination, resolveSourcePaths, type Destination } from '../config/destination.js';
+import { expandHome, parseDestination, refuseEmpty, resolveSourcePaths, type Destination } from '../config/destination.js';
 import { ExitCode } from '../report/exit-codes.js';
 
 export { parseDestination, resolveSourcePaths, type Destination, type WritableStorage } from '../config/destination.js';
@@ -245,9 +245,8 @@ function toOptions(given: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOp
       hint: `--no-delete deletes nothing, so use one of them; ${HELP_HINT}`,
     });
   }
-  if (raw.source.trim() === '') throw new UsageError('-s/--source is empty', { hint: `give the local folder to sync; ${HELP_HINT}` });
-  if (raw.config.trim() === '')
-    throw new UsageError('-c/--config is empty', { hint: `give the printers file, e.g. -c printers.yml; ${HELP_HINT}` });
+  refuseEmpty(raw.source, '-s/--source', `give the local folder to sync; ${HELP_HINT}`);
+  refuseEmpty(raw.config, '-c/--config', `give the printers file, e.g. -c printers.yml; ${HELP_HINT}`);
   const home = io.env['HOME'] ?? io.env['USERPROFILE'];
   const paths = resolveSourcePaths(raw.source, raw.relativeTo, io.cwd, home);
   return {
@@ -291,7 +290,7 @@ function toOptions(given: RawOptions, io: Pick<CliIo, 'env' | 'cwd'>): SyncCliOp
 }
 
 function nonEmptyPath(value: string, flag: string, cwd: string, home: string | undefined, fix = 'give a folder'): string {
-  if (value.trim() === '') throw new UsageError(`${flag} is empty`, { hint: `${fix}; ${HELP_HINT}` });
+  refuseEmpty(value, flag, `${fix}; ${HELP_HINT}`);
   return resolve(cwd, expandHome(value, home));
 }
 

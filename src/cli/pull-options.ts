@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
 import { commanderMessage, helpOnlyOutput } from './options.js';
-import { expandHome, parseDestination, resolveSourcePaths, type Destination } from '../config/destination.js';
+import { expandHome, parseDestination, refuseEmpty, resolveSourcePaths, type Destination } from '../config/destination.js';
 
 export interface PullCliOptions {
   config: string;
@@ -81,16 +81,14 @@ export function parsePullArgs(argv: readonly string[], io: Pick<CliIo, 'stdout' 
   const raw = program.opts<Record<string, unknown>>();
   const home = io.env['HOME'] ?? io.env['USERPROFILE'];
   const source = String(raw['source']);
-  if (source.trim() === '') throw new UsageError('-s/--source is empty', { hint: `give the master folder; ${HELP_HINT}` });
+  refuseEmpty(source, '-s/--source', `give the master folder; ${HELP_HINT}`);
   const paths = resolveSourcePaths(source, raw['relativeTo'] as string | undefined, io.cwd, home, HELP_HINT);
   const config = String(raw['config']);
-  if (config.trim() === '')
-    throw new UsageError('-c/--config is empty', { hint: `give the printers file, e.g. -c printers.yml; ${HELP_HINT}` });
+  refuseEmpty(config, '-c/--config', `give the printers file, e.g. -c printers.yml; ${HELP_HINT}`);
   const prefer = raw['prefer'] as string | undefined;
-  if (prefer !== undefined && prefer.trim() === '') throw new UsageError('--prefer is empty', { hint: `name a printer; ${HELP_HINT}` });
+  refuseEmpty(prefer, '--prefer', `name a printer; ${HELP_HINT}`);
   const stateDir = raw['stateDir'] as string | undefined;
-  if (stateDir !== undefined && stateDir.trim() === '')
-    throw new UsageError('--state-dir is empty', { hint: `give a folder; ${HELP_HINT}` });
+  refuseEmpty(stateDir, '--state-dir', `give a folder; ${HELP_HINT}`);
   return {
     kind: 'run',
     options: {

@@ -62,17 +62,21 @@ export function destinationProblem(raw: string, flag: string): { problem: string
 export function parseDestination(raw: string | undefined): Destination {
   if (raw === undefined) return { path: '' };
   // Not the storage root: an unset shell variable (-d "$DEST") would widen the mirror, and its deletions, to the whole storage.
-  if (raw.trim() === '') {
-    throw new UsageError('-d/--destination is empty', {
-      hint: `give -d / for the storage root, or leave -d out for the config's destination; ${HELP}`,
-    });
-  }
+  refuseEmpty(raw, '-d/--destination', `give -d / for the storage root, or leave -d out for the config's destination; ${HELP}`);
   const wrong = destinationProblem(raw, '-d ');
   if (wrong) throw new UsageError(`-d ${JSON.stringify(raw)}: ${wrong.problem}`, { hint: `${wrong.hint}; ${HELP}` });
   const segments = destinationSegments(raw);
   const first = segments[0]?.toLowerCase();
   if (first === 'usb' || first === 'local') return { storage: first, path: segments.slice(1).join('/') };
   return { path: segments.join('/') };
+}
+
+/**
+ * Refuses a flag given as '' or blanks, by name: an unset variable in a cron line (`-r "$ROOT"`)
+ * would otherwise be read as the working folder, or as no value at all.
+ */
+export function refuseEmpty(value: string | undefined, flag: string, hint: string): void {
+  if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} is empty`, { hint });
 }
 
 /** Replaces a leading `~` with the home folder, as the original tool did for quoted paths. */
@@ -98,11 +102,11 @@ export function resolveSourcePaths(
 ): { source: string; relativeTo: string } {
   const src = resolve(cwd, expandHome(source, home));
   if (relativeTo === undefined) return { source: src, relativeTo: src };
-  if (relativeTo.trim() === '') {
-    throw new UsageError('-r/--relative-to is empty', {
-      hint: `give the source folder or one of its parents, or leave -r out to use the source folder; ${help}`,
-    });
-  }
+  refuseEmpty(
+    relativeTo,
+    '-r/--relative-to',
+    `give the source folder or one of its parents, or leave -r out to use the source folder; ${help}`,
+  );
   const rel = resolve(cwd, expandHome(relativeTo, home));
   const between = relative(rel, src);
   const inside = between === '' || (!isAbsolute(between) && between !== '..' && !between.startsWith(`..${sep}`));

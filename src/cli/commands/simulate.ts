@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { LinkSyncError, UsageError } from '../../errors.js';
 import { configPrinterType, farmPrinterName, parseModelList, parseRate } from '../../simulator/cli-args.js';
+import { refuseEmpty } from '../../config/destination.js';
 import { startFarm } from '../../simulator/farm.js';
 import { hasLegacyFirmware } from '../../simulator/legacy/index.js';
 import type { SimFirmware, SimModel, SimPrinter, SimPrinterOptions } from '../../simulator/types.js';
@@ -149,10 +150,8 @@ function parse(argv: string[], io: CliIo): SimulateOptions | 'help' {
   if (command.args.length > 0)
     throw new UsageError(`unexpected argument ${JSON.stringify(command.args[0])}`, { hint: 'see link-sync simulate --help' });
   const opts = command.opts<SimulateOptions>();
-  if (opts.writeConfig !== undefined && opts.writeConfig.trim() === '')
-    throw new UsageError('--write-config is empty', { hint: 'give a file name, e.g. --write-config sim-printers.yml' });
-  if (opts.storageDir !== undefined && opts.storageDir.trim() === '')
-    throw new UsageError('--storage-dir is empty', { hint: 'give a folder, or leave --storage-dir out to keep the files in memory' });
+  refuseEmpty(opts.writeConfig, '--write-config', 'give a file name, e.g. --write-config sim-printers.yml');
+  refuseEmpty(opts.storageDir, '--storage-dir', 'give a folder, or leave --storage-dir out to keep the files in memory');
   if (opts.model !== undefined && opts.models !== undefined)
     throw new UsageError('--model and --models cannot be used together', { hint: 'use --models MK4 for one model' });
   return opts;

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
 import { commanderMessage, timeoutsFor } from '../options.js';
 import { UsageError } from '../../errors.js';
-import { expandHome, parseDestination, resolveSourcePaths } from '../../config/destination.js';
+import { expandHome, parseDestination, refuseEmpty, resolveSourcePaths } from '../../config/destination.js';
 import { farmStatus, statusExitCode } from '../../run/status.js';
 import { statusLines } from '../../run/status-table.js';
 import { defaultStateDir } from '../../record/paths.js';
@@ -59,12 +59,9 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`unexpected argument ${JSON.stringify(program.args[0])}`, { hint: 'see link-sync status --help' });
   const raw = program.opts<RawStatusOptions>();
   const home = io.env['HOME'] ?? io.env['USERPROFILE'];
-  if (raw.source !== undefined && raw.source.trim() === '')
-    throw new UsageError('-s/--source is empty', { hint: 'give the master folder, or leave -s out; see link-sync status --help' });
-  if (raw.config.trim() === '')
-    throw new UsageError('-c/--config is empty', { hint: 'give the printers file, e.g. -c printers.yml; see link-sync status --help' });
-  if (raw.stateDir !== undefined && raw.stateDir.trim() === '')
-    throw new UsageError('--state-dir is empty', { hint: 'give a folder, or leave --state-dir out; see link-sync status --help' });
+  refuseEmpty(raw.source, '-s/--source', 'give the master folder, or leave -s out; see link-sync status --help');
+  refuseEmpty(raw.config, '-c/--config', 'give the printers file, e.g. -c printers.yml; see link-sync status --help');
+  refuseEmpty(raw.stateDir, '--state-dir', 'give a folder, or leave --state-dir out; see link-sync status --help');
   if ((raw.destination !== undefined || raw.relativeTo !== undefined || raw.matchModel) && raw.source === undefined) {
     throw new UsageError('-d, -r and --match-model need -s SOURCE', { hint: 'add -s with the master folder to see pending changes' });
   }
