@@ -14,7 +14,7 @@ import { makeFolders } from '../local/make-folders.js';
 import { checkLocalPath, checkName } from '../local/names.js';
 import { joinPath } from '../source/paths.js';
 import type { Action, RemoteFile } from '../types.js';
-import { newestBackup, sameByTime, sameContent } from './earlier-backup.js';
+import { newestBackup, sameByTime, sameContent, suffixed } from './earlier-backup.js';
 
 export interface BackupContext {
   dir: string;
@@ -45,24 +45,41 @@ export interface BackupDone {
   kept?: boolean;
 }
 
+/** Where the backup of a printer's file goes: DIR/<printer>/<path on the storage>. */
+export interface BackupTarget {
+  /** DIR/<printer>. */
+  folderRoot: string;
+  /** The file's path on the storage (sync root and action path). */
+  storagePath: string;
+  /** That path's names, checked as local names. */
+  names: readonly string[];
+}
+
+/** The backup's place for a file of the sync root, or why it cannot have one here. */
+export function backupTarget(dir: string, printer: string, root: string, actionPath: string): BackupTarget | { problem: string } {
+  const printerName = checkName(printer);
+  if (printerName) return { problem: `the printer name ${JSON.stringify(printer)} cannot be a folder name here: ${printerName.reason}` };
+  const storagePath = joinPath(root, actionPath);
+  const check = checkLocalPath(storagePath);
+  if (!check.ok) return { problem: `${JSON.stringify(storagePath)} cannot be written here: ${check.reason}` };
+  return { folderRoot: path.join(dir, printer), storagePath, names: check.names };
+}
+
 /** Downloads the printer's copy of the file `action` is about to delete or replace. */
 export async function backUp(ctx: BackupContext, action: Action): Promise<BackupDone> {
   const remote = ctx.remoteOf(action);
   if (remote?.size === undefined)
     throw backupError(`the size of ${action.path} on the printer is not known, so its backup could not be checked`);
-  const printerName = checkName(ctx.printer);
-  if (printerName) throw backupError(`the printer name ${JSON.stringify(ctx.printer)} cannot be a folder name here: ${printerName.reason}`);
-  const storagePath = joinPath(ctx.root, action.path);
-  const check = checkLocalPath(storagePath);
-  if (!check.ok) throw backupError(`${JSON.stringify(storagePath)} cannot be written here: ${check.reason}`);
-  const folderRoot = path.join(ctx.dir, ctx.printer);
+  const place = backupTarget(ctx.dir, ctx.printer, ctx.root, action.path);
+  if ('problem' in place) throw backupError(place.problem);
+  const { folderRoot, storagePath, names } = place;
   try {
     try {
       ctx.created?.add(await makeFolders(folderRoot));
     } catch (error) {
       throw backupFolderError(folderRoot, error);
     }
-    return await download(ctx, action, remote.size, remote.mTimestamp, folderRoot, storagePath, check.names);
+    return await download(ctx, action, remote.size, remote.mTimestamp, folderRoot, storagePath, names);
   } catch (error) {
     if (ctx.created) await removeLeftFolders(ctx.created, folderRoot, ctx.warn);
     throw inBackupWords(error);
@@ -144,17 +161,6 @@ async function freeName(folder: string, name: string, now: Date): Promise<string
     if (!(await pathExists(target))) return target;
   }
   return undefined;
-}
-
-/** "benchy.gcode" → "benchy.20261205T174200Z.gcode" (attempt 1), "benchy.20261205T174200Z-2.gcode" (attempt 2). */
-export function suffixed(name: string, now: Date, attempt: number): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  const tag = attempt <= 1 ? stamp : `${stamp}-${attempt}`;
-  const dot = name.lastIndexOf('.');
-  return dot <= 0 ? `${name}.${tag}` : `${name.slice(0, dot)}.${tag}${name.slice(dot)}`;
 }
 
 function backupError(message: string, cause?: unknown): LinkSyncError {

@@ -1,6 +1,7 @@
-// --backup-dir: the newest backup an earlier run made of a printer's file, and whether the printer
-// still holds that same file. A replacement whose upload failed is backed up again on the next run;
-// when the newest backup is that same file, it is kept instead of a second copy under a new name.
+// --backup-dir: the names backups get (suffixed writes them, newestBackup reads them back), the newest
+// backup an earlier run made of a printer's file, and whether the printer still holds that same file.
+// A replacement whose upload failed is backed up again on the next run; when the newest backup is
+// that same file, it is kept instead of a second copy under a new name.
 
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp, type Stats } from 'node:fs';
@@ -12,6 +13,23 @@ export interface EarlierBackup {
   stats: Stats;
 }
 
+/** "benchy.gcode" → "benchy.20261205T174200Z.gcode" (attempt 1), "benchy.20261205T174200Z-2.gcode" (attempt 2). */
+export function suffixed(name: string, now: Date, attempt: number): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const tag = attempt <= 1 ? stamp : `${stamp}-${attempt}`;
+  const [stem, ext] = stemAndExtension(name);
+  return `${stem}.${tag}${ext}`;
+}
+
+/** "benchy.gcode" → ["benchy", ".gcode"]; a name with no dot after its first character has no extension. */
+function stemAndExtension(name: string): [string, string] {
+  const dot = name.lastIndexOf('.');
+  return dot <= 0 ? [name, ''] : [name.slice(0, dot), name.slice(dot)];
+}
+
 /**
  * The newest backup of `name` in `folder`: "benchy.gcode" is the first one made, and
  * "benchy.20261205T174200Z.gcode", "benchy.20261205T174200Z-2.gcode" follow in the order of their
@@ -19,9 +37,7 @@ export interface EarlierBackup {
  */
 export async function newestBackup(folder: string, name: string): Promise<EarlierBackup | undefined> {
   const names = await fsp.readdir(folder).catch(() => [] as string[]);
-  const dot = name.lastIndexOf('.');
-  const stem = dot <= 0 ? name : name.slice(0, dot);
-  const ext = dot <= 0 ? '' : name.slice(dot);
+  const [stem, ext] = stemAndExtension(name);
   const pattern = new RegExp(`^${literal(stem)}\\.(\\d{8}T\\d{6}Z)(?:-(\\d+))?${literal(ext)}$`);
   let newest: { name: string; key: string } | undefined;
   for (const candidate of names) {

@@ -4,12 +4,10 @@
 
 import path from 'node:path';
 import type { PrinterApi } from '../printer/api.js';
-import { checkLocalPath, checkName } from '../local/names.js';
-import { joinPath } from '../source/paths.js';
 import type { EventSink } from '../report/events.js';
 import { foldName } from '../source/paths.js';
 import type { Action, RemoteFile, RemoteTree } from '../types.js';
-import { backUp } from './backup.js';
+import { backUp, backupTarget } from './backup.js';
 import { newestBackup, sameByTime } from './earlier-backup.js';
 import { CreatedFolders } from '../local/created-folders.js';
 
@@ -64,11 +62,10 @@ export async function backupSizes(
  * backUp makes first): a look at the folder only, nothing is created.
  */
 async function keptByTime(place: BackupPlace, actionPath: string, size: number, mTimestamp: number | undefined): Promise<boolean> {
-  if (checkName(place.printer)) return false;
-  const check = checkLocalPath(joinPath(place.root, actionPath));
-  if (!check.ok) return false;
-  const folder = path.join(place.dir, place.printer, ...check.names.slice(0, -1));
-  const earlier = await newestBackup(folder, check.names[check.names.length - 1]!);
+  const at = backupTarget(place.dir, place.printer, place.root, actionPath);
+  if ('problem' in at) return false;
+  const folder = path.join(at.folderRoot, ...at.names.slice(0, -1));
+  const earlier = await newestBackup(folder, at.names[at.names.length - 1]!);
   return earlier !== undefined && sameByTime(earlier, size, mTimestamp);
 }
 

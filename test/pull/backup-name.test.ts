@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suffixed } from '../../src/backup/backup.js';
+import { suffixed } from '../../src/backup/earlier-backup.js';
 
 const NOW = new Date('2026-12-05T17:42:09.123Z');
 
