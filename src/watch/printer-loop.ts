@@ -47,9 +47,7 @@ export class PrinterLoop {
   private plannedVersion = 0;
   /** The state last reported: as the printer said, or why it could not be read. */
   private lastState: string | undefined;
-  /** The last state read failed (no answer or an error status). */
-  private lastReadFailed = false;
-  /** Why the last state read failed, while it did: the closing summary of a printer never synced says it. */
+  /** Why the last state read failed (no answer or an error status); undefined once one succeeds. */
   private lastReadError: ErrorInfo | undefined;
   /** The state, job and transfer last polled: a change makes a failed or held sync worth trying at once. */
   private lastSeen: string | undefined;
@@ -206,8 +204,7 @@ export class PrinterLoop {
 
   private noteState(status: PrinterStatus): void {
     this.ctx.farm.observe(this.printer.name, status);
-    const wasFailed = this.lastReadFailed;
-    this.lastReadFailed = false;
+    const wasFailed = this.lastReadError !== undefined;
     this.lastReadError = undefined;
     if (status.state === this.lastState) return;
     // Back after not being read: its files may have changed meanwhile (a stick swapped, a reset), so plan it again.
@@ -230,7 +227,6 @@ export class PrinterLoop {
     this.lastReadError = info;
     // Whatever it says when it is back counts as a change.
     this.lastSeen = undefined;
-    this.lastReadFailed = true;
     const state = unreadState(info);
     if (state === this.lastState) return;
     this.ctx.emit({
