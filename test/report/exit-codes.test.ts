@@ -15,21 +15,10 @@ import {
   type PrinterErrorKind,
 } from '../../src/errors.js';
 import { ExitCode, combineExitCodes, exitCodeFor, exitCodeForSummary } from '../../src/report/exit-codes.js';
-import { emptyCounts, type PrinterResult, type RunSummary } from '../../src/report/events.js';
+import { blankResult, type PrinterResult, type RunSummary } from '../../src/report/events.js';
 
 const result = (outcome: PrinterResult['outcome'], extra: Partial<PrinterResult> = {}): PrinterResult => ({
-  printer: 'p',
-  outcome,
-  planned: emptyCounts(),
-  done: emptyCounts(),
-  failed: 0,
-  notRun: 0,
-  problems: 0,
-  held: 0,
-  otherModel: 0,
-  plannedBytes: 0,
-  unchanged: 0,
-  bytesSent: 0,
+  ...blankResult('p', outcome),
   durationMs: 1,
   ...extra,
 });

@@ -6,22 +6,11 @@ import assert from 'node:assert/strict';
 import { formatBytes, formatDuration, formatSpeed, plural } from '../../src/report/format.js';
 import { closingText, lineMaker, printerLines } from '../../src/report/plain.js';
 import { closingCountsLine, summaryLines } from '../../src/report/summary.js';
-import { emptyCounts, type PrinterResult, type RunSummary, type SyncEvent } from '../../src/report/events.js';
+import { blankResult, emptyCounts, type PrinterResult, type RunSummary, type SyncEvent } from '../../src/report/events.js';
 import { socketError, statusDetail } from '../../src/printer/http-errors.js';
 
 const result = (outcome: PrinterResult['outcome'], extra: Partial<PrinterResult> = {}): PrinterResult => ({
-  printer: 'mk4-1',
-  outcome,
-  planned: emptyCounts(),
-  done: emptyCounts(),
-  failed: 0,
-  notRun: 0,
-  problems: 0,
-  held: 0,
-  otherModel: 0,
-  unchanged: 0,
-  plannedBytes: 0,
-  bytesSent: 0,
+  ...blankResult('mk4-1', outcome),
   durationMs: 1200,
   ...extra,
 });

@@ -10,7 +10,7 @@ import { isFree, jobInfo } from '../../src/run/wait-busy.js';
 import type { PrinterConfig } from '../../src/config/types.js';
 import type { RunInputs } from '../../src/run/sync.js';
 import type { StatusDocument } from '../../src/run/status-row.js';
-import { emptyCounts, type PrinterResult } from '../../src/report/events.js';
+import { blankResult, emptyCounts, type PrinterResult } from '../../src/report/events.js';
 
 const printer = (name: string): PrinterConfig => ({
   name,
@@ -46,21 +46,7 @@ test('FarmState follows a sync: plan, upload progress, done, and never holds a p
   assert.deepEqual(doc.printers[1]!.job, { file: 'x.gcode', progress: 12 });
   farm.sink({ type: 'action-done', printer: 'a', action, durationMs: 5, bytes: 100 });
   farm.sink({ type: 'action-done', printer: 'a', action: { kind: 'delete', path: 'old.gcode', reason: '' }, durationMs: 5, bytes: 0 });
-  const result: PrinterResult = {
-    printer: 'a',
-    outcome: 'in-sync',
-    otherModel: 0,
-    plannedBytes: 0,
-    planned: emptyCounts(),
-    done: emptyCounts(),
-    failed: 0,
-    notRun: 0,
-    problems: 0,
-    held: 0,
-    unchanged: 0,
-    bytesSent: 100,
-    durationMs: 10,
-  };
+  const result: PrinterResult = { ...blankResult('a', 'in-sync'), bytesSent: 100, durationMs: 10 };
   farm.sink({ type: 'printer-done', result });
   doc = farm.document();
   assert.equal(doc.printers[0]!.upload, null);
