@@ -1,24 +1,28 @@
 // Scans the master folder: every print file with its size and mtime, and what was left out and why.
 
-import { constants as fsConstants, promises as fsp, type Dirent, type Stats, type BigIntStats } from 'node:fs';
+import fs, { constants as fsConstants, promises as fsp, type Dirent, type Stats, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { SourceError } from '../errors.js';
 import type { IgnoredEntry, SourceFile, SourceTree } from '../types.js';
 import { DEFAULT_PRINT_EXTENSIONS, hasPrintExtension, isHiddenName, normalizeExtensions } from './filter.js';
-import { createLimiter, type Limiter } from './limit.js';
+import { createFsCalls, type FsCall } from './fs-calls.js';
 import { ancestorsOf, compareCodeUnits } from './paths.js';
 
 export interface ScanOptions {
   /** Extensions to keep, any case, with or without the dot; default DEFAULT_PRINT_EXTENSIONS. */
   extensions?: readonly string[];
+  /** A file system call slower than this (ms) counts as slow (see fs-calls.ts); 0 runs every call in the thread pool. */
+  slowCallMs?: number;
 }
 
 /** File system calls in flight at once: enough to hide latency on network shares, few enough for ulimit. */
 const CONCURRENCY = 32;
+/** Tens of times a local disk's stat from its cache; a network share or a cold disk takes longer. */
+const SLOW_CALL_MS = 0.1;
 
 interface ScanState {
   readonly extensions: ReadonlySet<string>;
-  readonly limit: Limiter;
+  readonly call: FsCall;
   readonly files: SourceFile[];
   readonly ignored: IgnoredEntry[];
   readonly emptyFolders: string[];
@@ -35,7 +39,7 @@ export async function scanSource(root: string, options: ScanOptions = {}): Promi
   const rootStat = await statRoot(absRoot);
   const state: ScanState = {
     extensions: normalizeExtensions(options.extensions ?? DEFAULT_PRINT_EXTENSIONS),
-    limit: createLimiter(CONCURRENCY),
+    call: createFsCalls({ concurrency: CONCURRENCY, slowCallMs: options.slowCallMs ?? SLOW_CALL_MS }),
     files: [],
     ignored: [],
     emptyFolders: [],
@@ -93,7 +97,11 @@ async function walkFolder(state: ScanState, absDir: string, relDir: string, ance
   if (state.failed) return;
   let entries: Dirent[];
   try {
-    entries = await state.limit(() => fsp.readdir(absDir, { withFileTypes: true }));
+    entries = await state.call(
+      () => fs.readdirSync(absDir, { withFileTypes: true }),
+      () => fsp.readdir(absDir, { withFileTypes: true }),
+      false,
+    );
   } catch (error) {
     if (relDir === '') throw unreadableRoot(absDir, error);
     state.ignored.push({ relPath: relDir, reason: 'unreadable', detail: describeFsError(error, relDir) });
@@ -117,7 +125,12 @@ async function visit(state: ScanState, entry: Dirent, absDir: string, relDir: st
       state.ignored.push({ relPath, reason: 'not-a-print-file' });
       return;
     }
-    const stats = await statOrIgnore(state, relPath, () => fsp.stat(absPath));
+    const stats = await statOrIgnore(
+      state,
+      relPath,
+      () => fs.statSync(absPath),
+      () => fsp.stat(absPath),
+    );
     if (stats) await keepReadable(state, relPath, absPath, stats);
     return;
   }
@@ -126,7 +139,12 @@ async function visit(state: ScanState, entry: Dirent, absDir: string, relDir: st
     return;
   }
   // Folders and links: stat (through the link) with bigint inode numbers, which stay exact on Windows.
-  const stats = await statOrIgnore(state, relPath, () => fsp.stat(absPath, { bigint: true }));
+  const stats = await statOrIgnore(
+    state,
+    relPath,
+    () => fs.statSync(absPath, { bigint: true }),
+    () => fsp.stat(absPath, { bigint: true }),
+  );
   if (!stats) return;
   if (stats.isDirectory()) {
     const key = folderKey(stats);
@@ -148,7 +166,10 @@ async function visit(state: ScanState, entry: Dirent, absDir: string, relDir: st
 async function keepReadable(state: ScanState, relPath: string, absPath: string, stats: Stats | BigIntStats): Promise<void> {
   if (stats.isFile()) {
     try {
-      await state.limit(() => fsp.access(absPath, fsConstants.R_OK));
+      await state.call(
+        () => fs.accessSync(absPath, fsConstants.R_OK),
+        () => fsp.access(absPath, fsConstants.R_OK),
+      );
     } catch (error) {
       state.ignored.push({ relPath, reason: 'unreadable', detail: describeFsError(error, relPath) });
       return;
@@ -193,10 +214,10 @@ function numberMtimeMs(mtimeNs: bigint): number {
   return Number(sec) * 1e3 + Number(nsec) / 1e6;
 }
 
-/** Stats through the limiter; a failure is recorded as 'unreadable' and gives undefined. */
-async function statOrIgnore<S>(state: ScanState, relPath: string, stat: () => Promise<S>): Promise<S | undefined> {
+/** A stat, one way or the other; a failure is recorded as 'unreadable' and gives undefined. */
+async function statOrIgnore<S>(state: ScanState, relPath: string, sync: () => S, inPool: () => Promise<S>): Promise<S | undefined> {
   try {
-    return await state.limit(stat);
+    return await state.call(sync, inPool);
   } catch (error) {
     // Vanished since the listing, a dangling link, no permission: leave it out, say why, go on.
     state.ignored.push({ relPath, reason: 'unreadable', detail: describeFsError(error, relPath) });
