@@ -115,18 +115,30 @@ type EntryRow = [
  */
 export type StringPool = Map<string, string>;
 
-/** Hashes already found well formed in this run's records, by pool: the same hash is checked once. */
-const checkedHashes = new WeakMap<StringPool, Set<string>>();
+/**
+ * Hashes already found well formed in this run's records, by pool, each to its pooled copy: one look-up
+ * per entry both checks and shares it (64 records of the same files hold the same hashes).
+ */
+const checkedHashes = new WeakMap<StringPool, Map<string, string>>();
 
-function wellFormedHash(sha256: string, pool: StringPool | undefined): boolean {
-  const checked = pool ? checkedHashes.get(pool) : undefined;
-  if (checked?.has(sha256)) return true;
-  if (!/^[0-9a-f]{64}$/.test(sha256)) return false;
-  if (pool) {
-    if (checked) checked.add(sha256);
-    else checkedHashes.set(pool, new Set([sha256]));
+/** The pooled copy of a well-formed hash, or undefined when it is not one. */
+function checkedHash(sha256: string, pool: StringPool | undefined, checked: Map<string, string> | undefined): string | undefined {
+  const known = checked?.get(sha256);
+  if (known !== undefined) return known;
+  if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined;
+  const copy = pooled(pool, sha256);
+  checked?.set(copy, copy);
+  return copy;
+}
+
+function checkedHashesOf(pool: StringPool | undefined): Map<string, string> | undefined {
+  if (!pool) return undefined;
+  let checked = checkedHashes.get(pool);
+  if (!checked) {
+    checked = new Map();
+    checkedHashes.set(pool, checked);
   }
-  return true;
+  return checked;
 }
 
 export function pooled(pool: StringPool | undefined, text: string): string {
@@ -177,13 +189,25 @@ export function parseRecord(text: string, expectedKey: string, pool?: StringPool
 /** Version 2: an array of entry rows. Gives the problem, or undefined when every row was read. */
 function readRows(raw: unknown, entries: Map<string, RecordEntry>, storage: string, pool: StringPool | undefined): string | undefined {
   if (!Array.isArray(raw)) return `storage "${storage}" is not a list`;
+  const checked = checkedHashesOf(pool);
   for (const row of raw as unknown[]) {
     if (!Array.isArray(row) || row.length !== 7 || typeof row[0] !== 'string') return `storage "${storage}" holds a malformed entry`;
     const key = row[0];
-    const entry = toEntry(row[1], row[2], row[3], row[4] ?? undefined, row[5] === false ? undefined : row[5], row[6] ?? undefined, pool);
+    const entry = toEntry(
+      row[1],
+      row[2],
+      row[3],
+      row[4] ?? undefined,
+      row[5] === false ? undefined : row[5],
+      row[6] ?? undefined,
+      pool,
+      checked,
+    );
     if (!entry) return `the entry for "${storage}/${key}" is malformed`;
-    if (entries.has(key)) return `the entry for "${storage}/${key}" is there twice`;
+    // A key seen before leaves the map's size as it was: one look-up instead of has() and set().
+    const before = entries.size;
     entries.set(pooled(pool, key), entry);
+    if (entries.size === before) return `the entry for "${storage}/${key}" is there twice`;
   }
   return undefined;
 }
@@ -191,6 +215,7 @@ function readRows(raw: unknown, entries: Map<string, RecordEntry>, storage: stri
 /** Version 1: an object of entries by path. */
 function readObjects(raw: unknown, entries: Map<string, RecordEntry>, storage: string, pool: StringPool | undefined): string | undefined {
   if (!isObject(raw)) return `storage "${storage}" is not an object`;
+  const checked = checkedHashesOf(pool);
   // for...in rather than Object.entries: a record holds thousands of keys, and no pair arrays are made.
   for (const key in raw) {
     const fields = raw[key];
@@ -203,6 +228,7 @@ function readObjects(raw: unknown, entries: Map<string, RecordEntry>, storage: s
           fields['unverified'],
           fields['placedUnder'],
           pool,
+          checked,
         )
       : undefined;
     if (!entry) return `the entry for "${storage}/${key}" is malformed`;
@@ -220,14 +246,16 @@ function toEntry(
   unverified: unknown,
   placedUnder: unknown,
   pool: StringPool | undefined,
+  checked: Map<string, string> | undefined,
 ): RecordEntry | undefined {
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return undefined;
-  if (typeof sha256 !== 'string' || !wellFormedHash(sha256, pool)) return undefined;
+  const hash = typeof sha256 === 'string' ? checkedHash(sha256, pool, checked) : undefined;
+  if (hash === undefined) return undefined;
   if (typeof mtimeMs !== 'number' || !Number.isFinite(mtimeMs)) return undefined;
   if (mTimestamp !== undefined && (typeof mTimestamp !== 'number' || !Number.isFinite(mTimestamp))) return undefined;
   if (unverified !== undefined && unverified !== true) return undefined;
   if (placedUnder !== undefined && typeof placedUnder !== 'string') return undefined;
-  const entry: RecordEntry = { size, sha256: pooled(pool, sha256), mtimeMs };
+  const entry: RecordEntry = { size, sha256: hash, mtimeMs };
   if (mTimestamp !== undefined) entry.mTimestamp = mTimestamp;
   if (unverified) entry.unverified = true;
   if (placedUnder !== undefined) entry.placedUnder = placedUnder;
