@@ -28,7 +28,8 @@ export type FsCall = <T>(sync: () => T, inPool: () => Promise<T>, judged?: boole
 /** One scan's way of calling the file system; see the file comment. */
 export function createFsCalls(options: FsCallsOptions): FsCall {
   const limit = createLimiter(options.concurrency);
-  const window = options.window ?? 16;
+  // Small, so a cold disk is found after a few calls made one at a time; large enough that chance spikes are not.
+  const window = options.window ?? 8;
   const yieldEveryMs = options.yieldEveryMs ?? 20;
   const now = options.now ?? (() => performance.now());
   let synchronous = options.slowCallMs > 0;

@@ -63,6 +63,7 @@ export async function scanSource(root: string, options: ScanOptions = {}): Promi
   };
 }
 
+/** Always through the thread pool: a share that does not answer then holds up a worker, not Ctrl-C. */
 async function statRoot(absRoot: string): Promise<BigIntStats> {
   let stats: BigIntStats;
   try {
