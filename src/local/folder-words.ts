@@ -45,6 +45,7 @@ const CAUSES: Record<string, string> = {
   ENOSPC: 'no space left on the device',
   EDQUOT: 'disk quota exceeded',
   ENOTDIR: 'a part of its path is a file, not a folder',
+  EISDIR: 'it is a folder',
   ENOENT: 'a part of its path does not exist',
   ELOOP: 'its path has a loop of symbolic links',
   ENAMETOOLONG: 'its path is too long',

@@ -1,7 +1,7 @@
 // `link-sync simulate`: starts the farm, prints URLs and credentials, writes a usable config, stops on abort.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -97,6 +97,29 @@ describe('link-sync simulate', () => {
       assert.equal(out(), '', 'no printer was started');
     } finally {
       stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--write-config that cannot be written says why and what to do in words, with exit 2', T, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cmd-'));
+    try {
+      mkdirSync(join(dir, 'a-folder'));
+      writeFileSync(join(dir, 'a-file'), 'x');
+      for (const [target, says] of [
+        ['a-folder', /--write-config .*a-folder: cannot read what is there \(it is a folder\) \(give another --write-config\)$/],
+        ['a-file/printers.yml', /cannot write .*printers\.yml \(.*a-file is a file, not a folder\): give another --write-config$/],
+      ] as const) {
+        const { io, err, stop } = fakeIo(dir);
+        const run = runSimulate(['--printers', '1', '--write-config', target], io);
+        const code = await Promise.race([run, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+        stop();
+        assert.equal(code, 2, target);
+        assert.equal(err().trimEnd().split('\n').length, 1, err());
+        assert.match(err().trimEnd(), says);
+        assert.doesNotMatch(err(), /EISDIR|ENOTDIR|EEXIST/);
+      }
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -3,7 +3,7 @@
 
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { LinkSyncError, UsageError } from '../../errors.js';
 import { configPrinterType, farmPrinterName, parseModelList, parseRate } from '../../simulator/cli-args.js';
@@ -12,6 +12,7 @@ import { startFarm } from '../../simulator/farm.js';
 import { hasLegacyFirmware } from '../../simulator/legacy/index.js';
 import type { SimFirmware, SimModel, SimPrinter, SimPrinterOptions } from '../../simulator/types.js';
 import { ExitCode } from '../../report/exit-codes.js';
+import { folderCause, writeFix } from '../../local/folder-words.js';
 import type { CliIo } from '../io.js';
 import { commanderMessage } from '../options.js';
 
@@ -119,9 +120,11 @@ function checkWritable(path: string): void {
   try {
     first = readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new UsageError(`--write-config ${path}: cannot read the existing file (${(err as NodeJS.ErrnoException).code ?? err})`, {
-      hint: 'give a new file name',
+    // Nothing there, or no folder to hold it: writing says why, in words.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return;
+    throw new UsageError(`--write-config ${path}: cannot read what is there (${folderCause(err)})`, {
+      hint: 'give another --write-config',
     });
   }
   if (!first.startsWith(WRITTEN_BY) && !first.startsWith('# Simulated printers started by `link-sync simulate`')) {
@@ -204,11 +207,14 @@ export async function runSimulate(argv: string[], io: CliIo): Promise<number> {
     for (const p of farm.printers) io.stdout.write(describe(p) + '\n');
     if (opts.writeConfig !== undefined) {
       const path = resolve(io.cwd, opts.writeConfig);
+      const folder = dirname(path);
       try {
-        mkdirSync(resolve(path, '..'), { recursive: true });
+        mkdirSync(folder, { recursive: true });
         writeFileSync(path, farmConfigYaml(farm.printers), { mode: 0o600 });
       } catch (err) {
-        io.stderr.write(`link-sync simulate: cannot write ${path}: ${(err as Error).message} (check the folder exists and is writable)\n`);
+        // mkdir says EEXIST when the folder's place is taken by a file.
+        const cause = (err as NodeJS.ErrnoException).code === 'EEXIST' ? `${folder} is a file, not a folder` : folderCause(err);
+        io.stderr.write(`link-sync simulate: cannot write ${path} (${cause}): ${writeFix(folder, err, 'give another --write-config')}\n`);
         return ExitCode.USAGE;
       }
       io.stdout.write(`Config written to ${path}\n`);
