@@ -10,6 +10,7 @@ import type { Action, RemoteFile, RemoteTree } from '../types.js';
 import { backUp, backupTarget } from './backup.js';
 import { newestBackup, sameByTime } from './earlier-backup.js';
 import { CreatedFolders } from '../local/created-folders.js';
+import { existsInside } from '../local/fetch.js';
 
 export interface BackupSizes {
   /** Bytes all backups download: none for a backup an earlier run made of the same file. */
@@ -65,6 +66,8 @@ async function keptByTime(place: BackupPlace, actionPath: string, size: number, 
   const at = backupTarget(place.dir, place.printer, place.root, actionPath);
   if ('problem' in at) return false;
   const folder = path.join(at.folderRoot, ...at.names.slice(0, -1));
+  // --go refuses a folder that a link takes out of the backup folder: nothing there is kept either.
+  if (!(await existsInside(at.folderRoot, folder))) return false;
   const earlier = await newestBackup(folder, at.names[at.names.length - 1]!);
   return earlier !== undefined && sameByTime(earlier, size, mTimestamp);
 }

@@ -65,7 +65,7 @@ export async function targetFolder(
   const realRoot = await fsp.realpath(localRoot);
   const inside = async (dir: string): Promise<void> => {
     const real = await fsp.realpath(dir);
-    if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+    if (!realInside(realRoot, real)) {
       throw localError(
         `${folder} leads outside ${words.root} (to ${real}) through a symbolic link`,
         `nothing is written outside ${words.root}; remove the link or ${words.elsewhere}`,
@@ -83,6 +83,19 @@ export async function targetFolder(
   }
   await inside(folder);
   return folder;
+}
+
+function realInside(realRoot: string, real: string): boolean {
+  return real === realRoot || real.startsWith(realRoot + path.sep);
+}
+
+/** Whether the folder exists and lies inside `localRoot` through any symbolic links: a look, nothing is created. */
+export async function existsInside(localRoot: string, folder: string): Promise<boolean> {
+  try {
+    return realInside(await fsp.realpath(localRoot), await fsp.realpath(folder));
+  } catch {
+    return false;
+  }
 }
 
 /** Where a copy from `printer` waits before it is placed: hidden, so a sync never sees it. */

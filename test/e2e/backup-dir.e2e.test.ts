@@ -4,7 +4,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { SimPrinter } from '../../src/simulator/index.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
@@ -150,6 +150,30 @@ describe('sync --backup-dir', () => {
         -1,
         `${p.name}: a dry run downloads nothing`,
       );
+    }
+  });
+
+  test('the dry run does not count as kept a backup reached through a link out of the backup folder, which --go refuses', T, async () => {
+    seedPrinters();
+    await backedUpButNotReplaced();
+    const outside = path.join(ws.dir, 'outside');
+    mkdirSync(outside);
+    for (const p of ws.farm.printers) {
+      const folder = path.join(backups(), p.name, 'farm');
+      renameSync(folder, path.join(outside, p.name));
+      symlinkSync(path.join(outside, p.name), folder);
+    }
+    const dry = await sync('--backup-dir', backups());
+    assert.equal(dry.code, 0, show(dry));
+    for (const p of ws.farm.printers) {
+      assert.match(dry.stdout, new RegExp(`${p.name}: .*; 4\\.5 kB to back up first \\(downloaded at printer speed\\)`), show(dry));
+    }
+    assert.doesNotMatch(dry.stdout, /kept from an earlier run/);
+    const run = await sync('--go', '--backup-dir', backups());
+    assert.equal(run.code, 1, show(run));
+    for (const p of ws.farm.printers) {
+      assert.equal(p.readFile('farm/benchy.gcode')?.toString(), OLD, `${p.name} keeps its copy`);
+      assert.match(run.stdout + run.stderr, /leads outside the backup folder/);
     }
   });
 
