@@ -16,7 +16,7 @@ export interface FsCallsOptions {
   slowCallMs: number;
   /** Calls judged together: when over half of them were slow, the rest run through the thread pool. */
   window?: number;
-  /** Synchronous work after which the event loop gets a turn (signals, timers, other I/O). */
+  /** Time after which the event loop gets a turn (signals, timers, other I/O) while calls run synchronously. */
   yieldEveryMs?: number;
   /** The clock, in milliseconds. */
   now?: () => number;
@@ -35,21 +35,21 @@ export function createFsCalls(options: FsCallsOptions): FsCall {
   let synchronous = options.slowCallMs > 0;
   let callsInWindow = 0;
   let slowInWindow = 0;
-  let blockedMs = 0;
+  // Between synchronous calls the scan goes on in microtasks: only a turn given here lets the event loop run.
+  let lastTurn = now();
 
   return async <T>(sync: () => T, inPool: () => Promise<T>, judged = true): Promise<T> => {
     if (!synchronous) return limit(inPool);
-    if (blockedMs >= yieldEveryMs) {
-      blockedMs = 0;
+    let started = now();
+    if (started - lastTurn >= yieldEveryMs) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (!synchronous) return limit(inPool);
+      started = lastTurn = now();
     }
-    const started = now();
     try {
       return sync();
     } finally {
       const took = now() - started;
-      blockedMs += took;
       if (judged && took >= options.slowCallMs) slowInWindow++;
       if (judged && ++callsInWindow === window) {
         if (slowInWindow * 2 > window) synchronous = false;

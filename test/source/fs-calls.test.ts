@@ -64,7 +64,7 @@ describe('createFsCalls', { timeout: 5000 }, () => {
     assert.deepEqual(ways, ['pool', 'pool']);
   });
 
-  it('gives the event loop a turn after yieldEveryMs of synchronous calls', async () => {
+  it('gives the event loop a turn once yieldEveryMs has passed since the last', async () => {
     for (const [yieldEveryMs, expected] of [
       [1, true],
       [1000, false],
