@@ -375,14 +375,15 @@ export class PrinterHttp {
           err.reusedSocket &&
           (err.code === 'ECONNRESET' || err.code === 'EPIPE');
         if (idempotent && staleSocket && attempt === 0) continue;
-        throw this.failure(spec, err);
+        throw this.failure(spec, err, watched?.watch.printerTook);
       } finally {
         watched?.dispose();
       }
     }
   }
 
-  private failure(spec: RequestSpec, err: unknown): Error {
+  /** `printerTook`: of an upload, the bytes the printer last said it had taken. */
+  private failure(spec: RequestSpec, err: unknown, printerTook?: number): Error {
     const name = this.printer;
     // The local disk failed a download: the printer is fine, and trying again will not help.
     if (err instanceof ReceiveFailure) return err.cause instanceof Error ? err.cause : err;
@@ -410,7 +411,10 @@ export class PrinterHttp {
       });
     }
     if (spec.body && err instanceof TransportFailure && err.connected) {
-      const lost = `during ${spec.what} after ${err.bodyBytesSent} of ${spec.body.size} bytes`;
+      // Bytes sent are bytes handed to the kernel, which runs megabytes ahead of a slow printer.
+      const confirmed =
+        printerTook !== undefined && printerTook < err.bodyBytesSent ? `, of which the printer had confirmed ${printerTook}` : '';
+      const lost = `during ${spec.what} after ${err.bodyBytesSent} of ${spec.body.size} bytes were sent${confirmed}`;
       const timedOut = err.code === 'ETIMEDOUT' || err.code === 'EDEADLINE';
       return new PrinterError(
         name,

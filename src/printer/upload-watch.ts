@@ -55,6 +55,8 @@ export class UploadWatch {
   /** 'printer' while the printer reports its progress; 'socket' once it cannot. */
   private mode: 'printer' | 'socket';
   private taken = 0;
+  /** Whether the printer has reported this upload's progress at least once. */
+  private reported = false;
   private lastTakenAt: number;
   private sent = 0;
   private lastSentAt: number;
@@ -81,6 +83,11 @@ export class UploadWatch {
   /** Polls made so far (for tests and --verbose). */
   get pollCount(): number {
     return this.polls;
+  }
+
+  /** Bytes the printer last said it had taken of this upload; undefined when it never said. */
+  get printerTook(): number | undefined {
+    return this.reported ? this.taken : undefined;
   }
 
   /** Socket bytes handed over so far. */
@@ -143,6 +150,7 @@ export class UploadWatch {
     const ours = progress !== undefined && (progress.size === undefined || progress.size === size);
     // Capped before comparing: a count past the file's size, repeated, is not progress.
     const taken = ours ? Math.min(progress!.transferred, size) : this.taken;
+    if (ours) this.reported = true;
     if (taken > this.taken) {
       this.taken = taken;
       this.lastTakenAt = now;

@@ -72,6 +72,41 @@ test('reports an upload cut off without an answer as an unknown outcome', T, asy
   );
 });
 
+test('a lost upload says how much the printer had confirmed, not only what the socket took', T, async () => {
+  const size = 8 * 1024 * 1024;
+  await withServer(
+    (req) => {
+      let got = 0;
+      req.on('data', (c: Buffer) => {
+        got += c.length;
+        // A slow printer: it stops reading, so the sender's buffers fill, then the link breaks after a poll.
+        if (got > 100_000 && !req.isPaused()) {
+          req.pause();
+          setTimeout(() => req.socket.destroy(), 2_600);
+        }
+      });
+    },
+    async (baseUrl) => {
+      const http = client(baseUrl);
+      const err = await rejection(
+        http.request({
+          method: 'PUT',
+          target: '/api/v1/files/usb/d.gcode',
+          what: 'upload of d.gcode',
+          body: bodyOf(size),
+          transferPoll: async () => ({ transferred: 65_536, size }),
+        }),
+      );
+      http.close();
+      assert.ok(err instanceof PrinterError);
+      assert.equal(err.kind, 'unknown-outcome');
+      assert.match(err.message, /after (\d+) of 8388608 bytes were sent, of which the printer had confirmed 65536 \(ECONNRESET\)$/);
+      const sent = Number(/after (\d+) of/.exec(err.message)![1]);
+      assert.ok(sent > 65_536, `the socket took more (${sent}) than the printer confirmed`);
+    },
+  );
+});
+
 test('refuses a body that does not match its announced size and says it is the file', T, async () => {
   await withServer(
     (req, res) => {

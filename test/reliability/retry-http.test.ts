@@ -266,7 +266,10 @@ test('an upload whose answer is cut off is an unknown outcome, never sent again'
       );
       http.close();
       assert.equal(err.kind, 'unknown-outcome');
-      assert.match(err.message, /^printer p1: connection lost during upload of c\.gcode after 100000 of 100000 bytes \(ECONNRESET\)$/);
+      assert.match(
+        err.message,
+        /^printer p1: connection lost during upload of c\.gcode after 100000 of 100000 bytes were sent \(ECONNRESET\)$/,
+      );
     },
   );
   assert.equal(requests, 1);
