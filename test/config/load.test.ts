@@ -435,9 +435,8 @@ describe('config loading: files on disk', { timeout: 10000 }, () => {
     }));
 });
 
-describe('config loading: a secret variable missing from the environment', { timeout: 5000 }, () => {
-  // Two jobs share one file: one syncs the MK4 group with MK4_PW set, the other the XL with XL_PW.
-  const SHARED = `mk4-1:
+// Two jobs share one file: one syncs the MK4 group with MK4_PW set, the other the XL with XL_PW.
+const SHARED = `mk4-1:
   printer_type: MK4
   host: 192.168.0.10
   username: maker
@@ -454,6 +453,8 @@ mini:
   api_key_env: MINI_KEY
   groups: [mk4]
 `;
+
+describe('config loading: a secret variable missing from the environment', { timeout: 5000 }, () => {
   const MK4_JOB = { MK4_PW: 'MK4-SECRET', MINI_KEY: 'MINI-SECRET' };
   const names = (include: string[], exclude: string[], env: Record<string, string | undefined>): string[] => {
     const config = parseConfigText(SHARED, P, env);
@@ -526,23 +527,7 @@ mini:
 
 describe('config loading: other problems and missing secret variables in one error', { timeout: 5000 }, () => {
   // mk4-1 has a misspelt model and its variable set; xl lacks XL_PW; mini lacks MINI_KEY and has a bad host.
-  const FILE = `mk4-1:
-  printer_type: MK5
-  host: 192.168.0.10
-  username: maker
-  password_env: MK4_PW
-  groups: [mk4]
-xl:
-  printer_type: XL
-  host: 192.168.0.11
-  username: maker
-  password_env: XL_PW
-mini:
-  printer_type: MINI
-  host: htp://192.168.0.12
-  api_key_env: MINI_KEY
-  groups: [mk4]
-`;
+  const FILE = SHARED.replace('printer_type: MK4', 'printer_type: MK5').replace('host: 192.168.0.12', 'host: htp://192.168.0.12');
   const ENV_MK4 = { MK4_PW: 'MK4-SECRET' };
   const MODEL = `${P}:2: printer "mk4-1": printer_type "MK5" is not a known model`;
   const XL = `${P}:11: printer "xl": password_env: environment variable XL_PW is not set (export XL_PW=... before running link-sync)`;
@@ -589,7 +574,7 @@ mini:
   });
 
   it('still loads a file whose only problem is a missing variable, leaving it to the selection', () => {
-    const config = parseConfigText(FILE.replace('MK5', 'MK4').replace('htp://', 'http://'), P, ENV_MK4, {
+    const config = parseConfigText(SHARED, P, ENV_MK4, {
       selection: { printers: ['xl'] },
     });
     assert.deepEqual(
