@@ -47,19 +47,27 @@ function seedPrinters(): void {
   }
 }
 
+/**
+ * A dry run with --backup-dir in which every printer plans its one replacement and one deletion, and
+ * says `backingUp` (a RegExp source) of the backups they need first.
+ */
+async function dryRunBackingUp(backingUp: string): Promise<CliRun> {
+  const dry = await sync('--backup-dir', backups());
+  assert.equal(dry.code, 0, show(dry));
+  for (const p of ws.farm.printers) {
+    assert.match(
+      dry.stdout,
+      new RegExp(`${p.name}: 0 missing to upload, 1 stale to refresh, 1 file to delete, 0 unchanged .*; ${backingUp}`),
+      show(dry),
+    );
+  }
+  return dry;
+}
+
 describe('sync --backup-dir', () => {
   test('the dry run says what the backups download; --go keeps each copy before the printer loses it', T, async () => {
     seedPrinters();
-    const dry = await sync('--backup-dir', backups());
-    assert.equal(dry.code, 0, show(dry));
-    for (const p of ws.farm.printers) {
-      assert.match(
-        dry.stdout,
-        new RegExp(
-          `${p.name}: 0 missing to upload, 1 stale to refresh, 1 file to delete, 0 unchanged .*; 4\\.5 kB to back up first \\(downloaded at printer speed\\)`,
-        ),
-      );
-    }
+    await dryRunBackingUp('4\\.5 kB to back up first \\(downloaded at printer speed\\)');
     assert.equal(existsSync(backups()), false, 'a dry run downloads nothing');
 
     const run = await sync('--go', '--backup-dir', backups());
@@ -135,16 +143,8 @@ describe('sync --backup-dir', () => {
     await backedUpButNotReplaced();
     // extra.gcode changed on the printer since (another size): its backup is downloaded again.
     for (const p of ws.farm.printers) p.seed('farm/extra.gcode', gcode('sliced again', 2700));
-    const dry = await sync('--backup-dir', backups());
-    assert.equal(dry.code, 0, show(dry));
+    await dryRunBackingUp('2\\.7 kB to back up first \\(downloaded at printer speed; 1 backup kept from an earlier run\\)');
     for (const p of ws.farm.printers) {
-      assert.match(
-        dry.stdout,
-        new RegExp(
-          `${p.name}: 0 missing to upload, 1 stale to refresh, 1 file to delete, 0 unchanged .*; 2\\.7 kB to back up first \\(downloaded at printer speed; 1 backup kept from an earlier run\\)`,
-        ),
-        show(dry),
-      );
       assert.equal(
         at(p, (m, t) => m === 'GET' && isDownload('benchy')(m, t)),
         -1,
@@ -163,11 +163,7 @@ describe('sync --backup-dir', () => {
       renameSync(folder, path.join(outside, p.name));
       symlinkSync(path.join(outside, p.name), folder);
     }
-    const dry = await sync('--backup-dir', backups());
-    assert.equal(dry.code, 0, show(dry));
-    for (const p of ws.farm.printers) {
-      assert.match(dry.stdout, new RegExp(`${p.name}: .*; 4\\.5 kB to back up first \\(downloaded at printer speed\\)`), show(dry));
-    }
+    const dry = await dryRunBackingUp('4\\.5 kB to back up first \\(downloaded at printer speed\\)');
     assert.doesNotMatch(dry.stdout, /kept from an earlier run/);
     const run = await sync('--go', '--backup-dir', backups());
     assert.equal(run.code, 1, show(run));
